@@ -1,0 +1,1 @@
+"""Audit stage: the tamper-evident lineage ledger (issue 4)."""

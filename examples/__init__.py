@@ -1,0 +1,1 @@
+"""Bundled sample data and its generator."""

@@ -1,0 +1,130 @@
+"""The policy schema. A policy says which languages to expect, which entities to detect at which
+score, how to transform each one, how to treat special-category data, and which fields to scan."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from gdprep.privacy.entities import ENTITY_TYPES
+
+SCHEMA_VERSION = 1
+
+OperatorType = Literal["redact", "placeholder", "mask", "hash", "pseudonym", "surrogate", "encrypt"]
+OPERATOR_TYPES: tuple[str, ...] = ("redact", "placeholder", "mask", "hash", "pseudonym", "surrogate", "encrypt")
+SpecialAction = Literal["keep", "review", "drop"]
+SPECIAL_CATEGORY_IDS = ("health", "ethnicity", "religion", "politics", "trade_union",
+                        "sex_life_orientation", "genetic_biometric", "criminal")
+LANGUAGES = ("en", "de", "fr", "nl", "it", "es", "pl", "pt")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OperatorSpec(_Strict):
+    """How one entity type is transformed in the redacted output."""
+
+    type: OperatorType = Field(
+        description="redact (remove), placeholder (<TYPE>), mask (replace characters), hash (keyed "
+                    "HMAC-SHA256 token), pseudonym (<TYPE_n>, consistent across the dataset), surrogate "
+                    "(realistic fake value, consistent), encrypt (deterministic AES-SIV, reversible with "
+                    "`gdprep deanonymize`)")
+    mask_char: str = Field("*", min_length=1, max_length=1, description="mask: the character used to mask")
+    keep_last: int = Field(0, ge=0, le=8, description="mask: how many trailing characters stay visible")
+    keep_separators: bool = Field(True, description="mask: keep spaces, '-', '.', '@' so the shape stays readable")
+    hash_length: int = Field(16, ge=8, le=64, description="hash: hex characters of the HMAC kept in the token")
+
+
+class EntityRule(_Strict):
+    """Detection threshold and transformation for one entity type."""
+
+    threshold: float = Field(0.5, ge=0.0, le=1.0,
+                             description="Findings scoring below this are ignored (but see review_band)")
+    operator: OperatorSpec = Field(default_factory=lambda: OperatorSpec(type="placeholder"),
+                                   description="How the finding is transformed")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _operator_shorthand(cls, data: Any) -> Any:
+        # `operator: placeholder` is accepted as shorthand for `operator: {type: placeholder}`
+        if isinstance(data, dict) and isinstance(data.get("operator"), str):
+            data = {**data, "operator": {"type": data["operator"]}}
+        return data
+
+
+class ReviewBand(_Strict):
+    """Findings with low <= score < high go to the compliance review queue."""
+
+    low: float = Field(0.35, ge=0.0, le=1.0, description="Lowest score that is still shown for review")
+    high: float = Field(0.6, ge=0.0, le=1.0, description="Scores at or above this are confident")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ReviewBand:
+        if self.low > self.high:
+            raise ValueError(f"review_band.low ({self.low}) must be <= review_band.high ({self.high})")
+        return self
+
+
+class SpecialCategoryRule(_Strict):
+    """What happens to a record that reveals GDPR Art. 9 / Art. 10 data."""
+
+    default_action: SpecialAction = Field("review", description="keep, review (flag for a human) or drop the record")
+    actions: dict[str, SpecialAction] = Field(default_factory=dict,
+                                              description="Per-category override of default_action")
+
+    @model_validator(mode="after")
+    def _known_categories(self) -> SpecialCategoryRule:
+        unknown = sorted(set(self.actions) - set(SPECIAL_CATEGORY_IDS))
+        if unknown:
+            raise ValueError(f"special_categories.actions has unknown categories {unknown}; "
+                             f"use one of {list(SPECIAL_CATEGORY_IDS)}")
+        return self
+
+    def action_for(self, category: str) -> SpecialAction:
+        return self.actions.get(category, self.default_action)
+
+
+class FieldSpec(_Strict):
+    """Which record fields hold free text to scan."""
+
+    text_fields: list[str] = Field(default_factory=lambda: ["text", "prompt", "completion"],
+                                   description="Top-level string fields scanned when present")
+    messages_field: str = Field("messages", description="Field holding chat messages (a list of objects)")
+    message_content_key: str = Field("content", description="Key of the text inside each chat message")
+    id_field: str = Field("id", description="Field holding the record id; missing ids get a content hash")
+
+
+class Policy(_Strict):
+    """A complete redaction policy (see policies/*.yaml)."""
+
+    schema_version: Literal[1] = Field(description="Policy schema version; this build reads version 1")
+    name: str = Field(min_length=1, description="Short policy name shown in reports and the ledger")
+    description: str = Field("", description="What the policy is for, in a sentence or two")
+    languages: list[Literal["en", "de", "fr", "nl", "it", "es", "pl", "pt"]] = Field(
+        min_length=1, description="Languages the data is expected in")
+    entities: dict[str, EntityRule] = Field(min_length=1,
+                                            description="Entity types to detect, with threshold and operator")
+    review_band: ReviewBand = Field(default_factory=ReviewBand, description="Scores that go to human review")
+    special_categories: SpecialCategoryRule = Field(default_factory=SpecialCategoryRule,
+                                                    description="Handling of Art. 9/10 special-category data")
+    fields: FieldSpec = Field(default_factory=FieldSpec, description="Which record fields to scan")
+    max_text_chars: int = Field(1_000_000, gt=0, description="A field longer than this is bad input")
+
+    @model_validator(mode="after")
+    def _known_entities(self) -> Policy:
+        unknown = sorted(set(self.entities) - set(ENTITY_TYPES))
+        if unknown:
+            raise ValueError(f"entities has unknown types {unknown}; known types are {sorted(ENTITY_TYPES)}")
+        return self
+
+    def canonical_json(self) -> str:
+        """Sorted keys, fixed separators, defaults filled in: equal policies give equal text."""
+        return json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"),
+                          ensure_ascii=False)
+
+    def canonical_hash(self) -> str:
+        return "sha256:" + hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()

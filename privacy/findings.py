@@ -1,0 +1,22 @@
+"""The record of one detected entity: where it is and what it is, never its value."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A detected span in one field of one record. Offsets index that field's original text."""
+
+    field: str          # "text", "prompt", "completion" or "messages[2].content"
+    start: int
+    end: int
+    entity_type: str
+    score: float
+    recognizer: str
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["score"] = round(self.score, 4)
+        return data

@@ -1,0 +1,1 @@
+"""UK/EU recognizers, one group per module, registered explicitly in `registry`."""

@@ -1,0 +1,82 @@
+"""Declarative pattern recognizers: class attributes describe what to find, `validate` checks it.
+
+A concrete recognizer sets ENTITY, PATTERNS (name, regex, score) and CONTEXT, and may override
+`validate(value) -> bool` (a checksum) and `normalise(value)`. A regex may contain a named group
+`value`: then only that group is reported, so cue words such as "passport no." can anchor a match
+without becoming part of the redacted span.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import regex
+from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from gdprep.privacy.entities import ENGINE_LANGUAGE, ENTITY_TYPES
+
+DEFAULT_FLAGS = regex.IGNORECASE | regex.MULTILINE
+_REGEX_TIMEOUT_S = 2.0
+
+
+class GdprepPatternRecognizer(LocalRecognizer):
+    """Base class: compiles PATTERNS once, reports the `value` group, applies `validate`."""
+
+    ENTITY: ClassVar[str]
+    PATTERNS: ClassVar[list[tuple[str, str, float]]]
+    CONTEXT: ClassVar[list[str]] = []
+    FLAGS: ClassVar[int] = DEFAULT_FLAGS
+    #: score given to a match whose `validate` returned True (a checksum passed)
+    VALIDATED_SCORE: ClassVar[float] = 1.0
+
+    def __init__(self) -> None:
+        if self.ENTITY not in ENTITY_TYPES:
+            raise ValueError(f"{type(self).__name__}.ENTITY {self.ENTITY!r} is not in ENTITY_TYPES")
+        self._compiled = [(name, regex.compile(rx, self.FLAGS), score) for name, rx, score in self.PATTERNS]
+        super().__init__(
+            supported_entities=[self.ENTITY],
+            supported_language=ENGINE_LANGUAGE,
+            name=type(self).__name__,
+            context=list(self.CONTEXT),
+        )
+
+    def load(self) -> None:  # patterns are compiled in __init__; nothing else to load
+        return None
+
+    def validate(self, value: str) -> bool | None:
+        """Return True when a checksum passes, False to reject, None when there is nothing to check."""
+        return None
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+                ) -> list[RecognizerResult]:
+        if entities and self.ENTITY not in entities:
+            return []
+        results: list[RecognizerResult] = []
+        seen: set[tuple[int, int]] = set()
+        for pattern_name, compiled, score in self._compiled:
+            for match in compiled.finditer(text, timeout=_REGEX_TIMEOUT_S):
+                if "value" in compiled.groupindex and match.group("value") is not None:
+                    start, end = match.span("value")
+                else:
+                    start, end = match.span()
+                if start == end or (start, end) in seen:
+                    continue
+                verdict = self.validate(text[start:end])
+                if verdict is False:
+                    continue
+                final = self.VALIDATED_SCORE if verdict else score
+                seen.add((start, end))
+                explanation = AnalysisExplanation(
+                    recognizer=self.name, original_score=score, pattern_name=pattern_name,
+                    validation_result=verdict,
+                )
+                results.append(RecognizerResult(
+                    entity_type=self.ENTITY, start=start, end=end, score=final,
+                    analysis_explanation=explanation,
+                    recognition_metadata={
+                        RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                    },
+                ))
+        return results

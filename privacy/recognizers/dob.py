@@ -1,0 +1,114 @@
+"""Dates of birth: a calendar date reported only when a birth cue (en/de/fr/nl/it/es) precedes it.
+
+Appointment, order and release dates carry no cue and stay untouched; the date must be a real one.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Final
+
+import regex
+
+from gdprep.privacy.recognizers.base import GdprepPatternRecognizer
+
+# month word (lower case, accents as written) -> month number. Full names and the usual
+# abbreviations in the six languages; the same spelling never means two different months.
+_MONTH_NAMES: Final[dict[str, int]] = {}
+for _number, _names in enumerate((
+    "january jan januar jänner janvier janv januari gennaio gen enero ene",
+    "february feb februar février fevrier févr fevr februari febbraio febrero",
+    "march mar märz maerz mär mrz mars maart mrt marzo",
+    "april apr avril avr aprile abril abr",
+    "may mai mei maggio mag mayo",
+    "june jun juni juin giugno giu junio",
+    "july jul juli juillet juil luglio lug julio",
+    "august aug août aout augustus agosto ago",
+    "september sep sept septembre settembre set septiembre setiembre",
+    "october oct oktober okt octobre ottobre ott octubre",
+    "november nov novembre noviembre",
+    "december dec dezember dez décembre decembre dicembre dic diciembre",
+), start=1):
+    for _name in _names.split():
+        _MONTH_NAMES[_name] = _number
+
+# longest first so that "marzo" is not cut to "mar"
+_MONTH = "(?:" + "|".join(sorted(_MONTH_NAMES, key=len, reverse=True)) + r")\.?"
+_YEAR4 = r"(?:1[89]|20)\d{2}(?!\d)"
+_DAY = r"(?:[012]?\d|3[01])"
+_ORDINAL = r"(?:st|nd|rd|th|er|re|e|º|°|ª|\.)?"
+
+_DATE = (
+    r"(?P<value>"
+    # 12/03/1985, 12-03-85, 12.03.1985 (the same separator twice)
+    r"(?<!\d)\d{1,2}(?P<sep1>[./-])\d{1,2}(?P=sep1)(?:\d{4}|\d{2})(?![\d./-]\d)"
+    # 1985-03-12
+    rf"|(?<!\d){_YEAR4}(?P<sep2>[./-])\d{{1,2}}(?P=sep2)\d{{1,2}}(?!\d)"
+    # 12 March 1985, 12th of March 1985, 12. März 1985, 1er mars 1985, 12 de marzo de 1985
+    rf"|(?<!\d){_DAY}{_ORDINAL}(?:\s+(?:of|de))?\s+{_MONTH},?\s+(?:(?:de|del)\s+)?{_YEAR4}"
+    # March 12, 1985 / March 12th 1985
+    rf"|{_MONTH}\s+{_DAY}{_ORDINAL},?\s+{_YEAR4}"
+    r")"
+)
+
+# cues that label a field: only separators, a format hint or a copula may stand before the date
+_LABEL_CUE = (
+    r"(?:\bd\.?\s?o\.?\s?b\b\.?|\bdate\s+of\s+birth\b|\bbirth\s*date\b|\bbirthday\b|\bgeburtsdatum\b"
+    r"|\bgeburtstag\b|\bgeb\.(?:-?datum\b)?|\bdate\s+de\s+naissance\b|\bgeboortedatum\b|\bverjaardag\b"
+    r"|\bdata\s+di\s+nascita\b|\bcompleanno\b|\bfecha\s+de\s+nacimiento\b|\bcumpleaños\b|\bf\.\s?(?:de\s+)?nac\.)"
+)
+# verbs: a short phrase may stand between ("born in Leeds on", "nata a Roma il")
+# "né" needs its accent (plain "ne" is French negation); "nato" is case-sensitive so NATO never counts
+_VERB_CUE = r"\b(?:born|geboren|née?(?:\(e\))?|(?-i:[Nn]at[oa])(?:\([oa]\))?|nacid[oa](?:\([oa]\))?)(?!\w)"
+
+_SEPARATORS = r"[\s:=,\-–—]*+"
+_FORMAT_HINT = r"(?:\((?:[dmyjta]{1,4}[./-]){2}[dmyjta]{2,4}\)[\s:=,\-–—]*+)?"
+_COPULA = r"(?:(?:is|was|ist|war|est|était|è|era|es|fue|on|the|am|op|le|il|el)\s++){0,3}"
+_SHORT_PHRASE = r"(?:[^\W\d_]{1,20}+[\s,]++){0,4}"
+
+
+class DateOfBirthRecognizer(GdprepPatternRecognizer):
+    """A date right after "DOB", "date of birth", "geboren am", "né le", "nato il", "nacido el" and kin."""
+
+    ENTITY = "DATE_OF_BIRTH"
+    PATTERNS = [
+        ("dob_label", _LABEL_CUE + _SEPARATORS + _FORMAT_HINT + _COPULA + _DATE, 0.85),
+        ("dob_born", _VERB_CUE + _SEPARATORS + _SHORT_PHRASE + _DATE, 0.75),
+    ]
+    CONTEXT = ["birth", "born", "dob", "geboren", "naissance", "nascita", "nacimiento", "geboorte"]
+
+    def validate(self, value: str) -> bool | None:
+        # a real calendar date is required but is no checksum: keep the pattern's score (None)
+        return None if is_calendar_date(value) else False
+
+
+def is_calendar_date(value: str) -> bool:
+    """True when `value` (one of the forms `_DATE` matches) names a day that exists."""
+    numbers = regex.findall(r"\d+", value)
+    month_word = next(
+        (_MONTH_NAMES[w] for w in regex.findall(r"[^\W\d_]+", value.lower()) if w in _MONTH_NAMES), None
+    )
+    if month_word is not None:
+        if len(numbers) != 2:
+            return False
+        day, year = (int(n) for n in sorted(numbers, key=len))
+        return _exists(year, month_word, day)
+    if len(numbers) != 3:
+        return False
+    first, second, third = numbers
+    if len(first) == 4:
+        return _exists(int(first), int(second), int(third))
+    years = [int(third)] if len(third) == 4 else [1900 + int(third), 2000 + int(third)]
+    # day-first is the European reading; month-first still names a real date of birth
+    return any(_exists(y, int(second), int(first)) or _exists(y, int(first), int(second)) for y in years)
+
+
+def _exists(year: int, month: int, day: int) -> bool:
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+DOB_RECOGNIZERS: Final[tuple[type[GdprepPatternRecognizer], ...]] = (DateOfBirthRecognizer,)

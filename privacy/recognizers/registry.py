@@ -1,0 +1,45 @@
+"""The explicit recognizer registry: name -> class. Nothing is discovered by import side effects."""
+
+from __future__ import annotations
+
+from presidio_analyzer import EntityRecognizer
+
+from gdprep.privacy.entities import ENTITY_TYPES
+from gdprep.privacy.recognizers.address import ADDRESS_RECOGNIZERS
+from gdprep.privacy.recognizers.banking import BANKING_RECOGNIZERS
+from gdprep.privacy.recognizers.dob import DOB_RECOGNIZERS
+from gdprep.privacy.recognizers.eu_ids import EU_ID_RECOGNIZERS
+from gdprep.privacy.recognizers.network import NETWORK_RECOGNIZERS
+from gdprep.privacy.recognizers.person import PERSON_RECOGNIZERS
+from gdprep.privacy.recognizers.phone import PhoneRecognizer
+from gdprep.privacy.recognizers.uk import UK_RECOGNIZERS
+
+RECOGNIZERS: dict[str, type[EntityRecognizer]] = {}
+
+
+def register_recognizer(cls: type[EntityRecognizer]) -> type[EntityRecognizer]:
+    """Add a recognizer class under its class name; duplicates and unknown entity types are errors."""
+    name = cls.__name__
+    if name in RECOGNIZERS:
+        raise ValueError(f"recognizer {name} is registered twice")
+    entity = getattr(cls, "ENTITY", None)
+    if entity is not None and entity not in ENTITY_TYPES:
+        raise ValueError(f"recognizer {name} reports unknown entity type {entity!r}")
+    RECOGNIZERS[name] = cls
+    return cls
+
+
+for _group in (UK_RECOGNIZERS, (PhoneRecognizer,), EU_ID_RECOGNIZERS, BANKING_RECOGNIZERS,
+               NETWORK_RECOGNIZERS, ADDRESS_RECOGNIZERS, PERSON_RECOGNIZERS, DOB_RECOGNIZERS):
+    for _cls in _group:
+        register_recognizer(_cls)
+
+
+def build_recognizers(entity_types: set[str]) -> list[EntityRecognizer]:
+    """Instantiate every registered recognizer that reports at least one of `entity_types`."""
+    built = []
+    for cls in RECOGNIZERS.values():
+        recognizer = cls()
+        if set(recognizer.supported_entities) & entity_types:
+            built.append(recognizer)
+    return built

@@ -1,0 +1,200 @@
+"""UK identifiers: National Insurance, NHS, postcode, sort code, bank account, passport, DVLA licence, VAT.
+
+One declarative class per identifier; checksums come from python-stdnum. Bank and passport numbers
+are bare digit runs, so their patterns demand a cue word and report only the `value` group.
+"""
+
+from __future__ import annotations
+
+import calendar
+from typing import ClassVar
+
+from stdnum.gb import nhs as stdnum_nhs
+from stdnum.gb import vat as stdnum_vat
+
+from gdprep.privacy.recognizers.base import GdprepPatternRecognizer
+
+# Up to 30 characters between a cue and its value: no digits (another number would be the value) and
+# no sentence break, so "your account. Order 12345678" does not tie the cue to the order number.
+_GAP = r"(?:(?!(?-i:[.!?]\s+\p{Lu}))[^\d\n]){0,30}?"
+# "number", "no.", "Nr.", "n°" after a cue; the abbreviation's dot must not read as a sentence break
+_NUMBER_WORD = r"(?:\s*(?:number|num[ée]ro|numero|nummer|no\.?|nr\.?|n[°º]\.?|#))?"
+
+# Cue words shared by sort codes and account numbers (EN, DE, FR, NL, IT, ES).
+_BANK_CUE = (
+    r"\b(?:sort[\s-]*code|s/c|bank(?:ing)?(?:\s+details)?|a/c|acc(?:ount|t)?|kontonummer|konto|"
+    r"num[ée]ro\s+de\s+compte|compte|rekening(?:nummer)?|conto|n[uú]mero\s+de\s+cuenta|cuenta)"
+    rf"(?!\w)(?:\.(?=\s*(?:no|nr|number)\b))?{_NUMBER_WORD}"
+)
+_SORT_CODE = r"\d{2}[- ]?\d{2}[- ]?\d{2}"
+_ACCOUNT = r"(?:\d{8}|\d{4} \d{4})"
+
+# Royal Mail letter rules per position; a lower-case ordinal ("2nd") is never an inward code.
+_POSTCODE_OUTWARD = (r"(?:[A-PR-UWYZ][A-HK-Y]?\d{1,2}|[A-PR-UWYZ]\d[A-HJKPSTUW]"
+                     r"|[A-PR-UWYZ][A-HK-Y]\d[ABEHMNPRV-Y])")
+_POSTCODE_INWARD = r"(?-i:(?!\d(?:st|nd|rd|th)(?![\w-])))\d[ABD-HJLNP-UW-Z]{2}"
+
+_VAT_DIGITS = r"\d{3}[ -]?\d{4}[ -]?\d{2}(?:[ -]?\d{3})?"
+
+
+class UkNinoRecognizer(GdprepPatternRecognizer):
+    """UK National Insurance number: two prefix letters, six digits, suffix A-D ("AB 12 34 56 C").
+
+    The prefix rules are HMRC's: D, F, I, Q, U, V never appear; O is never second; BG, GB, KN, NK,
+    NT, TN and ZZ are not allocated (ZZ and QQ are the usual dummy numbers, so they are not PII).
+    """
+
+    ENTITY = "UK_NINO"
+    PATTERNS: ClassVar[list[tuple[str, str, float]]] = [(
+        "uk_nino",
+        r"(?<![A-Z0-9])(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
+        r"[ ]?\d{2}[ ]?\d{2}[ ]?\d{2}[ ]?[A-D](?![A-Z0-9])",
+        0.85,
+    )]
+    CONTEXT: ClassVar[list[str]] = ["national", "insurance", "nino", "ni"]
+
+
+class UkNhsRecognizer(GdprepPatternRecognizer):
+    """NHS number: ten digits, 3-3-4, mod 11 check digit (stdnum.gb.nhs).
+
+    The grouped form is accepted anywhere; an ungrouped ten-digit run only after an NHS cue, since
+    one in eleven arbitrary ten-digit numbers passes mod 11. A run led by "+44 " or a ")" is the tail
+    of a phone number, not an NHS number.
+    """
+
+    ENTITY = "UK_NHS"
+    PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
+        ("uk_nhs_grouped", r"(?<![\d+)][ -]?)(?<![\w])\d{3}(?P<sep>[ -])\d{3}(?P=sep)\d{4}(?![ -]?\d)", 0.5),
+        ("uk_nhs_cued", rf"\b(?:NHS|CHI|health\s+(?:service|care))\b{_GAP}(?P<value>(?<!\d)\d{{10}})(?!\d)",
+         0.5),
+    ]
+    CONTEXT: ClassVar[list[str]] = ["nhs", "patient", "health"]
+
+    def validate(self, value: str) -> bool | None:
+        return stdnum_nhs.is_valid(value)
+
+
+class UkPostcodeRecognizer(GdprepPatternRecognizer):
+    """UK postcode in every format (A9 9AA, A99 9AA, AA9 9AA, AA99 9AA, A9A 9AA, AA9A 9AA, GIR 0AA).
+
+    Letter positions follow Royal Mail's rules (e.g. no Q/V/X first, no C/I/K/M/O/V inward), so most
+    product codes fail. The unspaced form scores lower; a lower-case ordinal ("a1 2nd") is rejected.
+    """
+
+    ENTITY = "UK_POSTCODE"
+    PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
+        ("uk_postcode_spaced",
+         rf"(?<![\w-])(?:GIR[ ]0AA|{_POSTCODE_OUTWARD}[ ]{_POSTCODE_INWARD})(?![\w-])", 0.75),
+        ("uk_postcode_compact",
+         rf"(?<![\w-])(?:GIR0AA|{_POSTCODE_OUTWARD}{_POSTCODE_INWARD})(?![\w-])", 0.5),
+    ]
+    CONTEXT: ClassVar[list[str]] = ["postcode", "post code", "address", "postal"]
+
+
+class UkSortCodeRecognizer(GdprepPatternRecognizer):
+    """UK bank sort code (20-00-00, 20 00 00), only after a banking cue such as "sort code" or "a/c".
+
+    A bare six-digit number is an order or reference number far more often than a sort code, so the
+    cue is part of the pattern; an account number may sit between cue and code.
+    """
+
+    ENTITY = "UK_SORT_CODE"
+    PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
+        ("uk_sort_code_cued",
+         rf"{_BANK_CUE}{_GAP}(?:{_ACCOUNT}(?!\d){_GAP})?"
+         r"(?P<value>(?<!\d)\d{2}(?P<sep>[- ])\d{2}(?P=sep)\d{2})(?![\d-])", 0.6),
+        # six digits without separators are only credible right after "sort code"
+        ("uk_sort_code_bare", rf"\bsort[\s-]*code{_GAP}(?P<value>(?<!\d)\d{{6}})(?![\d-])", 0.6),
+    ]
+    CONTEXT: ClassVar[list[str]] = ["sort", "code", "bank", "account"]
+
+
+class UkBankAccountRecognizer(GdprepPatternRecognizer):
+    """UK bank account number (eight digits), only after a banking cue ("account no.", "a/c", "Konto").
+
+    A sort code may sit between cue and number ("sort code 20-00-00, 12345678").
+    """
+
+    ENTITY = "UK_BANK_ACCOUNT"
+    PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
+        ("uk_bank_account_cued",
+         rf"{_BANK_CUE}{_GAP}(?:{_SORT_CODE}(?!\d){_GAP})?(?P<value>(?<!\d){_ACCOUNT})(?![\d-])", 0.6),
+    ]
+    CONTEXT: ClassVar[list[str]] = ["account", "bank", "a/c", "konto"]
+
+
+class UkPassportRecognizer(GdprepPatternRecognizer):
+    """UK passport number (nine digits, or the newer two letters + seven digits) after a passport cue.
+
+    Nine digits on their own are anything at all, so the cue ("passport no.", "Reisepass",
+    "passeport", "paspoort", "passaporto", "pasaporte") is part of the pattern.
+    """
+
+    ENTITY = "UK_PASSPORT"
+    PATTERNS: ClassVar[list[tuple[str, str, float]]] = [(
+        "uk_passport_cued",
+        r"\b(?:passport|reisepass|pass(?:nummer|-?nr\.?)|passeport|paspoort|passaporto|pasaporte)"
+        rf"{_NUMBER_WORD}{_GAP}(?P<value>(?<![A-Z0-9])(?:\d{{9}}|[A-Z]{{2}}\d{{7}}))(?![A-Z0-9])",
+        0.8,
+    )]
+    CONTEXT: ClassVar[list[str]] = ["passport", "reisepass", "passeport", "paspoort"]
+
+
+class UkDrivingLicenceRecognizer(GdprepPatternRecognizer):
+    """DVLA driving licence number, 16 characters: MORGA 753116 SM9IJ.
+
+    Surname (5, padded with 9), decade digit, month (+50 for women), day, year digit, two initials
+    (padded with 9), an arbitrary digit (usually 9) and two check characters. `validate` rejects
+    impossible dates.
+    """
+
+    ENTITY = "UK_DRIVING_LICENCE"
+    PATTERNS: ClassVar[list[tuple[str, str, float]]] = [(
+        "uk_driving_licence",
+        r"(?<![A-Z0-9])(?:[A-Z]{5}|[A-Z]{4}9|[A-Z]{3}99|[A-Z]{2}999|[A-Z]9999)[ ]?"
+        r"\d[0156]\d[0-3]\d\d[ ]?(?:[A-Z]{2}|[A-Z]9)\d[A-Z0-9]{2}(?![A-Z0-9])",
+        0.85,
+    )]
+    CONTEXT: ClassVar[list[str]] = ["driving", "licence", "license", "dvla", "führerschein"]
+
+    def validate(self, value: str) -> bool | None:
+        digits = value.replace(" ", "")[5:11]
+        month = int(digits[1]) % 5 * 10 + int(digits[2])
+        day = int(digits[3:5])
+        if not 1 <= month <= 12:
+            return False
+        # a leap year, because only the year's last digit is known
+        return None if 1 <= day <= calendar.monthrange(2000, month)[1] else False
+
+
+class UkVatRecognizer(GdprepPatternRecognizer):
+    """UK VAT registration number: GB + 9 or 12 digits, or GBGD/GBHA + 3; checked by stdnum.gb.vat.
+
+    The prefixed form is accepted anywhere; a bare nine-digit number only after a VAT cue
+    ("VAT no.", "USt-IdNr.", "TVA", "BTW", "IVA").
+    """
+
+    ENTITY = "UK_VAT"
+    PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
+        ("uk_vat_prefixed",
+         rf"(?<![\w])(?:GB|XI)[ -]?(?:{_VAT_DIGITS}|GD[0-4]\d\d|HA[5-9]\d\d)(?![\w-])", 0.6),
+        ("uk_vat_cued",
+         rf"\b(?:VAT|USt|MwSt|TVA|BTW|IVA)\b(?:[\s-]*(?:reg(?:istration)?|id)\.?)?{_NUMBER_WORD}{_GAP}"
+         rf"(?P<value>(?<![\w]|(?:GB|XI)[ -]){_VAT_DIGITS})(?![\w-])", 0.5),
+    ]
+    CONTEXT: ClassVar[list[str]] = ["vat", "registration", "tax"]
+
+    def validate(self, value: str) -> bool | None:
+        return stdnum_vat.is_valid(value)
+
+
+UK_RECOGNIZERS: tuple[type[GdprepPatternRecognizer], ...] = (
+    UkNinoRecognizer,
+    UkNhsRecognizer,
+    UkPostcodeRecognizer,
+    UkSortCodeRecognizer,
+    UkBankAccountRecognizer,
+    UkPassportRecognizer,
+    UkDrivingLicenceRecognizer,
+    UkVatRecognizer,
+)

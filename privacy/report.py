@@ -1,0 +1,550 @@
+"""The redaction report for compliance officers: bounded-memory counters fed once per record while
+streaming, written as JSON plus one self-contained HTML page. Raw PII never enters the report."""
+
+from __future__ import annotations
+
+import heapq
+import json
+import math
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Final
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from gdprep.errors import GdprepError, UsageError
+from gdprep.policies.schema import Policy
+from gdprep.privacy.findings import Finding
+from gdprep.versions import tool_versions
+
+REPORT_SCHEMA_VERSION: Final = 1
+RECORD_ACTIONS: Final[tuple[str, ...]] = ("redacted", "review", "dropped", "unchanged")
+HISTOGRAM_BINS: Final = 10
+#: counters keyed by free-form strings (cues, reasons, recognizer names) stop growing at this many keys
+MAX_DISTINCT_KEYS: Final = 1000
+OTHER_KEY: Final = "(other)"
+MARK_OPEN: Final = "\u27e6"   # ⟦ — cannot be confused with text a record is likely to contain
+MARK_CLOSE: Final = "\u27e7"  # ⟧
+_MAX_SHAPE_CHARS: Final = 60
+_TEMPLATE_NAME: Final = "report.html.j2"
+
+_INDEX_RE = re.compile(r"\[\d+\]")
+_URL_RE = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+", re.IGNORECASE)
+_EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+# digit groups joined by single separators count as one number, so "020 7946 0958" is masked whole
+_DIGIT_GROUP_RE = re.compile(r"\d+(?:[ \-./]\d+)*")
+_DIGIT_RE = re.compile(r"\d")
+_SPACE_RE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class FlagInfo:
+    """A special-category flag as the report sees it: the category, its cue phrase and where it was."""
+
+    category: str
+    cue: str
+    field: str
+    start: int
+    end: int
+
+
+# --------------------------------------------------------------------------------------------- masking
+
+def shape_of(value: str) -> str:
+    """Letters become x/X, digits 9, everything else stays: "Jane Doe" -> "Xxxx Xxx"."""
+    out = []
+    for char in value[:_MAX_SHAPE_CHARS]:
+        if char.isdigit():
+            out.append("9")
+        elif char.isalpha():
+            out.append("X" if char.isupper() else "x")
+        else:
+            out.append(char)
+    return "".join(out) + ("…" if len(value) > _MAX_SHAPE_CHARS else "")
+
+
+def mask_residual(text: str) -> str:
+    """Mask what no recognizer reported but still looks personal: URLs, e-mail-like tokens, and any
+    number with three or more digits (shown by its shape)."""
+    text = _URL_RE.sub(f"{MARK_OPEN}url{MARK_CLOSE}", text)
+    text = _EMAIL_RE.sub(f"{MARK_OPEN}email{MARK_CLOSE}", text)
+
+    def _digits(match: re.Match[str]) -> str:
+        group = match.group()
+        return _DIGIT_RE.sub("9", group) if sum(c.isdigit() for c in group) >= 3 else group
+
+    return _DIGIT_GROUP_RE.sub(_digits, text)
+
+
+def mask_snippet(text: str, start: int, end: int, spans: Sequence[tuple[int, int, str]],
+                 window: int = 40) -> str:
+    """A masked context snippet around text[start:end].
+
+    The finding itself is shown by its shape as `⟦TYPE: Xxxx⟧` (its type is taken from the span in
+    `spans` with the same offsets); every other span touching the window becomes `⟦TYPE⟧`; the rest
+    passes through `mask_residual`. The window is trimmed at word boundaries and ellipsised.
+    """
+    length = len(text)
+    start = max(0, min(start, length))
+    end = max(start, min(end, length))
+    label = next((kind for s, e, kind in spans if s == start and e == end), "PII")
+
+    lo = max(0, start - max(window, 0))
+    if lo > 0 and not text[lo - 1].isspace():
+        # drop the partial word the window starts in; a word running into the finding goes entirely
+        space = next((i for i in range(lo, start) if text[i].isspace()), start - 1)
+        lo = space + 1
+    hi = min(length, end + max(window, 0))
+    if hi < length and not text[hi].isspace():
+        hi = next((i for i in range(hi - 1, end - 1, -1) if text[i].isspace()), end)
+
+    # each position in the window is owned by the target (0), by another span (1..n) or by nobody (-1);
+    # earlier, longer spans win overlaps so a nested span never splits its container needlessly
+    owner = [-1] * (hi - lo)
+    for i in range(start, end):
+        owner[i - lo] = 0
+    others = sorted(((s, e, kind) for s, e, kind in spans
+                     if e > lo and s < hi and not (s == start and e == end)),
+                    key=lambda span: (span[0], -span[1]))
+    for index, (s, e, _kind) in enumerate(others, start=1):
+        for i in range(max(s, lo), min(e, hi)):
+            if owner[i - lo] == -1:
+                owner[i - lo] = index
+
+    pieces: list[str] = []
+    i = 0
+    while i < len(owner):
+        j = i
+        while j < len(owner) and owner[j] == owner[i]:
+            j += 1
+        who = owner[i]
+        if who == -1:
+            pieces.append(mask_residual(text[lo + i:lo + j]))
+        elif who == 0:
+            pieces.append(f"{MARK_OPEN}{label}: {shape_of(text[start:end])}{MARK_CLOSE}")
+        else:
+            pieces.append(f"{MARK_OPEN}{others[who - 1][2]}{MARK_CLOSE}")
+        i = j
+    snippet = _SPACE_RE.sub(" ", "".join(pieces)).strip()
+    return ("…" if lo > 0 else "") + snippet + ("…" if hi < length else "")
+
+
+def normalise_field(field: str) -> str:
+    """`messages[3].content` -> `messages[].content`, so counts by field stay few and comparable."""
+    return _INDEX_RE.sub("[]", field)
+
+
+def _safe_label(value: str) -> str:
+    """Record ids and cues are shown as they are, except anything that looks like an e-mail or URL."""
+    value = _URL_RE.sub(f"{MARK_OPEN}url{MARK_CLOSE}", str(value))
+    return _EMAIL_RE.sub(f"{MARK_OPEN}email{MARK_CLOSE}", value)
+
+
+def _bump(counter: Counter[str], key: str, n: int = 1) -> None:
+    if key not in counter and len(counter) >= MAX_DISTINCT_KEYS:
+        key = OTHER_KEY
+    counter[key] += n
+
+
+def _ranked(counter: Mapping[str, int]) -> dict[str, int]:
+    """Most frequent first, then by name, so reports diff cleanly."""
+    return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _score_bin(score: float) -> int:
+    # the epsilon keeps 0.3 in bin 3 even though 0.3 * 10 is 2.9999999999999996
+    return min(HISTOGRAM_BINS - 1, max(0, math.floor(score * HISTOGRAM_BINS + 1e-9)))
+
+
+# --------------------------------------------------------------------------------------------- builder
+
+class ReportBuilder:
+    """Accumulates the report one record at a time in bounded memory: counters, a top-N heap and a
+    capped review queue. Record texts are only read to build masked snippets, never kept."""
+
+    def __init__(self, policy: Policy, *, top_n: int = 20, review_limit: int = 500,
+                 snippet_window: int = 40) -> None:
+        for name, value in (("top_n", top_n), ("review_limit", review_limit),
+                            ("snippet_window", snippet_window)):
+            if value < 0:
+                raise ValueError(f"ReportBuilder {name} must be >= 0 (got {value})")
+        self._policy = policy
+        self._band = (policy.review_band.low, policy.review_band.high)
+        self._top_n = top_n
+        self._review_limit = review_limit
+        self._window = snippet_window
+
+        self._n_records = 0
+        self._records_with_findings = 0
+        self._seq = 0
+        self._by_type: Counter[str] = Counter({kind: 0 for kind in policy.entities})
+        self._below_by_type: Counter[str] = Counter()
+        self._by_recognizer: Counter[str] = Counter()
+        self._below_by_recognizer: Counter[str] = Counter()
+        self._by_field: Counter[str] = Counter()
+        self._below_by_field: Counter[str] = Counter()
+        self._hist_redacted = [0] * HISTOGRAM_BINS
+        self._hist_below = [0] * HISTOGRAM_BINS
+        # min-heap of (count, -seq, record_id, types): the root is the weakest entry, and among equal
+        # counts the later record, so the earliest records with the most findings survive
+        self._top: list[tuple[int, int, str, tuple[tuple[str, int], ...]]] = []
+        self._review: list[dict[str, object]] = []
+        self._review_total = 0
+        self._review_by_type: Counter[str] = Counter()
+        self._quarantine_reasons: Counter[str] = Counter()
+        self._actions: Counter[str] = Counter({action: 0 for action in RECORD_ACTIONS})
+        self._flags_by_category: Counter[str] = Counter()
+        self._records_by_category: Counter[str] = Counter()
+        self._flags_by_cue: Counter[str] = Counter()
+        self._flagged_actions: Counter[str] = Counter()
+        self._records_flagged = 0
+        self._flagged: list[dict[str, object]] = []
+
+    def add_record(self, record_id: str, *, texts: Mapping[str, str], kept: Sequence[Finding],
+                   below_threshold: Sequence[Finding], flags: Sequence[FlagInfo], action: str) -> None:
+        """Count one record. `kept` were redacted; `below_threshold` stayed in the output."""
+        if action not in RECORD_ACTIONS:
+            raise ValueError(f"record action must be one of {list(RECORD_ACTIONS)} (got {action!r})")
+        self._n_records += 1
+        self._seq += 1
+        self._actions[action] += 1
+        record_id = _safe_label(record_id)
+
+        for finding in kept:
+            self._count(finding, self._by_type, self._by_recognizer, self._by_field, self._hist_redacted)
+        for finding in below_threshold:
+            self._count(finding, self._below_by_type, self._below_by_recognizer, self._below_by_field,
+                        self._hist_below)
+        if kept:
+            self._records_with_findings += 1
+            self._push_top(record_id, kept)
+        if flags:
+            self._add_flags(record_id, flags, action)
+        self._queue_review(record_id, texts, kept, below_threshold)
+
+    def add_quarantined(self, reason: str) -> None:
+        """Count one record set aside as bad input; `reason` is a stable identifier such as `bad_json`."""
+        _bump(self._quarantine_reasons, _safe_label(reason) or "unspecified")
+
+    def finish(self, *, command: str, input_path: str, output_path: str | None, n_in: int, n_out: int,
+               n_quarantined: int, n_dropped: int, elapsed_s: float,
+               extra: Mapping[str, object] | None = None) -> dict[str, Any]:
+        """The JSON-able report. Calling it again gives the same content with a new timestamp."""
+        low, high = self._band
+        hist_bins = [
+            {"low": round(i / HISTOGRAM_BINS, 2), "high": round((i + 1) / HISTOGRAM_BINS, 2),
+             "count": self._hist_redacted[i] + self._hist_below[i],
+             "redacted": self._hist_redacted[i], "below_threshold": self._hist_below[i]}
+            for i in range(HISTOGRAM_BINS)
+        ]
+        top = sorted(self._top, key=lambda entry: (-entry[0], -entry[1]))
+        return {
+            "schema_version": REPORT_SCHEMA_VERSION,
+            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "command": command,
+            "policy": {
+                "name": self._policy.name,
+                "hash": self._policy.canonical_hash(),
+                "review_band": {"low": low, "high": high},
+                "thresholds": {kind: rule.threshold for kind, rule in sorted(self._policy.entities.items())},
+            },
+            "versions": tool_versions(),
+            "timing": {
+                "elapsed_s": round(elapsed_s, 3),
+                "records_per_s": round(n_in / elapsed_s, 1) if elapsed_s > 0 else None,
+            },
+            "paths": {"input": input_path, "output": output_path},
+            "records": {
+                "in": n_in,
+                "out": n_out,
+                "scanned": self._n_records,
+                "with_findings": self._records_with_findings,
+                "quarantined": n_quarantined,
+                "quarantine_reasons": _ranked(self._quarantine_reasons),
+                "dropped": n_dropped,
+            },
+            "findings": {
+                "total": sum(self._hist_redacted),
+                "by_entity_type": _ranked(self._by_type),
+                "by_recognizer": _ranked(self._by_recognizer),
+                "by_field": _ranked(self._by_field),
+            },
+            "below_threshold": {
+                "total": sum(self._hist_below),
+                "by_entity_type": _ranked(self._below_by_type),
+                "by_recognizer": _ranked(self._below_by_recognizer),
+                "by_field": _ranked(self._below_by_field),
+            },
+            "score_histogram": {
+                "bin_width": 1 / HISTOGRAM_BINS,
+                "total": sum(self._hist_redacted) + sum(self._hist_below),
+                "bins": hist_bins,
+            },
+            "top_n": self._top_n,
+            "top_records": [{"record_id": rid, "count": count, "types": dict(types)}
+                            for count, _seq, rid, types in top],
+            "special_categories": {
+                "records_flagged": self._records_flagged,
+                "flags_total": sum(self._flags_by_category.values()),
+                "by_category": _ranked(self._flags_by_category),
+                "records_by_category": _ranked(self._records_by_category),
+                "by_cue": _ranked(self._flags_by_cue),
+                "records_by_action": dict(self._actions),
+                "flagged_records_by_action": _ranked(self._flagged_actions),
+                "flagged_records": list(self._flagged),
+                "flagged_records_truncated": self._records_flagged > len(self._flagged),
+            },
+            "review_band": {"low": low, "high": high},
+            "review_limit": self._review_limit,
+            "review_total": self._review_total,
+            "review_by_entity_type": _ranked(self._review_by_type),
+            "review_truncated": self._review_total > len(self._review),
+            "review_queue": list(self._review),
+            "extra": dict(extra) if extra else {},
+        }
+
+    # ----------------------------------------------------------------------------------------- helpers
+
+    @staticmethod
+    def _count(finding: Finding, by_type: Counter[str], by_recognizer: Counter[str],
+               by_field: Counter[str], histogram: list[int]) -> None:
+        _bump(by_type, finding.entity_type)
+        _bump(by_recognizer, finding.recognizer)
+        _bump(by_field, normalise_field(finding.field))
+        histogram[_score_bin(finding.score)] += 1
+
+    def _push_top(self, record_id: str, kept: Sequence[Finding]) -> None:
+        if self._top_n == 0:
+            return
+        key = (len(kept), -self._seq)
+        if len(self._top) >= self._top_n and key <= self._top[0][:2]:
+            return  # the common case: nothing to build for a record that would not make the list
+        types = tuple(_ranked(Counter(f.entity_type for f in kept)).items())
+        entry = (len(kept), -self._seq, record_id, types)
+        if len(self._top) < self._top_n:
+            heapq.heappush(self._top, entry)
+        else:
+            heapq.heapreplace(self._top, entry)
+
+    def _add_flags(self, record_id: str, flags: Sequence[FlagInfo], action: str) -> None:
+        self._records_flagged += 1
+        self._flagged_actions[action] += 1
+        categories = sorted({flag.category for flag in flags})
+        cues = sorted({_safe_label(flag.cue).casefold() for flag in flags})
+        for flag in flags:
+            _bump(self._flags_by_category, flag.category)
+            _bump(self._flags_by_cue, _safe_label(flag.cue).casefold())
+        for category in categories:
+            _bump(self._records_by_category, category)
+        if len(self._flagged) < self._review_limit:
+            self._flagged.append({"record_id": record_id, "categories": categories, "cues": cues,
+                                  "action": action})
+
+    def _queue_review(self, record_id: str, texts: Mapping[str, str], kept: Sequence[Finding],
+                      below: Sequence[Finding]) -> None:
+        low, high = self._band
+        candidates = sorted(
+            [(f, True) for f in kept if low <= f.score < high]
+            + [(f, False) for f in below if low <= f.score < high],
+            key=lambda item: (item[0].field, item[0].start, item[0].end))
+        if not candidates:
+            return
+        self._review_total += len(candidates)
+        for finding, _redacted in candidates:
+            _bump(self._review_by_type, finding.entity_type)
+        room = self._review_limit - len(self._review)
+        if room <= 0:
+            return
+        spans_by_field: dict[str, list[tuple[int, int, str]]] = {}
+        for finding, redacted in candidates[:room]:
+            if finding.field not in spans_by_field:
+                spans_by_field[finding.field] = [(f.start, f.end, f.entity_type)
+                                                 for f in _chain(kept, below) if f.field == finding.field]
+            text = texts.get(finding.field)
+            snippet = (mask_snippet(text, finding.start, finding.end, spans_by_field[finding.field],
+                                    self._window)
+                       if text is not None else f"{MARK_OPEN}{finding.entity_type}{MARK_CLOSE}")
+            self._review.append({
+                "record_id": record_id,
+                "field": finding.field,
+                "entity_type": finding.entity_type,
+                "score": round(finding.score, 4),
+                "recognizer": finding.recognizer,
+                "redacted": redacted,
+                "snippet": snippet,
+            })
+
+
+def _chain(*groups: Iterable[Finding]) -> Iterable[Finding]:
+    for group in groups:
+        yield from group
+
+
+# --------------------------------------------------------------------------------------------- output
+
+def _nice_step(maximum: int, max_ticks: int = 5) -> int:
+    """The smallest 1/2/5 x 10^k step that covers `maximum` in at most `max_ticks` intervals."""
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * magnitude
+            if maximum <= step * max_ticks:
+                return step
+        magnitude *= 10
+
+
+def _fmt(n: int) -> str:
+    return f"{n:,}"
+
+
+def _svg_open(chart_id: str, title: str, width: int, height: int) -> list[str]:
+    # no xmlns: inline SVG in HTML needs none, and the page must not name any web address at all
+    return [f'<svg role="img" aria-labelledby="{chart_id}-title" viewBox="0 0 {width} {height}" '
+            f'width="{width}" height="{height}" class="chart">',
+            f'<title id="{chart_id}-title">{escape(title)}</title>',
+            f'<text x="{width / 2:.0f}" y="20" text-anchor="middle" class="chart-title">{escape(title)}</text>']
+
+
+def bar_chart_svg(chart_id: str, title: str, items: Sequence[tuple[str, int]], axis_label: str) -> Markup:
+    """A horizontal bar chart (one bar per label) as inline SVG; every text is escaped."""
+    label_w, right_pad, row_h, top = 190, 70, 22, 40
+    width = 760
+    plot_w = width - label_w - right_pad
+    rows = max(len(items), 1)
+    axis_y = top + rows * row_h
+    height = axis_y + 52
+    maximum = max((value for _label, value in items), default=0)
+    step = _nice_step(max(maximum, 1))
+    scale_max = step * math.ceil(max(maximum, 1) / step)
+    parts = _svg_open(chart_id, title, width, height)
+    for tick in range(0, scale_max + 1, step):
+        x = label_w + plot_w * tick / scale_max
+        parts.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{axis_y}" class="grid"/>')
+        parts.append(f'<text x="{x:.1f}" y="{axis_y + 16}" text-anchor="middle" class="tick">'
+                     f'{_fmt(tick)}</text>')
+    if not items:
+        parts.append(f'<text x="{label_w + 8}" y="{top + 15}" class="tick">No findings</text>')
+    for row, (label, value) in enumerate(items):
+        y = top + row * row_h
+        bar_w = plot_w * value / scale_max
+        parts.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" class="label">'
+                     f'{escape(label)}</text>')
+        parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{bar_w:.1f}" height="{row_h - 6}" '
+                     f'class="bar"><title>{escape(label)}: {_fmt(value)}</title></rect>')
+        parts.append(f'<text x="{label_w + bar_w + 6:.1f}" y="{y + 15}" class="value">{_fmt(value)}</text>')
+    parts.append(f'<line x1="{label_w}" y1="{axis_y}" x2="{label_w + plot_w}" y2="{axis_y}" class="axis"/>')
+    parts.append(f'<line x1="{label_w}" y1="{top}" x2="{label_w}" y2="{axis_y}" class="axis"/>')
+    parts.append(f'<text x="{label_w + plot_w / 2:.0f}" y="{axis_y + 40}" text-anchor="middle" '
+                 f'class="axis-title">{escape(axis_label)}</text>')
+    parts.append("</svg>")
+    return Markup("\n".join(parts))
+
+
+def histogram_svg(chart_id: str, title: str, bins: Sequence[Mapping[str, Any]],
+                  review_band: tuple[float, float]) -> Markup:
+    """The score histogram as inline SVG: stacked bars (redacted / below threshold) per 0.1 bin, with
+    the review band shaded."""
+    left, right, top, bottom = 70, 20, 56, 56
+    width, height = 760, 340
+    plot_w, plot_h = width - left - right, height - top - bottom
+    base_y = top + plot_h
+    maximum = max((int(b["count"]) for b in bins), default=0)
+    step = _nice_step(max(maximum, 1))
+    scale_max = step * math.ceil(max(maximum, 1) / step)
+    slot = plot_w / max(len(bins), 1)
+    parts = _svg_open(chart_id, title, width, height)
+    low, high = review_band
+    band_x, band_w = left + plot_w * low, plot_w * (high - low)
+    parts.append(f'<rect x="{band_x:.1f}" y="{top}" width="{band_w:.1f}" height="{plot_h}" class="band">'
+                 f'<title>review band {low:g} to {high:g}</title></rect>')
+    parts.append(f'<text x="{band_x + band_w / 2:.1f}" y="{top - 6}" text-anchor="middle" class="tick">'
+                 f'review band</text>')
+    for tick in range(0, scale_max + 1, step):
+        y = base_y - plot_h * tick / scale_max
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" class="grid"/>')
+        parts.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" class="tick">{_fmt(tick)}</text>')
+    for i, b in enumerate(bins):
+        x = left + i * slot + 4
+        redacted, below = int(b["redacted"]), int(b["below_threshold"])
+        h_below = plot_h * below / scale_max
+        h_red = plot_h * redacted / scale_max
+        tip = f'{b["low"]:.1f}–{b["high"]:.1f}: {_fmt(redacted)} redacted, {_fmt(below)} below threshold'
+        parts.append(f'<rect x="{x:.1f}" y="{base_y - h_below:.1f}" width="{slot - 8:.1f}" '
+                     f'height="{h_below:.1f}" class="bar-below"><title>{escape(tip)}</title></rect>')
+        parts.append(f'<rect x="{x:.1f}" y="{base_y - h_below - h_red:.1f}" width="{slot - 8:.1f}" '
+                     f'height="{h_red:.1f}" class="bar"><title>{escape(tip)}</title></rect>')
+        if redacted + below:
+            parts.append(f'<text x="{x + (slot - 8) / 2:.1f}" y="{base_y - h_below - h_red - 4:.1f}" '
+                         f'text-anchor="middle" class="value">{_fmt(redacted + below)}</text>')
+    for i in range(len(bins) + 1):
+        x = left + i * slot
+        parts.append(f'<text x="{x:.1f}" y="{base_y + 16}" text-anchor="middle" class="tick">'
+                     f'{i / max(len(bins), 1):.1f}</text>')
+    parts.append(f'<line x1="{left}" y1="{base_y}" x2="{left + plot_w}" y2="{base_y}" class="axis"/>')
+    parts.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{base_y}" class="axis"/>')
+    parts.append(f'<text x="{left + plot_w / 2:.0f}" y="{height - 12}" text-anchor="middle" '
+                 f'class="axis-title">Detection score</text>')
+    parts.append(f'<text x="18" y="{top + plot_h / 2:.0f}" text-anchor="middle" class="axis-title" '
+                 f'transform="rotate(-90 18 {top + plot_h / 2:.0f})">Findings</text>')
+    legend_x = left + plot_w - 250
+    parts.append(f'<rect x="{legend_x}" y="30" width="12" height="12" class="bar"/>'
+                 f'<text x="{legend_x + 18}" y="40" class="tick">redacted</text>'
+                 f'<rect x="{legend_x + 100}" y="30" width="12" height="12" class="bar-below"/>'
+                 f'<text x="{legend_x + 118}" y="40" class="tick">below threshold</text>')
+    parts.append("</svg>")
+    return Markup("\n".join(parts))
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    # built on first render, not at import; autoescape is on for every template, whatever its name
+    env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["num"] = lambda value: _fmt(value) if isinstance(value, int) else value
+    return env
+
+
+def render_html(report: Mapping[str, Any]) -> str:
+    """The report as one self-contained HTML page (inline CSS and SVG, no scripts, no web addresses)."""
+    findings = report["findings"]
+    charts = {
+        "entities": bar_chart_svg("chart-entities", "Redacted findings by entity type",
+                                  [(k, v) for k, v in findings["by_entity_type"].items()],
+                                  "Findings redacted"),
+        "histogram": histogram_svg("chart-scores", "Detection scores of all findings",
+                                   report["score_histogram"]["bins"],
+                                   (report["review_band"]["low"], report["review_band"]["high"])),
+    }
+    extra = {key: value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+             for key, value in report.get("extra", {}).items()}
+    return _environment().get_template(_TEMPLATE_NAME).render(report=report, charts=charts, extra=extra)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def write_report(report: Mapping[str, Any], json_path: Path) -> Path:
+    """Write the JSON report and the HTML page beside it (same stem, `.html`); return the HTML path."""
+    json_path = Path(json_path)
+    html_path = json_path.with_suffix(".html")
+    if html_path == json_path:
+        raise UsageError(f"report path {json_path} ends in .html; give the JSON path, e.g. REPORT.json")
+    html = render_html(report)  # rendered first so a template error leaves no half-written pair
+    try:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(json_path, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        _write_atomic(html_path, html)
+    except OSError as exc:
+        raise GdprepError(f"cannot write the report to {json_path}: {exc.strerror or exc}; "
+                          "check that the directory is writable") from exc
+    return html_path

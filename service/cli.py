@@ -1,0 +1,320 @@
+"""The `gdprep` command line: a thin typer layer over the stage packages. This is the only place
+(besides the HTTP API) where GdprepError is turned into an exit code: 0 ok, 2 bad usage/input, 1 other."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from gdprep.errors import GdprepError
+
+app = typer.Typer(
+    name="gdprep",
+    help="GDPR-focused, fully offline data preparation for LLM fine-tuning.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+policy_app = typer.Typer(help="List, show and validate redaction policies.", no_args_is_help=True)
+app.add_typer(policy_app, name="policy")
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+
+class OnErrorChoice(StrEnum):
+    fail = "fail"
+    quarantine = "quarantine"
+
+
+class FormatChoice(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+
+
+PolicyOpt = Annotated[str | None, typer.Option("--policy", "-p", help="Shipped policy name or path to a YAML file "
+                                                "(default: uk-gdpr-default).")]
+InputOpt = Annotated[Path, typer.Option("--input", "-i", help="Input file: .jsonl, .csv or .parquet.")]
+OnErrorOpt = Annotated[OnErrorChoice, typer.Option(
+    "--on-error", help="fail: stop at the first bad record; quarantine: set bad records aside with a reason.")]
+QuarantineOpt = Annotated[Path | None, typer.Option(
+    "--quarantine", help="Where bad records go with --on-error quarantine (default: OUTPUT.quarantine.jsonl).")]
+WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=0,
+                                         help="Detection processes; 0 = one per CPU core.")]
+FormatOpt = Annotated[FormatChoice | None, typer.Option("--format", help="Input format when the extension "
+                                                        "does not tell it.")]
+
+
+def _workers(value: int) -> int:
+    from gdprep.privacy.engine import default_workers
+
+    return default_workers() if value == 0 else value
+
+
+@contextmanager
+def _progress(label: str, total: int | None) -> Iterator[Callable[[int], None] | None]:
+    """A rich progress bar on a terminal; nothing at all when output is piped or in CI."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def _count_records(path: Path) -> int | None:
+    """Cheap total for the progress bar (lines or Parquet row count); None when unknown."""
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            import pyarrow.parquet as pq
+
+            return int(pq.ParquetFile(path).metadata.num_rows)
+        with path.open("rb") as fh:
+            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+        return lines - 1 if path.suffix.lower() == ".csv" else lines
+    except Exception:  # the count is cosmetic; the real read reports real errors
+        return None
+
+
+def _run(fn: Callable[[], Any]) -> Any:
+    try:
+        return fn()
+    except GdprepError as exc:
+        err.print(f"[red]error:[/red] {exc}", markup=True, soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        raise typer.Exit(130) from None
+
+
+def _summary_line(summary: Any) -> str:
+    return (f"{summary.n_in} records in: {summary.n_out} written, {summary.n_quarantined} quarantined, "
+            f"{summary.n_dropped} dropped; {summary.n_findings} findings in {summary.elapsed_s:.1f}s")
+
+
+@app.command()
+def detect(
+    input: InputOpt,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Findings file (JSONL): one line per record.")],
+    policy: PolicyOpt = None,
+    on_error: OnErrorOpt = OnErrorChoice.fail,
+    quarantine: QuarantineOpt = None,
+    fmt: FormatOpt = None,
+    workers: WorkersOpt = 1,
+) -> None:
+    """Find personal data. Writes {"id", "entities": [{field, start, end, entity_type, score, recognizer}]}
+    per record; offsets index the original field text. Values are never written."""
+    from gdprep.policies import load_policy
+    from gdprep.privacy.pipeline import run_detect
+
+    def go() -> None:
+        pol = load_policy(policy)
+        with _progress("detect", _count_records(input)) as tick:
+            summary = run_detect(input, output, pol, on_error=on_error.value, quarantine_path=quarantine,
+                                 fmt=fmt.value if fmt else None, workers=_workers(workers), progress=tick)
+        err.print(_summary_line(summary))
+        for name, path in summary.outputs.items():
+            err.print(f"  {name}: {path}")
+
+    _run(go)
+
+
+@app.command()
+def redact(
+    input: InputOpt,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Redacted records; format follows the extension.")],
+    report: Annotated[Path, typer.Option("--report", "-r", help="Report JSON path; REPORT.html is written beside it.")],
+    policy: PolicyOpt = None,
+    on_error: OnErrorOpt = OnErrorChoice.fail,
+    quarantine: QuarantineOpt = None,
+    fmt: FormatOpt = None,
+    workers: WorkersOpt = 1,
+    key_file: Annotated[Path | None, typer.Option(
+        "--key-file", help="Master key file (default: $GDPREP_KEY_FILE, $GDPREP_MASTER_KEY or the state "
+        "directory's key).")] = None,
+) -> None:
+    """Redact personal data under a policy. Keeps ids and every other field; writes a JSON + HTML report."""
+    from gdprep.policies import load_policy
+    from gdprep.privacy.pipeline import run_redact
+
+    def go() -> None:
+        pol = load_policy(policy)
+        with _progress("redact", _count_records(input)) as tick:
+            summary = run_redact(input, output, report, pol, on_error=on_error.value, quarantine_path=quarantine,
+                                 fmt=fmt.value if fmt else None, workers=_workers(workers), key_file=key_file,
+                                 progress=tick)
+        err.print(_summary_line(summary))
+        for name, path in summary.outputs.items():
+            err.print(f"  {name}: {path}")
+
+    _run(go)
+
+
+@app.command(name="eval")
+def evaluate(
+    gold: Annotated[Path, typer.Option(
+        "--gold", "-g", help='Gold JSONL: {"id", "text", "spans": [{start, end, type}]}.')],
+    policy: PolicyOpt = None,
+    workers: WorkersOpt = 1,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the full scores as JSON.")] = None,
+) -> None:
+    """Score the detector against gold spans: precision, recall and F2 per entity type and overall,
+    entity-level and character-level."""
+    from gdprep.policies import load_policy
+    from gdprep.privacy.evaluation import evaluate as score
+    from gdprep.privacy.evaluation import format_table, load_gold_jsonl
+    from gdprep.privacy.pipeline import predict_gold
+
+    def go() -> None:
+        pol = load_policy(policy)
+        records = load_gold_jsonl(gold)
+        predictions = predict_gold(records, pol, workers=_workers(workers))
+        result = score(records, predictions)
+        out.print(format_table(result))
+        if json_out:
+            json_out.write_text(json.dumps(result.to_dict(), indent=2), encoding="utf-8")
+
+    _run(go)
+
+
+@app.command()
+def deanonymize(
+    input: InputOpt,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the re-identified records.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why re-identification is needed (recorded).")],
+    policy: PolicyOpt = None,
+    key_file: Annotated[Path | None, typer.Option("--key-file", help="Master key file.")] = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Reverse encrypt / pseudonym / surrogate tokens for key holders. Placeholders, masks and hashes
+    are one-way by design and stay as they are."""
+    from gdprep.policies import load_policy
+    from gdprep.privacy.restore import run_deanonymize
+
+    def go() -> None:
+        pol = load_policy(policy)
+        n_records, n_tokens = run_deanonymize(input, output, pol, reason=reason, key_file=key_file,
+                                              fmt=fmt.value if fmt else None)
+        err.print(f"{n_records} records, {n_tokens} tokens restored -> {output}")
+
+    _run(go)
+
+
+@policy_app.command("list")
+def policy_list() -> None:
+    """List the shipped policies with their hashes."""
+    from gdprep.policies import list_policies, load_policy
+
+    def go() -> None:
+        for name in list_policies():
+            pol = load_policy(name)
+            out.print(f"{name:20} {pol.canonical_hash()}  {len(pol.entities)} entity types")
+
+    _run(go)
+
+
+@policy_app.command("show")
+def policy_show(name: Annotated[str, typer.Argument(help="Shipped policy name or path.")]) -> None:
+    """Print a policy with every default filled in, and its canonical hash."""
+    import yaml
+
+    from gdprep.policies import load_policy
+
+    def go() -> None:
+        pol = load_policy(name)
+        out.print(f"# hash: {pol.canonical_hash()}")
+        out.print(yaml.safe_dump(pol.model_dump(mode="json"), sort_keys=False, allow_unicode=True), end="")
+
+    _run(go)
+
+
+@policy_app.command("validate")
+def policy_validate(path: Annotated[str, typer.Argument(help="Policy YAML file (or shipped name).")]) -> None:
+    """Validate a policy file; errors name the field and the fix."""
+    from gdprep.policies import load_policy
+
+    def go() -> None:
+        pol = load_policy(path)
+        out.print(f"ok: {pol.name} {pol.canonical_hash()}")
+
+    _run(go)
+
+
+@policy_app.command("schema")
+def policy_schema() -> None:
+    """Print the policy JSON Schema (every field with its description)."""
+    from gdprep.policies import Policy
+
+    out.print_json(json.dumps(Policy.model_json_schema()))
+
+
+@app.command()
+def sample(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the JSONL.")],
+    n: Annotated[int, typer.Option("--n", min=1, help="Number of records.")] = 120,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same file).")] = 7,
+) -> None:
+    """Generate a synthetic UK/EU sample dataset (Faker): tickets, e-mails, HR and clinical notes."""
+    from gdprep.examples.generate import generate_sample
+
+    def go() -> None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with output.open("w", encoding="utf-8") as fh:
+            for rec in generate_sample(n, seed):
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        err.print(f"{n} records -> {output}")
+
+    _run(go)
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="Directory for the demo outputs.")] = Path("demo-out"),
+    policy: PolicyOpt = None,
+    workers: WorkersOpt = 0,
+) -> None:
+    """Run the privacy stage on the bundled sample data (examples/sample.jsonl)."""
+    from importlib import resources
+
+    from gdprep.policies import load_policy
+    from gdprep.privacy.pipeline import run_detect, run_redact
+
+    def go() -> None:
+        pol = load_policy(policy)
+        sample_path = Path(str(resources.files("gdprep.examples").joinpath("sample.jsonl")))
+        out_dir.mkdir(parents=True, exist_ok=True)
+        n_workers = _workers(workers)
+        with _progress("detect", _count_records(sample_path)) as tick:
+            det = run_detect(sample_path, out_dir / "findings.jsonl", pol, workers=n_workers, progress=tick)
+        with _progress("redact", _count_records(sample_path)) as tick:
+            red = run_redact(sample_path, out_dir / "redacted.jsonl", out_dir / "report.json", pol,
+                             workers=n_workers, progress=tick, command="gdprep demo")
+        out.print(f"[bold]gdprep demo[/bold] policy={pol.name} ({pol.canonical_hash()[:19]}...)")
+        out.print(f"detect: {_summary_line(det)}")
+        out.print(f"redact: {_summary_line(red)}")
+        for name, path in {**det.outputs, **red.outputs}.items():
+            out.print(f"  {name}: {path}")
+
+    _run(go)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

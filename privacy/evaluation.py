@@ -264,6 +264,12 @@ def _score_chars(gold: Sequence[Span], preds: Sequence[Span], into: dict[str, Ch
 
 # --- output ------------------------------------------------------------------------------------------
 
+def _cells(precision: float, n_pred: int, recall: float, n_gold: int, f2: float) -> tuple[str, str, str]:
+    # "-" where the ratio is undefined, so a type with no predictions does not read as "precision 0"
+    return (f"{precision:.3f}" if n_pred else "-", f"{recall:.3f}" if n_gold else "-",
+            f"{f2:.3f}" if n_pred and n_gold else "-")
+
+
 def format_table(report: EvalReport) -> str:
     """A fixed-width plain-text table: one row per entity type, then the overall row."""
     header = ("type", "gold", "found", "pred", "tp", "P", "R", "F2", "char P", "char R", "char F2")
@@ -274,8 +280,8 @@ def format_table(report: EvalReport) -> str:
     lines.append(("ALL", report.entity_overall, report.char_overall))
     for name, ent, ch in lines:
         rows.append((name, str(ent.n_gold), str(ent.found_gold), str(ent.n_pred), str(ent.tp_pred),
-                     f"{ent.precision:.3f}", f"{ent.recall:.3f}", f"{ent.f2:.3f}",
-                     f"{ch.precision:.3f}", f"{ch.recall:.3f}", f"{ch.f2:.3f}"))
+                     *_cells(ent.precision, ent.n_pred, ent.recall, ent.n_gold, ent.f2),
+                     *_cells(ch.precision, ch.pred_chars, ch.recall, ch.gold_chars, ch.f2)))
     widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
 
     def render(row: tuple[str, ...]) -> str:

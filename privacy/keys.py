@@ -11,6 +11,7 @@ import hmac
 import os
 import secrets
 from pathlib import Path
+from typing import NoReturn
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -89,7 +90,11 @@ class KeyRing:
             return cls(_read_key_file(Path(key_file), f"key file {key_file}", _KEY_FILE_ARG_FIX),
                        f"key file {key_file}")
         env_file = os.environ.get(KEY_FILE_ENV)
-        if env_file:
+        if env_file is not None:
+            # set-but-empty is a broken deployment, not "unset": falling back would use another key
+            if not env_file.strip():
+                raise VaultError(f"${KEY_FILE_ENV} is set but empty. Fix: set it to the path of your key "
+                                 f"file or unset it")
             path = Path(env_file).expanduser()
             return cls(_read_key_file(path, f"key file {path} (from ${KEY_FILE_ENV})",
                                       f"point ${KEY_FILE_ENV} at an existing key file or unset it"),
@@ -140,7 +145,7 @@ class KeyRing:
     def __repr__(self) -> str:
         return f"KeyRing(key_id={self._key_id!r}, source={self.source!r})"
 
-    def __reduce__(self) -> object:
+    def __reduce__(self) -> NoReturn:
         # pickling would copy key bytes into whatever stores the pickle (caches, queues, crash dumps)
         raise TypeError("KeyRing cannot be pickled; reopen it with KeyRing.open() where it is needed")
 

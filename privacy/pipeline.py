@@ -255,7 +255,7 @@ def run_redact(input_path: Path, output_path: Path, report_path: Path, policy: P
                     dropped.write({"id": record.id, "line": record.line, "stage": "privacy",
                                    "reason": "special_category",
                                    "categories": sorted({f.category for f in item.flags})})
-                    report.add_record(record.id, texts=texts, kept=item.findings, below=item.below,
+                    report.add_record(record.id, texts=texts, kept=item.findings, below_threshold=item.below,
                                       flags=flags, action="dropped")
                     summary.n_dropped += 1
                     continue
@@ -273,7 +273,7 @@ def run_redact(input_path: Path, output_path: Path, report_path: Path, policy: P
                     writer.write(buffer)
                     buffer = []
                 action = "review" if item.action == "review" else ("redacted" if item.findings else "unchanged")
-                report.add_record(record.id, texts=texts, kept=item.findings, below=item.below,
+                report.add_record(record.id, texts=texts, kept=item.findings, below_threshold=item.below,
                                   flags=flags, action=action)
                 summary.n_out += 1
             writer.write(buffer)

@@ -87,8 +87,8 @@ def mask_snippet(text: str, start: int, end: int, spans: Sequence[tuple[int, int
                  window: int = 40) -> str:
     """A masked context snippet around text[start:end].
 
-    The finding itself is shown by its shape as `⟦TYPE: Xxxx⟧` (its type is taken from the span in
-    `spans` with the same offsets); every other span touching the window becomes `⟦TYPE⟧`; the rest
+    The finding itself is shown by its shape as `⟦TYPE: Xxxx⟧` (its type is taken from the first span
+    in `spans` with the same offsets, "PII" if none); every other span touching the window becomes `⟦TYPE⟧`; the rest
     passes through `mask_residual`. The window is trimmed at word boundaries and ellipsised.
     """
     length = len(text)
@@ -368,8 +368,9 @@ class ReportBuilder:
                 spans_by_field[finding.field] = [(f.start, f.end, f.entity_type)
                                                  for f in _chain(kept, below) if f.field == finding.field]
             text = texts.get(finding.field)
-            snippet = (mask_snippet(text, finding.start, finding.end, spans_by_field[finding.field],
-                                    self._window)
+            # the finding goes first: mask_snippet labels the target with the first span at its offsets
+            spans = [(finding.start, finding.end, finding.entity_type), *spans_by_field[finding.field]]
+            snippet = (mask_snippet(text, finding.start, finding.end, spans, self._window)
                        if text is not None else f"{MARK_OPEN}{finding.entity_type}{MARK_CLOSE}")
             self._review.append({
                 "record_id": record_id,
@@ -400,6 +401,12 @@ def _nice_step(maximum: int, max_ticks: int = 5) -> int:
         magnitude *= 10
 
 
+def _scale(maximum: int) -> tuple[int, int]:
+    """Tick step and axis maximum; a bar never reaches the top, so its value label stays inside the plot."""
+    step = _nice_step(max(maximum, 1))
+    return step, step * (max(maximum, 1) // step + 1)
+
+
 def _fmt(n: int) -> str:
     return f"{n:,}"
 
@@ -421,8 +428,7 @@ def bar_chart_svg(chart_id: str, title: str, items: Sequence[tuple[str, int]], a
     axis_y = top + rows * row_h
     height = axis_y + 52
     maximum = max((value for _label, value in items), default=0)
-    step = _nice_step(max(maximum, 1))
-    scale_max = step * math.ceil(max(maximum, 1) / step)
+    step, scale_max = _scale(maximum)
     parts = _svg_open(chart_id, title, width, height)
     for tick in range(0, scale_max + 1, step):
         x = label_w + plot_w * tick / scale_max
@@ -456,8 +462,7 @@ def histogram_svg(chart_id: str, title: str, bins: Sequence[Mapping[str, Any]],
     plot_w, plot_h = width - left - right, height - top - bottom
     base_y = top + plot_h
     maximum = max((int(b["count"]) for b in bins), default=0)
-    step = _nice_step(max(maximum, 1))
-    scale_max = step * math.ceil(max(maximum, 1) / step)
+    step, scale_max = _scale(maximum)
     slot = plot_w / max(len(bins), 1)
     parts = _svg_open(chart_id, title, width, height)
     low, high = review_band
@@ -475,14 +480,15 @@ def histogram_svg(chart_id: str, title: str, bins: Sequence[Mapping[str, Any]],
         redacted, below = int(b["redacted"]), int(b["below_threshold"])
         h_below = plot_h * below / scale_max
         h_red = plot_h * redacted / scale_max
+        if redacted + below == 0:
+            continue
         tip = f'{b["low"]:.1f}–{b["high"]:.1f}: {_fmt(redacted)} redacted, {_fmt(below)} below threshold'
         parts.append(f'<rect x="{x:.1f}" y="{base_y - h_below:.1f}" width="{slot - 8:.1f}" '
                      f'height="{h_below:.1f}" class="bar-below"><title>{escape(tip)}</title></rect>')
         parts.append(f'<rect x="{x:.1f}" y="{base_y - h_below - h_red:.1f}" width="{slot - 8:.1f}" '
                      f'height="{h_red:.1f}" class="bar"><title>{escape(tip)}</title></rect>')
-        if redacted + below:
-            parts.append(f'<text x="{x + (slot - 8) / 2:.1f}" y="{base_y - h_below - h_red - 4:.1f}" '
-                         f'text-anchor="middle" class="value">{_fmt(redacted + below)}</text>')
+        parts.append(f'<text x="{x + (slot - 8) / 2:.1f}" y="{base_y - h_below - h_red - 4:.1f}" '
+                     f'text-anchor="middle" class="value">{_fmt(redacted + below)}</text>')
     for i in range(len(bins) + 1):
         x = left + i * slot
         parts.append(f'<text x="{x:.1f}" y="{base_y + 16}" text-anchor="middle" class="tick">'

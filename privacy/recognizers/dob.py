@@ -64,7 +64,8 @@ _VERB_CUE = r"\b(?:born|geboren|née?(?:\(e\))?|(?-i:[Nn]at[oa])(?:\([oa]\))?|na
 _SEPARATORS = r"[\s:=,\-–—]*+"
 _FORMAT_HINT = r"(?:\((?:[dmyjta]{1,4}[./-]){2}[dmyjta]{2,4}\)[\s:=,\-–—]*+)?"
 _COPULA = r"(?:(?:is|was|ist|war|est|était|è|era|es|fue|on|the|am|op|le|il|el)\s++){0,3}"
-_SHORT_PHRASE = r"(?:[^\W\d_]{1,20}+[\s,]++){0,4}"
+# no commas: "born in Leeds, seen on 12/03/2024" must not reach the appointment date
+_SHORT_PHRASE = r"(?:[^\W\d_]{1,20}+\s++){0,4}"
 
 
 class DateOfBirthRecognizer(GdprepPatternRecognizer):

@@ -107,11 +107,13 @@ class EsDniRecognizer(GdprepPatternRecognizer):
 
 
 class EsNieRecognizer(GdprepPatternRecognizer):
-    """Spanish NIE (foreigners): X, Y or Z, 7 digits and a mod 23 check letter ("X1234567L", "Y-1234567-X")."""
+    """Spanish NIE (foreigners): X, Y or Z, 7 digits and a mod 23 check letter ("X1234567L", "x-2482300w").
+
+    As for the DNI, a check letter set apart by a separator must be upper case."""
 
     ENTITY = "ES_NIE"
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
-        ("es_nie", rf"(?<![\w-])[XYZ](?P<sep>[ -]?)\d{{7}}(?P=sep)[A-Z]{_END}", 0.5),
+        ("es_nie", rf"(?<![\w-])[XYZ][ -]?\d{{7}}(?:[A-Z]|[ -](?-i:[A-Z])){_END}", 0.5),
     ]
     CONTEXT: ClassVar[list[str]] = ["nie", "extranjero", "extranjería"]
 

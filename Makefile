@@ -1,0 +1,35 @@
+# gdprep: `make demo` sets up and runs the pipeline on the bundled sample data; `make test` sets up
+# and runs the test suite. Both create .venv inside the checkout; nothing is installed globally.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup demo test test-fast lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(BIN)/gdprep demo --out demo-out
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m 'not slow'
+
+lint: setup
+	$(BIN)/ruff check core privacy policies service curation training audit examples bench tests
+	$(BIN)/mypy core privacy policies service
+
+bench: setup
+	$(BIN)/python bench/pii.py
+
+clean:
+	rm -rf $(VENV) demo-out bench/out .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,303 @@
+"""Labelled PII dev set for the detector benchmark: synthetic UK/EU texts with exact character spans.
+
+Records are `{"id", "text", "lang", "spans": [{"start", "end", "type"}]}`; types are names from
+`gdprep.privacy.entities.ENTITY_TYPES` (never LOCATION, organisations or non-birth dates). Spans are
+recorded while each template is filled, never found by searching afterwards.
+
+Held-out protocol. There are two splits and nothing of the held-out one may be used while tuning:
+- templates: `TUNE_TEMPLATES` and `HELDOUT_TEMPLATES` are disjoint; the held-out set is over a third of
+  all templates and uses its own sentence structures and cue phrasings ("NHS no.", "d.o.b", "born on").
+- names: the tuning pool is Faker's en_GB/de_DE/fr_FR/nl_NL/it_IT/es_ES name lists minus a fixed fifth
+  of their entries (chosen by CRC32, reserved for held-out use); the held-out pool comes from other
+  Faker locales (en_IE, en_NZ, pl_PL, de_AT, de_CH, fr_CH, fr_BE, nl_BE, es_MX, es_CO) plus that
+  reserved fifth, with every entry of the tuning pool removed, so no held-out name was seen while tuning.
+- randomness: each split is seeded from its own string ("devset:<split>:<seed>").
+
+Usage: python bench/devset.py --n 600 --seed 1 --split heldout --out bench/out/devset-heldout.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import zlib
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any, Final
+
+from gdprep.errors import UsageError
+from gdprep.examples.generate import (
+    FakeData,
+    NamePool,
+    RecordContext,
+    faker_name_pool,
+    fill_template,
+    write_jsonl,
+)
+
+SPLITS: Final[tuple[str, ...]] = ("tune", "heldout")
+LANG_WEIGHTS: Final[dict[str, float]] = {"en": 0.55, "de": 0.09, "fr": 0.09, "nl": 0.09, "it": 0.09, "es": 0.09}
+
+TUNE_NAME_LOCALES: Final[dict[str, tuple[tuple[float, str], ...]]] = {
+    ""
+    "en": ((0.7, "en_GB"), (0.06, "de_DE"), (0.06, "fr_FR"), (0.06, "nl_NL"), (0.06, "it_IT"), (0.06, "es_ES")),
+    "de": ((0.85, "de_DE"), (0.15, "en_GB")),
+    "fr": ((0.85, "fr_FR"), (0.15, "es_ES")),
+    "nl": ((0.85, "nl_NL"), (0.15, "de_DE")),
+    "it": ((0.85, "it_IT"), (0.15, "fr_FR")),
+    "es": ((0.85, "es_ES"), (0.15, "it_IT")),
+}
+HELDOUT_NAME_LOCALES: Final[dict[str, tuple[tuple[float, str], ...]]] = {
+    "en": ((0.35, "en_IE"), (0.3, "en_NZ"), (0.15, "pl_PL"), (0.1, "de_AT"), (0.1, "es_MX")),
+    "de": ((0.5, "de_AT"), (0.4, "de_CH"), (0.1, "pl_PL")),
+    "fr": ((0.5, "fr_CH"), (0.5, "fr_BE")),
+    "nl": ((0.85, "nl_BE"), (0.15, "en_IE")),
+    "it": ((0.85, "it_IT"), (0.15, "fr_CH")),  # it_IT here yields only its reserved fifth (see docstring)
+    "es": ((0.5, "es_MX"), (0.5, "es_CO")),
+}
+
+
+def _reserved_for_heldout(name: str) -> bool:
+    # a stable hash (not Python's salted hash) so the partition is the same in every process
+    return zlib.crc32(name.lower().encode("utf-8")) % 5 == 0
+
+
+@cache
+def tune_name_tokens() -> frozenset[str]:
+    """Every (lower-cased) first name and surname the tuning split can draw."""
+    tokens: set[str] = set()
+    for items in TUNE_NAME_LOCALES.values():
+        for _, locale in items:
+            tokens.update(t.lower() for t in _tune_pool(locale).tokens())
+    return frozenset(tokens)
+
+
+@cache
+def _tune_pool(locale: str) -> NamePool:
+    return faker_name_pool(locale).filtered(lambda t: not _reserved_for_heldout(t), f"tune:{locale}")
+
+
+@cache
+def _heldout_pool(locale: str) -> NamePool:
+    seen = tune_name_tokens()
+    return faker_name_pool(locale).filtered(lambda t: t.lower() not in seen, f"heldout:{locale}")
+
+
+def name_pools(split: str) -> dict[str, list[tuple[float, NamePool]]]:
+    """Weighted name pools per language for a split (built on first use, then cached)."""
+    _check_split(split)
+    if split == "tune":
+        return {lang: [(w, _tune_pool(loc)) for w, loc in items] for lang, items in TUNE_NAME_LOCALES.items()}
+    return {lang: [(w, _heldout_pool(loc)) for w, loc in items] for lang, items in HELDOUT_NAME_LOCALES.items()}
+
+
+# ---------------------------------------------------------------------------------------------
+# Templates. `{slot}` fills a value; see gdprep.examples.generate.SLOT_TYPES for what each labels.
+# `{slot:f}` / `{slot:m}` fixes the gender of the person the slot names (for grammar only).
+# ---------------------------------------------------------------------------------------------
+
+TUNE_TEMPLATES: Final[dict[str, tuple[str, ...]]] = {
+    "en": (
+        "Hi, my name is {name} and I can't log in to my account. My email is {email} and my phone number "
+        "is {phone}. Error code {error} appears since the {version} update.",
+        "Customer {name} (DOB: {dob}) called about Order #{order}. Refund of {price} approved. "
+        "Call back on {phone}.",
+        "Patient: {name}\nNHS number: {nhs}\nDOB: {dob}\nAddress: {address}\nPresenting complaint: chest "
+        "pain on exertion since {date}.",
+        "Please update my bank details: sort code {sort_code}, account number {account}. Thanks, {first}",
+        "Dear Mr {last:m},\nThank you for your application. We have your National Insurance number as "
+        "{nino}. Please confirm your home address: {address}.\nKind regards,\n{name2}\nHR Team, {company}",
+        "Shipment {tracking} for SKU {sku} left the depot on {date} at {time}; invoice {invoice} totals "
+        "{price}.",
+        "Payment failed for card {card} (ticket {ticket}). The customer, {name}, says the billing postcode "
+        "is {postcode}.",
+        "Login from IP {ip} at {timestamp} flagged for user {email}. Client version {version}.",
+        "Supplier {company}, VAT reg. no. {vat}, sent invoice {invoice} for {price}.",
+        "Driver {name}, licence number {licence}, passport no. {passport}, starts on {date}.",
+        "Please send the refund to IBAN {iban} in the name of {name}. Reference: order {order}.",
+        "New starter: {name}, date of birth {dob}, NI number {nino}, home address {address}, mobile "
+        "{phone}, personal email {email}.",
+        "{name} rang about the {product} ordered last week ({sku}); firmware {version} keeps crashing with "
+        "{error}.",
+        "Dear Dr {last2},\nI saw {name} (NHS {nhs}, DOB {dob}) today regarding type 2 diabetes. Current "
+        "medication: metformin 500 mg twice daily. Review on {date}.",
+        "Contractor {name} from Poland, PESEL {pesel}, joins the site team on {date}. Payroll: IBAN "
+        "{iban_eu}.",
+        "Hi {first}, your ticket {ticket} has been resolved. If the {product} still shows error {error}, "
+        "reply to this email.\n{company} Support",
+        "Release {version} fixes the checkout bug ({error}) from ticket {ticket}. Build {build} is live in "
+        "all stores and the {product} now costs {price}.",
+        "Address change request from {name}: new address is {address}. Old postcode {postcode}.",
+        "Server {ip} returned {error} at {timestamp}; the request came from {ipv6}.",
+        "Employee {name} (staff ID {staff_id}) is on sick leave from {date} with depression; fit note "
+        "attached. Contact: {email}.",
+        "Visa paperwork: {name} holds NIE {nie}; {name2}'s codice fiscale is {cf}.",
+        "Payroll for the Berlin office: {name}, Steuer-ID {steuer_id}, bank account {iban_eu}.",
+        "Amsterdam office: {name}, BSN {bsn}. Paris office: {name2}, numéro de sécurité sociale {nir}.",
+        "Spanish branch: employee {name}, DNI {dni}, phone {phone}, started on {date}.",
+    ),
+    "de": (
+        "Sehr geehrte Frau {last:f},\nvielen Dank für Ihre Bestellung Nr. {order} über {price}. Wir liefern "
+        "an {address}.\nMit freundlichen Grüßen\n{name2}, {company}",
+        "Kunde {name:m} (geb. {dob}) meldet Fehler {error} nach dem Update auf {version}. Rückruf unter "
+        "{phone}.",
+        "Bitte überweisen Sie den Betrag auf IBAN {iban}. Kontoinhaber: {name}. Verwendungszweck: "
+        "Rechnung {invoice}.",
+        "Personalakte: {name}, Steuer-ID {steuer_id}, geboren am {dob}, wohnhaft {address}, E-Mail {email}.",
+        "Patientin {name:f}, geb. {dob}, Diagnose: Asthma bronchiale; Medikation: Salbutamol bei Bedarf. "
+        "Nächster Termin am {date} um {time} Uhr.",
+        "Lieferung {tracking} mit Artikel {sku} ({product}) wurde am {date} versandt; Preis {price}, "
+        "Ticket {ticket}.",
+    ),
+    "fr": (
+        "Bonjour, je m'appelle {name} et ma commande n° {order} n'est jamais arrivée. Mon adresse : "
+        "{address}. Tél. : {phone}.",
+        "Patient : {name:m}, né le {dob}, numéro de sécurité sociale {nir}. Traitement : amlodipine 5 mg. "
+        "Prochain rendez-vous le {date}.",
+        "Merci de rembourser {price} sur l'IBAN {iban} au nom de {name}.",
+        "Dossier RH : {name}, e-mail {email}, NIR {nir}, date de naissance {dob}.",
+        "Le client {name:m} signale l'erreur {error} depuis la version {version} de {product}. "
+        "Ticket {ticket}.",
+        "Facture {invoice} du {date} : {qty} x {sku} à {price}. Société {company}.",
+    ),
+    "nl": (
+        "Beste {first},\nbedankt voor je bericht over bestelling {order}. We sturen het pakket naar "
+        "{address}.\nGroet,\n{name2}",
+        "Klant {name} (geboren op {dob}) belde over foutcode {error}. Telefoonnummer: {phone}.",
+        "Personeelsdossier: {name}, BSN {bsn}, IBAN {iban}, e-mail {email}.",
+        "Patiënt {name}, geboortedatum {dob}, diagnose: hypertensie; medicatie: lisinopril 10 mg. "
+        "Controle op {date}.",
+        "Graag terugbetalen: {price} op rekening {iban} t.n.v. {name}.",
+        "Versie {version} lost fout {error} op; artikel {sku} kost nu {price}. Ticket {ticket}.",
+    ),
+    "it": (
+        "Buongiorno, sono {name} e il mio codice fiscale è {cf}. Vorrei aggiornare l'indirizzo in {address}.",
+        "Paziente {name:m}, nato il {dob}, diagnosi: diabete mellito di tipo 2; terapia: metformina 850 mg. "
+        "Controllo il {date}.",
+        "Rimborso di {price} sull'IBAN {iban} intestato a {name}. Ordine n. {order}.",
+        "Il cliente {name:m} segnala l'errore {error} con la versione {version}. Telefono: {phone}, "
+        "e-mail: {email}.",
+        "Scheda dipendente: {name}, data di nascita {dob}, codice fiscale {cf}.",
+        "Fattura {invoice} del {date}: {qty} pezzi di {sku} a {price}. Ticket {ticket}.",
+    ),
+    "es": (
+        "Hola, soy {name} y mi DNI es {dni}. Mi pedido {order} no ha llegado a {address}.",
+        "Paciente {name}, fecha de nacimiento {dob}, diagnóstico: hipotiroidismo; tratamiento: "
+        "levotiroxina 50 mcg. Revisión el {date}.",
+        "Devolución de {price} a la cuenta {iban} a nombre de {name}.",
+        "Ficha de empleado: {name}, NIE {nie}, correo {email}, teléfono {phone}.",
+        "El cliente {name:m} informa del error {error} en la versión {version}. Ticket {ticket}.",
+        "Factura {invoice} del {date}: {qty} unidades de {sku} a {price}.",
+    ),
+}
+
+HELDOUT_TEMPLATES: Final[dict[str, tuple[str, ...]]] = {
+    "en": (
+        "Ticket {ticket}: caller identified as {name}, born on {dob}; reachable at {phone} or {email}. "
+        "Wants to cancel order {order} ({price}).",
+        "{name}'s surgery faxed over the discharge summary. NHS no. {nhs}; lives at {address}. Diagnosis: "
+        "COPD exacerbation, started prednisolone 30 mg for 5 days. Follow-up {date}.",
+        "Bank transfer details supplied by the client: acct {account}, sort {sort_code}, payee {name}. "
+        "Amount {price}, invoice {invoice}.",
+        "Could you change the delivery address on {order} to {address}? Cheers, {first}",
+        "NINO for {name} is {nino} (passport {passport}); right-to-work check completed {date} by {name2}.",
+        "From: {email}\nTo: {email2}\nSubject: Re: {product} {version}\n\nHiya {first2}, the unit with "
+        "serial "
+        "{serial} still throws {error}. My number's {phone} if easier.\n{name}",
+        "Audit log {timestamp}: admin {email} signed in from {ip}; three failed attempts from {ipv6} before "
+        "that.",
+        "Chargeback raised on {card} by the cardholder {name}; merchant ref {order}; amount {price}.",
+        "Whoever picks this up: {name} (d.o.b. {dob}) wants the P45 posted to {address}, not the old "
+        "{postcode} one.",
+        "Stocktake {date}: {qty} units of {sku} ({product}) at {price} each; discrepancy logged as {ticket}, "
+        "till software {build}.",
+        "Our Dutch subsidiary asked for {name}'s burgerservicenummer ({bsn}), and the French contractor "
+        "{name2} gave NIR {nir} plus the Steuer-ID {steuer_id} from a previous job in Munich.",
+        "Supplier onboarding for {company}: VAT {vat}; remit to {iban_eu}. Contact person {name}, DL "
+        "{licence}.",
+        "{name} attended A&E with a fractured wrist after a fall on {date}; their NHS number is {nhs}. "
+        "Courier reference for the splint: {tracking}.",
+        "ID check: {name} presented Spanish DNI {dni}; {name2} presented a Polish ID with PESEL {pesel}.",
+    ),
+    "de": (
+        "Hallo zusammen, {name} hat sich krankgemeldet (Bandscheibenvorfall). Erreichbar unter {phone}, "
+        "Anschrift: {address}. Die Steueridentifikationsnummer lautet {steuer_id}.",
+        "Rückerstattung von {price} an {name}: Konto {iban}, Kartenzahlung mit {card} storniert. "
+        "Vorgang {ticket}.",
+        "Zugriff am {timestamp} von {ip} auf das Konto {email}; Version {version}, Fehlercode {error}.",
+        "Geburtsdatum von Herrn {last:m}: {dob}. Termin zur Vertragsunterzeichnung: {date}.",
+    ),
+    "fr": (
+        "Madame {last:f} (née le {dob}) souhaite modifier son adresse : {address}. Elle est joignable au "
+        "{phone}.",
+        "Échec du paiement par carte {card} ; connexion depuis l'adresse IP {ip} le {timestamp}.",
+        "Arrêt maladie de {name} à partir du {date} : lombalgie. N° de sécu : {nir}. Contact : {email}.",
+        "Commande {order} expédiée, suivi {tracking}, montant {price}, version de l'appli {version}.",
+    ),
+    "nl": (
+        "Hoi, ik ben {name} en mijn burgerservicenummer is {bsn}. Ik woon op {address}.",
+        "Inlogpoging vanaf {ip} om {timestamp} voor account {email}; creditcard {card} geblokkeerd.",
+        "{name} is ziek gemeld sinds {date} (burn-out). Bereikbaar via {phone}.",
+        "Pakket {tracking} met {qty} stuks {product} is op {date} verzonden door {company}.",
+    ),
+    "it": (
+        "Gentile sig. {last:m}, la sua pratica {ticket} è stata chiusa. La contatteremo al {phone}.",
+        "Accesso da {ip} alle {time} del {date}; carta {card} bloccata per sicurezza.",
+        "{name:f}, nata il {dob}, residente in {address}, CF {cf}.",
+        "Spedizione {tracking} partita il {date} da {company}; build {build}.",
+    ),
+    "es": (
+        "Buenas tardes, le escribe {name:m} (nacido el {dob}). Mi número de identidad de extranjero es {nie} "
+        "y vivo en {address}.",
+        "Cargo rechazado en la tarjeta {card}; IP de origen {ip}, hora {timestamp}.",
+        "Baja médica de {name} desde el {date} por ansiedad. DNI: {dni}. Contacto: {phone}.",
+        "El envío {tracking} con {qty} unidades de {product} salió el {date}; precio {price}.",
+    ),
+}
+
+
+def templates(split: str) -> dict[str, tuple[str, ...]]:
+    """The template set of a split, by language."""
+    _check_split(split)
+    return TUNE_TEMPLATES if split == "tune" else HELDOUT_TEMPLATES
+
+
+def _check_split(split: str) -> None:
+    if split not in SPLITS:
+        raise UsageError(f"--split must be one of {', '.join(SPLITS)} (got {split!r})")
+
+
+def generate_devset(n: int, seed: int, split: str) -> list[dict[str, Any]]:
+    """`n` labelled records of one split; deterministic for (n, seed, split)."""
+    _check_split(split)
+    if n < 1:
+        raise UsageError(f"--n must be at least 1 (got {n})")
+    data = FakeData(f"devset:{split}:{seed}", name_pools(split), lowercase_rate=0.25)
+    by_lang = templates(split)
+    langs = tuple(LANG_WEIGHTS)
+    weights = tuple(LANG_WEIGHTS.values())
+    records: list[dict[str, Any]] = []
+    for i in range(n):
+        lang = data.rng.choices(langs, weights=weights)[0]
+        text, spans = fill_template(data.rng.choice(by_lang[lang]), RecordContext(data, lang))
+        records.append({"id": f"{split}-{seed}-{i:05d}", "text": text, "lang": lang,
+                        "spans": [s.as_dict() for s in spans]})
+    return records
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python bench/devset.py",
+                                     description="Generate the labelled PII dev set (see module docstring).")
+    parser.add_argument("--n", type=int, default=600, help="number of records (default 600)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--split", choices=SPLITS, default="heldout", help="template/name split")
+    parser.add_argument("--out", type=Path, required=True, help="output JSONL path")
+    args = parser.parse_args(argv)
+    records = generate_devset(args.n, args.seed, args.split)
+    write_jsonl(records, args.out)
+    print(f"wrote {len(records)} {args.split} records to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,192 @@
+"""Person names found through cues spaCy's English model does not use, in en/de/fr/nl/it/es.
+
+Honorifics, self-introductions, labelled fields, greetings and sign-offs anchor a 1-3 token name;
+only the name is reported. There is no gazetteer: a small stop list of common words that follow
+these cues ("Hi team", "je suis désolé") keeps the cues from reporting ordinary words.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import regex
+
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from gdprep.privacy.recognizers.base import GdprepPatternRecognizer
+
+# Words that follow a cue but are not names. Written for this module (greetings, pronouns,
+# feelings, group nouns, company words, weekdays); never taken from a name list.
+_STOP_WORDS: Final[frozenset[str]] = frozenset("""
+a about after again all also am an and anonymous any anyone applicant are as at available aware away
+back bad be best boss busy but by candidate can chief client colleague colleagues company concerned
+customer customers dad dear department doctor done everybody everyone excited fine folks for friend
+friends from glad going good great guys happy have having he her here hey hi hiring his hello how
+i if in interested is it its just kind late looking lot love madam manager many me member members mum
+mom my na n/a new nice no nobody none not noted now null of ok okay on or our out over patient
+perfect please pleased ready really recruiter regards sales see she sir sirs so someone somebody sorry
+staff still student students support sure team thank thanks that the their them then there these
+they this those to today tomorrow too unknown urgent us user valued very was we well what when who
+will with world writing yes yesterday you your
+british english scottish welsh irish american european german french dutch italian spanish
+monday tuesday wednesday thursday friday saturday sunday dob
+alle allen also anfang auch bewerber bewerberin bin danke das dem den der die doktor du ein eine
+eltern ende er es freunde frau gern gerne geehrte geehrter grüße grüsse gruß gruss gut hallo herr
+herren hier ich ihr ist kein keine kollege kollegen kollegin kolleginnen kunde kunden kundin leider
+leute liebe lieber mein meine mitglieder mitte müde nicht noch nutzer oder schon sehr sie team
+unbekannt und wir zusammen deutscher deutsche
+montag dienstag mittwoch donnerstag freitag samstag sonntag
+à aucun aucune aussi avec bien bonjour ce cher chère client cliente clients collègues content contente
+cordialement d'accord dans de des désolé désolée disponible du elle elles en encore équipe et heureuse
+heureux ici il ils inconnu intéressé intéressée je là la le les madame malade merci mesdames messieurs
+moi monsieur nous on ou pas pour prêt prête ravi ravie sur tous tout toutes très tu un une vous
+française français lundi mardi mercredi jeudi vendredi samedi dimanche
+al allemaal bang bedankt beschikbaar benieuwd beste bezig blij collega collega's dames dank een erg
+geen geïnteresseerd gelukkig groet groeten groetjes hallo heel heer heren het hoi iedereen ik jij
+jullie klaar klant klanten mevrouw mijn moe nederlander nederlandse niet nog onbekend ook op te u
+van vrienden wel wij ze zeer ziek zij
+maandag dinsdag woensdag donderdag vrijdag zaterdag zondag
+amici anche ancora buongiorno cara care cari caro ciao cliente clienti colleghe colleghi con contenta
+contento cordiali da di disponibile disponibili dispiaciuta dispiaciuto e felice gentile gentili già
+gli grazie il interessata interessato io italiana italiano lei loro lui mia mio molto nessuno noi
+non per pronta pronto qui ragazzi saluti sconosciuto sicura sicuro signora signore signori signorina
+sono spiacente stanca stanco stata stato su tra tutte tutti una uno voi
+lunedì martedì mercoledì giovedì venerdì sabato domenica
+amigos aquí cansada cansado colegas compañeros consciente conscientes contenta contento del
+desconocido disponible él el ella ellos encargada encargado equipo española español estimada
+estimado gracias hola interesada interesado las lista listo los muy ninguno nosotros nueva nuevo
+para por querida querido responsable saludos señor señora señores señorita también todas todos tú
+vosotros y ya yo lunes martes miércoles jueves viernes sábado
+""".split())
+
+_STOP = "(?i:" + "|".join(sorted((w.replace("'", "['’]") for w in _STOP_WORDS), key=len, reverse=True)) + ")"
+_NOT_STOP = rf"(?!{_STOP}(?![\p{{L}}\p{{M}}'’-]))"
+
+# A capitalised token: Sarah, O'Neill, Jean-Luc, McAdam, MÜLLER. At least two letters.
+_CAP_TOKEN = r"\p{Lu}(?:['’]\p{Lu})?[\p{L}\p{M}]++(?:-\p{L}[\p{L}\p{M}]*+)*+"
+# Any-case token for cues strong enough to trust lower-case input ("my name is sarah jones").
+_ANY_TOKEN = r"\p{L}(?:['’]\p{L})?[\p{L}\p{M}]++(?:-\p{L}[\p{L}\p{M}]*+)*+"
+_PARTICLE = (
+    r"(?:(?:van|von|de|di|da|del|della|dei|degli|des|du|dos|das|do|ter|ten|zu|vom|zum|af)"
+    r"(?:[ \t]+(?:der|den|de|la|le|los|las|van|'t))?[ \t]+|[dl]['’])"
+)
+_INITIALS = r"(?:\p{Lu}\.[ \t]?){0,2}"
+
+
+def _name(token: str) -> str:
+    """1-3 tokens with optional particles; atomic, so a rejected ending never yields a shorter name."""
+    one = rf"{_PARTICLE}?{_NOT_STOP}{token}"
+    return rf"(?>{_INITIALS}{one}(?:[ \t]+{_INITIALS}{one}){{0,2}})(?![\p{{L}}\p{{M}}\d])(?!{_COMPANY})"
+
+
+_COMPANY = r"[ \t]+(?i:ltd|limited|gmbh|inc|plc|llc|b\.?v\.?|s\.?a\.?|s\.?r\.?l\.?|s\.?l\.?|ag|sarl|sas|corp)\b"
+_NAME_CAP = _name(_CAP_TOKEN)
+_NAME_ANY = _name(_ANY_TOKEN)
+
+# Honorifics are case-sensitive: "I miss London" and "MS Word" are not cues.
+_HONORIFIC = (
+    r"(?:(?:Mr|Mrs|Ms|Mx|Dr|Prof|MR|MRS|Messrs|Mme|Mlle|Dhr|Mevr|Mw|Mej|Dott|Dott\.ssa|Prof\.ssa|Sig|Sig\.ra"
+    r"|Sig\.na|Sigra|Avv|Sr|Sra|Srta|Dña|Dra)\.?|M\.|Miss|MISS|Herr|Frau|Madame|Monsieur|Mademoiselle|Mevrouw"
+    r"|Meneer|Signor|Signora|Signorina|Don|Doña|Señor|Señora|Señorita)"
+)
+_TITLES = r"(?:(?:(?:Dr|Prof|Dott|Ing|Mag|Dipl\.-Ing|Dres)\.?|Doktor|Professor(?:in)?)[ \t]+){0,3}"
+_OPTIONAL_HONORIFIC = rf"(?:{_HONORIFIC}[ \t]+{_TITLES})?"
+_WORD_START = r"(?<![\p{L}\p{M}\p{N}_])"
+# line start, or after sentence punctuation: greetings and sign-offs open a line or a sentence
+_LINE_OR_SENTENCE_START = r"(?<=(?:^|[.!?;:\"“(>*-])[ \t]*)"
+_END_OF_FIELD = r"(?=[ \t]*(?:$|[,;|/()<\[]))"
+_END_OF_LINE = r"(?=[ \t]*(?:[.!]?[ \t]*$|[,|(<–-]))"
+
+_SELF_INTRO_STRONG = (
+    r"(?i:my[ \t]+name[ \t]+is|my[ \t]+name['’]s|mein[ \t]+name[ \t]+ist|ich[ \t]+hei(?:ß|ss)e"
+    r"|je[ \t]+m['’][ \t]?appelle|mon[ \t]+nom[ \t]+est|je[ \t]+me[ \t]+nomme|mijn[ \t]+naam[ \t]+is|ik[ \t]+heet"
+    r"|mi[ \t]+chiamo|il[ \t]+mio[ \t]+nome[ \t]+è|me[ \t]+llamo|mi[ \t]+nombre[ \t]+es)"
+)
+_SELF_INTRO_WEAK = r"(?i:i['’]m|i[ \t]+am|je[ \t]+suis|ik[ \t]+ben|sono|soy)"
+_PRESENTING = (
+    r"(?i:this[ \t]+is|it['’]s|hier[ \t]+ist|hier[ \t]+spricht|c['’]est|ici|dit[ \t]+is|hier[ \t]+is|qui[ \t]+è"
+    r"|aquí[ \t]+(?:está|habla))"
+)
+_AFFILIATION = r"(?=[ \t]+(?i:from|at|with|of|calling|here|von|vom|aus|de|du|d['’]|van|namens|di|da|della|del)\b)"
+
+_LABEL = (
+    r"(?i:(?:full[ \t]+|first[ \t]+|last[ \t]+|given[ \t]+|family[ \t]+|your[ \t]+|patient[ \t]+|customer[ \t]+"
+    r"|client[ \t]+|employee[ \t]+|contact[ \t]+)?names?|surname|forenames?|patient|employee|customer|client"
+    r"|contact(?:[ \t]+person)?|applicant|candidate|tenant|account[ \t]+holder|card[ \t]?holder|attn|attention"
+    r"|from|to|cc|signed|vorname|nachname|familienname|patientin|mitarbeiter(?:in)?|kunde|kundin"
+    r"|ansprechpartner(?:in)?|antragsteller(?:in)?|bewerber(?:in)?|absender|empfänger|nom(?:[ \t]+complet"
+    r"|[ \t]+de[ \t]+famille)?|pr[ée]nom|patiente|employ[ée]e?|salari[ée]e?|cliente|demandeur|candidat(?:e)?"
+    r"|titulaire|naam|voornaam|achternaam|volledige[ \t]+naam|pati[ëe]nt|medewerk(?:er|ster)|klant|contactpersoon"
+    r"|aanvrager|sollicitant|nome(?:[ \t]+e[ \t]+cognome)?|cognome|nominativo|paziente|dipendente|contatto"
+    r"|richiedente|candidat[oa]|titolare|nombre(?:[ \t]+completo|[ \t]+y[ \t]+apellidos)?|apellidos?|paciente"
+    r"|emplead[oa]|contacto|solicitante|titular)"
+)
+_LABEL_START = r"(?<![\p{L}\p{N}_][ \t]*)"  # "Name:" but not "File name:" or "Username:"
+
+_GREETING = (
+    r"(?i:dear|hi|hello|hey|hiya|good[ \t]+(?:morning|afternoon|evening)|sehr[ \t]+geehrter?|liebe[rs]?|hallo"
+    r"|guten[ \t]+(?:tag|morgen|abend)|moin|servus|bonjour|bonsoir|salut|cher|chère|coucou|beste|hoi|geachte"
+    r"|lieve|goedemorgen|goedemiddag|gentil(?:e|issim[oa])|egregi[oa]|car[oa]|ciao|buongiorno|buonasera|salve"
+    r"|estimad[oa]|querid[oa]|hola|buen[oa]s[ \t]+(?:días|dias|tardes|noches))"
+)
+_SIGN_OFF = (
+    r"(?i:(?:kind|best|warm|warmest|many|with)[ \t]+regards|regards|best[ \t]+wishes|best|thanks(?:[ \t]+again)?"
+    r"|thank[ \t]+you|many[ \t]+thanks|cheers|(?:yours[ \t]+)?sincerely|yours[ \t]+(?:faithfully|truly)"
+    r"|all[ \t]+the[ \t]+best|take[ \t]+care"
+    r"|(?:mit[ \t]+)?(?:freundlichen|besten|herzlichen|lieben|vielen|sonnigen)[ \t]+gr(?:ü|ue|u)(?:ß|ss)en"
+    r"|(?:viele|liebe|beste|herzliche|freundliche|schöne)[ \t]+gr(?:ü|ue|u)(?:ß|ss)e|gru(?:ß|ss)|mfg|lg|vg|danke"
+    r"|(?:bien[ \t]+)?cordialement|bien[ \t]+à[ \t]+vous|salutations(?:[ \t]+distinguées)?|amicalement|bises"
+    r"|merci(?:[ \t]+beaucoup)?|(?:met[ \t]+)?(?:vriendelijke|hartelijke)[ \t]+groet(?:en)?|groet(?:en|jes)"
+    r"|mvg|bedankt|cordiali[ \t]+saluti|distinti[ \t]+saluti|saluti|un[ \t]+saluto|grazie(?:[ \t]+mille)?"
+    r"|(?:un[ \t]+)?saludos?(?:[ \t]+cordiales)?|un[ \t]+cordial[ \t]+saludo|atentamente|un[ \t]+abrazo"
+    r"|(?:muchas[ \t]+)?gracias)"
+)
+
+
+class PersonCueRecognizer(GdprepPatternRecognizer):
+    """A name after an honorific, a self-introduction, a field label, a greeting or a sign-off."""
+
+    ENTITY = "PERSON"
+    FLAGS = regex.MULTILINE  # no IGNORECASE: capitalisation carries meaning here; cue words switch case-insensitivity on locally
+    PATTERNS = [
+        ("person_self_intro", rf"{_WORD_START}{_SELF_INTRO_STRONG}[ \t]*:?[ \t]+{_OPTIONAL_HONORIFIC}"
+                              rf"(?P<value>{_NAME_ANY})", 0.8),
+        ("person_honorific", rf"{_WORD_START}{_HONORIFIC}[ \t]+{_TITLES}(?P<value>{_NAME_CAP})", 0.75),
+        ("person_label", rf"{_LABEL_START}{_LABEL}[ \t]*:[ \t]*{_OPTIONAL_HONORIFIC}(?P<value>{_NAME_CAP})", 0.7),
+        ("person_label_lower", rf"{_LABEL_START}{_LABEL}[ \t]*:[ \t]*(?P<value>{_NAME_ANY}){_END_OF_FIELD}", 0.6),
+        ("person_presenting", rf"{_WORD_START}{_PRESENTING}[ \t]+(?P<value>{_NAME_CAP}){_AFFILIATION}", 0.65),
+        ("person_greeting", rf"{_LINE_OR_SENTENCE_START}{_GREETING}[ \t]+{_OPTIONAL_HONORIFIC}"
+                            rf"(?P<value>{_NAME_CAP})", 0.65),
+        ("person_greeting_lower", rf"{_LINE_OR_SENTENCE_START}{_GREETING}[ \t]+(?P<value>{_NAME_ANY})"
+                                  r"(?=[ \t]*(?:[,!:;.]|$))", 0.55),
+        ("person_sign_off", rf"{_LINE_OR_SENTENCE_START}{_SIGN_OFF}[ \t]*[,.!]?[ \t]*(?:\r?\n[ \t]*){{1,2}}"
+                            rf"{_OPTIONAL_HONORIFIC}(?P<value>{_NAME_ANY}){_END_OF_LINE}", 0.6),
+        ("person_sign_off_inline", rf"{_LINE_OR_SENTENCE_START}{_SIGN_OFF}[ \t]*,[ \t]*"
+                                   rf"(?P<value>{_NAME_ANY}){_END_OF_LINE}", 0.55),
+        ("person_self_intro_weak", rf"{_WORD_START}{_SELF_INTRO_WEAK}[ \t]+{_OPTIONAL_HONORIFIC}"
+                                   rf"(?P<value>{_NAME_CAP})", 0.55),
+    ]
+    CONTEXT = ["name", "named", "called", "nom", "naam", "nome", "nombre", "heiße", "appelle", "chiamo", "llamo"]
+
+    def validate(self, value: str) -> bool | None:
+        # "Hi HR," / "Dear IT": a short all-capitals word is a department, not a name
+        if len(value) <= 3 and value.isupper():
+            return False
+        return None
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+                ) -> list[RecognizerResult]:
+        return drop_nested_results(super().analyze(text, entities, nlp_artifacts))
+
+
+def drop_nested_results(results: list[RecognizerResult]) -> list[RecognizerResult]:
+    """Keep the longest of overlapping names ("Dear Dr Jane Doe" is found by two cues)."""
+    kept: list[RecognizerResult] = []
+    for result in sorted(results, key=lambda r: (-(r.end - r.start), -r.score)):
+        if all(result.end <= other.start or result.start >= other.end for other in kept):
+            kept.append(result)
+    return sorted(kept, key=lambda r: r.start)
+
+
+PERSON_RECOGNIZERS: Final[tuple[type[GdprepPatternRecognizer], ...]] = (PersonCueRecognizer,)

@@ -1,0 +1,227 @@
+"""Telephone numbers, UK national and international, found with libphonenumber's matcher over EU regions.
+
+Digit runs that are something else (dates, prices, versions, order numbers, IBANs, cards, NHS
+numbers, postcodes) are ruled out first; a number that survives is scored by how phone-like it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar, Final
+
+import phonenumbers
+import regex
+from phonenumbers import Leniency, PhoneNumberMatcher
+from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+from stdnum import luhn
+
+from gdprep.privacy.entities import ENGINE_LANGUAGE
+from gdprep.privacy.recognizers.uk import UkPostcodeRecognizer
+
+#: regions tried in order; the first gives the national reading of a number written without "+"
+PHONE_REGIONS: Final[tuple[str, ...]] = (
+    "GB", "IE", "DE", "AT", "CH", "FR", "BE", "NL", "LU", "IT", "ES", "PT", "PL", "SE", "DK", "NO",
+    "FI", "CZ",
+)
+
+_MIN_DIGITS = 7
+_MAX_DIGITS = 17  # 15 (E.164) plus a "00" international prefix
+_CONTEXT_BOOST = 0.15
+
+# A cheap pre-filter: only runs of digits and phone punctuation with enough digits reach the matcher.
+_WINDOW = regex.compile(r"[+(]{0,2}\d(?:[ \t\u00a0().\-/]{1,4}\d|\d)*\)?")
+_DIGIT = regex.compile(r"\d")
+
+_CONTEXT_WORDS = regex.compile(
+    r"\b(?:phone|telephone|tel|mob|mobile|cell|cellphone|call|ring|fax|whatsapp|sms|contact|"
+    r"telefon|telefonnummer|rufnummer|handy|mobil|mobilnummer|t[ée]l[ée]phone|t[ée]l|portable|"
+    r"telefoon|telefoonnummer|mobiel|bel|telefono|cellulare|tel[ée]fono|m[óo]vil|telem[óo]vel|"
+    r"kom[óo]rka)\b",
+    regex.IGNORECASE,
+)
+_CONTEXT_BEFORE = 40
+_CONTEXT_AFTER = 15
+
+# A label right in front of the digits that says they are some other kind of number.
+_NEGATIVE_CUE = regex.compile(
+    r"(?:\b(?:order|orders|invoice|ref|reference|ticket|case|booking|confirmation|tracking|"
+    r"transaction|txn|policy|claim|shipment|parcel|item|sku|serial|model|part|product|article|"
+    r"id|customer|account|acc|a/c|sort\s*code|iban|bic|swift|vat|tax|utr|nhs|chi|nino|passport|"
+    r"licen[cs]e|pin|error|err|version|ver|build|po|bestell(?:ung|nummer)?|rechnung(?:snummer)?|"
+    r"kunden(?:nummer)?|auftrag(?:snummer)?|konto(?:nummer)?|artikel(?:nummer)?|commande|facture|"
+    r"r[ée]f[ée]rence|dossier|bestelling|factuur|klantnummer|ordine|fattura|pedido|factura|"
+    r"referencia|n[uú]mero\s+de\s+pedido)\b\.?|\#)"
+    r"[ \t]*(?:(?:number|no\.?|nr\.?|n[°º]\.?|num(?:ber|[ée]ro|ero)?\.?|id|code|\#)[ \t]*)?"
+    r"[:#=\-]?[ \t]*$",
+    regex.IGNORECASE,
+)
+_NEGATIVE_CUE_SPAN = 45
+
+# Digit runs with a shape of their own; a phone match overlapping one of these is dropped.
+_NOT_PHONE_SHAPES: Final[tuple[tuple[str, regex.Pattern[str]], ...]] = (
+    ("date", regex.compile(
+        r"(?<!\d[./-]?)(?:(?:0?[1-9]|[12]\d|3[01])(?P<s>[./-])(?:0?[1-9]|1[0-2])(?P=s)(?:\d{4}|\d{2})"
+        r"|(?:0?[1-9]|1[0-2])(?P<t>[/-])(?:0?[1-9]|[12]\d|3[01])(?P=t)(?:\d{4}|\d{2})"
+        r"|(?:1[89]|20)\d\d(?P<u>[./-]?)(?:0[1-9]|1[0-2])(?P=u)(?:0[1-9]|[12]\d|3[01]))(?![./-]?\d)")),
+    ("time", regex.compile(r"(?<!\d)(?:[01]?\d|2[0-3])[:h][0-5]\d(?::[0-5]\d)?(?!\d)")),
+    ("price", regex.compile(
+        r"(?:\p{Sc}|\b(?:EUR|GBP|USD|CHF|SEK|DKK|NOK|PLN|CZK)\b)[ \u00a0]?\d{1,3}(?:[,. \u00a0']\d{3})*"
+        r"(?:[.,]\d{1,2})?|\d{1,3}(?:[,. \u00a0']\d{3})*(?:[.,]\d{1,2})?[ \u00a0]?"
+        r"(?:\p{Sc}|\b(?:EUR|GBP|USD|CHF|SEK|DKK|NOK|PLN|CZK|euros?|pounds?)\b)", regex.IGNORECASE)),
+    # x.y.z versions and IPv4 addresses; a dotted national phone number starts with 0 and is spared
+    ("version", regex.compile(
+        r"(?<![\w.+])(?:v|version[ ]?|ver\.?[ ]?|release[ ]?|build[ ]?)?(?!0\d)\d{1,4}(?:\.\d{1,6}){2,3}"
+        r"(?![\w]|\.\d)", regex.IGNORECASE)),
+    ("hex", regex.compile(r"\b0x[0-9a-f]+\b", regex.IGNORECASE)),
+    ("iban", regex.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b")),
+    ("postcode", regex.compile("|".join(rx for _, rx, _ in UkPostcodeRecognizer.PATTERNS),
+                               UkPostcodeRecognizer.FLAGS)),
+)
+_CARD = regex.compile(r"(?<!\d)(?:\d{4}(?P<s>[ -]?)\d{4}(?P=s)\d{4}(?P=s)\d{1,7}"
+                      r"|\d{4}(?P<t>[ -]?)\d{6}(?P=t)\d{4,5})(?!\d)")
+
+
+def _not_phone_zones(text: str) -> list[tuple[int, int, str]]:
+    """Spans of `text` that hold a date, price, version, IBAN, card number or similar."""
+    zones = [(m.start(), m.end(), name) for name, rx in _NOT_PHONE_SHAPES for m in rx.finditer(text)]
+    zones.extend((m.start(), m.end(), "card") for m in _CARD.finditer(text)
+                 if luhn.is_valid(regex.sub(r"\D", "", m.group())))
+    return zones
+
+
+def _attached_to_token(text: str, start: int, end: int) -> bool:
+    """True when the digits are glued to a word ("SKU-4821", "0x8007", "ERR-5003", "123abc")."""
+    before = text[max(0, start - 2):start]
+    after = text[end:end + 2]
+    return bool(regex.search(r"(?:\p{L}|\p{L}[-_/]|[_@]|\d[-.])$", before)
+                or regex.match(r"(?:\p{L}|[-_/]\p{L}|[_@%]|\p{Sc})", after))
+
+
+def _has_negative_cue(text: str, start: int) -> bool:
+    return _NEGATIVE_CUE.search(text, max(0, start - _NEGATIVE_CUE_SPAN), start) is not None
+
+
+def _is_excluded(text: str, start: int, end: int, zones: list[tuple[int, int, str]]) -> bool:
+    """True when a whole candidate window is labelled, glued to a word, or every digit is in a zone."""
+    if _has_negative_cue(text, start) or _attached_to_token(text, start, end):
+        return True
+    inside = [(max(zs, start), min(ze, end)) for zs, ze, _ in zones if zs < end and start < ze]
+    return bool(inside) and all(
+        any(zs <= m.start() < ze for zs, ze in inside) for m in _DIGIT.finditer(text, start, end)
+    )
+
+
+class PhoneRecognizer(LocalRecognizer):
+    """PHONE_NUMBER via libphonenumber's matcher (POSSIBLE leniency) over UK/EU regions, then scored.
+
+    A number valid for its region scores 0.75 (written "+..."/"00..." or grouped); a bare digit run
+    scores less because order numbers look the same; a number that is only of possible length counts
+    when it is international or a UK trunk ("0...") number, as Ofcom's drama ranges are not "valid".
+    A phone cue word nearby adds 0.15.
+    """
+
+    ENTITY: ClassVar[str] = "PHONE_NUMBER"
+    CONTEXT: ClassVar[list[str]] = [
+        "phone", "telephone", "tel", "mobile", "cell", "call", "fax", "telefon", "handy", "téléphone",
+        "portable", "telefoon", "telefono", "cellulare", "teléfono", "móvil",
+    ]
+
+    def __init__(self, regions: Sequence[str] = PHONE_REGIONS) -> None:
+        self.regions = tuple(regions)
+        # regions whose national numbers start with a trunk "0", where a leading 0 marks a phone number
+        metadata = {r: phonenumbers.PhoneMetadata.metadata_for_region(r) for r in self.regions}
+        self._trunk_regions = frozenset(r for r, meta in metadata.items() if meta and meta.national_prefix)
+        super().__init__(supported_entities=[self.ENTITY], supported_language=ENGINE_LANGUAGE,
+                         name=type(self).__name__, context=list(self.CONTEXT))
+
+    def load(self) -> None:  # metadata ships with phonenumbers; nothing to load
+        return None
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+                ) -> list[RecognizerResult]:
+        if entities and self.ENTITY not in entities:
+            return []
+        windows = [m for m in _WINDOW.finditer(text) if len(_DIGIT.findall(m.group())) >= _MIN_DIGITS]
+        if not windows:
+            return []
+        zones = _not_phone_zones(text)
+        found: dict[tuple[int, int], tuple[float, str, bool]] = {}
+        for window in windows:
+            # most windows that hold no phone are dates, prices or labelled numbers: skip the 18 regions
+            if _is_excluded(text, window.start(), window.end(), zones):
+                continue
+            for region in self.regions:
+                any_valid = False
+                for match in PhoneNumberMatcher(window.group(), region, leniency=Leniency.POSSIBLE):
+                    start, end = window.start() + match.start, window.start() + match.end
+                    if text[start] == "(" and ")" not in text[start:end]:
+                        start += 1  # "(+44 20 ...)": the matcher keeps the "(" but drops the ")"
+                    scored = self._score(text, start, end, match.number, region, zones)
+                    if scored is None:
+                        continue
+                    any_valid = any_valid or scored[2]
+                    if (start, end) not in found or scored[0] > found[(start, end)][0]:
+                        found[(start, end)] = scored
+                if any_valid:  # the first region with a valid reading wins; "+44 ..." is valid in all
+                    break
+        return [self._result(start, end, *scored) for (start, end), scored in _non_overlapping(found)]
+
+    def _score(self, text: str, start: int, end: int, number: phonenumbers.PhoneNumber, region: str,
+               zones: list[tuple[int, int, str]]) -> tuple[float, str, bool] | None:
+        """(score, reason, valid) for a matched span, or None when it is not a phone number."""
+        raw = text[start:end]
+        digits = len(_DIGIT.findall(raw))
+        if not _MIN_DIGITS <= digits <= _MAX_DIGITS or _attached_to_token(text, start, end):
+            return None
+        if any(zs < end and start < ze for zs, ze, _ in zones) or _has_negative_cue(text, start):
+            return None
+        valid = phonenumbers.is_valid_number(number)
+        stripped = raw.lstrip("(")
+        international = stripped.startswith(("+", "00"))
+        trunk = stripped.startswith("0") and (region in self._trunk_regions or region == "IT")
+        grouped = not raw.isdigit()
+        if valid and (international or grouped):
+            score, reason = 0.75, "valid"
+        elif valid:
+            score, reason = (0.6, "valid_ungrouped") if trunk else (0.4, "valid_bare")
+        elif international or (trunk and region == "GB"):
+            score, reason = 0.55, "possible"
+        else:
+            return None
+        if self._has_context(text, start, end):
+            score, reason = min(1.0, score + _CONTEXT_BOOST), reason + "+context"
+        elif score < 0.5:  # a bare digit run with no cue is as likely an order number
+            return None
+        return score, reason, valid
+
+    @staticmethod
+    def _has_context(text: str, start: int, end: int) -> bool:
+        return bool(_CONTEXT_WORDS.search(text, max(0, start - _CONTEXT_BEFORE), start)
+                    or _CONTEXT_WORDS.search(text, end, end + _CONTEXT_AFTER))
+
+    def _result(self, start: int, end: int, score: float, reason: str, valid: bool) -> RecognizerResult:
+        explanation = AnalysisExplanation(
+            recognizer=type(self).__name__, original_score=score, pattern_name=f"phonenumbers_{reason}",
+            validation_result=valid,
+        )
+        return RecognizerResult(
+            entity_type=self.ENTITY, start=start, end=end, score=score,
+            analysis_explanation=explanation,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                # the cue words were already weighed here; presidio's enhancer must not add them again
+                RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: reason.endswith("+context"),
+            },
+        )
+
+
+def _non_overlapping(found: dict[tuple[int, int], tuple[float, str, bool]]
+                     ) -> list[tuple[tuple[int, int], tuple[float, str, bool]]]:
+    """Keep the best-scoring (then longest) of overlapping spans found under different regions."""
+    kept: list[tuple[tuple[int, int], tuple[float, str, bool]]] = []
+    for span, scored in sorted(found.items(), key=lambda kv: (-kv[1][0], kv[0][0] - kv[0][1])):
+        if all(span[1] <= k[0] or k[1] <= span[0] for k, _ in kept):
+            kept.append((span, scored))
+    return sorted(kept)

@@ -1,0 +1,157 @@
+"""PhoneRecognizer: UK/EU numbers it must find (exact spans), a hard-negative table, scoring and speed."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from presidio_analyzer import RecognizerResult
+
+from gdprep.privacy.recognizers.phone import PhoneRecognizer
+
+ENTITY = "PHONE_NUMBER"
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> PhoneRecognizer:
+    return PhoneRecognizer()
+
+
+def _spans(recognizer: PhoneRecognizer, text: str) -> list[str]:
+    return [text[r.start:r.end] for r in recognizer.analyze(text, [ENTITY])]
+
+
+# (text, the spans it must report, in order)
+VALID = [
+    ("Call me on 020 7946 0958 tomorrow", ["020 7946 0958"]),
+    ("Mobile: 07700 900123", ["07700 900123"]),
+    ("office (0161) 496 0000, ask for Sam", ["(0161) 496 0000"]),
+    ("+44 20 7946 0958", ["+44 20 7946 0958"]),
+    ("Berlin office: +49 30 901820.", ["+49 30 901820"]),
+    ("dial 0044 20 7946 0958 from abroad", ["0044 20 7946 0958"]),
+    ("(+44 20 7946 0958)", ["+44 20 7946 0958"]),
+    ("Fax +44 (0) 161 496 0000", ["+44 (0) 161 496 0000"]),
+    ("ring 07700900123", ["07700900123"]),
+    ("020-7946-0958", ["020-7946-0958"]),
+    ("Tel: 0161 496 0000 (office), 07700 900123 (mobile)", ["0161 496 0000", "07700 900123"]),
+    ("020 7946 0958/07700 900123", ["020 7946 0958", "07700 900123"]),
+    ("On 12/03/2024 at 14:30 call 020 7946 0958", ["020 7946 0958"]),
+    ("Order 100234567, tel 07700 900123", ["07700 900123"]),
+    ("Tel. +33 1 23 45 67 89", ["+33 1 23 45 67 89"]),
+    ("téléphone 01 23 45 67 89", ["01 23 45 67 89"]),
+    ("01.23.45.67.89", ["01.23.45.67.89"]),
+    ("Telefon: 030 1234567", ["030 1234567"]),
+    ("+49(0)3012345678", ["+49(0)3012345678"]),
+    ("bel +31(0)20 1234567", ["+31(0)20 1234567"]),
+    ("+353 1 234 5678", ["+353 1 234 5678"]),
+    ("+41 44 668 18 00", ["+41 44 668 18 00"]),
+    ("cellulare 347 123 4567", ["347 123 4567"]),
+    ("móvil 612 345 678", ["612 345 678"]),
+    ("+48 22 123 45 67", ["+48 22 123 45 67"]),
+    ("+420 221 234 567", ["+420 221 234 567"]),
+    ("zip 75008 Paris 01 42 68 53 00", ["01 42 68 53 00"]),
+]
+
+# (text that must yield no phone number, why)
+HARD_NEGATIVES = [
+    ("on 12/03/2024", "date with slashes"),
+    ("2024-03-12", "ISO date"),
+    ("20240312", "compact date"),
+    ("12.03.2024", "dotted date"),
+    ("on 01-12-2024 at 14:30", "date and time"),
+    ("15 March 2024 at 10:30", "spelled date"),
+    ("costs £1,234,567.00", "price with symbol"),
+    ("€ 1.299.000", "price, dotted thousands"),
+    ("1 234 567 EUR", "price, spaced thousands"),
+    ("Order #100234567", "order number"),
+    ("Order #100234567 was shipped", "order number in a sentence"),
+    ("Invoice 20231234", "invoice number"),
+    ("Order no. 0161 496 0000", "labelled order number that looks like a phone"),
+    ("ref: 0207946095", "reference"),
+    ("Ticket: 1234567", "ticket"),
+    ("Kontonummer 12345678", "bank account"),
+    ("v2.13.0", "version"),
+    ("Python 3.8.18", "version"),
+    ("build 10.0.19041.1", "version"),
+    ("192.168.100.200", "IPv4 address"),
+    ("SKU-4821-XL", "SKU"),
+    ("SKU-48213456-XL", "long SKU"),
+    ("ERR-5003", "error code"),
+    ("ERR-50031234", "long error code"),
+    ("0x80070005", "hex error code"),
+    ("ABC12345678", "digits glued to letters"),
+    ("IBAN GB82 WEST 1234 5698 7654 32", "UK IBAN"),
+    ("DE89 3704 0044 0532 0130 00", "German IBAN"),
+    ("card 4111 1111 1111 1111", "card number"),
+    ("4111111111111111", "card number, ungrouped"),
+    ("NHS number 943 476 5919", "NHS number with its cue"),
+    ("London SW1A 2AA", "postcode"),
+    ("total 12345678", "bare 8 digits, no cue"),
+    ("100234567", "bare 9 digits, no cue"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), VALID)
+def test_finds_phone_numbers_with_exact_spans(recognizer: PhoneRecognizer, text: str, expected: list[str]) -> None:
+    assert _spans(recognizer, text) == expected
+
+
+@pytest.mark.parametrize(("text", "why"), HARD_NEGATIVES)
+def test_hard_negatives_are_not_phones(recognizer: PhoneRecognizer, text: str, why: str) -> None:
+    assert _spans(recognizer, text) == [], why
+
+
+@pytest.mark.parametrize(("text", "low", "high"), [
+    ("+44 20 7946 0958", 0.7, 0.8),  # valid, no cue
+    ("phone +44 20 7946 0958", 0.85, 1.0),  # a cue adds to the score
+    ("Handy 0151 23456789", 0.85, 1.0),
+    ("02079460958", 0.5, 0.7),  # bare digits with a trunk 0
+    ("+44 7700 900123", 0.5, 0.7),  # Ofcom drama range: possible, not valid
+    ("tel: 612345678", 0.5, 0.7),  # bare digits from a region without a trunk prefix need the cue
+])
+def test_scores(recognizer: PhoneRecognizer, text: str, low: float, high: float) -> None:
+    (result,) = recognizer.analyze(text, [ENTITY])
+    assert low <= result.score <= high
+
+
+def test_bare_number_without_cue_is_dropped(recognizer: PhoneRecognizer) -> None:
+    assert _spans(recognizer, "612345678") == []
+    assert _spans(recognizer, "call 612345678") == ["612345678"]
+
+
+def test_result_carries_explanation_and_metadata(recognizer: PhoneRecognizer) -> None:
+    (result,) = recognizer.analyze("call +44 20 7946 0958", [ENTITY])
+    assert result.entity_type == ENTITY
+    assert result.analysis_explanation is not None
+    assert result.analysis_explanation.pattern_name == "phonenumbers_valid+context"
+    assert result.recognition_metadata[RecognizerResult.RECOGNIZER_NAME_KEY] == "PhoneRecognizer"
+    assert result.recognition_metadata[RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY] is True
+
+
+def test_other_entities_are_not_analysed(recognizer: PhoneRecognizer) -> None:
+    assert recognizer.analyze("+44 20 7946 0958", ["EMAIL_ADDRESS"]) == []
+
+
+def test_regions_can_be_narrowed() -> None:
+    gb_only = PhoneRecognizer(regions=["GB"])
+    assert _spans(gb_only, "+49 30 901820") == ["+49 30 901820"]  # international form needs no region
+    assert _spans(gb_only, "Telefon: 030 1234567") == []
+
+
+def test_a_thousand_short_texts_are_fast(recognizer: PhoneRecognizer) -> None:
+    texts = [
+        "Hi, please call me on 020 7946 0958 after 5pm.",
+        "Order #100234567 shipped on 12/03/2024.",
+        "Version 3.8.18 fixed the bug ERR-5003.",
+        "Mobile +44 7700 900123 or +49 30 901820",
+        "Total £1,234.56 paid by card 4111 1111 1111 1111",
+        "Thanks for your help with the report, see you soon.",
+        "Invoice 20231234 due 2024-03-12",
+        "IBAN DE89 3704 0044 0532 0130 00",
+    ] * 125
+    recognizer.analyze(texts[0], [ENTITY])  # region metadata is loaded on first use
+    started = time.perf_counter()
+    found = sum(len(recognizer.analyze(text, [ENTITY])) for text in texts)
+    elapsed = time.perf_counter() - started
+    assert found == 3 * 125
+    assert elapsed < 2.0, f"{elapsed:.2f}s for 1,000 texts"

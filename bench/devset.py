@@ -36,11 +36,14 @@ from gdprep.examples.generate import (
 )
 
 SPLITS: Final[tuple[str, ...]] = ("tune", "heldout")
-LANG_WEIGHTS: Final[dict[str, float]] = {"en": 0.55, "de": 0.09, "fr": 0.09, "nl": 0.09, "it": 0.09, "es": 0.09}
+LANG_WEIGHTS: Final[dict[str, float]] = {
+    "en": 0.55, "de": 0.09, "fr": 0.09, "nl": 0.09, "it": 0.09, "es": 0.09,
+}
 
 TUNE_NAME_LOCALES: Final[dict[str, tuple[tuple[float, str], ...]]] = {
     ""
-    "en": ((0.7, "en_GB"), (0.06, "de_DE"), (0.06, "fr_FR"), (0.06, "nl_NL"), (0.06, "it_IT"), (0.06, "es_ES")),
+    "en": ((0.7, "en_GB"), (0.06, "de_DE"), (0.06, "fr_FR"), (0.06, "nl_NL"), (0.06, "it_IT"),
+           (0.06, "es_ES")),
     "de": ((0.85, "de_DE"), (0.15, "en_GB")),
     "fr": ((0.85, "fr_FR"), (0.15, "es_ES")),
     "nl": ((0.85, "nl_NL"), (0.15, "de_DE")),
@@ -88,7 +91,8 @@ def name_pools(split: str) -> dict[str, list[tuple[float, NamePool]]]:
     _check_split(split)
     if split == "tune":
         return {lang: [(w, _tune_pool(loc)) for w, loc in items] for lang, items in TUNE_NAME_LOCALES.items()}
-    return {lang: [(w, _heldout_pool(loc)) for w, loc in items] for lang, items in HELDOUT_NAME_LOCALES.items()}
+    return {lang: [(w, _heldout_pool(loc)) for w, loc in items]
+            for lang, items in HELDOUT_NAME_LOCALES.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -158,7 +162,7 @@ TUNE_TEMPLATES: Final[dict[str, tuple[str, ...]]] = {
         "Dossier RH : {name}, e-mail {email}, NIR {nir}, date de naissance {dob}.",
         "Le client {name:m} signale l'erreur {error} depuis la version {version} de {product}. "
         "Ticket {ticket}.",
-        "Facture {invoice} du {date} : {qty} x {sku} à {price}. Société {company}.",
+        "Société {company} : facture {invoice} du {date}, {qty} x {sku} à {price}.",
     ),
     "nl": (
         "Beste {first},\nbedankt voor je bericht over bestelling {order}. We sturen het pakket naar "
@@ -202,8 +206,7 @@ HELDOUT_TEMPLATES: Final[dict[str, tuple[str, ...]]] = {
         "Could you change the delivery address on {order} to {address}? Cheers, {first}",
         "NINO for {name} is {nino} (passport {passport}); right-to-work check completed {date} by {name2}.",
         "From: {email}\nTo: {email2}\nSubject: Re: {product} {version}\n\nHiya {first2}, the unit with "
-        "serial "
-        "{serial} still throws {error}. My number's {phone} if easier.\n{name}",
+        "serial {serial} still throws {error}. My number's {phone} if easier.\n{name}",
         "Audit log {timestamp}: admin {email} signed in from {ip}; three failed attempts from {ipv6} before "
         "that.",
         "Chargeback raised on {card} by the cardholder {name}; merchant ref {order}; amount {price}.",
@@ -238,7 +241,7 @@ HELDOUT_TEMPLATES: Final[dict[str, tuple[str, ...]]] = {
         "Hoi, ik ben {name} en mijn burgerservicenummer is {bsn}. Ik woon op {address}.",
         "Inlogpoging vanaf {ip} om {timestamp} voor account {email}; creditcard {card} geblokkeerd.",
         "{name} is ziek gemeld sinds {date} (burn-out). Bereikbaar via {phone}.",
-        "Pakket {tracking} met {qty} stuks {product} is op {date} verzonden door {company}.",
+        "{company} heeft pakket {tracking} met {qty} stuks {product} op {date} verzonden.",
     ),
     "it": (
         "Gentile sig. {last:m}, la sua pratica {ticket} è stata chiusa. La contatteremo al {phone}.",

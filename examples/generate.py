@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -338,7 +338,8 @@ class FakeData:
                 break
         digits = f"{self.rng.randint(0, 999_999):06d}"
         suffix = self.rng.choice("ABCD")
-        return self._maybe(f"{prefix} {digits[:2]} {digits[2:4]} {digits[4:]} {suffix}", f"{prefix}{digits}{suffix}")
+        spaced = f"{prefix} {digits[:2]} {digits[2:4]} {digits[4:]} {suffix}"
+        return self._maybe(spaced, f"{prefix}{digits}{suffix}")
 
     def uk_vat(self) -> str:
         while True:
@@ -372,7 +373,7 @@ class FakeData:
     def uk_postcode(self, area: str | None = None) -> str:
         area = area or self.rng.choice(_UK_TOWNS)[1]
         outward = f"{area}{self.rng.randint(1, 20 if len(area) == 2 else 29)}"
-        inward = f"{self.rng.randint(0, 9)}{self.rng.choice(_UK_POSTCODE_UNIT)}{self.rng.choice(_UK_POSTCODE_UNIT)}"
+        inward = f"{self.rng.randint(0, 9)}" + "".join(self.rng.choice(_UK_POSTCODE_UNIT) for _ in range(2))
         return self._maybe(f"{outward} {inward}", f"{outward}{inward}", p=0.95)
 
     # --- EU identifiers ---------------------------------------------------------------------
@@ -422,7 +423,8 @@ class FakeData:
         return self._checked("NL_BSN", self._maybe(number, bsn.format(number), p=0.8))
 
     def pl_pesel(self, dob: date) -> str:
-        return self._checked("PL_PESEL", self.faker("pl_PL").pesel(date_of_birth=dob))
+        born = datetime(dob.year, dob.month, dob.day)
+        return self._checked("PL_PESEL", self.faker("pl_PL").pesel(date_of_birth=born))
 
     # --- contact details --------------------------------------------------------------------
     def phone(self, lang: str) -> str:
@@ -453,7 +455,7 @@ class FakeData:
         fake = self.faker(DATA_LOCALES[lang])
         number = self.rng.randint(1, 180)
         if lang == "fr":
-            return f"{number}, {fake.street_name()}" if self.rng.random() < 0.5 else f"{number} {fake.street_name()}"
+            return f"{number}{self.rng.choice((',', ''))} {fake.street_name()}"
         return f"{fake.street_name()} {number}"
 
     def address(self, lang: str) -> str:
@@ -467,6 +469,10 @@ class FakeData:
             sep = self.rng.choice((" ", ", "))
             return f"{street}, {town}{sep}{self.uk_postcode(area)}"
         fake = self.faker(DATA_LOCALES[lang])
+        if lang == "it":
+            # it_IT.city() draws from a set-ordered list (differs per process); this one is stable
+            cap, _, town = fake.postcode_city_province().partition(", ")
+            return f"{street}, {cap} {town}"
         postcode, city = fake.postcode(), fake.city()
         if lang == "nl":
             compact = postcode.replace(" ", "")
@@ -485,7 +491,8 @@ class FakeData:
     def company(self, lang: str) -> str:
         if self.rng.random() < 0.5:
             name = " ".join(self.faker(DATA_LOCALES[lang]).company().split())
-            if not name.endswith("."):  # "S.A.S." at a sentence end would read "S.A.S.."
+            # a bare surname ("Guillot") would read as a person, and "S.A.S." at a sentence end as "S.A.S.."
+            if " " in name and not name.endswith("."):
                 return name
         return (f"{self.rng.choice(_COMPANY_STEMS)} {self.rng.choice(_COMPANY_SECTORS)} "
                 f"{self.rng.choice(_COMPANY_FORMS[lang])}")
@@ -495,11 +502,13 @@ class FakeData:
         if slot == "order":
             return str(r.randint(10_000_000, 999_999_999))
         if slot == "sku":
-            return f"{r.choice(('TX', 'HB', 'AQ', 'KV', 'PL'))}-{r.randint(1000, 9999)}-{r.choice(('BLK', 'WHT', 'XL', 'S', '2P'))}"
+            variant = r.choice(("BLK", "WHT", "XL", "S", "2P"))
+            return f"{r.choice(('TX', 'HB', 'AQ', 'KV', 'PL'))}-{r.randint(1000, 9999)}-{variant}"
         if slot == "version":
             return r.choice(("v", "")) + f"{r.randint(1, 14)}.{r.randint(0, 30)}.{r.randint(0, 9)}"
         if slot == "error":
-            return r.choice((f"E{r.randint(1000, 9999)}", f"ERR_{r.choice(_ERROR_WORDS)}_{r.randint(100, 999)}",
+            return r.choice((f"E{r.randint(1000, 9999)}",
+                             f"ERR_{r.choice(_ERROR_WORDS)}_{r.randint(100, 999)}",
                              f"0x8007{r.randint(0, 0xFFFF):04X}", f"HTTP {r.choice((500, 502, 503, 504))}"))
         if slot == "ticket":
             return r.choice((f"INC{r.randint(0, 9_999_999):07d}", f"TCK-{r.randint(10000, 99999)}",
@@ -626,7 +635,9 @@ def fill_template(template: str, ctx: RecordContext) -> tuple[str, list[Span]]:
     return "".join(chunks), spans
 
 
-def default_name_pools(locales: Mapping[str, Sequence[tuple[float, str]]]) -> dict[str, list[tuple[float, NamePool]]]:
+def default_name_pools(
+    locales: Mapping[str, Sequence[tuple[float, str]]],
+) -> dict[str, list[tuple[float, NamePool]]]:
     """Resolve `{lang: [(weight, faker_locale), ...]}` into weighted Faker name pools."""
     return {lang: [(w, faker_name_pool(loc)) for w, loc in items] for lang, items in locales.items()}
 
@@ -665,11 +676,14 @@ SAMPLE_LABELS: Final[tuple[str, ...]] = ("support", "email", "hr", "clinical")
 # the sample uses the same name locales as the benchmark's tuning split, never the held-out ones
 SAMPLE_NAME_LOCALES: Final[dict[str, tuple[tuple[float, str], ...]]] = {
     ""
-    "en": ((0.75, "en_GB"), (0.05, "de_DE"), (0.05, "fr_FR"), (0.05, "it_IT"), (0.05, "es_ES"), (0.05, "nl_NL")),
+    "en": ((0.75, "en_GB"), (0.05, "de_DE"), (0.05, "fr_FR"), (0.05, "it_IT"), (0.05, "es_ES"),
+           (0.05, "nl_NL")),
     "de": ((1.0, "de_DE"),), "fr": ((1.0, "fr_FR"),), "nl": ((1.0, "nl_NL"),),
     "it": ((1.0, "it_IT"),), "es": ((1.0, "es_ES"),),
 }
-SAMPLE_LANG_WEIGHTS: Final[dict[str, float]] = {"en": 0.6, "de": 0.08, "fr": 0.08, "nl": 0.08, "it": 0.08, "es": 0.08}
+SAMPLE_LANG_WEIGHTS: Final[dict[str, float]] = {
+    "en": 0.6, "de": 0.08, "fr": 0.08, "nl": 0.08, "it": 0.08, "es": 0.08,
+}
 
 SAMPLE_TEMPLATES: Final[tuple[SampleTemplate, ...]] = (
     # ---------------- English: support ----------------
@@ -836,7 +850,7 @@ SAMPLE_TEMPLATES: Final[tuple[SampleTemplate, ...]] = (
        "duizeligheid sinds {date}. Medicatie: metoprolol 50 mg. Graag cardiologisch onderzoek."),
     # ---------------- Italian ----------------
     _chat("support", "it",
-          "system|Sei l'assistente clienti di {company}.",
+          "system|Sei l'assistente clienti di {company}: rispondi sempre in italiano.",
           "user|Buongiorno, sono {name}. Il mio ordine {order} è arrivato danneggiato. Codice fiscale per la "
           "fattura: {cf}.",
           "assistant|Buongiorno {first}, ci scusiamo. Abbiamo aperto la pratica {ticket} e spediremo un "

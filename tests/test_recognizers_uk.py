@@ -141,7 +141,8 @@ INVALID = [
 
 
 @pytest.mark.parametrize(("cls", "text", "expected"), VALID)
-def test_valid_examples_report_exact_span(cls: type[GdprepPatternRecognizer], text: str, expected: str) -> None:
+def test_valid_examples_report_exact_span(cls: type[GdprepPatternRecognizer], text: str,
+                                          expected: str) -> None:
     assert _found(cls, text) == [expected]
 
 

@@ -31,6 +31,8 @@ they this those to today tomorrow too unknown urgent us user valued very was we 
 will with world writing yes yesterday you your
 british english scottish welsh irish american european german french dutch italian spanish
 monday tuesday wednesday thursday friday saturday sunday dob
+mr mrs ms mx dr prof miss messrs mme mlle dhr mevr mw mej dott sig sigra avv sr sra srta dña dra
+ltd limited gmbh inc plc llc bv sa srl sl ag sarl sas corp
 alle allen also anfang auch bewerber bewerberin bin danke das dem den der die doktor du ein eine
 eltern ende er es freunde frau gern gerne geehrte geehrter grüße grüsse gruß gruss gut hallo herr
 herren hier ich ihr ist kein keine kollege kollegen kollegin kolleginnen kunde kunden kundin leider
@@ -67,8 +69,9 @@ _NOT_STOP = rf"(?!{_STOP}(?![\p{{L}}\p{{M}}'’-]))"
 _CAP_TOKEN = r"\p{Lu}(?:['’]\p{Lu})?[\p{L}\p{M}]++(?:-\p{L}[\p{L}\p{M}]*+)*+"
 # Any-case token for cues strong enough to trust lower-case input ("my name is sarah jones").
 _ANY_TOKEN = r"\p{L}(?:['’]\p{L})?[\p{L}\p{M}]++(?:-\p{L}[\p{L}\p{M}]*+)*+"
+# lower-case "di" is left out: "Sono Marco di Roma" is where Marco comes from (Di Maio is capitalised)
 _PARTICLE = (
-    r"(?:(?:van|von|de|di|da|del|della|dei|degli|des|du|dos|das|do|ter|ten|zu|vom|zum|af)"
+    r"(?:(?:van|von|de|da|del|della|dei|degli|des|du|dos|das|do|ter|ten|zu|vom|zum|af)"
     r"(?:[ \t]+(?:der|den|de|la|le|los|las|van|'t))?[ \t]+|[dl]['’])"
 )
 _INITIALS = r"(?:\p{Lu}\.[ \t]?){0,2}"
@@ -88,13 +91,19 @@ _NAME_ANY = _name(_ANY_TOKEN)
 _HONORIFIC = (
     r"(?:(?:Mr|Mrs|Ms|Mx|Dr|Prof|MR|MRS|Messrs|Mme|Mlle|Dhr|Mevr|Mw|Mej|Dott|Dott\.ssa|Prof\.ssa|Sig|Sig\.ra"
     r"|Sig\.na|Sigra|Avv|Sr|Sra|Srta|Dña|Dra)\.?|M\.|Miss|MISS|Herr|Frau|Madame|Monsieur|Mademoiselle|Mevrouw"
-    r"|Meneer|Signor|Signora|Signorina|Don|Doña|Señor|Señora|Señorita)"
+    r"|Meneer|Signor|Signora|Signorina|Don|Doña|Señor|Señora|Señorita|Sir"
+    # spelt-out honorifics are written in lower case mid-sentence: "de heer Jansen", "la señora Ruiz"
+    r"|heer|mevrouw|meneer|monsieur|madame|mademoiselle|signor|signora|signorina|dottor|dottoressa|señor"
+    r"|señora|señorita)"
 )
 _TITLES = r"(?:(?:(?:Dr|Prof|Dott|Ing|Mag|Dipl\.-Ing|Dres)\.?|Doktor|Professor(?:in)?)[ \t]+){0,3}"
 _OPTIONAL_HONORIFIC = rf"(?:{_HONORIFIC}[ \t]+{_TITLES})?"
-_WORD_START = r"(?<![\p{L}\p{M}\p{N}_])"
+# before a lower-case name the honorific may be lower case too: "hi dr smith"
+_OPTIONAL_HONORIFIC_ANY = rf"(?:(?:{_HONORIFIC}|(?i:mr|mrs|ms|miss|dr|prof|mme|mlle|dhr|mevr|sig|sr|sra)\.?)[ \t]+{_TITLES})?"
+# `\b` first: the regex engine then skips positions inside words quickly
+_WORD_START = r"\b(?<![\p{L}\p{M}\p{N}_])"
 # line start, or after sentence punctuation: greetings and sign-offs open a line or a sentence
-_LINE_OR_SENTENCE_START = r"(?<=(?:^|[.!?;:\"“(>*-])[ \t]*)"
+_LINE_OR_SENTENCE_START = r"\b(?<=(?:^|[.!?;:\"“(>*-])[ \t]*)"
 _END_OF_FIELD = r"(?=[ \t]*(?:$|[,;|/()<\[]))"
 _END_OF_LINE = r"(?=[ \t]*(?:[.!]?[ \t]*$|[,|(<–-]))"
 
@@ -122,7 +131,7 @@ _LABEL = (
     r"|richiedente|candidat[oa]|titolare|nombre(?:[ \t]+completo|[ \t]+y[ \t]+apellidos)?|apellidos?|paciente"
     r"|emplead[oa]|contacto|solicitante|titular)"
 )
-_LABEL_START = r"(?<![\p{L}\p{N}_][ \t]*)"  # "Name:" but not "File name:" or "Username:"
+_LABEL_START = r"\b(?<![\p{L}\p{N}_][ \t]*)"  # "Name:" but not "File name:" or "Username:"
 
 _GREETING = (
     r"(?i:dear|hi|hello|hey|hiya|good[ \t]+(?:morning|afternoon|evening)|sehr[ \t]+geehrter?|liebe[rs]?|hallo"
@@ -150,7 +159,7 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
     ENTITY = "PERSON"
     FLAGS = regex.MULTILINE  # no IGNORECASE: capitalisation carries meaning here; cue words switch case-insensitivity on locally
     PATTERNS = [
-        ("person_self_intro", rf"{_WORD_START}{_SELF_INTRO_STRONG}[ \t]*:?[ \t]+{_OPTIONAL_HONORIFIC}"
+        ("person_self_intro", rf"{_WORD_START}{_SELF_INTRO_STRONG}[ \t]*:?[ \t]+{_OPTIONAL_HONORIFIC_ANY}"
                               rf"(?P<value>{_NAME_ANY})", 0.8),
         ("person_honorific", rf"{_WORD_START}{_HONORIFIC}[ \t]+{_TITLES}(?P<value>{_NAME_CAP})", 0.75),
         ("person_label", rf"{_LABEL_START}{_LABEL}[ \t]*:[ \t]*{_OPTIONAL_HONORIFIC}(?P<value>{_NAME_CAP})", 0.7),
@@ -158,10 +167,11 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
         ("person_presenting", rf"{_WORD_START}{_PRESENTING}[ \t]+(?P<value>{_NAME_CAP}){_AFFILIATION}", 0.65),
         ("person_greeting", rf"{_LINE_OR_SENTENCE_START}{_GREETING}[ \t]+{_OPTIONAL_HONORIFIC}"
                             rf"(?P<value>{_NAME_CAP})", 0.65),
-        ("person_greeting_lower", rf"{_LINE_OR_SENTENCE_START}{_GREETING}[ \t]+(?P<value>{_NAME_ANY})"
+        ("person_greeting_lower", rf"{_LINE_OR_SENTENCE_START}{_GREETING}[ \t]+{_OPTIONAL_HONORIFIC_ANY}"
+                                  rf"(?P<value>{_NAME_ANY})"
                                   r"(?=[ \t]*(?:[,!:;.]|$))", 0.55),
         ("person_sign_off", rf"{_LINE_OR_SENTENCE_START}{_SIGN_OFF}[ \t]*[,.!]?[ \t]*(?:\r?\n[ \t]*){{1,2}}"
-                            rf"{_OPTIONAL_HONORIFIC}(?P<value>{_NAME_ANY}){_END_OF_LINE}", 0.6),
+                            rf"{_OPTIONAL_HONORIFIC_ANY}(?P<value>{_NAME_ANY}){_END_OF_LINE}", 0.6),
         ("person_sign_off_inline", rf"{_LINE_OR_SENTENCE_START}{_SIGN_OFF}[ \t]*,[ \t]*"
                                    rf"(?P<value>{_NAME_ANY}){_END_OF_LINE}", 0.55),
         ("person_self_intro_weak", rf"{_WORD_START}{_SELF_INTRO_WEAK}[ \t]+{_OPTIONAL_HONORIFIC}"

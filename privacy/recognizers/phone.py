@@ -129,9 +129,12 @@ class PhoneRecognizer(LocalRecognizer):
 
     def __init__(self, regions: Sequence[str] = PHONE_REGIONS) -> None:
         self.regions = tuple(regions)
-        # regions whose national numbers start with a trunk "0", where a leading 0 marks a phone number
+        # regions where national numbers are written with a leading 0: a trunk prefix, or (Italy) a 0
+        # that belongs to every fixed-line number. There a leading 0 marks a bare run as a phone number.
         metadata = {r: phonenumbers.PhoneMetadata.metadata_for_region(r) for r in self.regions}
-        self._trunk_regions = frozenset(r for r, meta in metadata.items() if meta and meta.national_prefix)
+        self._leading_zero_regions = frozenset(
+            r for r, meta in metadata.items() if (meta and meta.national_prefix) or r == "IT"
+        )
         super().__init__(supported_entities=[self.ENTITY], supported_language=ENGINE_LANGUAGE,
                          name=type(self).__name__, context=list(self.CONTEXT))
 
@@ -179,7 +182,7 @@ class PhoneRecognizer(LocalRecognizer):
         valid = phonenumbers.is_valid_number(number)
         stripped = raw.lstrip("(")
         international = stripped.startswith(("+", "00"))
-        trunk = stripped.startswith("0") and (region in self._trunk_regions or region == "IT")
+        trunk = stripped.startswith("0") and region in self._leading_zero_regions
         grouped = not raw.isdigit()
         if valid and (international or grouped):
             score, reason = 0.75, "valid"

@@ -3,6 +3,7 @@ and reused, optionally fanned out over worker processes so every core does detec
 
 from __future__ import annotations
 
+import functools
 import multiprocessing as mp
 import os
 from collections import deque
@@ -51,6 +52,30 @@ def load_spacy() -> Any:
             f"`pip install {SPACY_PACKAGE}` (gdprep never downloads models at run time)") from exc
 
 
+@functools.cache
+def _foreign_function_words() -> frozenset[str]:
+    """Function words of the continental languages we scan (spaCy's own stop lists; no model needed).
+
+    The English model reads capitalised German/Dutch nouns and sentence-initial function words
+    ("Ihre Bestellung", "Mit freundlichen") as names; a name never starts with one of these."""
+    from spacy.lang.de.stop_words import STOP_WORDS as de
+    from spacy.lang.es.stop_words import STOP_WORDS as es
+    from spacy.lang.fr.stop_words import STOP_WORDS as fr
+    from spacy.lang.it.stop_words import STOP_WORDS as it
+    from spacy.lang.nl.stop_words import STOP_WORDS as nl
+
+    return frozenset((de | es | fr | it | nl) - _NAME_LIKE_FUNCTION_WORDS)
+
+
+# stop words that are also common given names: never a reason to reject a span
+_NAME_LIKE_FUNCTION_WORDS = frozenset({"ben", "will", "les", "sara", "al", "elle", "eva", "ana", "noe"})
+# lower-case words allowed inside a capitalised name
+_NAME_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "das", "dos", "du", "le",
+                             "la", "ten", "ter", "zu", "y", "e", "bin", "al", "el", "st", "mc", "mac", "'t"})
+_COMPANY_MARKERS = frozenset({"ltd", "limited", "plc", "llp", "gmbh", "ag", "kg", "sa", "sas", "sarl", "bv", "nv",
+                              "spa", "srl", "sl", "inc", "llc", "co", "group", "team", "holdings"})
+
+
 def _clean_person(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Trim possessives and punctuation from a spaCy PERSON span; reject spans that cannot be names."""
     span = text[start:end]
@@ -63,10 +88,19 @@ def _clean_person(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None
     start += span.index(stripped)
     end = start + len(stripped)
-    if any(ch.isdigit() for ch in stripped) or any(ch in stripped for ch in "@/#<>=_|\\"):
+    if any(ch.isdigit() for ch in stripped) or any(ch in stripped for ch in "@/#<>=_|\\\n"):
         return None
-    if "\n" in stripped:  # NER runs across a line break: a name never does
+    words = stripped.replace("-", " ").split()
+    lowered = [w.lower().strip(".,") for w in words]
+    if any(w in _COMPANY_MARKERS for w in lowered):
         return None
+    if any(w[:1].islower() and w.lower() not in _NAME_PARTICLES for w in words):
+        return None  # "il mio codice", "wurde": a capitalised name has no plain lower-case words
+    if lowered[0] in _foreign_function_words():
+        return None
+    following = text[end:end + 2].lstrip(" ")
+    if following.startswith(":"):
+        return None  # a field label ("Telefono:", "Personalakte:"), not a name
     return start, end
 
 

@@ -133,7 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     workers = default_workers() if args.workers == 0 else args.workers
 
     result = run(args.n, args.seed, args.split, workers)
-    header = f"{'system':32} {'span R':>7} {'span P':>7} {'span F2':>7} {'char P':>7} {'char R':>7} {'char F2':>7} {'docs/s':>8}"
+    columns = ["span R", "span P", "span F2", "char P", "char R", "char F2"]
+    header = f"{'system':32} " + " ".join(f"{c:>7}" for c in columns) + f" {'docs/s':>8}"
     print(f"dev set: {result['n']} records, split={result['split']}, seed={result['seed']}, cpus={result['cpus']}")
     print(header)
     print("-" * len(header))
@@ -155,14 +156,15 @@ def main(argv: Sequence[str] | None = None) -> int:
           f"{ours['char_precision'] / max(batch['char_precision'], 1e-9):.2f}x")
     print()
     report = result["rows"][ours_name]["report"]
-    print(f"gdprep per entity type (span recall / precision, n gold):")
+    print("gdprep per entity type (span recall / precision, n gold):")
     worst = 1.0
     for etype, score in sorted(report.entity.items()):
         if score.n_gold == 0 and score.n_pred == 0:
             continue
         if score.n_gold:
             worst = min(worst, score.recall)
-        print(f"  {etype:20} R={score.recall:5.3f}  P={score.precision:5.3f}  gold={score.n_gold:4d}  pred={score.n_pred:4d}")
+        print(f"  {etype:20} R={score.recall:5.3f}  P={score.precision:5.3f}  "
+              f"gold={score.n_gold:4d}  pred={score.n_pred:4d}")
     print()
     targets = {
         "span recall >= 0.95": ours["span_recall"] >= 0.95,

@@ -120,7 +120,7 @@ class Detector:
         # Presidio's engine object is only used for vocabulary look-ups (stop words, punctuation);
         # the model is handed over already loaded so Presidio never tries to fetch one.
         self.nlp_engine = SpacyNlpEngine(models=[{"lang_code": ENGINE_LANGUAGE, "model_name": SPACY_MODEL}])
-        self.nlp_engine.nlp = {ENGINE_LANGUAGE: self.nlp}
+        self.nlp_engine.nlp = {ENGINE_LANGUAGE: self.nlp}  # type: ignore[assignment]
         registry = RecognizerRegistry(supported_languages=[ENGINE_LANGUAGE])
         for recognizer in build_recognizers(set(self.entity_types)):
             registry.add_recognizer(recognizer)

@@ -33,6 +33,7 @@ class GdprepPatternRecognizer(LocalRecognizer):
     def __init__(self) -> None:
         if self.ENTITY not in ENTITY_TYPES:
             raise ValueError(f"{type(self).__name__}.ENTITY {self.ENTITY!r} is not in ENTITY_TYPES")
+        self._name = type(self).__name__
         self._compiled = [(name, regex.compile(rx, self.FLAGS), score) for name, rx, score in self.PATTERNS]
         super().__init__(
             supported_entities=[self.ENTITY],
@@ -68,14 +69,14 @@ class GdprepPatternRecognizer(LocalRecognizer):
                 final = self.VALIDATED_SCORE if verdict else score
                 seen.add((start, end))
                 explanation = AnalysisExplanation(
-                    recognizer=self.name, original_score=score, pattern_name=pattern_name,
-                    validation_result=verdict,
+                    recognizer=self._name, original_score=score, pattern_name=pattern_name,
+                    validation_result=verdict,  # type: ignore[arg-type]  # None = no checksum exists
                 )
                 results.append(RecognizerResult(
                     entity_type=self.ENTITY, start=start, end=end, score=final,
                     analysis_explanation=explanation,
                     recognition_metadata={
-                        RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                        RecognizerResult.RECOGNIZER_NAME_KEY: self._name,
                         RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
                     },
                 ))

@@ -17,33 +17,45 @@ from gdprep.privacy.recognizers.base import GdprepPatternRecognizer
 # Every pattern starts with a required character (digit, capital, type word): an optional prefix at the
 # start of a pattern makes the regex engine try each position of every record, three times slower.
 
-_CAP_WORD = r"\p{Lu}[\p{L}\p{M}]*+(?:['’]s\b)?(?:-\p{L}[\p{L}\p{M}]*+)*+"
+# not after a hyphen or apostrophe: "Aa-Aa-Aa-..." must be scanned once, not from every capital
+_WORD_START = r"(?<![\p{L}\p{M}\p{N}_'’-])"
+# Kingsway, Queen's, O'Neill, Saint-Germain
+_CAP_WORD = r"\p{Lu}(?:['’]\p{Lu})?[\p{L}\p{M}]*+(?:['’]s\b)?(?:-\p{L}[\p{L}\p{M}]*+){0,3}+"
 _LOWER_WORD = r"\p{Ll}[\p{L}\p{M}'’]*+"
 # house number: 5, 221B, 3a, 12-14, 12 A, "12 a," (DE/NL); never a price, a decimal or part of a date
 _NUMBER = (
-    r"(?<![\p{L}\p{M}\p{N}_\p{Sc}.,:/-])\d{1,4}(?:(?:[a-zA-Z]|[ \t][A-Z]|[ \t][a-z](?=,|[ \t]*$))(?![\p{L}\p{M}]))?"
+    r"(?<![\p{L}\p{M}\p{N}_\p{Sc}.,:/-])\d{1,4}"
+    r"(?:(?:[a-zA-Z]|[ \t][A-Z]|[ \t][a-z](?=,|[ \t]*$))(?![\p{L}\p{M}]))?"
     r"(?:[ \t]*[-–/][ \t]*\d{1,4}[a-zA-Z]?)?(?![\d.:/]\d)"
 )
 
-_UK_POSTCODE = r"(?:[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}|GIR[ \t]?0AA)(?![\p{L}\p{N}])"
+_UK_POSTCODE = r"(?<![\p{L}\p{N}])(?:[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}|GIR[ \t]?0AA)(?![\p{L}\p{N}])"
 # 10115 / D-10115 / 1017 GC (NL, never SA SD SS) / 1000 (BE, AT, CH)
-_EU_POSTCODE = r"(?:(?:[A-Z]{1,2}-)?\d{5}|\d{4}[ \t]?(?!SA|SD|SS)[A-Z]{2}(?![\p{L}])|(?:[A-Z]{1,2}-)?\d{4})(?!\d)"
+_EU_POSTCODE = (
+    r"(?:(?:[A-Z]{1,2}-)?\d{5}|\d{4}[ \t]?(?!SA|SD|SS)[A-Z]{2}(?![\p{L}])|(?:[A-Z]{1,2}-)?\d{4})(?!\d)"
+)
+# Frankfurt am Main, Pfaffenhofen an der Ilm, Aix-les-Bains, Milano (MI)
 _TOWN = (
-    r"\p{Lu}[\p{L}\p{M}'’]*+(?:[ -](?:(?:upon|on|under|in|le|la|en|sur|am|an|der|de|del|di|aan|den|op)[ -])?"
-    r"\p{Lu}[\p{L}\p{M}'’]*+){0,2}(?![\p{N}])(?:[ \t]+\(?[A-Z]{2}\)?(?![\p{L}\p{N}]))?"
+    r"\p{Lu}[\p{L}\p{M}'’]*+(?:[ -](?:(?:upon|on|under|in|im|le|la|les|lès|en|sur|sous|aux|am|an|der|de|del"
+    r"|di|aan|den|op|ob|vorm|vor|bei|unter)[ -]){0,2}\p{Lu}[\p{L}\p{M}'’]*+){0,2}(?![\p{N}])"
+    r"(?:[ \t]+\(?[A-Z]{2}\)?(?![\p{L}\p{N}]))?"
 )
 _COUNTRY = (
     r"(?:UK|United[ \t]Kingdom|England|Scotland|Wales|Northern[ \t]Ireland|Ireland|Germany|Deutschland|France"
     r"|Netherlands|Nederland|Belgium|Belgique|België|Italy|Italia|Spain|España|Austria|Österreich"
     r"|Switzerland|Schweiz|Suisse|Svizzera|Portugal)(?![\p{L}])"
 )
-_POSTCODE_PART = rf"(?:{_EU_POSTCODE}[ \t]+{_TOWN}|(?:{_TOWN}[ \t]+)?{_UK_POSTCODE})"
-_POSTCODE_TAIL = rf"(?:,[ \t]*|[ \t]+|[ \t]*\n[ \t]*){_POSTCODE_PART}(?:,[ \t]*{_COUNTRY})?"
-# ", Leeds LS6 2QT" / ", 10115 Berlin, Germany" / "\n10115 Berlin" (envelope layout) / ", London." (a bare
-# town only where the phrase ends, so "5 Mill Lane, Sarah said" keeps Sarah out)
+_COMMA = r"[ \t]*,[ \t]*"
+_POSTCODE_PART = rf"(?:{_EU_POSTCODE}(?:{_COMMA}|[ \t]+){_TOWN}|(?:{_TOWN}[ \t]+)?{_UK_POSTCODE})"
+_POSTCODE_TAIL = rf"(?:{_COMMA}|[ \t]+|[ \t]*\n[ \t]*){_POSTCODE_PART}(?:{_COMMA}{_COUNTRY})?"
+# ", Leeds LS6 2QT" / ", 10115 Berlin, Germany" / ", 5907 JO, Hasselt" / "\n10115 Berlin" (envelope layout) /
+# ", London." (a bare town only where the phrase ends, so "5 Mill Lane, Sarah said" keeps Sarah out)
+_PHRASE_STOPS = r"(?=[ \t]*(?:$|[.;:)!?\n]))"
 _TAIL = (
-    rf"(?:(?:,[ \t]*{_TOWN}){{0,2}}{_POSTCODE_TAIL}"
-    rf"|(?:,[ \t]*{_TOWN}){{1,2}}(?=[ \t]*(?:$|[.;:)!?\n])))?"
+    rf"(?:(?:{_COMMA}{_TOWN}){{0,2}}{_POSTCODE_TAIL}"
+    # "..., Soria, 02878": the postcode last, after the town or province
+    rf"|(?:{_COMMA}{_TOWN}){{1,2}}{_COMMA}\d{{5}}{_PHRASE_STOPS}"
+    rf"|(?:{_COMMA}{_TOWN}){{1,2}}{_PHRASE_STOPS})?"
 )
 
 _EN_TYPE = (
@@ -74,22 +86,25 @@ _FR_TYPE = (
 _TYPE_FIRST = (
     r"\b(?i:via|viale|v\.le|piazza|p\.zza|piazzale|corso|c\.so|largo|vicolo|strada|contrada|lungomare"
     r"|lungotevere|borgo|salita|calle|c/|avenida|avda\.?|plaza|pza\.?|paseo|p\.º|pº|carretera|ctra\.?"
-    r"|camino|ronda|travesía|glorieta|rambla|carrer|avinguda|plaça|passeig|rua|praça|travessa|alameda"
-    r"|rue|avenue|boulevard|chaussée|quai|chemin|place|laan)(?![\p{L}\p{M}])"
+    r"|camino|ronda|travesía|glorieta|rambla|cuesta|callejón|pasaje|bulevar|urbanización|urb\.|vía"
+    r"|carrer|avinguda|plaça|passeig|rua|praça|travessa|alameda|laan)(?![\p{L}\p{M}])"
 )
 _HOUSE_NO_MARK = r"(?:(?i:n\.?[ºo°]\.?|nº|n°|no\.|núm\.?|num\.?)[ \t]*)?"
 # Spanish/Italian floor and door after the number: ", 3º B", ", 2º izda.", " scala B", ", piso 3"
 _FLOOR = (
-    r"(?:,?[ \t]*(?:\d{1,2}[ºª°](?:[ \t]?(?:\d{1,2}[ºª]|[A-Z](?![\p{L}])|(?i:izq(?:da|uierda)?|dcha|dch|derecha)"
-    r"\.?))?|(?i:piso|planta|puerta|esc\.|escalera|scala|int\.|interno|piano|étage|bte|bus)[ \t]*[\dA-Z]{1,3}"
+    r"(?:,?[ \t]*(?:\d{1,2}[ºª°](?:[ \t]?(?:\d{1,2}[ºª]|[A-Z](?![\p{L}])"
+    r"|(?i:izq(?:da|uierda)?|dcha|dch|derecha)\.?))?"
+    r"|(?i:piso|planta|puerta|esc\.|escalera|scala|int\.|interno|piano|appartamento|apt\.?|app\.|étage|bte"
+    r"|bus)[ \t]*[\dA-Z]{1,3}"
     r"(?![\p{L}\p{N}])|(?i:bajo|ático|atico)(?![\p{L}])))?"
 )
 # where a street word is also an ordinary word, the number must end the phrase: "via Zoom 2 hours" and
 # "Parkplatz 3 Minuten" are no addresses
-_NUMBER_ENDS = (
-    r"(?=[ \t]*(?:$|[,;.)\n/]|\d{4,5}(?!\d)|[A-Z]{1,2}-\d|\p{Lu}"
-    r"|(?i:a|in|en|à|te|bis|ter|y|e|and|und|et|im|zu|bei)(?![\p{L}])))"
+_PHRASE_END = (
+    r"$|[,;.)\n/]|\d{4,5}(?!\d)|[A-Z]{1,2}-\d|(?i:a|in|en|à|te|bis|ter|y|e|and|und|et|im|zu|bei)(?![\p{L}])"
 )
+_NUMBER_ENDS = rf"(?=[ \t]*(?:{_PHRASE_END}|\p{{Lu}}))"  # "Via Roma 10 Milano"
+_NUMBER_ENDS_STRICT = rf"(?=[ \t]*(?:{_PHRASE_END}))"  # German nouns are capitalised: "Weg 5 Jahre"
 
 _DE_NL_STRONG = (
     r"(?:\p{Lu}[\p{L}\p{M}-]*+(?<=(?i:straße|strasse|gasse|allee|chaussee|straat|laan|gracht|kade|singel|plein"
@@ -97,17 +112,20 @@ _DE_NL_STRONG = (
 )
 # path, square, ring ... are also ordinary nouns: compounds with a common first part are left out
 _DE_NL_WEAK = (
-    r"\p{Lu}[\p{L}\p{M}-]*+(?<=(?i:weg|platz|ring|damm|ufer|markt|dijk|hof|pad|wal|berg|kamp|park|tor|graben))"
+    r"\p{Lu}[\p{L}\p{M}-]*+(?<=(?i:weg|platz|ring|damm|ufer|markt|dijk|hof|pad|wal|berg|kamp|park|tor|graben|baan))"
     r"(?<!(?i:park|arbeits|sitz|stell|spiel|camping|steh|liege|sport|flug|bahn|fried|gast|schul|kinder|innen"
     r"|weg|ab|um|aus|vor|super|floh|wochen|jahr|bauern|fuß|rad|feld|markt|sonder)(?:weg|platz|ring|markt|hof"
     r"|park|tor))(?![\p{L}\p{M}])"
 )
-_DE_ADJECTIVE = r"(?:\p{Lu}[\p{L}\p{M}]*+(?<=er|e|es|en)[ \t]+)?"  # Berliner Straße, Lange Gasse
+# Berliner Straße, Lange Gasse; an article is no adjective ("Der Weg 5 Jahre lang")
+_DE_ADJECTIVE = (
+    r"(?:(?!(?:Der|Die|Das|Den|Dem|Des|Ein|Eine|Einer|Einem|Einen|Diese|Dieser|Jede|Jeder|Meine|Seine|Ihre"
+    r"|Keine|Unsere|De|Het|Een|Deze)[ \t])\p{Lu}[\p{L}\p{M}]*+(?<=er|e|es|en)[ \t]+)?"
+)
 _DE_PREPOSITION = (
     r"(?:Am|Im|Zum|Zur|Beim|An[ \t]+der|An[ \t]+den|Auf[ \t]+der|Auf[ \t]+dem|In[ \t]+der|In[ \t]+den"
     r"|Unter[ \t]+den|Hinter[ \t]+der|Vor[ \t]+dem|Bei[ \t]+der|Op[ \t]+de|Aan[ \t]+de|In[ \t]+de)(?![\p{L}])"
 )
-_WORD_START = r"(?<![\p{L}\p{M}\p{N}_])"
 
 # "Flat 3, " is found on its own and joined to the street that starts where it ends (see `analyze`)
 _FLAT_PATTERN = "address_flat_prefix"
@@ -115,6 +133,41 @@ _FLAT = (
     r"\b(?i:flat|apartment|apt\.?|unit|suite|studio|wohnung|whg\.?|appartement|appt\.?|appartamento"
     r"|apartamento|piso|dpto\.?)[ \t]*\d{1,4}[a-zA-Z]?,?[ \t]+(?=\d|\p{Lu}|\p{Ll}{2,12}[ \t]+\p{Lu})"
 )
+
+# a year is no house number: "In 2019 Queen Street was closed"
+_NUMBER_FIRST = (
+    rf"(?!(?:19|20)\d\d(?!\d)){_NUMBER}(?:"
+    rf",?[ \t]+{_EN_NAME}[ \t]+{_EN_TYPE}{_TAIL}"
+    rf"|(?:[ \t]?(?i:bis|ter|quater)(?![\p{{L}}]))?,?[ \t]+{_FR_TYPE}[ \t]+{_ROMANCE_NAME}{_TAIL}"
+    # typed in lower case: only with a UK postcode at the end
+    rf"|[ \t]+(?:{_LOWER_WORD}[ \t]+){{1,3}}(?i:{_EN_TYPE})"
+    rf"(?:,[ \t]*{_LOWER_WORD}(?:[ \t]+{_LOWER_WORD})?){{0,2}},?[ \t]+(?i:{_UK_POSTCODE}))"
+)
+_NUMBER_LAST = (
+    rf"{_TYPE_FIRST}[ \t]+{_ROMANCE_NAME}"
+    rf"(?:,?[ \t]*{_HOUSE_NO_MARK}{_NUMBER}{_NUMBER_ENDS}{_FLOOR}{_TAIL}|{_POSTCODE_TAIL})"
+    # Belgian "Rue de la Loi 16, 1000 Bruxelles", or no house number at all: "rue de Picard, 30910 Lunel".
+    # Without a number first, French street words need the postcode: "Place Order 3." is no address
+    rf"|\b{_WORD_START}(?:{_FR_TYPE}|(?i:place|square)(?![\p{{L}}\p{{M}}]))[ \t]+{_ROMANCE_NAME}"
+    rf"(?:,?[ \t]*{_NUMBER})?{_POSTCODE_TAIL}"
+)
+_COMPOUND = (
+    rf"{_WORD_START}(?=\p{{Lu}})(?:(?:{_DE_PREPOSITION}[ \t]+)?{_DE_ADJECTIVE}"
+    rf"(?:{_DE_NL_STRONG}[ \t]+{_NUMBER}|{_DE_NL_WEAK}[ \t]+{_NUMBER}{_NUMBER_ENDS_STRICT}){_TAIL}"
+    # "An der Alster 3, 20099 Hamburg": a preposition street needs its postcode
+    rf"|{_DE_PREPOSITION}[ \t]+{_CAP_WORD}(?:[ \t]+{_CAP_WORD})?[ \t]+{_NUMBER}{_POSTCODE_TAIL})"
+)
+# "Rose Cottage, Mill Lane, Little Snoring, Norfolk NR21 0AA": lines held together by a UK postcode
+_UK_POSTCODE_LINE = (
+    rf"{_WORD_START}(?=[\p{{Lu}}\d])(?:(?:{_NUMBER}[ \t]+)?{_EN_NAME}(?:[ \t]+{_NUMBER})?{_COMMA}){{1,3}}"
+    rf"(?:{_TOWN}[ \t]+)?{_UK_POSTCODE}"
+)
+# "10115 Berlin" / "1017 GC Amsterdam" opening a line or after a comma (envelope layout)
+_POSTCODE_TOWN_PATTERN = "address_eu_postcode_town"
+_POSTCODE_TOWN = rf"(?<=^[ \t]*|,[ \t]*)(?=[A-Z\d]){_EU_POSTCODE}[ \t]+{_TOWN}(?=[ \t]*(?:$|[,;\n]))"
+# an address that carries a postcode is near certain
+_HAS_POSTCODE = regex.compile(rf"(?i:{_UK_POSTCODE})|(?<=,[ \t]*|\n[ \t]*){_EU_POSTCODE}[ \t]+\p{{Lu}}")
+_WITH_POSTCODE_SCORE = 0.85
 
 
 class StreetAddressRecognizer(GdprepPatternRecognizer):
@@ -124,36 +177,25 @@ class StreetAddressRecognizer(GdprepPatternRecognizer):
     ENTITY = "STREET_ADDRESS"
     FLAGS = regex.MULTILINE  # no IGNORECASE: "12 Park Road" is an address, "5 miles down the road" is not
     PATTERNS = [
-        ("address_number_first", rf"{_NUMBER}(?:"
-                                 rf",?[ \t]+{_EN_NAME}[ \t]+{_EN_TYPE}{_TAIL}"
-                                 rf"|(?:[ \t]?(?i:bis|ter|quater)(?![\p{{L}}]))?,?[ \t]+{_FR_TYPE}[ \t]+"
-                                 rf"{_ROMANCE_NAME}{_TAIL}"
-                                 # typed in lower case: only with a UK postcode at the end
-                                 rf"|[ \t]+(?:{_LOWER_WORD}[ \t]+){{1,3}}(?i:{_EN_TYPE})"
-                                 rf"(?:,[ \t]*{_LOWER_WORD}(?:[ \t]+{_LOWER_WORD})?){{0,2}},?[ \t]+(?i:{_UK_POSTCODE}))",
-         0.7),
-        ("address_type_first", rf"{_TYPE_FIRST}[ \t]+{_ROMANCE_NAME},?[ \t]*{_HOUSE_NO_MARK}{_NUMBER}"
-                               rf"{_NUMBER_ENDS}{_FLOOR}{_TAIL}", 0.7),
-        ("address_de_nl", rf"{_WORD_START}(?=\p{{Lu}})(?:"
-                          rf"(?:{_DE_PREPOSITION}[ \t]+)?{_DE_ADJECTIVE}"
-                          rf"(?:{_DE_NL_STRONG}[ \t]+{_NUMBER}|{_DE_NL_WEAK}[ \t]+{_NUMBER}{_NUMBER_ENDS}){_TAIL}"
-                          # "An der Alster 3, 20099 Hamburg": a preposition street needs its postcode
-                          rf"|{_DE_PREPOSITION}[ \t]+{_CAP_WORD}(?:[ \t]+{_CAP_WORD})?[ \t]+{_NUMBER}"
-                          rf"{_POSTCODE_TAIL})", 0.7),
-        # "Rose Cottage, Mill Lane, Little Snoring, Norfolk NR21 0AA": lines held together by a UK postcode
-        ("address_uk_postcode_line", rf"{_WORD_START}(?=[\p{{Lu}}\d])(?:(?:{_NUMBER}[ \t]+)?{_EN_NAME},[ \t]*)"
-                                     rf"{{1,3}}{_TOWN}[ \t]+{_UK_POSTCODE}", 0.7),
-        # "10115 Berlin" / "1017 GC Amsterdam" opening a line or after a comma (envelope layout)
-        ("address_eu_postcode_town", rf"(?<=^[ \t]*|,[ \t]*)(?=[A-Z\d]){_EU_POSTCODE}[ \t]+{_TOWN}"
-                                     r"(?=[ \t]*(?:$|[,;\n]))", 0.5),
+        ("address_number_first", _NUMBER_FIRST, 0.7),
+        ("address_number_last", _NUMBER_LAST, 0.7),
+        ("address_compound_street", _COMPOUND, 0.7),
+        ("address_uk_postcode_line", _UK_POSTCODE_LINE, 0.75),
+        (_POSTCODE_TOWN_PATTERN, _POSTCODE_TOWN, 0.5),
         (_FLAT_PATTERN, _FLAT, 0.7),
     ]
-    CONTEXT = ["address", "street", "live", "lives", "adresse", "anschrift", "adres", "indirizzo", "dirección",
-               "domicilio", "wohnhaft", "woonachtig", "residente", "postcode"]
+    CONTEXT = ["address", "street", "live", "lives", "adresse", "anschrift", "adres", "indirizzo",
+               "dirección", "domicilio", "wohnhaft", "woonachtig", "residente", "postcode"]
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
                 ) -> list[RecognizerResult]:
-        return merge_address_parts(super().analyze(text, entities, nlp_artifacts))
+        results = merge_address_parts(super().analyze(text, entities, nlp_artifacts))
+        for result in results:
+            explanation = result.analysis_explanation
+            postcode_only = explanation is not None and explanation.pattern_name == _POSTCODE_TOWN_PATTERN
+            if not postcode_only and _HAS_POSTCODE.search(text, result.start, result.end):
+                result.score = max(result.score, _WITH_POSTCODE_SCORE)
+        return results
 
 
 def merge_address_parts(results: list[RecognizerResult]) -> list[RecognizerResult]:

@@ -14,26 +14,27 @@ from gdprep.privacy.recognizers.base import GdprepPatternRecognizer
 
 # month word (lower case, accents as written) -> month number. Full names and the usual
 # abbreviations in the six languages; the same spelling never means two different months.
-_MONTH_NAMES: Final[dict[str, int]] = {}
-for _number, _names in enumerate((
-    "january jan januar jänner janvier janv januari gennaio gen enero ene",
-    "february feb februar février fevrier févr fevr februari febbraio febrero",
-    "march mar märz maerz mär mrz mars maart mrt marzo",
-    "april apr avril avr aprile abril abr",
-    "may mai mei maggio mag mayo",
-    "june jun juni juin giugno giu junio",
-    "july jul juli juillet juil luglio lug julio",
-    "august aug août aout augustus agosto ago",
-    "september sep sept septembre settembre set septiembre setiembre",
-    "october oct oktober okt octobre ottobre ott octubre",
-    "november nov novembre noviembre",
-    "december dec dezember dez décembre decembre dicembre dic diciembre",
-), start=1):
-    for _name in _names.split():
-        _MONTH_NAMES[_name] = _number
+_MONTH_NAMES: Final[dict[str, int]] = {
+    name: number
+    for number, names in enumerate((
+        "january jan januar jänner janvier janv januari gennaio gen enero ene",
+        "february feb februar février fevrier févr fevr februari febbraio febrero",
+        "march mar märz maerz mär mrz mars maart mrt marzo",
+        "april apr avril avr aprile abril abr",
+        "may mai mei maggio mag mayo",
+        "june jun juni juin giugno giu junio",
+        "july jul juli juillet juil luglio lug julio",
+        "august aug août aout augustus agosto ago",
+        "september sep sept septembre settembre set septiembre setiembre",
+        "october oct oktober okt octobre ottobre ott octubre",
+        "november nov novembre noviembre",
+        "december dec dezember dez décembre decembre dicembre dic diciembre",
+    ), start=1)
+    for name in names.split()
+}
 
 # longest first so that "marzo" is not cut to "mar"
-_MONTH = "(?:" + "|".join(sorted(_MONTH_NAMES, key=len, reverse=True)) + r")\.?"
+_MONTH = r"(?<![\p{L}])(?:" + "|".join(sorted(_MONTH_NAMES, key=len, reverse=True)) + r")(?![\p{L}])\.?"
 _YEAR4 = r"(?:1[89]|20)\d{2}(?!\d)"
 _DAY = r"(?:[012]?\d|3[01])"
 _ORDINAL = r"(?:st|nd|rd|th|er|re|e|º|°|ª|\.)?"
@@ -51,18 +52,21 @@ _DATE = (
     r")"
 )
 
-# cues that label a field: only separators, a format hint or a copula may stand before the date
+# cues that label a field: only separators, a format hint or a copula may stand before the date. Words
+# may be joined by "_" or run together, as JSON keys are: "patient_dob", "dateOfBirth", "birth_date".
+_J = r"[\s_]*"
 _LABEL_CUE = (
-    r"(?:\bd\.?\s?o\.?\s?b\b\.?|\bdate\s+of\s+birth\b|\bbirth\s*date\b|\bbirthday\b|\bgeburtsdatum\b"
-    r"|\bgeburtstag\b|\bgeb\.(?:-?datum\b)?|\bdate\s+de\s+naissance\b|\bgeboortedatum\b|\bverjaardag\b"
-    r"|\bdata\s+di\s+nascita\b|\bcompleanno\b|\bfecha\s+de\s+nacimiento\b|\bcumpleaños\b|\bf\.\s?(?:de\s+)?nac\.)"
+    r"(?<![\p{L}\p{N}])(?:d\.?\s?o\.?\s?b\.?|date" + _J + "of" + _J + "birth|birth" + _J + "date|birthday"
+    r"|geburtsdatum|geburtstag|geb\.(?:-?datum)?|date" + _J + "de" + _J + "naissance|geboortedatum|verjaardag"
+    r"|data" + _J + "di" + _J + "nascita|compleanno|fecha" + _J + "(?:de" + _J + ")?nacimiento|cumpleaños"
+    r"|f\.\s?(?:de\s+)?nac\.)(?![\p{L}\p{N}])"
 )
 # verbs: a short phrase may stand between ("born in Leeds on", "nata a Roma il")
 # "né" needs its accent (plain "ne" is French negation); "nato" is case-sensitive so NATO never counts
 _VERB_CUE = r"\b(?:born|geboren|née?(?:\(e\))?|(?-i:[Nn]at[oa])(?:\([oa]\))?|nacid[oa](?:\([oa]\))?)(?!\w)"
 
-_SEPARATORS = r"[\s:=,\-–—]*+"
-_FORMAT_HINT = r"(?:\((?:[dmyjta]{1,4}[./-]){2}[dmyjta]{2,4}\)[\s:=,\-–—]*+)?"
+_SEPARATORS = r"[\s:=,|\"'“”\-–—]*+"  # "DOB: ", "| DOB | ", '"dob": "'
+_FORMAT_HINT = rf"(?:\((?:[dmyjta]{{1,4}}[./-]){{2}}[dmyjta]{{2,4}}\){_SEPARATORS})?"
 _COPULA = r"(?:(?:is|was|ist|war|est|était|è|era|es|fue|on|the|am|op|le|il|el)\s++){0,3}"
 # no commas: "born in Leeds, seen on 12/03/2024" must not reach the appointment date
 _SHORT_PHRASE = r"(?:[^\W\d_]{1,20}+\s++){0,4}"
@@ -83,17 +87,17 @@ class DateOfBirthRecognizer(GdprepPatternRecognizer):
         return None if is_calendar_date(value) else False
 
 
+_DIGITS = regex.compile(r"\d+")
+_LETTERS = regex.compile(r"[^\W\d_]+")
+
+
 def is_calendar_date(value: str) -> bool:
     """True when `value` (one of the forms `_DATE` matches) names a day that exists."""
-    numbers = regex.findall(r"\d+", value)
-    month_word = next(
-        (_MONTH_NAMES[w] for w in regex.findall(r"[^\W\d_]+", value.lower()) if w in _MONTH_NAMES), None
-    )
+    numbers = _DIGITS.findall(value)
+    month_word = next((_MONTH_NAMES[w] for w in _LETTERS.findall(value.lower()) if w in _MONTH_NAMES), None)
     if month_word is not None:
-        if len(numbers) != 2:
-            return False
-        day, year = (int(n) for n in sorted(numbers, key=len))
-        return _exists(year, month_word, day)
+        day, year = sorted(numbers, key=len) if len(numbers) == 2 else ("", "")
+        return len(day) <= 2 and len(year) == 4 and _exists(int(year), month_word, int(day))
     if len(numbers) != 3:
         return False
     first, second, third = numbers

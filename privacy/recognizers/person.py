@@ -1,6 +1,6 @@
 """Person names found through cues spaCy's English model does not use, in en/de/fr/nl/it/es.
 
-Honorifics, self-introductions, labelled fields, greetings and sign-offs anchor a 1-3 token name;
+Honorifics, self-introductions, labelled fields, greetings and sign-offs anchor a 1-4 token name;
 only the name is reported. There is no gazetteer: a small stop list of common words that follow
 these cues ("Hi team", "je suis désolé") keeps the cues from reporting ordinary words.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Final
 
 import regex
-
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
@@ -28,7 +27,15 @@ mom my na n/a new nice no nobody none not noted now null of ok okay on or our ou
 perfect please pleased ready really recruiter regards sales see she sir sirs so someone somebody sorry
 staff still student students support sure team thank thanks that the their them then there these
 they this those to today tomorrow too unknown urgent us user valued very was we well what when who
-will with world writing yes yesterday you your
+with world writing yes yesterday you your
+admin both buddy darling guest guests honey ladies gentlemen mate neighbour neighbours pal parents partner
+partners reader readers sweetie webmaster
+software engineer developer data product director analyst consultant designer scientist architect
+associate specialist vice vp executive officer assistant lead senior junior head intern
+str string int integer float bool boolean list dict object array number text true false void
+univ mba phd bsc msc sc ba ma md llm meng beng dipl mag
+male female man woman boy girl child adult total feeling diary männlich weiblich homme femme
+vrouw maschio femmina uomo donna hombre mujer varón
 british english scottish welsh irish american european german french dutch italian spanish
 monday tuesday wednesday thursday friday saturday sunday dob
 mr mrs ms mx dr prof miss messrs mme mlle dhr mevr mw mej dott sig sigra avv sr sra srta dña dra
@@ -37,26 +44,27 @@ alle allen also anfang auch bewerber bewerberin bin danke das dem den der die do
 eltern ende er es freunde frau gern gerne geehrte geehrter grüße grüsse gruß gruss gut hallo herr
 herren hier ich ihr ist kein keine kollege kollegen kollegin kolleginnen kunde kunden kundin leider
 leute liebe lieber mein meine mitglieder mitte müde nicht noch nutzer oder schon sehr sie team
-unbekannt und wir zusammen deutscher deutsche
+unbekannt und wir zusammen deutscher deutsche dein deine deinen deiner ihre ihren ihrem unser
+unsere unseren euer eure wünsche
 montag dienstag mittwoch donnerstag freitag samstag sonntag
 à aucun aucune aussi avec bien bonjour ce cher chère client cliente clients collègues content contente
 cordialement d'accord dans de des désolé désolée disponible du elle elles en encore équipe et heureuse
 heureux ici il ils inconnu intéressé intéressée je là la le les madame malade merci mesdames messieurs
 moi monsieur nous on ou pas pour prêt prête ravi ravie sur tous tout toutes très tu un une vous
 française français lundi mardi mercredi jeudi vendredi samedi dimanche
-al allemaal bang bedankt beschikbaar benieuwd beste bezig blij collega collega's dames dank een erg
+allemaal bang bedankt beschikbaar benieuwd beste bezig blij collega collega's dames dank een erg
 geen geïnteresseerd gelukkig groet groeten groetjes hallo heel heer heren het hoi iedereen ik jij
 jullie klaar klant klanten mevrouw mijn moe nederlander nederlandse niet nog onbekend ook op te u
 van vrienden wel wij ze zeer ziek zij
 maandag dinsdag woensdag donderdag vrijdag zaterdag zondag
 amici anche ancora buongiorno cara care cari caro ciao cliente clienti colleghe colleghi con contenta
-contento cordiali da di disponibile disponibili dispiaciuta dispiaciuto e felice gentile gentili già
-gli grazie il interessata interessato io italiana italiano lei loro lui mia mio molto nessuno noi
+contento cordiali da di disponibile disponibili dispiaciuta dispiaciuto e gentile gentili già
+gli grazie il interessata interessato io italiana italiano loro lui mio molto nessuno noi
 non per pronta pronto qui ragazzi saluti sconosciuto sicura sicuro signora signore signori signorina
 sono spiacente stanca stanco stata stato su tra tutte tutti una uno voi
 lunedì martedì mercoledì giovedì venerdì sabato domenica
 amigos aquí cansada cansado colegas compañeros consciente conscientes contenta contento del
-desconocido disponible él el ella ellos encargada encargado equipo española español estimada
+desconocido disponible él el ellos encargada encargado equipo española español estimada
 estimado gracias hola interesada interesado las lista listo los muy ninguno nosotros nueva nuevo
 para por querida querido responsable saludos señor señora señores señorita también todas todos tú
 vosotros y ya yo lunes martes miércoles jueves viernes sábado
@@ -65,27 +73,34 @@ vosotros y ya yo lunes martes miércoles jueves viernes sábado
 _STOP = "(?i:" + "|".join(sorted((w.replace("'", "['’]") for w in _STOP_WORDS), key=len, reverse=True)) + ")"
 _NOT_STOP = rf"(?!{_STOP}(?![\p{{L}}\p{{M}}'’-]))"
 
-# A capitalised token: Sarah, O'Neill, Jean-Luc, McAdam, MÜLLER. At least two letters.
-_CAP_TOKEN = r"\p{Lu}(?:['’]\p{Lu})?[\p{L}\p{M}]++(?:-\p{L}[\p{L}\p{M}]*+)*+"
-# Any-case token for cues strong enough to trust lower-case input ("my name is sarah jones").
-_ANY_TOKEN = r"\p{L}(?:['’]\p{L})?[\p{L}\p{M}]++(?:-\p{L}[\p{L}\p{M}]*+)*+"
-# lower-case "di" is left out: "Sono Marco di Roma" is where Marco comes from (Di Maio is capitalised)
+# A capitalised token: Sarah, O'Neill, Jean-Luc, McAdam, MÜLLER, Jansen-de Vries. At least two letters.
+_HYPHEN_PART = r"(?:-(?:(?i:de|van|van[ \t]+der|van[ \t]+den|ter|ten|le|la)[ \t]+)?\p{L}[\p{L}\p{M}]*+){0,3}+"
+_CAP_TOKEN = rf"\p{{Lu}}(?:['’]\p{{Lu}})?[\p{{L}}\p{{M}}]++{_HYPHEN_PART}"
+# A lower-case token, for cues strong enough to trust lower-case input ("my name is sarah jones").
+_LOWER_TOKEN = rf"\p{{Ll}}(?:['’]\p{{L}})?[\p{{L}}\p{{M}}]++{_HYPHEN_PART}"
+# van der, de la, Le, Van: in either case. "di" is left out: "Sono Marco di Roma" is where Marco is from
 _PARTICLE = (
-    r"(?:(?:van|von|de|da|del|della|dei|degli|des|du|dos|das|do|ter|ten|zu|vom|zum|af)"
-    r"(?:[ \t]+(?:der|den|de|la|le|los|las|van|'t))?[ \t]+|[dl]['’])"
+    r"(?:(?i:van|von|de|da|del|della|dei|degli|des|du|dos|das|do|ter|ten|zu|vom|zum|af|le|la)"
+    r"(?:[ \t]+(?i:der|den|de|la|le|los|las|van|'t))?[ \t]+|(?i:[dl])['’])"
 )
 _INITIALS = r"(?:\p{Lu}\.[ \t]?){0,2}"
+# "Customer: Acme Ltd" names a company
+_COMPANY = (
+    r"[ \t]+(?i:ltd|limited|gmbh|inc|plc|llc|b\.?v\.?|s\.?a\.?|s\.?r\.?l\.?|s\.?l\.?|ag|sarl|sas|corp)\b"
+)
 
 
 def _name(token: str) -> str:
-    """1-3 tokens with optional particles; atomic, so a rejected ending never yields a shorter name."""
+    """1-4 tokens with optional particles (Spanish names often carry two given names and two surnames);
+    atomic, so a rejected ending never yields a shorter name."""
     one = rf"{_PARTICLE}?{_NOT_STOP}{token}"
-    return rf"(?>{_INITIALS}{one}(?:[ \t]+{_INITIALS}{one}){{0,2}})(?![\p{{L}}\p{{M}}\d])(?!{_COMPANY})"
+    return rf"(?>{_INITIALS}{one}(?:[ \t]+{_INITIALS}{one}){{0,3}})(?![\p{{L}}\p{{M}}\d])(?!{_COMPANY})"
 
 
-_COMPANY = r"[ \t]+(?i:ltd|limited|gmbh|inc|plc|llc|b\.?v\.?|s\.?a\.?|s\.?r\.?l\.?|s\.?l\.?|ag|sarl|sas|corp)\b"
 _NAME_CAP = _name(_CAP_TOKEN)
-_NAME_ANY = _name(_ANY_TOKEN)
+_NAME_LOWER = _name(_LOWER_TOKEN)
+# all tokens capitalised or all lower case: "Beste Preise im Juni" mixes them and is no name
+_NAME_ANY = rf"(?:{_NAME_CAP}|{_NAME_LOWER})"
 
 # Honorifics are case-sensitive: "I miss London" and "MS Word" are not cues.
 _HONORIFIC = (
@@ -96,10 +111,15 @@ _HONORIFIC = (
     r"|heer|mevrouw|meneer|monsieur|madame|mademoiselle|signor|signora|signorina|dottor|dottoressa|señor"
     r"|señora|señorita)"
 )
-_TITLES = r"(?:(?:(?:Dr|Prof|Dott|Ing|Mag|Dipl\.-Ing|Dres)\.?|Doktor|Professor(?:in)?)[ \t]+){0,3}"
-_OPTIONAL_HONORIFIC = rf"(?:{_HONORIFIC}[ \t]+{_TITLES})?"
+_TITLES = (
+    r"(?:(?:(?:Dr|Prof|Dott|Ing|Mag|Dipl\.-Ing|Dres|Univ\.[ \t]?-?Prof)\.?|Doktor|Professor(?:in)?)"
+    r"[ \t]+){0,3}"
+)
+_OPTIONAL_HONORIFIC = rf"(?:{_HONORIFIC}[ \t]+)?{_TITLES}"
 # before a lower-case name the honorific may be lower case too: "hi dr smith"
-_OPTIONAL_HONORIFIC_ANY = rf"(?:(?:{_HONORIFIC}|(?i:mr|mrs|ms|miss|dr|prof|mme|mlle|dhr|mevr|sig|sr|sra)\.?)[ \t]+{_TITLES})?"
+_OPTIONAL_HONORIFIC_ANY = (
+    rf"(?:(?:{_HONORIFIC}|(?i:mr|mrs|ms|miss|dr|prof|mme|mlle|dhr|mevr|sig|sr|sra)\.?)[ \t]+)?{_TITLES}"
+)
 # `\b` first: the regex engine then skips positions inside words quickly
 _WORD_START = r"\b(?<![\p{L}\p{M}\p{N}_])"
 # line start, or after sentence punctuation: greetings and sign-offs open a line or a sentence
@@ -109,29 +129,43 @@ _END_OF_LINE = r"(?=[ \t]*(?:[.!]?[ \t]*$|[,|(<–-]))"
 
 _SELF_INTRO_STRONG = (
     r"(?i:my[ \t]+name[ \t]+is|my[ \t]+name['’]s|mein[ \t]+name[ \t]+ist|ich[ \t]+hei(?:ß|ss)e"
-    r"|je[ \t]+m['’][ \t]?appelle|mon[ \t]+nom[ \t]+est|je[ \t]+me[ \t]+nomme|mijn[ \t]+naam[ \t]+is|ik[ \t]+heet"
+    r"|je[ \t]+m['’][ \t]?appelle|mon[ \t]+nom[ \t]+est|je[ \t]+me[ \t]+nomme|mijn[ \t]+naam[ \t]+is"
+    r"|ik[ \t]+heet"
     r"|mi[ \t]+chiamo|il[ \t]+mio[ \t]+nome[ \t]+è|me[ \t]+llamo|mi[ \t]+nombre[ \t]+es)"
 )
 _SELF_INTRO_WEAK = r"(?i:i['’]m|i[ \t]+am|je[ \t]+suis|ik[ \t]+ben|sono|soy)"
 _PRESENTING = (
-    r"(?i:this[ \t]+is|it['’]s|hier[ \t]+ist|hier[ \t]+spricht|c['’]est|ici|dit[ \t]+is|hier[ \t]+is|qui[ \t]+è"
-    r"|aquí[ \t]+(?:está|habla))"
+    r"(?i:this[ \t]+is|it['’]s|hier[ \t]+ist|hier[ \t]+spricht|c['’]est|ici|dit[ \t]+is|hier[ \t]+is"
+    r"|qui[ \t]+è|aquí[ \t]+(?:está|habla))"
 )
-_AFFILIATION = r"(?=[ \t]+(?i:from|at|with|of|calling|here|von|vom|aus|de|du|d['’]|van|namens|di|da|della|del)\b)"
+_AFFILIATION = (
+    r"(?=[ \t]+(?i:from|at|with|of|calling|here|von|vom|aus|de|du|d['’]|van|namens|di|da|della|del)\b)"
+)
 
 _LABEL = (
-    r"(?i:(?:full[ \t]+|first[ \t]+|last[ \t]+|given[ \t]+|family[ \t]+|your[ \t]+|patient[ \t]+|customer[ \t]+"
-    r"|client[ \t]+|employee[ \t]+|contact[ \t]+)?names?|surname|forenames?|patient|employee|customer|client"
-    r"|contact(?:[ \t]+person)?|applicant|candidate|tenant|account[ \t]+holder|card[ \t]?holder|attn|attention"
+    r"(?i:(?:(?:full|first|last|given|family|your|patient|customer|client|employee|contact)[ \t]+)?names?"
+    r"|surname|forenames?|patient|employee|customer|client|contact(?:[ \t]+person)?|applicant|candidate"
+    r"|tenant|account[ \t]+holder|card[ \t]?holder|attn|attention"
     r"|from|to|cc|signed|vorname|nachname|familienname|patientin|mitarbeiter(?:in)?|kunde|kundin"
     r"|ansprechpartner(?:in)?|antragsteller(?:in)?|bewerber(?:in)?|absender|empfänger|nom(?:[ \t]+complet"
     r"|[ \t]+de[ \t]+famille)?|pr[ée]nom|patiente|employ[ée]e?|salari[ée]e?|cliente|demandeur|candidat(?:e)?"
-    r"|titulaire|naam|voornaam|achternaam|volledige[ \t]+naam|pati[ëe]nt|medewerk(?:er|ster)|klant|contactpersoon"
+    r"|titulaire|naam|voornaam|achternaam|volledige[ \t]+naam|pati[ëe]nt|medewerk(?:er|ster)|klant"
+    r"|contactpersoon"
     r"|aanvrager|sollicitant|nome(?:[ \t]+e[ \t]+cognome)?|cognome|nominativo|paziente|dipendente|contatto"
     r"|richiedente|candidat[oa]|titolare|nombre(?:[ \t]+completo|[ \t]+y[ \t]+apellidos)?|apellidos?|paciente"
     r"|emplead[oa]|contacto|solicitante|titular)"
 )
-_LABEL_START = r"\b(?<![\p{L}\p{N}_][ \t]*)"  # "Name:" but not "File name:" or "Username:"
+# "Name:" but not "File name:" or "Username:"; a capital first letter keeps out code and YAML keys
+# ("name: build", "def f(name: str)")
+_LABEL_START = r"\b(?<![\p{L}\p{N}_][ \t]*)(?=\p{Lu})"
+
+# JSON/YAML keys that can only hold a person's name: '"first_name": "Sarah"' (plain "name" is too often a
+# package or job name)
+_PERSON_KEY = (
+    r"[\"'](?i:(?:full|first|last|given|family|middle|customer|patient|employee|contact)[_ -]?name"
+    r"|surname|forename|vorname|nachname|pr[ée]nom|nom[_ ]de[_ ]famille|voornaam|achternaam|cognome"
+    r"|nome[_ ]completo|apellidos?|nombre[_ ]completo)[\"'][ \t]*:[ \t]*[\"']"
+)
 
 _GREETING = (
     r"(?i:dear|hi|hello|hey|hiya|good[ \t]+(?:morning|afternoon|evening)|sehr[ \t]+geehrter?|liebe[rs]?|hallo"
@@ -140,11 +174,13 @@ _GREETING = (
     r"|estimad[oa]|querid[oa]|hola|buen[oa]s[ \t]+(?:días|dias|tardes|noches))"
 )
 _SIGN_OFF = (
-    r"(?i:(?:kind|best|warm|warmest|many|with)[ \t]+regards|regards|best[ \t]+wishes|best|thanks(?:[ \t]+again)?"
+    r"(?i:(?:kind|best|warm|warmest|many|with)[ \t]+regards|regards|best[ \t]+wishes|best"
+    r"|thanks(?:[ \t]+again)?"
     r"|thank[ \t]+you|many[ \t]+thanks|cheers|(?:yours[ \t]+)?sincerely|yours[ \t]+(?:faithfully|truly)"
     r"|all[ \t]+the[ \t]+best|take[ \t]+care"
     r"|(?:mit[ \t]+)?(?:freundlichen|besten|herzlichen|lieben|vielen|sonnigen)[ \t]+gr(?:ü|ue|u)(?:ß|ss)en"
-    r"|(?:viele|liebe|beste|herzliche|freundliche|schöne)[ \t]+gr(?:ü|ue|u)(?:ß|ss)e|gru(?:ß|ss)|mfg|lg|vg|danke"
+    r"|(?:viele|liebe|beste|herzliche|freundliche|schöne)[ \t]+gr(?:ü|ue|u)(?:ß|ss)e|gru(?:ß|ss)|mfg|lg|vg"
+    r"|danke"
     r"|(?:bien[ \t]+)?cordialement|bien[ \t]+à[ \t]+vous|salutations(?:[ \t]+distinguées)?|amicalement|bises"
     r"|merci(?:[ \t]+beaucoup)?|(?:met[ \t]+)?(?:vriendelijke|hartelijke)[ \t]+groet(?:en)?|groet(?:en|jes)"
     r"|mvg|bedankt|cordiali[ \t]+saluti|distinti[ \t]+saluti|saluti|un[ \t]+saluto|grazie(?:[ \t]+mille)?"
@@ -157,27 +193,29 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
     """A name after an honorific, a self-introduction, a field label, a greeting or a sign-off."""
 
     ENTITY = "PERSON"
-    FLAGS = regex.MULTILINE  # no IGNORECASE: capitalisation carries meaning here; cue words switch case-insensitivity on locally
+    # no IGNORECASE: capitalisation carries meaning; the cue words switch it on locally with (?i:...)
+    FLAGS = regex.MULTILINE
     PATTERNS = [
         ("person_self_intro", rf"{_WORD_START}{_SELF_INTRO_STRONG}[ \t]*:?[ \t]+{_OPTIONAL_HONORIFIC_ANY}"
                               rf"(?P<value>{_NAME_ANY})", 0.8),
         ("person_honorific", rf"{_WORD_START}{_HONORIFIC}[ \t]+{_TITLES}(?P<value>{_NAME_CAP})", 0.75),
-        ("person_label", rf"{_LABEL_START}{_LABEL}[ \t]*:[ \t]*{_OPTIONAL_HONORIFIC}(?P<value>{_NAME_CAP})", 0.7),
-        ("person_label_lower", rf"{_LABEL_START}{_LABEL}[ \t]*:[ \t]*(?P<value>{_NAME_ANY}){_END_OF_FIELD}", 0.6),
+        # a lower-case name must fill the field: "Patient: ahmed khan" but not "Customer: yes please"
+        ("person_label", rf"{_LABEL_START}{_LABEL}[ \t]*:[ \t]*{_OPTIONAL_HONORIFIC}"
+                         rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER}{_END_OF_FIELD})", 0.7),
         ("person_presenting", rf"{_WORD_START}{_PRESENTING}[ \t]+(?P<value>{_NAME_CAP}){_AFFILIATION}", 0.65),
-        ("person_greeting", rf"{_LINE_OR_SENTENCE_START}{_GREETING}[ \t]+{_OPTIONAL_HONORIFIC}"
-                            rf"(?P<value>{_NAME_CAP})", 0.65),
-        ("person_greeting_lower", rf"{_LINE_OR_SENTENCE_START}{_GREETING}[ \t]+{_OPTIONAL_HONORIFIC_ANY}"
-                                  rf"(?P<value>{_NAME_ANY})"
-                                  r"(?=[ \t]*(?:[,!:;.]|$))", 0.55),
-        ("person_sign_off", rf"{_LINE_OR_SENTENCE_START}{_SIGN_OFF}[ \t]*[,.!]?[ \t]*(?:\r?\n[ \t]*){{1,2}}"
-                            rf"{_OPTIONAL_HONORIFIC_ANY}(?P<value>{_NAME_ANY}){_END_OF_LINE}", 0.6),
-        ("person_sign_off_inline", rf"{_LINE_OR_SENTENCE_START}{_SIGN_OFF}[ \t]*,[ \t]*"
-                                   rf"(?P<value>{_NAME_ANY}){_END_OF_LINE}", 0.55),
+        # a greeting's name ends the phrase ("Hi Sarah," / "Liebe Anna!"): "Beste Preise im Juni" does not
+        ("person_greeting", rf"{_LINE_OR_SENTENCE_START}{_GREETING}[ \t]+{_OPTIONAL_HONORIFIC_ANY}"
+                            rf"(?P<value>{_NAME_ANY})(?=[ \t]*(?:[,!:;.\-–—]|$))", 0.6),
+        # the name ends its line: "Regards,\nSarah Jones" or "Thanks, Sarah"
+        ("person_sign_off", rf"{_LINE_OR_SENTENCE_START}{_SIGN_OFF}[ \t]*"
+                            rf"(?:[,.!]?[ \t]*(?:\r?\n[ \t]*){{1,2}}{_OPTIONAL_HONORIFIC_ANY}|,[ \t]*)"
+                            rf"(?P<value>{_NAME_ANY}){_END_OF_LINE}", 0.6),
+        ("person_json_key", rf"{_PERSON_KEY}(?P<value>{_NAME_ANY})(?=[\"'])", 0.7),
         ("person_self_intro_weak", rf"{_WORD_START}{_SELF_INTRO_WEAK}[ \t]+{_OPTIONAL_HONORIFIC}"
                                    rf"(?P<value>{_NAME_CAP})", 0.55),
     ]
-    CONTEXT = ["name", "named", "called", "nom", "naam", "nome", "nombre", "heiße", "appelle", "chiamo", "llamo"]
+    CONTEXT = ["name", "named", "called", "nom", "naam", "nome", "nombre", "heiße", "appelle", "chiamo",
+               "llamo"]
 
     def validate(self, value: str) -> bool | None:
         # "Hi HR," / "Dear IT": a short all-capitals word is a department, not a name

@@ -26,6 +26,7 @@ _SPACY_EXCLUDE = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"
 # personal data, NORP is handled as special-category data, and only dates of birth are identifiers.
 _SPACY_LABELS = {"PERSON": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION"}
 SPACY_NER_SCORE = 0.85
+SPACY_SINGLE_TOKEN_SCORE = 0.45
 T = TypeVar("T")
 
 
@@ -145,7 +146,12 @@ class Detector:
                 if cleaned is None:
                     continue
                 start, end = cleaned
-            ner.append(RawFinding(start, end, etype, SPACY_NER_SCORE, "SpacyNerRecognizer"))
+            score = SPACY_NER_SCORE
+            if etype == "PERSON" and " " not in doc.text[start:end].strip():
+                # A lone capitalised word is as often a product, drug or (in German) any noun as a name.
+                # It goes to review unless a cue recognizer confirms it (overlaps are merged later).
+                score = SPACY_SINGLE_TOKEN_SCORE
+            ner.append(RawFinding(start, end, etype, score, "SpacyNerRecognizer"))
         artifacts = NlpArtifacts(
             entities=[], tokens=doc, tokens_indices=[t.idx for t in doc], lemmas=[t.lower_ for t in doc],
             nlp_engine=self.nlp_engine, language=ENGINE_LANGUAGE, scores=[],

@@ -19,6 +19,8 @@ from gdprep.records import BadRecord, JsonlSink, OnError, Record, RecordReader, 
 ProgressFn = Callable[[int], None]
 _ACTION_RANK = {"none": 0, "keep": 1, "review": 2, "drop": 3}
 _KEYED_OPERATORS = {"hash", "pseudonym", "surrogate", "encrypt"}
+# Catch-all types: on an exact tie a checksum-specific type ("UK_VAT") names the span better.
+_GENERIC_TYPES = frozenset({"PHONE_NUMBER", "LOCATION"})
 
 
 @dataclass(slots=True)
@@ -71,7 +73,7 @@ def resolve(
             group_end = f.end
     kept: list[Finding] = []
     for members in groups:
-        lead = max(members, key=lambda f: (f.end - f.start, f.score))
+        lead = max(members, key=lambda f: (f.end - f.start, f.score, f.entity_type not in _GENERIC_TYPES))
         start = min(f.start for f in members)
         end = max(f.end for f in members)
         kept.append(Finding(field_name, start, end, lead.entity_type, max(f.score for f in members), lead.recognizer))

@@ -165,6 +165,12 @@ _UK_POSTCODE_LINE = (
 # "10115 Berlin" / "1017 GC Amsterdam" opening a line or after a comma (envelope layout)
 _POSTCODE_TOWN_PATTERN = "address_eu_postcode_town"
 _POSTCODE_TOWN = rf"(?<=^[ \t]*|,[ \t]*)(?=[A-Z\d]){_EU_POSTCODE}[ \t]+{_TOWN}(?=[ \t]*(?:$|[,;\n]))"
+# "Canale Sommaruga 107, 28028 Pratolungo": whatever the street word, capitalised words + house number +
+# a five-digit postcode + town is the continental address line (structure, not vocabulary)
+_EU_STREET_LINE = (
+    rf"{_WORD_START}(?=\p{{Lu}}){_CAP_WORD}(?:[ \t]+{_ROMANCE_NAME})?[ \t]+{_HOUSE_NO_MARK}{_NUMBER}{_FLOOR}"
+    rf"{_COMMA}(?:[A-Z]{{1,2}}-)?\d{{5}}(?!\d)[ \t]+{_TOWN}"
+)
 # an address that carries a postcode is near certain
 _HAS_POSTCODE = regex.compile(rf"(?i:{_UK_POSTCODE})|(?<=,[ \t]*|\n[ \t]*){_EU_POSTCODE}[ \t]+\p{{Lu}}")
 _WITH_POSTCODE_SCORE = 0.85
@@ -181,6 +187,7 @@ class StreetAddressRecognizer(GdprepPatternRecognizer):
         ("address_number_last", _NUMBER_LAST, 0.7),
         ("address_compound_street", _COMPOUND, 0.7),
         ("address_uk_postcode_line", _UK_POSTCODE_LINE, 0.75),
+        ("address_eu_street_line", _EU_STREET_LINE, 0.75),
         (_POSTCODE_TOWN_PATTERN, _POSTCODE_TOWN, 0.5),
         (_FLAT_PATTERN, _FLAT, 0.7),
     ]

@@ -1,9 +1,11 @@
 """Declarative pattern recognizers: class attributes describe what to find, `validate` checks it.
 
-A concrete recognizer sets ENTITY, PATTERNS (name, regex, score) and CONTEXT, and may override
+A concrete recognizer sets ENTITY, PATTERNS (name, regex, score[, prefilter]) and CONTEXT, and may override
 `validate(value) -> bool` (a checksum) and `normalise(value)`. A regex may contain a named group
 `value`: then only that group is reported, so cue words such as "passport no." can anchor a match
-without becoming part of the redacted span.
+without becoming part of the redacted span. An optional fourth element is a cheap regex that must occur
+in the text before the (costlier) pattern is tried at all, e.g. a verb list for a pattern that starts
+with an unanchored name.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ class GdprepPatternRecognizer(LocalRecognizer):
     """Base class: compiles PATTERNS once, reports the `value` group, applies `validate`."""
 
     ENTITY: ClassVar[str]
-    PATTERNS: ClassVar[list[tuple[str, str, float]]]
+    PATTERNS: ClassVar[list[tuple[str, str, float] | tuple[str, str, float, str]]]
     CONTEXT: ClassVar[list[str]] = []
     FLAGS: ClassVar[int] = DEFAULT_FLAGS
     #: score given to a match whose `validate` returned True (a checksum passed)
@@ -34,7 +36,11 @@ class GdprepPatternRecognizer(LocalRecognizer):
         if self.ENTITY not in ENTITY_TYPES:
             raise ValueError(f"{type(self).__name__}.ENTITY {self.ENTITY!r} is not in ENTITY_TYPES")
         self._name = type(self).__name__
-        self._compiled = [(name, regex.compile(rx, self.FLAGS), score) for name, rx, score in self.PATTERNS]
+        self._compiled = [
+            (spec[0], regex.compile(spec[1], self.FLAGS), spec[2],
+             regex.compile(spec[3], regex.IGNORECASE) if len(spec) > 3 else None)  # type: ignore[misc]
+            for spec in self.PATTERNS
+        ]
         super().__init__(
             supported_entities=[self.ENTITY],
             supported_language=ENGINE_LANGUAGE,
@@ -55,7 +61,9 @@ class GdprepPatternRecognizer(LocalRecognizer):
             return []
         results: list[RecognizerResult] = []
         seen: set[tuple[int, int]] = set()
-        for pattern_name, compiled, score in self._compiled:
+        for pattern_name, compiled, score, prefilter in self._compiled:
+            if prefilter is not None and prefilter.search(text) is None:
+                continue
             for match in compiled.finditer(text, timeout=_REGEX_TIMEOUT_S):
                 if "value" in compiled.groupindex and match.group("value") is not None:
                     start, end = match.span("value")

@@ -38,6 +38,14 @@ male female man woman boy girl child adult total feeling diary männlich weiblic
 vrouw maschio femmina uomo donna hombre mujer varón
 british english scottish welsh irish american european german french dutch italian spanish
 monday tuesday wednesday thursday friday saturday sunday dob
+service services portal care success experience relations records record account accounts data feedback
+satisfaction id ids number numbers no nr nummer numéro numero número reference ref handbook survey base
+journey segment segments list details file files profile profiles area login app services group groups
+rang called phoned emailed wrote says reported asked complained confirmed holds wants requested needs joined
+started rief schrieb meldet signale meldt segnala informa llamó would mentioned explained stated told replied
+responded attended presented arrived visited contacted cancelled canceled booked ordered paid returned submitted
+signed agreed declined missed reports states complains writes asks berichtet fragt écrit demande vraagt schrijft
+scrive chiede escribe pregunta solicita by via
 mr mrs ms mx dr prof miss messrs mme mlle dhr mevr mw mej dott sig sigra avv sr sra srta dña dra
 ltd limited gmbh inc plc llc bv sa srl sl ag sarl sas corp
 alle allen also anfang auch bewerber bewerberin bin danke das dem den der die doktor du ein eine
@@ -90,15 +98,18 @@ _COMPANY = (
 )
 
 
-def _name(token: str) -> str:
+def _name(token: str, min_tokens: int = 1) -> str:
     """1-4 tokens with optional particles (Spanish names often carry two given names and two surnames);
     atomic, so a rejected ending never yields a shorter name."""
     one = rf"{_PARTICLE}?{_NOT_STOP}{token}"
-    return rf"(?>{_INITIALS}{one}(?:[ \t]+{_INITIALS}{one}){{0,3}})(?![\p{{L}}\p{{M}}\d])(?!{_COMPANY})"
+    more = f"{{{min_tokens - 1},3}}"
+    return rf"(?>{_INITIALS}{one}(?:[ \t]+{_INITIALS}{one}){more})(?![\p{{L}}\p{{M}}\d])(?!{_COMPANY})"
 
 
 _NAME_CAP = _name(_CAP_TOKEN)
 _NAME_LOWER = _name(_LOWER_TOKEN)
+# weaker cues trust lower-case text only as a full name: "Patient stable." is no name, "patient anna weber" is
+_NAME_LOWER2 = _name(_LOWER_TOKEN, min_tokens=2)
 # all tokens capitalised or all lower case: "Beste Preise im Juni" mixes them and is no name
 _NAME_ANY = rf"(?:{_NAME_CAP}|{_NAME_LOWER})"
 
@@ -125,6 +136,10 @@ _WORD_START = r"\b(?<![\p{L}\p{M}\p{N}_])"
 # line start, or after sentence punctuation: greetings and sign-offs open a line or a sentence
 _LINE_OR_SENTENCE_START = r"\b(?<=(?:^|[.!?;:\"“(>*-])[ \t]*)"
 _END_OF_FIELD = r"(?=[ \t]*(?:$|[,;|/()<\[]))"
+_END_OF_PHRASE = (
+    r"(?=[ \t]*(?:$|[,;|/()<\[.:])|[ \t]+(?i:from|holds|has|is|was|says|rang|called|segnala|informa|meldet"
+    r"|signale|meldt|e[ \t]+il|et[ \t]+mon|und[ \t]+mein|y[ \t]+mi|en[ \t]+mijn)\b)"
+)
 _END_OF_LINE = r"(?=[ \t]*(?:[.!]?[ \t]*$|[,|(<–-]))"
 
 _SELF_INTRO_STRONG = (
@@ -145,7 +160,11 @@ _AFFILIATION = (
 _LABEL = (
     r"(?i:(?:(?:full|first|last|given|family|your|patient|customer|client|employee|contact)[ \t]+)?names?"
     r"|surname|forenames?|patient|employee|customer|client|contact(?:[ \t]+person)?|applicant|candidate"
-    r"|tenant|account[ \t]+holder|card[ \t]?holder|attn|attention"
+    r"|tenant|account[ \t]+holder|card[ \t]?holder|attn|attention|owner|agent|caller|requester|assignee"
+    r"|reporter|(?:line[ \t]+)?manager|supervisor|consultant|gp|next[ \t]+of[ \t]+kin|nok|emergency[ \t]+contact"
+    r"|payee|beneficiary|recipient|sender|attendees?|participants?|interviewer|interviewee|witness|landlord"
+    r"|guarantor|account[ \t]+name|cardholder[ \t]+name|name[ \t]+on[ \t]+card|staff(?:[ \t]+member)?"
+    r"|author|signatory|driver|passenger|guest|visitor|student|pupil|parent|carer|referrer"
     r"|from|to|cc|signed|vorname|nachname|familienname|patientin|mitarbeiter(?:in)?|kunde|kundin"
     r"|ansprechpartner(?:in)?|antragsteller(?:in)?|bewerber(?:in)?|absender|empfänger|nom(?:[ \t]+complet"
     r"|[ \t]+de[ \t]+famille)?|pr[ée]nom|patiente|employ[ée]e?|salari[ée]e?|cliente|demandeur|candidat(?:e)?"
@@ -178,7 +197,7 @@ _SIGN_OFF = (
     r"|thanks(?:[ \t]+again)?"
     r"|thank[ \t]+you|many[ \t]+thanks|cheers|(?:yours[ \t]+)?sincerely|yours[ \t]+(?:faithfully|truly)"
     r"|all[ \t]+the[ \t]+best|take[ \t]+care"
-    r"|(?:mit[ \t]+)?(?:freundlichen|besten|herzlichen|lieben|vielen|sonnigen)[ \t]+gr(?:ü|ue|u)(?:ß|ss)en"
+    r"|groet|(?:mit[ \t]+)?(?:freundlichen|besten|herzlichen|lieben|vielen|sonnigen)[ \t]+gr(?:ü|ue|u)(?:ß|ss)en"
     r"|(?:viele|liebe|beste|herzliche|freundliche|schöne)[ \t]+gr(?:ü|ue|u)(?:ß|ss)e|gru(?:ß|ss)|mfg|lg|vg"
     r"|danke"
     r"|(?:bien[ \t]+)?cordialement|bien[ \t]+à[ \t]+vous|salutations(?:[ \t]+distinguées)?|amicalement|bises"
@@ -186,6 +205,69 @@ _SIGN_OFF = (
     r"|mvg|bedankt|cordiali[ \t]+saluti|distinti[ \t]+saluti|saluti|un[ \t]+saluto|grazie(?:[ \t]+mille)?"
     r"|(?:un[ \t]+)?saludos?(?:[ \t]+cordiales)?|un[ \t]+cordial[ \t]+saludo|atentamente|un[ \t]+abrazo"
     r"|(?:muchas[ \t]+)?gracias)"
+)
+
+
+# Role nouns that introduce the person they describe: "Customer Sarah Jones", "Il cliente Marco Rossi",
+# "Patientin Anna Weber", "the customer, Tom Hill,". Articles are not needed: the noun is the cue.
+_ROLE = (
+    r"(?i:customer|client|patient|employee|colleague|driver|contractor|applicant|candidate|tenant|resident"
+    r"|caller|cardholder|account[ \t]+holder|new[ \t]+starter|starter|leaver|claimant|policyholder|student"
+    r"|kund(?:e|in)|patient(?:in)?|mitarbeiter(?:in)?|bewerber(?:in)?|mieter(?:in)?|fahrer(?:in)?"
+    r"|antragsteller(?:in)?|versicherte[rn]?|client(?:e)?|patiente|salari[ée]e?|employ[ée]e?"
+    r"|collaborat(?:eur|rice)|candidat(?:e)?|locataire|conduct(?:eur|rice)|assur[ée]e?|klant|pati[ëe]nt"
+    r"|medewerk(?:er|ster)|werknemer|sollicitant|huurder|bestuurder|verzekerde|paziente|dipendente"
+    r"|collaborat(?:ore|rice)|candidat[oa]|inquilin[oa]|conducente|assicurat[oa]|paciente|emplead[oa]"
+    r"|trabajador(?:a)?|conductor(?:a)?|asegurad[oa])"
+)
+# Phrases that name the holder or addressee: "in the name of", "au nom de", "t.n.v.", "intestato a".
+_ON_BEHALF = (
+    r"(?i:in[ \t]+the[ \t]+name[ \t]+of|on[ \t]+behalf[ \t]+of|made[ \t]+out[ \t]+to|payable[ \t]+to"
+    r"|addressed[ \t]+to|for[ \t]+the[ \t]+attention[ \t]+of|im[ \t]+namen[ \t]+von|zu[ \t]+händen(?:[ \t]+von)?"
+    r"|z\.[ \t]?hd\.?|lautend[ \t]+auf|kontoinhaber(?:in)?|au[ \t]+nom[ \t]+de|de[ \t]+la[ \t]+part[ \t]+de"
+    r"|à[ \t]+l['’]attention[ \t]+de|t\.[ \t]?n\.[ \t]?v\.|ten[ \t]+name[ \t]+van|t\.[ \t]?a\.[ \t]?v\."
+    r"|intestat[oa][ \t]+a|a[ \t]+nome[ \t]+di|per[ \t]+conto[ \t]+di|all['’]attenzione[ \t]+di"
+    r"|a[ \t]+nombre[ \t]+de|en[ \t]+nombre[ \t]+de|a[ \t]+la[ \t]+atención[ \t]+de)"
+)
+# Clinical and service verbs whose object is a person: "I saw Tom Hill", "spoke to anna weber".
+_MET = (
+    r"(?i:i[ \t]+(?:saw|reviewed|examined|assessed|visited|treated|met|called|phoned|rang|spoke[ \t]+(?:to|with)"
+    r"|emailed|interviewed|contacted)"
+    r"|(?:spoke|talked|speaking|met|meeting|call|chat|appointment|session|interview)[ \t]+(?:to|with)"
+    r"|(?:raised|reported|created|submitted|updated|closed|handled|reviewed|seen|signed|approved|requested"
+    r"|escalated|referred|discharged|written|prepared|authori[sz]ed|logged|opened|completed|booked|sent"
+    r"|entered|recorded|verified|checked|countersigned|witnessed)[ \t]+by"
+    r"|(?:assigned|referred|escalated|forwarded|sent|transferred|handed[ \t]+over|reassigned)[ \t]+to"
+    r"|please[ \t]+(?:contact|call|ask[ \t]+for|email|ring)|ask[ \t]+for|cc(?:[ \t]+to)?"
+    r"|my[ \t]+(?:wife|husband|partner|son|daughter|mother|mum|mom|father|dad|brother|sister|colleague"
+    r"|manager|boss|friend|neighbour|neighbor|carer|child|grandson|granddaughter|fiancée?|landlord|tenant|gp)"
+    r"(?:[ \t]*,|[ \t]+(?:is[ \t]+)?(?:called|named))?"
+    r"|ich[ \t]+habe|j['’]ai[ \t]+vu|ho[ \t]+visitato|he[ \t]+visto"
+    r"|(?:request|message|e-?mail|complaint|call|letter|note|reply|enquiry|query|feedback|referral"
+    r"|application|booking|order|payment|refund|claim)[ \t]+(?:from|for|by)"
+    r"|(?:mein(?:e)?|ma|mon|mijn|mia|mio|mi)[ \t]+(?:frau|mann|sohn|tochter|mutter|vater|femme|mari|fils|fille"
+    r"|mère|père|vrouw|zoon|dochter|moeder|vader|moglie|marito|figlio|figlia|madre|padre|esposa|esposo|hijo"
+    r"|hija)"
+    r"|(?:bearbeitet|gemeldet|erstellt|unterschrieben)[ \t]+von|(?:signalé|traité|créé|signé)[ \t]+par"
+    r"|(?:gemeld|behandeld|aangemaakt|ondertekend)[ \t]+door|(?:segnalato|gestito|creato|firmato)[ \t]+da"
+    r"|(?:reportado|gestionado|creado|firmado)[ \t]+por)"
+)
+# A name that opens a sentence and is followed by what people do: "Bradley Ferran rang about the order".
+_PERSON_VERB = (
+    r"(?=[ \t]+(?i:rang|called|phoned|emailed|e-mailed|wrote|says|said|reported|asked|complained|confirmed"
+    r"|holds|has[ \t]+asked|would[ \t]+like|wants|requested|needs|joined|left|started|mentioned|explained"
+    r"|stated|told|replied|responded|attended|presented|arrived|visited|contacted|cancelled|canceled|booked"
+    r"|ordered|paid|returned|submitted|signed|agreed|declined|missed|reports|states|complains|writes|asks"
+    r"|rief|schrieb|meldet|berichtet|fragt|hat[ \t]+angerufen|a[ \t]+appelé|signale|écrit|demande"
+    r"|heeft[ \t]+gebeld|meldt|vraagt|schrijft|ha[ \t]+chiamato|segnala|scrive|chiede|llamó|informa|escribe"
+    r"|pregunta|solicita)\b)"
+)
+_PERSON_VERB_WORDS = _PERSON_VERB[len("(?=[ \\t]+"):-1]  # the verb list alone: a cheap pre-check
+# "Amsterdam office: Bo Schouten", "Dossier RH : Anna Weber", "Personalakte: ..."
+_RECORD_LABEL = (
+    r"(?:\p{Lu}[\p{L}-]+[ \t]+)?(?i:office|branch|team|site|ward|clinic|paperwork|dossier(?:[ \t]+RH)?"
+    r"|personalakte|personeelsdossier|scheda[ \t]+dipendente|ficha[ \t]+de[ \t]+emplead[oa]|fiche[ \t]+salari[ée]"
+    r"|new[ \t]+starter|leaver|starter)"
 )
 
 
@@ -210,9 +292,26 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
         ("person_sign_off", rf"{_LINE_OR_SENTENCE_START}{_SIGN_OFF}[ \t]*"
                             rf"(?:[,.!]?[ \t]*(?:\r?\n[ \t]*){{1,2}}{_OPTIONAL_HONORIFIC_ANY}|,[ \t]*)"
                             rf"(?P<value>{_NAME_ANY}){_END_OF_LINE}", 0.6),
+        # lower-case names after these cues must end the phrase ("Customer toby mann (DOB ...)")
+        ("person_role", rf"{_WORD_START}{_ROLE}[ \t]*[,:]?[ \t]+{_OPTIONAL_HONORIFIC}"
+                        rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER2}{_END_OF_PHRASE})", 0.65),
+        ("person_on_behalf", rf"{_WORD_START}{_ON_BEHALF}[ \t]*:?[ \t]+{_OPTIONAL_HONORIFIC_ANY}"
+                             rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER}(?=[ \t]*(?:$|[,;|/()<\[.])))", 0.7),
+        ("person_met", rf"{_WORD_START}{_MET}[ \t]+{_OPTIONAL_HONORIFIC_ANY}"
+                       rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER2}{_END_OF_PHRASE})", 0.6),
+        ("person_record_label", rf"{_WORD_START}{_RECORD_LABEL}[ \t]*:[ \t]*{_OPTIONAL_HONORIFIC}"
+                                rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER2}{_END_OF_PHRASE})", 0.65),
+        ("person_subject", rf"{_LINE_OR_SENTENCE_START}(?P<value>{_NAME_CAP}|{_NAME_LOWER2}){_PERSON_VERB}", 0.6,
+         _PERSON_VERB_WORDS),
         ("person_json_key", rf"{_PERSON_KEY}(?P<value>{_NAME_ANY})(?=[\"'])", 0.7),
         ("person_self_intro_weak", rf"{_WORD_START}{_SELF_INTRO_WEAK}[ \t]+{_OPTIONAL_HONORIFIC}"
-                                   rf"(?P<value>{_NAME_CAP})", 0.55),
+                                   rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER2}{_END_OF_PHRASE})", 0.55),
+        # a possessive before an identifier names its holder: "Tom Hill's passport", "anna weber's NHS number"
+        ("person_possessive", rf"{_WORD_START}(?P<value>{_NAME_CAP}|{_NAME_LOWER2})['’]s[ \t]+"
+                              rf"(?i:codice[ \t]+fiscale"
+                              rf"|passport|nhs[ \t]+number|date[ \t]+of[ \t]+birth|address|e-?mail|phone|mobile"
+                              rf"|account|licence|license|national[ \t]+insurance|ni[ \t]+number|iban|bsn|pesel"
+                              rf"|tax[ \t]+id|steuer-?id|salary|payslip|medical|records?)\b", 0.6, r"\w['’]s\s"),
     ]
     CONTEXT = ["name", "named", "called", "nom", "naam", "nome", "nombre", "heiße", "appelle", "chiamo",
                "llamo"]

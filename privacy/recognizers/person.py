@@ -60,6 +60,9 @@ montag dienstag mittwoch donnerstag freitag samstag sonntag
 cordialement d'accord dans de des désolé désolée disponible du elle elles en encore équipe et heureuse
 heureux ici il ils inconnu intéressé intéressée je là la le les madame malade merci mesdames messieurs
 moi monsieur nous on ou pas pour prêt prête ravi ravie sur tous tout toutes très tu un une vous
+patientin patiente patiënt paziente paciente kundin mitarbeiterin mitarbeiter dipendente empleado empleada
+salarié salariée employé employée medewerker medewerkster werknemer employee employees driver contractor tenant
+caller cardholder starter leaver claimant witness attendees attendee participants owner agent requester
 votre vos notre nos leur leurs riguardo sobre über wegen concernant alla alle allo agli regarding re
 que qui che wie hat ist heeft ha ne française français lundi mardi mercredi jeudi vendredi samedi dimanche
 allemaal bang bedankt beschikbaar benieuwd beste bezig blij collega collega's dames dank een erg
@@ -195,7 +198,8 @@ _GREETING = (
     r"|guten[ \t]+(?:tag|morgen|abend)|moin|servus|bonjour|bonsoir|salut|cher|chère|coucou|beste|hoi|geachte"
     r"|lieve|goedemorgen|goedemiddag|gentil(?:e|issim[oa])|egregi[oa]|car[oa]|ciao|buongiorno|buonasera|salve"
     r"|estimad[oa]|querid[oa]|hola|buen[oa]s[ \t]+(?:días|dias|tardes|noches)"
-    r"|thank[ \t]+you|thanks|merci|danke|dank[ \t]+je|bedankt|grazie|gracias)"
+    r"|thank[ \t]+you|thanks|merci|danke|dank[ \t]+je|bedankt|grazie|gracias|congratulations|congrats"
+    r"|félicitations|herzlichen[ \t]+glückwunsch|gefeliciteerd|complimenti|felicidades|enhorabuena)"
 )
 _SIGN_OFF = (
     r"(?i:(?:kind|best|warm|warmest|many|with)[ \t]+regards|regards|best[ \t]+wishes|best"
@@ -282,6 +286,10 @@ _CONTACT_IS = (
 )
 # e-mail quoting: "On 3 May, Anna Weber wrote:"
 _WROTE = r"(?i:wrote|schrieb|a[ \t]+écrit|schreef|ha[ \t]+scritto|escribió)[ \t]*:"
+_BIRTH_DESCRIPTOR = (
+    r"(?i:born|b\.|n[ée]e?[ \t]+le|geb\.|geboren|nat[oa][ \t]+il|nacid[oa][ \t]+el|d\.?o\.?b\.?|date[ \t]+of[ \t]+birth"
+    r"|aged?[ \t]+\d|\d{1,3}[ \t]*(?:y/?o|years?[ \t]+old|jahre|ans|jaar|anni|años))"
+)
 _PERSON_VERB_WORDS = _PERSON_VERB[len("(?=[ \\t]+"):-1]  # the verb list alone: a cheap pre-check
 # "Amsterdam office: Bo Schouten", "Dossier RH : Anna Weber", "Personalakte: ..."
 _RECORD_LABEL = (
@@ -304,7 +312,11 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
         # a lower-case name must fill the field: "Patient: ahmed khan" but not "Customer: yes please"
         ("person_label", rf"{_LABEL_START}{_LABEL}[ \t]*:[ \t]*{_OPTIONAL_HONORIFIC}"
                          rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER}{_END_OF_FIELD})", 0.7),
-        ("person_presenting", rf"{_WORD_START}{_PRESENTING}[ \t]+(?P<value>{_NAME_CAP}){_AFFILIATION}", 0.65),
+        ("person_presenting", rf"{_WORD_START}{_PRESENTING}[ \t]+(?P<value>{_NAME_CAP}|{_NAME_LOWER2}){_AFFILIATION}",
+         0.65),
+        # a birth or age descriptor right after a name: "anna weber, born 1980", "Tom Hill (DOB ...)"
+        ("person_birth_descriptor", rf"{_WORD_START}(?P<value>{_NAME_CAP}|{_NAME_LOWER2})[ \t]*[,(][ \t]*"
+                                    rf"{_BIRTH_DESCRIPTOR}", 0.6, _BIRTH_DESCRIPTOR),
         # a greeting's name ends the phrase ("Hi Sarah," / "Liebe Anna!"): "Beste Preise im Juni" does not
         ("person_greeting", rf"{_LINE_OR_SENTENCE_START}{_GREETING}[ \t]+{_OPTIONAL_HONORIFIC_ANY}"
                             rf"(?P<value>{_NAME_ANY})(?=[ \t]*(?:[,!:;.\-–—]|$))", 0.6),
@@ -368,6 +380,11 @@ def _dictionary_phrase_after_weak_cue(text: str, result: RecognizerResult) -> bo
         return False
     words = english_words()
     return all(token in words for token in value.replace("-", " ").split())
+
+
+def is_name_stop_word(word: str) -> bool:
+    """True for words that follow name cues but are never names ("team", "merci", "the")."""
+    return word.lower() in _STOP_WORDS
 
 
 @functools.cache

@@ -27,8 +27,8 @@ app = typer.Typer(
 policy_app = typer.Typer(help="List, show and validate redaction policies.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
 
 
 class OnErrorChoice(StrEnum):
@@ -55,10 +55,19 @@ FormatOpt = Annotated[FormatChoice | None, typer.Option("--format", help="Input 
                                                         "does not tell it.")]
 
 
-def _workers(value: int) -> int:
+# Below this many records a second process costs more (model load) than it saves.
+_RECORDS_PER_EXTRA_WORKER = 2000
+
+
+def _workers(value: int, n_records: int | None = None) -> int:
+    """`--workers 0` means: one per core, but no more than the input can keep busy."""
     from gdprep.privacy.engine import default_workers
 
-    return default_workers() if value == 0 else value
+    if value:
+        return value
+    if n_records is None:
+        return default_workers()
+    return max(1, min(default_workers(), n_records // _RECORDS_PER_EXTRA_WORKER + 1))
 
 
 @contextmanager
@@ -122,9 +131,10 @@ def detect(
 
     def go() -> None:
         pol = load_policy(policy)
-        with _progress("detect", _count_records(input)) as tick:
+        total = _count_records(input)
+        with _progress("detect", total) as tick:
             summary = run_detect(input, output, pol, on_error=on_error.value, quarantine_path=quarantine,
-                                 fmt=fmt.value if fmt else None, workers=_workers(workers), progress=tick)
+                                 fmt=fmt.value if fmt else None, workers=_workers(workers, total), progress=tick)
         err.print(_summary_line(summary))
         for name, path in summary.outputs.items():
             err.print(f"  {name}: {path}")
@@ -152,10 +162,11 @@ def redact(
 
     def go() -> None:
         pol = load_policy(policy)
-        with _progress("redact", _count_records(input)) as tick:
+        total = _count_records(input)
+        with _progress("redact", total) as tick:
             summary = run_redact(input, output, report, pol, on_error=on_error.value, quarantine_path=quarantine,
-                                 fmt=fmt.value if fmt else None, workers=_workers(workers), key_file=key_file,
-                                 progress=tick)
+                                 fmt=fmt.value if fmt else None, workers=_workers(workers, total),
+                                 key_file=key_file, progress=tick)
         err.print(_summary_line(summary))
         for name, path in summary.outputs.items():
             err.print(f"  {name}: {path}")
@@ -296,10 +307,11 @@ def demo(
         pol = load_policy(policy)
         sample_path = Path(str(resources.files("gdprep.examples").joinpath("sample.jsonl")))
         out_dir.mkdir(parents=True, exist_ok=True)
-        n_workers = _workers(workers)
-        with _progress("detect", _count_records(sample_path)) as tick:
+        total = _count_records(sample_path)
+        n_workers = _workers(workers, total)
+        with _progress("detect", total) as tick:
             det = run_detect(sample_path, out_dir / "findings.jsonl", pol, workers=n_workers, progress=tick)
-        with _progress("redact", _count_records(sample_path)) as tick:
+        with _progress("redact", total) as tick:
             red = run_redact(sample_path, out_dir / "redacted.jsonl", out_dir / "report.json", pol,
                              workers=n_workers, progress=tick, command="gdprep demo")
         out.print(f"[bold]gdprep demo[/bold] policy={pol.name} ({pol.canonical_hash()[:19]}...)")

@@ -74,6 +74,7 @@ def test_redact_jsonl_end_to_end(tmp_path: Path) -> None:
     out, report = tmp_path / "out.jsonl", tmp_path / "report.json"
     code, output = invoke("redact", "--input", str(src), "--output", str(out), "--report", str(report))
     assert code == 0, output
+    assert not any(value in output for value in RAW_VALUES)  # nothing raw on the console either
     rows = read_jsonl(out)
     assert len(rows) == 5
     assert rows[1]["label"] == "hr" and rows[1]["id"] == "t2"

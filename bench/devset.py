@@ -237,6 +237,161 @@ TUNE_TEMPLATES_EXTRA: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
+# A third batch of tuning templates, written without looking at the held-out set: whole documents a UK/EU
+# company would fine-tune on (mail headers with quoted replies, minutes, clinical and bank letters, mandates,
+# CSV exports), with names as objects, in lists, signatures and "Surname, Forename" columns. The held-out cue
+# phrasings named in the module docstring are deliberately not used here.
+TUNE_TEMPLATES_EXTRA2: Final[dict[str, tuple[str, ...]]] = {
+    "en": (
+        "From: {name} <{email}>\nTo: {name2} <{email2}>\nSubject: Re: order {order}\n\nHi {first2},\n\n"
+        "Still nothing here. The tracking page for {tracking} says it was delivered on {date}, but not to me.\n\n"
+        "{first}\n\n> On {timestamp}, {name2} wrote:\n> Sorry for the delay, your parcel left our warehouse "
+        "today.",
+        "[{timestamp}] Agent ({first2}): Thanks for holding. Can I take the full name on the account?\n"
+        "Customer: it's {name}\nAgent ({first2}): And your date of birth, please?\nCustomer: {dob}\n"
+        "Agent ({first2}): Thank you {first}, I can see order {order} for {price}. I'll cancel it now.",
+        "HR case note - ref {ticket}\nEmployee: {last:f}, {first} (staff ID {staff_id})\nLine manager: {name2}\n"
+        "Summary: {first} raised a formal grievance against her line manager on {date}. Meeting held with {first}, "
+        "{name2} and {name3} (HR). {first2} denies the allegations. Next step: investigation led by {name3}.",
+        "Annual performance review: {name:f}\nReviewer: {name2}, Head of Operations\nPeriod ending {date}\n\n"
+        "{first} exceeded her targets this year and led the migration to build {build} together with {name3}. "
+        "{first}'s main development area is delegation. Overall rating: 4 (strong).",
+        "Minutes - project steering group, {date}\nPresent: {name} (chair), {name2}, {name3}\n\n"
+        "1. {last2} reported that release {version} slipped because of {error} in the payment service.\n"
+        "2. {first} asked {first2} to circulate the revised budget ({price}) by Friday.\n3. AOB: none.",
+        "Dear Dr {last2},\n\nRe: {name:m}, DoB {dob}, NHS Number {nhs}\n{address}\n\nThank you for referring "
+        "Mr {last}, whom I reviewed in the cardiology clinic on {date}. His ECG showed sinus rhythm; I have started "
+        "bisoprolol 2.5 mg once daily and will see him again in three months.\n\nYours sincerely,\n\n{name3}\n"
+        "Consultant Cardiologist",
+        "REFERRAL - MSK physiotherapy\nPatient name: {name:f}\nDate of birth: {dob}\nNHS number: {nhs}\n"
+        "Tel: {phone}\nReason for referral: Mrs {last} has had right knee pain for six weeks after a fall on "
+        "{date}. Referred by {name2}, Practice Nurse.",
+        "DISCHARGE SUMMARY\nSurname: {last}   Forename(s): {first}   DoB: {dob}\nAdmitted: {date}   "
+        "Consultant: Dr {last2}\nDiagnosis: community-acquired pneumonia\nTTOs: amoxicillin 500 mg TDS for 5 "
+        "days\nFollow-up: GP to review in 2 weeks. Summary completed by {name3}, FY1.",
+        "Nursing note {timestamp}, bay 3 bed 2: pt {name:m} settled overnight, obs stable, pain 2/10 after "
+        "paracetamol. His wife {name2:f} visited and asked to be rung on {phone} if anything changes. Handed over "
+        "to {name3} (RN).",
+        "Pharmacy note: repeat prescription for {name:f} (DOB {dob}), sertraline 50 mg x 28. Collected on {date} "
+        "by her son, {name2:m}, who showed ID. Checked and bagged by {name3}.",
+        "Caller: {name}\nCallback no.: {phone}\nID&V: passed on birth date ({dob}) and postcode ({postcode}).\n"
+        "Notes: disputes a charge of {price} on invoice {invoice}. Told {first} a credit note would follow within "
+        "5 working days. Case {ticket} left open for {name2}.",
+        "Motor claim {order}\nPolicyholder: {name}, date of birth {dob}, driving licence no. {licence}\n"
+        "Date of loss: {date} at approx. {time}\nThird party: {name2} (mobile {phone2}) reversed into the "
+        "insured vehicle. Excess of {price} paid by card {card}.",
+        "Dear Ms {last:f},\n\nYour salary account switch is complete. From {date} please give your employer "
+        "s/c {sort_code} and a/c {account}; your old account with {company} will close automatically.\n\n"
+        "Yours sincerely,\n{name2}\nCurrent Account Operations",
+        "Instruction to your bank or building society to pay by Direct Debit\nName(s) of account holder(s): "
+        "{name} and {name2}\nBank/building society account number: {account}\nBranch sort code: {sort_code}\n"
+        "Reference: {order}\nService user: {company}\nDate: {date}",
+        "DELIVERY NOTE {invoice}\nDeliver to: {name}\n{address}\nContact: {phone}\nItems: {qty} x {sku} "
+        "({product})\nCourier ref. {tracking}. Signed for by {name2} (neighbour) at {time}.",
+        "surname,forename,email,mobile,date_of_birth,postcode,account_owner,last_order,last_invoice\n"
+        "{last},{first},{email},{phone},{dob},{postcode},{staff_id},{order},{invoice}\n"
+        "{last2},{first2},{email2},{phone2},,,{staff_id},,",
+        "Incident {ticket}: possible personal data breach\nReported by {name2} (IT Security) at {timestamp}\n"
+        "A spreadsheet holding {name}'s home address ({address}) and NI number ({nino}) was sent in error to an "
+        "external supplier, {company}. Access came from {ip}. DPO ({name3}) to decide on ICO notification.",
+        "Our ref: {invoice}\nYour ref: {ticket}\n\nDear Sirs,\n\nWe act for {name} of {address} in connection "
+        "with the {product} your company supplied on {date}. Our client paid {price} and the unit failed within "
+        "a week. Please direct all correspondence to the writer, {name2}, on {phone}.\n\nYours faithfully",
+        "Dear {name},\n\nI am writing about your daughter {name3:f}'s attendance this term, which has fallen to "
+        "88%. Please contact me on {phone} or by e-mail at {email2} so that we can arrange a meeting.\n\n"
+        "Yours sincerely,\n{name2}\nHead of Year 9",
+        "Re: tenancy of {address}\nTenants: {name}, {name2} and {name3}\nThe deposit of {price} was protected on "
+        "{date}. Rent is collected by standing order from the tenants' joint account (sort code {sort_code}, "
+        "acct no. {account}). Please contact the lead tenant, {first}, about the inspection.",
+        "Right-to-work check: UK passport {passport} for {name} (birth date {dob}) seen in person by {name2} on "
+        "{date}. Copy stored on file against staff ID {staff_id}.",
+        "To: {email2}\nCc: {email}\nSubject: Handover - {company} account\n\n{first2}, while I'm on leave {name:f} "
+        "will cover {company}. She knows the pricing ({price} per unit) and the open bug in version {version}, "
+        "so loop her in on anything urgent.\n\nThanks,\n{name3}",
+    ),
+    "de": (
+        "Von: {name} <{email}>\nAn: {name2} <{email2}>\nBetreff: AW: Rechnung {invoice}\n\nHallo {name2},\n\n"
+        "der Betrag von {price} wurde doppelt abgebucht. Bitte erstatten Sie ihn auf mein Konto (IBAN {iban}).\n\n"
+        "Viele Grüße\n{first}\n\n> Am {date} schrieb {name2}:\n> Anbei erhalten Sie Ihre Rechnung.",
+        "Sehr geehrte Frau Kollegin {last2:f},\n\nwir berichten über Ihren Patienten Herrn {name:m}, geb. am {dob}, "
+        "wohnhaft {address}, der sich am {date} in unserer Notaufnahme vorstellte. Diagnose: NSTEMI. "
+        "Entlassmedikation: ASS 100 mg 1-0-0.\n\nMit freundlichen kollegialen Grüßen\n{name3:f}\nOberärztin",
+        "Protokoll Mitarbeitergespräch vom {date}\nTeilnehmende: {name:f}, {name2:m} (Teamleitung), {name3} "
+        "(Betriebsrat)\nFrau {last} (Personalnummer {staff_id}) schildert erneut Konflikte mit Herrn {last2}. "
+        "Vereinbart: {first} und {first2} treffen sich in vier Wochen mit {name3} zur Nachbesprechung.",
+        "SEPA-Lastschriftmandat\nZahlungsempfänger: {company}, Mandatsreferenz {order}\nKontoinhaber: {last}, "
+        "{first}\nAnschrift: {address}\nKontonummer (IBAN): {iban}\nDatum, Unterschrift: {date}, {name}",
+        "Schadenmeldung {ticket}: Versicherungsnehmerin {name:f} (Geburtsdatum {dob}, Tel. {phone}) meldet einen "
+        "Wasserschaden vom {date}. Gutachter {name2} wurde beauftragt; Auszahlung nach Prüfung auf {iban}.",
+    ),
+    "fr": (
+        "De : {name} <{email}>\nÀ : {email2}\nObjet : Réclamation commande {order}\n\nMadame, Monsieur,\n\n"
+        "J'ai reçu le {date} l'article {product} (numéro de série {serial}), qui est défectueux. "
+        "Merci de me rembourser {price} sur mon numéro de compte : {iban}.\n\nCordialement,\n{name}\n{phone}",
+        "Compte rendu d'hospitalisation\nPatiente : Mme {name:f}, née le {dob}\nN° de sécurité sociale : {nir}\n"
+        "Médecin traitant : Dr {last2}\nMme {last} a été hospitalisée le {date} pour une décompensation cardiaque. "
+        "Traitement de sortie : furosémide 40 mg. Rédigé par {name3}.",
+        "Note RH – entretien annuel du {date}\nSalarié : {last:m}, {first} (matricule {staff_id})\nManager : "
+        "{name2}\nObjectifs atteints ; {first} souhaite évoluer vers un poste de chef de projet. Prochain point "
+        "avec {name2} et {name3} en septembre.",
+        "Madame {last:f},\n\nNous avons bien reçu votre demande de changement de domiciliation bancaire. Vos "
+        "prélèvements seront désormais effectués sur le compte IBAN {iban} au nom de {name}.\n\nVeuillez agréer, "
+        "Madame, nos salutations distinguées.\n{name2:f}, conseillère clientèle, {company}",
+        "Bon de livraison {invoice}\nDestinataire : {name}\nAdresse : {address}\nTél. : {phone}\nColis {tracking} "
+        "– {qty} article(s) {sku}\nRemis à {name2:f} (voisine) le {date} à {time}.",
+    ),
+    "nl": (
+        "Van: {name} <{email}>\nAan: {name2} <{email2}>\nOnderwerp: Klacht over bestelling {order}\n\nGeachte "
+        "heer/mevrouw {last2},\n\nOp {date} heb ik het artikel {product} ontvangen, maar het werkt "
+        "niet (foutcode {error}). Graag het bedrag van {price} terugstorten op rekeningnummer {iban} t.n.v. {name}.\n\n"
+        "Met vriendelijke groet,\n{first}",
+        "Ontslagbrief\nPatiënt: dhr. {name:m}, geboren op {dob}, BSN {bsn}\nOpname: {date}, afdeling "
+        "cardiologie\nHuisarts: dr. {last2}\nBeleid: metoprolol 50 mg 1x daags, controle bij de huisarts over "
+        "twee weken.\nOpgesteld door {name3}, arts-assistent.",
+        "Verslag functioneringsgesprek {date}\nMedewerker: {last}, {first} (personeelsnummer {staff_id})\n"
+        "Leidinggevende: {name2}\n{first} wil vaker thuiswerken. {name2} en {first} spreken af dit na drie maanden "
+        "te evalueren; {name3} van HR krijgt een kopie.",
+        "Machtiging doorlopende SEPA-incasso\nNaam: {name}\nAdres: {address}\nRekeningnummer (IBAN): {iban}\n"
+        "Kenmerk machtiging: {order}\nIncassant: {company}\nDatum: {date}",
+        "Chat klantenservice {timestamp}\nKlant: hoi, met {first}, mijn pakket {tracking} is nog steeds niet "
+        "bezorgd\nMedewerker ({first2}): Vervelend! Mag ik uw geboortedatum en adres?\nKlant: {dob}, {address}\n"
+        "Medewerker ({first2}): Dank u, mevrouw {last:f}. Ik bel de vervoerder en mail u op {email}.",
+    ),
+    "it": (
+        "Da: {name} <{email}>\nA: {name2} <{email2}>\nOggetto: R: fattura {invoice}\n\nGentile {first2},\n"
+        "le confermo il bonifico di {price} dall'IBAN {iban}.\nCordiali saluti,\n{first}\n\n> In data {date}, {name2} "
+        "ha scritto:\n> Le ricordiamo il pagamento in sospeso.",
+        "Lettera di dimissione\nPaziente: sig.ra {name:f}, nata il {dob}, C.F. {cf}\nRicoverata in data {date} per "
+        "polmonite; terapia alla dimissione: amoxicillina 1 g tre volte al giorno.\nMedico curante: dott. {last2}"
+        "\nFirmato: {name3}",
+        "Verbale colloquio in data {date}\nPresenti: {name:m}, {name2} (HR) e {name3}\nIl dipendente {last} "
+        "(matricola {staff_id}) chiede il trasferimento alla sede di Torino. {name2} si impegna a rispondere a "
+        "{first} entro fine mese.",
+        "Denuncia di sinistro n. {ticket}\nAssicurato: {last}, {first}\nCodice fiscale: {cf}\nTelefono: {phone}\n"
+        "Descrizione: tamponamento avvenuto in data {date} alle ore {time}; conducente dell'altro veicolo: {name2}. "
+        "Liquidazione sul conto IBAN {iban}.",
+        "Chat assistenza {timestamp}\nOperatore ({first2}): Buongiorno, mi conferma nome e data di nascita?\n"
+        "Cliente: {name:f}, nata il {dob}\nOperatore ({first2}): Grazie signora {last}, vedo l'ordine {order} per "
+        "{price}. Le invio la conferma a {email}.",
+    ),
+    "es": (
+        "De: {name} <{email}>\nPara: {email2}\nAsunto: Reclamación pedido {order}\n\nBuenas tardes:\n\nEl {date} "
+        "recibí el artículo {product} (n.º de serie {serial}) y no enciende, da el error {error}. "
+        "Solicito el reembolso de {price} en mi cuenta {iban}.\n\nUn saludo,\n{name}\nDNI {dni}",
+        "Informe de alta hospitalaria\nPaciente: {name:m}, nacido el {dob}\nIngreso: {date}, servicio de "
+        "Neumología\nMédica responsable: Dra. {last2:f}\nTratamiento al alta: salbutamol inhalado a demanda. "
+        "Revisión con su médico de cabecera, {name3}.",
+        "Acta de reunión de RR. HH. ({date})\nAsistentes: {name}, {name2} y {name3}\n{first} (NIE {nie}, n.º de "
+        "empleado {staff_id}) solicita una reducción de jornada. {first2} revisará la propuesta con {name3}.",
+        "Orden de domiciliación de adeudo directo SEPA\nReferencia de la orden: {order}\nAcreedor: {company}\n"
+        "Titular de la cuenta: {last}, {first}\nDirección: {address}\nNúmero de cuenta (IBAN): {iban}\n"
+        "Fecha: {date}",
+        "Llamada de {name:f} ({phone}), nacida el {dob}. Pregunta por el envío {tracking}; le indico que llegará "
+        "el {date}. Le mandamos el justificante a {email}. Atendida por {name2}.",
+    ),
+}
+
+
 HELDOUT_TEMPLATES: Final[dict[str, tuple[str, ...]]] = {
     "en": (
         "Ticket {ticket}: caller identified as {name}, born on {dob}; reachable at {phone} or {email}. "
@@ -409,7 +564,8 @@ def templates(split: str) -> dict[str, tuple[str, ...]]:
     _check_split(split)
     if split == "heldout":
         return HELDOUT_TEMPLATES
-    return {lang: TUNE_TEMPLATES[lang] + TUNE_TEMPLATES_EXTRA.get(lang, ()) for lang in TUNE_TEMPLATES}
+    return {lang: TUNE_TEMPLATES[lang] + TUNE_TEMPLATES_EXTRA.get(lang, ()) + TUNE_TEMPLATES_EXTRA2.get(lang, ())
+            for lang in TUNE_TEMPLATES}
 
 
 def _check_split(split: str) -> None:

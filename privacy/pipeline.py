@@ -3,6 +3,7 @@ detect / redact outputs. The CLI and (later) the HTTP API call these; neither ho
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -102,6 +103,9 @@ def propagate_names(fields: Sequence[tuple[str, str]], kept: list[list[Finding]]
         return
     from gdprep.privacy.recognizers.person import english_words, is_name_stop_word
 
+    for (name, text), found in zip(fields, kept, strict=True):
+        _extend_name_lists(name, text, found, policy)
+
     folded: set[str] = set()
     exact: set[str] = set()
     for (_, text), found in zip(fields, kept, strict=True):
@@ -141,6 +145,59 @@ def propagate_names(fields: Sequence[tuple[str, str]], kept: list[list[Finding]]
             added = True
         if added:
             found.sort(key=lambda f: f.start)
+
+
+@functools.cache
+def _list_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    from gdprep.privacy.recognizers.person import NAME_CAP_PATTERN, NAME_LOWER_FULL_PATTERN
+
+    name = rf"(?P<value>{NAME_CAP_PATTERN}|{NAME_LOWER_FULL_PATTERN})"
+    note = r"(?:[ \t]*\([^()\n]{1,40}\))?"  # "(chair)", "(HR)"
+    joiner = (r"(?:[ \t]*[,;][ \t]*(?:(?P<conj>and|und|et|en|e|y|&)[ \t]+)?"
+              r"|[ \t]+(?P<conj>and|und|et|en|e|y|&)[ \t]+)")
+    # a list item ends the list or is followed by the next item; "Anna Weber, BSN 123" is no list
+    item_end = r"(?=[ \t]*(?:$|[,;.)!?\n(]|(?:and|und|et|en|e|y|&)[ \t]))"
+    after = regex.compile(rf"\G{note}{joiner}{name}{item_end}", regex.MULTILINE)
+    before = regex.compile(rf"{name}{note}{joiner}\Z", regex.MULTILINE)
+    return after, before
+
+
+def _plausible_list_item(text: str, start: int, end: int, anchor: Finding, conjunction: bool) -> bool:
+    """Reject acronyms ("BSN"), job titles made of dictionary words ("Practice Nurse"), and lower-case
+    appositions after a capitalised name ("Pauline Vallet, conseillère clientèle")."""
+    from gdprep.privacy.recognizers.person import english_words
+
+    value = text[start:end]
+    tokens = value.replace("-", " ").split()
+    if any(t.isupper() and len(t) <= 4 for t in tokens):
+        return False
+    if all(t.lower() in english_words() for t in tokens):
+        return False
+    anchor_text = text[anchor.start:anchor.end]
+    return not (value.islower() and not anchor_text.islower() and not conjunction)
+
+
+def _extend_name_lists(field_name: str, text: str, found: list[Finding], policy: Policy) -> None:
+    """"Present: Anna Weber (chair), tom hill and Jan Maas": a name list continues the name it starts
+    with. Extends `found` with list neighbours of PERSON findings, left and right, until none is left."""
+    after, before = _list_patterns()
+    score = max(PROPAGATED_NAME_SCORE, policy.entities["PERSON"].threshold)
+    queue = [f for f in found if f.entity_type == "PERSON"]
+    while queue:
+        f = queue.pop()
+        candidates = []
+        for m in (after.match(text, f.end), before.search(text, max(0, f.start - 120), f.start)):
+            if m:
+                candidates.append((*m.span("value"), bool(m.group("conj"))))
+        for start, end, conjunction in candidates:
+            if any(g.start < end and start < g.end for g in found):
+                continue
+            if not _plausible_list_item(text, start, end, f, conjunction):
+                continue
+            new = Finding(field_name, start, end, "PERSON", score, "NameListExtension")
+            found.append(new)
+            queue.append(new)
+    found.sort(key=lambda f: f.start)
 
 
 class PrivacyScanner:

@@ -158,7 +158,7 @@ _SELF_INTRO_STRONG = (
 _SELF_INTRO_WEAK = r"(?i:i['’]m|i[ \t]+am|je[ \t]+suis|ik[ \t]+ben|sono|soy)"
 _PRESENTING = (
     r"(?i:this[ \t]+is|it['’]s|hier[ \t]+ist|hier[ \t]+spricht|c['’]est|ici|dit[ \t]+is|hier[ \t]+is"
-    r"|qui[ \t]+è|aquí[ \t]+(?:está|habla))"
+    r"|qui[ \t]+è|aquí[ \t]+(?:está|habla)|(?:hoi|hallo|goedemorgen|goedemiddag|goedenavond|dag),?[ \t]+met)"
 )
 _AFFILIATION = (
     r"(?=[ \t]+(?i:from|at|with|of|calling|here|von|vom|aus|de|du|d['’]|van|namens|di|da|della|del)\b)"
@@ -166,7 +166,11 @@ _AFFILIATION = (
 
 _LABEL = (
     r"(?i:(?:(?:full|first|last|given|family|your|patient|customer|client|employee|contact)[ \t]+)?names?"
-    r"|surname|forenames?|patient|employee|customer|client|contact(?:[ \t]+person)?|applicant|candidate"
+    r"|surname|forenames?(?:\(s\))?|present|presenti|presentes|anwesend|aanwezig|présents?|asistentes|tenants"
+    r"|account[ \t]+holders?(?:\(s\))?|name\(s\)[ \t]+of[ \t]+account[ \t]+holder\(s\)|deliver[ \t]+to|ship[ \t]+to"
+    r"|destinataire|empfänger(?:in)?|ontvanger|destinatario|reviewer|reviewee|assicurat[oa]|asegurad[oa]"
+    r"|versicherte[rn]?|assuré(?:e)?|verzekerde|chair|notes?[ \t]+taken[ \t]+by|minute[ \t]+taker"
+    r"|patient|employee|customer|client|contact(?:[ \t]+person)?|applicant|candidate"
     r"|tenant|account[ \t]+holder|card[ \t]?holder|attn|attention|owner|agent|caller|requester|assignee"
     r"|reporter|(?:line[ \t]+)?manager|supervisor|consultant|gp|next[ \t]+of[ \t]+kin|nok|emergency[ \t]+contact"
     r"|payee|beneficiary|recipient|sender|attendees?|participants?|interviewer|interviewee|witness|landlord"
@@ -258,6 +262,10 @@ _MET = (
     r"|(?:mein(?:e)?|ma|mon|mijn|mia|mio|mi)[ \t]+(?:frau|mann|sohn|tochter|mutter|vater|femme|mari|fils|fille"
     r"|mère|père|vrouw|zoon|dochter|moeder|vader|moglie|marito|figlio|figlia|madre|padre|esposa|esposo|hijo"
     r"|hija)"
+    r"|(?:atendid[oa]|visto|vista|seen(?:[ \t]+in[ \t]+person)?|served|helped|attended|visité?e?|gesehen)"
+    r"[ \t]+(?:por|by|par|von|da)"
+    r"|(?:llamada|chiamata|appel|anruf|telefoontje)[ \t]+(?:de|di|von|van)"
+    r"|(?:asked|told|thanked|informed|reminded|emailed|called|phoned|contacted|invited)(?=[ \t]+\p{Lu})"
     r"|signed[ \t]+for[ \t]+by|(?:forwarded|sent)[ \t]+(?:from|by)|on[ \t]+behalf[ \t]+of"
     r"|(?:gespräch|termin|telefonat|rücksprache|treffen)[ \t]+mit|rückruf[ \t]+an|(?:wurde|wird)[ \t]+von"
     r"|(?:entretien|rendez-vous|échange|appel)[ \t]+avec|transmis[e]?[ \t]+à|(?:attribué|assigné)e?[ \t]+à"
@@ -290,6 +298,12 @@ _BIRTH_DESCRIPTOR = (
     r"(?i:born|b\.|n[ée]e?[ \t]+le|geb\.|geboren|nat[oa][ \t]+il|nacid[oa][ \t]+el|d\.?o\.?b\.?|date[ \t]+of[ \t]+birth"
     r"|aged?[ \t]+\d|\d{1,3}[ \t]*(?:y/?o|years?[ \t]+old|jahre|ans|jaar|anni|años))"
 )
+_BRACKET_ROLE = (
+    r"(?i:agent|advisor|adviser|operator|operatore|operadora?|medewerk(?:er|ster)|mitarbeiter(?:in)?|conseill(?:er|ère)"
+    r"|dpo|manager|nurse|doctor|consultant|engineer|technician|rep|representative|supervisor|customer|caller"
+    r"|klant|kunde|kundin|cliente?|patient(?:e|in)?|paziente|paciente|chair|owner)"
+)
+_MAIL_HEADER = r"(?:From|To|Cc|Bcc|Reply-To|Von|An|De|À|A|Van|Aan|Da|Para|Expéditeur|Absender)"
 _PERSON_VERB_WORDS = _PERSON_VERB[len("(?=[ \\t]+"):-1]  # the verb list alone: a cheap pre-check
 # "Amsterdam office: Bo Schouten", "Dossier RH : Anna Weber", "Personalakte: ..."
 _RECORD_LABEL = (
@@ -309,6 +323,14 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
         ("person_self_intro", rf"{_WORD_START}{_SELF_INTRO_STRONG}[ \t]*:?[ \t]+{_OPTIONAL_HONORIFIC_ANY}"
                               rf"(?P<value>{_NAME_ANY})", 0.8),
         ("person_honorific", rf"{_WORD_START}{_HONORIFIC}[ \t]+{_TITLES}(?P<value>{_NAME_CAP})", 0.75),
+        ("person_honorific_lower", rf"{_WORD_START}(?-i:Mr|Mrs|Ms|Mx|Dr|Prof|Herr|Frau|Mme|Dhr|Mevr|Sig|Sr|Sra|Dra)"
+                                   rf"\.?[ \t]+(?P<value>{_NAME_LOWER}){_END_OF_PHRASE}", 0.6),
+        # a role with the person in brackets: "Agent (Elliot):", "DPO (wendy marsden)", "Medewerker (Marit):"
+        ("person_role_bracket", rf"{_WORD_START}{_BRACKET_ROLE}[ \t]*\([ \t]*(?P<value>{_NAME_ANY})[ \t]*\)", 0.7),
+        # e-mail headers: "From: Anna Weber <anna@...>", "Von: ...", "À : ..."
+        ("person_mail_header", rf"^[ \t>]*{_MAIL_HEADER}[ \t]*:[ \t]*(?P<value>{_NAME_ANY})[ \t]*[<\[(]", 0.75),
+        # a salutation line that is only a name: "Brenda,\n"
+        ("person_salutation_line", rf"^[ \t]*(?P<value>{_NAME_ANY})[ \t]*,[ \t]*$", 0.55),
         # a lower-case name must fill the field: "Patient: ahmed khan" but not "Customer: yes please"
         ("person_label", rf"{_LABEL_START}{_LABEL}[ \t]*:[ \t]*{_OPTIONAL_HONORIFIC}"
                          rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER}{_END_OF_FIELD})", 0.7),
@@ -382,9 +404,18 @@ def _dictionary_phrase_after_weak_cue(text: str, result: RecognizerResult) -> bo
     return all(token in words for token in value.replace("-", " ").split())
 
 
+# the name shapes, for the record-level list extension in `gdprep.privacy.pipeline`
+NAME_CAP_PATTERN: Final[str] = _NAME_CAP
+NAME_LOWER_FULL_PATTERN: Final[str] = _NAME_LOWER2
+
+
+_PARTICLE_WORDS: Final[frozenset[str]] = frozenset(
+    "van von de da del della dei degli des du dos das do ter ten zu vom zum af le la der den".split())
+
+
 def is_name_stop_word(word: str) -> bool:
-    """True for words that follow name cues but are never names ("team", "merci", "the")."""
-    return word.lower() in _STOP_WORDS
+    """True for words that follow name cues but are never names on their own ("team", "merci", "von")."""
+    return word.lower() in _STOP_WORDS or word.lower() in _PARTICLE_WORDS
 
 
 @functools.cache

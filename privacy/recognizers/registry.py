@@ -12,6 +12,7 @@ from gdprep.privacy.recognizers.eu_ids import EU_ID_RECOGNIZERS
 from gdprep.privacy.recognizers.network import NETWORK_RECOGNIZERS
 from gdprep.privacy.recognizers.person import PERSON_RECOGNIZERS
 from gdprep.privacy.recognizers.phone import PhoneRecognizer
+from gdprep.privacy.recognizers.tabular import TABULAR_RECOGNIZERS
 from gdprep.privacy.recognizers.uk import UK_RECOGNIZERS
 
 RECOGNIZERS: dict[str, type[EntityRecognizer]] = {}
@@ -30,7 +31,7 @@ def register_recognizer(cls: type[EntityRecognizer]) -> type[EntityRecognizer]:
 
 
 for _group in (UK_RECOGNIZERS, (PhoneRecognizer,), EU_ID_RECOGNIZERS, BANKING_RECOGNIZERS,
-               NETWORK_RECOGNIZERS, ADDRESS_RECOGNIZERS, PERSON_RECOGNIZERS, DOB_RECOGNIZERS):
+               NETWORK_RECOGNIZERS, ADDRESS_RECOGNIZERS, PERSON_RECOGNIZERS, DOB_RECOGNIZERS, TABULAR_RECOGNIZERS):
     for _cls in _group:
         register_recognizer(_cls)
 

@@ -77,6 +77,12 @@ _COMPANY_MARKERS = frozenset({"ltd", "limited", "plc", "llp", "gmbh", "ag", "kg"
                               "spa", "srl", "sl", "inc", "llc", "co", "group", "team", "holdings"})
 
 
+def _is_name_stop_word(word: str) -> bool:
+    from gdprep.privacy.recognizers.person import is_name_stop_word
+
+    return is_name_stop_word(word)
+
+
 def _clean_person(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Trim possessives and punctuation from a spaCy PERSON span; reject spans that cannot be names."""
     span = text[start:end]
@@ -97,8 +103,10 @@ def _clean_person(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None
     if any(w[:1].islower() and w.lower() not in _NAME_PARTICLES for w in words):
         return None  # "il mio codice", "wurde": a capitalised name has no plain lower-case words
-    if lowered[0] in _foreign_function_words():
-        return None
+    if lowered[0] in _foreign_function_words() or lowered[-1] in _NAME_PARTICLES:
+        return None  # "Ihre Bestellung", "Tratamiento al": a name neither starts nor ends like that
+    if " - " in stripped or any(_is_name_stop_word(w) and w not in _NAME_PARTICLES for w in lowered):
+        return None  # "Handover - Davis", "Coleman Support", "Supplier Robinson"
     following = text[end:end + 2].lstrip(" ")
     if following.startswith(":"):
         return None  # a field label ("Telefono:", "Personalakte:"), not a name

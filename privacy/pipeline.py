@@ -162,6 +162,10 @@ def _list_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
     return after, before
 
 
+_LIST_ITEM_START = regex.compile(r"(?:^|[:;,\n]|\A)[ \t]*\Z", regex.MULTILINE)
+_LIST_LABEL = regex.compile(r"[ \t]*[\p{L}][\p{L}() \t-]{1,40}:[ \t]")
+
+
 def _plausible_list_item(text: str, start: int, end: int, anchor: Finding, conjunction: bool) -> bool:
     """Reject acronyms ("BSN"), job titles made of dictionary words ("Practice Nurse"), and lower-case
     appositions after a capitalised name ("Pauline Vallet, conseillère clientèle")."""
@@ -171,10 +175,14 @@ def _plausible_list_item(text: str, start: int, end: int, anchor: Finding, conju
     tokens = value.replace("-", " ").split()
     if any(t.isupper() and len(t) <= 4 for t in tokens):
         return False
-    if all(t.lower() in english_words() for t in tokens):
+    if len(tokens) > 1 and all(t.lower() in english_words() for t in tokens):
         return False
     anchor_text = text[anchor.start:anchor.end]
-    return not (value.islower() and not anchor_text.islower() and not conjunction)
+    if not value.islower() or anchor_text.islower() or conjunction:
+        return True
+    # a lower-case item after a capitalised name: only inside a labelled list ("Present: Ann Lee, tom hill")
+    line_start = text.rfind("\n", 0, anchor.start) + 1
+    return _LIST_LABEL.match(text, line_start, anchor.start) is not None
 
 
 def _extend_name_lists(field_name: str, text: str, found: list[Finding], policy: Policy) -> None:
@@ -186,9 +194,14 @@ def _extend_name_lists(field_name: str, text: str, found: list[Finding], policy:
     while queue:
         f = queue.pop()
         candidates = []
-        for m in (after.match(text, f.end), before.search(text, max(0, f.start - 120), f.start)):
-            if m:
-                candidates.append((*m.span("value"), bool(m.group("conj"))))
+        m = after.match(text, f.end)
+        if m:
+            candidates.append((*m.span("value"), bool(m.group("conj"))))
+        m = before.search(text, max(0, f.start - 120), f.start)
+        # an item before the anchor must itself start the list or follow a separator: "su médico de
+        # cabecera, Alma Canet" is an apposition, "Present: tom hill, Ann Lee" a list
+        if m and _LIST_ITEM_START.search(text, max(0, m.start("value") - 3), m.start("value")):
+            candidates.append((*m.span("value"), bool(m.group("conj"))))
         for start, end, conjunction in candidates:
             if any(g.start < end and start < g.end for g in found):
                 continue

@@ -60,6 +60,8 @@ montag dienstag mittwoch donnerstag freitag samstag sonntag
 cordialement d'accord dans de des désolé désolée disponible du elle elles en encore équipe et heureuse
 heureux ici il ils inconnu intéressé intéressée je là la le les madame malade merci mesdames messieurs
 moi monsieur nous on ou pas pour prêt prête ravi ravie sur tous tout toutes très tu un une vous
+summary report note notes letter review case ticket request order update incident discharge referral
+appointment meeting form handover supplier sons brothers partners associates holdings
 patientin patiente patiënt paziente paciente kundin mitarbeiterin mitarbeiter dipendente empleado empleada
 salarié salariée employé employée medewerker medewerkster werknemer employee employees driver contractor tenant
 caller cardholder starter leaver claimant witness attendees attendee participants owner agent requester
@@ -145,7 +147,8 @@ _END_OF_PHRASE = (
     r"(?=[ \t]*(?:$|[,;|/()<\[.:!?])|[ \t]+(?i:from|holds|has|is|was|says|rang|called|segnala|informa|meldet"
     r"|signale|meldt|at|to|about|regarding|re|on|in|for|who|and|or|with|sobre|riguardo|über|wegen|concernant"
     r"|over|que|qui|che|und|et|y|en|e|con|mit|avec|met|op|am|um|zu|à|au|aux|il|el|la|le|der|die|das|de|di"
-    r"|del|da|al|wie|qu['’]il|hat|ist|a|è|es|heeft|ha|ne)(?![\p{L}\p{M}]))"
+    r"|del|da|al|wie|qu['’]il|hat|ist|a|è|es|heeft|ha|ne|of|visited|raised|exceeded|asked|agreed|said|wants"
+    r"|souhaite|möchte|wil|vuole|quiere|left|arrived|attended|called|rang|phoned|emailed|reported)(?![\p{L}\p{M}]))"
 )
 _END_OF_LINE = r"(?=[ \t]*(?:[.!]?[ \t]*$|[,|(<–-]))"
 
@@ -170,6 +173,9 @@ _LABEL = (
     r"|account[ \t]+holders?(?:\(s\))?|name\(s\)[ \t]+of[ \t]+account[ \t]+holder\(s\)|deliver[ \t]+to|ship[ \t]+to"
     r"|destinataire|empfänger(?:in)?|ontvanger|destinatario|reviewer|reviewee|assicurat[oa]|asegurad[oa]"
     r"|versicherte[rn]?|assuré(?:e)?|verzekerde|chair|notes?[ \t]+taken[ \t]+by|minute[ \t]+taker"
+    r"|leidinggevende|huisarts|medico[ \t]+curante|médico[ \t]+de[ \t]+cabecera|médecin[ \t]+traitant|hausarzt"
+    r"|firmato|firmado|signé|getekend|unterschrift|unterzeichnet|rédigé[ \t]+par|written[ \t]+by|prepared[ \t]+by"
+    r"|versicherungsnehmer(?:in)?|policy[ \t]?holder|insured|preparer|requested[ \t]+by|approved[ \t]+by"
     r"|patient|employee|customer|client|contact(?:[ \t]+person)?|applicant|candidate"
     r"|tenant|account[ \t]+holder|card[ \t]?holder|attn|attention|owner|agent|caller|requester|assignee"
     r"|reporter|(?:line[ \t]+)?manager|supervisor|consultant|gp|next[ \t]+of[ \t]+kin|nok|emergency[ \t]+contact"
@@ -187,7 +193,7 @@ _LABEL = (
 )
 # "Name:" but not "File name:" or "Username:"; a capital first letter keeps out code and YAML keys
 # ("name: build", "def f(name: str)")
-_LABEL_START = r"\b(?<![\p{L}\p{N}_][ \t]*)(?=\p{Lu})"
+_LABEL_START = r"\b(?<![\p{L}\p{N}_][ \t]?)(?=\p{Lu})"
 
 # JSON/YAML keys that can only hold a person's name: '"first_name": "Sarah"' (plain "name" is too often a
 # package or job name)
@@ -235,7 +241,8 @@ _ROLE = (
 )
 # Phrases that name the holder or addressee: "in the name of", "au nom de", "t.n.v.", "intestato a".
 _ON_BEHALF = (
-    r"(?i:in[ \t]+the[ \t]+name[ \t]+of|on[ \t]+behalf[ \t]+of|made[ \t]+out[ \t]+to|payable[ \t]+to"
+    r"(?i:in[ \t]+the[ \t]+name[ \t]+of|on[ \t]+behalf[ \t]+of|we[ \t]+act[ \t]+for|acting[ \t]+for|we[ \t]+represent"
+    r"|the[ \t]+(?:writer|undersigned),|versicherungsnehmer(?:in)?|made[ \t]+out[ \t]+to|payable[ \t]+to"
     r"|addressed[ \t]+to|for[ \t]+the[ \t]+attention[ \t]+of|im[ \t]+namen[ \t]+von|zu[ \t]+händen(?:[ \t]+von)?"
     r"|z\.[ \t]?hd\.?|lautend[ \t]+auf|kontoinhaber(?:in)?|au[ \t]+nom[ \t]+de|de[ \t]+la[ \t]+part[ \t]+de"
     r"|à[ \t]+l['’]attention[ \t]+de|t\.[ \t]?n\.[ \t]?v\.|ten[ \t]+name[ \t]+van|t\.[ \t]?a\.[ \t]?v\."
@@ -284,7 +291,8 @@ _PERSON_VERB = (
     r"|ordered|paid|returned|submitted|signed|agreed|declined|missed|reports|states|complains|writes|asks"
     r"|rief|schrieb|meldet|berichtet|fragt|hat[ \t]+angerufen|a[ \t]+appelé|signale|écrit|demande"
     r"|heeft[ \t]+gebeld|meldt|vraagt|schrijft|ha[ \t]+chiamato|segnala|scrive|chiede|llamó|informa|escribe"
-    r"|pregunta|solicita)\b)"
+    r"|pregunta|solicita|raised|exceeded|achieved|completed|received|wishes|souhaite|möchte|wil[ \t]+graag"
+    r"|vuole|quiere|has[ \t]+been|was[ \t]+seen|was[ \t]+admitted|presented)\b)"
 )
 # "Ansprechpartner ist Jan Weber", "the contact person is anna weber."
 _CONTACT_IS = (
@@ -304,6 +312,10 @@ _BRACKET_ROLE = (
     r"|klant|kunde|kundin|cliente?|patient(?:e|in)?|paziente|paciente|chair|owner)"
 )
 _MAIL_HEADER = r"(?:From|To|Cc|Bcc|Reply-To|Von|An|De|À|A|Van|Aan|Da|Para|Expéditeur|Absender)"
+_CLOSING_WORD = (
+    r"regards|wishes|grüßen|grüssen|grüße|grüsse|groeten|groet|saluti|saludos|saludo|cordialement|distinguées"
+    r"|salutations|atentamente|cordialmente|sincerely|faithfully|truly"
+)
 _PERSON_VERB_WORDS = _PERSON_VERB[len("(?=[ \\t]+"):-1]  # the verb list alone: a cheap pre-check
 # "Amsterdam office: Bo Schouten", "Dossier RH : Anna Weber", "Personalakte: ..."
 _RECORD_LABEL = (
@@ -361,6 +373,17 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
                               rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER2}{_END_OF_PHRASE})", 0.65),
         ("person_wrote", rf"{_WORD_START}(?P<value>{_NAME_CAP}|{_NAME_LOWER2})(?:[ \t]+<[^>\n]{{3,80}}>)?"
                          rf"[ \t]+{_WROTE}", 0.65, _WROTE),
+        # dotted lower-case honorifics are unambiguous: "dr. van Alenburg", "dott. callegaro"
+        ("person_dotted_honorific", rf"{_WORD_START}(?i:dr|dott|dott\.ssa|prof|sig|sig\.ra|avv|ing)\.[ \t]*"
+                                    rf"(?P<value>{_NAME_ANY}){_END_OF_PHRASE}", 0.65),
+        # Dutch phone opening: "hoi, met Esther", "goedemiddag, met Jan de Vries"
+        ("person_nl_phone_opening", rf"{_WORD_START}(?i:hoi|hallo|goedemorgen|goedemiddag|goedenavond|dag),?"
+                                    rf"[ \t]+met[ \t]+(?P<value>{_NAME_ANY}){_END_OF_PHRASE}", 0.65),
+        # any closing formula ending in "regards/Grüßen/saluti..." puts the name on the next line
+        ("person_closing_line", rf"(?i:{_CLOSING_WORD})[,.!]?[ \t]*\r?\n[ \t]*{_OPTIONAL_HONORIFIC_ANY}"
+                                rf"(?P<value>{_NAME_ANY}){_END_OF_LINE}", 0.6, _CLOSING_WORD),
+        # "Suzanne's main development area": a capitalised possessive that is no English word
+        ("person_possessive_any", rf"{_WORD_START}(?P<value>{_NAME_CAP})['’]s[ \t]+\p{{Ll}}", 0.5, r"['’]s\s"),
         ("person_json_key", rf"{_PERSON_KEY}(?P<value>{_NAME_ANY})(?=[\"'])", 0.7),
         ("person_self_intro_weak", rf"{_WORD_START}{_SELF_INTRO_WEAK}[ \t]+{_OPTIONAL_HONORIFIC}"
                                    rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER2}{_END_OF_PHRASE})", 0.55),
@@ -388,6 +411,7 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
 
 
 _WEAK_LOWER_CUES = frozenset({"person_role", "person_subject"})
+_DICTIONARY_CHECKED_ANY_CASE = frozenset({"person_possessive_any"})
 
 
 def _dictionary_phrase_after_weak_cue(text: str, result: RecognizerResult) -> bool:
@@ -395,10 +419,12 @@ def _dictionary_phrase_after_weak_cue(text: str, result: RecognizerResult) -> bo
     of English dictionary words is a description, not a name. (Strong cues such as "my name is" are
     trusted even for "tom baker".)"""
     explanation = result.analysis_explanation
-    if explanation is None or explanation.pattern_name not in _WEAK_LOWER_CUES:
+    if explanation is None:
         return False
     value = text[result.start:result.end]
-    if value != value.lower():
+    if explanation.pattern_name in _DICTIONARY_CHECKED_ANY_CASE:
+        return all(token.lower() in english_words() for token in value.replace("-", " ").split())
+    if explanation.pattern_name not in _WEAK_LOWER_CUES or value != value.lower():
         return False
     words = english_words()
     return all(token in words for token in value.replace("-", " ").split())

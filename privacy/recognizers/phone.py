@@ -37,7 +37,9 @@ _CONTEXT_WORDS = regex.compile(
     r"\b(?:phone|telephone|tel|mob|mobile|cell|cellphone|call|ring|fax|whatsapp|sms|contact|"
     r"telefon|telefonnummer|rufnummer|handy|mobil|mobilnummer|t[ée]l[ée]phone|t[ée]l|portable|"
     r"telefoon|telefoonnummer|mobiel|bel|telefono|cellulare|tel[ée]fono|m[óo]vil|telem[óo]vel|"
-    r"kom[óo]rka)\b",
+    r"kom[óo]rka|called|calling|rang|phoned|anrufen|zurückrufen|rückruf|appeler|rappeler|appelez|bellen"
+    r"|terugbellen|chiamare|richiamare|chiamata|llamar|ll[áa]menos|llamada|numero"
+    r"|n[úu]mero[ \t]+de[ \t]+tel[ée]fono)\b",
     regex.IGNORECASE,
 )
 _CONTEXT_BEFORE = 40
@@ -94,7 +96,8 @@ def _attached_to_token(text: str, start: int, end: int) -> bool:
     """True when the digits are glued to a word ("SKU-4821", "0x8007", "ERR-5003", "123abc")."""
     before = text[max(0, start - 2):start]
     after = text[end:end + 2]
-    return bool(regex.search(r"(?:\p{L}|\p{L}[-_/]|[_@]|\d[-.])$", before)
+    # \Z, not $: "$" also matches before a final newline, which would glue a number to the line above
+    return bool(regex.search(r"(?:\p{L}|\p{L}[-_/]|[_@]|\d[-.])\Z", before)
                 or regex.match(r"(?:\p{L}|[-_/]\p{L}|[_@%]|\p{Sc})", after))
 
 
@@ -200,8 +203,12 @@ class PhoneRecognizer(LocalRecognizer):
 
     @staticmethod
     def _has_context(text: str, start: int, end: int) -> bool:
-        return bool(_CONTEXT_WORDS.search(text, max(0, start - _CONTEXT_BEFORE), start)
-                    or _CONTEXT_WORDS.search(text, end, end + _CONTEXT_AFTER))
+        # a cue counts on the number's own line: "Tél. : +33 ...\nColis 7607372656" is a parcel number
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line_end = len(text) if line_end < 0 else line_end
+        return bool(_CONTEXT_WORDS.search(text, max(line_start, start - _CONTEXT_BEFORE), start)
+                    or _CONTEXT_WORDS.search(text, end, min(line_end, end + _CONTEXT_AFTER)))
 
     def _result(self, start: int, end: int, score: float, reason: str, valid: bool) -> RecognizerResult:
         explanation = AnalysisExplanation(

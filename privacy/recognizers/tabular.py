@@ -1,5 +1,6 @@
-"""Names in delimited text (CSV/TSV exports pasted into a record): a header that names a person
-column ("surname", "first_name", "Vorname", "nom") marks the cells below it as names."""
+"""Delimited text (CSV/TSV exports pasted into a record): a header that names a person column
+("surname", "first_name", "Vorname", "nom") or a birth-date column ("dob", "Geburtsdatum") marks the
+cells below it."""
 
 from __future__ import annotations
 
@@ -19,6 +20,11 @@ _NAME_COLUMN = regex.compile(
     r"|naam|voornaam|achternaam|nome|cognome|nominativo|nombre|apellidos?|nombre[ _]completo)$",
     regex.IGNORECASE,
 )
+_DOB_COLUMN = regex.compile(
+    r"^(?:d\.?o\.?b\.?|date[ _-]?of[ _-]?birth|birth[ _-]?date|birthdate|birthday|geburtsdatum"
+    r"|date[ _-]de[ _-]naissance|geboortedatum|data[ _-]di[ _-]nascita|fecha[ _-]de[ _-]nacimiento)$",
+    regex.IGNORECASE,
+)
 _DELIMITERS: Final = (",", ";", "\t", "|")
 _CELL_OK = regex.compile(r"^[\p{L}\p{M}][\p{L}\p{M}'’. -]{0,60}$")
 SCORE: Final = 0.85
@@ -36,12 +42,12 @@ def _cells(line: str, delimiter: str) -> list[tuple[int, int]]:
 
 
 class CsvNameColumnRecognizer(LocalRecognizer):
-    """PERSON cells under a name-like CSV/TSV header column."""
+    """PERSON cells under a name-like header column, DATE_OF_BIRTH cells under a birth-date column."""
 
     ENTITY: Final = "PERSON"
 
     def __init__(self) -> None:
-        super().__init__(supported_entities=[self.ENTITY], supported_language=ENGINE_LANGUAGE,
+        super().__init__(supported_entities=[self.ENTITY, "DATE_OF_BIRTH"], supported_language=ENGINE_LANGUAGE,
                          name=type(self).__name__)
 
     def load(self) -> None:
@@ -49,41 +55,50 @@ class CsvNameColumnRecognizer(LocalRecognizer):
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
                 ) -> list[RecognizerResult]:
-        if (entities and self.ENTITY not in entities) or "\n" not in text:
+        if (entities and not set(self.supported_entities) & set(entities)) or "\n" not in text:
             return []
+        from gdprep.privacy.recognizers.dob import is_calendar_date
         results: list[RecognizerResult] = []
         offset = 0
-        columns: list[int] = []
+        columns: dict[int, str] = {}
         delimiter = ""
         width = 0
         for line in text.split("\n"):
             stripped = line.rstrip("\r")
             if columns and stripped.count(delimiter) == width - 1 and '"' not in stripped:
                 for index, (start, end) in enumerate(_cells(stripped, delimiter)):
-                    if index not in columns:
-                        continue
+                    entity = columns.get(index)
                     cell = stripped[start:end].strip()
-                    if not cell or not _CELL_OK.match(cell):
+                    if entity is None or not cell:
+                        continue
+                    if entity == "PERSON" and not _CELL_OK.match(cell):
+                        continue
+                    if entity == "DATE_OF_BIRTH" and not is_calendar_date(cell):
                         continue
                     lead = start + (len(stripped[start:end]) - len(stripped[start:end].lstrip()))
-                    results.append(self._result(offset + lead, offset + lead + len(cell)))
+                    results.append(self._result(offset + lead, offset + lead + len(cell), entity))
             else:
                 columns, delimiter, width = self._header(stripped)
             offset += len(line) + 1
         return results
 
     @staticmethod
-    def _header(line: str) -> tuple[list[int], str, int]:
+    def _header(line: str) -> tuple[dict[int, str], str, int]:
         best = max(_DELIMITERS, key=line.count)
         if line.count(best) < 1:
-            return [], "", 0
+            return {}, "", 0
         cells = next(csv.reader([line], delimiter=best))
-        names = [i for i, cell in enumerate(cells) if _NAME_COLUMN.search(cell.strip())]
-        return (names, best, len(cells)) if names else ([], "", 0)
+        columns = {}
+        for i, cell in enumerate(cells):
+            if _NAME_COLUMN.search(cell.strip()):
+                columns[i] = "PERSON"
+            elif _DOB_COLUMN.search(cell.strip()):
+                columns[i] = "DATE_OF_BIRTH"
+        return (columns, best, len(cells)) if columns else ({}, "", 0)
 
-    def _result(self, start: int, end: int) -> RecognizerResult:
+    def _result(self, start: int, end: int, entity: str) -> RecognizerResult:
         return RecognizerResult(
-            entity_type=self.ENTITY, start=start, end=end, score=SCORE,
+            entity_type=entity, start=start, end=end, score=SCORE,
             analysis_explanation=AnalysisExplanation(recognizer=self.name, original_score=SCORE,
                                                      pattern_name="csv_name_column"),
             recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,

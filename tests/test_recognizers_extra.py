@@ -1,0 +1,74 @@
+"""Tables for the CSV column recognizer and for later fixes to the phone and date-of-birth recognizers."""
+
+from __future__ import annotations
+
+import pytest
+
+from gdprep.privacy.recognizers.dob import DateOfBirthRecognizer
+from gdprep.privacy.recognizers.phone import PhoneRecognizer
+from gdprep.privacy.recognizers.registry import RECOGNIZERS
+from gdprep.privacy.recognizers.tabular import CsvNameColumnRecognizer
+
+CSV = CsvNameColumnRecognizer()
+PHONE = PhoneRecognizer()
+DOB = DateOfBirthRecognizer()
+
+
+def spans(recognizer, text: str, entity: str) -> list[str]:
+    return [text[r.start:r.end] for r in recognizer.analyze(text, [entity]) if r.entity_type == entity]
+
+
+@pytest.mark.parametrize(("text", "names", "dobs"), [
+    ("surname,first_name,email,dob\nQuennell,Orla,o@x.org,02/03/1981\nhaverkamp,joris,j@x.org,1990-01-05\n",
+     ["Quennell", "Orla", "haverkamp", "joris"], ["02/03/1981", "1990-01-05"]),
+    ("Export:\nid;Nachname;Vorname;Geburtsdatum\n1;Pfeiffer;Gernot;12.03.1970\n", ["Pfeiffer", "Gernot"],
+     ["12.03.1970"]),
+    ("nom\tprénom\tville\nBrissac\tGaëtane\tLyon\n", ["Brissac", "Gaëtane"], []),
+    # a row of another width is not part of the table; a non-date under DOB is not reported
+    ("name,dob\nOrla Quennell,unknown\nnot,a,row\n", ["Orla Quennell"], []),
+])
+def test_csv_columns(text: str, names: list[str], dobs: list[str]) -> None:
+    assert spans(CSV, text, "PERSON") == names
+    assert spans(CSV, text, "DATE_OF_BIRTH") == dobs
+
+
+@pytest.mark.parametrize("text", [
+    "order,sku,price\n1001,SKU-1,4.99\n",           # no name or birth column
+    "Name: Orla Quennell, Email: o@x.org",          # a single line is not a table
+    "product_name,price\nKestrel 2,49.99\n",        # "product_name" is not a person's name
+])
+def test_csv_without_person_columns(text: str) -> None:
+    assert spans(CSV, text, "PERSON") == []
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Cordialement,\nGaëtane Brissac\n0385416707", ["0385416707"]),          # number alone on its own line
+    ("Regards,\nOrla\n+33 (0)1 48 48 74 96", ["+33 (0)1 48 48 74 96"]),
+    ("Tél. : +33 7 40 52 57 04\nColis 7607372656 – 3 articles", ["+33 7 40 52 57 04"]),  # cue stays on its line
+    ("richiamare al numero 3772199902.", ["3772199902"]),
+])
+def test_phone_line_handling(text: str, found: list[str]) -> None:
+    assert spans(PHONE, text, "PHONE_NUMBER") == found
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("ID&V: passed on birth date (9 May 1986) and postcode", ["9 May 1986"]),
+    ("Agent: And your date of birth, please?\nCustomer: 4 Jul 1948\nAgent: Thanks", ["4 Jul 1948"]),
+    ("Mag ik uw geboortedatum en adres?\nKlant: 24-10-1963, Kerkstraat 1", ["24-10-1963"]),
+    ("Geburtsdatum: unbekannt, Termin am 12.03.2024", []),
+    ("Your date of birth is needed. Appointment: 12.03.2024", []),
+])
+def test_dob_near_cue(text: str, found: list[str]) -> None:
+    assert spans(DOB, text, "DATE_OF_BIRTH") == found
+
+
+def test_registry_contract() -> None:
+    """Every registered recognizer builds without arguments, names known entities and has a docstring."""
+    from gdprep.privacy.entities import ENTITY_TYPES
+
+    assert len(RECOGNIZERS) >= 20
+    for name, cls in RECOGNIZERS.items():
+        recognizer = cls()
+        assert set(recognizer.supported_entities) <= set(ENTITY_TYPES), name
+        assert (cls.__doc__ or "").strip(), name
+        assert recognizer.analyze("", recognizer.supported_entities) == [], name

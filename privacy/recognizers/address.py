@@ -107,7 +107,7 @@ _NUMBER_ENDS = rf"(?=[ \t]*(?:{_PHRASE_END}|\p{{Lu}}))"  # "Via Roma 10 Milano"
 _NUMBER_ENDS_STRICT = rf"(?=[ \t]*(?:{_PHRASE_END}))"  # German nouns are capitalised: "Weg 5 Jahre"
 
 _DE_NL_STRONG = (
-    r"(?:\p{Lu}[\p{L}\p{M}-]*+(?<=(?i:straße|strasse|gasse|allee|chaussee|straat|laan|gracht|kade|singel|plein"
+    r"(?:\p{Lu}[\p{L}\p{M}-]*+(?<=(?i:straße|strasse|gasse|allee|chaussee|straat|laan|gracht|kade|singel|plein|boulevard"
     r"|steeg|dreef|stieg|steig))|\p{Lu}[\p{L}\p{M}-]*+(?<=str)\.)(?![\p{L}\p{M}])"
 )
 # path, square, ring ... are also ordinary nouns: compounds with a common first part are left out
@@ -157,9 +157,15 @@ _COMPOUND = (
     # "An der Alster 3, 20099 Hamburg": a preposition street needs its postcode
     rf"|{_DE_PREPOSITION}[ \t]+{_CAP_WORD}(?:[ \t]+{_CAP_WORD})?[ \t]+{_NUMBER}{_POSTCODE_TAIL})"
 )
+# "11 July 1999, BA5 7FP" in a CSV row is a date beside a postcode, not "11 July" street
+_MONTH_WORD = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)(?![\p{L}])"
+)
 # "Rose Cottage, Mill Lane, Little Snoring, Norfolk NR21 0AA": lines held together by a UK postcode
 _UK_POSTCODE_LINE = (
-    rf"{_WORD_START}(?=[\p{{Lu}}\d])(?:(?:{_NUMBER}[ \t]+)?{_EN_NAME}(?:[ \t]+{_NUMBER})?{_COMMA}){{1,3}}"
+    rf"{_WORD_START}(?=[\p{{Lu}}\d])"
+    rf"(?:(?:{_NUMBER}[ \t]+)?(?!{_MONTH_WORD}){_EN_NAME}(?:[ \t]+{_NUMBER})?{_COMMA}){{1,3}}"
     rf"(?:{_TOWN}[ \t]+)?{_UK_POSTCODE}"
 )
 # "10115 Berlin" / "1017 GC Amsterdam" opening a line or after a comma (envelope layout)

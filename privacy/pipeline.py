@@ -149,9 +149,9 @@ def propagate_names(fields: Sequence[tuple[str, str]], kept: list[list[Finding]]
 
 @functools.cache
 def _list_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
-    from gdprep.privacy.recognizers.person import NAME_CAP_PATTERN, NAME_LOWER_FULL_PATTERN
+    from gdprep.privacy.recognizers.person import NAME_CAP_PATTERN, NAME_LOWER_PATTERN
 
-    name = rf"(?P<value>{NAME_CAP_PATTERN}|{NAME_LOWER_FULL_PATTERN})"
+    name = rf"(?P<value>{NAME_CAP_PATTERN}|{NAME_LOWER_PATTERN})"
     note = r"(?:[ \t]*\([^()\n]{1,40}\))?"  # "(chair)", "(HR)"
     joiner = (r"(?:[ \t]*[,;][ \t]*(?:(?P<conj>and|und|et|en|e|y|&)[ \t]+)?"
               r"|[ \t]+(?P<conj>and|und|et|en|e|y|&)[ \t]+)")
@@ -169,18 +169,22 @@ _LIST_LABEL = regex.compile(r"[ \t]*[\p{L}][\p{L}() \t-]{1,40}:[ \t]")
 def _plausible_list_item(text: str, start: int, end: int, anchor: Finding, conjunction: bool) -> bool:
     """Reject acronyms ("BSN"), job titles made of dictionary words ("Practice Nurse"), and lower-case
     appositions after a capitalised name ("Pauline Vallet, conseillère clientèle")."""
-    from gdprep.privacy.recognizers.person import english_words
+    from gdprep.privacy.recognizers.person import english_words, is_name_stop_word
 
     value = text[start:end]
     tokens = value.replace("-", " ").split()
     if any(t.isupper() and len(t) <= 4 for t in tokens):
         return False
-    if len(tokens) > 1 and all(t.lower() in english_words() for t in tokens):
-        return False
-    anchor_text = text[anchor.start:anchor.end]
-    if not value.islower() or anchor_text.islower() or conjunction:
+    if any(is_name_stop_word(t) for t in tokens):
+        return False  # "Practice Nurse", "Head of Operations"
+    if len(tokens) == 1 and value.islower():
+        # "Employee: allen, paige": a lone lower-case word only as the forename after a lone surname
+        return text[anchor.start:anchor.end].islower() and " " not in text[anchor.start:anchor.end].strip() \
+            and not conjunction and value not in english_words()
+    if not value.islower() or conjunction:
         return True
-    # a lower-case item after a capitalised name: only inside a labelled list ("Present: Ann Lee, tom hill")
+    # a comma-joined lower-case item only inside a labelled list ("Present: Ann Lee, tom hill"), not an
+    # apposition ("jesusa blázquez, conseillère clientèle") or the next clause ("..., obs stable")
     line_start = text.rfind("\n", 0, anchor.start) + 1
     return _LIST_LABEL.match(text, line_start, anchor.start) is not None
 

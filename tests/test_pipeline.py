@@ -119,3 +119,23 @@ def test_propagation_keeps_case_for_dictionary_words() -> None:
     propagate_names([("text", text)], kept, POLICY)
     assert [text[f.start:f.end] for f in kept[0]] == ["May Quellec", "May"]
     assert kept[0][1].start == text.index("May is")
+
+
+@pytest.mark.parametrize(("text", "anchor", "expected"), [
+    ("Present: Ann Quellec (chair), tom hembrock, Ivo Maddox\n", "Ann Quellec",
+     ["Ann Quellec", "tom hembrock", "Ivo Maddox"]),
+    ("Tenants: Ivo Maddox and orla quennell\n", "Ivo Maddox", ["Ivo Maddox", "orla quennell"]),
+    ("Employee: hembrock, orla (staff ID E1)\n", "hembrock", ["hembrock", "orla"]),
+    # an apposition or the next clause is not a list item
+    ("Kind regards,\norla quennell, conseillère clientèle, Acme SA", "orla quennell", ["orla quennell"]),
+    ("pt tom hembrock settled overnight, obs stable, pain 2/10", "tom hembrock", ["tom hembrock"]),
+    ("Referred by Ann Quellec, Practice Nurse.", "Ann Quellec", ["Ann Quellec"]),
+    ("Personeelsdossier: Ivo Maddox, BSN 123456782.", "Ivo Maddox", ["Ivo Maddox"]),
+])
+def test_name_lists_extend_their_first_name(text: str, anchor: str, expected: list[str]) -> None:
+    from gdprep.privacy.pipeline import propagate_names
+
+    start = text.index(anchor)
+    kept = [resolve([raw(start, start + len(anchor), "PERSON", 0.8)], text, "text", POLICY)[0]]
+    propagate_names([("text", text)], kept, POLICY)
+    assert [text[f.start:f.end] for f in kept[0]] == expected

@@ -60,6 +60,9 @@ montag dienstag mittwoch donnerstag freitag samstag sonntag
 cordialement d'accord dans de des désolé désolée disponible du elle elles en encore équipe et heureuse
 heureux ici il ils inconnu intéressé intéressée je là la le les madame malade merci mesdames messieurs
 moi monsieur nous on ou pas pour prêt prête ravi ravie sur tous tout toutes très tu un une vous
+forename forenames surname surnames has had nurse practice head operations advisor adviser clerk receptionist
+physician surgeon therapist pharmacist midwife paramedic accountant solicitor lawyer teacher coordinator
+administrator representative technician inspector assessor surveyor adjuster courier gutachter
 summary report note notes letter review case ticket request order update incident discharge referral
 appointment meeting form handover supplier sons brothers partners associates holdings
 patientin patiente patiënt paziente paciente kundin mitarbeiterin mitarbeiter dipendente empleado empleada
@@ -110,13 +113,15 @@ def _name(token: str, min_tokens: int = 1) -> str:
     atomic, so a rejected ending never yields a shorter name."""
     one = rf"{_PARTICLE}?{_NOT_STOP}{token}"
     more = f"{{{min_tokens - 1},3}}"
-    return rf"(?>{_INITIALS}{one}(?:[ \t]+{_INITIALS}{one}){more})(?![\p{{L}}\p{{M}}\d])(?!{_COMPANY})"
+    # parts of one name are one space apart; a wider gap separates form fields ("Surname: Wutke   Forename")
+    return rf"(?>{_INITIALS}{one}(?:[ \t]{_INITIALS}{one}){more})(?![\p{{L}}\p{{M}}\d])(?!{_COMPANY})"
 
 
 _NAME_CAP = _name(_CAP_TOKEN)
 _NAME_LOWER = _name(_LOWER_TOKEN)
 # weaker cues trust lower-case text only as a full name: "Patient stable." is no name, "patient anna weber" is
 _NAME_LOWER2 = _name(_LOWER_TOKEN, min_tokens=2)
+_NAME_CAP2 = _name(_CAP_TOKEN, min_tokens=2)
 # all tokens capitalised or all lower case: "Beste Preise im Juni" mixes them and is no name
 _NAME_ANY = rf"(?:{_NAME_CAP}|{_NAME_LOWER})"
 
@@ -130,7 +135,8 @@ _HONORIFIC = (
     r"|señora|señorita)"
 )
 _TITLES = (
-    r"(?:(?:(?:Dr|Prof|Dott|Ing|Mag|Dipl\.-Ing|Dres|Univ\.[ \t]?-?Prof)\.?|Doktor|Professor(?:in)?)"
+    r"(?:(?:(?:Dr|Prof|Dott|Ing|Mag|Dipl\.-Ing|Dres|Univ\.[ \t]?-?Prof)\.?|Doktor|Professor(?:in)?|Kollegin|Kollege"
+    r"|Collega|collega|collègue|Collègue|colleague)"
     r"[ \t]+){0,3}"
 )
 _OPTIONAL_HONORIFIC = rf"(?:{_HONORIFIC}[ \t]+)?{_TITLES}"
@@ -144,7 +150,7 @@ _WORD_START = r"\b(?<![\p{L}\p{M}\p{N}_])"
 _LINE_OR_SENTENCE_START = r"\b(?<=(?:^|[.!?;:\"“(>*-])[ \t]*)"
 _END_OF_FIELD = r"(?=[ \t]*(?:$|[,;|/()<\[]|\.(?:[ \t]|$)))"
 _END_OF_PHRASE = (
-    r"(?=[ \t]*(?:$|[,;|/()<\[.:!?])|[ \t]+(?i:from|holds|has|is|was|says|rang|called|segnala|informa|meldet"
+    r"(?=[ \t]*(?:$|[,;|/()<\[.:!?])|['’]s\b|[ \t]+(?i:from|holds|has|is|was|says|rang|called|segnala|informa|meldet"
     r"|signale|meldt|at|to|about|regarding|re|on|in|for|who|and|or|with|sobre|riguardo|über|wegen|concernant"
     r"|over|que|qui|che|und|et|y|en|e|con|mit|avec|met|op|am|um|zu|à|au|aux|il|el|la|le|der|die|das|de|di"
     r"|del|da|al|wie|qu['’]il|hat|ist|a|è|es|heeft|ha|ne|of|visited|raised|exceeded|asked|agreed|said|wants"
@@ -173,6 +179,9 @@ _LABEL = (
     r"|account[ \t]+holders?(?:\(s\))?|name\(s\)[ \t]+of[ \t]+account[ \t]+holder\(s\)|deliver[ \t]+to|ship[ \t]+to"
     r"|destinataire|empfänger(?:in)?|ontvanger|destinatario|reviewer|reviewee|assicurat[oa]|asegurad[oa]"
     r"|versicherte[rn]?|assuré(?:e)?|verzekerde|chair|notes?[ \t]+taken[ \t]+by|minute[ \t]+taker"
+    r"|third[ \t]+party|other[ \t]+driver|conducente(?:[ \t]+dell['’]altro[ \t]+veicolo)?"
+    r"|conductor(?:[ \t]+del[ \t]+otro[ \t]+vehículo)?"
+    r"|unfallgegner(?:in)?|tiers|tegenpartij"
     r"|leidinggevende|huisarts|medico[ \t]+curante|médico[ \t]+de[ \t]+cabecera|médecin[ \t]+traitant|hausarzt"
     r"|firmato|firmado|signé|getekend|unterschrift|unterzeichnet|rédigé[ \t]+par|written[ \t]+by|prepared[ \t]+by"
     r"|versicherungsnehmer(?:in)?|policy[ \t]?holder|insured|preparer|requested[ \t]+by|approved[ \t]+by"
@@ -232,6 +241,8 @@ _SIGN_OFF = (
 _ROLE = (
     r"(?i:customer|client|patient|employee|colleague|driver|contractor|applicant|candidate|tenant|resident"
     r"|caller|cardholder|account[ \t]+holder|new[ \t]+starter|starter|leaver|claimant|policyholder|student"
+    r"|(?-i:pt)|gp|assessor|surveyor|adjuster|inspector|gutachter(?:in)?|sachverständige[rn]?|expert(?:e)?"
+    r"|médico[ \t]+de[ \t]+cabecera|médecin[ \t]+traitant|hausarzt|hausärztin|medico[ \t]+curante|huisarts"
     r"|kund(?:e|in)|patient(?:in)?|mitarbeiter(?:in)?|bewerber(?:in)?|mieter(?:in)?|fahrer(?:in)?"
     r"|antragsteller(?:in)?|versicherte[rn]?|client(?:e)?|patiente|salari[ée]e?|employ[ée]e?"
     r"|collaborat(?:eur|rice)|candidat(?:e)?|locataire|conduct(?:eur|rice)|assur[ée]e?|klant|pati[ëe]nt"
@@ -273,6 +284,8 @@ _MET = (
     r"[ \t]+(?:por|by|par|von|da)"
     r"|(?:llamada|chiamata|appel|anruf|telefoontje)[ \t]+(?:de|di|von|van)"
     r"|(?:asked|told|thanked|informed|reminded|emailed|called|phoned|contacted|invited)(?=[ \t]+\p{Lu})"
+    r"|(?:remis|remise|livré|livrée)[ \t]+à|(?:delivered|handed|given)[ \t]+to|left[ \t]+with|übergeben[ \t]+an"
+    r"|afgegeven[ \t]+aan|consegnat[oa][ \t]+a|entregad[oa][ \t]+a"
     r"|signed[ \t]+for[ \t]+by|(?:forwarded|sent)[ \t]+(?:from|by)|on[ \t]+behalf[ \t]+of"
     r"|(?:gespräch|termin|telefonat|rücksprache|treffen)[ \t]+mit|rückruf[ \t]+an|(?:wurde|wird)[ \t]+von"
     r"|(?:entretien|rendez-vous|échange|appel)[ \t]+avec|transmis[e]?[ \t]+à|(?:attribué|assigné)e?[ \t]+à"
@@ -304,6 +317,8 @@ _CONTACT_IS = (
 _WROTE = r"(?i:wrote|schrieb|a[ \t]+écrit|schreef|ha[ \t]+scritto|escribió)[ \t]*:"
 _BIRTH_DESCRIPTOR = (
     r"(?i:born|b\.|n[ée]e?[ \t]+le|geb\.|geboren|nat[oa][ \t]+il|nacid[oa][ \t]+el|d\.?o\.?b\.?|date[ \t]+of[ \t]+birth"
+    r"|birth[ \t]?date|geburtsdatum|geboortedatum|date[ \t]+de[ \t]+naissance|data[ \t]+di[ \t]+nascita"
+    r"|fecha[ \t]+de[ \t]+nacimiento"
     r"|aged?[ \t]+\d|\d{1,3}[ \t]*(?:y/?o|years?[ \t]+old|jahre|ans|jaar|anni|años))"
 )
 _BRACKET_ROLE = (
@@ -316,12 +331,17 @@ _CLOSING_WORD = (
     r"regards|wishes|grüßen|grüssen|grüße|grüsse|groeten|groet|saluti|saludos|saludo|cordialement|distinguées"
     r"|salutations|atentamente|cordialmente|sincerely|faithfully|truly"
 )
+_OPENER = (
+    r"(?i:while|i|i['’]m|i['’]ve|i['’]ll|we|please|thanks|thank|just|hope|as|can|could|would|quick|following"
+    r"|further|sorry|good|re|regarding|attached|here|ich|wir|je|nous|ik|wij|io|noi|yo|nosotros)(?![\p{L}])"
+)
 _PERSON_VERB_WORDS = _PERSON_VERB[len("(?=[ \\t]+"):-1]  # the verb list alone: a cheap pre-check
 # "Amsterdam office: Bo Schouten", "Dossier RH : Anna Weber", "Personalakte: ..."
 _RECORD_LABEL = (
     r"(?:\p{Lu}[\p{L}-]+[ \t]+)?(?i:office|branch|team|site|ward|clinic|paperwork|dossier(?:[ \t]+RH)?"
     r"|personalakte|personeelsdossier|scheda[ \t]+dipendente|ficha[ \t]+de[ \t]+emplead[oa]|fiche[ \t]+salari[ée]"
-    r"|new[ \t]+starter|leaver|starter)"
+    r"|new[ \t]+starter|leaver|starter|(?:annual[ \t]+)?(?:performance[ \t]+)?review|appraisal|evaluation|beoordeling"
+    r"|beurteilung|mitarbeitergespräch|évaluation|valutazione|evaluación|functioneringsgesprek)"
 )
 
 
@@ -346,8 +366,13 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
         # a lower-case name must fill the field: "Patient: ahmed khan" but not "Customer: yes please"
         ("person_label", rf"{_LABEL_START}{_LABEL}[ \t]*:[ \t]*{_OPTIONAL_HONORIFIC}"
                          rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER}{_END_OF_FIELD})", 0.7),
-        ("person_presenting", rf"{_WORD_START}{_PRESENTING}[ \t]+(?P<value>{_NAME_CAP}|{_NAME_LOWER2}){_AFFILIATION}",
-         0.65),
+        ("person_presenting", rf"{_WORD_START}{_PRESENTING}[ \t]+(?P<value>{_NAME_CAP}|{_NAME_LOWER2})"
+                              rf"(?:{_AFFILIATION}|(?=[ \t]*[.!]?[ \t]*$))", 0.65),
+        # an e-mail that opens with the addressee: "Brenda, while I'm on leave ..."
+        ("person_opening_address", rf"^[ \t]*(?P<value>{_NAME_ANY}),[ \t]+{_OPENER}", 0.55),
+        # "Checked and bagged by ben austin": a past participle's agent (names of 2+ words only)
+        ("person_agent_by", rf"{_WORD_START}\p{{Ll}}+ed[ \t]+by[ \t]+(?P<value>{_NAME_CAP2}|{_NAME_LOWER2})"
+                            rf"{_END_OF_PHRASE}", 0.55),
         # a birth or age descriptor right after a name: "anna weber, born 1980", "Tom Hill (DOB ...)"
         ("person_birth_descriptor", rf"{_WORD_START}(?P<value>{_NAME_CAP}|{_NAME_LOWER2})[ \t]*[,(][ \t]*"
                                     rf"{_BIRTH_DESCRIPTOR}", 0.6, _BIRTH_DESCRIPTOR),
@@ -411,7 +436,7 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
 
 
 _WEAK_LOWER_CUES = frozenset({"person_role", "person_subject"})
-_DICTIONARY_CHECKED_ANY_CASE = frozenset({"person_possessive_any"})
+_DICTIONARY_CHECKED_ANY_CASE = frozenset({"person_possessive_any", "person_opening_address", "person_agent_by"})
 
 
 def _dictionary_phrase_after_weak_cue(text: str, result: RecognizerResult) -> bool:
@@ -432,7 +457,7 @@ def _dictionary_phrase_after_weak_cue(text: str, result: RecognizerResult) -> bo
 
 # the name shapes, for the record-level list extension in `gdprep.privacy.pipeline`
 NAME_CAP_PATTERN: Final[str] = _NAME_CAP
-NAME_LOWER_FULL_PATTERN: Final[str] = _NAME_LOWER2
+NAME_LOWER_PATTERN: Final[str] = _NAME_LOWER
 
 
 _PARTICLE_WORDS: Final[frozenset[str]] = frozenset(

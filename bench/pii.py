@@ -30,7 +30,6 @@ from gdprep.offline import enforce_offline  # noqa: E402
 from gdprep.policies import load_policy  # noqa: E402
 from gdprep.privacy.engine import SPACY_MODEL, DetectionPool, default_workers  # noqa: E402
 from gdprep.privacy.evaluation import EvalReport, GoldRecord, Span, evaluate  # noqa: E402
-from gdprep.privacy.pipeline import propagate_names, resolve  # noqa: E402
 
 # Presidio's entity names -> ours, so that typed span recall is fair to Presidio. Its generic
 # DATE_TIME is credited as DATE_OF_BIRTH and LOCATION as STREET_ADDRESS when they overlap one.
@@ -80,14 +79,12 @@ def run(n: int, seed: int, split: str, workers: int) -> dict[str, Any]:
 
     # gdprep: engine start-up (model load, worker spawn) is outside the timed region, as for Presidio.
     with DetectionPool(policy, workers=workers) as pool:
-        batches = [(gold[i:i + 64], texts[i:i + 64]) for i in range(0, len(gold), 64)]
+        batches = [(gold[i:i + 64], [[("text", t)] for t in texts[i:i + 64]]) for i in range(0, len(gold), 64)]
 
         def ours() -> dict[str, list[Span]]:
             preds: dict[str, list[Span]] = {}
-            for chunk, per_text in pool.map(iter(batches)):
-                for rec, raw in zip(chunk, per_text, strict=True):
-                    kept, _ = resolve(raw, rec.text, "text", policy)
-                    propagate_names([("text", rec.text)], [kept], policy)
+            for chunk, per_record in pool.map_records(iter(batches)):
+                for rec, (kept, _) in zip(chunk, per_record, strict=True):
                     preds[rec.id] = [Span(f.start, f.end, f.entity_type) for f in kept]
             return preds
 

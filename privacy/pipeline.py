@@ -3,18 +3,15 @@ detect / redact outputs. The CLI and (later) the HTTP API call these; neither ho
 
 from __future__ import annotations
 
-import functools
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import regex
-
 from gdprep.errors import IntegrityError
 from gdprep.policies import Policy
-from gdprep.privacy.engine import DetectionPool, RawFinding
+from gdprep.privacy.engine import DetectionPool
 from gdprep.privacy.findings import Finding
 from gdprep.privacy.special_categories import SpecialCategoryDetector, SpecialCategoryFlag
 from gdprep.records import BadRecord, JsonlSink, OnError, Record, RecordReader, RecordWriter, set_text
@@ -22,9 +19,6 @@ from gdprep.records import BadRecord, JsonlSink, OnError, Record, RecordReader, 
 ProgressFn = Callable[[int], None]
 _ACTION_RANK = {"none": 0, "keep": 1, "review": 2, "drop": 3}
 _KEYED_OPERATORS = {"hash", "pseudonym", "surrogate", "encrypt"}
-# Catch-all types: on an exact tie a checksum-specific type ("UK_VAT") names the span better.
-_GENERIC_TYPES = frozenset({"PHONE_NUMBER", "LOCATION"})
-PROPAGATED_NAME_SCORE = 0.7
 
 
 @dataclass(slots=True)
@@ -36,185 +30,6 @@ class ScannedRecord:
     below: list[Finding] = field(default_factory=list)      # review band, under threshold: shown, not redacted
     flags: list[SpecialCategoryFlag] = field(default_factory=list)
     action: str = "none"                                     # none | keep | review | drop
-
-
-def _token_spans(text: str) -> list[tuple[int, int]]:
-    from gdprep.privacy.operators import TOKEN_RE
-
-    return [m.span() for m in TOKEN_RE.finditer(text)] if "<" in text else []
-
-
-def resolve(
-    raw: Sequence[RawFinding], text: str, field_name: str, policy: Policy
-) -> tuple[list[Finding], list[Finding]]:
-    """Apply thresholds and resolve overlaps.
-
-    Overlapping confident findings are merged into their union, typed by the longest (then
-    highest-scoring) member: for redaction, leaving part of a detected value visible is the worse
-    error. Findings inside a gdprep token (e.g. `<PERSON_3>`) are ignored, so re-running the
-    detector on redacted text finds nothing new in the placeholders.
-    """
-    tokens = _token_spans(text)
-    confident: list[RawFinding] = []
-    review: list[RawFinding] = []
-    for f in raw:
-        rule = policy.entities.get(f.entity_type)
-        if rule is None or any(s <= f.start and f.end <= e for s, e in tokens):
-            continue
-        if f.score >= rule.threshold:
-            confident.append(f)
-        elif f.score >= policy.review_band.low:
-            review.append(f)
-    confident.sort(key=lambda f: (f.start, -f.end))
-    groups: list[list[RawFinding]] = []
-    group_end = -1
-    for f in confident:
-        if groups and f.start < group_end:
-            groups[-1].append(f)
-            group_end = max(group_end, f.end)
-        else:
-            groups.append([f])
-            group_end = f.end
-    kept: list[Finding] = []
-    for members in groups:
-        lead = max(members, key=lambda f: (f.end - f.start, f.score, f.entity_type not in _GENERIC_TYPES))
-        start = min(f.start for f in members)
-        end = max(f.end for f in members)
-        kept.append(Finding(field_name, start, end, lead.entity_type, max(f.score for f in members), lead.recognizer))
-    below: list[Finding] = []
-    for f in sorted(review, key=lambda f: (f.start, -f.end)):
-        if any(k.start < f.end and f.start < k.end for k in kept):
-            continue
-        if below and below[-1].end > f.start:
-            continue
-        below.append(Finding(field_name, f.start, f.end, f.entity_type, f.score, f.recognizer))
-    return kept, below
-
-
-def propagate_names(fields: Sequence[tuple[str, str]], kept: list[list[Finding]], policy: Policy) -> None:
-    """Find every other mention of a name already found in the same record (any field).
-
-    A redactor who has spotted "Marianne Leleu" also strikes the later "marianne leleu" and the lone
-    "Marianne" in the reply; a recognizer that needs a cue only sees the first. Full names match in any
-    case; single name parts match in any case unless they are ordinary English words ("May", "Will"),
-    which must keep their capital. `kept[i]` (findings of `fields[i]`) is extended in place.
-    """
-    if "PERSON" not in policy.entities:
-        return
-    from gdprep.privacy.recognizers.person import english_words, is_name_stop_word
-
-    for (name, text), found in zip(fields, kept, strict=True):
-        _extend_name_lists(name, text, found, policy)
-
-    folded: set[str] = set()
-    exact: set[str] = set()
-    for (_, text), found in zip(fields, kept, strict=True):
-        for f in found:
-            if f.entity_type != "PERSON":
-                continue
-            value = text[f.start:f.end].strip()
-            folded.add(value.lower())
-            for part in value.replace("-", " ").split():
-                if len(part) < 3 or not part[0].isalpha() or is_name_stop_word(part):
-                    continue
-                if part.lower() in english_words():
-                    exact.add(part[0].upper() + part[1:])
-                else:
-                    folded.add(part.lower())
-    if not folded and not exact:
-        return
-    bound_l, bound_r = r"(?<![\p{L}\p{M}\p{N}_@.])", r"(?![\p{L}\p{M}\p{N}_@])"
-    alternatives = sorted(folded, key=len, reverse=True)
-    parts = []
-    if alternatives:
-        parts.append("(?i:" + "|".join(regex.escape(a) for a in alternatives) + ")")
-    if exact:
-        parts.append("|".join(regex.escape(a) for a in sorted(exact, key=len, reverse=True)))
-    pattern = regex.compile(bound_l + "(?:" + "|".join(parts) + ")" + bound_r)
-    threshold = policy.entities["PERSON"].threshold
-    score = max(PROPAGATED_NAME_SCORE, threshold)
-    for (name, text), found in zip(fields, kept, strict=True):
-        added = False
-        tokens = _token_spans(text)
-        for m in pattern.finditer(text):
-            if any(f.start < m.end() and m.start() < f.end for f in found):
-                continue
-            if any(s <= m.start() and m.end() <= e for s, e in tokens):
-                continue
-            found.append(Finding(name, m.start(), m.end(), "PERSON", score, "NamePropagation"))
-            added = True
-        if added:
-            found.sort(key=lambda f: f.start)
-
-
-@functools.cache
-def _list_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
-    from gdprep.privacy.recognizers.person import NAME_CAP_PATTERN, NAME_LOWER_PATTERN
-
-    name = rf"(?P<value>{NAME_CAP_PATTERN}|{NAME_LOWER_PATTERN})"
-    note = r"(?:[ \t]*\([^()\n]{1,40}\))?"  # "(chair)", "(HR)"
-    joiner = (r"(?:[ \t]*[,;][ \t]*(?:(?P<conj>and|und|et|en|e|y|&)[ \t]+)?"
-              r"|[ \t]+(?P<conj>and|und|et|en|e|y|&)[ \t]+)")
-    # a list item ends the list or is followed by the next item; "Anna Weber, BSN 123" is no list
-    item_end = r"(?=[ \t]*(?:$|[,;.)!?\n(]|(?:and|und|et|en|e|y|&)[ \t]))"
-    after = regex.compile(rf"\G{note}{joiner}{name}{item_end}", regex.MULTILINE)
-    before = regex.compile(rf"{name}{note}{joiner}\Z", regex.MULTILINE)
-    return after, before
-
-
-_LIST_ITEM_START = regex.compile(r"(?:^|[:;,\n]|\A)[ \t]*\Z", regex.MULTILINE)
-_LIST_LABEL = regex.compile(r"[ \t]*[\p{L}][\p{L}() \t-]{1,40}:[ \t]")
-
-
-def _plausible_list_item(text: str, start: int, end: int, anchor: Finding, conjunction: bool) -> bool:
-    """Reject acronyms ("BSN"), job titles made of dictionary words ("Practice Nurse"), and lower-case
-    appositions after a capitalised name ("Pauline Vallet, conseillère clientèle")."""
-    from gdprep.privacy.recognizers.person import english_words, is_name_stop_word
-
-    value = text[start:end]
-    tokens = value.replace("-", " ").split()
-    if any(t.isupper() and len(t) <= 4 for t in tokens):
-        return False
-    if any(is_name_stop_word(t) for t in tokens):
-        return False  # "Practice Nurse", "Head of Operations"
-    if len(tokens) == 1 and value.islower():
-        # "Employee: allen, paige": a lone lower-case word only as the forename after a lone surname
-        return text[anchor.start:anchor.end].islower() and " " not in text[anchor.start:anchor.end].strip() \
-            and not conjunction and value not in english_words()
-    if not value.islower() or conjunction:
-        return True
-    # a comma-joined lower-case item only inside a labelled list ("Present: Ann Lee, tom hill"), not an
-    # apposition ("jesusa blázquez, conseillère clientèle") or the next clause ("..., obs stable")
-    line_start = text.rfind("\n", 0, anchor.start) + 1
-    return _LIST_LABEL.match(text, line_start, anchor.start) is not None
-
-
-def _extend_name_lists(field_name: str, text: str, found: list[Finding], policy: Policy) -> None:
-    """"Present: Anna Weber (chair), tom hill and Jan Maas": a name list continues the name it starts
-    with. Extends `found` with list neighbours of PERSON findings, left and right, until none is left."""
-    after, before = _list_patterns()
-    score = max(PROPAGATED_NAME_SCORE, policy.entities["PERSON"].threshold)
-    queue = [f for f in found if f.entity_type == "PERSON"]
-    while queue:
-        f = queue.pop()
-        candidates = []
-        m = after.match(text, f.end)
-        if m:
-            candidates.append((*m.span("value"), bool(m.group("conj"))))
-        m = before.search(text, max(0, f.start - 120), f.start)
-        # an item before the anchor must itself start the list or follow a separator: "su médico de
-        # cabecera, Alma Canet" is an apposition, "Present: tom hill, Ann Lee" a list
-        if m and _LIST_ITEM_START.search(text, max(0, m.start("value") - 3), m.start("value")):
-            candidates.append((*m.span("value"), bool(m.group("conj"))))
-        for start, end, conjunction in candidates:
-            if any(g.start < end and start < g.end for g in found):
-                continue
-            if not _plausible_list_item(text, start, end, f, conjunction):
-                continue
-            new = Finding(field_name, start, end, "PERSON", score, "NameListExtension")
-            found.append(new)
-            queue.append(new)
-    found.sort(key=lambda f: f.start)
 
 
 class PrivacyScanner:
@@ -245,27 +60,17 @@ class PrivacyScanner:
         return flags, action
 
     def scan(self, batches: Iterator[list[Record | BadRecord]]) -> Iterator[ScannedRecord | BadRecord]:
-        def texts_of(items: list[Record | BadRecord]) -> tuple[list[Record | BadRecord], list[str]]:
-            return items, [text for item in items if isinstance(item, Record) for _, text in item.texts]
+        def records_of(items: list[Record | BadRecord]) -> tuple[list[Record | BadRecord], list[list[tuple[str, str]]]]:
+            return items, [item.texts for item in items if isinstance(item, Record)]
 
-        for items, per_text in self.pool.map(texts_of(b) for b in batches):
-            cursor = 0
+        for items, per_record in self.pool.map_records(records_of(b) for b in batches):
+            results = iter(per_record)
             for item in items:
                 if isinstance(item, BadRecord):
                     yield item
                     continue
-                scanned = ScannedRecord(record=item)
-                per_field: list[list[Finding]] = []
-                for name, text in item.texts:
-                    kept, below = resolve(per_text[cursor], text, name, self.policy)
-                    cursor += 1
-                    per_field.append(kept)
-                    scanned.below.extend(below)
-                propagate_names(item.texts, per_field, self.policy)
-                scanned.findings = [f for found in per_field for f in found]
-                # a propagated name may now cover what was only a review-band finding
-                scanned.below = [b for b in scanned.below if not any(
-                    f.field == b.field and f.start < b.end and b.start < f.end for f in scanned.findings)]
+                kept, below = next(results)
+                scanned = ScannedRecord(record=item, findings=kept, below=below)
                 scanned.flags, scanned.action = self._special(item)
                 yield scanned
 
@@ -443,16 +248,14 @@ def predict_gold(records: Sequence[Any], policy: Policy, *, workers: int = 1,
     """Run detection on gold records (`id`, `text`) and return {id: [Span]} for `evaluation.evaluate`."""
     from gdprep.privacy.evaluation import Span
 
-    def batches() -> Iterator[tuple[list[Any], list[str]]]:
+    def batches() -> Iterator[tuple[list[Any], list[list[tuple[str, str]]]]]:
         for i in range(0, len(records), batch_size):
             chunk = list(records[i:i + batch_size])
-            yield chunk, [r.text for r in chunk]
+            yield chunk, [[("text", r.text)] for r in chunk]
 
     predictions: dict[str, list[Any]] = {}
     with DetectionPool(policy, workers=workers) as pool:
-        for chunk, per_text in pool.map(batches()):
-            for rec, raw in zip(chunk, per_text, strict=True):
-                kept, _ = resolve(raw, rec.text, "text", policy)
-                propagate_names([("text", rec.text)], [kept], policy)
+        for chunk, per_record in pool.map_records(batches()):
+            for rec, (kept, _) in zip(chunk, per_record, strict=True):
                 predictions[rec.id] = [Span(f.start, f.end, f.entity_type) for f in kept]
     return predictions

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from gdprep.policies import Policy, load_policy
-from gdprep.privacy.engine import RawFinding
-from gdprep.privacy.pipeline import PrivacyScanner, RunSummary, resolve
+from gdprep.privacy.findings import RawFinding
+from gdprep.privacy.pipeline import PrivacyScanner, RunSummary
+from gdprep.privacy.resolution import resolve
 from gdprep.records import BadRecord, Record
 
 from .conftest import read_jsonl, write_jsonl
@@ -103,7 +104,7 @@ def test_names_propagate_across_fields_of_a_record() -> None:
     fields = [("messages[0].content", "Hi, this is Marianne Quellec from Lyon."),
               ("messages[1].content", "Thanks marianne quellec, and Marianne, may I ask something?")]
     kept = [resolve([raw(12, 28, "PERSON", 0.8)], fields[0][1], fields[0][0], POLICY)[0], []]
-    from gdprep.privacy.pipeline import propagate_names
+    from gdprep.privacy.resolution import propagate_names
 
     propagate_names(fields, kept, POLICY)
     second = fields[1][1]
@@ -112,7 +113,7 @@ def test_names_propagate_across_fields_of_a_record() -> None:
 
 
 def test_propagation_keeps_case_for_dictionary_words() -> None:
-    from gdprep.privacy.pipeline import propagate_names
+    from gdprep.privacy.resolution import propagate_names
 
     text = "Contact May Quellec. You may call her; May is in today."
     kept = [resolve([raw(8, 19, "PERSON", 0.8)], text, "text", POLICY)[0]]
@@ -133,7 +134,7 @@ def test_propagation_keeps_case_for_dictionary_words() -> None:
     ("Personeelsdossier: Ivo Maddox, BSN 123456782.", "Ivo Maddox", ["Ivo Maddox"]),
 ])
 def test_name_lists_extend_their_first_name(text: str, anchor: str, expected: list[str]) -> None:
-    from gdprep.privacy.pipeline import propagate_names
+    from gdprep.privacy.resolution import propagate_names
 
     start = text.index(anchor)
     kept = [resolve([raw(start, start + len(anchor), "PERSON", 0.8)], text, "text", POLICY)[0]]

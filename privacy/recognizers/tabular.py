@@ -99,9 +99,9 @@ class CsvNameColumnRecognizer(LocalRecognizer):
     def _result(self, start: int, end: int, entity: str) -> RecognizerResult:
         return RecognizerResult(
             entity_type=entity, start=start, end=end, score=SCORE,
-            analysis_explanation=AnalysisExplanation(recognizer=self.name, original_score=SCORE,
+            analysis_explanation=AnalysisExplanation(recognizer=type(self).__name__, original_score=SCORE,
                                                      pattern_name="csv_name_column"),
-            recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+            recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,
                                   RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id},
         )
 

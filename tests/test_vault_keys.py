@@ -17,13 +17,6 @@ KEY_A = bytes(range(32))
 KEY_B = bytes(range(100, 132))
 
 
-@pytest.fixture(autouse=True)
-def _isolated_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("GDPREP_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv(KEY_FILE_ENV, raising=False)
-    monkeypatch.delenv(MASTER_KEY_ENV, raising=False)
-
-
 def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 

@@ -392,6 +392,87 @@ TUNE_TEMPLATES_EXTRA2: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
+# A fourth batch of tuning templates, written without looking at the held-out set: how people actually write
+# names and bank details in running text - names as objects and after prepositions, in brackets and between
+# dashes, with a job title or department after them, in chat exports with @mentions, in " | " tables, and a
+# first name used again later; UK bank details written many ways (also inside non-English texts).
+TUNE_TEMPLATES_EXTRA3: Final[dict[str, tuple[str, ...]]] = {
+    "en": (
+        "#billing-escalations - exported {date}\n{first} ({time}): hey @{first2}, any news on {ticket}? the customer "
+        "is chasing again\n{first2}: not yet, I passed it to {name3:f} in Finance on Monday - she's checking whether "
+        "the {price} refund actually went out\n{first}: ok cheers. can you ask {name3} to reply-all so I can close it?",
+        "Hi all,\n\nQuick update on the {product} recall: thanks to {name} (Quality Lead) we traced the fault to build "
+        "{build}. I've cc'd {name2:f} - Head of Customer Services - so her team can contact the affected customers. "
+        "{first}, could you send {first2} the serial list (the first one is {serial}) by {date}?\n\nBest,\n{name3}",
+        "hi payroll, {name} here (staff no. {staff_id}). I've moved banks, so from the {date} pay run please use "
+        "sortcode {sort_code}, acc no {account}. The old account closes at the end of the month. Thanks! {first}",
+        "Expense claims - approved batch\nEmployee | Dept | Sort code | Acc no. | Amount\n{name} | Sales | {sort_code} "
+        "| {account} | {price}\n{name2} | IT Support | (on file) | (on file) | £86.40\nApproved by {name3}, Finance "
+        "Manager, on {date}.",
+        "Met with {name:f} - operations manager at {company} - this morning, together with {name2} from Accounts. "
+        "Afterwards {first2} and I spoke about order {order}: {first} wants a goodwill credit of {price}, which is "
+        "above my limit, so I've asked {first2} to get it signed off by {name3} (Finance Director) before {date}.",
+        "Telephone message {time}: {name2:f} rang on behalf of her neighbour, {name:f} (birthdate {dob}), who has run "
+        "out of her inhaler. Passed it to {name3} (duty GP) to authorise; {first2} asked to be called back on {phone} "
+        "rather than on {first}'s landline.",
+        "Hi {first2},\n\nAs discussed, from {date} please pay the rent by standing order into my new bank a/c rather "
+        "than the old one: {name}, sort-code {sort_code}, a/c no. {account}. Use your flat number as the reference. "
+        "Any problems, ring me or my partner {name3} on {phone}.\n\nThanks,\n{first}",
+        "{ticket} - store app crashes when adding {sku} to the basket\nReporter: {name} (QA)\nAssignee: {name2}\n\n"
+        "Comment by {first2}: "
+        "can't repro on {version}. @{first} can you attach the logs? Also looping in {name3} from the platform team "
+        "since the stack trace mentions {error}.\nComment by {first}: logs attached, it only happens on build {build}.",
+        "CURRICULUM VITAE\n{name}\n{address} | {phone} | {email}\nBorn: {dob} | Nationality: British\n\nEXPERIENCE\n"
+        "{date} - present: Customer Service Team Leader, {company}\n\nReferees: {name2} (Store Manager) and {name3}, "
+        "my former course tutor - contact details on request.",
+        "Refund request {ticket}\nCustomer: {name}\nOrder {order}: {qty} x {sku}, total {price}\nNotes: passed ID&V "
+        "(date-of-birth check, {dob}). The card used has expired, so {first} asked for a bank transfer instead - "
+        "Sort Code {sort_code}, Account No. {account}. Please check with {name2} (Refunds team) before paying; "
+        "{first} is expecting it within 5 working days.",
+    ),
+    "de": (
+        "[{time}] {first}: @{first2} kurze Frage – hast du die Rechnung {invoice} schon an {name3:f} aus der "
+        "Buchhaltung weitergeleitet?\n{first2}: ja, gestern. Sie sagt, die Gutschrift über {price} geht erst raus, "
+        "wenn du sie freigibst\n{first}: ok, mach ich nachher. Danke dir!",
+        "Mitarbeiter {name:m} (Pers.-Nr. {staff_id}, Geb.-Datum {dob}) wird ab {date} an unseren Standort in London "
+        "entsandt. Das Gehalt bitte ab dann auf sein britisches Konto überweisen: Sort Code {sort_code}, Kontonummer "
+        "{account}. Rückfragen bitte an {name2}, Personalabteilung.",
+    ),
+    "fr": (
+        "Bonjour à tous,\n\ngrâce à {name} (service juridique), le contrat avec {company} est enfin signé. J'ai mis "
+        "{name2} en copie – {first2} s'occupera de la facture {invoice}. {first}, peux-tu envoyer le récapitulatif "
+        "à {name3} avant le {date} ?\n\nBonne journée",
+        "Dossier de remboursement {ticket}\nAssurée : {name:f} – date de naiss. : {dob}\nRésidente au Royaume-Uni "
+        "depuis le {date}\nVersement des frais de soins ({price}) sur son compte britannique : sort code {sort_code}, "
+        "n° de compte {account}.\nDossier suivi par {name2}, service des relations internationales.",
+    ),
+    "nl": (
+        "{first}: hoi @{first2}, heb jij {name3:f} van de servicedesk al gesproken over ticket {ticket}?\n{first2}: "
+        "ja, net gebeld. ze zegt dat de fout ({error}) pas sinds versie {version} optreedt\n{first}: top, dank je. "
+        "ik zet {name3} even in de cc van de mail aan {company}",
+        "Terugbetaling aan {name:m} (vestiging Manchester, personeelsnummer {staff_id}): {price} aan reiskosten. Hij "
+        "heeft een Britse bankrekening – sort code {sort_code}, rekeningnummer {account}. Akkoord gegeven door "
+        "{name2}, teamleider finance, op {date}.",
+    ),
+    "it": (
+        "Ciao {first2}, ho sentito {name} (ufficio acquisti di {company}) stamattina: l'ordine {order} partirà il "
+        "{date}. Grazie a {name3} del magazzino abbiamo recuperato i {qty} pezzi mancanti. Puoi chiedere a {first} "
+        "di mandarci una conferma scritta?",
+        "Pratica di rimborso {ticket}\nRichiedente: {name:m}, nato a Napoli il {dob}, residente nel Regno Unito\n"
+        "Coordinate bancarie (conto britannico): sort code {sort_code}, numero di conto {account}\nImporto: {price}. "
+        "Pratica gestita da {name2} – ufficio sinistri.",
+    ),
+    "es": (
+        "Hola, {first2}:\nte paso el contacto de {name:f} – jefa de compras en {company} –, con quien me reuní ayer; "
+        "su correo es {email}. {first} y yo hablamos del pedido {order} y del retraso del {product}. Por favor, pon "
+        "en copia a {name3} (Logística) cuando le escribas.\nGracias",
+        "Solicitud de transferencia internacional\nBeneficiario: {name}\nFecha de nac.: {dob}\nBanco en Reino Unido "
+        "– sort code {sort_code}, número de cuenta {account}\nImporte: {price} (factura {invoice})\nAutoriza: "
+        "{name2}, Dpto. de Administración",
+    ),
+}
+
+
 HELDOUT_TEMPLATES: Final[dict[str, tuple[str, ...]]] = {
     "en": (
         "Ticket {ticket}: caller identified as {name}, born on {dob}; reachable at {phone} or {email}. "
@@ -565,7 +646,7 @@ def templates(split: str) -> dict[str, tuple[str, ...]]:
     if split == "heldout":
         return HELDOUT_TEMPLATES
     return {lang: TUNE_TEMPLATES[lang] + TUNE_TEMPLATES_EXTRA.get(lang, ()) + TUNE_TEMPLATES_EXTRA2.get(lang, ())
-            for lang in TUNE_TEMPLATES}
+            + TUNE_TEMPLATES_EXTRA3.get(lang, ()) for lang in TUNE_TEMPLATES}
 
 
 def _check_split(split: str) -> None:

@@ -69,7 +69,8 @@ _NAME_LIKE_FUNCTION_WORDS = frozenset({"ben", "will", "les", "sara", "al", "elle
 # lower-case words allowed inside a capitalised name
 _NAME_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "das", "dos", "du", "le",
                              "la", "ten", "ter", "zu", "y", "e", "bin", "al", "el", "st", "mc", "mac", "'t"})
-_COMPANY_MARKERS = frozenset({"ltd", "limited", "plc", "llp", "gmbh", "ag", "kg", "sa", "sas", "sarl", "bv", "nv",
+_COMPANY_MARKERS = frozenset({"eur", "gbp", "usd", "chf", "sek", "dkk", "pln", "czk",  # "Betrag von EUR"
+                              "ltd", "limited", "plc", "llp", "gmbh", "ag", "kg", "sa", "sas", "sarl", "bv", "nv",
                               "spa", "srl", "sl", "inc", "llc", "co", "group", "team", "holdings"})
 
 

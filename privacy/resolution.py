@@ -91,6 +91,8 @@ def propagate_names(fields: Sequence[tuple[str, str]], kept: list[list[Finding]]
             if f.entity_type != "PERSON":
                 continue
             value = text[f.start:f.end].strip()
+            if " " not in value and (len(value) < 3 or is_name_stop_word(value)):
+                continue
             folded.add(value.lower())
             for part in value.replace("-", " ").split():
                 if len(part) < 3 or not part[0].isalpha() or is_name_stop_word(part):

@@ -54,12 +54,12 @@ _DATE = (
 
 # cues that label a field: only separators, a format hint or a copula may stand before the date. Words
 # may be joined by "_" or run together, as JSON keys are: "patient_dob", "dateOfBirth", "birth_date".
-_J = r"[\s_]*"
+_J = r"[\s_-]*"
 _LABEL_CUE = (
     r"(?<![\p{L}\p{N}])(?:d\.?\s?o\.?\s?b\.?|date" + _J + "of" + _J + "birth|birth" + _J + "date|birthday"
     r"|geburtsdatum|geburtstag|geb\.(?:-?datum)?|date" + _J + "de" + _J + "naissance|geboortedatum|verjaardag"
     r"|data" + _J + "di" + _J + "nascita|compleanno|fecha" + _J + "(?:de" + _J + ")?nacimiento|cumpleaños"
-    r"|f\.\s?(?:de\s+)?nac\.)(?![\p{L}\p{N}])"
+    r"|f\.\s?(?:de\s+)?nac\.|fecha\s+de\s+nac\.|date\s+de\s+naiss\.|geb\.-datum|birthdate)(?![\p{L}\p{N}])"
 )
 # verbs: a short phrase may stand between ("born in Leeds on", "nata a Roma il")
 # "né" needs its accent (plain "ne" is French negation); "nato" is case-sensitive so NATO never counts

@@ -63,6 +63,7 @@ moi monsieur nous on ou pas pour prêt prête ravi ravie sur tous tout toutes tr
 forename forenames surname surnames has had nurse practice head operations advisor adviser clerk receptionist
 physician surgeon therapist pharmacist midwife paramedic accountant solicitor lawyer teacher coordinator
 administrator representative technician inspector assessor surveyor adjuster courier gutachter
+dpto dept depto payroll dir dich euch ihnen personalabteilung buchhaltung abteilung verwaltung geschäftsleitung
 summary report note notes letter review case ticket request order update incident discharge referral
 appointment meeting form handover supplier sons brothers partners associates holdings
 patientin patiente patiënt paziente paciente kundin mitarbeiterin mitarbeiter dipendente empleado empleada
@@ -127,7 +128,7 @@ _NAME_ANY = rf"(?:{_NAME_CAP}|{_NAME_LOWER})"
 
 # Honorifics are case-sensitive: "I miss London" and "MS Word" are not cues.
 _HONORIFIC = (
-    r"(?:(?:Mr|Mrs|Ms|Mx|Dr|Prof|MR|MRS|Messrs|Mme|Mlle|Dhr|Mevr|Mw|Mej|Dott|Dott\.ssa|Prof\.ssa|Sig|Sig\.ra"
+    r"(?:(?:Mr|Mrs|Ms|Mx|Dr|Prof|MR|MRS|Messrs|Mme|Mlle|Dhr|Mevr|Mw|Mej|Dott|Dott\.ssa|Prof\.ssa|Sig|Sig\.ra|Herrn"
     r"|Sig\.na|Sigra|Avv|Sr|Sra|Srta|Dña|Dra)\.?|M\.|Miss|MISS|Herr|Frau|Madame|Monsieur|Mademoiselle|Mevrouw"
     r"|Meneer|Signor|Signora|Signorina|Don|Doña|Señor|Señora|Señorita|Sir"
     # spelt-out honorifics are written in lower case mid-sentence: "de heer Jansen", "la señora Ruiz"
@@ -148,7 +149,7 @@ _OPTIONAL_HONORIFIC_ANY = (
 _WORD_START = r"\b(?<![\p{L}\p{M}\p{N}_])"
 # line start, or after sentence punctuation: greetings and sign-offs open a line or a sentence
 _LINE_OR_SENTENCE_START = r"\b(?<=(?:^|[.!?;:\"“(>*-])[ \t]*)"
-_END_OF_FIELD = r"(?=[ \t]*(?:$|[,;|/()<\[]|\.(?:[ \t]|$)))"
+_END_OF_FIELD = r"(?=[ \t]*(?:$|[,;|/()<\[]|\.(?:[ \t]|$)|[–—-][ \t]))"
 _END_OF_PHRASE = (
     r"(?=[ \t]*(?:$|[,;|/()<\[.:!?])|['’]s\b|[ \t]+(?i:from|holds|has|is|was|says|rang|called|segnala|informa|meldet"
     r"|signale|meldt|at|to|about|regarding|re|on|in|for|who|and|or|with|sobre|riguardo|über|wegen|concernant"
@@ -179,6 +180,8 @@ _LABEL = (
     r"|account[ \t]+holders?(?:\(s\))?|name\(s\)[ \t]+of[ \t]+account[ \t]+holder\(s\)|deliver[ \t]+to|ship[ \t]+to"
     r"|destinataire|empfänger(?:in)?|ontvanger|destinatario|reviewer|reviewee|assicurat[oa]|asegurad[oa]"
     r"|versicherte[rn]?|assuré(?:e)?|verzekerde|chair|notes?[ \t]+taken[ \t]+by|minute[ \t]+taker"
+    r"|beneficiario|bénéficiaire|begünstigte[rn]?|begunstigde|autoriza|autorizza|autorisé[ \t]+par|referees?"
+    r"|teilnehmende|teilnehmer(?:innen)?|deelnemers|participants|partecipanti|participantes|attendees"
     r"|third[ \t]+party|other[ \t]+driver|conducente(?:[ \t]+dell['’]altro[ \t]+veicolo)?"
     r"|conductor(?:[ \t]+del[ \t]+otro[ \t]+vehículo)?"
     r"|unfallgegner(?:in)?|tiers|tegenpartij"
@@ -286,6 +289,14 @@ _MET = (
     r"|(?:asked|told|thanked|informed|reminded|emailed|called|phoned|contacted|invited)(?=[ \t]+\p{Lu})"
     r"|(?:remis|remise|livré|livrée)[ \t]+à|(?:delivered|handed|given)[ \t]+to|left[ \t]+with|übergeben[ \t]+an"
     r"|afgegeven[ \t]+aan|consegnat[oa][ \t]+a|entregad[oa][ \t]+a"
+    r"|passed[ \t]+(?:it|this|them|the[ \t]+\p{L}+)[ \t]+to"
+    r"|(?:check|checked|speak|spoke|talk|get[ \t]+in[ \t]+touch)[ \t]+with"
+    r"|(?:speak|talk|reach[ \t]+out|forward(?:ed)?|send[ \t]+it)[ \t]+to|held[ \t]+with|thanks[ \t]+to|looping[ \t]+in"
+    r"|loop[ \t]+in|cc['’]?d|copying[ \t]+in|(?:can|could)[ \t]+you[ \t]+(?:ask|send|tell|email|call)"
+    r"|grazie[ \t]+a|grâce[ \t]+à|dank[ \t]+an|dankzij|gracias[ \t]+a|pon[ \t]+en[ \t]+copia[ \t]+a"
+    r"|(?:chiedere|chiedi)[ \t]+a|ho[ \t]+sentito|(?:preguntar|pregunta)[ \t]+a|demander[ \t]+à"
+    r"|(?:envoyer|transmettre)[ \t]+[^\n]{0,30}?[ \t]à|(?:schon[ \t]+)?an(?=[ \t]+\p{Lu}\p{Ll}+[ \t]+\p{Lu})"
+    r"|te[ \t]+paso[ \t]+el[ \t]+contacto[ \t]+de|contacto[ \t]+de|gestit[oa][ \t]+da|pratica[ \t]+gestita[ \t]+da"
     r"|signed[ \t]+for[ \t]+by|(?:forwarded|sent)[ \t]+(?:from|by)|on[ \t]+behalf[ \t]+of"
     r"|(?:gespräch|termin|telefonat|rücksprache|treffen)[ \t]+mit|rückruf[ \t]+an|(?:wurde|wird)[ \t]+von"
     r"|(?:entretien|rendez-vous|échange|appel)[ \t]+avec|transmis[e]?[ \t]+à|(?:attribué|assigné)e?[ \t]+à"
@@ -327,6 +338,13 @@ _BRACKET_ROLE = (
     r"|klant|kunde|kundin|cliente?|patient(?:e|in)?|paziente|paciente|chair|owner)"
 )
 _MAIL_HEADER = r"(?:From|To|Cc|Bcc|Reply-To|Von|An|De|À|A|Van|Aan|Da|Para|Expéditeur|Absender)"
+_ROLE_WORD = (
+    r"(?i:team|lead|manager|director|officer|head|chair|gp|nurse|doctor|consultant|fy[12]|registrar|department"
+    r"|dept|hr|finance|sales|support|accounts|refunds|billing|payroll|quality|operations|procurement|purchasing"
+    r"|buchhaltung|betriebsrat|teamleitung|abteilung|einkauf|vertrieb|équipe|responsable|chef|cheffe|directeur"
+    r"|directrice|afdeling|teamleider|ufficio|responsabile|reparto|magazzino|jefe|jefa|departamento|dpto"
+    r"|compras|logística|administración|acquisti)(?![\p{L}])"
+)
 _CLOSING_WORD = (
     r"regards|wishes|grüßen|grüssen|grüße|grüsse|groeten|groet|saluti|saludos|saludo|cordialement|distinguées"
     r"|salutations|atentamente|cordialmente|sincerely|faithfully|truly"
@@ -355,7 +373,8 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
         ("person_self_intro", rf"{_WORD_START}{_SELF_INTRO_STRONG}[ \t]*:?[ \t]+{_OPTIONAL_HONORIFIC_ANY}"
                               rf"(?P<value>{_NAME_ANY})", 0.8),
         ("person_honorific", rf"{_WORD_START}{_HONORIFIC}[ \t]+{_TITLES}(?P<value>{_NAME_CAP})", 0.75),
-        ("person_honorific_lower", rf"{_WORD_START}(?-i:Mr|Mrs|Ms|Mx|Dr|Prof|Herr|Frau|Mme|Dhr|Mevr|Sig|Sr|Sra|Dra)"
+        ("person_honorific_lower", rf"{_WORD_START}"
+                                   rf"(?-i:Mr|Mrs|Ms|Mx|Dr|Prof|Herrn|Herr|Frau|Mme|Dhr|Mevr|Sig|Sr|Sra|Dra)"
                                    rf"\.?[ \t]+(?P<value>{_NAME_LOWER}){_END_OF_PHRASE}", 0.6),
         # a role with the person in brackets: "Agent (Elliot):", "DPO (wendy marsden)", "Medewerker (Marit):"
         ("person_role_bracket", rf"{_WORD_START}{_BRACKET_ROLE}[ \t]*\([ \t]*(?P<value>{_NAME_ANY})[ \t]*\)", 0.7),
@@ -375,7 +394,7 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
                             rf"{_END_OF_PHRASE}", 0.55),
         # a birth or age descriptor right after a name: "anna weber, born 1980", "Tom Hill (DOB ...)"
         # a greeting's name ends the phrase ("Hi Sarah," / "Liebe Anna!"): "Beste Preise im Juni" does not
-        ("person_greeting", rf"{_LINE_OR_SENTENCE_START}{_GREETING}[ \t]+{_OPTIONAL_HONORIFIC_ANY}"
+        ("person_greeting", rf"{_LINE_OR_SENTENCE_START}{_GREETING},?[ \t]+{_OPTIONAL_HONORIFIC_ANY}"
                             rf"(?P<value>{_NAME_ANY})(?=[ \t]*(?:[,!:;.\-–—]|$))", 0.6),
         # the name ends its line: "Regards,\nSarah Jones" or "Thanks, Sarah"
         ("person_sign_off", rf"{_LINE_OR_SENTENCE_START}{_SIGN_OFF}[ \t]*"
@@ -402,6 +421,12 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
         ("person_closing_line", rf"(?i:{_CLOSING_WORD})[,.!]?[ \t]*\r?\n[ \t]*{_OPTIONAL_HONORIFIC_ANY}"
                                 rf"(?P<value>{_NAME_ANY}){_END_OF_LINE}", 0.6, _CLOSING_WORD),
         # "Suzanne's main development area": a capitalised possessive that is no English word
+        # chat transcripts: "[14:15] Manja: ...", "lorraine (12:30): ...", "teresa: ok cheers"
+        ("person_chat_speaker", rf"^[ \t]*(?:\[[\d:T .-]{{4,20}}\][ \t]*)?(?P<value>{_NAME_ANY})"
+                                rf"(?:[ \t]*\(\d{{1,2}}:\d{{2}}(?::\d{{2}})?\))?:[ \t]+(?=\p{{Ll}}|@|[\[(])", 0.6),
+        ("person_chat_speaker_timed", rf"^[ \t]*\[[\d:T .-]{{4,20}}\][ \t]*(?P<value>{_NAME_ANY}):", 0.7),
+        # "@Ekaterina kurze Frage", "hey @louis"
+        ("person_mention", r"(?<![\w.@])@(?P<value>\p{Lu}\p{Ll}{2,}|\p{Ll}{3,})(?![\w@.-]*\.\p{L})", 0.6),
         ("person_json_key", rf"{_PERSON_KEY}(?P<value>{_NAME_ANY})(?=[\"'])", 0.7),
         ("person_self_intro_weak", rf"{_WORD_START}{_SELF_INTRO_WEAK}[ \t]+{_OPTIONAL_HONORIFIC}"
                                    rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER2}{_END_OF_PHRASE})", 0.55),
@@ -428,6 +453,11 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
          r"|tax[ \t]+id|steuer-?id|salary|payslip|medical|records?)\b", 0.6),
         # "Suzanne's main development area": a capitalised possessive that is no English word
         ("person_possessive_any", _WORD_START, _NAME_CAP, r"['’]s[ \t]+\p{Ll}", 0.5),
+        # "samantha harrison here (staff no. ...)": introducing oneself
+        ("person_here", r"(?:^|(?<=[,.:;!?][ \t]{0,3}))", rf"{_NAME_CAP}|{_NAME_LOWER2}", r"[ \t]+here\b", 0.6),
+        # a name with its role or department after it: "kieran alexander (Refunds team)", "X – jefa de compras"
+        ("person_with_role", _WORD_START, rf"{_NAME_CAP}|{_NAME_LOWER2}",
+         rf"[ \t]*(?:\(|[–—][ \t]|-[ \t]|,[ \t])[ \t]*(?:the[ \t]+)?(?:[\p{{L}}&/]+[ \t]+){{0,3}}?{_ROLE_WORD}", 0.6),
     ]
 
     def validate(self, value: str) -> bool | None:
@@ -449,7 +479,7 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
         if not entities or self.ENTITY in entities:
             results.extend(self._names_before_cues(text))
         results = [r for r in results if not _dictionary_phrase_after_weak_cue(text, r)]
-        return drop_nested_results(results)
+        return drop_nested_results(_chat_speakers_that_talk(text, results))
 
     def _names_before_cues(self, text: str) -> list[RecognizerResult]:
         found = []
@@ -476,7 +506,8 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
 
 _WORD_BEGIN = regex.compile(r"(?<![\p{L}\p{M}\p{N}_'’-])[\p{L}]")
 _WEAK_LOWER_CUES = frozenset({"person_role", "person_subject"})
-_DICTIONARY_CHECKED_ANY_CASE = frozenset({"person_possessive_any", "person_opening_address", "person_agent_by"})
+_DICTIONARY_CHECKED_ANY_CASE = frozenset({"person_possessive_any", "person_opening_address", "person_agent_by",
+                                          "person_chat_speaker", "person_mention", "person_with_role"})
 
 
 def _dictionary_phrase_after_weak_cue(text: str, result: RecognizerResult) -> bool:
@@ -529,6 +560,18 @@ def english_words() -> frozenset[str]:
             for entries in lookups.get_table(table_name).values():
                 words.update(entries)
     return frozenset(w for w in words if isinstance(w, str))
+
+
+def _chat_speakers_that_talk(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
+    """An untimed "Word: text" line is a chat turn only in a conversation: the speaker talks again or at
+    least three turns are present. A single "Descrizione: ..." or "runs-on: ..." is a field label."""
+    speakers = [r for r in results if r.analysis_explanation is not None
+                and r.analysis_explanation.pattern_name == "person_chat_speaker"]
+    if not speakers:
+        return results
+    names = [text[r.start:r.end].lower() for r in speakers]
+    keep = {id(r) for r, n in zip(speakers, names, strict=True) if names.count(n) > 1 or len(set(names)) >= 3}
+    return [r for r in results if r not in speakers or id(r) in keep]
 
 
 def drop_nested_results(results: list[RecognizerResult]) -> list[RecognizerResult]:

@@ -32,6 +32,14 @@ def test_csv_columns(text: str, names: list[str], dobs: list[str]) -> None:
     assert spans(CSV, text, "DATE_OF_BIRTH") == dobs
 
 
+def test_pipe_table_bank_columns() -> None:
+    text = "Name | Team | Sort code | Acc no. | Amount\nOrla Quennell | Sales | 61-28-58 | 67436946 | £1.00\n"
+    assert spans(CSV, text, "PERSON") == ["Orla Quennell"]
+    assert spans(CSV, text, "UK_SORT_CODE") == ["61-28-58"]
+    assert spans(CSV, text, "UK_BANK_ACCOUNT") == ["67436946"]
+    assert spans(CSV, "Sort code | Acc no.\nn/a | 1234\n", "UK_BANK_ACCOUNT") == []  # wrong shape
+
+
 @pytest.mark.parametrize("text", [
     "order,sku,price\n1001,SKU-1,4.99\n",           # no name or birth column
     "Name: Orla Quennell, Email: o@x.org",          # a single line is not a table
@@ -55,6 +63,7 @@ def test_phone_line_handling(text: str, found: list[str]) -> None:
     ("ID&V: passed on birth date (9 May 1986) and postcode", ["9 May 1986"]),
     ("Agent: And your date of birth, please?\nCustomer: 4 Jul 1948\nAgent: Thanks", ["4 Jul 1948"]),
     ("Mag ik uw geboortedatum en adres?\nKlant: 24-10-1963, Kerkstraat 1", ["24-10-1963"]),
+    ("Notes: passed ID&V (date-of-birth check, 1972-02-14).", ["1972-02-14"]),
     ("Geburtsdatum: unbekannt, Termin am 12.03.2024", []),
     ("Your date of birth is needed. Appointment: 12.03.2024", []),
 ])

@@ -81,6 +81,8 @@ class DateOfBirthRecognizer(GdprepPatternRecognizer):
         ("dob_born", _VERB_CUE + _SEPARATORS + _SHORT_PHRASE + _DATE, 0.75),
         # "passed on birth date (9 May 1986)"; a question and its answer on the next line:
         # "Your date of birth, please?\nCustomer: 4 Jul 1948", "uw geboortedatum en adres?\nKlant: 24-10-1963"
+        ("dob_check", _LABEL_CUE + r"[ \t]+(?i:check|verification|verified|confirmed|matched|on[ \t]+file)"
+                      r"[ \t]*[,:(]?[ \t]*" + _DATE, 0.6),
         ("dob_bracketed", _LABEL_CUE + r"[^\d\n()]{0,15}\(\s*" + _DATE, 0.6),
         ("dob_answer", _LABEL_CUE + r"[^\d\n]{0,40}\?[ \t]*\r?\n[^\d\n:]{0,30}:[ \t]*" + _DATE, 0.6),
     ]

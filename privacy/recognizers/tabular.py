@@ -1,6 +1,6 @@
-"""Delimited text (CSV/TSV exports pasted into a record): a header that names a person column
-("surname", "first_name", "Vorname", "nom") or a birth-date column ("dob", "Geburtsdatum") marks the
-cells below it."""
+"""Delimited text (CSV/TSV/pipe tables pasted into a record): a header that names a person column
+("surname", "first_name", "Vorname", "nom"), a birth-date column ("dob", "Geburtsdatum") or a UK bank
+column ("sort code", "acc no.") marks the cells below it, when the cell has the right shape."""
 
 from __future__ import annotations
 
@@ -25,6 +25,17 @@ _DOB_COLUMN = regex.compile(
     r"|date[ _-]de[ _-]naissance|geboortedatum|data[ _-]di[ _-]nascita|fecha[ _-]de[ _-]nacimiento)$",
     regex.IGNORECASE,
 )
+_SORT_CODE_COLUMN = regex.compile(r"^(?:sort[ _-]?code|s/c)$", regex.IGNORECASE)
+_ACCOUNT_COLUMN = regex.compile(
+    r"^(?:acc(?:ount|t)?\.?[ _-]?(?:no\.?|num(?:ber)?)|account|a/c(?:[ _-]?no\.?)?|bank[ _-]?account"
+    r"|kontonummer|rekeningnummer|n°[ _]de[ _]compte|numero[ _]di[ _]conto|número[ _]de[ _]cuenta)$",
+    regex.IGNORECASE,
+)
+# cell shapes that a column header alone cannot vouch for
+_CELL_SHAPES: Final = {
+    "UK_SORT_CODE": regex.compile(r"^\d{2}([- ]?)\d{2}\1\d{2}$"),
+    "UK_BANK_ACCOUNT": regex.compile(r"^\d{8}$"),
+}
 _DELIMITERS: Final = (",", ";", "\t", "|")
 _CELL_OK = regex.compile(r"^[\p{L}\p{M}][\p{L}\p{M}'’. -]{0,60}$")
 SCORE: Final = 0.85
@@ -42,13 +53,14 @@ def _cells(line: str, delimiter: str) -> list[tuple[int, int]]:
 
 
 class CsvNameColumnRecognizer(LocalRecognizer):
-    """PERSON cells under a name-like header column, DATE_OF_BIRTH cells under a birth-date column."""
+    """PERSON cells under a name-like header column; DATE_OF_BIRTH, UK_SORT_CODE and UK_BANK_ACCOUNT cells
+    under their columns."""
 
     ENTITY: Final = "PERSON"
 
     def __init__(self) -> None:
-        super().__init__(supported_entities=[self.ENTITY, "DATE_OF_BIRTH"], supported_language=ENGINE_LANGUAGE,
-                         name=type(self).__name__)
+        super().__init__(supported_entities=[self.ENTITY, "DATE_OF_BIRTH", "UK_SORT_CODE", "UK_BANK_ACCOUNT"],
+                         supported_language=ENGINE_LANGUAGE, name=type(self).__name__)
 
     def load(self) -> None:
         return None
@@ -75,6 +87,8 @@ class CsvNameColumnRecognizer(LocalRecognizer):
                         continue
                     if entity == "DATE_OF_BIRTH" and not is_calendar_date(cell):
                         continue
+                    if entity in _CELL_SHAPES and not _CELL_SHAPES[entity].match(cell):
+                        continue
                     lead = start + (len(stripped[start:end]) - len(stripped[start:end].lstrip()))
                     results.append(self._result(offset + lead, offset + lead + len(cell), entity))
             else:
@@ -94,6 +108,10 @@ class CsvNameColumnRecognizer(LocalRecognizer):
                 columns[i] = "PERSON"
             elif _DOB_COLUMN.search(cell.strip()):
                 columns[i] = "DATE_OF_BIRTH"
+            elif _SORT_CODE_COLUMN.search(cell.strip()):
+                columns[i] = "UK_SORT_CODE"
+            elif _ACCOUNT_COLUMN.search(cell.strip()):
+                columns[i] = "UK_BANK_ACCOUNT"
         return (columns, best, len(cells)) if columns else ({}, "", 0)
 
     def _result(self, start: int, end: int, entity: str) -> RecognizerResult:

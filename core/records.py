@@ -73,7 +73,16 @@ def content_id(data: dict[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:24]
 
 
-def extract_texts(data: dict[str, Any], spec: TextFieldSpec, max_chars: int) -> list[tuple[str, str]]:
+def _check_encodable(name: str, text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(f"field {name!r} holds an invalid character (a lone surrogate at offset {exc.start}); "
+                         "fix the escape sequence in the source", reason="bad_encoding") from None
+
+
+def extract_texts(data: dict[str, Any], spec: TextFieldSpec, max_chars: int,
+                  require_text: bool = True) -> list[tuple[str, str]]:
     """Return (field path, text) for every text field of a record, or raise InputError(reason=...).
 
     Field paths are `text`, `prompt`, `completion` (or whatever spec.text_fields names) and
@@ -87,6 +96,7 @@ def extract_texts(data: dict[str, Any], spec: TextFieldSpec, max_chars: int) -> 
         if not isinstance(value, str):
             raise InputError(f"field {name!r} is {type(value).__name__}, expected a string; "
                              "convert it to text or remove it from fields.text_fields", reason="non_string_field")
+        _check_encodable(name, value)
         texts.append((name, value))
     messages = data.get(spec.messages_field)
     if messages is not None:
@@ -103,8 +113,9 @@ def extract_texts(data: dict[str, Any], spec: TextFieldSpec, max_chars: int) -> 
             if not isinstance(content, str):
                 raise InputError(f"{spec.messages_field}[{i}].{spec.message_content_key} is "
                                  f"{type(content).__name__}, expected a string", reason="non_string_field")
+            _check_encodable(f"{spec.messages_field}[{i}]", content)
             texts.append((f"{spec.messages_field}[{i}].{spec.message_content_key}", content))
-    if not texts:
+    if not texts and require_text:
         wanted = ", ".join(repr(n) for n in [*spec.text_fields, spec.messages_field])
         raise InputError(f"record has no text field; expected one of {wanted} "
                          "(or set `fields` in the policy to name your text fields)", reason="missing_text")
@@ -130,7 +141,7 @@ class RecordReader:
     """Streams records from a JSONL, CSV or Parquet file in batches."""
 
     def __init__(self, path: Path, spec: TextFieldSpec, *, fmt: str | None = None,
-                 max_chars: int = 1_000_000, on_error: OnError = "fail") -> None:
+                 max_chars: int = 1_000_000, on_error: OnError = "fail", require_text: bool = True) -> None:
         if not path.exists():
             raise UsageError(f"input file {path} does not exist")
         if not path.is_file():
@@ -140,7 +151,13 @@ class RecordReader:
         self.spec = spec
         self.max_chars = max_chars
         self.on_error = on_error
+        self.require_text = require_text
+        self.n_items = 0  # records and bad records yielded: the reader's side of the accounting
+        #: column names (CSV header) or Arrow schema (Parquet) of the input, for writing it back unchanged
+        self.columns: list[str] | None = None
+        self.schema: Any = None
         self._check_magic()
+        self._read_layout()
 
     def _check_magic(self) -> None:
         with self.path.open("rb") as fh:
@@ -153,9 +170,29 @@ class RecordReader:
                              "rename it to .parquet or pass --format parquet", path=str(self.path),
                              reason="wrong_format")
 
+    def _read_layout(self) -> None:
+        """Known before the first record is read, so writers can start with the input's columns."""
+        if self.format == "csv":
+            try:
+                with self.path.open("r", encoding="utf-8-sig", newline="") as fh:
+                    header = next(csv.reader(fh), None)
+            except (UnicodeDecodeError, csv.Error):
+                return  # the full read reports it with a line number
+            self.columns = list(header) if header else None
+        elif self.format == "parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            try:
+                self.schema = pq.ParquetFile(self.path).schema_arrow
+            except (pa.ArrowInvalid, OSError) as exc:
+                raise InputError(f"cannot be read as Parquet: {exc}", path=str(self.path),
+                                 reason="wrong_format") from None
+
     def batches(self, batch_size: int = 256) -> Iterator[list[Record | BadRecord]]:
         batch: list[Record | BadRecord] = []
         for item in self._items():
+            self.n_items += 1
             batch.append(item)
             if len(batch) >= batch_size:
                 yield batch
@@ -176,7 +213,7 @@ class RecordReader:
             return self._bad(line, InputError(f"expected a JSON object per line, got {type(data).__name__}",
                                               reason="not_an_object"), raw)
         try:
-            texts = extract_texts(data, self.spec, self.max_chars)
+            texts = extract_texts(data, self.spec, self.max_chars, self.require_text)
         except InputError as exc:
             return self._bad(line, exc, raw)
         raw_id = data.get(self.spec.id_field)
@@ -218,6 +255,8 @@ class RecordReader:
                 yield self._record(lineno, data, raw.rstrip("\n"))
 
     def _csv(self) -> Iterator[Record | BadRecord]:
+        # the csv module's default field limit (128 KiB) is below the policy's text limit
+        csv.field_size_limit(max(csv.field_size_limit(), self.max_chars + 1))
         try:
             fh = self.path.open("r", encoding="utf-8-sig", newline="")
             with fh:
@@ -231,9 +270,12 @@ class RecordReader:
                         yield self._bad(lineno, InputError("has more values than the header has columns",
                                                            reason="bad_csv_row"), json.dumps(row, default=str))
                         continue
-                    data: dict[str, Any] = {k: v for k, v in row.items() if v != ""}
+                    # empty cells stay "" so every column survives the round trip
+                    data: dict[str, Any] = dict(row)
                     messages = data.get(self.spec.messages_field)
-                    if isinstance(messages, str):
+                    if messages == "":
+                        data[self.spec.messages_field] = None
+                    elif isinstance(messages, str):
                         try:
                             data[self.spec.messages_field] = json.loads(messages)
                         except json.JSONDecodeError:
@@ -261,23 +303,33 @@ class RecordReader:
         for batch in pf.iter_batches(batch_size=1024):
             for data in batch.to_pylist():
                 row += 1
-                clean = {k: v for k, v in data.items() if v is not None}
-                yield self._record(row, clean, json.dumps(clean, ensure_ascii=False, default=str))
+                # nulls stay: every column survives the round trip; extract_texts skips None values
+                yield self._record(row, data, json.dumps(data, ensure_ascii=False, default=str))
+
+
+def _shown(path: Path) -> str:
+    """The path a user asked for, not the staging name a run writes to until it succeeds."""
+    name = path.name
+    if name.startswith(".") and name.endswith(".partial"):
+        name = name[1:-len(".partial")]
+    return str(path.with_name(name))
 
 
 class RecordWriter:
     """Writes records in JSONL, CSV or Parquet, batch by batch."""
 
-    def __init__(self, path: Path, fmt: Format, messages_field: str = "messages") -> None:
+    def __init__(self, path: Path, fmt: Format, messages_field: str = "messages", *,
+                 columns: list[str] | None = None, schema: Any = None) -> None:
         self.path = path
         self.format = fmt
         self.messages_field = messages_field
+        self.columns = columns  # CSV: write this header (the input's), not one guessed from the first rows
         self.count = 0
         path.parent.mkdir(parents=True, exist_ok=True)
         self._fh: io.TextIOBase | None = None
         self._csv: csv.DictWriter[str] | None = None
         self._parquet: Any = None
-        self._schema: Any = None
+        self._schema: Any = schema  # Parquet: the input's schema, so sparse columns are kept
         if fmt in ("jsonl", "csv"):
             self._fh = path.open("w", encoding="utf-8", newline="")  # type: ignore[assignment]
 
@@ -297,7 +349,7 @@ class RecordWriter:
     def _write_csv(self, rows: Sequence[dict[str, Any]]) -> None:
         assert self._fh is not None
         if self._csv is None:
-            names: list[str] = []
+            names: list[str] = list(self.columns or [])
             for row in rows:
                 names.extend(k for k in row if k not in names)
             self._csv = csv.DictWriter(self._fh, fieldnames=names, extrasaction="raise")
@@ -310,22 +362,23 @@ class RecordWriter:
             except ValueError as exc:
                 raise InputError(f"record has columns the first records did not have ({exc}); "
                                  "write JSONL or Parquet for records of varying shape",
-                                 path=str(self.path)) from None
+                                 path=_shown(self.path)) from None
 
     def _write_parquet(self, rows: Sequence[dict[str, Any]]) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
+        try:
+            table = (pa.Table.from_pylist(list(rows), schema=self._schema) if self._schema is not None
+                     else pa.Table.from_pylist(list(rows)))
+        except (pa.ArrowInvalid, pa.ArrowTypeError, KeyError):
+            # never echo the Arrow message: it quotes cell values, which may be personal data
+            columns = sorted({k for row in rows for k in row})
+            raise InputError(f"records do not fit one Parquet schema (columns {columns}); check that each "
+                             "column holds one type, or write JSONL instead", path=_shown(self.path)) from None
         if self._parquet is None:
-            table = pa.Table.from_pylist(list(rows))
             self._schema = table.schema
             self._parquet = pq.ParquetWriter(self.path, self._schema)
-        else:
-            try:
-                table = pa.Table.from_pylist(list(rows), schema=self._schema)
-            except (pa.ArrowInvalid, pa.ArrowTypeError, KeyError) as exc:
-                raise InputError(f"records changed shape mid-file ({exc}); Parquet needs one schema",
-                                 path=str(self.path)) from None
         self._parquet.write_table(table)
 
     def close(self) -> None:

@@ -147,8 +147,13 @@ class Detector:
         self.nlp_engine = SpacyNlpEngine(models=[{"lang_code": ENGINE_LANGUAGE, "model_name": SPACY_MODEL}])
         self.nlp_engine.nlp = {ENGINE_LANGUAGE: self.nlp}  # type: ignore[assignment]
         registry = RecognizerRegistry(supported_languages=[ENGINE_LANGUAGE])
-        for recognizer in build_recognizers(set(self.entity_types)):
+        # every recognizer is registered (the policy's entity list filters at analysis time): an empty
+        # registry would make Presidio load its own predefined recognizers instead
+        for recognizer in build_recognizers(None):
             registry.add_recognizer(recognizer)
+        supported = {etype for r in registry.recognizers for etype in r.supported_entities}
+        # entities only spaCy's NER reports (LOCATION) are taken from the doc, not asked of Presidio
+        self._pattern_entities = [e for e in self.entity_types if e in supported]
         self.analyzer = AnalyzerEngine(
             registry=registry, nlp_engine=self.nlp_engine, supported_languages=[ENGINE_LANGUAGE],
             context_aware_enhancer=_context_enhancer(),
@@ -193,13 +198,14 @@ class Detector:
         out: list[list[RawFinding]] = []
         for text, doc in zip(texts, self.nlp.pipe(texts, batch_size=64), strict=True):
             artifacts, found = self._artifacts(doc)
-            results = self.analyzer.analyze(
-                text=text, language=ENGINE_LANGUAGE, entities=self.entity_types,
-                nlp_artifacts=artifacts, score_threshold=self._min_score,
-            )
-            for r in results:
-                name = (r.recognition_metadata or {}).get("recognizer_name", "unknown")
-                found.append(RawFinding(r.start, r.end, r.entity_type, float(r.score), name))
+            if self._pattern_entities:
+                results = self.analyzer.analyze(
+                    text=text, language=ENGINE_LANGUAGE, entities=self._pattern_entities,
+                    nlp_artifacts=artifacts, score_threshold=self._min_score,
+                )
+                for r in results:
+                    name = (r.recognition_metadata or {}).get("recognizer_name", "unknown")
+                    found.append(RawFinding(r.start, r.end, r.entity_type, float(r.score), name))
             out.append(found)
         return out
 

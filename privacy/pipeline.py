@@ -3,13 +3,15 @@ detect / redact outputs. The CLI and (later) the HTTP API call these; neither ho
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gdprep.errors import IntegrityError
+from gdprep.errors import IntegrityError, UsageError
 from gdprep.policies import Policy
 from gdprep.privacy.engine import DetectionPool
 from gdprep.privacy.findings import Finding
@@ -18,7 +20,6 @@ from gdprep.records import BadRecord, JsonlSink, OnError, Record, RecordReader, 
 
 ProgressFn = Callable[[int], None]
 _ACTION_RANK = {"none": 0, "keep": 1, "review": 2, "drop": 3}
-_KEYED_OPERATORS = {"hash", "pseudonym", "surrogate", "encrypt"}
 
 
 @dataclass(slots=True)
@@ -88,10 +89,68 @@ class RunSummary:
     outputs: dict[str, str] = field(default_factory=dict)
     report: dict[str, Any] | None = None
 
-    def check_accounting(self) -> None:
-        if self.n_in != self.n_out + self.n_quarantined + self.n_dropped:
-            raise IntegrityError(f"record accounting failed: {self.n_in} in != {self.n_out} out + "
+    def check_accounting(self, n_read: int | None = None) -> None:
+        """`n_read` is the reader's own count and the other counts come from what the writers wrote, so
+        this compares two independent tallies."""
+        n_in = self.n_in if n_read is None else n_read
+        if n_in != self.n_out + self.n_quarantined + self.n_dropped:
+            raise IntegrityError(f"record accounting failed: {n_in} in != {self.n_out} out + "
                                  f"{self.n_quarantined} quarantined + {self.n_dropped} dropped")
+
+
+class _StagedOutputs:
+    """Outputs are written under temporary names and moved into place only when the run succeeds, so a
+    failed run never leaves a partial file that looks finished."""
+
+    def __init__(self) -> None:
+        self._pairs: list[tuple[Path, Path]] = []
+
+    def path(self, final: Path) -> Path:
+        temp = final.with_name(f".{final.name}.partial")
+        self._pairs.append((temp, final))
+        return temp
+
+    def commit(self) -> None:
+        for temp, final in self._pairs:
+            if temp.exists():
+                os.replace(temp, final)
+
+    def discard(self) -> None:
+        for temp, _ in self._pairs:
+            temp.unlink(missing_ok=True)
+
+
+def _check_output_paths(input_path: Path, *outputs: Path | None) -> None:
+    """Refuse before reading anything: an output that is the input would truncate it."""
+    source = input_path.resolve()
+    for out in outputs:
+        if out is None:
+            continue
+        if out.resolve() == source:
+            raise UsageError(f"output {out} is the input file; write to a different path")
+        if out.is_dir():
+            raise UsageError(f"output {out} is a directory; give a file path")
+        if out.parent.exists() and not out.parent.is_dir():
+            raise UsageError(f"cannot write {out}: {out.parent} is not a directory")
+
+
+@contextmanager
+def _vault_lock(vault_path: Path) -> Iterator[None]:
+    """One run at a time per vault: two runs that each load the vault and save it at the end would hand
+    the same pseudonym to different people."""
+    import fcntl
+
+    vault_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(vault_path.with_name(vault_path.name + ".lock"), "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise UsageError(f"another gdprep run is using the vault {vault_path}; wait for it to finish, or "
+                             "give this run its own GDPREP_HOME") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _quarantine_row(path: Path, bad: BadRecord) -> dict[str, Any]:
@@ -111,16 +170,19 @@ def run_detect(input_path: Path, output_path: Path, policy: Policy, *, on_error:
                progress: ProgressFn | None = None) -> RunSummary:
     """`gdprep detect`: one JSON line per record with its findings (offsets, types, scores; no values)."""
     started = time.perf_counter()
+    qpath = quarantine_path or default_quarantine_path(output_path)
+    _check_output_paths(input_path, output_path, qpath)
     reader = RecordReader(input_path, policy.fields, fmt=fmt, max_chars=policy.max_text_chars, on_error=on_error)
     summary = RunSummary()
-    qpath = quarantine_path or default_quarantine_path(output_path)
+    staged = _StagedOutputs()
     quarantine: JsonlSink | None = None
+    out = JsonlSink(staged.path(output_path))
     try:
-        with PrivacyScanner(policy, workers=workers) as scanner, JsonlSink(output_path) as out:
+        with PrivacyScanner(policy, workers=workers) as scanner, out:
             for item in scanner.scan(reader.batches()):
                 summary.n_in += 1
                 if isinstance(item, BadRecord):
-                    quarantine = quarantine or JsonlSink(qpath)
+                    quarantine = quarantine or JsonlSink(staged.path(qpath))
                     quarantine.write(_quarantine_row(input_path, item))
                     summary.n_quarantined += 1
                 else:
@@ -133,19 +195,21 @@ def run_detect(input_path: Path, output_path: Path, policy: Policy, *, on_error:
                     summary.n_findings += len(item.findings)
                 if progress:
                     progress(1)
-    finally:
         if quarantine:
             quarantine.close()
+        written = RunSummary(n_out=out.count, n_quarantined=quarantine.count if quarantine else 0)
+        written.check_accounting(reader.n_items)
+    except BaseException:
+        if quarantine:
+            quarantine.close()
+        staged.discard()
+        raise
+    staged.commit()
     summary.outputs = {"findings": str(output_path)}
     if quarantine:
         summary.outputs["quarantine"] = str(qpath)
     summary.elapsed_s = time.perf_counter() - started
-    summary.check_accounting()
     return summary
-
-
-def needs_keys(policy: Policy) -> bool:
-    return any(rule.operator.type in _KEYED_OPERATORS for rule in policy.entities.values())
 
 
 def run_redact(input_path: Path, output_path: Path, report_path: Path, policy: Policy, *,
@@ -156,35 +220,51 @@ def run_redact(input_path: Path, output_path: Path, report_path: Path, policy: P
     """`gdprep redact`: redacted records in the input's format, a JSON + HTML report, quarantine and
     dropped-record files. Every input record is accounted for."""
     from gdprep.privacy.keys import KeyRing
-    from gdprep.privacy.operators import RedactionContext, Redactor
-    from gdprep.privacy.report import FlagInfo, ReportBuilder, write_report
     from gdprep.privacy.vault import Vault
     from gdprep.records import detect_format
     from gdprep.state import state_dir
 
     started = time.perf_counter()
+    qpath = quarantine_path or default_quarantine_path(output_path)
+    dpath = output_path.with_name(output_path.stem + ".dropped.jsonl")
+    _check_output_paths(input_path, output_path, report_path, report_path.with_suffix(".html"), qpath, dpath)
     reader = RecordReader(input_path, policy.fields, fmt=fmt, max_chars=policy.max_text_chars, on_error=on_error)
     out_format = detect_format(output_path, out_fmt) if out_fmt or output_path.suffix else reader.format
-    keyring = KeyRing.open(key_file=key_file)
-    vault = Vault.open(vault_path or state_dir() / "vault.bin", keyring)
+    vault_file = vault_path or state_dir() / "vault.bin"
+    with _vault_lock(vault_file):
+        keyring = KeyRing.open(key_file=key_file)
+        vault = Vault.open(vault_file, keyring)
+        return _redact_locked(reader, input_path, output_path, report_path, policy, out_format, qpath, dpath,
+                              keyring, vault, workers=workers, progress=progress, command=command,
+                              started=started)
+
+
+def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, report_path: Path,
+                   policy: Policy, out_format: Any, qpath: Path, dpath: Path, keyring: Any, vault: Any, *,
+                   workers: int, progress: ProgressFn | None, command: str, started: float) -> RunSummary:
+    from gdprep.privacy.operators import RedactionContext, Redactor
+    from gdprep.privacy.report import FlagInfo, ReportBuilder, write_report
+
     redactor = Redactor(RedactionContext(keyring=keyring, vault=vault))
     spec_for = {etype: rule.operator for etype, rule in policy.entities.items()}.__getitem__
     report = ReportBuilder(policy)
     summary = RunSummary()
-    qpath = quarantine_path or default_quarantine_path(output_path)
-    dpath = output_path.with_name(output_path.stem + ".dropped.jsonl")
+    staged = _StagedOutputs()
     quarantine: JsonlSink | None = None
     dropped: JsonlSink | None = None
     buffer: list[dict[str, Any]] = []
+    same_format = out_format == reader.format
+    writer = RecordWriter(staged.path(output_path), out_format, policy.fields.messages_field,
+                          columns=reader.columns if same_format else None,
+                          schema=reader.schema if same_format else None)
     try:
-        with PrivacyScanner(policy, workers=workers) as scanner, \
-                RecordWriter(output_path, out_format, policy.fields.messages_field) as writer:
+        with PrivacyScanner(policy, workers=workers) as scanner, writer:
             for item in scanner.scan(reader.batches()):
                 summary.n_in += 1
                 if progress:
                     progress(1)
                 if isinstance(item, BadRecord):
-                    quarantine = quarantine or JsonlSink(qpath)
+                    quarantine = quarantine or JsonlSink(staged.path(qpath))
                     quarantine.write(_quarantine_row(input_path, item))
                     report.add_quarantined(item.reason)
                     summary.n_quarantined += 1
@@ -194,7 +274,7 @@ def run_redact(input_path: Path, output_path: Path, report_path: Path, policy: P
                 flags = [FlagInfo(f.category, f.cue, f.field, f.start, f.end) for f in item.flags]
                 summary.n_findings += len(item.findings)
                 if item.action == "drop":
-                    dropped = dropped or JsonlSink(dpath)
+                    dropped = dropped or JsonlSink(staged.path(dpath))
                     dropped.write({"id": record.id, "line": record.line, "stage": "privacy",
                                    "reason": "special_category",
                                    "categories": sorted({f.category for f in item.flags})})
@@ -209,8 +289,10 @@ def run_redact(input_path: Path, output_path: Path, report_path: Path, policy: P
                 for name, found in by_field.items():
                     new_text, _ = redactor.redact(texts[name], found, spec_for)
                     set_text(data, name, new_text)
-                if policy.fields.id_field not in data:
-                    data = {policy.fields.id_field: record.id, **data}
+                if data.get(policy.fields.id_field) in (None, ""):
+                    # the findings file and the report name this record by its content id: so must the output
+                    data = {**data, policy.fields.id_field: record.id} if policy.fields.id_field in data \
+                        else {policy.fields.id_field: record.id, **data}
                 buffer.append(data)
                 if len(buffer) >= 256:
                     writer.write(buffer)
@@ -220,13 +302,21 @@ def run_redact(input_path: Path, output_path: Path, report_path: Path, policy: P
                                   flags=flags, action=action)
                 summary.n_out += 1
             writer.write(buffer)
-    finally:
         for sink in (quarantine, dropped):
             if sink:
                 sink.close()
-    vault.save()
+        written = RunSummary(n_out=writer.count, n_quarantined=quarantine.count if quarantine else 0,
+                             n_dropped=dropped.count if dropped else 0)
+        written.check_accounting(reader.n_items)
+        vault.save()  # before the outputs appear: every token in them must be resolvable
+    except BaseException:
+        for sink in (quarantine, dropped):
+            if sink:
+                sink.close()
+        staged.discard()
+        raise
+    staged.commit()
     summary.elapsed_s = time.perf_counter() - started
-    summary.check_accounting()
     summary.outputs = {"output": str(output_path), "report": str(report_path)}
     if quarantine:
         summary.outputs["quarantine"] = str(qpath)

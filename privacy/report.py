@@ -3,6 +3,7 @@ streaming, written as JSON plus one self-contained HTML page. Raw PII never ente
 
 from __future__ import annotations
 
+import functools
 import heapq
 import json
 import math
@@ -70,9 +71,30 @@ def shape_of(value: str) -> str:
     return "".join(out) + ("…" if len(value) > _MAX_SHAPE_CHARS else "")
 
 
+_WORD_RE: Final = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+@functools.cache
+def _common_words() -> frozenset[str]:
+    """Words that may stand in a snippet as written: the English dictionary in the installed spaCy model
+    and spaCy's stop-word lists for the languages we scan. A word outside it (a surname the detector
+    missed, a user name) is shown only by its shape."""
+    from spacy.lang.de.stop_words import STOP_WORDS as de
+    from spacy.lang.en.stop_words import STOP_WORDS as en
+    from spacy.lang.es.stop_words import STOP_WORDS as es
+    from spacy.lang.fr.stop_words import STOP_WORDS as fr
+    from spacy.lang.it.stop_words import STOP_WORDS as it
+    from spacy.lang.nl.stop_words import STOP_WORDS as nl
+
+    from gdprep.privacy.recognizers.person import english_words
+
+    return frozenset(english_words() | de | en | es | fr | it | nl)
+
+
 def mask_residual(text: str) -> str:
-    """Mask what no recognizer reported but still looks personal: URLs, e-mail-like tokens, and any
-    number with three or more digits (shown by its shape)."""
+    """Mask what no recognizer reported but may still be personal: URLs, e-mail-like tokens, numbers
+    with three or more digits, and every word that is not a common dictionary word (shown by shape:
+    "said hi to Xxxxxx near Elm Walk" becomes "said hi to Xxxxxx near Xxx Xxxx")."""
     text = _URL_RE.sub(f"{MARK_OPEN}url{MARK_CLOSE}", text)
     text = _EMAIL_RE.sub(f"{MARK_OPEN}email{MARK_CLOSE}", text)
 
@@ -80,7 +102,16 @@ def mask_residual(text: str) -> str:
         group = match.group()
         return _DIGIT_RE.sub("9", group) if sum(c.isdigit() for c in group) >= 3 else group
 
-    return _DIGIT_GROUP_RE.sub(_digits, text)
+    text = _DIGIT_GROUP_RE.sub(_digits, text)
+    common = _common_words()
+
+    def _word(match: re.Match[str]) -> str:
+        word = match.group()
+        if word in ("url", "email") or word.lower() in common:
+            return word
+        return shape_of(word)
+
+    return _WORD_RE.sub(_word, text)
 
 
 def mask_snippet(text: str, start: int, end: int, spans: Sequence[tuple[int, int, str]],

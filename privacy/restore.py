@@ -22,13 +22,19 @@ def run_deanonymize(input_path: Path, output_path: Path, policy: Policy, *, reas
 
     if not reason.strip():
         raise UsageError("--reason must say why re-identification is needed")
+    if input_path.resolve() == output_path.resolve():
+        raise UsageError(f"output {output_path} is the input file; write to a different path")
     keyring = KeyRing.open(key_file=key_file)
     vault = Vault.open(vault_path or state_dir() / "vault.bin", keyring)
     ctx = RedactionContext(keyring=keyring, vault=vault)
-    reader = RecordReader(input_path, policy.fields, fmt=fmt, max_chars=policy.max_text_chars)
+    # redact's output may have emptied a field or grown it with tokens: neither is bad input here
+    reader = RecordReader(input_path, policy.fields, fmt=fmt, max_chars=10 * policy.max_text_chars,
+                          require_text=False)
     n_records = n_tokens = 0
-    with RecordWriter(output_path, detect_format(output_path, None) if output_path.suffix else reader.format,
-                      policy.fields.messages_field) as writer:
+    out_format = detect_format(output_path, None) if output_path.suffix else reader.format
+    same = out_format == reader.format
+    with RecordWriter(output_path, out_format, policy.fields.messages_field,
+                      columns=reader.columns if same else None, schema=reader.schema if same else None) as writer:
         for batch in reader.batches():
             rows = []
             for rec in batch:

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from gdprep.errors import GdprepError
 
@@ -98,12 +99,24 @@ def _count_records(path: Path) -> int | None:
         return None
 
 
+def _fail(message: str, code: int) -> typer.Exit:
+    # paths and messages may contain "[...]": print them as text, never as rich markup
+    err.print("[red]error:[/red] " + escape(message), markup=True, soft_wrap=True)
+    return typer.Exit(code)
+
+
 def _run(fn: Callable[[], Any]) -> Any:
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         return fn()
     except GdprepError as exc:
-        err.print(f"[red]error:[/red] {exc}", markup=True, soft_wrap=True)
-        raise typer.Exit(exc.exit_code) from None
+        raise _fail(str(exc), exc.exit_code) from None
+    except (IsADirectoryError, NotADirectoryError, FileExistsError, PermissionError) as exc:
+        raise _fail(f"cannot write or read {exc.filename}: {exc.strerror}", 2) from None
+    except BrokenProcessPool:
+        raise _fail("a detection worker process failed to start or died; run with --workers 1 to see the "
+                    "cause", 1) from None
     except KeyboardInterrupt:
         err.print("interrupted")
         raise typer.Exit(130) from None
@@ -205,7 +218,8 @@ def evaluate(
 def deanonymize(
     input: InputOpt,
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the re-identified records.")],
-    reason: Annotated[str, typer.Option("--reason", help="Why re-identification is needed (recorded).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why re-identification is needed (required; the audit "
+                                        "ledger will record it once it lands).")],
     policy: PolicyOpt = None,
     key_file: Annotated[Path | None, typer.Option("--key-file", help="Master key file.")] = None,
     fmt: FormatOpt = None,

@@ -490,7 +490,8 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
                 for word in _WORD_BEGIN.finditer(text, max(0, end - 80), end):
                     m = name_rx.fullmatch(text, word.start(), end)
                     if m:
-                        found.append(self._result(*m.span("value"), score, pattern))
+                        start, stop = m.span("value")
+                        found.append(self._result(start, stop, score, pattern))
                         break
         return found
 

@@ -36,11 +36,11 @@ for _group in (UK_RECOGNIZERS, (PhoneRecognizer,), EU_ID_RECOGNIZERS, BANKING_RE
         register_recognizer(_cls)
 
 
-def build_recognizers(entity_types: set[str]) -> list[EntityRecognizer]:
-    """Instantiate every registered recognizer that reports at least one of `entity_types`."""
+def build_recognizers(entity_types: set[str] | None = None) -> list[EntityRecognizer]:
+    """Instantiate every registered recognizer (that reports one of `entity_types`, when given)."""
     built = []
     for cls in RECOGNIZERS.values():
         recognizer = cls()  # type: ignore[call-arg]  # registered classes take no arguments
-        if set(recognizer.supported_entities) & entity_types:
+        if entity_types is None or set(recognizer.supported_entities) & entity_types:
             built.append(recognizer)
     return built

@@ -42,6 +42,15 @@ FOUND = [
     ("Thank you Marisol! I have passed this on.", "Marisol"),
     ("Witness: dunstan farrow. Manager informed.", "dunstan farrow"),
     ("Amsterdam office: Tjitske Roorda, BSN 123.", "Tjitske Roorda"),
+    ("I have passed your details to orla quennell, who will email you.", "orla quennell"),
+    ("J'ai mis Gaëtane Brissac en copie.", "Gaëtane Brissac"),
+    ("[14:15] Manja: @Ekaterina kurze Frage", "Ekaterina"),
+    ("[14:15] Manja: hallo", "Manja"),
+    ("ann: hi\nbob: hello ann\nann: ok cheers", "ann"),
+    ("Please check with Tobias Wrenfield (Refunds team) first.", "Tobias Wrenfield"),
+    ("hi payroll, orla quennell here (staff no. E1)", "orla quennell"),
+    ("Summary: Hesper exceeded her targets.", "Hesper"),
+    ("Assurée : manon quellec – date de naiss. : 02/02/1983", "manon quellec"),
 ]
 
 NOT_FOUND = [
@@ -57,6 +66,10 @@ NOT_FOUND = [
     "Employee handbook updated.",
     "Assigned to support.",
     "Please contact us at any time.",
+    "Descrizione: tamponamento avvenuto in via Roma",   # one field label is not a chat
+    "runs-on: ubuntu-latest",
+    "ping @support about it",                           # a lower-case dictionary word
+    "Hi payroll, please check",
 ]
 
 

@@ -36,6 +36,9 @@ class GdprepPatternRecognizer(LocalRecognizer):
         if self.ENTITY not in ENTITY_TYPES:
             raise ValueError(f"{type(self).__name__}.ENTITY {self.ENTITY!r} is not in ENTITY_TYPES")
         self._name = type(self).__name__
+        for spec in self.PATTERNS:
+            if not isinstance(spec[2], (int, float)) or not 0.0 < spec[2] <= 1.0:
+                raise ValueError(f"{self._name} pattern {spec[0]!r}: score must be a number in (0, 1]")
         self._compiled = [
             (spec[0], regex.compile(spec[1], self.FLAGS), spec[2],
              regex.compile(spec[3], regex.IGNORECASE) if len(spec) > 3 else None)  # type: ignore[misc]

@@ -289,7 +289,7 @@ _MET = (
     r"|(?:asked|told|thanked|informed|reminded|emailed|called|phoned|contacted|invited)(?=[ \t]+\p{Lu})"
     r"|(?:remis|remise|livré|livrée)[ \t]+à|(?:delivered|handed|given)[ \t]+to|left[ \t]+with|übergeben[ \t]+an"
     r"|afgegeven[ \t]+aan|consegnat[oa][ \t]+a|entregad[oa][ \t]+a"
-    r"|passed[ \t]+(?:it|this|them|the[ \t]+\p{L}+)[ \t]+to"
+    r"|passed[ \t]+(?:\p{L}+[ \t]+){0,2}?to|signed[ \t]+off[ \t]+by|together[ \t]+with"
     r"|(?:check|checked|speak|spoke|talk|get[ \t]+in[ \t]+touch)[ \t]+with"
     r"|(?:speak|talk|reach[ \t]+out|forward(?:ed)?|send[ \t]+it)[ \t]+to|held[ \t]+with|thanks[ \t]+to|looping[ \t]+in"
     r"|loop[ \t]+in|cc['’]?d|copying[ \t]+in|(?:can|could)[ \t]+you[ \t]+(?:ask|send|tell|email|call)"
@@ -420,11 +420,11 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
         # any closing formula ending in "regards/Grüßen/saluti..." puts the name on the next line
         ("person_closing_line", rf"(?i:{_CLOSING_WORD})[,.!]?[ \t]*\r?\n[ \t]*{_OPTIONAL_HONORIFIC_ANY}"
                                 rf"(?P<value>{_NAME_ANY}){_END_OF_LINE}", 0.6, _CLOSING_WORD),
-        # "Suzanne's main development area": a capitalised possessive that is no English word
-        # chat transcripts: "[14:15] Manja: ...", "lorraine (12:30): ...", "teresa: ok cheers"
+        # chat transcripts: "[14:15] Manja: ...", "lorraine (12:30): ...", "teresa: ok cheers". The timed form
+        # comes first: a span found by an earlier pattern is not reported again by a later one
+        ("person_chat_speaker_timed", rf"^[ \t]*\[[\d:T .-]{{4,20}}\][ \t]*(?P<value>{_NAME_ANY}):", 0.7),
         ("person_chat_speaker", rf"^[ \t]*(?:\[[\d:T .-]{{4,20}}\][ \t]*)?(?P<value>{_NAME_ANY})"
                                 rf"(?:[ \t]*\(\d{{1,2}}:\d{{2}}(?::\d{{2}})?\))?:[ \t]+(?=\p{{Ll}}|@|[\[(])", 0.6),
-        ("person_chat_speaker_timed", rf"^[ \t]*\[[\d:T .-]{{4,20}}\][ \t]*(?P<value>{_NAME_ANY}):", 0.7),
         # "@Ekaterina kurze Frage", "hey @louis"
         ("person_mention", r"(?<![\w.@])@(?P<value>\p{Lu}\p{Ll}{2,}|\p{Ll}{3,})(?![\w@.-]*\.\p{L})", 0.6),
         ("person_json_key", rf"{_PERSON_KEY}(?P<value>{_NAME_ANY})(?=[\"'])", 0.7),
@@ -451,6 +451,10 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
          r"['’]s[ \t]+(?i:codice[ \t]+fiscale|passport|nhs[ \t]+number|date[ \t]+of[ \t]+birth|address|e-?mail"
          r"|phone|mobile|account|licence|license|national[ \t]+insurance|ni[ \t]+number|iban|bsn|pesel"
          r"|tax[ \t]+id|steuer-?id|salary|payslip|medical|records?)\b", 0.6),
+        # "J'ai mis Sylvie Roche en copie", "zet Jan de Vries in de cc"
+        ("person_cc_after", _WORD_START, rf"{_NAME_CAP}|{_NAME_LOWER2}",
+         r"[ \t]+(?:even[ \t]+)?(?:en[ \t]+copie|in[ \t]+(?:de[ \t]+)?cc|in[ \t]+copia|en[ \t]+copia"
+         r"|in[ \t]+kopie)\b", 0.6),
         # "Suzanne's main development area": a capitalised possessive that is no English word
         ("person_possessive_any", _WORD_START, _NAME_CAP, r"['’]s[ \t]+\p{Ll}", 0.5),
         # "samantha harrison here (staff no. ...)": introducing oneself
@@ -508,7 +512,9 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
 _WORD_BEGIN = regex.compile(r"(?<![\p{L}\p{M}\p{N}_'’-])[\p{L}]")
 _WEAK_LOWER_CUES = frozenset({"person_role", "person_subject"})
 _DICTIONARY_CHECKED_ANY_CASE = frozenset({"person_possessive_any", "person_opening_address", "person_agent_by",
-                                          "person_chat_speaker", "person_mention", "person_with_role"})
+                                          "person_with_role"})
+# a chat speaker or an @mention is trusted when capitalised ("@Mohammed"), checked when lower case ("@support")
+_WEAK_LOWER_CUES_EXTRA = frozenset({"person_chat_speaker", "person_mention"})
 
 
 def _dictionary_phrase_after_weak_cue(text: str, result: RecognizerResult) -> bool:
@@ -521,7 +527,7 @@ def _dictionary_phrase_after_weak_cue(text: str, result: RecognizerResult) -> bo
     value = text[result.start:result.end]
     if explanation.pattern_name in _DICTIONARY_CHECKED_ANY_CASE:
         return all(token.lower() in english_words() for token in value.replace("-", " ").split())
-    if explanation.pattern_name not in _WEAK_LOWER_CUES or value != value.lower():
+    if explanation.pattern_name not in _WEAK_LOWER_CUES | _WEAK_LOWER_CUES_EXTRA or value != value.lower():
         return False
     words = english_words()
     return all(token in words for token in value.replace("-", " ").split())

@@ -36,9 +36,8 @@ class ScannedRecord:
 class PrivacyScanner:
     """Streams records through detection. Built once per run; reuses one engine (or worker pool)."""
 
-    def __init__(self, policy: Policy, *, workers: int = 1, batch_size: int = 128) -> None:
+    def __init__(self, policy: Policy, *, workers: int = 1) -> None:
         self.policy = policy
-        self.batch_size = batch_size
         self.pool = DetectionPool(policy, workers=workers)
         self.special = SpecialCategoryDetector()
 

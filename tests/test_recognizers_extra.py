@@ -81,3 +81,18 @@ def test_registry_contract() -> None:
         assert set(recognizer.supported_entities) <= set(ENTITY_TYPES), name
         assert (cls.__doc__ or "").strip(), name
         assert recognizer.analyze("", recognizer.supported_entities) == [], name
+
+
+@pytest.mark.parametrize(("text", "code", "account"), [
+    ("Please pay 20-00-00 12345678 by Friday", ["20-00-00"], ["12345678"]),
+    ("details: 20 00 00 / 12345678", ["20 00 00"], ["12345678"]),
+    ("20-00-00, acc no. 12345678", ["20-00-00"], ["12345678"]),
+    ("Order 12-03-85 shipped, ref 12345678", [], []),      # words between: no pair
+    ("dated 12-03-2024 invoice 12345678", [], []),
+    ("20-00-00 123456789", [], []),                        # nine digits is no UK account number
+])
+def test_sort_code_and_account_pair_without_cue(text: str, code: list[str], account: list[str]) -> None:
+    from gdprep.privacy.recognizers.uk import UkBankAccountRecognizer, UkSortCodeRecognizer
+
+    assert spans(UkSortCodeRecognizer(), text, "UK_SORT_CODE") == code
+    assert spans(UkBankAccountRecognizer(), text, "UK_BANK_ACCOUNT") == account

@@ -91,6 +91,15 @@ class UkPostcodeRecognizer(GdprepPatternRecognizer):
     CONTEXT: ClassVar[list[str]] = ["postcode", "post code", "address", "postal"]
 
 
+# "20-00-00 12345678", "20 00 00 / 12345678": a sort code next to an account number, with no cue at all
+_PAIR_GAP = (r"[ \t]*(?:[,/|;:]|-{1,2}|–)?[ \t]*"
+             r"(?:(?i:acc(?:ount|t)?\.?(?:[ \t]*(?:no\.?|number))?|a/c(?:[ \t]*no\.?)?)[ \t]*:?[ \t]*)?")
+_PAIR_CODE = rf"(?P<value>(?<![\d.-])\d{{2}}(?P<sep>[- ])\d{{2}}(?P=sep)\d{{2}})(?={_PAIR_GAP}\d{{8}}(?![\d.,-]))"
+# (no back-reference inside the look-behind: it is matched right to left)
+_PAIR_ACCOUNT = (rf"(?<=(?<![\d.-])(?:\d{{2}}-\d{{2}}-\d{{2}}|\d{{2}} \d{{2}} \d{{2}}){_PAIR_GAP})"
+                 rf"(?P<value>\d{{8}})(?![\d.,-])")
+
+
 class UkSortCodeRecognizer(GdprepPatternRecognizer):
     """UK bank sort code (20-00-00, 20 00 00), only after a banking cue such as "sort code" or "a/c".
 
@@ -105,6 +114,8 @@ class UkSortCodeRecognizer(GdprepPatternRecognizer):
          r"(?P<value>(?<!\d)\d{2}(?P<sep>[- ])\d{2}(?P=sep)\d{2})(?![\d-])", 0.6),
         # six digits without separators are only credible right after "sort code"
         ("uk_sort_code_bare", rf"\bsort[\s-]*code{_GAP}(?P<value>(?<!\d)\d{{6}})(?![\d-])", 0.6),
+        # the pair is its own evidence: a 99-99-99 code followed closely by an 8-digit account number
+        ("uk_sort_code_pair", _PAIR_CODE, 0.6),
     ]
     CONTEXT: ClassVar[list[str]] = ["sort", "code", "bank", "account"]
 
@@ -119,6 +130,7 @@ class UkBankAccountRecognizer(GdprepPatternRecognizer):
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
         ("uk_bank_account_cued",
          rf"{_BANK_CUE}{_GAP}(?:{_SORT_CODE}(?!\d){_GAP})?(?P<value>(?<!\d){_ACCOUNT})(?![\d-])", 0.6),
+        ("uk_bank_account_pair", _PAIR_ACCOUNT, 0.6),
     ]
     CONTEXT: ClassVar[list[str]] = ["account", "bank", "a/c", "konto"]
 

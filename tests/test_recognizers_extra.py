@@ -96,3 +96,16 @@ def test_sort_code_and_account_pair_without_cue(text: str, code: list[str], acco
 
     assert spans(UkSortCodeRecognizer(), text, "UK_SORT_CODE") == code
     assert spans(UkBankAccountRecognizer(), text, "UK_BANK_ACCOUNT") == account
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Patient Anna Quellec (12.03.1980) attended clinic.", ["12.03.1980"]),
+    ("12/03/1985 (DOB) on file", ["12/03/1985"]),
+    ("Invoice Date (12.03.2024)", []),           # too recent to be an adult's birth date
+    ("Next Visit (03/04/2025)", []),
+    ("Order 1234 (12.03.1980)", []),             # not after a name-like pair of words
+])
+def test_birth_date_by_position(text: str, found: list[str]) -> None:
+    from gdprep.privacy.recognizers.dob import BirthDateShapeRecognizer
+
+    assert spans(BirthDateShapeRecognizer(), text, "DATE_OF_BIRTH") == found

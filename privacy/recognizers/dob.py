@@ -122,4 +122,30 @@ def _exists(year: int, month: int, day: int) -> bool:
     return True
 
 
-DOB_RECOGNIZERS: Final[tuple[type[GdprepPatternRecognizer], ...]] = (DateOfBirthRecognizer,)
+_THIS_YEAR = datetime.date.today().year
+_ADULT_BIRTH_YEARS = range(1900, _THIS_YEAR - 13)
+
+
+class BirthDateShapeRecognizer(GdprepPatternRecognizer):
+    """Dates of birth recognisable by where they stand rather than by a cue word before them: a date
+    marked "(DOB)" after it, or a date of an adult's birth year in brackets right after a name
+    ("Anna Weber (12.03.1980)"). Appointment and order dates are recent, so the year must be at least
+    14 years back."""
+
+    ENTITY = "DATE_OF_BIRTH"
+    PATTERNS = [
+        ("dob_marked_after", _DATE + r"[ \t]*\([ \t]*(?i:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|born|geb\.?|née?)"
+                             r"[ \t]*\)", 0.7),
+        ("dob_after_name", r"(?-i:\p{Lu}[\p{Ll}\p{M}'’-]+[ \t]+\p{Lu}[\p{Ll}\p{M}'’-]+)[ \t]*\([ \t]*" + _DATE
+                           + r"[ \t]*\)", 0.55),
+    ]
+    CONTEXT = ["birth", "born", "dob"]
+
+    def validate(self, value: str) -> bool | None:
+        if not is_calendar_date(value):
+            return False
+        years = [int(n) for n in _DIGITS.findall(value) if len(n) == 4]
+        return None if years and years[0] in _ADULT_BIRTH_YEARS else False
+
+
+DOB_RECOGNIZERS: Final[tuple[type[GdprepPatternRecognizer], ...]] = (DateOfBirthRecognizer, BirthDateShapeRecognizer)

@@ -63,3 +63,43 @@ def test_offline_env_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(key, raising=False)
     enforce_offline()
     assert all(os.environ[key] == value for key, value in OFFLINE_ENV.items())
+
+
+def test_egress_guard_refuses_remote_and_allows_loopback() -> None:
+    import socket as sock
+
+    from gdprep.errors import EgressError
+    from gdprep.offline import install_egress_guard
+
+    install_egress_guard()
+    client = sock.socket(sock.AF_INET, sock.SOCK_STREAM)
+    try:
+        with pytest.raises(EgressError, match="blocked an outbound connection to 192.0.2.1"):
+            client.connect(("192.0.2.1", 443))
+    finally:
+        client.close()
+    with pytest.raises(EgressError, match="example.org"):
+        sock.getaddrinfo("example.org", 443)
+    server = sock.socket(sock.AF_INET, sock.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    client = sock.socket(sock.AF_INET, sock.SOCK_STREAM)
+    try:
+        client.connect(server.getsockname())  # loopback stays usable (local databases, browsers)
+    finally:
+        client.close()
+        server.close()
+
+
+@pytest.mark.network_guard
+def test_worker_processes_run_under_the_guard(tmp_path: Path) -> None:
+    """Detection in child processes: any outbound connection there would raise and fail the run."""
+    import json
+
+    from gdprep.privacy.pipeline import run_detect
+
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in enumerate(TEXTS * 20)),
+                   encoding="utf-8")
+    summary = run_detect(src, tmp_path / "out.jsonl", load_policy("uk-gdpr-default"), workers=2)
+    assert summary.n_out == len(TEXTS) * 20

@@ -640,13 +640,31 @@ HELDOUT_TEMPLATES: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
+def _sibling(name: str) -> Any:
+    """Load a template module that sits beside this file (bench/ is not a package)."""
+    import importlib.util
+
+    path = Path(__file__).with_name(f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"_gdprep_bench_{name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# Later batches live in their own files, each written without reading the other split or the detector.
+TUNE_TEMPLATES_EXTRA4: Final[dict[str, tuple[str, ...]]] = _sibling("devset_tune_extra").TUNE_TEMPLATES_EXTRA4
+HELDOUT_TEMPLATES_EXTRA: Final[dict[str, tuple[str, ...]]] = (
+    _sibling("devset_heldout_extra").HELDOUT_TEMPLATES_EXTRA)
+
+
 def templates(split: str) -> dict[str, tuple[str, ...]]:
     """The template set of a split, by language."""
     _check_split(split)
     if split == "heldout":
-        return HELDOUT_TEMPLATES
-    return {lang: TUNE_TEMPLATES[lang] + TUNE_TEMPLATES_EXTRA.get(lang, ()) + TUNE_TEMPLATES_EXTRA2.get(lang, ())
-            + TUNE_TEMPLATES_EXTRA3.get(lang, ()) for lang in TUNE_TEMPLATES}
+        return {lang: HELDOUT_TEMPLATES[lang] + HELDOUT_TEMPLATES_EXTRA.get(lang, ()) for lang in HELDOUT_TEMPLATES}
+    batches = (TUNE_TEMPLATES_EXTRA, TUNE_TEMPLATES_EXTRA2, TUNE_TEMPLATES_EXTRA3, TUNE_TEMPLATES_EXTRA4)
+    return {lang: TUNE_TEMPLATES[lang] + sum((b.get(lang, ()) for b in batches), ()) for lang in TUNE_TEMPLATES}
 
 
 def _check_split(split: str) -> None:

@@ -222,7 +222,7 @@ def test_unknown_slot_is_rejected() -> None:
 
 def test_tune_and_heldout_templates_are_disjoint_and_heldout_is_a_third() -> None:
     tune = {t for ts in devset.templates("tune").values() for t in ts}
-    heldout = {t for ts in devset.HELDOUT_TEMPLATES.values() for t in ts}
+    heldout = {t for ts in devset.templates("heldout").values() for t in ts}
     assert not tune & heldout
     assert len(heldout) * 3 >= len(tune) + len(heldout)
     for lang in generate.LANGS:
@@ -230,7 +230,7 @@ def test_tune_and_heldout_templates_are_disjoint_and_heldout_is_a_third() -> Non
 
 
 @pytest.mark.parametrize("template", [t for ts in devset.templates("tune").values() for t in ts]
-                         + [t for ts in devset.HELDOUT_TEMPLATES.values() for t in ts])
+                         + [t for ts in devset.templates("heldout").values() for t in ts])
 def test_every_template_uses_known_slots(template: str) -> None:
     assert generate.template_slots(template) <= set(generate.SLOT_TYPES)
 

@@ -59,7 +59,8 @@ _LABEL_CUE = (
     r"(?<![\p{L}\p{N}])(?:d\.?\s?o\.?\s?b\.?|date" + _J + "of" + _J + "birth|birth" + _J + "date|birthday"
     r"|geburtsdatum|geburtstag|geb\.(?:-?datum)?|date" + _J + "de" + _J + "naissance|geboortedatum|verjaardag"
     r"|data" + _J + "di" + _J + "nascita|compleanno|fecha" + _J + "(?:de" + _J + ")?nacimiento|cumpleaños"
-    r"|f\.\s?(?:de\s+)?nac\.|fecha\s+de\s+nac\.|date\s+de\s+naiss\.|geb\.-datum|birthdate)(?![\p{L}\p{N}])"
+    r"|f\.\s?(?:de\s+)?nac\.|f\.\s?nacimiento|fecha\s+de\s+nac\.|date\s+de\s+naiss\.|geb\.-datum|birthdate"
+    r"|data\s+nascita)(?![\p{L}\p{N}])"
 )
 # verbs: a short phrase may stand between ("born in Leeds on", "nata a Roma il")
 # "né" needs its accent (plain "ne" is French negation); "nato" is case-sensitive so NATO never counts
@@ -67,7 +68,7 @@ _VERB_CUE = r"\b(?:born|geboren|née?(?:\(e\))?|(?-i:[Nn]at[oa])(?:\([oa]\))?|na
 
 _SEPARATORS = r"[\s:=,|\"'“”\-–—]*+"  # "DOB: ", "| DOB | ", '"dob": "'
 _FORMAT_HINT = rf"(?:\((?:[dmyjta]{{1,4}}[./-]){{2}}[dmyjta]{{2,4}}\){_SEPARATORS})?"
-_COPULA = r"(?:(?:is|was|ist|war|est|était|è|era|es|fue|on|the|am|op|le|il|el)\s++){0,3}"
+_COPULA = r"(?:(?:is|was|as|of|ist|war|est|était|è|era|es|fue|on|the|am|op|le|il|el)\s++){0,3}"
 # no commas: "born in Leeds, seen on 12/03/2024" must not reach the appointment date
 _SHORT_PHRASE = r"(?:[^\W\d_]{1,20}+\s++){0,4}"
 
@@ -84,7 +85,10 @@ class DateOfBirthRecognizer(GdprepPatternRecognizer):
         ("dob_check", _LABEL_CUE + r"[ \t]+(?i:check|verification|verified|confirmed|matched|on[ \t]+file)"
                       r"[ \t]*[,:(]?[ \t]*" + _DATE, 0.6),
         ("dob_bracketed", _LABEL_CUE + r"[^\d\n()]{0,15}\(\s*" + _DATE, 0.6),
-        ("dob_answer", _LABEL_CUE + r"[^\d\n]{0,40}\?[ \t]*\r?\n[^\d\n:]{0,30}:[ \t]*" + _DATE, 0.6),
+        ("dob_answer", _LABEL_CUE + r"[^\d\n]{0,40}\?[ \t]*\r?\n[^\d\n:]{0,30}:[ \t]*"
+                       r"(?:(?i:it['’]?s|it\s+is|sure,?|yes,?|ja,?|oui,?|sí,?)[ \t]+)?" + _DATE, 0.6),
+        # German "(* 07.07.1993)": the asterisk is the birth sign
+        ("dob_asterisk", r"\(\*[ \t]*" + _DATE + r"[ \t]*\)", 0.75),
     ]
     CONTEXT = ["birth", "born", "dob", "geboren", "naissance", "nascita", "nacimiento", "geboorte"]
 

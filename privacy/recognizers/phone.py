@@ -67,6 +67,8 @@ _NOT_PHONE_SHAPES: Final[tuple[tuple[str, regex.Pattern[str]], ...]] = (
         r"|(?:0?[1-9]|1[0-2])(?P<t>[/-])(?:0?[1-9]|[12]\d|3[01])(?P=t)(?:\d{4}|\d{2})"
         r"|(?:1[89]|20)\d\d(?P<u>[./-]?)(?:0[1-9]|1[0-2])(?P=u)(?:0[1-9]|[12]\d|3[01]))(?![./-]?\d)")),
     ("time", regex.compile(r"(?<!\d)(?:[01]?\d|2[0-3])[:h][0-5]\d(?::[0-5]\d)?(?!\d)")),
+    # UK bank details: a sort code beside an eight-digit account number ("68-14-55 85736878")
+    ("sort_code_account", regex.compile(r"(?<![\d-])\d{2}([- ])\d{2}\1\d{2}[ \t]*(?:[,/|]|-{1,2})?[ \t]*\d{8}(?!\d)")),
     ("price", regex.compile(
         r"(?:\p{Sc}|\b(?:EUR|GBP|USD|CHF|SEK|DKK|NOK|PLN|CZK)\b)[ \u00a0]?\d{1,3}(?:[,. \u00a0']\d{3})*"
         r"(?:[.,]\d{1,2})?|\d{1,3}(?:[,. \u00a0']\d{3})*(?:[.,]\d{1,2})?[ \u00a0]?"

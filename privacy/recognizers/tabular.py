@@ -22,7 +22,8 @@ _NAME_COLUMN = regex.compile(
 )
 _DOB_COLUMN = regex.compile(
     r"^(?:d\.?o\.?b\.?|date[ _-]?of[ _-]?birth|birth[ _-]?date|birthdate|birthday|geburtsdatum"
-    r"|date[ _-]de[ _-]naissance|geboortedatum|data[ _-]di[ _-]nascita|fecha[ _-]de[ _-]nacimiento)$",
+    r"|date[ _-]?(?:de[ _-]?)?naissance|naissance|geboortedatum|geb[ _.-]*datum|data[ _-]?(?:di[ _-]?)?nascita"
+    r"|fecha[ _-]?(?:de[ _-]?)?nacimiento|f[ _.-]*nacimiento)$",
     regex.IGNORECASE,
 )
 _SORT_CODE_COLUMN = regex.compile(r"^(?:sort[ _-]?code|s/c)$", regex.IGNORECASE)
@@ -35,7 +36,10 @@ _ACCOUNT_COLUMN = regex.compile(
 _CELL_SHAPES: Final = {
     "UK_SORT_CODE": regex.compile(r"^\d{2}([- ]?)\d{2}\1\d{2}$"),
     "UK_BANK_ACCOUNT": regex.compile(r"^\d{8}$"),
+    "UK_PASSPORT": regex.compile(r"^(?:\d{9}|[A-Z]{2}\d{7})$"),
 }
+_PASSPORT_COLUMN = regex.compile(r"^(?:passport(?:[ _-]?(?:no\.?|number))?|reisepass|passeport|paspoort"
+                                  r"|passaporto|pasaporte)$", regex.IGNORECASE)
 _DELIMITERS: Final = (",", ";", "\t", "|")
 _CELL_OK = regex.compile(r"^[\p{L}\p{M}][\p{L}\p{M}'’. -]{0,60}$")
 SCORE: Final = 0.85
@@ -59,7 +63,8 @@ class CsvNameColumnRecognizer(LocalRecognizer):
     ENTITY: Final = "PERSON"
 
     def __init__(self) -> None:
-        super().__init__(supported_entities=[self.ENTITY, "DATE_OF_BIRTH", "UK_SORT_CODE", "UK_BANK_ACCOUNT"],
+        super().__init__(supported_entities=[self.ENTITY, "DATE_OF_BIRTH", "UK_SORT_CODE", "UK_BANK_ACCOUNT",
+                                             "UK_PASSPORT"],
                          supported_language=ENGINE_LANGUAGE, name=type(self).__name__)
 
     def load(self) -> None:
@@ -112,6 +117,8 @@ class CsvNameColumnRecognizer(LocalRecognizer):
                 columns[i] = "UK_SORT_CODE"
             elif _ACCOUNT_COLUMN.search(cell.strip()):
                 columns[i] = "UK_BANK_ACCOUNT"
+            elif _PASSPORT_COLUMN.search(cell.strip()):
+                columns[i] = "UK_PASSPORT"
         return (columns, best, len(cells)) if columns else ({}, "", 0)
 
     def _result(self, start: int, end: int, entity: str) -> RecognizerResult:

@@ -94,10 +94,11 @@ class UkPostcodeRecognizer(GdprepPatternRecognizer):
 # "20-00-00 12345678", "20 00 00 / 12345678": a sort code next to an account number, with no cue at all
 _PAIR_GAP = (r"[ \t]*(?:[,/|;:]|-{1,2}|–)?[ \t]*"
              r"(?:(?i:acc(?:ount|t)?\.?(?:[ \t]*(?:no\.?|number))?|a/c(?:[ \t]*no\.?)?)[ \t]*:?[ \t]*)?")
-_PAIR_CODE = rf"(?P<value>(?<![\d.-])\d{{2}}(?P<sep>[- ])\d{{2}}(?P=sep)\d{{2}})(?={_PAIR_GAP}\d{{8}}(?![\d.,-]))"
+_PAIR_END = r"(?!\d|[.,]\d|-)"  # a sentence may end right after the number; a decimal may not
+_PAIR_CODE = rf"(?P<value>(?<![\d.-])\d{{2}}(?P<sep>[- ])\d{{2}}(?P=sep)\d{{2}})(?={_PAIR_GAP}\d{{8}}{_PAIR_END})"
 # (no back-reference inside the look-behind: it is matched right to left)
 _PAIR_ACCOUNT = (rf"(?<=(?<![\d.-])(?:\d{{2}}-\d{{2}}-\d{{2}}|\d{{2}} \d{{2}} \d{{2}}){_PAIR_GAP})"
-                 rf"(?P<value>\d{{8}})(?![\d.,-])")
+                 rf"(?P<value>\d{{8}}){_PAIR_END}")
 
 
 class UkSortCodeRecognizer(GdprepPatternRecognizer):

@@ -42,6 +42,8 @@ monday tuesday wednesday thursday friday saturday sunday dob
 service services portal care success experience relations records record account accounts data feedback
 satisfaction id ids number numbers no nr nummer numéro numero número reference ref handbook survey base
 journey segment segments list details file files profile profiles area login app services group groups
+owns updates chairs takes went goes gets leads runs handles covers visitor visitors hiya buenas guten tag
+moin servus coucou salut hola ciao buongiorno recruitment verhuurteam
 rang called phoned emailed wrote says reported asked complained confirmed holds wants requested needs joined
 started rief schrieb meldet signale meldt segnala informa llamó would mentioned explained stated told replied
 responded attended presented arrived visited contacted cancelled canceled booked ordered paid returned submitted
@@ -180,7 +182,8 @@ _LABEL = (
     r"|account[ \t]+holders?(?:\(s\))?|name\(s\)[ \t]+of[ \t]+account[ \t]+holder\(s\)|deliver[ \t]+to|ship[ \t]+to"
     r"|destinataire|empfänger(?:in)?|ontvanger|destinatario|reviewer|reviewee|assicurat[oa]|asegurad[oa]"
     r"|versicherte[rn]?|assuré(?:e)?|verzekerde|chair|notes?[ \t]+taken[ \t]+by|minute[ \t]+taker"
-    r"|beneficiario|bénéficiaire|begünstigte[rn]?|begunstigde|autoriza|autorizza|autorisé[ \t]+par|referees?"
+    r"|learner|student|pupil|claimant|applicant[ \t]+name|beneficiario|bénéficiaire|begünstigte[rn]?"
+    r"|begunstigde|autoriza|autorizza|autorisé[ \t]+par|referees?"
     r"|teilnehmende|teilnehmer(?:innen)?|deelnemers|participants|partecipanti|participantes|attendees"
     r"|third[ \t]+party|other[ \t]+driver|conducente(?:[ \t]+dell['’]altro[ \t]+veicolo)?"
     r"|conductor(?:[ \t]+del[ \t]+otro[ \t]+vehículo)?"
@@ -297,6 +300,13 @@ _MET = (
     r"|(?:chiedere|chiedi)[ \t]+a|ho[ \t]+sentito|(?:preguntar|pregunta)[ \t]+a|demander[ \t]+à"
     r"|(?:envoyer|transmettre)[ \t]+[^\n]{0,30}?[ \t]à|(?:schon[ \t]+)?an(?=[ \t]+\p{Lu}\p{Ll}+[ \t]+\p{Lu})"
     r"|te[ \t]+paso[ \t]+el[ \t]+contacto[ \t]+de|contacto[ \t]+de|gestit[oa][ \t]+da|pratica[ \t]+gestita[ \t]+da"
+    r"|have[ \t]+a[ \t]+word[ \t]+with|(?:held|owned)[ \t]+by|putting|told|tell"
+    r"|let(?=[ \t]+\p{L}+[ \t]+\p{L}+[ \t]+(?:on|in|at|from|know))"
+    r"|(?:sag|frag|sagen[ \t]+sie)(?=[ \t])|(?:pu|pourrais|peux)[ \t]+voir|dis[ \t]+à"
+    r"|(?:mi[ \t]+può|può)[ \t]+(?:richiamare|chiamare)"
+    r"|(?:me[ \t]+)?puede[ \t]+llamar|whose[ \t]+badge[ \t]+said|mijn[ \t]+collega|meine[ \t]+kollegin"
+    r"|mein[ \t]+kollege"
+    r"|mitbewohner(?:in)?|colocataire|huisgenoot|coinquilin[oa]|compañer[oa][ \t]+de[ \t]+piso"
     r"|signed[ \t]+for[ \t]+by|(?:forwarded|sent)[ \t]+(?:from|by)|on[ \t]+behalf[ \t]+of"
     r"|(?:gespräch|termin|telefonat|rücksprache|treffen)[ \t]+mit|rückruf[ \t]+an|(?:wurde|wird)[ \t]+von"
     r"|(?:entretien|rendez-vous|échange|appel)[ \t]+avec|transmis[e]?[ \t]+à|(?:attribué|assigné)e?[ \t]+à"
@@ -316,7 +326,9 @@ _PERSON_VERB = (
     r"|rief|schrieb|meldet|berichtet|fragt|hat[ \t]+angerufen|a[ \t]+appelé|signale|écrit|demande"
     r"|heeft[ \t]+gebeld|meldt|vraagt|schrijft|ha[ \t]+chiamato|segnala|scrive|chiede|llamó|informa|escribe"
     r"|pregunta|solicita|raised|exceeded|achieved|completed|received|wishes|souhaite|möchte|wil[ \t]+graag"
-    r"|vuole|quiere|has[ \t]+been|was[ \t]+seen|was[ \t]+admitted|presented)\b)"
+    r"|vuole|quiere|has[ \t]+been|was[ \t]+seen|was[ \t]+admitted|presented|owns|updates|chairs|takes|went"
+    r"|goes|gets|leads|runs|handles|covers|is[ \t]+happy|is[ \t]+off|no[ \t]+longer|will[ \t]+(?:call|send|be)"
+    r"|gaat|zal|wird|va|sera|andrà|irá)\b)"
 )
 # "Ansprechpartner ist Jan Weber", "the contact person is anna weber."
 _CONTACT_IS = (
@@ -345,6 +357,9 @@ _ROLE_WORD = (
     r"|directrice|afdeling|teamleider|ufficio|responsabile|reparto|magazzino|jefe|jefa|departamento|dpto"
     r"|compras|logística|administración|acquisti)(?![\p{L}])"
 )
+# where a sentence's subject can start: line or sentence start, or after "and"/a comma in a list of clauses
+_SUBJECT_START = (r"(?:^|(?<=[.!?;:\"“(>*-][ \t]{0,3})|(?<=,[ \t]{1,3})"
+                  r"|(?<=(?<![\p{L}])(?i:and|und|et|en|e|y)[ \t]))")
 _CLOSING_WORD = (
     r"regards|wishes|grüßen|grüssen|grüße|grüsse|groeten|groet|saluti|saludos|saludo|cordialement|distinguées"
     r"|salutations|atentamente|cordialmente|sincerely|faithfully|truly"
@@ -422,9 +437,11 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
                                 rf"(?P<value>{_NAME_ANY}){_END_OF_LINE}", 0.6, _CLOSING_WORD),
         # chat transcripts: "[14:15] Manja: ...", "lorraine (12:30): ...", "teresa: ok cheers". The timed form
         # comes first: a span found by an earlier pattern is not reported again by a later one
-        ("person_chat_speaker_timed", rf"^[ \t]*\[[\d:T .-]{{4,20}}\][ \t]*(?P<value>{_NAME_ANY}):", 0.7),
+        ("person_chat_speaker_timed", rf"^[ \t]*\[[^\]\n]{{0,30}}\d{{1,2}}:\d{{2}}[^\]\n]{{0,12}}\][ \t]*"
+                                      rf"(?P<value>{_NAME_ANY})[ \t]?:", 0.7),
         ("person_chat_speaker", rf"^[ \t]*(?:\[[\d:T .-]{{4,20}}\][ \t]*)?(?P<value>{_NAME_ANY})"
-                                rf"(?:[ \t]*\(\d{{1,2}}:\d{{2}}(?::\d{{2}})?\))?:[ \t]+(?=\p{{Ll}}|@|[\[(])", 0.6),
+                                rf"(?:[ \t]*\(\d{{1,2}}:\d{{2}}(?::\d{{2}})?\))?[ \t]?:[ \t]+(?=\p{{Ll}}|@|[\[(])",
+                                0.6),
         # "@Ekaterina kurze Frage", "hey @louis"
         ("person_mention", r"(?<![\w.@])@(?P<value>\p{Lu}\p{Ll}{2,}|\p{Ll}{3,})(?![\w@.-]*\.\p{L})", 0.6),
         ("person_json_key", rf"{_PERSON_KEY}(?P<value>{_NAME_ANY})(?=[\"'])", 0.7),
@@ -441,7 +458,7 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
         ("person_birth_descriptor", _WORD_START, rf"{_NAME_CAP}|{_NAME_LOWER2}",
          rf"[ \t]*[,(][ \t]*{_BIRTH_DESCRIPTOR}", 0.6),
         # a name that opens a sentence and is followed by what people do: "Bradley Ferran rang about ..."
-        ("person_subject", _LINE_OR_SENTENCE_START, rf"{_NAME_CAP}|{_NAME_LOWER2}",
+        ("person_subject", _SUBJECT_START, rf"{_NAME_CAP}|{_NAME_LOWER2}",
          rf"[ \t]+{_PERSON_VERB_WORDS}", 0.6),
         # e-mail quoting: "On 3 May, Anna Weber wrote:"
         ("person_wrote", _WORD_START, rf"{_NAME_CAP}|{_NAME_LOWER2}",

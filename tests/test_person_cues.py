@@ -51,6 +51,12 @@ FOUND = [
     ("hi payroll, orla quennell here (staff no. E1)", "orla quennell"),
     ("Summary: Hesper exceeded her targets.", "Hesper"),
     ("Assurée : manon quellec – date de naiss. : 02/02/1983", "manon quellec"),
+    ("[13/04/2022, 10:15] Marit: 63 42 97 49098461 x", "Marit"),
+    ("[23 septembre 2025 07:00] éric : top merci !", "éric"),
+    ("Jade chairs, and Hesper Quellec takes notes", "Hesper Quellec"),
+    ("Martin owns the escalation and Ottilie Frame updates the FAQ", "Ottilie Frame"),
+    ("the account is held by orla quennell. Please check", "orla quennell"),
+    ("Zoals besproken met mijn collega Juul Quellec ontvang je", "Juul Quellec"),
 ]
 
 NOT_FOUND = [
@@ -70,6 +76,9 @@ NOT_FOUND = [
     "runs-on: ubuntu-latest",
     "ping @support about it",                           # a lower-case dictionary word
     "Hi payroll, please check",
+    "hiya, i want to cancel my order",
+    "Met vriendelijke groet,\nVerhuurteam",
+    "What's your date of birth?\nVisitor: its 27 May 1988",
 ]
 
 

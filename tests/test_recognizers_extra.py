@@ -54,6 +54,7 @@ def test_csv_without_person_columns(text: str) -> None:
     ("Regards,\nOrla\n+33 (0)1 48 48 74 96", ["+33 (0)1 48 48 74 96"]),
     ("Tél. : +33 7 40 52 57 04\nColis 7607372656 – 3 articles", ["+33 7 40 52 57 04"]),  # cue stays on its line
     ("richiamare al numero 3772199902.", ["3772199902"]),
+    ("the direct debit comes out of 68-14-55 85736878 every month", []),   # bank details, not a phone
 ])
 def test_phone_line_handling(text: str, found: list[str]) -> None:
     assert spans(PHONE, text, "PHONE_NUMBER") == found
@@ -64,6 +65,9 @@ def test_phone_line_handling(text: str, found: list[str]) -> None:
     ("Agent: And your date of birth, please?\nCustomer: 4 Jul 1948\nAgent: Thanks", ["4 Jul 1948"]),
     ("Mag ik uw geboortedatum en adres?\nKlant: 24-10-1963, Kerkstraat 1", ["24-10-1963"]),
     ("Notes: passed ID&V (date-of-birth check, 1972-02-14).", ["1972-02-14"]),
+    ("We have your date of birth as 3 July 1946. From", ["3 July 1946"]),
+    ("What's your date of birth?\nVisitor: its 1953-07-08", ["1953-07-08"]),
+    ("Herrn Uli Quellec (* 07.07.1993), wohnhaft", ["07.07.1993"]),
     ("Geburtsdatum: unbekannt, Termin am 12.03.2024", []),
     ("Your date of birth is needed. Appointment: 12.03.2024", []),
 ])

@@ -51,17 +51,13 @@ def load_spacy() -> Any:
 
 @functools.cache
 def _foreign_function_words() -> frozenset[str]:
-    """Function words of the continental languages we scan (spaCy's own stop lists; no model needed).
+    """Function words of the continental languages we scan.
 
     The English model reads capitalised German/Dutch nouns and sentence-initial function words
     ("Ihre Bestellung", "Mit freundlichen") as names; a name never starts with one of these."""
-    from spacy.lang.de.stop_words import STOP_WORDS as de
-    from spacy.lang.es.stop_words import STOP_WORDS as es
-    from spacy.lang.fr.stop_words import STOP_WORDS as fr
-    from spacy.lang.it.stop_words import STOP_WORDS as it
-    from spacy.lang.nl.stop_words import STOP_WORDS as nl
+    from gdprep.privacy.wordlists import stop_words
 
-    return frozenset((de | es | fr | it | nl) - _NAME_LIKE_FUNCTION_WORDS)
+    return stop_words("de", "es", "fr", "it", "nl") - _NAME_LIKE_FUNCTION_WORDS
 
 
 # stop words that are also common given names: never a reason to reject a span
@@ -159,7 +155,7 @@ class Detector:
             context_aware_enhancer=_context_enhancer(),
         )
         self.policy = policy
-        from gdprep.privacy.recognizers.person import english_words
+        from gdprep.privacy.wordlists import english_words
 
         english_words()  # load the dictionary the name checks use now, not inside the first batch
         self._spacy_types = {label: etype for label, etype in _SPACY_LABELS.items() if etype in policy.entities}

@@ -79,16 +79,9 @@ def _common_words() -> frozenset[str]:
     """Words that may stand in a snippet as written: the English dictionary in the installed spaCy model
     and spaCy's stop-word lists for the languages we scan. A word outside it (a surname the detector
     missed, a user name) is shown only by its shape."""
-    from spacy.lang.de.stop_words import STOP_WORDS as de
-    from spacy.lang.en.stop_words import STOP_WORDS as en
-    from spacy.lang.es.stop_words import STOP_WORDS as es
-    from spacy.lang.fr.stop_words import STOP_WORDS as fr
-    from spacy.lang.it.stop_words import STOP_WORDS as it
-    from spacy.lang.nl.stop_words import STOP_WORDS as nl
+    from gdprep.privacy.wordlists import english_words, stop_words
 
-    from gdprep.privacy.recognizers.person import english_words
-
-    return frozenset(english_words() | de | en | es | fr | it | nl)
+    return english_words() | stop_words("en", "de", "fr", "nl", "it", "es")
 
 
 def mask_residual(text: str) -> str:

@@ -79,7 +79,8 @@ def propagate_names(fields: Sequence[tuple[str, str]], kept: list[list[Finding]]
     """
     if "PERSON" not in policy.entities:
         return
-    from gdprep.privacy.recognizers.person import english_words, is_name_stop_word
+    from gdprep.privacy.recognizers.person import is_name_stop_word
+    from gdprep.privacy.wordlists import english_words
 
     for (name, text), found in zip(fields, kept, strict=True):
         _extend_name_lists(name, text, found, policy)
@@ -167,7 +168,8 @@ _LIST_LABEL = regex.compile(r"[ \t]*[\p{L}][\p{L}() \t-]{1,40}:[ \t]")
 def _plausible_list_item(text: str, start: int, end: int, anchor: Finding, conjunction: bool) -> bool:
     """Reject acronyms ("BSN"), job titles made of dictionary words ("Practice Nurse"), and lower-case
     appositions after a capitalised name ("Pauline Vallet, conseillère clientèle")."""
-    from gdprep.privacy.recognizers.person import english_words, is_name_stop_word
+    from gdprep.privacy.recognizers.person import is_name_stop_word
+    from gdprep.privacy.wordlists import english_words
 
     value = text[start:end]
     tokens = value.replace("-", " ").split()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gdprep.policies import Policy
-from gdprep.records import RecordReader, RecordWriter, detect_format, set_text
+from gdprep.records import Record, RecordReader, RecordWriter, detect_format, set_text
 
 
 def run_deanonymize(input_path: Path, output_path: Path, policy: Policy, *, reason: str,
@@ -38,9 +38,9 @@ def run_deanonymize(input_path: Path, output_path: Path, policy: Policy, *, reas
         for batch in reader.batches():
             rows = []
             for rec in batch:
-                assert not hasattr(rec, "reason"), "reader fails fast on bad records here"
-                data = dict(rec.data)  # type: ignore[union-attr]
-                for name, text in rec.texts:  # type: ignore[union-attr]
+                assert isinstance(rec, Record), "the reader fails fast on bad records here"
+                data = dict(rec.data)
+                for name, text in rec.texts:
                     restored, count = deanonymize(text, ctx)
                     n_tokens += count
                     set_text(data, name, restored)

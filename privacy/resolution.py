@@ -43,6 +43,7 @@ def resolve(
             confident.append(f)
         elif f.score >= policy.review_band.low:
             review.append(f)
+    confident = _names_before_addresses(confident, text)
     confident.sort(key=lambda f: (f.start, -f.end))
     groups: list[list[RawFinding]] = []
     group_end = -1
@@ -67,6 +68,28 @@ def resolve(
             continue
         below.append(Finding(field_name, f.start, f.end, f.entity_type, f.score, f.recognizer))
     return kept, below
+
+
+_ADDRESS_AFTER_NAME = regex.compile(r"[ \t]*(?:,|\n|[ \t](?:of|at|c/o|care[ \t]+of)[ \t])[ \t\n]*")
+
+
+def _names_before_addresses(confident: list[RawFinding], text: str) -> list[RawFinding]:
+    """"Re: Daniel Evans, Flat 7, 202 Bowen Lane": an address found from the addressee's name onwards
+    starts after the name, so the name keeps its own type (and its own pseudonym)."""
+    people = [f for f in confident if f.entity_type == "PERSON"]
+    if not people:
+        return confident
+    out: list[RawFinding] = []
+    for f in confident:
+        if f.entity_type == "STREET_ADDRESS":
+            for person in people:
+                if f.start == person.start and person.end < f.end:
+                    gap = _ADDRESS_AFTER_NAME.match(text, person.end, f.end)
+                    if gap is not None and gap.end() < f.end:
+                        f = RawFinding(gap.end(), f.end, f.entity_type, f.score, f.recognizer)
+                    break
+        out.append(f)
+    return out
 
 
 def propagate_names(fields: Sequence[tuple[str, str]], kept: list[list[Finding]], policy: Policy) -> None:

@@ -9,6 +9,7 @@ from gdprep.privacy.recognizers.address import ADDRESS_RECOGNIZERS
 from gdprep.privacy.recognizers.banking import BANKING_RECOGNIZERS
 from gdprep.privacy.recognizers.dob import DOB_RECOGNIZERS
 from gdprep.privacy.recognizers.eu_ids import EU_ID_RECOGNIZERS
+from gdprep.privacy.recognizers.gazetteer import GAZETTEER_RECOGNIZERS
 from gdprep.privacy.recognizers.network import NETWORK_RECOGNIZERS
 from gdprep.privacy.recognizers.person import PERSON_RECOGNIZERS
 from gdprep.privacy.recognizers.phone import PhoneRecognizer
@@ -31,7 +32,8 @@ def register_recognizer(cls: type[EntityRecognizer]) -> type[EntityRecognizer]:
 
 
 for _group in (UK_RECOGNIZERS, (PhoneRecognizer,), EU_ID_RECOGNIZERS, BANKING_RECOGNIZERS,
-               NETWORK_RECOGNIZERS, ADDRESS_RECOGNIZERS, PERSON_RECOGNIZERS, DOB_RECOGNIZERS, TABULAR_RECOGNIZERS):
+               NETWORK_RECOGNIZERS, ADDRESS_RECOGNIZERS, PERSON_RECOGNIZERS, GAZETTEER_RECOGNIZERS, DOB_RECOGNIZERS,
+               TABULAR_RECOGNIZERS):
     for _cls in _group:
         register_recognizer(_cls)
 

@@ -210,6 +210,19 @@ DOB_VALID = [
     ("Birthday: 7 Sept 1992", "7 Sept 1992"),
     ('{"patient_dob": "1985-03-12", "visit": "2024-01-02"}', "1985-03-12"),
     ("| DOB | 12/03/1985 |", "12/03/1985"),
+    ("Client: J. Doe | b. 5 June 1997 | UK resident", "5 June 1997"),
+    ("Paz.: Mario Verdi, n. 11 aprile 1952, CF", "11 aprile 1952"),
+    ("Cliente: Ana Ruiz, nací el 25/12/1988", "25/12/1988"),
+    ("Alumno/a: Leo Mar\nNacido/a el 07/09/1949", "07/09/1949"),
+    ("and 1976-08-14 is my birthday", "1976-08-14"),
+    ("Er ist am 4. Oktober 2000 geboren.", "4. Oktober 2000"),
+    ("3 January 1988\n(date of birth)", "3 January 1988"),
+    ("Geb. datum: 21-11-1957", "21-11-1957"),
+    ("Data di nascita (gg/mm/aaaa): 20 febbraio 1947", "20 febbraio 1947"),
+    ("Né(e) le : 30 juin 1960", "30 juin 1960"),
+    ("DoB on the booking system says 18 Jul 1999", "18 Jul 1999"),
+    ("Luogo e data di nascita: Napoli, 6 marzo 1954", "6 marzo 1954"),
+    ("Votre date de naissance.\nClient : le 21/10/1985", "21/10/1985"),
 ]
 
 DOB_INVALID = [
@@ -223,6 +236,9 @@ DOB_INVALID = [
     "born in Leeds, seen on 12/03/2024",
     "She was born in 1985.",
     "Geburtsdatum: unbekannt, Termin am 12.03.2024",
+    "Seen 12/03/2024, DOB not given",
+    "Delivered 12/03/2024 (order date)",
+    "DOB on file; next review is 12/03/2026 at the clinic",
 ]
 
 

@@ -26,6 +26,11 @@ def spans(recognizer, text: str, entity: str) -> list[str]:
     ("nom\tprénom\tville\nBrissac\tGaëtane\tLyon\n", ["Brissac", "Gaëtane"], []),
     # a row of another width is not part of the table; a non-date under DOB is not reported
     ("name,dob\nOrla Quennell,unknown\nnot,a,row\n", ["Orla Quennell"], []),
+    # a decimal comma adds a cell at the right; the cells to its left still line up
+    ("apellidos,nombre,fecha_nac,importe\nOrmazábal,Lucía,11/06/1957,1.003,99\n", ["Ormazábal", "Lucía"],
+     ["11/06/1957"]),
+    ("SURNAME|FORENAME|BIRTH_DT|JOINED\nQuennell|Orla|3 Feb 1985|11 Aug 2025\n", ["Quennell", "Orla"],
+     ["3 Feb 1985"]),
 ])
 def test_csv_columns(text: str, names: list[str], dobs: list[str]) -> None:
     assert spans(CSV, text, "PERSON") == names

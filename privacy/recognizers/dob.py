@@ -60,14 +60,18 @@ _LABEL_CUE = (
     r"|geburtsdatum|geburtstag|geb\.(?:-?datum)?|date" + _J + "de" + _J + "naissance|geboortedatum|verjaardag"
     r"|data" + _J + "di" + _J + "nascita|compleanno|fecha" + _J + "(?:de" + _J + ")?nacimiento|cumpleaños"
     r"|f\.\s?(?:de\s+)?nac\.|f\.\s?nacimiento|fecha\s+de\s+nac\.|date\s+de\s+naiss\.|geb\.-datum|birthdate"
-    r"|data\s+nascita)(?![\p{L}\p{N}])"
+    r"|data\s+nascita|geb\.?\s+datum|geboortedat\.?|geburtsdat\.?|ddn|fec\.?\s*nac\.?|fecha\s+nac\.?"
+    r"|data\s+(?:di\s+)?nasc\.|date\s+naiss\.?|b['’/-]?day)(?![\p{L}\p{N}])"
 )
 # verbs: a short phrase may stand between ("born in Leeds on", "nata a Roma il")
 # "né" needs its accent (plain "ne" is French negation); "nato" is case-sensitive so NATO never counts
-_VERB_CUE = r"\b(?:born|geboren|née?(?:\(e\))?|(?-i:[Nn]at[oa])(?:\([oa]\))?|nacid[oa](?:\([oa]\))?)(?!\w)"
+_VERB_CUE = (r"\b(?:born|geboren|née?(?:\(e\))?|(?-i:[Nn]at[oa])(?:\([oa]\)|/[ao])?|nacid[oa](?:\([oa]\)|/[ao])?"
+             r"|naci[óo]|nac[íi])(?!\w)")
+# abbreviations of "born": "b. 12/03/1985" (English), ", n. 11 aprile 1952" (Italian, after a name)
+_ABBREVIATED_CUE = r"(?:(?<![\p{L}\p{N}.])b\.|(?<=,[ \t]*)n\.)[ \t]*+"
 
 _SEPARATORS = r"[\s:=,|\"'“”\-–—]*+"  # "DOB: ", "| DOB | ", '"dob": "'
-_FORMAT_HINT = rf"(?:\((?:[dmyjta]{{1,4}}[./-]){{2}}[dmyjta]{{2,4}}\){_SEPARATORS})?"
+_FORMAT_HINT = rf"(?:\((?:[dmyjtga]{{1,4}}[./-]){{2}}[dmyjtga]{{2,4}}\){_SEPARATORS})?"
 _COPULA = r"(?:(?:is|was|as|of|ist|war|est|était|è|era|es|fue|on|the|am|op|le|il|el)\s++){0,3}"
 # no commas: "born in Leeds, seen on 12/03/2024" must not reach the appointment date
 _SHORT_PHRASE = r"(?:[^\W\d_]{1,20}+\s++){0,4}"
@@ -79,14 +83,28 @@ class DateOfBirthRecognizer(GdprepPatternRecognizer):
     ENTITY = "DATE_OF_BIRTH"
     PATTERNS = [
         ("dob_label", _LABEL_CUE + _SEPARATORS + _FORMAT_HINT + _COPULA + _DATE, 0.85),
-        ("dob_born", _VERB_CUE + _SEPARATORS + _SHORT_PHRASE + _DATE, 0.75),
+        ("dob_born", _VERB_CUE + _SEPARATORS + _SHORT_PHRASE + r"[ \t:]*" + _DATE, 0.75),
+        # "DoB on the rota system says 5 May 1967"; "Luogo e data di nascita: Italia, 6 marzo 1954"
+        ("dob_label_says", _LABEL_CUE + r"(?:[ \t]+[\p{L}'’]+){1,5}[ \t]+(?i:says|shows|reads|is|was|given[ \t]+as"
+                           r"|listed[ \t]+as)[ \t:]+" + _DATE, 0.7),
+        ("dob_label_place", _LABEL_CUE + r"[ \t]*:[ \t]*\p{L}[\p{L}\p{M}'’-]*(?:[ \t]+\p{L}[\p{L}\p{M}'’-]*)?,[ \t]*"
+                            + _DATE, 0.7),
         # "passed on birth date (9 May 1986)"; a question and its answer on the next line:
         # "Your date of birth, please?\nCustomer: 4 Jul 1948", "uw geboortedatum en adres?\nKlant: 24-10-1963"
         ("dob_check", _LABEL_CUE + r"[ \t]+(?i:check|verification|verified|confirmed|matched|on[ \t]+file)"
                       r"[ \t]*[,:(]?[ \t]*" + _DATE, 0.6),
         ("dob_bracketed", _LABEL_CUE + r"[^\d\n()]{0,15}\(\s*" + _DATE, 0.6),
-        ("dob_answer", _LABEL_CUE + r"[^\d\n]{0,40}\?[ \t]*\r?\n[^\d\n:]{0,30}:[ \t]*"
-                       r"(?:(?i:it['’]?s|it\s+is|sure,?|yes,?|ja,?|oui,?|sí,?)[ \t]+)?" + _DATE, 0.6),
+        ("dob_answer", _LABEL_CUE + r"[^\d\n]{0,40}[?.][ \t]*\r?\n[^\d\n:]{0,30}:[ \t]*"
+                       r"(?:[\p{L}'’]{1,8}[,.!]?[ \t]+){0,3}" + _DATE, 0.6),
+        ("dob_abbreviated", _ABBREVIATED_CUE + _DATE, 0.7),
+        # the cue after the date (never after a comma or colon, which start a new field):
+        # "12/03/1985 (date of birth)", "1976-08-14 is my birthday",
+        # "Er ist am 4. Oktober 2000 geboren", "07-05-1988  ← geboortedatum"
+        ("dob_cue_after", _DATE + r"(?:[ \t]*\r?\n)?[ \t]*[(←<=]?[ \t]*"
+                          r"(?:(?:is|was|ist|est|è|es|is)[ \t]+(?:my|his|her|their|mein|sein|ihr|ma|sa|mijn|zijn"
+                          r"|haar|la[ \t]+mia|la[ \t]+sua|mi|su)[ \t]+)?"
+                          # ...but not "seen 12/03/2024, DOB 01/02/1980": that cue labels the next date
+                          r"(?:" + _LABEL_CUE + r"|(?-i:geboren|born)\b)(?![^\n\d]{0,15}\d)", 0.7),
         # German "(* 07.07.1993)": the asterisk is the birth sign
         ("dob_asterisk", r"\(\*[ \t]*" + _DATE + r"[ \t]*\)", 0.75),
     ]
@@ -142,6 +160,12 @@ class BirthDateShapeRecognizer(GdprepPatternRecognizer):
                              r"[ \t]*\)", 0.7),
         ("dob_after_name", r"(?-i:\p{Lu}[\p{Ll}\p{M}'’-]+[ \t]+\p{Lu}[\p{Ll}\p{M}'’-]+)[ \t]*\([ \t]*" + _DATE
                            + r"[ \t]*\)", 0.55),
+        # a clinical or legal heading: "Mme Inès Lambert, 13/02/1986, adressée par", "Re: Mr John Doe, 1 May 1950;"
+        ("dob_after_addressee", r"(?:(?-i:Mr|Mrs|Ms|Miss|Mx|Mme|Mlle|M\.|Herr|Frau|Dhr\.|Mevr\.|Sig\.(?:ra)?|Sr\."
+                                r"|Sra\.)|(?i:re|patient|patiente|patientin|paziente|paz\.|paciente|patiënt)[ \t]*:)"
+                                r"[ \t]+(?:\p{L}[\p{L}\p{M}'’.-]*[ \t]+){0,3}\p{L}[\p{L}\p{M}'’-]+,[ \t]*"
+                                + _DATE
+                                + r"[ \t]*(?=[,;)]|\r?\n|$)", 0.55),
     ]
     CONTEXT = ["birth", "born", "dob"]
 

@@ -23,7 +23,9 @@ _NAME_COLUMN = regex.compile(
 _DOB_COLUMN = regex.compile(
     r"^(?:d\.?o\.?b\.?|date[ _-]?of[ _-]?birth|birth[ _-]?date|birthdate|birthday|geburtsdatum"
     r"|date[ _-]?(?:de[ _-]?)?naissance|naissance|geboortedatum|geb[ _.-]*datum|data[ _-]?(?:di[ _-]?)?nascita"
-    r"|fecha[ _-]?(?:de[ _-]?)?nacimiento|f[ _.-]*nacimiento)$",
+    r"|fecha[ _-]?(?:de[ _-]?)?nacimiento|f[ _.-]*nacimiento|birth[ _-]?dt|dob[ _-]?date|born|geb(?:oren)?\.?"
+    r"|date[ _-]?(?:de[ _-]?)?naiss\.?|fecha[ _-]?(?:de[ _-]?)?nac\.?|nascita|data[ _-]?(?:di[ _-]?)?nasc\.?"
+    r"|geburtstag|geboren[ _-]?op)$",
     regex.IGNORECASE,
 )
 _SORT_CODE_COLUMN = regex.compile(r"^(?:sort[ _-]?code|s/c)$", regex.IGNORECASE)
@@ -43,6 +45,19 @@ _PASSPORT_COLUMN = regex.compile(r"^(?:passport(?:[ _-]?(?:no\.?|number))?|reise
 _DELIMITERS: Final = (",", ";", "\t", "|")
 _CELL_OK = regex.compile(r"^[\p{L}\p{M}][\p{L}\p{M}'’. -]{0,60}$")
 SCORE: Final = 0.85
+
+
+_DECIMAL_COMMA = regex.compile(r"\d,\d")
+
+
+def _row_fits(line: str, delimiter: str, width: int) -> bool:
+    """A row of the header's width; or, in a comma file, one whose extra commas are all decimal commas
+    ("€1.003,99"): its cells line up left of the first of them, and each cell is checked against
+    its column's shape anyway. Other rows of another width are not part of the table."""
+    extra = line.count(delimiter) - (width - 1)
+    if extra == 0:
+        return True
+    return extra > 0 and delimiter == "," and len(_DECIMAL_COMMA.findall(line)) >= extra
 
 
 def _cells(line: str, delimiter: str) -> list[tuple[int, int]]:
@@ -82,8 +97,8 @@ class CsvNameColumnRecognizer(LocalRecognizer):
         width = 0
         for line in text.split("\n"):
             stripped = line.rstrip("\r")
-            if columns and stripped.count(delimiter) == width - 1 and '"' not in stripped:
-                for index, (start, end) in enumerate(_cells(stripped, delimiter)):
+            if columns and _row_fits(stripped, delimiter, width) and '"' not in stripped:
+                for index, (start, end) in enumerate(_cells(stripped, delimiter)[:width]):
                     entity = columns.get(index)
                     cell = stripped[start:end].strip()
                     if entity is None or not cell:

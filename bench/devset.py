@@ -654,16 +654,21 @@ def _sibling(name: str) -> Any:
 
 # Later batches live in their own files, each written without reading the other split or the detector.
 TUNE_TEMPLATES_EXTRA4: Final[dict[str, tuple[str, ...]]] = _sibling("devset_tune_extra").TUNE_TEMPLATES_EXTRA4
+TUNE_TEMPLATES_EXTRA5: Final[dict[str, tuple[str, ...]]] = _sibling("devset_tune_extra5").TUNE_TEMPLATES_EXTRA5
 HELDOUT_TEMPLATES_EXTRA: Final[dict[str, tuple[str, ...]]] = (
     _sibling("devset_heldout_extra").HELDOUT_TEMPLATES_EXTRA)
+HELDOUT_TEMPLATES_EXTRA2: Final[dict[str, tuple[str, ...]]] = (
+    _sibling("devset_heldout_extra2").HELDOUT_TEMPLATES_EXTRA2)
 
 
 def templates(split: str) -> dict[str, tuple[str, ...]]:
     """The template set of a split, by language."""
     _check_split(split)
     if split == "heldout":
-        return {lang: HELDOUT_TEMPLATES[lang] + HELDOUT_TEMPLATES_EXTRA.get(lang, ()) for lang in HELDOUT_TEMPLATES}
-    batches = (TUNE_TEMPLATES_EXTRA, TUNE_TEMPLATES_EXTRA2, TUNE_TEMPLATES_EXTRA3, TUNE_TEMPLATES_EXTRA4)
+        return {lang: HELDOUT_TEMPLATES[lang] + HELDOUT_TEMPLATES_EXTRA.get(lang, ())
+                + HELDOUT_TEMPLATES_EXTRA2.get(lang, ()) for lang in HELDOUT_TEMPLATES}
+    batches = (TUNE_TEMPLATES_EXTRA, TUNE_TEMPLATES_EXTRA2, TUNE_TEMPLATES_EXTRA3, TUNE_TEMPLATES_EXTRA4,
+               TUNE_TEMPLATES_EXTRA5)
     return {lang: TUNE_TEMPLATES[lang] + sum((b.get(lang, ()) for b in batches), ()) for lang in TUNE_TEMPLATES}
 
 

@@ -46,6 +46,10 @@ FOUND = [
     ("Mark Thompson approved the refund.", "Mark Thompson"),
     ("Dear Jordan and Ben,", "Ben"),
     ("escalated by IMOGEN FAIRLIE", "IMOGEN FAIRLIE"),
+    ("Attendees: Anna, Peter and Maria", "Maria"),
+    ("Rückfragen bitte an Anja Hering, Personalabteilung.", "Anja Hering"),   # not "her" + "ing"
+    ("Also looping in Mathew Frost from the platform team", "Mathew Frost"),  # an English word as surname
+    ("Bruneau|Diane||10/08/2023|logistique|Michelle Goncalves", "Michelle Goncalves"),  # a table cell
 ]
 
 
@@ -67,6 +71,8 @@ NOT_FOUND = [
     "user_id=helena42 failed to log in",              # identifiers
     "Sent: 24 Jan 2024",
     "Il paziente è stato dimesso in buone condizioni.",
+    "The engineer from Dodd, Johnson and Wyatt did not turn up.",  # a firm of three surnames
+    "Daños: rotura de cristal del escaparate",
 ]
 
 

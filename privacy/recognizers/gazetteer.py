@@ -8,10 +8,12 @@ in short notes. This recognizer looks every word up in the given-name list of `g
   one of the scanned languages ("ben", "dan", "else") is reported only when capitalised in running text
   or followed by a surname;
 - a lower-case given name stands alone only when it is reasonably common somewhere (frequency >= 4);
-- a word inside a URL, an e-mail address or a code, or next to a street word ("Victoria Road",
-  "rue Pascal"), or inside a place or organisation spaCy found, is left alone;
-- the following one or two words become the surname when they look like one: capitalised after a
-  capitalised given name; in lower case only when the word is a known surname or no English word.
+- a word inside a URL, an e-mail address or a code, next to a street word ("Victoria Road",
+  "rue Pascal"), in a firm's name ("Harrison and Sons", "Dodd, Johnson and Wyatt"), or that spaCy
+  found as a one-word place, product or nationality, is left alone;
+- the following words become the surname when they look like one: any capitalised word after a
+  capitalised given name; in lower case a listed surname or given name, or one word that is no
+  English word ("declan brennan", "narcisa juan bolaños").
 """
 
 from __future__ import annotations

@@ -1,0 +1,43 @@
+"""Comparison keys for curation: NFKC, collapsed whitespace and optional case-folding.
+
+Stored text is never changed; these keys are what exact and near-duplicate detection compare. The
+training-relevant text of a record is its `text`, or its prompt and completion, or its chat turns
+(role and content), joined with separators that cannot occur in the fields themselves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+import regex
+
+_WHITESPACE = regex.compile(r"\s+")
+# a unit separator between fields: ("ab", "c") and ("a", "bc") must not give the same key
+_FIELD_SEPARATOR = "\x1f"
+
+
+def normalise(text: str, casefold: bool = True) -> str:
+    """NFKC, whitespace runs collapsed to one space and trimmed, and (by default) case-folded."""
+    key = _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    return key.casefold() if casefold else key
+
+
+def training_text(record: Mapping[str, Any], casefold: bool = True) -> str:
+    """The normalised training-relevant text of a `text`, prompt/completion or chat record."""
+    if isinstance(record.get("messages"), list):
+        parts = [f"{m.get('role', '')}:{normalise(str(m.get('content', '')), casefold)}"
+                 for m in record["messages"] if isinstance(m, Mapping)]
+    elif "prompt" in record or "completion" in record:
+        parts = [normalise(str(record.get("prompt", "")), casefold),
+                 normalise(str(record.get("completion", "")), casefold)]
+    else:
+        parts = [normalise(str(record.get("text", "")), casefold)]
+    return _FIELD_SEPARATOR.join(parts)
+
+
+def content_hash(record: Mapping[str, Any], casefold: bool = True) -> str:
+    """SHA-256 (hex) of the normalised training-relevant text: equal for exact duplicates."""
+    return hashlib.sha256(training_text(record, casefold).encode("utf-8")).hexdigest()

@@ -1,1 +1,88 @@
-"""Curation stage: dedup, quality filters, balancing and leak-free splits (issue 3)."""
+"""Curation stage: dedup, quality filters, balancing and leak-free splits, with a reason for every drop.
+
+From Python, `curate` runs the same stages as `gdprep curate` on rows already in memory:
+
+    import polars as pl
+    from gdprep.curation import curate, load_curation_config
+
+    result = curate(pl.read_ndjson("redacted.jsonl"), load_curation_config(None), languages=["en"])
+    result.splits["train"]          # a polars DataFrame
+    result.removals                 # [{"id", "stage", "reason", "cluster_id", "kept_id", "details"}, ...]
+    result.to_datasets()            # a datasets.DatasetDict
+
+For files of any size use `gdprep.curation.run.run_curate` (or the CLI), which streams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from gdprep.curation.config import CurationConfig, load_curation_config
+from gdprep.curation.events import SPLITS, Decision
+
+__all__ = ["CurationConfig", "CurationResult", "Decision", "curate", "load_curation_config"]
+
+
+@dataclass(slots=True)
+class CurationResult:
+    """Split rows, removals, every decision and the report (as `gdprep curate` writes them)."""
+
+    rows: dict[str, list[dict[str, Any]]]
+    decisions: list[Decision]
+    report: dict[str, Any]
+
+    @property
+    def removals(self) -> list[dict[str, Any]]:
+        return [d.removal_json() for d in self.decisions if d.outcome == "removed"]
+
+    @property
+    def splits(self) -> dict[str, Any]:
+        """The splits as polars DataFrames."""
+        import polars as pl
+
+        return {name: pl.DataFrame(rows) if rows else pl.DataFrame() for name, rows in self.rows.items()}
+
+    def to_datasets(self) -> Any:
+        """The splits as a `datasets.DatasetDict`."""
+        import datasets
+
+        return datasets.DatasetDict({name: datasets.Dataset.from_list(rows) for name, rows in self.rows.items()})
+
+
+def curate(data: Any, config: CurationConfig | None = None, *, languages: Sequence[str] = ("en",),
+           on_decision: Callable[[Decision], None] | None = None) -> CurationResult:
+    """Curate rows in memory: a polars DataFrame, a `datasets.Dataset` or a list of dicts."""
+    from gdprep.curation.pipeline import Curator, leakage_report
+    from gdprep.curation.sources import MemorySource
+
+    cfg = config or CurationConfig()
+    rows = _rows(data)
+    source = MemorySource(rows, cfg.fields, batch_size=cfg.output.batch_size)
+    outcome = Curator(cfg, languages).run(source)
+    out: dict[str, list[dict[str, Any]]] = {name: [] for name in SPLITS}
+    for decision in outcome.decisions:
+        if on_decision is not None:
+            on_decision(decision)
+        if decision.outcome == "assigned" and decision.split is not None:
+            row = rows[decision.index]
+            out[decision.split].append(row)
+            for k in range(outcome.upsampled.get(decision.index, 0)):
+                out[decision.split].append({**row, cfg.fields.id_field: f"{decision.id}#upsample-{k + 1}"})
+    report = dict(outcome.report)
+    report["leakage"] = leakage_report(source, outcome.decisions, cfg)
+    return CurationResult(out, outcome.decisions, report)
+
+
+def _rows(data: Any) -> list[dict[str, Any]]:
+    if isinstance(data, list):
+        return data
+    to_dicts = getattr(data, "to_dicts", None)  # polars.DataFrame
+    if callable(to_dicts):
+        return list(to_dicts())
+    to_list = getattr(data, "to_list", None)  # datasets.Dataset
+    if callable(to_list):
+        return list(to_list())
+    raise TypeError(f"curate() takes a polars DataFrame, a datasets.Dataset or a list of dicts, not "
+                    f"{type(data).__name__}")

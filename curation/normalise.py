@@ -10,9 +10,12 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import regex
+
+if TYPE_CHECKING:
+    from gdprep.curation.example import Example
 
 _WHITESPACE = regex.compile(r"\s+")
 # a unit separator between fields: ("ab", "c") and ("a", "bc") must not give the same key
@@ -41,3 +44,19 @@ def training_text(record: Mapping[str, Any], casefold: bool = True) -> str:
 def content_hash(record: Mapping[str, Any], casefold: bool = True) -> str:
     """SHA-256 (hex) of the normalised training-relevant text: equal for exact duplicates."""
     return hashlib.sha256(training_text(record, casefold).encode("utf-8")).hexdigest()
+
+
+def example_key(example: Example, casefold: bool = True) -> str:
+    """The normalised training-relevant text of an `Example` (chat roles included)."""
+    if example.kind == "chat":
+        parts = [f"{role}:{normalise(content, casefold)}" for role, content in example.turns]
+    elif example.kind == "pair":
+        parts = [normalise(example.prompt, casefold), normalise(example.completion, casefold)]
+    else:
+        parts = [normalise(example.parts["text"], casefold)]
+    return _FIELD_SEPARATOR.join(parts)
+
+
+def example_hash(example: Example, casefold: bool = True) -> bytes:
+    """16-byte BLAKE2b digest of `example_key`: the exact-dedup key kept per record."""
+    return hashlib.blake2b(example_key(example, casefold).encode("utf-8"), digest_size=16).digest()

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from gdprep.errors import GdprepError
+from gdprep.errors import GdprepError, UsageError
 
 app = typer.Typer(
     name="gdprep",
@@ -303,6 +303,64 @@ def sample(
         err.print(f"{n} records -> {output}")
 
     _run(go)
+
+
+@app.command()
+def curate(
+    input: Annotated[Path | None, typer.Option("--input", "-i", help="Input file: .jsonl, .csv or .parquet "
+                                               "(text, prompt/completion or chat records).")] = None,
+    output_dir: Annotated[Path | None, typer.Option("--output-dir", "-o", help="Directory for train/validation/"
+                                                    "test, removals.jsonl, the report and hf/.")] = None,
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="Curation config YAML (default: every "
+                                                "documented default; see --print-config).")] = None,
+    policy: PolicyOpt = None,
+    on_error: OnErrorOpt = OnErrorChoice.fail,
+    fmt: Annotated[FormatChoice | None, typer.Option("--format", help="Format of the split files (default: the "
+                                                      "input's).")] = None,
+    input_format: Annotated[FormatChoice | None, typer.Option(
+        "--input-format", help="Input format when the extension does not tell it.")] = None,
+    print_config: Annotated[bool, typer.Option("--print-config", help="Print the effective config as YAML "
+                                               "(every field and default) and exit.")] = False,
+) -> None:
+    """Curate a dataset: exact and near-duplicate removal, quality filters, label balancing and a
+    stratified, group-aware train/validation/test split, with a reason for every removed record."""
+    from gdprep.curation.config import load_curation_config
+    from gdprep.curation.run import run_curate
+    from gdprep.policies import load_policy
+
+    def go() -> None:
+        cfg = load_curation_config(config)
+        if print_config:
+            import yaml
+
+            out.print(escape(yaml.safe_dump(cfg.model_dump(mode="json"), sort_keys=False)), end="")
+            return
+        if input is None or output_dir is None:
+            raise UsageError("--input and --output-dir are required (or pass --print-config)")
+        pol = load_policy(policy)
+        total = _count_records(input)
+        with _progress("curate", total) as tick:
+            report = run_curate(input, output_dir, cfg, languages=pol.languages, policy_name=pol.name,
+                                on_error=on_error.value, input_format=input_format.value if input_format else None,
+                                output_format=fmt.value if fmt else None,
+                                progress=(lambda stage, n: tick(n) if stage == "scan" else None) if tick else None)
+        _print_curation(report, output_dir)
+
+    _run(go)
+
+
+def _print_curation(report: dict[str, Any], output_dir: Path) -> None:
+    counts = report["counts"]
+    err.print(f"curate: {counts['input']:,} in -> train {counts['train']:,}, validation {counts['validation']:,}, "
+              f"test {counts['test']:,}, removed {counts['removed']:,}")
+    for stage in report["stages"]:
+        if stage["removed"]:
+            reasons = ", ".join(f"{r} {n:,}" for r, n in stage["reasons"].items())
+            err.print(f"  {stage['stage']}: -{stage['removed']:,} ({escape(reasons)})")
+    leak = report["leakage"]
+    if leak.get("enabled"):
+        err.print(f"  leakage check: {leak['result']}")
+    err.print(f"  outputs: {escape(str(output_dir))}")
 
 
 @app.command()

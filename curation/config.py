@@ -1,0 +1,198 @@
+"""The curation config: a YAML file validated by pydantic. Every threshold has a documented default, so
+an empty file (or no file) is a complete config; `gdprep curate --print-config` shows them all."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from gdprep.curation.quality import QualityConfig
+from gdprep.errors import ConfigError
+
+KeepRule = Literal["first", "lowest_id", "longest_completion"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FieldsConfig(_Strict):
+    """Where the training-relevant text, the id, the label and the group key live in a record."""
+
+    id_field: str = Field("id", description="Record id field; a record without one gets a stable content-hash id")
+    text_field: str = Field("text", description="Plain-text records: the text field")
+    prompt_field: str = Field("prompt", description="Prompt/completion records: the prompt field")
+    completion_field: str = Field("completion", description="Prompt/completion records: the completion field")
+    messages_field: str = Field("messages", description="Chat records: the list of messages")
+    content_key: str = Field("content", description="Chat records: the text key inside each message")
+    role_key: str = Field("role", description="Chat records: the role key inside each message")
+    label_field: str | None = Field(None, description="Category label used for balancing and stratified splits")
+    group_field: str | None = Field(
+        None, description="Records sharing this key (a customer or conversation id) land in the same split")
+
+
+class NormaliseConfig(_Strict):
+    """Comparison keys only: stored text is never changed."""
+
+    casefold: bool = Field(True, description="Compare case-insensitively (after NFKC and whitespace collapse)")
+
+
+class ExactDedupConfig(_Strict):
+    """Exact duplicates: equal normalised training text (prompt, completion, chat turns and roles)."""
+
+    enabled: bool = Field(True, description="Drop exact duplicates (reason exact_duplicate)")
+
+
+class NearDedupConfig(_Strict):
+    """Near duplicates: MinHash LSH candidates verified by their real Jaccard similarity."""
+
+    enabled: bool = Field(True, description="Find near duplicates")
+    threshold: float = Field(0.8, gt=0.0, le=1.0, description="Jaccard similarity at or above which two "
+                                                               "records are near duplicates")
+    ngram: int = Field(3, ge=1, le=32, description="Shingle size, in words or characters (see unit)")
+    unit: Literal["word", "char"] = Field("word", description="Shingle unit: word n-grams or character n-grams")
+    num_perm: int = Field(128, ge=16, le=1024, description="MinHash permutations")
+    num_bands: int | None = Field(None, ge=1, description="LSH bands (a divisor of num_perm); default: chosen "
+                                                          "for the threshold, favouring recall")
+    seed: int = Field(1, description="MinHash seed")
+    action: Literal["drop", "group"] = Field(
+        "drop", description="drop: keep one record per cluster (reason near_duplicate); group: keep all, but "
+                            "put each cluster in one split")
+
+    @model_validator(mode="after")
+    def _bands_divide(self) -> NearDedupConfig:
+        if self.num_bands is not None and self.num_perm % self.num_bands:
+            raise ValueError(f"num_bands ({self.num_bands}) must divide num_perm ({self.num_perm})")
+        return self
+
+
+class DedupKeepConfig(_Strict):
+    """Which record of a duplicate cluster is kept."""
+
+    rule: KeepRule = Field("first", description="first: first in input order; lowest_id: smallest id "
+                                                "(string order); longest_completion: longest completion, "
+                                                "ties by input order")
+    prefer_passing_quality: bool = Field(
+        True, description="Keep a member that passes the quality filters over one that would be dropped later")
+
+
+class BalanceConfig(_Strict):
+    """Per-label caps or a target distribution (needs fields.label_field)."""
+
+    enabled: bool = Field(False, description="Balance labels (reason balanced_out)")
+    max_per_label: int | None = Field(None, ge=1, description="Keep at most this many records of any label")
+    target: dict[str, float] | None = Field(
+        None, description="Target share per label (shares are normalised to sum to 1); labels not listed keep "
+                          "their records. The largest feasible dataset with these shares is kept.")
+    upsample: bool = Field(False, description="Repeat training records of labels below their target share")
+    max_upsample_factor: float = Field(2.0, ge=1.0, le=100.0, description="A label grows at most this many times "
+                                                                          "by repetition")
+    seed: int = Field(1, description="Seed for which records are kept when downsampling")
+
+    @model_validator(mode="after")
+    def _shares(self) -> BalanceConfig:
+        if self.target is not None:
+            if not self.target or any(v < 0 for v in self.target.values()) or sum(self.target.values()) <= 0:
+                raise ValueError("target shares must be non-negative and sum to more than 0")
+        if self.enabled and self.max_per_label is None and self.target is None:
+            raise ValueError("balance is enabled but neither max_per_label nor target is set")
+        return self
+
+
+class SplitConfig(_Strict):
+    """Stratified, group-aware, deterministic train/validation/test split."""
+
+    train: float = Field(0.8, ge=0.0, le=1.0, description="Share of records in train")
+    validation: float = Field(0.1, ge=0.0, le=1.0, description="Share of records in validation")
+    test: float = Field(0.1, ge=0.0, le=1.0, description="Share of records in test")
+    seed: int = Field(1, description="Seed for the split; the same seed gives the same split")
+    stratify: bool = Field(True, description="Keep each label's share equal across splits (needs label_field)")
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> SplitConfig:
+        if abs(self.train + self.validation + self.test - 1.0) > 1e-6:
+            raise ValueError(f"train + validation + test must be 1 (got "
+                             f"{self.train + self.validation + self.test:g})")
+        return self
+
+
+class LeakageConfig(_Strict):
+    """After splitting, every cross-split pair at or above the threshold is reported."""
+
+    enabled: bool = Field(True, description="Run the leakage check")
+    threshold: float | None = Field(None, gt=0.0, le=1.0, description="Jaccard threshold; default: the "
+                                                                      "near-duplicate threshold")
+
+
+class OutputConfig(_Strict):
+    """What is written besides the split files."""
+
+    format: Literal["input", "jsonl", "parquet"] = Field("input", description="Format of the split files")
+    hf_dataset: bool = Field(True, description="Also write a Hugging Face DatasetDict under OUT/hf/")
+    batch_size: int = Field(2000, ge=1, le=1_000_000, description="Records per processing batch")
+
+
+class CurationConfig(_Strict):
+    """A complete curation config (see `gdprep curate --print-config`)."""
+
+    schema_version: Literal[1] = Field(1, description="Config schema version; this build reads version 1")
+    fields: FieldsConfig = Field(default_factory=FieldsConfig, description="Record layout")
+    normalise: NormaliseConfig = Field(default_factory=NormaliseConfig, description="Comparison keys")
+    keep: DedupKeepConfig = Field(default_factory=DedupKeepConfig, description="Keep rule for duplicates")
+    exact_dedup: ExactDedupConfig = Field(default_factory=ExactDedupConfig, description="Exact duplicates")
+    near_dedup: NearDedupConfig = Field(default_factory=NearDedupConfig, description="Near duplicates")
+    quality: QualityConfig = Field(default_factory=QualityConfig, description="Quality filters")
+    balance: BalanceConfig = Field(default_factory=BalanceConfig, description="Label balancing")
+    split: SplitConfig = Field(default_factory=SplitConfig, description="Train/validation/test split")
+    leakage: LeakageConfig = Field(default_factory=LeakageConfig, description="Cross-split leakage check")
+    output: OutputConfig = Field(default_factory=OutputConfig, description="Outputs")
+
+    def canonical_hash(self) -> str:
+        """SHA-256 of the config's canonical JSON: recorded in the report (and later the ledger)."""
+        data = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def _format_errors(path: Path | None, err: ValidationError) -> str:
+    lines = []
+    for item in err.errors():
+        loc = ".".join(str(p) for p in item["loc"]) or "(top level)"
+        msg = item["msg"]
+        if item["type"] == "extra_forbidden":
+            msg = "unknown field; remove it or check the spelling against `gdprep curate --print-config`"
+        lines.append(f"  {loc}: {msg}")
+    where = f" {path}" if path is not None else ""
+    return f"invalid curation config{where}:\n" + "\n".join(lines)
+
+
+def load_curation_config(path: Path | None = None, overrides: dict[str, Any] | None = None) -> CurationConfig:
+    """Read and validate a curation config YAML (None: every default)."""
+    raw: Any = {}
+    if path is not None:
+        if not path.is_file():
+            raise ConfigError(f"curation config {path} does not exist; give a path to a YAML file")
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" line {mark.line + 1}" if mark is not None else ""
+            raise ConfigError(f"curation config {path}{where} is not valid YAML: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"curation config {path} is not UTF-8 text; save it as UTF-8") from exc
+        if not isinstance(raw, dict):
+            raise ConfigError(f"curation config {path} must be a YAML mapping (see `gdprep curate --print-config`)")
+    for dotted, value in (overrides or {}).items():
+        node = raw
+        *parents, leaf = dotted.split(".")
+        for key in parents:
+            node = node.setdefault(key, {})
+        node[leaf] = value
+    try:
+        return CurationConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_format_errors(path, exc)) from None

@@ -1,0 +1,198 @@
+"""`gdprep curate`: run the stages over a file and write the split files, removals, decisions, the
+report and a Hugging Face DatasetDict. Everything is written to a staging folder inside the output
+directory first and moved into place only when the whole run has succeeded."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from gdprep.curation.config import CurationConfig
+from gdprep.curation.events import SPLITS, Decision
+from gdprep.curation.pipeline import CurationOutcome, Curator, leakage_report
+from gdprep.curation.sources import FileSource
+from gdprep.errors import GdprepError, UsageError
+from gdprep.records import OnError, RecordWriter
+from gdprep.versions import tool_versions
+
+_EXTENSIONS = {"jsonl": "jsonl", "csv": "csv", "parquet": "parquet"}
+OUTPUT_NAMES = ("train", "validation", "test", "removals.jsonl", "decisions.jsonl", "curation_report.json",
+                "curation_report.html", "curation_timing.json", "hf")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def run_curate(input_path: Path, output_dir: Path, config: CurationConfig, *, languages: Sequence[str],
+               policy_name: str | None = None, on_error: OnError = "fail", input_format: str | None = None,
+               output_format: str | None = None, progress: Callable[[str, int], None] | None = None,
+               on_decision: Callable[[Decision], None] | None = None) -> dict[str, Any]:
+    """Curate `input_path` into `output_dir`; return the report. `on_decision` receives every record's
+    decision (the lineage hook for the audit ledger)."""
+    input_path, output_dir = Path(input_path), Path(output_dir)
+    if output_dir.exists() and not output_dir.is_dir():
+        raise UsageError(f"--output-dir {output_dir} is a file; give a directory")
+    if input_path.resolve().parent == output_dir.resolve() and input_path.stem in SPLITS:
+        raise UsageError(f"input {input_path} would be overwritten by a split file; choose another --output-dir")
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    source = FileSource(input_path, config.fields, fmt=input_format, on_error=on_error,
+                        batch_size=config.output.batch_size)
+    fmt = output_format or (config.output.format if config.output.format != "input" else source.format)
+    if fmt not in _EXTENSIONS:
+        raise UsageError(f"--format must be jsonl, csv or parquet (got {fmt!r})")
+
+    curator = Curator(config, languages, progress)
+    t0 = time.perf_counter()
+    outcome = curator.run(source)
+    timings["stages_s"] = time.perf_counter() - t0
+
+    output_dir.mkdir(parents=True, exist_ok=True)
+    staging = output_dir / ".curate.partial"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    try:
+        t0 = time.perf_counter()
+        _write_outputs(source, outcome, staging, fmt, config)
+        timings["write_s"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        leakage = leakage_report(source, outcome.decisions, config)
+        timings["leakage_s"] = time.perf_counter() - t0
+        report = _finish_report(outcome, leakage, config, input_path, source.format, fmt, languages, policy_name)
+        from gdprep.curation.report import render_html
+
+        _write_text(staging / "curation_report.json", json.dumps(report, indent=2, sort_keys=True,
+                                                                 ensure_ascii=False) + "\n")
+        _write_text(staging / "curation_report.html", render_html(report))
+        if config.output.hf_dataset:
+            t0 = time.perf_counter()
+            _write_hf(staging, fmt)
+            timings["hf_s"] = time.perf_counter() - t0
+        timings["total_s"] = time.perf_counter() - started
+        _write_text(staging / "curation_timing.json",
+                    json.dumps({k: round(v, 3) for k, v in timings.items()}, indent=2, sort_keys=True) + "\n")
+        _publish(staging, output_dir, fmt)
+    except OSError as exc:
+        raise GdprepError(f"cannot write to {output_dir}: {exc.strerror or exc}; check that the directory is "
+                          "writable and has space") from exc
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    if on_decision is not None:
+        for decision in outcome.decisions:
+            on_decision(decision)
+    return report
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def _write_outputs(source: FileSource, outcome: CurationOutcome, staging: Path, fmt: str,
+                   config: CurationConfig) -> None:
+    same = fmt == source.format
+    writers = {split: RecordWriter(staging / f"{split}.{_EXTENSIONS[fmt]}", fmt,  # type: ignore[arg-type]
+                                   config.fields.messages_field,
+                                   columns=source.columns if same else None, schema=source.schema if same else None)
+               for split in SPLITS}
+    by_index = outcome.decisions
+    id_field = config.fields.id_field
+    try:
+        with (staging / "removals.jsonl").open("w", encoding="utf-8") as removals, \
+                (staging / "decisions.jsonl").open("w", encoding="utf-8") as decisions:
+            for batch in source.batches():
+                rows: dict[str, list[dict[str, Any]]] = {s: [] for s in SPLITS}
+                for item in batch:
+                    decision = by_index[item.index]
+                    decisions.write(json.dumps(decision.to_json(), ensure_ascii=False, sort_keys=True) + "\n")
+                    if decision.outcome == "removed":
+                        removals.write(json.dumps(decision.removal_json(), ensure_ascii=False, sort_keys=True)
+                                       + "\n")
+                        continue
+                    assert item.data is not None and decision.split is not None
+                    rows[decision.split].append(item.data)
+                    for k in range(outcome.upsampled.get(item.index, 0)):
+                        copy = dict(item.data)
+                        copy[id_field] = f"{decision.id}#upsample-{k + 1}"
+                        rows[decision.split].append(copy)
+                for split, split_rows in rows.items():
+                    writers[split].write(split_rows)
+    finally:
+        for writer in writers.values():
+            writer.close()
+
+
+def _finish_report(outcome: CurationOutcome, leakage: dict[str, Any], config: CurationConfig, input_path: Path,
+                   input_format: str, output_format: str, languages: Sequence[str],
+                   policy_name: str | None) -> dict[str, Any]:
+    report = dict(outcome.report)
+    report["leakage"] = leakage
+    report["input"] = {"path": str(input_path), "format": input_format, "sha256": file_sha256(input_path)}
+    report["output_format"] = output_format
+    report["config"] = config.model_dump(mode="json")
+    report["config_hash"] = config.canonical_hash()
+    report["policy"] = {"name": policy_name, "languages": list(languages)}
+    report["versions"] = tool_versions()
+    report["schema"] = "gdprep.curation_report/1"
+    return report
+
+
+def _write_hf(staging: Path, fmt: str) -> None:
+    """A `datasets.DatasetDict` of the three split files, saved with `save_to_disk` under hf/."""
+    import datasets
+
+    datasets.disable_progress_bars()  # the CLI shows its own progress; library bars would garble stderr
+    datasets.logging.set_verbosity_error()
+    cache = staging / ".hf-cache"
+    splits = {}
+    for split in SPLITS:
+        path = staging / f"{split}.{_EXTENSIONS[fmt]}"
+        if _is_empty(path, fmt):
+            splits[split] = datasets.Dataset.from_dict({})
+        elif fmt == "parquet":
+            splits[split] = datasets.Dataset.from_parquet(str(path), cache_dir=str(cache))
+        elif fmt == "csv":
+            splits[split] = datasets.Dataset.from_csv(str(path), cache_dir=str(cache), keep_default_na=False)
+        else:
+            splits[split] = datasets.Dataset.from_json(str(path), cache_dir=str(cache))
+    datasets.DatasetDict(splits).save_to_disk(str(staging / "hf"))
+    shutil.rmtree(cache, ignore_errors=True)
+
+
+def _is_empty(path: Path, fmt: str) -> bool:
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        return bool(pq.ParquetFile(path).metadata.num_rows == 0)
+    if fmt == "csv":
+        with path.open(encoding="utf-8") as fh:
+            return sum(1 for _ in zip(range(2), fh, strict=False)) < 2
+    return path.stat().st_size == 0
+
+
+def _publish(staging: Path, output_dir: Path, fmt: str) -> None:
+    """Move the finished outputs into place (replacing those of an earlier run)."""
+    for split in SPLITS:
+        for ext in _EXTENSIONS.values():
+            stale = output_dir / f"{split}.{ext}"
+            if ext != _EXTENSIONS[fmt] and stale.exists():
+                stale.unlink()
+    for entry in sorted(staging.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        target = output_dir / entry.name
+        if target.is_dir():
+            shutil.rmtree(target)
+        os.replace(entry, target)

@@ -4,9 +4,10 @@ The set comes from bench/neardup_data.py: bases, edited variants at several true
 sides of the threshold, unrelated negatives, and the exact ground-truth pairs (word n-gram Jaccard of
 the normalised text >= threshold).
 
-- gdprep: `NearDuplicateIndex` (rensa MinHash LSH, its own band choice), texts normalised and added in
-  batches of 2,000, then `verify` on the candidate members' texts, normalised again as the stage's
-  second pass does. Reports the verified pairs.
+- gdprep: `NearDuplicateIndex` (rensa MinHash LSH, its own band choice), raw texts added in batches of
+  2,000 (normalised inside `add`, in the same pass as the word split), then `verify`: the shingle
+  hashes of candidates are still cached from `add` (a bounded cache); any not cached would be read and
+  normalised again, as the stage's second pass does. Reports the verified pairs.
 - datasketch: one `MinHash(num_perm, seed)` per document updated with `update_batch` of the same
   shingles as UTF-8 bytes, inserted into `MinHashLSH(threshold, num_perm)` (its own band choice), then
   `lsh.query` per document. Reports its LSH candidate pairs unverified, as it is usually used; a
@@ -61,9 +62,9 @@ def run_ours(texts: Sequence[str], threshold: float, num_perm: int, ngram: int, 
     index = NearDuplicateIndex(threshold=threshold, num_perm=num_perm, ngram=ngram, seed=seed)
     for start in range(0, len(texts), BATCH):
         chunk = texts[start:start + BATCH]
-        index.add(list(range(start, start + len(chunk))), [normalise(t) for t in chunk])
-    members = index.candidate_members()
-    edges = index.verify({i: normalise(texts[i]) for i in sorted(members)})
+        index.add(list(range(start, start + len(chunk))), chunk, normalised=False)  # normalised inside
+    members = index.members_needing_text()  # shingles of the rest are still cached from `add`
+    edges = index.verify({i: texts[i] for i in sorted(members)}, normalised=False)
     return {"pairs": {(a, b) for a, b, _ in edges}, "candidates": set(index.candidate_pairs),
             "bands": index.num_bands, "rows": num_perm // index.num_bands}
 

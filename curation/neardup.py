@@ -13,10 +13,13 @@
 from __future__ import annotations
 
 import functools
+import itertools
+import unicodedata
 from array import array
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Literal
+from typing import Any, Literal
 
+import numpy as np
 import regex
 
 _SPLIT = regex.compile(r"[\s\x1f]+")
@@ -32,6 +35,47 @@ def shingles(text: str, ngram: int, unit: Literal["word", "char"] = "word") -> s
     if len(words) <= ngram:
         return {" ".join(words)}
     return {" ".join(words[i:i + ngram]) for i in range(len(words) - ngram + 1)}
+
+
+# odd 64-bit multipliers that mix word hashes into an n-gram hash (position matters: "a b" != "b a")
+_MIX = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5, 0x85EBCA77C2B2AE63,
+        0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB)
+
+
+def normalised_words(text: str, casefold: bool = True) -> list[str]:
+    """The words of `normalise(text)` in one pass (NFKC, whitespace split, case-fold)."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    return (text.casefold() if casefold else text).split()
+
+
+def hashed_word_shingles(rensa: Any, texts: Sequence[str], ngram: int, *, normalised: bool = True
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """Word n-grams of a batch of texts as 64-bit hashes, without building n-gram strings: (flat hashes,
+    row offsets). Word hashes come from rensa (in Rust); n-grams combine them in numpy. A text shorter
+    than one n-gram gives one hash of all its words, like `shingles`. `normalised=False`: normalise here
+    (the same words as `normalise`, in one pass)."""
+    # str.split() splits on the \x1f field separator too (it is Unicode whitespace)
+    words_per_text = [t.split() for t in texts] if normalised else [normalised_words(t) for t in texts]
+    lengths = np.fromiter((len(ws) for ws in words_per_text), dtype=np.int64, count=len(texts))
+    flat = list(itertools.chain.from_iterable(words_per_text))
+    word_hashes = np.array(rensa.RMinHash.hash_token_sets([flat])[0] if flat else [], dtype=np.uint64)
+    padded = np.append(word_hashes, np.uint64(0))  # a zero "word" past the end pads short texts
+    counts = np.maximum(lengths - ngram + 1, 1)
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    starts = np.zeros(len(texts), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    gram_text = np.repeat(np.arange(len(texts)), counts)
+    within = np.arange(int(offsets[-1]), dtype=np.int64) - offsets[:-1][gram_text]
+    first = starts[gram_text] + within
+    text_len = lengths[gram_text]
+    out = np.zeros(int(offsets[-1]), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(ngram):
+            pos = np.where(within + k < text_len, first + k, len(word_hashes))
+            out = out + padded[pos] * np.uint64(_MIX[k % len(_MIX)]) + np.uint64(k + 1)
+    return out, offsets
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
@@ -70,7 +114,7 @@ class NearDuplicateIndex:
     for `verify`. Record indices are the caller's (input order); keys inside rensa are sequential."""
 
     def __init__(self, *, threshold: float, num_perm: int, ngram: int, unit: Literal["word", "char"] = "word",
-                 seed: int = 1, num_bands: int | None = None) -> None:
+                 seed: int = 1, num_bands: int | None = None, cache_bytes: int = 256 << 20) -> None:
         import rensa
 
         if not 0.0 < threshold <= 1.0:
@@ -85,17 +129,40 @@ class NearDuplicateIndex:
         self._lsh = rensa.RMinHashLSH(threshold, num_perm, self.num_bands)
         self._record_of_key = array("q")  # rensa key -> record index
         self._pairs: set[tuple[int, int]] = set()
+        # shingle hashes of indexed records, kept (up to cache_bytes) so that verification need not read
+        # and hash those texts again: record index -> (batch hash array, start, end)
+        self._cache: dict[int, tuple[np.ndarray, int, int]] = {}
+        self._cache_left = cache_bytes
 
     def __len__(self) -> int:
         return len(self._record_of_key)
 
-    def add(self, indices: Sequence[int], texts: Sequence[str]) -> None:
-        """Index one batch of normalised texts; record the candidate pairs they form."""
+    def _tokens(self, texts: Sequence[str], normalised: bool = True
+                ) -> tuple[list[list[bytes]] | list[list[str]], tuple[np.ndarray, list[int]] | None]:
+        """The MinHash input of each text: word n-grams as 8-byte hash tokens (fast path), or character
+        n-gram strings; plus the batch's n-gram hashes and row bounds (word n-grams only)."""
+        if self.unit == "char":
+            if not normalised:
+                texts = [" ".join(normalised_words(t)) for t in texts]
+            return [sorted(shingles(t, self.ngram, "char")) for t in texts], None
+        hashes, offsets = hashed_word_shingles(self._rensa, texts, self.ngram, normalised=normalised)
+        tokens = hashes.view("S8").tolist()  # one bytes token per n-gram, built in C
+        bounds = offsets.tolist()
+        return [tokens[bounds[i]:bounds[i + 1]] for i in range(len(texts))], (hashes, bounds)
+
+    def add(self, indices: Sequence[int], texts: Sequence[str], *, normalised: bool = True) -> None:
+        """Index one batch of texts (normalised ones, or raw ones with `normalised=False`); record the
+        candidate pairs they form."""
         if not texts:
             return
-        sets = [sorted(shingles(t, self.ngram, self.unit)) for t in texts]
+        sets, batch = self._tokens(texts, normalised)
         start = len(self._record_of_key)
         self._record_of_key.extend(indices)
+        if batch is not None and self._cache_left > 0:
+            hashes, bounds = batch
+            self._cache_left -= hashes.nbytes
+            for k, record in enumerate(indices):
+                self._cache[record] = (hashes, bounds[k], bounds[k + 1])
         matrix = self._rensa.RMinHash.digest_matrix_from_token_sets(sets, self.num_perm, self.seed)
         flags = self._lsh.insert_matrix_and_query_duplicate_flags(matrix, start)
         flagged = [i for i, flag in enumerate(flags) if flag]
@@ -117,22 +184,48 @@ class NearDuplicateIndex:
     def candidate_members(self) -> set[int]:
         return {i for pair in self._pairs for i in pair}
 
-    def verify(self, texts: Mapping[int, str], pairs: Iterable[tuple[int, int]] | None = None
-               ) -> list[tuple[int, int, float]]:
-        """Candidate pairs (all, or the given subset) whose real Jaccard of their shingle sets reaches the
-        threshold, sorted. `texts` maps each candidate member to its normalised text."""
-        cache: dict[int, set[str]] = {}
+    def members_needing_text(self, pairs: Iterable[tuple[int, int]] | None = None) -> set[int]:
+        """Candidate members whose shingles are not cached: `verify` needs their normalised texts."""
+        chosen = self._pairs if pairs is None else pairs
+        return {i for pair in chosen for i in pair if i not in self._cache}
 
-        def shingle_set(i: int) -> set[str]:
-            if i not in cache:
-                cache[i] = shingles(texts[i], self.ngram, self.unit)
-            return cache[i]
+    def verify(self, texts: Mapping[int, str], pairs: Iterable[tuple[int, int]] | None = None, *,
+               normalised: bool = True) -> list[tuple[int, int, float]]:
+        """Candidate pairs (all, or the given subset) whose real Jaccard of their shingle sets reaches the
+        threshold, sorted. `texts` maps each member in `members_needing_text()` to its normalised text."""
+        order = sorted(self._pairs if pairs is None else pairs)
+        members = sorted({i for pair in order for i in pair})
+        if self.unit == "char":
+            prepared = {i: texts[i] if normalised else " ".join(normalised_words(texts[i])) for i in members}
+            sets: dict[int, Any] = {i: shingles(prepared[i], self.ngram, "char") for i in members}
+
+            def similarity(a: int, b: int) -> float:
+                return jaccard(sets[a], sets[b])
+        else:
+            # the Jaccard of the 64-bit shingle hashes: exact unless two different n-grams collide
+            unique: dict[int, np.ndarray] = {}
+            for i in members:
+                if i in self._cache:
+                    hashes, lo, hi = self._cache[i]
+                    unique[i] = np.unique(hashes[lo:hi])
+            missing = [i for i in members if i not in unique]
+            for chunk in range(0, len(missing), 5000):
+                part = missing[chunk:chunk + 5000]
+                hashes, offsets = hashed_word_shingles(self._rensa, [texts[i] for i in part], self.ngram,
+                                                       normalised=normalised)
+                for k, i in enumerate(part):
+                    unique[i] = np.unique(hashes[offsets[k]:offsets[k + 1]])
+
+            def similarity(a: int, b: int) -> float:
+                ua, ub = unique[a], unique[b]
+                inter = len(np.intersect1d(ua, ub, assume_unique=True))
+                return inter / (len(ua) + len(ub) - inter)
 
         edges = []
-        for a, b in sorted(self._pairs if pairs is None else pairs):
-            similarity = jaccard(shingle_set(a), shingle_set(b))
-            if similarity >= self.threshold:
-                edges.append((a, b, similarity))
+        for a, b in order:
+            value = similarity(a, b)
+            if value >= self.threshold:
+                edges.append((a, b, value))
         return edges
 
 

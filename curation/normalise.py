@@ -12,19 +12,18 @@ import unicodedata
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import regex
-
 if TYPE_CHECKING:
     from gdprep.curation.example import Example
 
-_WHITESPACE = regex.compile(r"\s+")
 # a unit separator between fields: ("ab", "c") and ("a", "bc") must not give the same key
 _FIELD_SEPARATOR = "\x1f"
 
 
 def normalise(text: str, casefold: bool = True) -> str:
     """NFKC, whitespace runs collapsed to one space and trimmed, and (by default) case-folded."""
-    key = _WHITESPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    if not text.isascii():  # NFKC leaves ASCII unchanged; skipping it there is the common fast path
+        text = unicodedata.normalize("NFKC", text)
+    key = " ".join(text.split())  # str.split: every Unicode whitespace run, in C
     return key.casefold() if casefold else key
 
 

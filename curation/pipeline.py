@@ -178,7 +178,7 @@ class Curator:
         edges: list[tuple[int, int, float]] = []
         clusters: dict[int, list[int]] = {}
         if index is not None:
-            texts = self._texts_of(source, index.candidate_members())
+            texts = self._texts_of(source, index.members_needing_text())
             edges = index.verify(texts)
             clusters = connected_components(edges)
         cluster_of: dict[int, int] = {m: root for root, members in clusters.items() for m in members}
@@ -465,7 +465,7 @@ def leakage_pairs(source: Source, decisions: Sequence[Decision], config: Curatio
                 texts.append(example_key(item.example, config.normalise.casefold))
         index.add(idx, texts)
     cross = {(a, b) for a, b in index.candidate_pairs if split_of[a] != split_of[b]}
-    members = {i for pair in cross for i in pair}
+    members = index.members_needing_text(cross)
     texts_by_index: dict[int, str] = {}
     if members:
         for batch in source.batches():

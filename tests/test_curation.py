@@ -96,6 +96,20 @@ def test_lsh_candidates_are_verified_by_real_jaccard() -> None:
     assert connected_components([(0, 1, 0.9), (1, 5, 0.9), (7, 8, 0.85)]) == {0: [0, 1, 5], 7: [7, 8]}
 
 
+def test_hashed_shingle_jaccard_equals_the_string_jaccard() -> None:
+    rng = random.Random(5)
+    texts = {i: _sentence(rng, rng.randrange(1, 40)) for i in range(60)}
+    texts[60] = texts[0]
+    texts[61] = _edit(texts[1] + " " + texts[1], rng, 2)
+    for ngram in (1, 3, 5):
+        index = NearDuplicateIndex(threshold=0.01, num_perm=64, ngram=ngram)
+        pairs = [(a, b) for a in range(62) for b in range(a + 1, 62)]
+        got = {(a, b): s for a, b, s in index.verify(texts, pairs)}
+        for a, b in pairs:
+            expected = jaccard(shingles(texts[a], ngram), shingles(texts[b], ngram))
+            assert got.get((a, b), 0.0) == pytest.approx(expected if expected >= 0.01 else 0.0), (a, b, ngram)
+
+
 # -- conservation and determinism ------------------------------------------------------------------------
 
 def _messy_input(tmp_path: Path) -> Path:

@@ -26,10 +26,11 @@ test-fast: setup
 
 lint: setup
 	$(BIN)/ruff check core privacy policies service curation training audit examples bench tests
-	$(BIN)/mypy core privacy policies service
+	$(BIN)/mypy core privacy policies service curation
 
 bench: setup
 	$(BIN)/python bench/pii.py
+	$(BIN)/python bench/curation.py
 
 clean:
 	rm -rf $(VENV) demo-out bench/out .pytest_cache .mypy_cache .ruff_cache

@@ -89,10 +89,12 @@ class QualityConfig(_Strict):
     max_duplicate_ngram_char_fraction: dict[NgramSize, Fraction] = Field(
         default_factory=lambda: {5: 0.15, 6: 0.14, 7: 0.13, 8: 0.12, 9: 0.11, 10: 0.10},
         description="Gopher: per n, most word characters covered by word n-grams that occur more than once")
-    repetition_min_words: int = Field(30, ge=0,
+    repetition_min_words: int = Field(100, ge=0,
                                       description="Fields with fewer words are not checked for repetition at all "
-                                                  "(lines, paragraphs or n-grams): a short answer cannot show "
-                                                  "degenerate repetition reliably")
+                                                  "(lines, paragraphs or n-grams). Gopher's ratios were set for "
+                                                  "web pages; in a 50-word answer one repeated invoice number "
+                                                  "already passes the 4-gram limit, so short SFT answers are "
+                                                  "left alone and degenerate loops (long) are caught")
     min_alpha_fraction: Fraction = Field(0.25, description="Least share of letters (any script) among the "
                                                            "non-whitespace characters of a field")
     alpha_min_chars: int = Field(20, ge=0, description="Fields with fewer non-whitespace characters are not "

@@ -369,9 +369,12 @@ def demo(
     policy: PolicyOpt = None,
     workers: WorkersOpt = 0,
 ) -> None:
-    """Run the privacy stage on the bundled sample data (examples/sample.jsonl)."""
+    """Run the pipeline on the bundled sample data (examples/sample.jsonl): privacy (detect and redact),
+    then curation of the redacted records (dedup, quality filters, stratified split by label)."""
     from importlib import resources
 
+    from gdprep.curation.config import load_curation_config
+    from gdprep.curation.run import run_curate
     from gdprep.policies import load_policy
     from gdprep.privacy.pipeline import run_detect, run_redact
 
@@ -391,6 +394,11 @@ def demo(
         out.print(f"redact: {_summary_line(red)}")
         for name, path in {**det.outputs, **red.outputs}.items():
             out.print(f"  {name}: {path}")
+        # the sample is small and every example is different, so the demo keeps 80/10/10 by label
+        cfg = load_curation_config(None, {"fields.label_field": "label"})
+        report = run_curate(out_dir / "redacted.jsonl", out_dir / "curated", cfg, languages=pol.languages,
+                            policy_name=pol.name)
+        _print_curation(report, out_dir / "curated")
 
     _run(go)
 

@@ -94,8 +94,8 @@ REASON_CASES: list[tuple[Example, Example, dict[str, Any], str]] = [
      pair("Who called about the refund yesterday?", "<PERSON> called about it."), {}, "too_many_placeholders"),
     (pair("Give me the numbers", "1234 5678 9012 3456 7890 12.5%"),
      pair("Give me the numbers", "The totals are 1234 and 5678 euros."), {}, "non_alphabetic"),
-    (pair("Apologise", "I am sorry. " * 20), pair("Apologise", PARAGRAPH), {}, "repetition"),
-    (plain("Call us back tomorrow please.\n" * 10), plain(PARAGRAPH), {}, "repetition"),
+    (pair("Apologise", "I am sorry. " * 40), pair("Apologise", PARAGRAPH), {}, "repetition"),
+    (plain("Call us back tomorrow please.\n" * 25), plain(PARAGRAPH), {}, "repetition"),
     (pair("Where is my order?", GERMAN), pair("Where is my order?", PARAGRAPH), {}, "wrong_language"),
     (pair("Where is my order?", FRENCH), pair("Where is my order?", "Votre commande arrive demain."), {},
      "wrong_language"),
@@ -165,7 +165,7 @@ def test_short_legitimate_answers_and_normal_prose_pass(answer: str) -> None:
 
 
 def test_repetition_is_not_checked_below_min_words() -> None:
-    looping = "I am sorry. " * 9  # 27 words
+    looping = "I am sorry. " * 30  # 90 words, under the default of 100
     assert failure(pair("Apologise", looping)) is None
     assert failure(pair("Apologise", looping), repetition_min_words=20) is not None
 

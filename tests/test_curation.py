@@ -362,3 +362,29 @@ def test_cli_curate_end_to_end(tmp_path: Path) -> None:
     bad.write_text("split:\n  test: 2\n", encoding="utf-8")
     rejected = runner.invoke(app, ["curate", "-i", str(src), "-o", str(tmp_path / "o2"), "-c", str(bad)])
     assert rejected.exit_code == 2 and "split.test" in rejected.output
+
+
+def test_readme_config_example_is_valid(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```yaml\nschema_version: 1\nfields")
+    block = readme[start + len("```yaml\n"):readme.index("```", start + 7)]
+    path = tmp_path / "curate.yaml"
+    path.write_text(block, encoding="utf-8")
+    cfg = load_curation_config(path)
+    assert cfg.fields.group_field == "customer_id" and cfg.balance.max_per_label == 5000
+
+
+def test_steps_run_in_the_documented_order_and_remove_only_with_their_reason_codes(tmp_path: Path) -> None:
+    from gdprep.curation.steps import STEPS, Step
+
+    assert [s.name for s in STEPS] == ["input", "exact_dedup", "near_dedup", "quality", "balance", "split"]
+    assert all(issubclass(s, Step) and s.run is not Step.run for s in STEPS)
+    src = _messy_input(tmp_path)
+    run_curate(src, tmp_path / "out", _config(**{"balance.enabled": True, "balance.max_per_label": 70}),
+               languages=["en"], on_error="quarantine")
+    declared = {s.name: set(s.reasons) for s in STEPS}
+    reader_codes = {"bad_json", "not_an_object", "missing_text", "non_string_field", "bad_messages", "bad_id",
+                    "bad_encoding", "bad_csv_row", "text_too_long", "bad_label"}
+    for removal in _read_jsonl(tmp_path / "out" / "removals.jsonl"):
+        allowed = declared[removal["stage"]] | (reader_codes if removal["stage"] == "input" else set())
+        assert removal["reason"] in allowed, removal

@@ -20,7 +20,7 @@ from gdprep.curation.config import CurationConfig
 from gdprep.curation.events import SPLITS, Decision
 from gdprep.curation.neardup import NearDuplicateIndex, connected_components
 from gdprep.curation.normalise import example_hash, example_key
-from gdprep.curation.quality import QUALITY_REASONS, QualityFilter, build_filters, first_failure
+from gdprep.curation.quality import QUALITY_REASONS, QualityFilter, build_filters, first_failure, prepare_batch
 from gdprep.curation.sources import Item
 from gdprep.errors import InputError
 
@@ -93,10 +93,11 @@ class Context:
         missing = {i for i in wanted if i not in self.quality}
         if missing and self.filters:
             for batch in self.source.batches():
-                for item in batch:
-                    if item.index in missing and item.example is not None:
-                        self.quality[item.index] = first_failure(item.example, self.filters)
-                self.progress("quality", sum(1 for item in batch if item.index in missing))
+                examples = [item.example for item in batch if item.index in missing and item.example is not None]
+                prepare_batch(self.filters, examples)  # language detection for the batch, on every core
+                for example in examples:
+                    self.quality[example.index] = first_failure(example, self.filters)
+                self.progress("quality", len(examples))
         for i in missing:
             self.quality.setdefault(i, None)
         return {i: self.quality[i] for i in wanted}
@@ -144,6 +145,11 @@ class NormaliseStep(Step):
         seen: dict[str, int] = {}
         casefold = ctx.config.normalise.casefold
         for batch in ctx.source.batches():
+            # the quality verdicts are computed in this same pass (the keep rules of the dedup steps ask
+            # for them too): one read of the input instead of three
+            examples = [item.example for item in batch if item.example is not None]
+            if ctx.filters:
+                prepare_batch(ctx.filters, examples)
             for item in batch:
                 ctx.ids.append(item.id)
                 ex = item.example
@@ -163,6 +169,8 @@ class NormaliseStep(Step):
                 ctx.groups.append(ex.group)
                 ctx.completion_len.append(len(ex.completion))
                 ctx.hashes[item.index] = example_hash(ex, casefold)
+                if ctx.filters:
+                    ctx.quality[item.index] = first_failure(ex, ctx.filters)
             ctx.progress("scan", len(batch))
         ctx.label_counts["before"] = Counter(ctx.labels[i] or "(none)" for i in ctx.alive())
 

@@ -388,3 +388,20 @@ def test_steps_run_in_the_documented_order_and_remove_only_with_their_reason_cod
     for removal in _read_jsonl(tmp_path / "out" / "removals.jsonl"):
         allowed = declared[removal["stage"]] | (reader_codes if removal["stage"] == "input" else set())
         assert removal["reason"] in allowed, removal
+
+
+def test_too_long_in_tokens_with_a_local_tokenizer(tmp_path: Path) -> None:
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+
+    tokenizer = Tokenizer(models.WordLevel(unk_token="[UNK]"))
+    tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
+    tokenizer.train_from_iterator([" ".join(WORDS)] * 3, trainers.WordLevelTrainer(special_tokens=["[UNK]"]))
+    path = tmp_path / "tokenizer.json"
+    tokenizer.save(str(path))
+    rows = [{"id": "short", "prompt": "refund order", "completion": "delivery late"},
+            {"id": "long", "prompt": "refund order", "completion": " ".join(WORDS[:30])}]
+    cfg = _config(**{"fields.label_field": None, "quality.length_unit": "tokens", "quality.max_length": 20,
+                     "quality.tokenizer_path": str(path)})
+    result = curate(rows, cfg)
+    assert [(r["id"], r["reason"]) for r in result.removals] == [("long", "too_long")]
+    assert result.removals[0]["details"]["unit"] == "tokens"

@@ -252,12 +252,15 @@ class NearDedupStep(Step):
             for m in members[1:]:
                 kept = ctx.better(kept, representative(m))
             for first in members:
-                rep = representative(first)
-                if rep != kept:
-                    ctx.remove(rep, self.name, "near_duplicate", cluster_id=ctx.cluster_name(root),
-                               kept_id=ctx.ids[kept], details={"cluster_size": len(members),
-                                                               "max_jaccard": round(best.get(first, 0.0), 4),
-                                                               "threshold": cfg.threshold})
+                # with exact dedup off, every copy of a content is still alive and goes the same way
+                copies = [representative(first)] + [m for m in ctx.exact_groups.get(first, ())
+                                                    if m not in ctx.decisions and m != representative(first)]
+                for rep in copies:
+                    if rep != kept:
+                        ctx.remove(rep, self.name, "near_duplicate", cluster_id=ctx.cluster_name(root),
+                                   kept_id=ctx.ids[kept], details={"cluster_size": len(members),
+                                                                   "max_jaccard": round(best.get(first, 0.0), 4),
+                                                                   "threshold": cfg.threshold})
             # exact duplicates of a dropped member point at the record that represents their content now
             for first in members:
                 for m in ctx.exact_groups.get(first, ()):

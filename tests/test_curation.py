@@ -405,3 +405,14 @@ def test_too_long_in_tokens_with_a_local_tokenizer(tmp_path: Path) -> None:
     result = curate(rows, cfg)
     assert [(r["id"], r["reason"]) for r in result.removals] == [("long", "too_long")]
     assert result.removals[0]["details"]["unit"] == "tokens"
+
+
+def test_with_exact_dedup_off_copies_follow_their_near_duplicate_decision() -> None:
+    rng = random.Random(2)
+    base = _rows(1, seed=9)[0]
+    near = {**base, "id": "near", "completion": _edit(base["completion"], rng, 1) + " extra words here"}
+    rows = [{**base, "id": "a"}, {**base, "id": "a-copy"}, near]
+    cfg = _config(**{"fields.label_field": None, "exact_dedup.enabled": False, "keep.rule": "longest_completion"})
+    result = curate(rows, cfg)
+    assert {r["id"]: (r["reason"], r["kept_id"]) for r in result.removals} == {
+        "a": ("near_duplicate", "near"), "a-copy": ("near_duplicate", "near")}

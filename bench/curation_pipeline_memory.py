@@ -4,7 +4,7 @@ prompt/completion records, at two sizes, each in a fresh process.
 Records are written to a temporary JSONL first (streamed, never held), about 5% of them near-duplicate
 variants and 2% exact copies, with three labels and a customer group key. The run uses the default
 config plus `fields.label_field` and `fields.group_field`; `--no-language` turns the (slowest) language
-filter off. Peak RSS is `ru_maxrss` of the child process.
+filter off; `--index compact` uses the compact near-duplicate index. Peak RSS is `ru_maxrss` of the child process.
 
     python bench/curation_pipeline_memory.py [--sizes 100000,1000000] [--no-language] [--keep DIR]
 """
@@ -54,13 +54,14 @@ def write_records(path: Path, n: int, seed: int = 1) -> None:
             fh.write(json.dumps(row) + "\n")
 
 
-def child(path: str, out: str, language: bool) -> None:
+def child(path: str, out: str, language: bool, index: str) -> None:
     from gdprep.curation.config import load_curation_config
     from gdprep.curation.run import run_curate
 
     overrides = {"fields.label_field": "label", "fields.group_field": "customer"}
     if not language:
         overrides["quality.languages"] = []
+    overrides["near_dedup.index"] = index
     cfg = load_curation_config(None, overrides)
     start = time.perf_counter()
     report = run_curate(Path(path), Path(out), cfg, languages=["en"])
@@ -75,15 +76,17 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--no-language", action="store_true", help="turn the language filter off")
     parser.add_argument("--keep", type=Path, default=None, help="keep inputs and outputs here")
-    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--index", choices=["rensa", "compact"], default="rensa", help="near-duplicate index")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child[0], args.child[1], args.child[2] == "1")
+        child(args.child[0], args.child[1], args.child[2] == "1", args.child[3])
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="gdprep-curate-mem-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    print(f"gdprep curate, whole run: language filter {'off' if args.no_language else 'on'}")
+    print(f"gdprep curate, whole run: language filter {'off' if args.no_language else 'on'}, "
+          f"near-duplicate index {args.index}")
     print(f"{'records':>9} {'peak RSS MiB':>13} {'seconds':>9} {'records/s':>10} {'train':>9} {'removed':>9} "
           f"{'leaks':>6}")
     peaks = []
@@ -92,7 +95,8 @@ def main() -> None:
         write_records(src, n)
         out = workdir / f"out-{n}"
         proc = subprocess.run([sys.executable, __file__, "--child", str(src), str(out),
-                               "0" if args.no_language else "1"], capture_output=True, text=True, check=False)
+                               "0" if args.no_language else "1", args.index], capture_output=True, text=True,
+                              check=False)
         if proc.returncode != 0:
             print(proc.stderr[-2000:])
             raise SystemExit(proc.returncode)

@@ -78,6 +78,9 @@ def hashed_word_shingles(rensa: Any, texts: Sequence[str], ngram: int, *, normal
     return out, offsets
 
 
+_BIG_BUCKET = 64
+
+
 def jaccard(a: set[str], b: set[str]) -> float:
     if not a and not b:
         return 1.0
@@ -114,7 +117,8 @@ class NearDuplicateIndex:
     for `verify`. Record indices are the caller's (input order); keys inside rensa are sequential."""
 
     def __init__(self, *, threshold: float, num_perm: int, ngram: int, unit: Literal["word", "char"] = "word",
-                 seed: int = 1, num_bands: int | None = None, cache_bytes: int = 256 << 20) -> None:
+                 seed: int = 1, num_bands: int | None = None, cache_bytes: int = 256 << 20,
+                 index: Literal["rensa", "compact"] = "rensa") -> None:
         import rensa
 
         if not 0.0 < threshold <= 1.0:
@@ -126,7 +130,12 @@ class NearDuplicateIndex:
         self.seed = seed
         self.num_bands = num_bands or choose_bands(threshold, num_perm)
         self._rensa = rensa
-        self._lsh = rensa.RMinHashLSH(threshold, num_perm, self.num_bands)
+        self.index_kind = index
+        # "rensa": rensa's LSH tables (fastest; about 2.4 KB per record). "compact": band hashes in numpy
+        # arrays, 8 bytes per band per record, with candidates found by sorting once all is added
+        self._lsh = rensa.RMinHashLSH(threshold, num_perm, self.num_bands) if index == "rensa" else None
+        self._band_chunks: list[np.ndarray] = []
+        self._finalised = True
         self._record_of_key = array("q")  # rensa key -> record index
         self._pairs: set[tuple[int, int]] = set()
         # shingle hashes of indexed records, kept (up to cache_bytes) so that verification need not read
@@ -164,6 +173,9 @@ class NearDuplicateIndex:
             for k, record in enumerate(indices):
                 self._cache[record] = (hashes, bounds[k], bounds[k + 1])
         matrix = self._rensa.RMinHash.digest_matrix_from_token_sets(sets, self.num_perm, self.seed)
+        if self._lsh is None:
+            self._add_bands(matrix)
+            return
         flags = self._lsh.insert_matrix_and_query_duplicate_flags(matrix, start)
         flagged = [i for i, flag in enumerate(flags) if flag]
         if not flagged:
@@ -177,23 +189,61 @@ class NearDuplicateIndex:
                 if other != me:
                     self._pairs.add((other, me) if other < me else (me, other))
 
+    def _add_bands(self, matrix: Any) -> None:
+        rows = np.array(matrix.to_rows(), dtype=np.uint64)
+        width = self.num_perm // self.num_bands
+        mix = np.array([_MIX[k % len(_MIX)] ^ (k * 0x9E3779B1) for k in range(width)], dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            bands = np.stack([(rows[:, b * width:(b + 1) * width] * mix).sum(axis=1, dtype=np.uint64)
+                              for b in range(self.num_bands)], axis=1)
+        self._band_chunks.append(bands)
+        self._finalised = False
+
+    def _find_band_collisions(self) -> None:
+        """Compact index: records sharing any band hash are candidates. A bucket of more than
+        `_BIG_BUCKET` records is linked as a chain plus a star (each member to the first), so a
+        boilerplate bucket costs O(n) pairs; components stay connected and every link is verified."""
+        if self._finalised or not self._band_chunks:
+            return
+        bands = np.concatenate(self._band_chunks)
+        self._band_chunks = [bands]
+        records = np.frombuffer(self._record_of_key, dtype=np.int64)
+        for b in range(self.num_bands):
+            column = bands[:, b]
+            order = np.argsort(column, kind="stable")
+            ordered = column[order]
+            starts = np.flatnonzero(np.diff(ordered) != 0) + 1
+            bounds = np.concatenate(([0], starts, [len(ordered)]))
+            for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+                if hi - lo < 2:
+                    continue
+                members = sorted(records[order[lo:hi]].tolist())
+                if len(members) <= _BIG_BUCKET:
+                    pairs: Iterable[tuple[int, int]] = itertools.combinations(members, 2)
+                else:
+                    pairs = itertools.chain(zip(members, members[1:], strict=False),
+                                            ((members[0], m) for m in members[2:]))
+                self._pairs.update(pairs)
+        self._finalised = True
+
     @property
     def candidate_pairs(self) -> set[tuple[int, int]]:
+        self._find_band_collisions()
         return self._pairs
 
     def candidate_members(self) -> set[int]:
-        return {i for pair in self._pairs for i in pair}
+        return {i for pair in self.candidate_pairs for i in pair}
 
     def members_needing_text(self, pairs: Iterable[tuple[int, int]] | None = None) -> set[int]:
         """Candidate members whose shingles are not cached: `verify` needs their normalised texts."""
-        chosen = self._pairs if pairs is None else pairs
+        chosen = self.candidate_pairs if pairs is None else pairs
         return {i for pair in chosen for i in pair if i not in self._cache}
 
     def verify(self, texts: Mapping[int, str], pairs: Iterable[tuple[int, int]] | None = None, *,
                normalised: bool = True) -> list[tuple[int, int, float]]:
         """Candidate pairs (all, or the given subset) whose real Jaccard of their shingle sets reaches the
         threshold, sorted. `texts` maps each member in `members_needing_text()` to its normalised text."""
-        order = sorted(self._pairs if pairs is None else pairs)
+        order = sorted(self.candidate_pairs if pairs is None else pairs)
         members = sorted({i for pair in order for i in pair})
         if self.unit == "char":
             prepared = {i: texts[i] if normalised else " ".join(normalised_words(texts[i])) for i in members}

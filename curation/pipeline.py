@@ -117,7 +117,7 @@ def leakage_pairs(source: Source, decisions: Sequence[Decision], config: Curatio
     threshold = config.leakage.threshold or near.threshold
     split_of = {d.index: d.split for d in decisions if d.outcome == "assigned"}
     index = NearDuplicateIndex(threshold=threshold, num_perm=near.num_perm, ngram=near.ngram, unit=near.unit,
-                               seed=near.seed + 1)
+                               seed=near.seed + 1, index=near.index)
     for batch in source.batches():
         idx, texts = [], []
         for item in batch:

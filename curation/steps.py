@@ -220,7 +220,7 @@ class NearDedupStep(Step):
         if not cfg.enabled:
             return
         index = NearDuplicateIndex(threshold=cfg.threshold, num_perm=cfg.num_perm, ngram=cfg.ngram, unit=cfg.unit,
-                                   seed=cfg.seed, num_bands=cfg.num_bands)
+                                   seed=cfg.seed, num_bands=cfg.num_bands, index=cfg.index)
         ctx.near_index = index
         # one record per distinct content: the group's first member stands for it
         wanted = {i for i in ctx.alive() if i not in ctx.duplicate_of}

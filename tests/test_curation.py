@@ -80,13 +80,14 @@ def test_shingles_and_jaccard() -> None:
     assert jaccard({"a", "b"}, {"b", "c"}) == pytest.approx(1 / 3)
 
 
-def test_lsh_candidates_are_verified_by_real_jaccard() -> None:
+@pytest.mark.parametrize("kind", ["rensa", "compact"])
+def test_lsh_candidates_are_verified_by_real_jaccard(kind: str) -> None:
     rng = random.Random(3)
     base = _sentence(rng, 60)
     close = _edit(base, rng, 1)     # about 0.9 similar
     far = _edit(base, rng, 12)      # well below 0.8
     texts = {0: base, 1: close, 2: far, 3: _sentence(rng, 60)}
-    index = NearDuplicateIndex(threshold=0.8, num_perm=128, ngram=3)
+    index = NearDuplicateIndex(threshold=0.8, num_perm=128, ngram=3, index=kind)  # type: ignore[arg-type]
     index.add([0, 1], [texts[0], texts[1]])
     index.add([2, 3], [texts[2], texts[3]])
     edges = index.verify({i: texts[i] for i in index.candidate_members()})
@@ -416,3 +417,11 @@ def test_with_exact_dedup_off_copies_follow_their_near_duplicate_decision() -> N
     result = curate(rows, cfg)
     assert {r["id"]: (r["reason"], r["kept_id"]) for r in result.removals} == {
         "a": ("near_duplicate", "near"), "a-copy": ("near_duplicate", "near")}
+
+
+def test_compact_index_finds_the_same_clusters_as_rensa() -> None:
+    rows = _planted_near_duplicates()
+    fast = curate(rows, _config())
+    compact = curate(rows, _config(**{"near_dedup.index": "compact"}))
+    assert fast.removals == compact.removals
+    assert fast.report["dedup"]["near_clusters"] == compact.report["dedup"]["near_clusters"] > 30

@@ -1,0 +1,379 @@
+"""The append-only, tamper-evident lineage ledger.
+
+- Entries live in a real database through SQLAlchemy: SQLite in the state directory by default
+  (`.gdprep/ledger.db`), PostgreSQL (or any SQLAlchemy URL) by `GDPREP_LEDGER_URL` or `--ledger-url`.
+- Each entry is canonical JSON (sorted keys, fixed separators) of its sequence number, kind, run id,
+  record key, payload and time; its RFC 6962 leaf hash is stored beside it.
+- Signed checkpoints (Ed25519, `cryptography`) carry the tree size, the Merkle root and the time; one is
+  written at the end of every run. `verify` recomputes every leaf hash and every checkpoint's root and
+  checks every signature, and names the first bad entry.
+- No raw personal data goes in: record ids and subject identifiers are stored as keyed HMACs
+  (`record_key`), and payloads carry types, offsets, reason codes and hashes only.
+"""
+
+from __future__ import annotations
+
+import datetime
+import getpass
+import hashlib
+import hmac
+import json
+import os
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gdprep.audit.merkle import MerkleAccumulator, inclusion_proof, leaf_hash, verify_inclusion
+from gdprep.errors import ConfigError, IntegrityError
+from gdprep.state import state_dir, write_secret
+
+LEDGER_URL_ENV = "GDPREP_LEDGER_URL"
+SIGNING_KEY_FILE = "audit-signing.key"
+HMAC_KEY_FILE = "audit-hmac.key"
+_BATCH = 5000
+
+
+def canonical(obj: Any) -> bytes:
+    """Canonical JSON: sorted keys, no spaces, UTF-8, no NaN."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+
+
+def utc_now() -> str:
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def default_url() -> str:
+    url = os.environ.get(LEDGER_URL_ENV)
+    if url:
+        return url
+    return f"sqlite:///{state_dir() / 'ledger.db'}"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    seq: int
+    kind: str
+    run_id: str | None
+    record_key: str | None
+    payload: dict[str, Any]
+    created_at: str
+    leaf: str  # hex leaf hash as stored
+
+    def body(self) -> dict[str, Any]:
+        return {"seq": self.seq, "kind": self.kind, "run_id": self.run_id, "record_key": self.record_key,
+                "payload": self.payload, "created_at": self.created_at}
+
+
+def entry_leaf(body: Mapping[str, Any]) -> bytes:
+    return leaf_hash(canonical(dict(body)))
+
+
+@dataclass(slots=True)
+class VerifyResult:
+    ok: bool
+    entries: int
+    checkpoints: int
+    problems: list[str] = field(default_factory=list)
+    first_bad_seq: int | None = None
+    unsigned_tail: int = 0  # entries after the last checkpoint
+
+    def summary(self) -> str:
+        if self.ok:
+            tail = f"; {self.unsigned_tail} entries after the last checkpoint" if self.unsigned_tail else ""
+            return f"ledger verified: {self.entries} entries, {self.checkpoints} signed checkpoints{tail}"
+        return "ledger verification FAILED: " + self.problems[0]
+
+
+class Keys:
+    """The ledger's Ed25519 signing key and HMAC key, in the state directory (owner-only files)."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory or state_dir()
+
+    def signing_key(self) -> Any:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        path = self.directory / SIGNING_KEY_FILE
+        if not path.exists():
+            key = Ed25519PrivateKey.generate()
+            pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                    serialization.NoEncryption())
+            write_secret(path, pem)
+            return key
+        loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(loaded, Ed25519PrivateKey):
+            raise ConfigError(f"{path} is not an Ed25519 private key")
+        return loaded
+
+    def public_pem(self) -> bytes:
+        from cryptography.hazmat.primitives import serialization
+
+        return bytes(self.signing_key().public_key().public_bytes(serialization.Encoding.PEM,
+                                                                 serialization.PublicFormat.SubjectPublicKeyInfo))
+
+    def hmac_key(self) -> bytes:
+        path = self.directory / HMAC_KEY_FILE
+        if not path.exists():
+            write_secret(path, os.urandom(32))
+        return path.read_bytes()
+
+
+def key_id(public_pem: bytes) -> str:
+    return hashlib.sha256(public_pem).hexdigest()[:16]
+
+
+def verify_signature(public_pem: bytes, message: bytes, signature_hex: str) -> bool:
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    key = serialization.load_pem_public_key(public_pem)
+    if not isinstance(key, Ed25519PublicKey):
+        return False
+    try:
+        key.verify(bytes.fromhex(signature_hex), message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def checkpoint_message(tree_size: int, root_hex: str, created_at: str, kid: str) -> bytes:
+    return canonical({"tree_size": tree_size, "root_hash": root_hex, "created_at": created_at, "key_id": kid})
+
+
+class Ledger:
+    """Append entries, write signed checkpoints, verify, trace. One instance per process."""
+
+    def __init__(self, url: str | None = None, keys: Keys | None = None) -> None:
+        from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, Text, create_engine, event
+
+        self.url = url or default_url()
+        self.keys = keys or Keys()
+        self.engine = create_engine(self.url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            @event.listens_for(self.engine, "connect")
+            def _pragmas(conn: Any, _record: Any) -> None:  # durable, concurrent readers
+                cur = conn.cursor()
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
+                cur.close()
+        meta = MetaData()
+        self.entries = Table(
+            "ledger_entries", meta,
+            Column("seq", BigInteger, primary_key=True, autoincrement=False),
+            Column("kind", String(48), nullable=False),
+            Column("run_id", String(64), index=True),
+            Column("record_key", String(64), index=True),
+            Column("payload", Text, nullable=False),
+            Column("created_at", String(32), nullable=False),
+            Column("leaf_hash", String(64), nullable=False),
+        )
+        self.checkpoints = Table(
+            "ledger_checkpoints", meta,
+            Column("id", Integer, primary_key=True, autoincrement=True),
+            Column("tree_size", BigInteger, nullable=False),
+            Column("root_hash", String(64), nullable=False),
+            Column("created_at", String(32), nullable=False),
+            Column("key_id", String(16), nullable=False),
+            Column("public_key", Text, nullable=False),
+            Column("signature", String(128), nullable=False),
+        )
+        meta.create_all(self.engine)
+        self._hmac_key: bytes | None = None
+
+    # -- identifiers --------------------------------------------------------------------------------
+    def record_key(self, record_id: str) -> str:
+        """Keyed HMAC-SHA256 of a record or subject identifier (what the ledger stores instead)."""
+        if self._hmac_key is None:
+            self._hmac_key = self.keys.hmac_key()
+        return hmac.new(self._hmac_key, record_id.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    # -- writing --------------------------------------------------------------------------------------
+    def _next_seq(self, conn: Any) -> int:
+        from sqlalchemy import func, select
+
+        value = conn.execute(select(func.max(self.entries.c.seq))).scalar()
+        return 0 if value is None else int(value) + 1
+
+    def append_many(self, items: Iterable[tuple[str, str | None, str | None, Mapping[str, Any]]]) -> int:
+        """Append (kind, run_id, record_key, payload) entries in batches; returns how many."""
+        count = 0
+        with self.engine.begin() as conn:
+            seq = self._next_seq(conn)
+            batch: list[dict[str, Any]] = []
+            for kind, run_id, record_key, payload in items:
+                body = {"seq": seq, "kind": kind, "run_id": run_id, "record_key": record_key,
+                        "payload": dict(payload), "created_at": utc_now()}
+                batch.append({**body, "payload": canonical(body["payload"]).decode(),
+                              "leaf_hash": entry_leaf(body).hex()})
+                seq += 1
+                count += 1
+                if len(batch) >= _BATCH:
+                    conn.execute(self.entries.insert(), batch)
+                    batch = []
+            if batch:
+                conn.execute(self.entries.insert(), batch)
+        return count
+
+    def append(self, kind: str, payload: Mapping[str, Any], *, run_id: str | None = None,
+               record_key: str | None = None) -> None:
+        self.append_many([(kind, run_id, record_key, payload)])
+
+    def checkpoint(self) -> dict[str, Any]:
+        """Sign the current tree head and store it."""
+        entries = list(self.iter_entries())
+        acc = MerkleAccumulator()
+        for entry in entries:
+            acc.append(bytes.fromhex(entry.leaf))
+        root = acc.root().hex()
+        created = utc_now()
+        public = self.keys.public_pem()
+        kid = key_id(public)
+        signature = self.keys.signing_key().sign(checkpoint_message(acc.size, root, created, kid)).hex()
+        row = {"tree_size": acc.size, "root_hash": root, "created_at": created, "key_id": kid,
+               "public_key": public.decode(), "signature": signature}
+        with self.engine.begin() as conn:
+            conn.execute(self.checkpoints.insert(), [row])
+        return row
+
+    # -- runs --------------------------------------------------------------------------------------------
+    def start_run(self, stage: str, *, command: str, config: Mapping[str, Any] | None = None,
+                  policy_hash: str | None = None, versions: Mapping[str, str] | None = None) -> str:
+        run_id = uuid.uuid4().hex
+        self.append("run_started", {"stage": stage, "actor": _actor(), "command": command,
+                                    "config": dict(config or {}), "policy_hash": policy_hash,
+                                    "versions": dict(versions or {})}, run_id=run_id)
+        return run_id
+
+    def finish_run(self, run_id: str, stage: str, *, ok: bool, summary: Mapping[str, Any] | None = None,
+                   error: str | None = None) -> dict[str, Any]:
+        kind = "run_completed" if ok else "run_failed"
+        payload: dict[str, Any] = {"stage": stage, "actor": _actor(), "summary": dict(summary or {})}
+        if error is not None:
+            payload["error"] = error
+        self.append(kind, payload, run_id=run_id)
+        return self.checkpoint()
+
+    # -- reading -------------------------------------------------------------------------------------
+    def iter_entries(self) -> Iterator[Entry]:
+        from sqlalchemy import select
+
+        with self.engine.connect() as conn:
+            rows = conn.execution_options(stream_results=True).execute(
+                select(self.entries).order_by(self.entries.c.seq))
+            for row in rows:
+                yield Entry(int(row.seq), row.kind, row.run_id, row.record_key, json.loads(row.payload),
+                            row.created_at, row.leaf_hash)
+
+    def list_checkpoints(self) -> list[dict[str, Any]]:
+        from sqlalchemy import select
+
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(select(self.checkpoints).order_by(
+                self.checkpoints.c.id))]
+
+    def entries_for_record(self, record_id: str) -> list[Entry]:
+        from sqlalchemy import select
+
+        key = self.record_key(record_id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(self.entries).where(self.entries.c.record_key == key)
+                                .order_by(self.entries.c.seq))
+            return [Entry(int(r.seq), r.kind, r.run_id, r.record_key, json.loads(r.payload), r.created_at,
+                          r.leaf_hash) for r in rows]
+
+    def run_entries(self, run_id: str) -> list[Entry]:
+        from sqlalchemy import select
+
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(self.entries).where(self.entries.c.run_id == run_id)
+                                .where(self.entries.c.record_key.is_(None)).order_by(self.entries.c.seq))
+            return [Entry(int(r.seq), r.kind, r.run_id, r.record_key, json.loads(r.payload), r.created_at,
+                          r.leaf_hash) for r in rows]
+
+    def verify(self) -> VerifyResult:
+        return verify_log(self.iter_entries(), self.list_checkpoints(), trusted_public_pem=self.keys.public_pem())
+
+    def inclusion(self, seq: int) -> dict[str, Any]:
+        """An inclusion proof of entry `seq` against the latest checkpoint that covers it."""
+        checkpoints = [c for c in self.list_checkpoints() if c["tree_size"] > seq]
+        if not checkpoints:
+            raise IntegrityError(f"entry {seq} is not covered by a signed checkpoint yet")
+        head = checkpoints[-1]
+        leaves = [bytes.fromhex(e.leaf) for e in self.iter_entries()][:head["tree_size"]]
+        path = inclusion_proof(leaves, seq)
+        ok = verify_inclusion(leaves[seq], seq, head["tree_size"], path, bytes.fromhex(head["root_hash"]))
+        return {"seq": seq, "tree_size": head["tree_size"], "root_hash": head["root_hash"],
+                "checkpoint_time": head["created_at"], "path": [p.hex() for p in path], "verified": ok}
+
+
+def _actor() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (containers)
+        return f"uid:{os.getuid()}"
+
+
+def verify_log(entries: Iterable[Entry], checkpoints: Sequence[Mapping[str, Any]],
+               trusted_public_pem: bytes | None = None) -> VerifyResult:
+    """Recompute every leaf hash and every checkpoint's root; check every signature. The log must be
+    the contiguous sequence 0..n-1; the first problem found is reported first."""
+    problems: list[str] = []
+    first_bad: int | None = None
+    acc = MerkleAccumulator()
+    by_size: dict[int, list[Mapping[str, Any]]] = {}
+    for cp in checkpoints:
+        by_size.setdefault(int(cp["tree_size"]), []).append(cp)
+    checked_sizes: set[int] = set()
+    last_good_size = 0
+
+    def note(problem: str, seq: int | None) -> None:
+        nonlocal first_bad
+        problems.append(problem)
+        if seq is not None and first_bad is None:
+            first_bad = seq
+
+    def check_heads(size: int) -> None:
+        nonlocal last_good_size
+        for cp in by_size.get(size, ()):
+            root = acc.root().hex()
+            pem = str(cp["public_key"]).encode()
+            if trusted_public_pem is not None and pem != trusted_public_pem:
+                note(f"checkpoint at tree size {size} is signed by key {cp['key_id']}, not the ledger's key", None)
+            elif cp["key_id"] != key_id(pem):
+                note(f"checkpoint at tree size {size}: key id does not match its public key", None)
+            elif not verify_signature(pem, checkpoint_message(size, str(cp["root_hash"]), str(cp["created_at"]),
+                                                              str(cp["key_id"])), str(cp["signature"])):
+                note(f"checkpoint at tree size {size}: bad signature", None)
+            elif cp["root_hash"] != root:
+                note(f"checkpoint at tree size {size}: root hash does not match the entries; the change is "
+                     f"among entries {last_good_size}..{size - 1}", last_good_size if first_bad is None else None)
+            else:
+                last_good_size = size
+        checked_sizes.add(size)
+
+    check_heads(0)
+    expected = 0
+    for entry in entries:
+        if entry.seq != expected:
+            if entry.seq < expected:
+                note(f"entry {entry.seq} appears again or out of order after entry {expected - 1}", entry.seq)
+            else:
+                note(f"entries {expected}..{entry.seq - 1} are missing (deleted rows)", expected)
+            expected = entry.seq
+        recomputed = entry_leaf(entry.body()).hex()
+        if recomputed != entry.leaf:
+            note(f"entry {entry.seq} ({entry.kind}) was modified: its content does not match its leaf hash", entry.seq)
+        acc.append(bytes.fromhex(recomputed))
+        expected += 1
+        check_heads(acc.size)
+    for size in sorted(by_size):
+        if size not in checked_sizes:
+            note(f"checkpoint at tree size {size} covers entries that are not in the ledger (rows deleted at "
+                 f"the end)", acc.size)
+    unsigned = acc.size - max((s for s in by_size if s <= acc.size), default=0)
+    return VerifyResult(ok=not problems, entries=acc.size, checkpoints=len(checkpoints), problems=problems,
+                        first_bad_seq=first_bad, unsigned_tail=unsigned)

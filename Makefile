@@ -26,7 +26,7 @@ test-fast: setup
 
 lint: setup
 	$(BIN)/ruff check core privacy policies service curation training audit examples bench tests
-	$(BIN)/mypy core privacy policies service curation
+	$(BIN)/mypy core privacy policies service curation audit
 
 bench: setup
 	$(BIN)/python bench/pii.py

@@ -18,6 +18,7 @@ from gdprep.curation.events import SPLITS, Decision
 from gdprep.curation.pipeline import CurationOutcome, Curator, leakage_report
 from gdprep.curation.sources import FileSource
 from gdprep.errors import GdprepError, UsageError
+from gdprep.lineage import LineageSink
 from gdprep.records import OnError, RecordWriter
 from gdprep.versions import tool_versions
 
@@ -37,7 +38,8 @@ def file_sha256(path: Path) -> str:
 def run_curate(input_path: Path, output_dir: Path, config: CurationConfig, *, languages: Sequence[str],
                policy_name: str | None = None, on_error: OnError = "fail", input_format: str | None = None,
                output_format: str | None = None, progress: Callable[[str, int], None] | None = None,
-               on_decision: Callable[[Decision], None] | None = None) -> dict[str, Any]:
+               on_decision: Callable[[Decision], None] | None = None,
+               lineage: LineageSink | None = None) -> dict[str, Any]:
     """Curate `input_path` into `output_dir`; return the report. `on_decision` receives every record's
     decision (the lineage hook for the audit ledger)."""
     input_path, output_dir = Path(input_path), Path(output_dir)
@@ -93,7 +95,32 @@ def run_curate(input_path: Path, output_dir: Path, config: CurationConfig, *, la
     if on_decision is not None:
         for decision in outcome.decisions:
             on_decision(decision)
+    if lineage is not None:
+        record_lineage(lineage, outcome.decisions, input_path, output_dir, fmt, report)
     return report
+
+
+def record_lineage(lineage: LineageSink, decisions: Sequence[Decision], input_path: Path, output_dir: Path,
+                   fmt: str, report: dict[str, Any]) -> None:
+    """Every decision and the dataset versions, into the ledger. Ids (and cluster names, which are built
+    from ids) go in as keyed HMACs."""
+    lineage.dataset("input", input_path, report["counts"]["input"])
+    for split in SPLITS:
+        lineage.dataset(split, output_dir / f"{split}.{_EXTENSIONS[fmt]}", report["counts"][split])
+    for d in decisions:
+        payload: dict[str, Any] = {"step": d.stage, "outcome": d.outcome}
+        if d.reason is not None:
+            payload["reason"] = d.reason
+        if d.split is not None:
+            payload["split"] = d.split
+        if d.cluster_id is not None:
+            payload["cluster"] = lineage.subject_key(d.cluster_id)
+        if d.kept_id is not None:
+            payload["kept"] = lineage.subject_key(d.kept_id)
+        numbers = {k: v for k, v in d.details.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        if numbers:
+            payload["details"] = numbers
+        lineage.record("record_curated", d.id, payload)
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from gdprep.errors import IntegrityError, UsageError
+from gdprep.lineage import LineageSink
 from gdprep.policies import Policy
 from gdprep.privacy.engine import DetectionPool
 from gdprep.privacy.findings import Finding
@@ -215,7 +216,7 @@ def run_redact(input_path: Path, output_path: Path, report_path: Path, policy: P
                on_error: OnError = "fail", quarantine_path: Path | None = None, fmt: str | None = None,
                out_fmt: str | None = None, workers: int = 1, key_file: Path | None = None,
                vault_path: Path | None = None, progress: ProgressFn | None = None,
-               command: str = "gdprep redact") -> RunSummary:
+               command: str = "gdprep redact", lineage: LineageSink | None = None) -> RunSummary:
     """`gdprep redact`: redacted records in the input's format, a JSON + HTML report, quarantine and
     dropped-record files. Every input record is accounted for."""
     from gdprep.privacy.keys import KeyRing
@@ -235,12 +236,13 @@ def run_redact(input_path: Path, output_path: Path, report_path: Path, policy: P
         vault = Vault.open(vault_file, keyring)
         return _redact_locked(reader, input_path, output_path, report_path, policy, out_format, qpath, dpath,
                               keyring, vault, workers=workers, progress=progress, command=command,
-                              started=started)
+                              started=started, lineage=lineage)
 
 
 def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, report_path: Path,
                    policy: Policy, out_format: Any, qpath: Path, dpath: Path, keyring: Any, vault: Any, *,
-                   workers: int, progress: ProgressFn | None, command: str, started: float) -> RunSummary:
+                   workers: int, progress: ProgressFn | None, command: str, started: float,
+                   lineage: LineageSink | None = None) -> RunSummary:
     from gdprep.privacy.operators import RedactionContext, Redactor
     from gdprep.privacy.report import FlagInfo, ReportBuilder, write_report
 
@@ -267,6 +269,9 @@ def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, re
                     quarantine.write(_quarantine_row(input_path, item))
                     report.add_quarantined(item.reason)
                     summary.n_quarantined += 1
+                    if lineage is not None:
+                        lineage.record("record_quarantined", f"{input_path.name}:line-{item.line}",
+                                       {"reason": item.reason, "line": item.line})
                     continue
                 record = item.record
                 texts = dict(record.texts)
@@ -280,6 +285,10 @@ def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, re
                     report.add_record(record.id, texts=texts, kept=item.findings, below_threshold=item.below,
                                       flags=flags, action="dropped")
                     summary.n_dropped += 1
+                    if lineage is not None:
+                        lineage.record("record_dropped", record.id, {
+                            "reason": "special_category", "categories": sorted({f.category for f in item.flags}),
+                            "findings": _lineage_findings(item.findings, policy)})
                     continue
                 data = dict(record.data)
                 by_field: dict[str, list[Finding]] = {}
@@ -297,6 +306,11 @@ def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, re
                     writer.write(buffer)
                     buffer = []
                 action = "review" if item.action == "review" else ("redacted" if item.findings else "unchanged")
+                if lineage is not None:
+                    lineage.record("record_redacted", record.id, {
+                        "action": action, "findings": _lineage_findings(item.findings, policy),
+                        "special_categories": sorted({f.category for f in item.flags}),
+                        "output_hash": lineage.record_hash(data)})
                 report.add_record(record.id, texts=texts, kept=item.findings, below_threshold=item.below,
                                   flags=flags, action=action)
                 summary.n_out += 1
@@ -315,6 +329,9 @@ def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, re
         staged.discard()
         raise
     staged.commit()
+    if lineage is not None:
+        lineage.dataset("input", input_path, reader.n_items)
+        lineage.dataset("output", output_path, summary.n_out)
     summary.elapsed_s = time.perf_counter() - started
     summary.outputs = {"output": str(output_path), "report": str(report_path)}
     if quarantine:
@@ -330,6 +347,12 @@ def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, re
     summary.outputs["report_html"] = str(html_path)
     summary.report = data_report
     return summary
+
+
+def _lineage_findings(findings: Sequence[Finding], policy: Policy) -> list[dict[str, Any]]:
+    """What the ledger keeps of each finding: where and what, never the value."""
+    return [{"field": f.field, "start": f.start, "end": f.end, "type": f.entity_type, "recognizer": f.recognizer,
+             "operator": policy.entities[f.entity_type].operator.type} for f in findings]
 
 
 def predict_gold(records: Sequence[Any], policy: Policy, *, workers: int = 1,

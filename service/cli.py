@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from gdprep.errors import GdprepError, UsageError
+from gdprep.errors import GdprepError, IntegrityError, UsageError
 
 app = typer.Typer(
     name="gdprep",
@@ -27,6 +27,8 @@ app = typer.Typer(
 )
 policy_app = typer.Typer(help="List, show and validate redaction policies.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
+audit_app = typer.Typer(help="Verify, trace and export the tamper-evident lineage ledger.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -50,6 +52,8 @@ OnErrorOpt = Annotated[OnErrorChoice, typer.Option(
     "--on-error", help="fail: stop at the first bad record; quarantine: set bad records aside with a reason.")]
 QuarantineOpt = Annotated[Path | None, typer.Option(
     "--quarantine", help="Where bad records go with --on-error quarantine (default: OUTPUT.quarantine.jsonl).")]
+LedgerOpt = Annotated[str | None, typer.Option(
+    "--ledger-url", help="Ledger database URL (default: $GDPREP_LEDGER_URL, else SQLite in the state directory).")]
 WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=0,
                                          help="Detection processes; 0 = one per CPU core.")]
 FormatOpt = Annotated[FormatChoice | None, typer.Option("--format", help="Input format when the extension "
@@ -168,18 +172,24 @@ def redact(
     key_file: Annotated[Path | None, typer.Option(
         "--key-file", help="Master key file (default: $GDPREP_KEY_FILE, $GDPREP_MASTER_KEY or the state "
         "directory's key).")] = None,
+    ledger_url: LedgerOpt = None,
 ) -> None:
     """Redact personal data under a policy. Keeps ids and every other field; writes a JSON + HTML report."""
     from gdprep.policies import load_policy
     from gdprep.privacy.pipeline import run_redact
 
     def go() -> None:
+        from gdprep.audit.ledger import Ledger
+        from gdprep.audit.lineage import ledger_run
+
         pol = load_policy(policy)
         total = _count_records(input)
-        with _progress("redact", total) as tick:
+        ledger = Ledger(ledger_url)
+        with ledger_run(ledger, "privacy", command=_command_line(), config={"workers": workers},
+                        policy_hash=pol.canonical_hash()) as rec, _progress("redact", total) as tick:
             summary = run_redact(input, output, report, pol, on_error=on_error.value, quarantine_path=quarantine,
                                  fmt=fmt.value if fmt else None, workers=_workers(workers, total),
-                                 key_file=key_file, progress=tick)
+                                 key_file=key_file, progress=tick, lineage=rec)
         err.print(_summary_line(summary))
         for name, path in summary.outputs.items():
             err.print(f"  {name}: {path}")
@@ -286,6 +296,90 @@ def policy_schema() -> None:
     out.print_json(json.dumps(Policy.model_json_schema()))
 
 
+def _command_line() -> str:
+    """The command as typed, for the ledger (arguments are paths and options, not record content)."""
+    return " ".join(["gdprep", *sys.argv[1:]])
+
+
+@audit_app.command("verify")
+def audit_verify(
+    bundle: Annotated[Path | None, typer.Option("--bundle", help="Verify an exported bundle offline instead "
+                                                "of the database.")] = None,
+    ledger_url: LedgerOpt = None,
+) -> None:
+    """Recompute every entry's hash and every checkpoint's Merkle root, and check every signature.
+    Exits 1 naming the first bad entry when anything was modified, deleted, inserted or reordered."""
+    from gdprep.audit.export import verify_bundle
+    from gdprep.audit.ledger import Ledger
+
+    def go() -> None:
+        result = verify_bundle(bundle) if bundle is not None else Ledger(ledger_url).verify()
+        if not result.ok:
+            for problem in result.problems[:20]:
+                err.print(f"  {escape(problem)}")
+            raise IntegrityError(result.summary())
+        out.print(result.summary())
+
+    _run(go)
+
+
+@audit_app.command("trace")
+def audit_trace(
+    record_id: Annotated[str, typer.Argument(help="The record's id, as in the dataset.")],
+    ledger_url: LedgerOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the lineage as JSON.")] = False,
+) -> None:
+    """The full lineage of one record (findings by type only, redaction, curation outcome and split),
+    with an inclusion proof against the latest signed checkpoint."""
+    from gdprep.audit.export import trace_record
+    from gdprep.audit.ledger import Ledger
+
+    def go() -> None:
+        lineage = trace_record(Ledger(ledger_url), record_id)
+        if as_json:
+            out.print(json.dumps(lineage, indent=2), markup=False)
+            return
+        if not lineage["events"]:
+            raise UsageError(f"no ledger entries for record {record_id!r}")
+        for event in lineage["events"]:
+            out.print(escape(f"#{event['seq']} {event['created_at']} {event['kind']} "
+                             f"run {event['run_id'][:8]} {event['summary']}"))
+        proof = lineage["proof"]
+        state = "verified" if proof.get("verified") else "NOT verified"
+        out.print(f"inclusion proof of entry {proof.get('seq')} against the checkpoint of {proof.get('tree_size')} "
+                  f"entries: {state}")
+
+    _run(go)
+
+
+@audit_app.command("export")
+def audit_export(
+    out_dir: Annotated[Path, typer.Option("--out", help="Bundle directory to write.")],
+    fmt: Annotated[str, typer.Option("--format", help="csv (per-record lineage), openlineage, prov or ropa.")]
+    = "csv",
+    run: Annotated[str | None, typer.Option("--run", help="Only this run id.")] = None,
+    ledger_url: LedgerOpt = None,
+) -> None:
+    """Export the ledger as a bundle that holds the entries, the signed checkpoints and the public key, so
+    `gdprep audit verify --bundle DIR` can check it offline."""
+    from gdprep.audit.export import export_bundle
+    from gdprep.audit.ledger import Ledger
+
+    def go() -> None:
+        path = export_bundle(Ledger(ledger_url), out_dir, fmt=fmt, run_id=run)
+        out.print(f"wrote {path}")
+
+    _run(go)
+
+
+@audit_app.command("public-key")
+def audit_public_key() -> None:
+    """Print the ledger's Ed25519 public key (PEM), for auditors."""
+    from gdprep.audit.ledger import Keys
+
+    _run(lambda: out.print(Keys().public_pem().decode(), markup=False, end=""))
+
+
 @app.command()
 def sample(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the JSONL.")],
@@ -321,6 +415,7 @@ def curate(
         "--input-format", help="Input format when the extension does not tell it.")] = None,
     print_config: Annotated[bool, typer.Option("--print-config", help="Print the effective config as YAML "
                                                "(every field and default) and exit.")] = False,
+    ledger_url: LedgerOpt = None,
 ) -> None:
     """Curate a dataset: exact and near-duplicate removal, quality filters, label balancing and a
     stratified, group-aware train/validation/test split, with a reason for every removed record."""
@@ -337,12 +432,17 @@ def curate(
             return
         if input is None or output_dir is None:
             raise UsageError("--input and --output-dir are required (or pass --print-config)")
+        from gdprep.audit.ledger import Ledger
+        from gdprep.audit.lineage import ledger_run
+
         pol = load_policy(policy)
         total = _count_records(input)
-        with _progress("curate", total) as tick:
+        ledger = Ledger(ledger_url)
+        with ledger_run(ledger, "curation", command=_command_line(), config=cfg.model_dump(mode="json"),
+                        policy_hash=pol.canonical_hash()) as rec, _progress("curate", total) as tick:
             report = run_curate(input, output_dir, cfg, languages=pol.languages, policy_name=pol.name,
                                 on_error=on_error.value, input_format=input_format.value if input_format else None,
-                                output_format=fmt.value if fmt else None,
+                                output_format=fmt.value if fmt else None, lineage=rec,
                                 progress=(lambda stage, n: tick(n) if stage == "scan" else None) if tick else None)
         _print_curation(report, output_dir)
 
@@ -379,16 +479,21 @@ def demo(
     from gdprep.privacy.pipeline import run_detect, run_redact
 
     def go() -> None:
+        from gdprep.audit.ledger import Ledger
+        from gdprep.audit.lineage import ledger_run
+
         pol = load_policy(policy)
         sample_path = Path(str(resources.files("gdprep.examples").joinpath("sample.jsonl")))
         out_dir.mkdir(parents=True, exist_ok=True)
         total = _count_records(sample_path)
         n_workers = _workers(workers, total)
+        ledger = Ledger()
         with _progress("detect", total) as tick:
             det = run_detect(sample_path, out_dir / "findings.jsonl", pol, workers=n_workers, progress=tick)
-        with _progress("redact", total) as tick:
+        with ledger_run(ledger, "privacy", command="gdprep demo", policy_hash=pol.canonical_hash()) as rec, \
+                _progress("redact", total) as tick:
             red = run_redact(sample_path, out_dir / "redacted.jsonl", out_dir / "report.json", pol,
-                             workers=n_workers, progress=tick, command="gdprep demo")
+                             workers=n_workers, progress=tick, command="gdprep demo", lineage=rec)
         out.print(f"[bold]gdprep demo[/bold] policy={pol.name} ({pol.canonical_hash()[:19]}...)")
         out.print(f"detect: {_summary_line(det)}")
         out.print(f"redact: {_summary_line(red)}")
@@ -396,9 +501,18 @@ def demo(
             out.print(f"  {name}: {path}")
         # the sample is small and every example is different, so the demo keeps 80/10/10 by label
         cfg = load_curation_config(None, {"fields.label_field": "label"})
-        report = run_curate(out_dir / "redacted.jsonl", out_dir / "curated", cfg, languages=pol.languages,
-                            policy_name=pol.name)
+        with ledger_run(ledger, "curation", command="gdprep demo", config=cfg.model_dump(mode="json"),
+                        policy_hash=pol.canonical_hash()) as rec:
+            report = run_curate(out_dir / "redacted.jsonl", out_dir / "curated", cfg, languages=pol.languages,
+                                policy_name=pol.name, lineage=rec)
         _print_curation(report, out_dir / "curated")
+        # the demo ends as an auditor would: verify the ledger and write an export bundle
+        from gdprep.audit.export import export_bundle
+
+        result = ledger.verify()
+        out.print(result.summary())
+        bundle = export_bundle(ledger, out_dir / "audit-bundle", fmt="csv")
+        out.print(f"  audit bundle: {bundle}")
 
     _run(go)
 

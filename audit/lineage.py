@@ -1,0 +1,82 @@
+"""Recording a stage run in the ledger: run events, dataset versions and per-record lineage.
+
+    with ledger_run(ledger, "privacy", command="gdprep redact ...", policy_hash=...) as rec:
+        run_redact(..., lineage=rec)
+
+The run gets `run_started`, then its events (batched), then `run_completed` (or `run_failed` with the
+error) and a signed checkpoint, whatever happens.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from gdprep.audit.ledger import Ledger, canonical
+from gdprep.versions import tool_versions
+
+_FLUSH_AT = 5000
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class RunRecorder:
+    """A `gdprep.lineage.LineageSink` that appends to the ledger in batches."""
+
+    def __init__(self, ledger: Ledger, run_id: str, stage: str) -> None:
+        self.ledger = ledger
+        self.run_id = run_id
+        self.stage = stage
+        self.counts: dict[str, int] = {}
+        self._buffer: list[tuple[str, str | None, str | None, Mapping[str, Any]]] = []
+        self._key: bytes | None = None
+
+    def subject_key(self, value: str) -> str:
+        return self.ledger.record_key(value)
+
+    def record_hash(self, data: Mapping[str, Any]) -> str:
+        if self._key is None:
+            self._key = self.ledger.keys.hmac_key()
+        return hmac.new(self._key, b"record\x00" + canonical(dict(data)), hashlib.sha256).hexdigest()
+
+    def record(self, kind: str, record_id: str, payload: Mapping[str, Any]) -> None:
+        self._buffer.append((kind, self.run_id, self.subject_key(record_id), {"stage": self.stage, **payload}))
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        if len(self._buffer) >= _FLUSH_AT:
+            self.flush()
+
+    def dataset(self, role: str, path: Path, records: int) -> None:
+        self._buffer.append(("dataset_version", self.run_id, None,
+                             {"stage": self.stage, "role": role, "name": path.name, "sha256": file_sha256(path),
+                              "bytes": path.stat().st_size, "records": records}))
+
+    def flush(self) -> None:
+        if self._buffer:
+            self.ledger.append_many(self._buffer)
+            self._buffer = []
+
+
+@contextmanager
+def ledger_run(ledger: Ledger, stage: str, *, command: str, config: Mapping[str, Any] | None = None,
+               policy_hash: str | None = None) -> Iterator[RunRecorder]:
+    run_id = ledger.start_run(stage, command=command, config=config, policy_hash=policy_hash,
+                              versions=tool_versions())
+    recorder = RunRecorder(ledger, run_id, stage)
+    try:
+        yield recorder
+    except BaseException as exc:
+        recorder.flush()
+        ledger.finish_run(run_id, stage, ok=False, summary=recorder.counts, error=type(exc).__name__)
+        raise
+    recorder.flush()
+    ledger.finish_run(run_id, stage, ok=True, summary=recorder.counts)

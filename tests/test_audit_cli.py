@@ -1,0 +1,155 @@
+"""The ledger in use: privacy and curation runs recorded, trace, exports that parse, bundle
+verification, and no raw personal data anywhere in the ledger or its exports."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gdprep.service.cli import app
+
+from .conftest import read_jsonl, write_jsonl
+
+RECORDS = [
+    {"id": "t-1", "prompt": "Customer Imelda Strachan (imelda.strachan@example.org) asks about order 4411.",
+     "completion": "Thanks Imelda, your refund for order 4411 was sent to card ending 1111 today.", "label": "billing"},
+    {"id": "t-2", "prompt": "Call back Ottilie Frame on 07700 900123 about the late parcel.",
+     "completion": "We rang Ottilie Frame and rebooked the parcel for Friday.", "label": "delivery"},
+    {"id": "t-3", "prompt": "Reset the router for customer 88123.", "completion": "Done, the router was reset.",
+     "label": "tech"},
+    {"id": "t-4", "prompt": "Reset the router for customer 88123.", "completion": "Done, the router was reset.",
+     "label": "tech"},
+]
+RAW_PII = ["Imelda Strachan", "imelda.strachan@example.org", "Ottilie Frame", "07700 900123", "Strachan"]
+
+
+@pytest.fixture()
+def pipeline(tmp_path: Path) -> dict[str, Path]:
+    runner = CliRunner()
+    src = write_jsonl(tmp_path / "in.jsonl", RECORDS)
+    red = runner.invoke(app, ["redact", "-i", str(src), "-o", str(tmp_path / "red.jsonl"),
+                              "-r", str(tmp_path / "report.json")])
+    assert red.exit_code == 0, red.output
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("fields: {label_field: label}\noutput: {hf_dataset: false}\nquality: {languages: []}\n",
+                   encoding="utf-8")
+    cur = runner.invoke(app, ["curate", "-i", str(tmp_path / "red.jsonl"), "-o", str(tmp_path / "cur"),
+                              "-c", str(cfg)])
+    assert cur.exit_code == 0, cur.output
+    home = Path(__import__("os").environ["GDPREP_HOME"])
+    return {"tmp": tmp_path, "db": home / "ledger.db", "home": home}
+
+
+def _entries(db: Path) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT seq, kind, run_id, record_key, payload FROM ledger_entries ORDER BY seq").fetchall()
+
+
+def test_privacy_and_curation_runs_are_in_the_ledger(pipeline: dict[str, Path]) -> None:
+    rows = _entries(pipeline["db"])
+    kinds = [r[1] for r in rows]
+    assert kinds.count("run_started") == 2 and kinds.count("run_completed") == 2
+    assert kinds.count("record_redacted") == 4 and kinds.count("record_curated") == 4
+    stages = [json.loads(r[4])["stage"] for r in rows if r[1] == "run_started"]
+    assert stages == ["privacy", "curation"]
+    datasets = [json.loads(r[4]) for r in rows if r[1] == "dataset_version"]
+    assert {d["role"] for d in datasets} == {"input", "output", "train", "validation", "test"}
+    assert all(len(d["sha256"]) == 64 for d in datasets)
+    redacted = [json.loads(r[4]) for r in rows if r[1] == "record_redacted"]
+    types = {f["type"] for p in redacted for f in p["findings"]}
+    assert {"PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER"} <= types
+    assert all({"field", "start", "end", "type", "recognizer", "operator"} == set(f)
+               for p in redacted for f in p["findings"])
+    curated = [json.loads(r[4]) for r in rows if r[1] == "record_curated"]
+    assert sorted(p.get("reason", p["outcome"]) for p in curated).count("exact_duplicate") == 1
+    with sqlite3.connect(pipeline["db"]) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM ledger_checkpoints").fetchone()[0] == 2
+
+
+def test_verify_trace_and_proof(pipeline: dict[str, Path]) -> None:
+    runner = CliRunner()
+    ok = runner.invoke(app, ["audit", "verify"])
+    assert ok.exit_code == 0 and "ledger verified" in ok.output
+    traced = runner.invoke(app, ["audit", "trace", "t-4", "--json"])
+    assert traced.exit_code == 0, traced.output
+    lineage = json.loads(traced.output)
+    kinds = [e["kind"] for e in lineage["events"]]
+    assert kinds == ["record_redacted", "record_curated"]
+    assert lineage["events"][1]["payload"]["reason"] == "exact_duplicate"
+    assert lineage["proof"]["verified"] is True
+    assert {run["stage"] for run in lineage["runs"].values()} == {"privacy", "curation"}
+    missing = runner.invoke(app, ["audit", "trace", "no-such-record"])
+    assert missing.exit_code == 2
+
+
+def test_tampering_with_the_database_fails_verify_naming_the_entry(pipeline: dict[str, Path]) -> None:
+    with sqlite3.connect(pipeline["db"]) as conn:
+        conn.execute("UPDATE ledger_entries SET payload = replace(payload, 'exact_duplicate', 'quality') "
+                     "WHERE payload LIKE '%exact_duplicate%'")
+        seq = conn.execute("SELECT seq FROM ledger_entries WHERE payload LIKE '%\"quality\"%' "
+                           "AND kind = 'record_curated'").fetchone()[0]
+    result = CliRunner().invoke(app, ["audit", "verify"])
+    assert result.exit_code == 1
+    assert f"entry {seq} (record_curated) was modified" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["csv", "openlineage", "prov", "ropa"])
+def test_exports_parse_verify_offline_and_hold_no_raw_pii(pipeline: dict[str, Path], fmt: str) -> None:
+    out = pipeline["tmp"] / f"bundle-{fmt}"
+    result = CliRunner().invoke(app, ["audit", "export", "--format", fmt, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    if fmt == "openlineage":
+        events = json.loads((out / "openlineage.json").read_text(encoding="utf-8"))
+        assert [e["eventType"] for e in events].count("START") == 2
+        for event in events:
+            assert {"eventType", "eventTime", "run", "job", "producer", "schemaURL", "inputs", "outputs"} <= set(event)
+            assert event["job"]["namespace"] == "gdprep" and len(event["run"]["runId"]) == 36
+        complete = [e for e in events if e["eventType"] == "COMPLETE"]
+        facet = complete[0]["run"]["facets"]["gdprep_statistics"]
+        assert {"_producer", "_schemaURL"} <= set(facet)
+    elif fmt == "prov":
+        from prov.model import ProvDocument
+
+        doc = ProvDocument.deserialize(str(out / "prov.json"))
+        assert len(list(doc.get_records())) > 5
+    elif fmt == "ropa":
+        ropa = json.loads((out / "ropa.json").read_text(encoding="utf-8"))
+        activities = ropa["record_of_processing_activities"]
+        assert {a["stage"] for a in activities} == {"privacy", "curation"}
+        assert "PERSON" in activities[0]["categories_of_personal_data"]
+    else:
+        assert (out / "lineage.csv").read_text(encoding="utf-8").count("\n") == 1 + 8
+    verified = CliRunner().invoke(app, ["audit", "verify", "--bundle", str(out)])
+    assert verified.exit_code == 0, verified.output
+    blobs = [p.read_bytes() for p in out.iterdir()] + [pipeline["db"].read_bytes()]
+    for value in RAW_PII:
+        assert not any(value.encode() in blob for blob in blobs), value
+
+
+def test_a_tampered_bundle_fails_offline_verification(pipeline: dict[str, Path]) -> None:
+    out = pipeline["tmp"] / "bundle"
+    assert CliRunner().invoke(app, ["audit", "export", "--out", str(out)]).exit_code == 0
+    lines = (out / "entries.jsonl").read_text(encoding="utf-8").splitlines()
+    del lines[3]
+    (out / "entries.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["audit", "verify", "--bundle", str(out)])
+    assert result.exit_code == 1 and "entries 3..3 are missing" in result.output
+
+
+def test_public_key_is_pem_and_key_files_are_private(pipeline: dict[str, Path]) -> None:
+    result = CliRunner().invoke(app, ["audit", "public-key"])
+    assert result.exit_code == 0 and result.output.startswith("-----BEGIN PUBLIC KEY-----")
+    for name in ("audit-signing.key", "audit-hmac.key"):
+        assert (pipeline["home"] / name).stat().st_mode & 0o777 == 0o600
+
+
+def test_redacted_output_ids_stay_traceable(pipeline: dict[str, Path]) -> None:
+    ids = [r["id"] for r in read_jsonl(pipeline["tmp"] / "red.jsonl")]
+    runner = CliRunner()
+    for record_id in ids:
+        lineage = json.loads(runner.invoke(app, ["audit", "trace", record_id, "--json"]).output)
+        assert lineage["events"] and lineage["proof"]["verified"]

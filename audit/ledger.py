@@ -180,6 +180,9 @@ class Ledger:
             Column("key_id", String(16), nullable=False),
             Column("public_key", Text, nullable=False),
             Column("signature", String(128), nullable=False),
+            # the Merkle frontier at this size, so the next checkpoint reads only newer entries (a wrong
+            # frontier gives a root that verification, which recomputes from the entries, rejects)
+            Column("frontier", Text),
         )
         meta.create_all(self.engine)
         self._hmac_key: bytes | None = None
@@ -224,17 +227,25 @@ class Ledger:
 
     def checkpoint(self) -> dict[str, Any]:
         """Sign the current tree head and store it."""
-        entries = list(self.iter_entries())
+        from sqlalchemy import select
+
+        previous = self.list_checkpoints()
         acc = MerkleAccumulator()
-        for entry in entries:
-            acc.append(bytes.fromhex(entry.leaf))
+        if previous and previous[-1].get("frontier"):
+            acc = MerkleAccumulator.from_state(json.loads(previous[-1]["frontier"]))
+        with self.engine.connect() as conn:
+            rows = conn.execution_options(stream_results=True).execute(
+                select(self.entries.c.seq, self.entries.c.leaf_hash).where(self.entries.c.seq >= acc.size)
+                .order_by(self.entries.c.seq))
+            for _seq, leaf in rows:
+                acc.append(bytes.fromhex(leaf))
         root = acc.root().hex()
         created = utc_now()
         public = self.keys.public_pem()
         kid = key_id(public)
         signature = self.keys.signing_key().sign(checkpoint_message(acc.size, root, created, kid)).hex()
         row = {"tree_size": acc.size, "root_hash": root, "created_at": created, "key_id": kid,
-               "public_key": public.decode(), "signature": signature}
+               "public_key": public.decode(), "signature": signature, "frontier": json.dumps(acc.state())}
         with self.engine.begin() as conn:
             conn.execute(self.checkpoints.insert(), [row])
         return row

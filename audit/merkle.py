@@ -38,6 +38,17 @@ class MerkleAccumulator:
         self._frontier.append((height, value))
         self.size += 1
 
+    def state(self) -> list[list[object]]:
+        """The frontier as JSON-able data (to resume appending later)."""
+        return [[self.size], *[[h, v.hex()] for h, v in self._frontier]]
+
+    @classmethod
+    def from_state(cls, state: list[list[object]]) -> MerkleAccumulator:
+        acc = cls()
+        acc.size = int(state[0][0])  # type: ignore[call-overload]
+        acc._frontier = [(int(h), bytes.fromhex(str(v))) for h, v in state[1:]]  # type: ignore[call-overload]
+        return acc
+
     def root(self) -> bytes:
         if not self._frontier:
             return EMPTY_ROOT

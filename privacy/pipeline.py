@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -310,6 +310,7 @@ def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, re
                     lineage.record("record_redacted", record.id, {
                         "action": action, "findings": _lineage_findings(item.findings, policy),
                         "special_categories": sorted({f.category for f in item.flags}),
+                        "subjects": _subject_keys(lineage, item.findings, texts),
                         "output_hash": lineage.record_hash(data)})
                 report.add_record(record.id, texts=texts, kept=item.findings, below_threshold=item.below,
                                   flags=flags, action=action)
@@ -347,6 +348,17 @@ def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, re
     summary.outputs["report_html"] = str(html_path)
     summary.report = data_report
     return summary
+
+
+def _subject_keys(lineage: LineageSink, findings: Sequence[Finding], texts: Mapping[str, str]) -> list[str]:
+    """The subject index: keyed HMACs of the direct identifiers in a record (e-mail, phone, national
+    ids, IBANs), so `gdprep erase --subject` can find the records of a person without the ledger ever
+    holding the identifier itself."""
+    from gdprep.privacy.subjects import DIRECT_IDENTIFIERS, normalise_identifier
+
+    keys = {lineage.subject_key(normalise_identifier(f.entity_type, texts[f.field][f.start:f.end]))
+            for f in findings if f.entity_type in DIRECT_IDENTIFIERS}
+    return sorted(keys)
 
 
 def _lineage_findings(findings: Sequence[Finding], policy: Policy) -> list[dict[str, Any]]:

@@ -372,6 +372,38 @@ def audit_export(
     _run(go)
 
 
+@app.command()
+def erase(
+    subject: Annotated[str, typer.Option("--subject", help="The subject's e-mail, phone number or national id.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report the impact only (the only mode so far).")]
+    = False,
+    ledger_url: LedgerOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the impact report as JSON.")] = False,
+) -> None:
+    """Right to erasure (Art. 17): find the subject's records, the dataset versions and splits that hold
+    them, and the Art. 12(3) deadline, through the ledger's subject index (keyed HMACs only)."""
+    from gdprep.audit.erase import erasure_impact
+    from gdprep.audit.ledger import Ledger
+
+    def go() -> None:
+        if not dry_run:
+            raise UsageError("only `gdprep erase --dry-run` is implemented so far: it reports the impact; "
+                             "rewriting dataset versions and crypto-shredding vault entries is not built yet")
+        report = erasure_impact(Ledger(ledger_url), subject)
+        if as_json:
+            out.print(json.dumps(report, indent=2), markup=False)
+            return
+        out.print(f"subject found in {report['record_count']} record(s), {len(report['runs'])} run(s); "
+                  f"respond by {report['deadline']} (Art. 12(3), request of {report['requested']})")
+        for ds in report["dataset_versions"]:
+            out.print(escape(f"  {ds['stage']}/{ds['role']}: {ds['name']} sha256 {ds['sha256'][:16]}..."))
+        if report["splits"]:
+            out.print("  splits: " + ", ".join(f"{k} {v}" for k, v in report["splits"].items()))
+        out.print("  adapters trained on them: none recorded (the training stage is not built yet)")
+
+    _run(go)
+
+
 @audit_app.command("public-key")
 def audit_public_key() -> None:
     """Print the ledger's Ed25519 public key (PEM), for auditors."""

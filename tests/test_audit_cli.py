@@ -153,3 +153,29 @@ def test_redacted_output_ids_stay_traceable(pipeline: dict[str, Path]) -> None:
     for record_id in ids:
         lineage = json.loads(runner.invoke(app, ["audit", "trace", record_id, "--json"]).output)
         assert lineage["events"] and lineage["proof"]["verified"]
+
+
+def test_erase_dry_run_finds_the_subject_through_hmacs(pipeline: dict[str, Path]) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["erase", "--subject", "IMELDA.STRACHAN@example.org", "--dry-run", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["record_count"] == 1
+    roles = {(d["stage"], d["role"]) for d in report["dataset_versions"]}
+    assert ("privacy", "input") in roles and ("privacy", "output") in roles and ("curation", "input") in roles
+    assert sum(report["splits"].values()) == 1
+    phone = json.loads(runner.invoke(app, ["erase", "--subject", "+44 7700 900123", "--dry-run", "--json"]).output)
+    assert phone["record_count"] == 1
+    nobody = json.loads(runner.invoke(app, ["erase", "--subject", "nobody@example.org", "--dry-run", "--json"]).output)
+    assert nobody["record_count"] == 0
+    assert runner.invoke(app, ["erase", "--subject", "x@example.org"]).exit_code == 2  # only --dry-run so far
+
+
+@pytest.mark.parametrize(("requested", "deadline"), [("2026-01-15", "2026-02-15"), ("2026-01-31", "2026-02-28"),
+                                                     ("2024-01-31", "2024-02-29"), ("2026-12-20", "2027-01-20")])
+def test_art_12_deadline_is_one_calendar_month(requested: str, deadline: str) -> None:
+    import datetime
+
+    from gdprep.audit.erase import one_month_after
+
+    assert one_month_after(datetime.date.fromisoformat(requested)).isoformat() == deadline

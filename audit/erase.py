@@ -1,0 +1,68 @@
+"""Right to erasure (GDPR Art. 17): find a subject's records through the ledger's subject index and
+lineage, and report the impact with the Art. 12(3) deadline (one month from the request).
+
+The subject index holds keyed HMACs of the direct identifiers the privacy stage found in each record, so
+the subject's e-mail, phone number or national id is matched without the ledger ever storing it.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from typing import Any
+
+from gdprep.audit.ledger import Ledger
+from gdprep.privacy.subjects import identifier_candidates
+
+
+def one_month_after(day: datetime.date) -> datetime.date:
+    """Art. 12(3): one month from receipt; the same day next month, or that month's last day."""
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def erasure_impact(ledger: Ledger, subject: str, *, requested: datetime.date | None = None) -> dict[str, Any]:
+    """Which records hold the subject, which runs and dataset versions (input, outputs, splits) contain
+    them, and which training runs used them (none until training records lineage)."""
+    requested = requested or datetime.date.today()
+    keys = {ledger.record_key(form) for form in identifier_candidates(subject)}
+    records: dict[str, dict[str, Any]] = {}
+    runs_with_subject: set[str] = set()
+    entries = list(ledger.iter_entries())
+    for entry in entries:
+        if entry.kind == "record_redacted" and keys & set(entry.payload.get("subjects", ())):
+            assert entry.record_key is not None
+            records.setdefault(entry.record_key, {"record_key": entry.record_key, "events": []})
+            runs_with_subject.add(entry.run_id or "")
+    datasets: dict[str, dict[str, Any]] = {}
+    splits: dict[str, set[str]] = {}
+    for entry in entries:
+        if entry.record_key in records:
+            records[entry.record_key]["events"].append({"seq": entry.seq, "kind": entry.kind, "run_id": entry.run_id,
+                                                        "outcome": entry.payload.get("outcome"),
+                                                        "split": entry.payload.get("split"),
+                                                        "reason": entry.payload.get("reason")})
+            if entry.run_id:
+                runs_with_subject.add(entry.run_id)
+            if entry.payload.get("split"):
+                splits.setdefault(entry.payload["split"], set()).add(entry.record_key)
+    for entry in entries:
+        if entry.kind == "dataset_version" and entry.run_id in runs_with_subject:
+            role = entry.payload["role"]
+            # a split file holds the subject only if one of their records went to that split
+            if role in ("train", "validation", "test") and role not in splits:
+                continue
+            key = f"{entry.run_id}/{role}/{entry.payload['sha256']}"
+            datasets[key] = {"run_id": entry.run_id, "stage": entry.payload["stage"], "role": role,
+                             "name": entry.payload["name"], "sha256": entry.payload["sha256"]}
+    return {
+        "subject_keys": sorted(keys),
+        "records": list(records.values()),
+        "record_count": len(records),
+        "runs": sorted(r for r in runs_with_subject if r),
+        "dataset_versions": list(datasets.values()),
+        "splits": {split: len(members) for split, members in sorted(splits.items())},
+        "adapters": [],  # training runs record their datasets once the training stage lands
+        "requested": requested.isoformat(),
+        "deadline": one_month_after(requested).isoformat(),
+    }

@@ -1,0 +1,43 @@
+"""Direct identifiers of a data subject and their normal forms, for the subject index behind
+`gdprep erase --subject`: the same person written two ways ("Anna@Example.org", "+44 7700 900123" and
+"07700 900123") gives the same key."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import regex
+
+DIRECT_IDENTIFIERS: Final[frozenset[str]] = frozenset({
+    "EMAIL_ADDRESS", "PHONE_NUMBER", "UK_NINO", "UK_NHS", "UK_PASSPORT", "UK_DRIVING_LICENCE", "IBAN_CODE",
+    "CREDIT_CARD", "DE_TAX_ID", "FR_NIR", "ES_DNI", "ES_NIE", "IT_FISCAL_CODE", "NL_BSN", "PL_PESEL",
+})
+_NON_DIGITS = regex.compile(r"\D+")
+_NON_ALNUM = regex.compile(r"[^0-9A-Z]+")
+
+
+def _phone(value: str) -> str:
+    digits = _NON_DIGITS.sub("", value)
+    if digits.startswith("0044"):
+        digits = "0" + digits[4:]
+    elif digits.startswith("44") and len(digits) >= 12:
+        digits = "0" + digits[2:]
+    return "tel:" + digits
+
+
+def normalise_identifier(entity_type: str, value: str) -> str:
+    """The normal form of one identifier of a known type."""
+    if entity_type == "EMAIL_ADDRESS":
+        return "email:" + value.strip().lower()
+    if entity_type == "PHONE_NUMBER":
+        return _phone(value)
+    return "id:" + _NON_ALNUM.sub("", value.upper())
+
+
+def identifier_candidates(value: str) -> set[str]:
+    """Every normal form a subject identifier typed by a person could have (its type is not given)."""
+    forms = {normalise_identifier("EMAIL_ADDRESS", value)} if "@" in value else set()
+    if len(_NON_DIGITS.sub("", value)) >= 7:
+        forms.add(_phone(value))
+    forms.add("id:" + _NON_ALNUM.sub("", value.upper()))
+    return forms

@@ -186,6 +186,10 @@ class Ledger:
         )
         meta.create_all(self.engine)
         self._hmac_key: bytes | None = None
+        if not (self.keys.directory / SIGNING_KEY_FILE).exists():
+            public = Keys.public_pem(self.keys)  # creates the key pair
+            self.append("key_event", {"event": "created", "key": "ledger-signing", "key_id": key_id(public),
+                                      "actor": _actor()})
 
     # -- identifiers --------------------------------------------------------------------------------
     def record_key(self, record_id: str) -> str:
@@ -319,6 +323,10 @@ class Ledger:
         ok = verify_inclusion(leaves[seq], seq, head["tree_size"], path, bytes.fromhex(head["root_hash"]))
         return {"seq": seq, "tree_size": head["tree_size"], "root_hash": head["root_hash"],
                 "checkpoint_time": head["created_at"], "path": [p.hex() for p in path], "verified": ok}
+
+
+def actor() -> str:
+    return _actor()
 
 
 def _actor() -> str:

@@ -228,22 +228,33 @@ def evaluate(
 def deanonymize(
     input: InputOpt,
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the re-identified records.")],
-    reason: Annotated[str, typer.Option("--reason", help="Why re-identification is needed (required; the audit "
-                                        "ledger will record it once it lands).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why re-identification is needed (required; recorded "
+                                        "in the audit ledger with who asked; write a ticket reference, not "
+                                        "personal data).")],
     policy: PolicyOpt = None,
     key_file: Annotated[Path | None, typer.Option("--key-file", help="Master key file.")] = None,
     fmt: FormatOpt = None,
+    ledger_url: LedgerOpt = None,
 ) -> None:
     """Reverse encrypt / pseudonym / surrogate tokens for key holders. Placeholders, masks and hashes
-    are one-way by design and stay as they are."""
+    are one-way by design and stay as they are. Every use is a key event in the audit ledger."""
+    from gdprep.audit.ledger import Ledger, actor
+    from gdprep.audit.lineage import file_sha256
     from gdprep.policies import load_policy
     from gdprep.privacy.restore import run_deanonymize
 
     def go() -> None:
         pol = load_policy(policy)
+        if not reason.strip():
+            raise UsageError("--reason must say why re-identification is needed")
+        ledger = Ledger(ledger_url)
         n_records, n_tokens = run_deanonymize(input, output, pol, reason=reason, key_file=key_file,
                                               fmt=fmt.value if fmt else None)
-        err.print(f"{n_records} records, {n_tokens} tokens restored -> {output}")
+        ledger.append("key_event", {"event": "deanonymise", "actor": actor(), "reason": reason,
+                                    "records": n_records, "tokens": n_tokens, "input_sha256": file_sha256(input),
+                                    "command": _command_line()})
+        ledger.checkpoint()
+        err.print(f"{n_records} records, {n_tokens} tokens restored -> {output} (recorded in the audit ledger)")
 
     _run(go)
 

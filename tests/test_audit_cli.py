@@ -179,3 +179,26 @@ def test_art_12_deadline_is_one_calendar_month(requested: str, deadline: str) ->
     from gdprep.audit.erase import one_month_after
 
     assert one_month_after(datetime.date.fromisoformat(requested)).isoformat() == deadline
+
+
+def test_key_events_record_who_and_why(tmp_path: Path) -> None:
+    runner = CliRunner()
+    src = write_jsonl(tmp_path / "in.jsonl", RECORDS[:2])
+    policy = tmp_path / "p.yaml"
+    from gdprep.policies import load_policy
+
+    data = load_policy("uk-gdpr-default").model_dump(mode="json")
+    data["entities"]["PERSON"]["operator"] = {"type": "encrypt"}
+    import yaml
+
+    policy.write_text(yaml.safe_dump(data), encoding="utf-8")
+    assert runner.invoke(app, ["redact", "-i", str(src), "-o", str(tmp_path / "red.jsonl"), "-r",
+                               str(tmp_path / "r.json"), "-p", str(policy)]).exit_code == 0
+    back = runner.invoke(app, ["deanonymize", "-i", str(tmp_path / "red.jsonl"), "-o", str(tmp_path / "back.jsonl"),
+                               "--reason", "DSAR ticket 4411", "-p", str(policy)])
+    assert back.exit_code == 0, back.output
+    home = Path(__import__("os").environ["GDPREP_HOME"])
+    events = [json.loads(r[4]) for r in _entries(home / "ledger.db") if r[1] == "key_event"]
+    assert [e["event"] for e in events] == ["created", "deanonymise"]
+    assert events[1]["reason"] == "DSAR ticket 4411" and events[1]["actor"] and events[1]["tokens"] > 0
+    assert runner.invoke(app, ["audit", "verify"]).exit_code == 0

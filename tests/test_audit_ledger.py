@@ -175,6 +175,31 @@ def test_reopened_ledger_continues_the_sequence(open_ledger: Callable[..., Ledge
     assert (result.ok, result.entries, result.checkpoints) == (True, 2, 2)
 
 
+def test_checkpoints_resumed_from_the_stored_frontier_sign_the_full_root(ledger: Ledger) -> None:
+    for batch in (1, 1, 0, 2, 3, 5, 8, 13):  # 0: a second head of the same size
+        ledger.append_many(("pii_redacted", "r1", None, _finding(i)) for i in range(batch))
+        head = ledger.checkpoint()
+        leaves = [bytes.fromhex(e.leaf) for e in ledger.iter_entries()]
+        assert (head["tree_size"], head["root_hash"]) == (len(leaves), _ref_root(leaves).hex())
+    result = ledger.verify()
+    assert (result.ok, result.entries, result.checkpoints) == (True, 33, 8)
+
+
+def test_a_tampered_frontier_makes_the_next_checkpoint_fail_verification(ledger: Ledger) -> None:
+    """The frontier beside a checkpoint is not signed; a forged one must not yield a head that verifies."""
+    ledger.append_many(("pii_redacted", "r1", None, _finding(i)) for i in range(5))
+    ledger.checkpoint()
+    forged = MerkleAccumulator()
+    for leaf in _leaves(5):
+        forged.append(leaf)
+    _sql(ledger, "UPDATE ledger_checkpoints SET frontier = :f", f=json.dumps(forged.state()))
+    ledger.append("pii_redacted", _finding(5), run_id="r1")
+    head = ledger.checkpoint()
+    result = ledger.verify()
+    assert not result.ok
+    assert f"checkpoint at tree size {head['tree_size']}: root hash does not match" in result.problems[0]
+
+
 def test_reformatted_payload_json_is_not_a_change(ledger: Ledger) -> None:
     """Leaf hashes commit to the canonical JSON, so re-serialising the same content is harmless."""
     ledger.append("pii_redacted", _finding(4), run_id="r1")

@@ -17,6 +17,7 @@ import datetime
 import getpass
 import hashlib
 import hmac
+import itertools
 import json
 import os
 import uuid
@@ -66,8 +67,30 @@ class Entry:
                 "payload": self.payload, "created_at": self.created_at}
 
 
+_UNREADABLE = "__gdprep_unreadable_payload__"
+
+
+def _load_payload(text: str) -> dict[str, Any]:
+    """A stored payload; one that is not valid JSON is kept as a marker that can never hash correctly."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {_UNREADABLE: text}
+    return value if isinstance(value, dict) else {_UNREADABLE: text}
+
+
 def entry_leaf(body: Mapping[str, Any]) -> bytes:
     return leaf_hash(canonical(dict(body)))
+
+
+def recomputed_leaf(entry: Entry) -> bytes | None:
+    """The leaf hash of an entry's content, or None when the content cannot be canonical JSON."""
+    if _UNREADABLE in entry.payload:
+        return None
+    try:
+        return entry_leaf(entry.body())
+    except (ValueError, TypeError):  # NaN or other non-canonical values
+        return None
 
 
 @dataclass(slots=True)
@@ -108,9 +131,12 @@ class Keys:
             raise ConfigError(f"{path} is not an Ed25519 private key")
         return loaded
 
-    def public_pem(self) -> bytes:
+    def public_pem(self, create: bool = True) -> bytes:
         from cryptography.hazmat.primitives import serialization
 
+        if not create and not (self.directory / SIGNING_KEY_FILE).exists():
+            raise ConfigError(f"no ledger signing key in {self.directory}; run gdprep where the ledger was written "
+                              "(GDPREP_HOME), or verify an exported bundle with --bundle")
         return bytes(self.signing_key().public_key().public_bytes(serialization.Encoding.PEM,
                                                                  serialization.PublicFormat.SubjectPublicKeyInfo))
 
@@ -185,11 +211,18 @@ class Ledger:
             Column("frontier", Text),
         )
         meta.create_all(self.engine)
+        self._migrate()
         self._hmac_key: bytes | None = None
-        if not (self.keys.directory / SIGNING_KEY_FILE).exists():
-            public = Keys.public_pem(self.keys)  # creates the key pair
-            self.append("key_event", {"event": "created", "key": "ledger-signing", "key_id": key_id(public),
-                                      "actor": _actor()})
+
+
+    def _migrate(self) -> None:
+        """Ledgers written before checkpoints stored their Merkle frontier lack that column."""
+        from sqlalchemy import inspect, text
+
+        columns = {c["name"] for c in inspect(self.engine).get_columns("ledger_checkpoints")}
+        if "frontier" not in columns:
+            with self.engine.begin() as conn:
+                conn.execute(text("ALTER TABLE ledger_checkpoints ADD COLUMN frontier TEXT"))
 
     # -- identifiers --------------------------------------------------------------------------------
     def record_key(self, record_id: str) -> str:
@@ -208,6 +241,12 @@ class Ledger:
     def append_many(self, items: Iterable[tuple[str, str | None, str | None, Mapping[str, Any]]]) -> int:
         """Append (kind, run_id, record_key, payload) entries in batches; returns how many."""
         count = 0
+        if not (self.keys.directory / SIGNING_KEY_FILE).exists():
+            # the first write creates the key pair; its creation is the first key event
+            public = self.keys.public_pem()
+            items = itertools.chain([("key_event", None, None, {"event": "created", "key": "ledger-signing",
+                                                                "key_id": key_id(public), "actor": _actor()})],
+                                    items)
         with self.engine.begin() as conn:
             seq = self._next_seq(conn)
             batch: list[dict[str, Any]] = []
@@ -239,10 +278,16 @@ class Ledger:
             acc = MerkleAccumulator.from_state(json.loads(previous[-1]["frontier"]))
         with self.engine.connect() as conn:
             rows = conn.execution_options(stream_results=True).execute(
-                select(self.entries.c.seq, self.entries.c.leaf_hash).where(self.entries.c.seq >= acc.size)
-                .order_by(self.entries.c.seq))
-            for _seq, leaf in rows:
-                acc.append(bytes.fromhex(leaf))
+                select(self.entries).where(self.entries.c.seq >= acc.size).order_by(self.entries.c.seq))
+            for stored in rows:
+                # sign only what the content says: a stored hash that does not match is a tampered entry
+                entry = Entry(int(stored.seq), stored.kind, stored.run_id, stored.record_key,
+                              _load_payload(stored.payload), stored.created_at, stored.leaf_hash)
+                leaf = recomputed_leaf(entry)
+                if leaf is None or leaf.hex() != entry.leaf or entry.seq != acc.size:
+                    raise IntegrityError(f"refusing to sign a checkpoint: entry {entry.seq} does not match its "
+                                         "hash or sequence; run `gdprep audit verify`")
+                acc.append(leaf)
         root = acc.root().hex()
         created = utc_now()
         public = self.keys.public_pem()
@@ -280,7 +325,7 @@ class Ledger:
             rows = conn.execution_options(stream_results=True).execute(
                 select(self.entries).order_by(self.entries.c.seq))
             for row in rows:
-                yield Entry(int(row.seq), row.kind, row.run_id, row.record_key, json.loads(row.payload),
+                yield Entry(int(row.seq), row.kind, row.run_id, row.record_key, _load_payload(row.payload),
                             row.created_at, row.leaf_hash)
 
     def list_checkpoints(self) -> list[dict[str, Any]]:
@@ -297,7 +342,7 @@ class Ledger:
         with self.engine.connect() as conn:
             rows = conn.execute(select(self.entries).where(self.entries.c.record_key == key)
                                 .order_by(self.entries.c.seq))
-            return [Entry(int(r.seq), r.kind, r.run_id, r.record_key, json.loads(r.payload), r.created_at,
+            return [Entry(int(r.seq), r.kind, r.run_id, r.record_key, _load_payload(r.payload), r.created_at,
                           r.leaf_hash) for r in rows]
 
     def run_entries(self, run_id: str) -> list[Entry]:
@@ -306,11 +351,12 @@ class Ledger:
         with self.engine.connect() as conn:
             rows = conn.execute(select(self.entries).where(self.entries.c.run_id == run_id)
                                 .where(self.entries.c.record_key.is_(None)).order_by(self.entries.c.seq))
-            return [Entry(int(r.seq), r.kind, r.run_id, r.record_key, json.loads(r.payload), r.created_at,
+            return [Entry(int(r.seq), r.kind, r.run_id, r.record_key, _load_payload(r.payload), r.created_at,
                           r.leaf_hash) for r in rows]
 
     def verify(self) -> VerifyResult:
-        return verify_log(self.iter_entries(), self.list_checkpoints(), trusted_public_pem=self.keys.public_pem())
+        return verify_log(self.iter_entries(), self.list_checkpoints(),
+                          trusted_public_pem=self.keys.public_pem(create=False))
 
     def inclusion(self, seq: int) -> dict[str, Any]:
         """An inclusion proof of entry `seq` against the latest checkpoint that covers it."""
@@ -318,9 +364,19 @@ class Ledger:
         if not checkpoints:
             raise IntegrityError(f"entry {seq} is not covered by a signed checkpoint yet")
         head = checkpoints[-1]
-        leaves = [bytes.fromhex(e.leaf) for e in self.iter_entries()][:head["tree_size"]]
+        # leaves recomputed from the entries' content (a stored hash proves nothing about edited content)
+        leaves = []
+        for entry in self.iter_entries():
+            if entry.seq >= head["tree_size"]:
+                break
+            leaves.append(recomputed_leaf(entry) or b"\x00" * 32)
+        trusted = self.keys.public_pem(create=False)
+        signed = (str(head["public_key"]).encode() == trusted and verify_signature(
+            trusted, checkpoint_message(int(head["tree_size"]), str(head["root_hash"]), str(head["created_at"]),
+                                        str(head["key_id"])), str(head["signature"])))
         path = inclusion_proof(leaves, seq)
-        ok = verify_inclusion(leaves[seq], seq, head["tree_size"], path, bytes.fromhex(head["root_hash"]))
+        ok = signed and len(leaves) == head["tree_size"] and verify_inclusion(
+            leaves[seq], seq, head["tree_size"], path, bytes.fromhex(head["root_hash"]))
         return {"seq": seq, "tree_size": head["tree_size"], "root_hash": head["root_hash"],
                 "checkpoint_time": head["created_at"], "path": [p.hex() for p in path], "verified": ok}
 
@@ -383,16 +439,22 @@ def verify_log(entries: Iterable[Entry], checkpoints: Sequence[Mapping[str, Any]
             else:
                 note(f"entries {expected}..{entry.seq - 1} are missing (deleted rows)", expected)
             expected = entry.seq
-        recomputed = entry_leaf(entry.body()).hex()
-        if recomputed != entry.leaf:
+        leaf = recomputed_leaf(entry)
+        if leaf is None:
+            note(f"entry {entry.seq} ({entry.kind}) was modified: its payload is not valid canonical JSON", entry.seq)
+            leaf = hashlib.sha256(b"unreadable" + str(entry.seq).encode()).digest()
+        elif leaf.hex() != entry.leaf:
             note(f"entry {entry.seq} ({entry.kind}) was modified: its content does not match its leaf hash", entry.seq)
-        acc.append(bytes.fromhex(recomputed))
+        acc.append(leaf)
         expected += 1
         check_heads(acc.size)
     for size in sorted(by_size):
         if size not in checked_sizes:
             note(f"checkpoint at tree size {size} covers entries that are not in the ledger (rows deleted at "
                  f"the end)", acc.size)
+    if acc.size and not checkpoints:
+        note("the ledger has entries but no signed checkpoint: nothing in it is attested (checkpoints deleted?)",
+             None)
     unsigned = acc.size - max((s for s in by_size if s <= acc.size), default=0)
     return VerifyResult(ok=not problems, entries=acc.size, checkpoints=len(checkpoints), problems=problems,
                         first_bad_seq=first_bad, unsigned_tail=unsigned)

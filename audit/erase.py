@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from pathlib import Path
 from typing import Any
 
-from gdprep.audit.ledger import Ledger
+from gdprep.audit.ledger import Ledger, actor
+from gdprep.audit.lineage import file_sha256
+from gdprep.errors import UsageError
 from gdprep.privacy.subjects import identifier_candidates
 
 
@@ -66,3 +69,63 @@ def erasure_impact(ledger: Ledger, subject: str, *, requested: datetime.date | N
         "requested": requested.isoformat(),
         "deadline": one_month_after(requested).isoformat(),
     }
+
+
+def erase_subject(ledger: Ledger, subject: str, datasets: list[Path], out_dir: Path, *,
+                  fields: Any, key_file: Path | None = None, vault_path: Path | None = None,
+                  requested: datetime.date | None = None) -> dict[str, Any]:
+    """Write new versions of `datasets` without the subject's records, remove the subject's identifiers
+    from the pseudonym vault, and record the erasure in the ledger. Returns the impact report."""
+    from gdprep.privacy.keys import KeyRing
+    from gdprep.privacy.subjects import normalise_identifier
+    from gdprep.privacy.vault import Vault
+    from gdprep.records import RecordReader, RecordWriter
+    from gdprep.state import state_dir
+
+    report = erasure_impact(ledger, subject, requested=requested)
+    affected = {r["record_key"] for r in report["records"]}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in datasets:
+        reader = RecordReader(path, fields, require_text=False)
+        target = out_dir / path.name
+        if target.resolve() == path.resolve():
+            raise UsageError(f"--out-dir would overwrite {path}; choose another directory")
+        removed = kept = 0
+        with RecordWriter(target, reader.format, fields.messages_field, columns=reader.columns,
+                          schema=reader.schema) as writer:
+            for batch in reader.batches(2000):
+                rows = []
+                for rec in batch:
+                    data = getattr(rec, "data", None)
+                    if data is None:
+                        continue
+                    if ledger.record_key(rec.id) in affected:
+                        removed += 1
+                        continue
+                    rows.append(data)
+                    kept += 1
+                writer.write(rows)
+        written.append({"source": path.name, "source_sha256": file_sha256(path), "output": str(target),
+                        "output_sha256": file_sha256(target), "removed": removed, "kept": kept})
+    forms = identifier_candidates(subject)
+    vault_file = vault_path or state_dir() / "vault.bin"
+    shredded = 0
+    if vault_file.exists():
+        vault = Vault.open(vault_file, KeyRing.open(key_file=key_file))
+        shredded = vault.forget(lambda etype, original: normalise_identifier(etype, original) in forms)
+        if shredded:
+            vault.save()
+    items = [("dataset_version", None, None, {"stage": "erasure", "role": "output", "name": Path(w["output"]).name,
+                                              "sha256": w["output_sha256"], "records": w["kept"],
+                                              "derived_from": w["source_sha256"]}) for w in written]
+    items.append(("erasure", None, None, {"subject_keys": report["subject_keys"], "records": report["record_count"],
+                                          "datasets": [{k: w[k] for k in ("source_sha256", "output_sha256",
+                                                                          "removed")} for w in written],
+                                          "vault_entries_removed": shredded, "requested": report["requested"],
+                                          "deadline": report["deadline"], "actor": actor()}))
+    ledger.append_many(items)
+    ledger.checkpoint()
+    report["written"] = written
+    report["vault_entries_removed"] = shredded
+    return report

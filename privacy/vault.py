@@ -227,6 +227,21 @@ class Vault:
                 return None
             return entry.original
 
+    def forget(self, matches: Callable[[str, str], bool]) -> int:
+        """Remove every entry whose (entity type, original) `matches`: its token or surrogate can no longer
+        be reversed once the vault is saved (erasure). Returns how many were removed."""
+        with self._lock:
+            doomed = [lookup for lookup, e in self._entries.items() if matches(e.entity_type, e.original)]
+            for lookup in doomed:
+                entry = self._entries.pop(lookup)
+                if entry.token is not None:
+                    self._by_token.pop(entry.token, None)
+                if entry.surrogate is not None:
+                    self._by_surrogate.pop(entry.surrogate, None)
+            if doomed:
+                self._changed()
+            return len(doomed)
+
     def known_surrogates(self) -> dict[str, str]:
         """surrogate -> original, for deanonymisation."""
         with self._lock:

@@ -386,21 +386,34 @@ def audit_export(
 @app.command()
 def erase(
     subject: Annotated[str, typer.Option("--subject", help="The subject's e-mail, phone number or national id.")],
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report the impact only (the only mode so far).")]
-    = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report the impact only; change nothing.")] = False,
+    dataset: Annotated[list[Path] | None, typer.Option(
+        "--dataset", help="A dataset file to rewrite without the subject's records (repeat for each version "
+        "and split: the dry run lists them).")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out-dir", help="Where the new dataset versions go.")] = None,
+    policy: PolicyOpt = None,
+    key_file: Annotated[Path | None, typer.Option("--key-file", help="Master key file (for the vault).")] = None,
     ledger_url: LedgerOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the impact report as JSON.")] = False,
 ) -> None:
     """Right to erasure (Art. 17): find the subject's records, the dataset versions and splits that hold
-    them, and the Art. 12(3) deadline, through the ledger's subject index (keyed HMACs only)."""
-    from gdprep.audit.erase import erasure_impact
+    them, and the Art. 12(3) deadline, through the ledger's subject index (keyed HMACs only). Without
+    --dry-run: write new versions of the given datasets without those records, remove the subject's
+    identifiers from the pseudonym vault, and record the erasure in the ledger."""
+    from gdprep.audit.erase import erase_subject, erasure_impact
     from gdprep.audit.ledger import Ledger
+    from gdprep.policies import load_policy
 
     def go() -> None:
-        if not dry_run:
-            raise UsageError("only `gdprep erase --dry-run` is implemented so far: it reports the impact; "
-                             "rewriting dataset versions and crypto-shredding vault entries is not built yet")
-        report = erasure_impact(Ledger(ledger_url), subject)
+        ledger = Ledger(ledger_url)
+        if dry_run:
+            report = erasure_impact(ledger, subject)
+        else:
+            if not dataset or out_dir is None:
+                raise UsageError("erasing needs --dataset (one or more files) and --out-dir; run with --dry-run "
+                                 "first to see which dataset versions hold the subject")
+            report = erase_subject(ledger, subject, list(dataset), out_dir, fields=load_policy(policy).fields,
+                                   key_file=key_file)
         if as_json:
             out.print(json.dumps(report, indent=2), markup=False)
             return
@@ -411,6 +424,10 @@ def erase(
         if report["splits"]:
             out.print("  splits: " + ", ".join(f"{k} {v}" for k, v in report["splits"].items()))
         out.print("  adapters trained on them: none recorded (the training stage is not built yet)")
+        for w in report.get("written", []):
+            out.print(escape(f"  wrote {w['output']}: {w['removed']} record(s) removed, {w['kept']} kept"))
+        if "vault_entries_removed" in report:
+            out.print(f"  vault entries removed: {report['vault_entries_removed']}; erasure recorded in the ledger")
 
     _run(go)
 

@@ -168,7 +168,7 @@ def test_erase_dry_run_finds_the_subject_through_hmacs(pipeline: dict[str, Path]
     assert phone["record_count"] == 1
     nobody = json.loads(runner.invoke(app, ["erase", "--subject", "nobody@example.org", "--dry-run", "--json"]).output)
     assert nobody["record_count"] == 0
-    assert runner.invoke(app, ["erase", "--subject", "x@example.org"]).exit_code == 2  # only --dry-run so far
+    assert runner.invoke(app, ["erase", "--subject", "x@example.org"]).exit_code == 2  # needs --dataset and --out-dir
 
 
 @pytest.mark.parametrize(("requested", "deadline"), [("2026-01-15", "2026-02-15"), ("2026-01-31", "2026-02-28"),
@@ -202,3 +202,40 @@ def test_key_events_record_who_and_why(tmp_path: Path) -> None:
     assert [e["event"] for e in events] == ["created", "deanonymise"]
     assert events[1]["reason"] == "DSAR ticket 4411" and events[1]["actor"] and events[1]["tokens"] > 0
     assert runner.invoke(app, ["audit", "verify"]).exit_code == 0
+
+
+def test_erase_writes_new_versions_shreds_vault_entries_and_is_recorded(tmp_path: Path) -> None:
+    import yaml
+
+    from gdprep.policies import load_policy
+
+    runner = CliRunner()
+    data = load_policy("uk-gdpr-default").model_dump(mode="json")
+    data["entities"]["EMAIL_ADDRESS"]["operator"] = {"type": "pseudonym"}
+    policy = tmp_path / "p.yaml"
+    policy.write_text(yaml.safe_dump(data), encoding="utf-8")
+    src = write_jsonl(tmp_path / "in.jsonl", RECORDS)
+    assert runner.invoke(app, ["redact", "-i", str(src), "-o", str(tmp_path / "red.jsonl"), "-r",
+                               str(tmp_path / "r.json"), "-p", str(policy)]).exit_code == 0
+    before = (tmp_path / "red.jsonl").read_text(encoding="utf-8")
+    token = next(r for r in read_jsonl(tmp_path / "red.jsonl") if r["id"] == "t-1")["prompt"]
+    assert "<EMAIL_ADDRESS_1>" in token
+    result = runner.invoke(app, ["erase", "--subject", "Imelda.Strachan@example.org", "--dataset",
+                                 str(tmp_path / "red.jsonl"), "--out-dir", str(tmp_path / "erased"), "-p",
+                                 str(policy), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["record_count"] == 1 and report["vault_entries_removed"] == 1
+    assert [r["id"] for r in read_jsonl(tmp_path / "erased" / "red.jsonl")] == ["t-2", "t-3", "t-4"]
+    assert (tmp_path / "red.jsonl").read_text(encoding="utf-8") == before  # the old version is untouched
+    # the e-mail's pseudonym can no longer be reversed
+    back = runner.invoke(app, ["deanonymize", "-i", str(tmp_path / "red.jsonl"), "-o", str(tmp_path / "b.jsonl"),
+                               "--reason", "test", "-p", str(policy)])
+    assert back.exit_code == 0
+    restored = next(r for r in read_jsonl(tmp_path / "b.jsonl") if r["id"] == "t-1")
+    assert "imelda.strachan@example.org" not in json.dumps(restored).lower()
+    home = Path(__import__("os").environ["GDPREP_HOME"])
+    kinds = [r[1] for r in _entries(home / "ledger.db")]
+    assert "erasure" in kinds
+    assert runner.invoke(app, ["audit", "verify"]).exit_code == 0
+    assert b"imelda" not in (home / "ledger.db").read_bytes().lower()

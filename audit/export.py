@@ -151,7 +151,7 @@ def _runs(entries: Sequence[Entry]) -> dict[str, dict[str, Any]]:
         if e.run_id is None:
             continue
         run = runs.setdefault(e.run_id, {"datasets": [], "records": Counter(), "reasons": Counter(),
-                                         "types": Counter()})
+                                         "types": Counter(), "special": set()})
         if e.kind == "run_started":
             run["start"] = e
         elif e.kind in ("run_completed", "run_failed"):
@@ -164,6 +164,7 @@ def _runs(entries: Sequence[Entry]) -> dict[str, dict[str, Any]]:
                 run["reasons"][e.payload["reason"]] += 1
             for f in e.payload.get("findings", []):
                 run["types"][f["type"]] += 1
+            run["special"].update(e.payload.get("special_categories", ()) or e.payload.get("categories", ()))
     return runs
 
 
@@ -249,12 +250,21 @@ def _write_ropa(entries: Sequence[Entry], out_dir: Path) -> Path:
             "run_id": run_id, "stage": start.payload.get("stage"), "controller_actor": start.payload.get("actor"),
             "started_at": start.created_at, "ended_at": end.created_at if end else None,
             "purpose": "preparing a dataset for fine-tuning a language model, with personal data removed",
+            "categories_of_data_subjects": "people named or identified in the dataset's records (e.g. customers, "
+                                           "staff, patients, correspondents)",
             "categories_of_personal_data": sorted(run["types"]),
+            "special_categories_flagged": sorted(run["special"]),
             "records_processed": sum(run["records"].values()),
             "policy_hash": start.payload.get("policy_hash"),
             "recipients": [], "transfers_outside_uk_eea": "none: processing runs on the organisation's machines",
-            "security_measures": ["local processing, outbound network refused", "redaction under policy",
-                                  "tamper-evident signed ledger", "keyed HMACs instead of identifiers"],
+            "retention": "source data as set by the controller; the redacted and curated versions until replaced "
+                         "or erased; this ledger (no raw personal data) for accountability",
+            "technical_measures": ["local processing, outbound network connections refused",
+                                   "redaction under a hashed policy (placeholders, keyed hashes, pseudonyms)",
+                                   "reversible values encrypted (AES-SIV) and the pseudonym vault encrypted "
+                                   "(AES-GCM)", "tamper-evident ledger with Ed25519-signed checkpoints",
+                                   "keyed HMACs instead of identifiers", "memorisation probes before a model is "
+                                   "released (training stage)"],
             "datasets": [{"role": d["role"], "name": d["name"], "sha256": d["sha256"]} for d in run["datasets"]],
         })
     path = out_dir / "ropa.json"

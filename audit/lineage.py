@@ -55,6 +55,9 @@ class RunRecorder:
         if len(self._buffer) >= _FLUSH_AT:
             self.flush()
 
+    def event(self, kind: str, payload: Mapping[str, Any]) -> None:
+        self._buffer.append((kind, self.run_id, None, {"stage": self.stage, **payload}))
+
     def dataset(self, role: str, path: Path, records: int) -> None:
         self._buffer.append(("dataset_version", self.run_id, None,
                              {"stage": self.stage, "role": role, "name": path.name, "sha256": file_sha256(path),

@@ -22,5 +22,8 @@ class LineageSink(Protocol):
     def subject_key(self, value: str) -> str:
         """A keyed HMAC of an identifier (a record id, a subject's e-mail)."""
 
+    def event(self, kind: str, payload: Mapping[str, Any]) -> None:
+        """An event of the run that is about no single record (a key's creation)."""
+
     def dataset(self, role: str, path: Path, records: int) -> None:
         """A dataset version: an input or output file, its SHA-256 and record count."""

@@ -67,7 +67,7 @@ def _decode_base64(text: bytes) -> bytes | None:
 class KeyRing:
     """The master key plus its derived sub-keys. Open with `KeyRing.open()`; `repr` shows only key_id."""
 
-    __slots__ = ("_hmac_key", "_vault_key", "_siv_key", "_surrogate_key", "_key_id", "source")
+    __slots__ = ("_hmac_key", "_vault_key", "_siv_key", "_surrogate_key", "_key_id", "source", "created")
 
     def __init__(self, master: bytes, source: str) -> None:
         if len(master) != MASTER_KEY_BYTES:
@@ -81,6 +81,8 @@ class KeyRing:
         self._key_id = hashlib.sha256(label_mac).hexdigest()[:16]
         #: where the key came from ("key file /x/master.key", "$GDPREP_MASTER_KEY"); never the key
         self.source = source
+        #: True when `open` generated this key just now
+        self.created = False
 
     @classmethod
     def open(cls, state: Path | None = None, key_file: Path | None = None) -> KeyRing:
@@ -109,12 +111,15 @@ class KeyRing:
             return cls(key, f"${MASTER_KEY_ENV}")
         base = Path(state) if state is not None else state_dir()
         path = base / DEFAULT_KEY_DIR / DEFAULT_KEY_FILE
-        if not path.exists():
+        created = not path.exists()
+        if created:
             _create_key_file(path)
-        return cls(_read_key_file(path, f"key file {path}",
+        ring = cls(_read_key_file(path, f"key file {path}",
                                   "restore it from your backup (deleting it makes existing vaults and "
                                   "<ENC:...> tokens unreadable)"),
                    f"key file {path}")
+        ring.created = created  # the audit ledger records a key's creation
+        return ring
 
     @property
     def key_id(self) -> str:

@@ -247,6 +247,8 @@ def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, re
     from gdprep.privacy.report import FlagInfo, ReportBuilder, write_report
 
     redactor = Redactor(RedactionContext(keyring=keyring, vault=vault))
+    if lineage is not None and getattr(keyring, "created", False):
+        lineage.event("key_event", {"event": "created", "key": "master", "key_id": keyring.key_id})
     spec_for = {etype: rule.operator for etype, rule in policy.entities.items()}.__getitem__
     report = ReportBuilder(policy)
     summary = RunSummary()

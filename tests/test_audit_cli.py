@@ -199,8 +199,9 @@ def test_key_events_record_who_and_why(tmp_path: Path) -> None:
     assert back.exit_code == 0, back.output
     home = Path(__import__("os").environ["GDPREP_HOME"])
     events = [json.loads(r[4]) for r in _entries(home / "ledger.db") if r[1] == "key_event"]
-    assert [e["event"] for e in events] == ["created", "deanonymise"]
-    assert events[1]["reason"] == "DSAR ticket 4411" and events[1]["actor"] and events[1]["tokens"] > 0
+    assert [(e["event"], e["key"]) for e in events[:2]] == [("created", "ledger-signing"), ("created", "master")]
+    assert events[2]["event"] == "deanonymise"
+    assert events[2]["reason"] == "DSAR ticket 4411" and events[2]["actor"] and events[2]["tokens"] > 0
     assert runner.invoke(app, ["audit", "verify"]).exit_code == 0
 
 

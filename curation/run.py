@@ -67,7 +67,7 @@ def run_curate(input_path: Path, output_dir: Path, config: CurationConfig, *, la
     staging.mkdir()
     try:
         t0 = time.perf_counter()
-        _write_outputs(source, outcome, staging, fmt, config)
+        record_hashes = _write_outputs(source, outcome, staging, fmt, config, lineage)
         timings["write_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         leakage = leakage_report(source, outcome.decisions, config)
@@ -96,12 +96,12 @@ def run_curate(input_path: Path, output_dir: Path, config: CurationConfig, *, la
         for decision in outcome.decisions:
             on_decision(decision)
     if lineage is not None:
-        record_lineage(lineage, outcome.decisions, input_path, output_dir, fmt, report)
+        record_lineage(lineage, outcome.decisions, input_path, output_dir, fmt, report, record_hashes)
     return report
 
 
 def record_lineage(lineage: LineageSink, decisions: Sequence[Decision], input_path: Path, output_dir: Path,
-                   fmt: str, report: dict[str, Any]) -> None:
+                   fmt: str, report: dict[str, Any], record_hashes: dict[int, str] | None = None) -> None:
     """Every decision and the dataset versions, into the ledger. Ids (and cluster names, which are built
     from ids) go in as keyed HMACs."""
     lineage.dataset("input", input_path, report["counts"]["input"])
@@ -117,6 +117,8 @@ def record_lineage(lineage: LineageSink, decisions: Sequence[Decision], input_pa
             payload["cluster"] = lineage.subject_key(d.cluster_id)
         if d.kept_id is not None:
             payload["kept"] = lineage.subject_key(d.kept_id)
+        if record_hashes and d.index in record_hashes:
+            payload["output_hash"] = record_hashes[d.index]
         numbers = {k: v for k, v in d.details.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
         if numbers:
             payload["details"] = numbers
@@ -128,7 +130,10 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def _write_outputs(source: FileSource, outcome: CurationOutcome, staging: Path, fmt: str,
-                   config: CurationConfig) -> None:
+                   config: CurationConfig, lineage: LineageSink | None = None) -> dict[int, str]:
+    """Route every record to its split file or to removals; return keyed hashes of the written records
+    (for the ledger's per-record dataset versions) when there is a lineage sink."""
+    hashes: dict[int, str] = {}
     same = fmt == source.format
     writers = {split: RecordWriter(staging / f"{split}.{_EXTENSIONS[fmt]}", fmt,  # type: ignore[arg-type]
                                    config.fields.messages_field,
@@ -150,6 +155,8 @@ def _write_outputs(source: FileSource, outcome: CurationOutcome, staging: Path, 
                         continue
                     assert item.data is not None and decision.split is not None
                     rows[decision.split].append(item.data)
+                    if lineage is not None:
+                        hashes[item.index] = lineage.record_hash(item.data)
                     for k in range(outcome.upsampled.get(item.index, 0)):
                         copy = dict(item.data)
                         copy[id_field] = f"{decision.id}#upsample-{k + 1}"
@@ -159,6 +166,7 @@ def _write_outputs(source: FileSource, outcome: CurationOutcome, staging: Path, 
     finally:
         for writer in writers.values():
             writer.close()
+    return hashes
 
 
 def _finish_report(outcome: CurationOutcome, leakage: dict[str, Any], config: CurationConfig, input_path: Path,

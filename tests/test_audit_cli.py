@@ -240,3 +240,33 @@ def test_erase_writes_new_versions_shreds_vault_entries_and_is_recorded(tmp_path
     assert "erasure" in kinds
     assert runner.invoke(app, ["audit", "verify"]).exit_code == 0
     assert b"imelda" not in (home / "ledger.db").read_bytes().lower()
+
+
+def test_demo_ends_with_a_verified_ledger_trace_and_erase_on_the_sample(tmp_path: Path) -> None:
+    """The README's demo, then an auditor's questions about one of its sample records and subjects."""
+    from importlib import resources
+
+    runner = CliRunner()
+    demo = runner.invoke(app, ["demo", "--out", str(tmp_path / "demo"), "--workers", "1"])
+    assert demo.exit_code == 0, demo.output
+    assert "ledger verified" in demo.output
+    bundle = tmp_path / "demo" / "audit-bundle"
+    assert runner.invoke(app, ["audit", "verify", "--bundle", str(bundle)]).exit_code == 0
+    sample = read_jsonl(Path(str(resources.files("gdprep.examples").joinpath("sample.jsonl"))))
+    traced = json.loads(runner.invoke(app, ["audit", "trace", sample[0]["id"], "--json"]).output)
+    assert [e["kind"] for e in traced["events"]] == ["record_redacted", "record_curated"]
+    assert traced["proof"]["verified"]
+    findings = read_jsonl(tmp_path / "demo" / "findings.jsonl")
+    record, entity = next((r, e) for r in findings for e in r["entities"] if e["entity_type"] == "EMAIL_ADDRESS")
+    source = next(s for s in sample if s["id"] == record["id"])
+    field = entity["field"]
+    if field.startswith("messages["):
+        text = source["messages"][int(field[9:field.index("]")])]["content"]
+    else:
+        text = source[field]
+    email = text[entity["start"]:entity["end"]]
+    impact = json.loads(runner.invoke(app, ["erase", "--subject", email, "--dry-run", "--json"]).output)
+    assert impact["record_count"] >= 1 and impact["dataset_versions"]
+    home = Path(__import__("os").environ["GDPREP_HOME"])
+    assert email.encode() not in (home / "ledger.db").read_bytes()
+    assert not any(email.encode() in p.read_bytes() for p in bundle.iterdir())

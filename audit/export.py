@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from gdprep import __version__
-from gdprep.audit.ledger import Entry, Ledger, VerifyResult, verify_log
+from gdprep.audit.ledger import Entry, Ledger, VerifyResult, key_id, verify_log
 from gdprep.errors import IntegrityError, UsageError
 
 FORMATS = ("csv", "openlineage", "prov", "ropa")
@@ -82,7 +82,12 @@ def export_bundle(ledger: Ledger, out_dir: Path, *, fmt: str = "csv", run_id: st
         for e in entries:
             fh.write(json.dumps({**e.body(), "leaf_hash": e.leaf}, sort_keys=True, ensure_ascii=False) + "\n")
     (out_dir / "checkpoints.json").write_text(json.dumps(checkpoints, indent=2, sort_keys=True), encoding="utf-8")
-    (out_dir / "public_key.pem").write_bytes(ledger.keys.public_pem())
+    (out_dir / "public_key.pem").write_bytes(ledger.keys.public_pem(create=False))
+    retired = ledger.keys.retired_public_pems()
+    if retired:
+        (out_dir / "retired_keys").mkdir(exist_ok=True)
+        for pem in retired:
+            (out_dir / "retired_keys" / f"{key_id(pem)}.pem").write_bytes(pem)
     chosen = [e for e in entries if run_id is None or e.run_id == run_id]
     if run_id is not None and not chosen:
         raise UsageError(f"no ledger entries for run {run_id!r}")
@@ -115,7 +120,9 @@ def verify_bundle(bundle: Path) -> VerifyResult:
                                          f"{exc}") from None
 
     checkpoints = json.loads((bundle / "checkpoints.json").read_text(encoding="utf-8"))
-    return verify_log(entries(), checkpoints, trusted_public_pem=(bundle / "public_key.pem").read_bytes())
+    retired = [p.read_bytes() for p in sorted((bundle / "retired_keys").glob("*.pem"))]
+    return verify_log(entries(), checkpoints, trusted_public_pem=(bundle / "public_key.pem").read_bytes(),
+                      retired_public_pems=retired)
 
 
 # -- views ----------------------------------------------------------------------------------------------

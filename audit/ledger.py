@@ -33,6 +33,7 @@ from gdprep.state import state_dir, write_secret
 LEDGER_URL_ENV = "GDPREP_LEDGER_URL"
 SIGNING_KEY_FILE = "audit-signing.key"
 HMAC_KEY_FILE = "audit-hmac.key"
+RETIRED_KEYS_DIR = "audit-signing-retired"
 _BATCH = 5000
 
 
@@ -139,6 +140,25 @@ class Keys:
                               "(GDPREP_HOME), or verify an exported bundle with --bundle")
         return bytes(self.signing_key().public_key().public_bytes(serialization.Encoding.PEM,
                                                                  serialization.PublicFormat.SubjectPublicKeyInfo))
+
+    def retired_public_pems(self) -> list[bytes]:
+        """Public keys of earlier signing keys (kept so their checkpoints still verify after a rotation)."""
+        folder = self.directory / RETIRED_KEYS_DIR
+        return [p.read_bytes() for p in sorted(folder.glob("*.pem"))] if folder.is_dir() else []
+
+    def rotate(self) -> tuple[str, str]:
+        """Retire the signing key (its public half is kept) and make a new one: (old key id, new key id)."""
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        old_public = self.public_pem(create=False)
+        folder = self.directory / RETIRED_KEYS_DIR
+        folder.mkdir(mode=0o700, exist_ok=True)
+        (folder / f"{key_id(old_public)}.pem").write_bytes(old_public)
+        key = Ed25519PrivateKey.generate()
+        write_secret(self.directory / SIGNING_KEY_FILE, key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+        return key_id(old_public), key_id(self.public_pem())
 
     def hmac_key(self) -> bytes:
         path = self.directory / HMAC_KEY_FILE
@@ -299,6 +319,15 @@ class Ledger:
             conn.execute(self.checkpoints.insert(), [row])
         return row
 
+    def rotate_key(self, reason: str) -> dict[str, Any]:
+        """A new signing key: the old one signs a last checkpoint, the rotation is a key event, and the
+        new key signs the next checkpoint. Old checkpoints keep verifying with the retired public key."""
+        self.checkpoint()
+        old, new = self.keys.rotate()
+        self.append("key_event", {"event": "rotated", "key": "ledger-signing", "old_key_id": old,
+                                  "new_key_id": new, "actor": _actor(), "reason": reason})
+        return self.checkpoint()
+
     # -- runs --------------------------------------------------------------------------------------------
     def start_run(self, stage: str, *, command: str, config: Mapping[str, Any] | None = None,
                   policy_hash: str | None = None, versions: Mapping[str, str] | None = None) -> str:
@@ -356,7 +385,8 @@ class Ledger:
 
     def verify(self) -> VerifyResult:
         return verify_log(self.iter_entries(), self.list_checkpoints(),
-                          trusted_public_pem=self.keys.public_pem(create=False))
+                          trusted_public_pem=self.keys.public_pem(create=False),
+                          retired_public_pems=self.keys.retired_public_pems())
 
     def inclusion(self, seq: int) -> dict[str, Any]:
         """An inclusion proof of entry `seq` against the latest checkpoint that covers it."""
@@ -370,9 +400,10 @@ class Ledger:
             if entry.seq >= head["tree_size"]:
                 break
             leaves.append(recomputed_leaf(entry) or b"\x00" * 32)
-        trusted = self.keys.public_pem(create=False)
-        signed = (str(head["public_key"]).encode() == trusted and verify_signature(
-            trusted, checkpoint_message(int(head["tree_size"]), str(head["root_hash"]), str(head["created_at"]),
+        head_pem = str(head["public_key"]).encode()
+        trusted = head_pem in (self.keys.public_pem(create=False), *self.keys.retired_public_pems())
+        signed = (trusted and verify_signature(
+            head_pem, checkpoint_message(int(head["tree_size"]), str(head["root_hash"]), str(head["created_at"]),
                                         str(head["key_id"])), str(head["signature"])))
         path = inclusion_proof(leaves, seq)
         ok = signed and len(leaves) == head["tree_size"] and verify_inclusion(
@@ -393,7 +424,7 @@ def _actor() -> str:
 
 
 def verify_log(entries: Iterable[Entry], checkpoints: Sequence[Mapping[str, Any]],
-               trusted_public_pem: bytes | None = None) -> VerifyResult:
+               trusted_public_pem: bytes | None = None, retired_public_pems: Sequence[bytes] = ()) -> VerifyResult:
     """Recompute every leaf hash and every checkpoint's root; check every signature. The log must be
     the contiguous sequence 0..n-1; the first problem found is reported first."""
     problems: list[str] = []
@@ -416,7 +447,7 @@ def verify_log(entries: Iterable[Entry], checkpoints: Sequence[Mapping[str, Any]
         for cp in by_size.get(size, ()):
             root = acc.root().hex()
             pem = str(cp["public_key"]).encode()
-            if trusted_public_pem is not None and pem != trusted_public_pem:
+            if trusted_public_pem is not None and pem != trusted_public_pem and pem not in retired_public_pems:
                 note(f"checkpoint at tree size {size} is signed by key {cp['key_id']}, not the ledger's key", None)
             elif cp["key_id"] != key_id(pem):
                 note(f"checkpoint at tree size {size}: key id does not match its public key", None)

@@ -432,6 +432,24 @@ def erase(
     _run(go)
 
 
+@audit_app.command("rotate-key")
+def audit_rotate_key(
+    reason: Annotated[str, typer.Option("--reason", help="Why the signing key is replaced (recorded).")],
+    ledger_url: LedgerOpt = None,
+) -> None:
+    """Replace the ledger's signing key. The rotation is a key event; earlier checkpoints still verify
+    with the retired public key, which is kept and exported with every bundle."""
+    from gdprep.audit.ledger import Ledger
+
+    def go() -> None:
+        if not reason.strip():
+            raise UsageError("--reason must say why the key is rotated")
+        head = Ledger(ledger_url).rotate_key(reason)
+        out.print(f"new signing key {head['key_id']}; checkpoint at {head['tree_size']} entries")
+
+    _run(go)
+
+
 @audit_app.command("public-key")
 def audit_public_key() -> None:
     """Print the ledger's Ed25519 public key (PEM), for auditors."""

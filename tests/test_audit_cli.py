@@ -270,3 +270,23 @@ def test_demo_ends_with_a_verified_ledger_trace_and_erase_on_the_sample(tmp_path
     home = Path(__import__("os").environ["GDPREP_HOME"])
     assert email.encode() not in (home / "ledger.db").read_bytes()
     assert not any(email.encode() in p.read_bytes() for p in bundle.iterdir())
+
+
+def test_key_rotation_is_recorded_and_old_checkpoints_still_verify(pipeline: dict[str, Path]) -> None:
+    runner = CliRunner()
+    old_key = runner.invoke(app, ["audit", "public-key"]).output
+    rotated = runner.invoke(app, ["audit", "rotate-key", "--reason", "annual rotation"])
+    assert rotated.exit_code == 0, rotated.output
+    assert runner.invoke(app, ["audit", "public-key"]).output != old_key
+    assert runner.invoke(app, ["audit", "verify"]).exit_code == 0
+    events = [json.loads(r[4]) for r in _entries(pipeline["db"]) if r[1] == "key_event"]
+    rotation = [e for e in events if e["event"] == "rotated"]
+    assert len(rotation) == 1 and rotation[0]["reason"] == "annual rotation" and rotation[0]["actor"]
+    bundle = pipeline["tmp"] / "rotated-bundle"
+    assert runner.invoke(app, ["audit", "export", "--out", str(bundle)]).exit_code == 0
+    assert list((bundle / "retired_keys").glob("*.pem"))
+    assert runner.invoke(app, ["audit", "verify", "--bundle", str(bundle)]).exit_code == 0
+    # a bundle without the retired key cannot vouch for the old checkpoints
+    for pem in (bundle / "retired_keys").glob("*.pem"):
+        pem.unlink()
+    assert runner.invoke(app, ["audit", "verify", "--bundle", str(bundle)]).exit_code == 1

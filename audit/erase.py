@@ -35,7 +35,9 @@ def erasure_impact(ledger: Ledger, subject: str, *, requested: datetime.date | N
     for entry in entries:
         if entry.kind == "record_redacted" and keys & set(entry.payload.get("subjects", ())):
             assert entry.record_key is not None
-            records.setdefault(entry.record_key, {"record_key": entry.record_key, "events": []})
+            record = records.setdefault(entry.record_key, {"record_key": entry.record_key, "events": [],
+                                                           "vault_keys": []})
+            record["vault_keys"] = sorted({*record["vault_keys"], *entry.payload.get("vault_keys", ())})
             runs_with_subject.add(entry.run_id or "")
     datasets: dict[str, dict[str, Any]] = {}
     splits: dict[str, set[str]] = {}
@@ -113,7 +115,11 @@ def erase_subject(ledger: Ledger, subject: str, datasets: list[Path], out_dir: P
     shredded = 0
     if vault_file.exists():
         vault = Vault.open(vault_file, KeyRing.open(key_file=key_file))
-        shredded = vault.forget(lambda etype, original: normalise_identifier(etype, original) in forms)
+        # every pseudonym or surrogate issued for the subject's records (their name too), and any entry of
+        # the identifier itself
+        lookups = {key for r in report["records"] for key in r.get("vault_keys", ())}
+        shredded = vault.forget_where(lambda lookup, e: lookup in lookups
+                                      or normalise_identifier(e.entity_type, e.original) in forms)
         if shredded:
             vault.save()
     items = [("dataset_version", None, None, {"stage": "erasure", "role": "output", "name": Path(w["output"]).name,

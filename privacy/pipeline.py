@@ -313,6 +313,10 @@ def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, re
                         "action": action, "findings": _lineage_findings(item.findings, policy),
                         "special_categories": sorted({f.category for f in item.flags}),
                         "subjects": _subject_keys(lineage, item.findings, texts),
+                        "vault_keys": sorted({vault.lookup_key(f.entity_type, texts[f.field][f.start:f.end])
+                                              for f in item.findings
+                                              if policy.entities[f.entity_type].operator.type
+                                              in ("pseudonym", "surrogate")}),
                         "output_hash": lineage.record_hash(data)})
                 report.add_record(record.id, texts=texts, kept=item.findings, below_threshold=item.below,
                                   flags=flags, action=action)

@@ -227,11 +227,24 @@ class Vault:
                 return None
             return entry.original
 
+    def lookup_key(self, entity_type: str, original: str) -> str:
+        """The keyed digest that names an original's entry (safe to store: it reveals nothing without
+        the master key)."""
+        return self._lookup(entity_type, original)
+
+    def forget_keys(self, lookups: set[str]) -> int:
+        """Remove the entries with these lookup keys (see `lookup_key`)."""
+        return self.forget_where(lambda lookup, _entry: lookup in lookups)
+
     def forget(self, matches: Callable[[str, str], bool]) -> int:
-        """Remove every entry whose (entity type, original) `matches`: its token or surrogate can no longer
+        """Remove every entry whose (entity type, original) `matches`."""
+        return self.forget_where(lambda _lookup, e: matches(e.entity_type, e.original))
+
+    def forget_where(self, matches: Callable[[str, _Entry], bool]) -> int:
+        """Remove the entries `matches(lookup, entry)` selects: their tokens and surrogates can no longer
         be reversed once the vault is saved (erasure). Returns how many were removed."""
         with self._lock:
-            doomed = [lookup for lookup, e in self._entries.items() if matches(e.entity_type, e.original)]
+            doomed = [lookup for lookup, e in self._entries.items() if matches(lookup, e)]
             for lookup in doomed:
                 entry = self._entries.pop(lookup)
                 if entry.token is not None:

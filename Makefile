@@ -10,7 +10,9 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# torch first, pinned: with no torch installed, a plain `torch` requirement would pull a CUDA build
+	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[dev,train]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -26,7 +28,7 @@ test-fast: setup
 
 lint: setup
 	$(BIN)/ruff check core privacy policies service curation training audit examples bench tests
-	$(BIN)/mypy core privacy policies service curation audit
+	$(BIN)/mypy core privacy policies service curation audit training
 
 bench: setup
 	$(BIN)/python bench/pii.py

@@ -542,6 +542,27 @@ def _print_curation(report: dict[str, Any], output_dir: Path) -> None:
 
 
 @app.command()
+def train(
+    config: Annotated[Path, typer.Option("--config", "-c", help="Training config YAML (see training/config.py).")],
+    ledger_url: LedgerOpt = None,
+) -> None:
+    """LoRA fine-tuning of a local model, only on data the audit ledger shows was redacted and curated,
+    only in an allowed region. Writes the adapter and manifest.json; the run goes to the ledger."""
+    from gdprep.audit.ledger import Ledger
+    from gdprep.training.config import load_train_config
+    from gdprep.training.train import run_training
+
+    def go() -> None:
+        manifest = run_training(load_train_config(config), Ledger(ledger_url))
+        metrics = manifest["metrics"]
+        err.print(f"train: {int(metrics['steps'])} steps, train loss {metrics['train_loss']:.4f}"
+                  + (f", eval loss {metrics['eval_loss']:.4f}" if "eval_loss" in metrics else "")
+                  + f"; adapter {manifest['adapter_sha256'][:16]}... on {manifest['device']}")
+
+    _run(go)
+
+
+@app.command()
 def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Directory for the demo outputs.")] = Path("demo-out"),
     policy: PolicyOpt = None,

@@ -1,0 +1,129 @@
+"""Training behind the privacy gate, on a tiny smoke model built offline (not a real model)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from gdprep.audit.ledger import Ledger
+from gdprep.service.cli import app
+from gdprep.training.config import TrainConfig, load_train_config
+from gdprep.training.gate import GateRefused, check_gate
+from gdprep.training.train import build_smoke_model, run_training, tokenize_rows
+
+from .conftest import write_jsonl
+
+pytest.importorskip("torch")
+pytest.importorskip("peft")
+
+ROWS = [{"id": f"r{i}", "prompt": f"How do I reset router model {i % 7}?",
+         "completion": f"Unplug it, wait {i % 5 + 10} seconds and plug it back in. Ticket {i}.",
+         "label": ("a", "b")[i % 2]} for i in range(80)]
+
+
+@pytest.fixture()
+def curated(tmp_path: Path) -> dict[str, Path]:
+    runner = CliRunner()
+    src = write_jsonl(tmp_path / "in.jsonl", ROWS)
+    assert runner.invoke(app, ["redact", "-i", str(src), "-o", str(tmp_path / "red.jsonl"), "-r",
+                               str(tmp_path / "rep.json")]).exit_code == 0
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("fields: {label_field: label}\noutput: {hf_dataset: false}\nquality: {languages: []}\n",
+                   encoding="utf-8")
+    assert runner.invoke(app, ["curate", "-i", str(tmp_path / "red.jsonl"), "-o", str(tmp_path / "cur"), "-c",
+                               str(cfg)]).exit_code == 0
+    model = build_smoke_model([r["prompt"] + " " + r["completion"] for r in ROWS], tmp_path / "model")
+    return {"tmp": tmp_path, "train": tmp_path / "cur" / "train.jsonl", "validation": tmp_path / "cur" /
+            "validation.jsonl", "model": model, "raw": src}
+
+
+def _config(paths: dict[str, Path], **overrides: Any) -> TrainConfig:
+    data: dict[str, Any] = {"base_model": str(paths["model"]), "train_file": str(paths["train"]),
+                            "validation_file": str(paths["validation"]), "output_dir": str(paths["tmp"] / "out"),
+                            "epochs": 2, "batch_size": 8, "eval_steps": 4, "region": "GB", "max_length": 48,
+                            "seed": 7}
+    data.update(overrides)
+    return TrainConfig.model_validate(data)
+
+
+def test_training_writes_adapter_and_manifest_and_is_in_the_ledger(curated: dict[str, Path]) -> None:
+    manifest = run_training(_config(curated))
+    out = curated["tmp"] / "out"
+    assert (out / "adapter" / "adapter_model.safetensors").is_file()
+    saved = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert saved == json.loads(json.dumps(manifest))
+    assert saved["base_model"]["smoke_model"] is True and saved["base_model"]["weights_sha256"]
+    assert saved["config"]["lora"]["r"] == 16 and saved["config"]["lora"]["alpha"] == 32
+    assert saved["metrics"]["steps"] > 0 and saved["metrics"]["eval_loss"] > 0
+    assert saved["device"] == "cpu" and saved["region"] == "GB"
+    ledger = Ledger()
+    kinds = [(e.kind, e.payload.get("stage")) for e in ledger.iter_entries() if e.kind.startswith("run_")]
+    assert ("run_started", "training") in kinds and ("run_completed", "training") in kinds
+    assert any(e.kind == "adapter" for e in ledger.iter_entries())
+    assert ledger.verify().ok
+
+
+def test_training_resumes_from_the_last_checkpoint(curated: dict[str, Path]) -> None:
+    run_training(_config(curated, epochs=1))
+    resumed = run_training(_config(curated, epochs=2))
+    assert resumed["metrics"]["resumed_from"] is not None
+
+
+@pytest.mark.parametrize(("case", "message"), [
+    ("no_region", "no region declared"),
+    ("outside", "is not allowed"),
+    ("raw_data", "not recorded in the ledger as the train split"),
+    ("tampered", "does not verify"),
+])
+def test_the_gate_refuses(curated: dict[str, Path], monkeypatch: pytest.MonkeyPatch, case: str,
+                          message: str) -> None:
+    import sqlite3
+
+    monkeypatch.delenv("GDPREP_REGION", raising=False)
+    overrides: dict[str, Any] = {}
+    if case == "no_region":
+        overrides["region"] = None
+    elif case == "outside":
+        overrides["region"] = "us-east-1"
+    elif case == "raw_data":
+        overrides["train_file"] = str(curated["raw"])
+    else:
+        home = Path(__import__("os").environ["GDPREP_HOME"])
+        with sqlite3.connect(home / "ledger.db") as conn:
+            conn.execute("UPDATE ledger_entries SET kind = 'x' WHERE seq = 3")
+    cfg = _config(curated, **overrides)
+    with pytest.raises(GateRefused, match=message):
+        run_training(cfg)
+    assert not (curated["tmp"] / "out" / "adapter").exists()
+
+
+def test_gate_takes_the_region_from_the_environment(curated: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GDPREP_REGION", "eu-west-2")
+    result = check_gate(Ledger(), curated["train"], region=None, allowed_regions=["eu-west-2"])
+    assert result.region == "eu-west-2" and result.curation_run and result.privacy_run
+
+
+def test_loss_is_on_completion_tokens_only(curated: dict[str, Path]) -> None:
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(curated["model"], local_files_only=True)
+    [row] = tokenize_rows([{"prompt": "Where is it?", "completion": "Here."}], tok, 64)
+    n_prompt = len(tok("Where is it?\n", add_special_tokens=False)["input_ids"])
+    assert row["labels"][:n_prompt] == [-100] * n_prompt
+    assert all(label != -100 for label in row["labels"][n_prompt:])
+    [chat] = tokenize_rows([{"messages": [{"role": "user", "content": "Hi"},
+                                          {"role": "assistant", "content": "Hello there."}]}], tok, 64)
+    assert chat["labels"][0] == -100 and chat["labels"][-1] == tok.eos_token_id
+
+
+def test_bad_training_config_names_the_field(tmp_path: Path) -> None:
+    from gdprep.errors import ConfigError
+
+    path = tmp_path / "t.yaml"
+    path.write_text("base_model: m\ntrain_file: t\noutput_dir: o\nlora: {r: 0}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="lora.r"):
+        load_train_config(path)

@@ -1,0 +1,72 @@
+"""The training config: pydantic-validated YAML with a `schema_version`; LoRA defaults r=16, alpha=32."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from gdprep.errors import ConfigError
+
+#: EU/EEA and UK regions (ISO 3166-1 alpha-2 codes, plus common cloud-region prefixes in lower case)
+DEFAULT_ALLOWED_REGIONS: tuple[str, ...] = (
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU",
+    "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO", "GB", "UK",
+    "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1",
+    "eu-south-2", "europe-west1", "europe-west2", "europe-west3", "europe-west4", "europe-north1", "uksouth",
+    "ukwest", "westeurope", "northeurope", "germanywestcentral", "francecentral", "swedencentral",
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LoraSettings(_Strict):
+    r: int = Field(16, ge=1, le=1024, description="LoRA rank")
+    alpha: int = Field(32, ge=1, description="LoRA alpha (scaling = alpha / r)")
+    dropout: float = Field(0.05, ge=0.0, lt=1.0, description="LoRA dropout")
+    target_modules: list[str] | Literal["all-linear"] = Field(
+        "all-linear", description='Modules to adapt, or "all-linear" for every linear layer but the output head')
+
+
+class TrainConfig(_Strict):
+    """A complete training job (see training/README or `gdprep train --print-config`)."""
+
+    schema_version: Literal[1] = Field(1, description="Config schema version; this build reads version 1")
+    base_model: str = Field(description="Local Hugging Face causal-LM directory (never downloaded)")
+    train_file: str = Field(description="Training split from `gdprep curate` (JSONL or Parquet)")
+    validation_file: str | None = Field(None, description="Validation split from `gdprep curate`")
+    output_dir: str = Field(description="Where checkpoints, the adapter and the manifest go")
+    lora: LoraSettings = Field(default_factory=LoraSettings, description="LoRA settings")
+    qlora: bool = Field(False, description="4-bit QLoRA (bitsandbytes), used only when CUDA is present")
+    learning_rate: float = Field(2e-4, gt=0, description="Peak learning rate")
+    epochs: float = Field(3.0, gt=0, description="Training epochs")
+    batch_size: int = Field(4, ge=1, description="Per-device batch size")
+    gradient_accumulation: int = Field(1, ge=1, description="Gradient accumulation steps")
+    max_length: int = Field(1024, ge=8, description="Longest tokenised example; longer ones are truncated")
+    eval_steps: int = Field(50, ge=1, description="Validation loss every N optimiser steps")
+    early_stopping_patience: int = Field(3, ge=1, description="Evaluations without improvement before stopping")
+    seed: int = Field(42, description="Seed for data order and initialisation")
+    device: Literal["auto", "cpu", "cuda"] = Field("auto", description="auto: CUDA when present, else CPU")
+    region: str | None = Field(None, description="Where the job runs (else $GDPREP_REGION); must be allowed")
+    allowed_regions: list[str] = Field(default_factory=lambda: list(DEFAULT_ALLOWED_REGIONS),
+                                       description="Regions training may run in (default: EU/EEA and UK)")
+
+
+def load_train_config(path: Path) -> TrainConfig:
+    if not path.is_file():
+        raise ConfigError(f"training config {path} does not exist")
+    try:
+        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"training config {path} is not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"training config {path} must be a YAML mapping")
+    try:
+        return TrainConfig.model_validate(raw)
+    except ValidationError as exc:
+        lines = [f"  {'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}" for e in exc.errors()]
+        raise ConfigError(f"invalid training config {path}:\n" + "\n".join(lines)) from None

@@ -1,0 +1,210 @@
+"""Self-hosted LoRA fine-tuning behind the privacy gate (transformers + peft).
+
+- The base model is a local Hugging Face causal-LM directory, loaded with `local_files_only=True` and
+  `trust_remote_code=False`; nothing is downloaded.
+- Records are prompt/completion or chat (the tokenizer's chat template when it has one); the loss is on
+  completion / assistant tokens only.
+- Validation loss every `eval_steps`, early stopping, the best checkpoint kept, resume after an
+  interruption from the last checkpoint in `output_dir`.
+- Outputs: the adapter (safetensors, `save_pretrained`) and `manifest.json` (base model and the SHA-256
+  of its weight files, dataset hashes from the ledger, config, seed, versions, metrics); the run's start,
+  completion or failure go to the audit ledger.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from gdprep.audit.ledger import Ledger
+from gdprep.audit.lineage import file_sha256, ledger_run
+from gdprep.offline import enforce_offline
+from gdprep.training.config import TrainConfig
+from gdprep.training.gate import check_gate
+
+IGNORE = -100
+
+
+def build_smoke_model(texts: Sequence[str], out_dir: Path, *, vocab_size: int = 400, seed: int = 0) -> Path:
+    """A tiny 2-layer Llama with a byte-level BPE tokenizer trained offline on `texts`: a smoke model for
+    tests and the demo, not a real model."""
+    import torch
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+    torch.manual_seed(seed)
+    tok = Tokenizer(models.BPE(unk_token=None))
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=["<pad>", "<s>", "</s>"],
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    tok.train_from_iterator(list(texts), trainer)
+    fast = PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<s>", eos_token="</s>", pad_token="<pad>")
+    config = LlamaConfig(vocab_size=fast.vocab_size, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                         num_attention_heads=4, num_key_value_heads=4, max_position_embeddings=512,
+                         bos_token_id=fast.bos_token_id, eos_token_id=fast.eos_token_id,
+                         pad_token_id=fast.pad_token_id, tie_word_embeddings=True)
+    model = LlamaForCausalLM(config)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(out_dir, safe_serialization=True)
+    fast.save_pretrained(out_dir)
+    (out_dir / "SMOKE_MODEL.txt").write_text("A tiny randomly initialised test model built by gdprep; not a real "
+                                             "language model.\n", encoding="utf-8")
+    return out_dir
+
+
+def _read_rows(path: Path) -> list[dict[str, Any]]:
+    if path.suffix == ".parquet":
+        import polars as pl
+
+        return pl.read_parquet(path).to_dicts()
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _pairs(row: dict[str, Any], tokenizer: Any) -> tuple[str, str]:
+    """(prompt text, completion text) of a record; the loss covers the completion only."""
+    messages = row.get("messages")
+    if isinstance(messages, list) and messages:
+        last = max((i for i, m in enumerate(messages) if m.get("role") == "assistant"), default=len(messages) - 1)
+        context, answer = messages[:last], messages[last]
+        if getattr(tokenizer, "chat_template", None):
+            prompt = tokenizer.apply_chat_template(context, tokenize=False, add_generation_prompt=True)
+            return str(prompt), str(answer.get("content", ""))
+        prompt = "".join(f"{m.get('role', '')}: {m.get('content', '')}\n" for m in context) + "assistant: "
+        return prompt, str(answer.get("content", ""))
+    if "prompt" in row or "completion" in row:
+        return str(row.get("prompt") or "") + "\n", str(row.get("completion") or "")
+    return "", str(row.get("text") or "")
+
+
+def tokenize_rows(rows: Sequence[dict[str, Any]], tokenizer: Any, max_length: int) -> list[dict[str, list[int]]]:
+    out = []
+    for row in rows:
+        prompt, completion = _pairs(row, tokenizer)
+        p_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"] if prompt else []
+        c_ids = tokenizer(completion, add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id]
+        ids = (p_ids + c_ids)[:max_length]
+        labels = ([IGNORE] * len(p_ids) + c_ids)[:max_length]
+        if all(label == IGNORE for label in labels):
+            continue  # the prompt fills the whole window: nothing to learn from
+        out.append({"input_ids": ids, "attention_mask": [1] * len(ids), "labels": labels})
+    return out
+
+
+def weights_sha256(model_dir: Path) -> dict[str, str]:
+    files = sorted([*model_dir.glob("*.safetensors"), *model_dir.glob("*.bin")])
+    return {f.name: file_sha256(f) for f in files}
+
+
+def _collate(pad_id: int) -> Any:
+    import torch
+
+    def collate(batch: list[dict[str, list[int]]]) -> dict[str, Any]:
+        width = max(len(b["input_ids"]) for b in batch)
+        return {
+            "input_ids": torch.tensor([b["input_ids"] + [pad_id] * (width - len(b["input_ids"])) for b in batch]),
+            "attention_mask": torch.tensor([b["attention_mask"] + [0] * (width - len(b["attention_mask"]))
+                                            for b in batch]),
+            "labels": torch.tensor([b["labels"] + [IGNORE] * (width - len(b["labels"])) for b in batch]),
+        }
+
+    return collate
+
+
+def run_training(config: TrainConfig, ledger: Ledger | None = None) -> dict[str, Any]:
+    """Gate, then train; returns the manifest."""
+    enforce_offline()
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    ledger = ledger or Ledger()
+    train_file = Path(config.train_file)
+    gate = check_gate(ledger, train_file, region=config.region, allowed_regions=config.allowed_regions)
+    with ledger_run(ledger, "training", command="gdprep train", config=config.model_dump(mode="json")) as rec:
+        manifest = _train(config, gate, rec)
+        rec.event("adapter", {"adapter_sha256": manifest["adapter_sha256"], "dataset_sha256": gate.dataset_sha256,
+                              "base_model_weights": manifest["base_model"]["weights_sha256"]})
+    return manifest
+
+
+def _train(config: TrainConfig, gate: Any, rec: Any) -> dict[str, Any]:
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import (
+        AutoModelForCausalLM,
+        AutoTokenizer,
+        EarlyStoppingCallback,
+        Trainer,
+        TrainingArguments,
+        set_seed,
+    )
+    from transformers.trainer_utils import get_last_checkpoint
+
+    set_seed(config.seed)
+    base = Path(config.base_model)
+    cuda = torch.cuda.is_available() and config.device != "cpu"
+    tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True, trust_remote_code=False)
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    load_kwargs: dict[str, Any] = {"local_files_only": True, "trust_remote_code": False}
+    if cuda and config.qlora:
+        from transformers import BitsAndBytesConfig
+
+        load_kwargs["quantization_config"] = BitsAndBytesConfig(
+            load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=torch.bfloat16)
+    elif cuda and torch.cuda.is_bf16_supported():
+        load_kwargs["dtype"] = torch.bfloat16
+    base_model = AutoModelForCausalLM.from_pretrained(base, **load_kwargs)
+    lora = LoraConfig(r=config.lora.r, lora_alpha=config.lora.alpha, lora_dropout=config.lora.dropout,
+                      target_modules=config.lora.target_modules, task_type="CAUSAL_LM")
+    model = get_peft_model(base_model, lora)
+
+    train_rows = tokenize_rows(_read_rows(Path(config.train_file)), tokenizer, config.max_length)
+    eval_rows = (tokenize_rows(_read_rows(Path(config.validation_file)), tokenizer, config.max_length)
+                 if config.validation_file else [])
+    out = Path(config.output_dir)
+    has_eval = bool(eval_rows)
+    args = TrainingArguments(
+        output_dir=str(out / "checkpoints"), learning_rate=config.learning_rate, num_train_epochs=config.epochs,
+        per_device_train_batch_size=config.batch_size, per_device_eval_batch_size=config.batch_size,
+        gradient_accumulation_steps=config.gradient_accumulation, seed=config.seed, report_to="none",
+        eval_strategy="steps" if has_eval else "no", eval_steps=config.eval_steps, save_strategy="steps",
+        save_steps=config.eval_steps, save_total_limit=2, load_best_model_at_end=has_eval,
+        metric_for_best_model="eval_loss", greater_is_better=False, logging_steps=config.eval_steps,
+        use_cpu=not cuda, bf16=cuda and torch.cuda.is_bf16_supported(), remove_unused_columns=False,
+        dataloader_num_workers=0, disable_tqdm=True,
+    )
+    trainer = Trainer(model=model, args=args, train_dataset=train_rows, eval_dataset=eval_rows or None,
+                      data_collator=_collate(tokenizer.pad_token_id),
+                      callbacks=[EarlyStoppingCallback(config.early_stopping_patience)] if has_eval else [])
+    last = get_last_checkpoint(str(out / "checkpoints")) if (out / "checkpoints").is_dir() else None
+    result = trainer.train(resume_from_checkpoint=last)
+    metrics: dict[str, Any] = {"train_loss": result.training_loss, "steps": result.global_step,
+                               "resumed_from": Path(last).name if last else None}
+    if has_eval:
+        metrics.update(trainer.evaluate())
+    adapter_dir = out / "adapter"
+    model.save_pretrained(str(adapter_dir), safe_serialization=True)
+    tokenizer.save_pretrained(adapter_dir)
+    adapter_files = sorted(adapter_dir.glob("*.safetensors"))
+    adapter_hash = hashlib.sha256(b"".join(bytes.fromhex(file_sha256(f)) for f in adapter_files)).hexdigest()
+    import peft
+    import transformers
+
+    manifest = {
+        "schema": "gdprep.adapter_manifest/1",
+        "base_model": {"path": str(base), "name": base.name, "weights_sha256": weights_sha256(base),
+                       "smoke_model": (base / "SMOKE_MODEL.txt").exists()},
+        "datasets": {"train_sha256": gate.dataset_sha256, "curation_run": gate.curation_run,
+                     "privacy_run": gate.privacy_run},
+        "region": gate.region, "config": config.model_dump(mode="json"), "seed": config.seed,
+        "device": "cuda" if cuda else "cpu", "qlora": bool(cuda and config.qlora),
+        "versions": {"torch": torch.__version__, "transformers": transformers.__version__,
+                     "peft": peft.__version__},
+        "metrics": {k: (float(v) if isinstance(v, (int, float)) else v) for k, v in metrics.items()},
+        "adapter_sha256": adapter_hash, "ledger_run": rec.run_id,
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
+    return manifest

@@ -127,3 +127,35 @@ def test_bad_training_config_names_the_field(tmp_path: Path) -> None:
     path.write_text("base_model: m\ntrain_file: t\noutput_dir: o\nlora: {r: 0}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="lora.r"):
         load_train_config(path)
+
+
+def test_training_runs_offline_and_an_outbound_connection_fails_the_run(curated: dict[str, Path],
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The offline flags are set and the egress guard refuses a non-loopback connection made during
+    training; the run fails, is recorded as failed, and leaves no adapter."""
+    import os
+    import socket
+
+    import transformers
+
+    from gdprep.errors import EgressError
+
+    seen: dict[str, Any] = {}
+    original = transformers.Trainer.train
+
+    def phoning_home(self: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.update({k: os.environ.get(k) for k in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE",
+                                                    "HF_HUB_DISABLE_TELEMETRY")})
+        seen["report_to"] = self.args.report_to
+        socket.create_connection(("203.0.113.7", 443), timeout=1)  # TEST-NET-3: must never be reached
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(transformers.Trainer, "train", phoning_home)
+    with pytest.raises(EgressError):
+        run_training(_config(curated))
+    assert seen["HF_HUB_OFFLINE"] == "1" and seen["TRANSFORMERS_OFFLINE"] == "1"
+    assert seen["HF_DATASETS_OFFLINE"] == "1" and seen["HF_HUB_DISABLE_TELEMETRY"] == "1"
+    assert seen["report_to"] in ([], "none", ["none"])
+    assert not (curated["tmp"] / "out" / "adapter").exists()
+    failed = [e for e in Ledger().iter_entries() if e.kind == "run_failed"]
+    assert failed and failed[-1].payload["stage"] == "training" and failed[-1].payload["error"] == "EgressError"

@@ -159,3 +159,12 @@ def test_training_runs_offline_and_an_outbound_connection_fails_the_run(curated:
     assert not (curated["tmp"] / "out" / "adapter").exists()
     failed = [e for e in Ledger().iter_entries() if e.kind == "run_failed"]
     assert failed and failed[-1].payload["stage"] == "training" and failed[-1].payload["error"] == "EgressError"
+
+
+def test_readme_training_config_is_valid(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```yaml\nschema_version: 1\nbase_model")
+    path = tmp_path / "train.yaml"
+    path.write_text(readme[start + len("```yaml\n"):readme.index("```", start + 7)], encoding="utf-8")
+    cfg = load_train_config(path)
+    assert cfg.lora.target_modules == "all-linear" and cfg.region == "GB"

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from gdprep.audit.ledger import Ledger, actor
-from gdprep.audit.lineage import file_sha256
 from gdprep.errors import UsageError
 from gdprep.privacy.subjects import identifier_candidates
+from gdprep.records import file_sha256
 
 
 def one_month_after(day: datetime.date) -> datetime.date:

@@ -245,11 +245,15 @@ class Ledger:
                 conn.execute(text("ALTER TABLE ledger_checkpoints ADD COLUMN frontier TEXT"))
 
     # -- identifiers --------------------------------------------------------------------------------
-    def record_key(self, record_id: str) -> str:
-        """Keyed HMAC-SHA256 of a record or subject identifier (what the ledger stores instead)."""
+    def hmac_key(self) -> bytes:
+        """The ledger's HMAC key (read once per ledger)."""
         if self._hmac_key is None:
             self._hmac_key = self.keys.hmac_key()
-        return hmac.new(self._hmac_key, record_id.encode("utf-8"), hashlib.sha256).hexdigest()
+        return self._hmac_key
+
+    def record_key(self, record_id: str) -> str:
+        """Keyed HMAC-SHA256 of a record or subject identifier (what the ledger stores instead)."""
+        return hmac.new(self.hmac_key(), record_id.encode("utf-8"), hashlib.sha256).hexdigest()
 
     # -- writing --------------------------------------------------------------------------------------
     def _next_seq(self, conn: Any) -> int:

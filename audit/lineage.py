@@ -17,17 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from gdprep.audit.ledger import Ledger, canonical
+from gdprep.records import file_sha256
 from gdprep.versions import tool_versions
 
 _FLUSH_AT = 5000
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class RunRecorder:
@@ -39,15 +32,12 @@ class RunRecorder:
         self.stage = stage
         self.counts: dict[str, int] = {}
         self._buffer: list[tuple[str, str | None, str | None, Mapping[str, Any]]] = []
-        self._key: bytes | None = None
 
     def subject_key(self, value: str) -> str:
         return self.ledger.record_key(value)
 
     def record_hash(self, data: Mapping[str, Any]) -> str:
-        if self._key is None:
-            self._key = self.ledger.keys.hmac_key()
-        return hmac.new(self._key, b"record\x00" + canonical(dict(data)), hashlib.sha256).hexdigest()
+        return hmac.new(self.ledger.hmac_key(), b"record\x00" + canonical(dict(data)), hashlib.sha256).hexdigest()
 
     def record(self, kind: str, record_id: str, payload: Mapping[str, Any]) -> None:
         self._buffer.append((kind, self.run_id, self.subject_key(record_id), {"stage": self.stage, **payload}))

@@ -55,6 +55,15 @@ class BadRecord:
     raw: str
 
 
+def file_sha256(path: Path) -> str:
+    """SHA-256 (hex) of a file's bytes, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def detect_format(path: Path, explicit: str | None = None) -> Format:
     if explicit:
         if explicit not in ("jsonl", "csv", "parquet"):

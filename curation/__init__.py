@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gdprep.curation.config import CurationConfig, load_curation_config
-from gdprep.curation.events import SPLITS, Decision
+from gdprep.curation.events import SPLITS, Decision, upsampled_copy
 
 __all__ = ["CurationConfig", "CurationResult", "Decision", "curate", "load_curation_config"]
 
@@ -69,7 +69,7 @@ def curate(data: Any, config: CurationConfig | None = None, *, languages: Sequen
             row = rows[decision.index]
             out[decision.split].append(row)
             for k in range(outcome.upsampled.get(decision.index, 0)):
-                out[decision.split].append({**row, cfg.fields.id_field: f"{decision.id}#upsample-{k + 1}"})
+                out[decision.split].append(upsampled_copy(row, decision.id, k + 1, cfg.fields.id_field))
     report = dict(outcome.report)
     report["leakage"] = leakage_report(source, outcome.decisions, cfg)
     return CurationResult(out, outcome.decisions, report)

@@ -8,11 +8,11 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from gdprep.curation.quality import QualityConfig
 from gdprep.errors import ConfigError
+from gdprep.yamlfile import read_yaml_mapping, validation_message
 
 KeepRule = Literal["first", "lowest_id", "longest_completion"]
 
@@ -161,34 +161,14 @@ class CurationConfig(_Strict):
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
-def _format_errors(path: Path | None, err: ValidationError) -> str:
-    lines = []
-    for item in err.errors():
-        loc = ".".join(str(p) for p in item["loc"]) or "(top level)"
-        msg = item["msg"]
-        if item["type"] == "extra_forbidden":
-            msg = "unknown field; remove it or check the spelling against `gdprep curate --print-config`"
-        lines.append(f"  {loc}: {msg}")
-    where = f" {path}" if path is not None else ""
-    return f"invalid curation config{where}:\n" + "\n".join(lines)
-
-
 def load_curation_config(path: Path | None = None, overrides: dict[str, Any] | None = None) -> CurationConfig:
     """Read and validate a curation config YAML (None: every default)."""
     raw: Any = {}
     if path is not None:
         if not path.is_file():
             raise ConfigError(f"curation config {path} does not exist; give a path to a YAML file")
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" line {mark.line + 1}" if mark is not None else ""
-            raise ConfigError(f"curation config {path}{where} is not valid YAML: {exc}") from exc
-        except UnicodeDecodeError as exc:
-            raise ConfigError(f"curation config {path} is not UTF-8 text; save it as UTF-8") from exc
-        if not isinstance(raw, dict):
-            raise ConfigError(f"curation config {path} must be a YAML mapping (see `gdprep curate --print-config`)")
+        raw = read_yaml_mapping(path, "curation config", ConfigError, empty_ok=True,
+                                mapping_hint=" (see `gdprep curate --print-config`)")
     for dotted, value in (overrides or {}).items():
         node = raw
         *parents, leaf = dotted.split(".")
@@ -198,4 +178,5 @@ def load_curation_config(path: Path | None = None, overrides: dict[str, Any] | N
     try:
         return CurationConfig.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(_format_errors(path, exc)) from None
+        raise ConfigError(validation_message("curation config", path, exc,
+                                             "`gdprep curate --print-config`")) from None

@@ -48,3 +48,8 @@ class Decision:
         """The `removals.jsonl` line: every key present, null where it does not apply."""
         return {"id": self.id, "stage": self.stage, "reason": self.reason, "cluster_id": self.cluster_id,
                 "kept_id": self.kept_id, "details": self.details}
+
+
+def upsampled_copy(row: dict[str, Any], record_id: str, k: int, id_field: str) -> dict[str, Any]:
+    """The k-th (1-based) repetition of a train record added by upsampling, under its own id."""
+    return {**row, id_field: f"{record_id}#upsample-{k}"}

@@ -4,7 +4,6 @@ directory first and moved into place only when the whole run has succeeded."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -14,25 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from gdprep.curation.config import CurationConfig
-from gdprep.curation.events import SPLITS, Decision
+from gdprep.curation.events import SPLITS, Decision, upsampled_copy
 from gdprep.curation.pipeline import CurationOutcome, Curator, leakage_report
 from gdprep.curation.sources import FileSource
 from gdprep.errors import GdprepError, UsageError
 from gdprep.lineage import LineageSink
-from gdprep.records import OnError, RecordWriter
+from gdprep.records import OnError, RecordWriter, file_sha256
 from gdprep.versions import tool_versions
 
 _EXTENSIONS = {"jsonl": "jsonl", "csv": "csv", "parquet": "parquet"}
 OUTPUT_NAMES = ("train", "validation", "test", "removals.jsonl", "decisions.jsonl", "curation_report.json",
                 "curation_report.html", "curation_timing.json", "hf")
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def run_curate(input_path: Path, output_dir: Path, config: CurationConfig, *, languages: Sequence[str],
@@ -158,9 +149,7 @@ def _write_outputs(source: FileSource, outcome: CurationOutcome, staging: Path, 
                     if lineage is not None:
                         hashes[item.index] = lineage.record_hash(item.data)
                     for k in range(outcome.upsampled.get(item.index, 0)):
-                        copy = dict(item.data)
-                        copy[id_field] = f"{decision.id}#upsample-{k + 1}"
-                        rows[decision.split].append(copy)
+                        rows[decision.split].append(upsampled_copy(item.data, decision.id, k + 1, id_field))
                 for split, split_rows in rows.items():
                     writers[split].write(split_rows)
     finally:

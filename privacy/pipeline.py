@@ -17,6 +17,7 @@ from gdprep.policies import Policy
 from gdprep.privacy.engine import DetectionPool
 from gdprep.privacy.findings import Finding
 from gdprep.privacy.special_categories import SpecialCategoryDetector, SpecialCategoryFlag
+from gdprep.privacy.subjects import DIRECT_IDENTIFIERS, normalise_identifier
 from gdprep.records import BadRecord, JsonlSink, OnError, Record, RecordReader, RecordWriter, set_text
 
 ProgressFn = Callable[[int], None]
@@ -360,8 +361,6 @@ def _subject_keys(lineage: LineageSink, findings: Sequence[Finding], texts: Mapp
     """The subject index: keyed HMACs of the direct identifiers in a record (e-mail, phone, national
     ids, IBANs), so `gdprep erase --subject` can find the records of a person without the ledger ever
     holding the identifier itself."""
-    from gdprep.privacy.subjects import DIRECT_IDENTIFIERS, normalise_identifier
-
     keys = {lineage.subject_key(normalise_identifier(f.entity_type, texts[f.field][f.start:f.end]))
             for f in findings if f.entity_type in DIRECT_IDENTIFIERS}
     return sorted(keys)

@@ -239,9 +239,9 @@ def deanonymize(
     """Reverse encrypt / pseudonym / surrogate tokens for key holders. Placeholders, masks and hashes
     are one-way by design and stay as they are. Every use is a key event in the audit ledger."""
     from gdprep.audit.ledger import Ledger, actor
-    from gdprep.audit.lineage import file_sha256
     from gdprep.policies import load_policy
     from gdprep.privacy.restore import run_deanonymize
+    from gdprep.records import file_sha256
 
     def go() -> None:
         pol = load_policy(policy)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gdprep.errors import ConfigError
+from gdprep.yamlfile import read_yaml_mapping, validation_message
 
 #: EU/EEA and UK regions (ISO 3166-1 alpha-2 codes, plus common cloud-region prefixes in lower case)
 DEFAULT_ALLOWED_REGIONS: tuple[str, ...] = (
@@ -59,14 +59,8 @@ class TrainConfig(_Strict):
 def load_train_config(path: Path) -> TrainConfig:
     if not path.is_file():
         raise ConfigError(f"training config {path} does not exist")
-    try:
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"training config {path} is not valid YAML: {exc}") from exc
-    if not isinstance(raw, dict):
-        raise ConfigError(f"training config {path} must be a YAML mapping")
+    raw = read_yaml_mapping(path, "training config", ConfigError)
     try:
         return TrainConfig.model_validate(raw)
     except ValidationError as exc:
-        lines = [f"  {'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}" for e in exc.errors()]
-        raise ConfigError(f"invalid training config {path}:\n" + "\n".join(lines)) from None
+        raise ConfigError(validation_message("training config", path, exc, "training/config.py")) from None

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gdprep.audit.ledger import Ledger
-from gdprep.audit.lineage import file_sha256
 from gdprep.errors import GdprepError
+from gdprep.records import file_sha256
 
 REGION_ENV = "GDPREP_REGION"
 

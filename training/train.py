@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from gdprep.audit.ledger import Ledger
-from gdprep.audit.lineage import file_sha256, ledger_run
+from gdprep.audit.lineage import ledger_run
 from gdprep.offline import enforce_offline
+from gdprep.records import file_sha256
 from gdprep.training.config import TrainConfig
 from gdprep.training.gate import check_gate
 

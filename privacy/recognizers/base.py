@@ -10,7 +10,7 @@ with an unanchored name.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import regex
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
@@ -92,3 +92,14 @@ class GdprepPatternRecognizer(LocalRecognizer):
                     },
                 ))
         return results
+
+
+def make_result(recognizer: Any, entity: str, start: int, end: int, score: float, pattern: str) -> RecognizerResult:
+    """A RecognizerResult named after `recognizer` (its class and id), with the pattern that found it."""
+    name = type(recognizer).__name__
+    return RecognizerResult(
+        entity_type=entity, start=start, end=end, score=score,
+        analysis_explanation=AnalysisExplanation(recognizer=name, original_score=score, pattern_name=pattern),
+        recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: name,
+                              RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id},
+    )

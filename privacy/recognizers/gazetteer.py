@@ -22,10 +22,11 @@ import functools
 from typing import Any, Final
 
 import regex
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from gdprep.privacy.names import given_names, surname_ranks
+from gdprep.privacy.recognizers.base import make_result
 from gdprep.privacy.recognizers.person import is_name_stop_word
 from gdprep.privacy.wordlists import english_words, stop_words
 
@@ -238,13 +239,7 @@ class GivenNameRecognizer(EntityRecognizer):  # type: ignore[misc]  # presidio i
         return "unknown"  # a capitalised word after a capitalised given name: "Mathew French"
 
     def _result(self, start: int, end: int, score: float, pattern: str) -> RecognizerResult:
-        return RecognizerResult(
-            entity_type=self.ENTITY, start=start, end=end, score=score,
-            analysis_explanation=AnalysisExplanation(recognizer=type(self).__name__, original_score=score,
-                                                     pattern_name=pattern),
-            recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,
-                                  RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id},
-        )
+        return make_result(self, self.ENTITY, start, end, score, pattern)
 
 
 _MONTHS_AND_DAYS: Final[frozenset[str]] = frozenset("""

@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Final
 
 import regex
-from presidio_analyzer import AnalysisExplanation, RecognizerResult
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from gdprep.privacy.recognizers.base import GdprepPatternRecognizer
+from gdprep.privacy.recognizers.base import GdprepPatternRecognizer, make_result
 from gdprep.privacy.wordlists import english_words
 
 # Words that follow a cue but are not names. Written for this module (greetings, pronouns,
@@ -517,13 +517,7 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
         return found
 
     def _result(self, start: int, end: int, score: float, pattern: str) -> RecognizerResult:
-        return RecognizerResult(
-            entity_type=self.ENTITY, start=start, end=end, score=score,
-            analysis_explanation=AnalysisExplanation(recognizer=type(self).__name__, original_score=score,
-                                                     pattern_name=pattern),
-            recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,
-                                  RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id},
-        )
+        return make_result(self, self.ENTITY, start, end, score, pattern)
 
 
 _WORD_BEGIN = regex.compile(r"(?<![\p{L}\p{M}\p{N}_'’-])[\p{L}]")

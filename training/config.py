@@ -32,6 +32,22 @@ class LoraSettings(_Strict):
         "all-linear", description='Modules to adapt, or "all-linear" for every linear layer but the output head')
 
 
+class CanarySettings(_Strict):
+    """Random secrets inserted into the training data so that memorisation can be measured (Carlini et al.,
+    "The Secret Sharer"). Each canary is `[ref XXXX] <phrase> <secret>`; the secret is `digits` random digits,
+    so the secret space has 10**digits members."""
+
+    enabled: bool = Field(False, description="Insert canaries into the training data")
+    repetitions: list[int] = Field(default_factory=lambda: [1, 4, 16], min_length=1,
+                                   description="How many times each group of canaries is inserted")
+    per_repetition: int = Field(1, ge=1, le=100, description="Canaries per repetition count")
+    phrase: str = Field("my account PIN is", min_length=1, description="Text before the secret")
+    digits: int = Field(6, ge=4, le=12, description="Digits in each secret (secret space = 10**digits)")
+
+
+TaskType = Literal["generation", "extraction", "classification", "summarisation", "structured"]
+
+
 class TrainConfig(_Strict):
     """A complete training job (see training/README or `gdprep train --print-config`)."""
 
@@ -39,6 +55,11 @@ class TrainConfig(_Strict):
     base_model: str = Field(description="Local Hugging Face causal-LM directory (never downloaded)")
     train_file: str = Field(description="Training split from `gdprep curate` (JSONL or Parquet)")
     validation_file: str | None = Field(None, description="Validation split from `gdprep curate`")
+    test_file: str | None = Field(None, description="Test split from `gdprep curate` (probes and `gdprep evaluate`); "
+                                                    "default: test.jsonl/.parquet next to train_file")
+    task: TaskType = Field("generation", description="Task type, which picks the metrics of `gdprep evaluate`")
+    json_schema: str | None = Field(None, description="JSON Schema file the outputs must follow (task: structured)")
+    canaries: CanarySettings = Field(default_factory=CanarySettings, description="Memorisation canaries")
     output_dir: str = Field(description="Where checkpoints, the adapter and the manifest go")
     lora: LoraSettings = Field(default_factory=LoraSettings, description="LoRA settings")
     qlora: bool = Field(False, description="4-bit QLoRA (bitsandbytes), used only when CUDA is present")
@@ -54,6 +75,18 @@ class TrainConfig(_Strict):
     region: str | None = Field(None, description="Where the job runs (else $GDPREP_REGION); must be allowed")
     allowed_regions: list[str] = Field(default_factory=lambda: list(DEFAULT_ALLOWED_REGIONS),
                                        description="Regions training may run in (default: EU/EEA and UK)")
+
+
+def default_test_file(config: TrainConfig) -> Path | None:
+    """The test split: `test_file`, else the `test` split next to the train file when there is one."""
+    if config.test_file:
+        return Path(config.test_file)
+    train = Path(config.train_file)
+    for candidate in (train.with_name("test" + train.suffix), train.with_name("test.jsonl"),
+                      train.with_name("test.parquet")):
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def load_train_config(path: Path) -> TrainConfig:

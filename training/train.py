@@ -16,7 +16,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import random
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,15 +26,22 @@ from gdprep.audit.ledger import Ledger
 from gdprep.audit.lineage import ledger_run
 from gdprep.offline import enforce_offline
 from gdprep.records import file_sha256
-from gdprep.training.config import TrainConfig
+from gdprep.training.config import CanarySettings, TrainConfig, default_test_file
 from gdprep.training.gate import check_gate
 
 IGNORE = -100
 
 
-def build_smoke_model(texts: Sequence[str], out_dir: Path, *, vocab_size: int = 400, seed: int = 0) -> Path:
+def build_smoke_model(texts: Sequence[str], out_dir: Path, *, vocab_size: int = 400, seed: int = 0,
+                      pretrain_texts: Sequence[str] = (), pretrain_epochs: float = 20.0) -> Path:
     """A tiny 2-layer Llama with a byte-level BPE tokenizer trained offline on `texts`: a smoke model for
-    tests and the demo, not a real model."""
+    tests and the demo, not a real model.
+
+    With `pretrain_texts` the whole model is first trained on them (every parameter, `pretrain_epochs`), so
+    that it plays the part of a base model that knows the domain's language. Give it generic text of the
+    domain, never the records you will fine-tune on: the probes use the base model as the reference for
+    membership inference. A randomly initialised model barely moves under LoRA, so probes on it measure
+    nothing."""
     import torch
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
@@ -50,12 +59,83 @@ def build_smoke_model(texts: Sequence[str], out_dir: Path, *, vocab_size: int = 
                          bos_token_id=fast.bos_token_id, eos_token_id=fast.eos_token_id,
                          pad_token_id=fast.pad_token_id, tie_word_embeddings=True)
     model = LlamaForCausalLM(config)
+    if pretrain_texts:
+        _pretrain(model, fast, pretrain_texts, out_dir / "pretrain", epochs=pretrain_epochs, seed=seed)
     out_dir.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out_dir, safe_serialization=True)
     fast.save_pretrained(out_dir)
-    (out_dir / "SMOKE_MODEL.txt").write_text("A tiny randomly initialised test model built by gdprep; not a real "
-                                             "language model.\n", encoding="utf-8")
+    (out_dir / "SMOKE_MODEL.txt").write_text(
+        "A tiny test model built by gdprep (2 layers, hidden size 64"
+        + (f", pre-trained on {len(pretrain_texts)} generic texts" if pretrain_texts else ", random weights")
+        + "); not a real language model.\n", encoding="utf-8")
     return out_dir
+
+
+def _pretrain(model: Any, tokenizer: Any, texts: Sequence[str], work_dir: Path, *, epochs: float, seed: int) -> None:
+    """Full-parameter causal-LM training of the smoke model on generic text (no checkpoints kept)."""
+    import shutil
+
+    from transformers import Trainer, TrainingArguments
+
+    rows = tokenize_rows([{"text": t} for t in texts], tokenizer, 128)
+    args = TrainingArguments(output_dir=str(work_dir), learning_rate=3e-3, num_train_epochs=epochs,
+                             per_device_train_batch_size=16, report_to="none", save_strategy="no", use_cpu=True,
+                             disable_tqdm=True, logging_strategy="no", remove_unused_columns=False, seed=seed,
+                             dataloader_num_workers=0)
+    Trainer(model=model, args=args, train_dataset=rows, data_collator=_collate(tokenizer.pad_token_id)).train()
+    shutil.rmtree(work_dir, ignore_errors=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Canary:
+    """A random secret inserted `repetitions` times: the text is `prefix + secret`."""
+
+    ref: str
+    prefix: str
+    secret: str
+    repetitions: int
+    digits: int
+
+    @property
+    def text(self) -> str:
+        return self.prefix + self.secret
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ref": self.ref, "prefix": self.prefix, "secret": self.secret, "repetitions": self.repetitions,
+                "digits": self.digits}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Canary:
+        return cls(str(data["ref"]), str(data["prefix"]), str(data["secret"]), int(data["repetitions"]),
+                   int(data["digits"]))
+
+
+def make_canaries(settings: CanarySettings, seed: int) -> list[Canary]:
+    """Canaries from the config: `per_repetition` for each repetition count, each with its own reference
+    code and a uniformly random secret (from `secrets`, so secrets are not reproducible from the seed;
+    they are kept in the run's manifest for the probes)."""
+    import secrets
+
+    del seed  # the secrets must not be derivable from anything recorded elsewhere
+    letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+    canaries = []
+    for repetitions in settings.repetitions:
+        for _ in range(settings.per_repetition):
+            ref = "".join(secrets.choice(letters) for _ in range(4))
+            secret = f"{secrets.randbelow(10 ** settings.digits):0{settings.digits}d}"
+            canaries.append(Canary(ref, f"[ref {ref}] {settings.phrase} ", secret, repetitions, settings.digits))
+    return canaries
+
+
+def with_canaries(rows: list[dict[str, Any]], canaries: Sequence[Canary], seed: int) -> list[dict[str, Any]]:
+    """The training rows with each canary inserted `repetitions` times at seeded random positions; the loss
+    covers the whole canary text."""
+    rng = random.Random(seed)
+    out = list(rows)
+    for canary in canaries:
+        for i in range(canary.repetitions):
+            out.insert(rng.randrange(len(out) + 1), {"id": f"canary-{canary.ref}-{i}", "text": canary.text})
+    return out
 
 
 def _read_rows(path: Path) -> list[dict[str, Any]]:
@@ -116,6 +196,19 @@ def _collate(pad_id: int) -> Any:
     return collate
 
 
+def _canaries_for(config: TrainConfig, out: Path) -> list[Canary]:
+    """New canaries, or the ones of the interrupted run being resumed (so resuming trains on the same data)."""
+    if not config.canaries.enabled:
+        return []
+    saved = out / "canaries.json"
+    if saved.is_file() and (out / "checkpoints").is_dir():
+        return [Canary.from_json(c) for c in json.loads(saved.read_text(encoding="utf-8"))]
+    canaries = make_canaries(config.canaries, config.seed)
+    out.mkdir(parents=True, exist_ok=True)
+    saved.write_text(json.dumps([c.to_json() for c in canaries], indent=2), encoding="utf-8")
+    return canaries
+
+
 def run_training(config: TrainConfig, ledger: Ledger | None = None) -> dict[str, Any]:
     """Gate, then train; returns the manifest."""
     enforce_offline()
@@ -162,10 +255,14 @@ def _train(config: TrainConfig, gate: Any, rec: Any) -> dict[str, Any]:
                       target_modules=config.lora.target_modules, task_type="CAUSAL_LM")
     model = get_peft_model(base_model, lora)
 
-    train_rows = tokenize_rows(_read_rows(Path(config.train_file)), tokenizer, config.max_length)
+    out = Path(config.output_dir)
+    rows = _read_rows(Path(config.train_file))
+    canaries = _canaries_for(config, out)
+    if canaries:
+        rows = with_canaries(rows, canaries, config.seed)
+    train_rows = tokenize_rows(rows, tokenizer, config.max_length)
     eval_rows = (tokenize_rows(_read_rows(Path(config.validation_file)), tokenizer, config.max_length)
                  if config.validation_file else [])
-    out = Path(config.output_dir)
     has_eval = bool(eval_rows)
     args = TrainingArguments(
         output_dir=str(out / "checkpoints"), learning_rate=config.learning_rate, num_train_epochs=config.epochs,
@@ -183,7 +280,12 @@ def _train(config: TrainConfig, gate: Any, rec: Any) -> dict[str, Any]:
     last = get_last_checkpoint(str(out / "checkpoints")) if (out / "checkpoints").is_dir() else None
     result = trainer.train(resume_from_checkpoint=last)
     metrics: dict[str, Any] = {"train_loss": result.training_loss, "steps": result.global_step,
-                               "resumed_from": Path(last).name if last else None}
+                               "resumed_from": Path(last).name if last else None,
+                               "train_runtime": result.metrics.get("train_runtime"),
+                               # tokens the optimiser saw (whole epochs, or the fraction done); not counted
+                               # for a resumed run, whose runtime covers only the remainder
+                               "train_tokens": None if last else int(sum(len(r["input_ids"]) for r in train_rows)
+                                                                     * (trainer.state.epoch or 0.0))}
     if has_eval:
         metrics.update(trainer.evaluate())
     adapter_dir = out / "adapter"
@@ -206,6 +308,8 @@ def _train(config: TrainConfig, gate: Any, rec: Any) -> dict[str, Any]:
                      "peft": peft.__version__},
         "metrics": {k: (float(v) if isinstance(v, (int, float)) else v) for k, v in metrics.items()},
         "adapter_sha256": adapter_hash, "ledger_run": rec.run_id,
+        "canaries": [c.to_json() for c in canaries],
+        "test_file": str(test) if (test := default_test_file(config)) else None,
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
     return manifest

@@ -1,0 +1,254 @@
+"""Task metrics for `gdprep evaluate`: generate greedily on the test split with the adapter and with the bare
+base model, and score both by the task type the training config declares.
+
+The examples a report carries (5 at most) hold test-split text and model output, so they contain personal data
+only as far as the redacted test split does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, get_args
+
+from gdprep.errors import ConfigError
+from gdprep.offline import enforce_offline
+from gdprep.training.config import TaskType
+from gdprep.training.modelio import LoadedModel, adapter_base_dir, generate, load_model
+from gdprep.training.train import _pairs, _read_rows
+
+TASKS: tuple[str, ...] = get_args(TaskType)
+N_EXAMPLES = 5
+
+_PUNCTUATION = set(string.punctuation)
+_ARTICLES = re.compile(r"\b(a|an|the)\b")
+_WORD = re.compile(r"\w+")
+_FENCE = re.compile(r"```(?:json)?[ \t]*\n?(.*?)\n?```", re.DOTALL | re.IGNORECASE)
+
+
+def _check_lengths(preds: Sequence[str], refs: Sequence[str]) -> None:
+    if len(preds) != len(refs):
+        raise ValueError(f"{len(preds)} predictions but {len(refs)} references")
+
+
+def _mean(values: Sequence[float]) -> float:
+    """The mean, or 0.0 for no values (an empty split scores 0, never NaN)."""
+    return sum(values) / len(values) if values else 0.0
+
+
+def normalise_answer(s: str) -> str:
+    """SQuAD normalisation: lower case, no punctuation, no articles (a, an, the), single spaces."""
+    text = "".join(ch for ch in s.lower() if ch not in _PUNCTUATION)
+    return " ".join(_ARTICLES.sub(" ", text).split())
+
+
+def exact_match(preds: Sequence[str], refs: Sequence[str]) -> float:
+    """Share of predictions equal to their reference after `normalise_answer`."""
+    _check_lengths(preds, refs)
+    return _mean([float(normalise_answer(p) == normalise_answer(r)) for p, r in zip(preds, refs, strict=True)])
+
+
+def _f1(pred_tokens: Sequence[str], ref_tokens: Sequence[str]) -> float:
+    if not pred_tokens or not ref_tokens:
+        return float(pred_tokens == ref_tokens)  # SQuAD v2: two empty answers agree
+    same = sum((Counter(pred_tokens) & Counter(ref_tokens)).values())
+    if same == 0:
+        return 0.0
+    precision, recall = same / len(pred_tokens), same / len(ref_tokens)
+    return 2 * precision * recall / (precision + recall)
+
+
+def token_f1(preds: Sequence[str], refs: Sequence[str]) -> float:
+    """SQuAD token F1 (bag of normalised words), averaged over examples."""
+    _check_lengths(preds, refs)
+    return _mean([_f1(normalise_answer(p).split(), normalise_answer(r).split())
+                  for p, r in zip(preds, refs, strict=True)])
+
+
+def _label(s: str) -> str:
+    return s.strip().casefold()
+
+
+def accuracy(preds: Sequence[str], refs: Sequence[str]) -> float:
+    """Share of predicted labels equal to the reference label (compared after strip and casefold)."""
+    _check_lengths(preds, refs)
+    return _mean([float(_label(p) == _label(r)) for p, r in zip(preds, refs, strict=True)])
+
+
+def macro_f1(preds: Sequence[str], refs: Sequence[str]) -> float:
+    """Unweighted mean F1 over the classes in the references (labels compared after strip and casefold).
+
+    A predicted label that no reference has is not a class of its own (it would only add a 0 to the mean); it
+    counts as a false negative for the example's true class. This equals scikit-learn's
+    `f1_score(refs, preds, average="macro", labels=sorted(set(refs)))`."""
+    _check_lengths(preds, refs)
+    pairs = [(_label(p), _label(r)) for p, r in zip(preds, refs, strict=True)]
+    scores = []
+    for cls in sorted({r for _, r in pairs}):
+        tp = sum(p == cls and r == cls for p, r in pairs)
+        fp = sum(p == cls and r != cls for p, r in pairs)
+        fn = sum(p != cls and r == cls for p, r in pairs)
+        scores.append(2 * tp / (2 * tp + fp + fn))  # fn >= 1 or tp >= 1: the class is in the references
+    return _mean(scores)
+
+
+def _lcs_length(a: Sequence[str], b: Sequence[str]) -> int:
+    previous = [0] * (len(b) + 1)
+    for x in a:
+        current = [0]
+        for j, y in enumerate(b):
+            current.append(previous[j] + 1 if x == y else max(previous[j + 1], current[j]))
+        previous = current
+    return previous[-1]
+
+
+def rouge_l(preds: Sequence[str], refs: Sequence[str]) -> float:
+    """Mean ROUGE-L F-measure (beta = 1) over lower-case word tokens; an empty prediction or reference scores
+    0, as in Google's `rouge-score`."""
+    _check_lengths(preds, refs)
+    scores = []
+    for p, r in zip(preds, refs, strict=True):
+        pred_tokens, ref_tokens = _WORD.findall(p.lower()), _WORD.findall(r.lower())
+        lcs = _lcs_length(pred_tokens, ref_tokens) if pred_tokens and ref_tokens else 0
+        if lcs == 0:
+            scores.append(0.0)
+            continue
+        precision, recall = lcs / len(pred_tokens), lcs / len(ref_tokens)
+        scores.append(2 * precision * recall / (precision + recall))
+    return _mean(scores)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json(text: str) -> tuple[bool, Any]:
+    """(True, value) when `text` is JSON, or a ```json (or bare ```) fenced block around JSON and nothing
+    else; (False, None) otherwise. NaN and Infinity are not JSON."""
+    text = text.strip()
+    fence = _FENCE.fullmatch(text)
+    if fence:
+        text = fence.group(1)
+    try:
+        return True, json.loads(text, parse_constant=_reject_constant)
+    except ValueError:
+        return False, None
+
+
+def schema_checker(schema: dict[str, Any]) -> Callable[[Any], bool]:
+    """A function telling whether a parsed JSON value meets `schema` (any draft `jsonschema` knows; the
+    `$schema` key picks it, else the latest). Raises ConfigError for an invalid schema."""
+    import jsonschema
+
+    validator_class = jsonschema.validators.validator_for(schema)
+    try:
+        validator_class.check_schema(schema)
+    except jsonschema.exceptions.SchemaError as exc:
+        raise ConfigError(f"invalid JSON schema: {exc.message} (at {'/'.join(map(str, exc.path)) or 'the top'})"
+                          ) from None
+    return validator_class(schema).is_valid
+
+
+def load_schema(path: Path) -> dict[str, Any]:
+    """A JSON Schema file, checked to be one this build can validate."""
+    try:
+        schema = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"JSON schema file {path} cannot be read ({exc.strerror}); set `json_schema` in the "
+                          "training config to a readable JSON Schema file") from None
+    except ValueError as exc:
+        raise ConfigError(f"JSON schema file {path} is not valid JSON ({exc}); fix the file") from None
+    if not isinstance(schema, dict):
+        raise ConfigError(f"JSON schema file {path} must hold a JSON object (got {type(schema).__name__})")
+    schema_checker(schema)
+    return schema
+
+
+def json_metrics(preds: Sequence[str], schema: dict[str, Any] | None = None) -> dict[str, float]:
+    """`json_valid_rate` (share of predictions that parse, see `parse_json`) and, when a schema is given,
+    `schema_compliance_rate` (share that parse and meet the schema). Without a schema there is nothing to comply
+    with, so that key is left out rather than reported as a copy of the valid rate."""
+    parsed = [parse_json(p) for p in preds]
+    out = {"json_valid_rate": _mean([float(ok) for ok, _ in parsed])}
+    if schema is not None:
+        meets = schema_checker(schema)
+        out["schema_compliance_rate"] = _mean([float(ok and meets(value)) for ok, value in parsed])
+    return out
+
+
+def _check_task(task: str) -> None:
+    if task not in TASKS:
+        raise ConfigError(f"unknown task {task!r}; `task` must be one of {', '.join(TASKS)}")
+
+
+def task_metrics(task: str, preds: Sequence[str], refs: Sequence[str],
+                 schema: dict[str, Any] | None = None) -> dict[str, float]:
+    """The metrics of a task type, plus `n` (the number of examples)."""
+    _check_task(task)
+    _check_lengths(preds, refs)
+    metrics: dict[str, float]
+    if task == "extraction":
+        metrics = {"exact_match": exact_match(preds, refs), "token_f1": token_f1(preds, refs)}
+    elif task == "classification":
+        metrics = {"accuracy": accuracy(preds, refs), "macro_f1": macro_f1(preds, refs)}
+    elif task == "summarisation":
+        metrics = {"rouge_l": rouge_l(preds, refs)}
+    elif task == "structured":
+        metrics = {**json_metrics(preds, schema), "exact_match": exact_match(preds, refs)}
+    else:  # generation
+        metrics = {"token_f1": token_f1(preds, refs), "rouge_l": rouge_l(preds, refs)}
+    return {**metrics, "n": len(preds)}
+
+
+def evaluate_model(loaded: LoadedModel, rows: Sequence[dict[str, Any]], task: str, *,
+                   schema: dict[str, Any] | None = None, max_new_tokens: int = 64,
+                   batch_size: int = 16) -> dict[str, Any]:
+    """Greedy completions of each row's prompt, scored against its completion. Rows without a prompt (plain
+    `text` records) are skipped and counted."""
+    _check_task(task)
+    tokenizer = loaded.tokenizer
+    ids: list[Any] = []
+    prompts: list[list[int]] = []
+    refs: list[str] = []
+    for i, row in enumerate(rows):
+        prompt, reference = _pairs(row, tokenizer)
+        if not prompt:
+            continue
+        ids.append(row.get("id", i))
+        prompts.append(tokenizer(prompt, add_special_tokens=False)["input_ids"])
+        refs.append(reference.strip())
+    outputs = generate(loaded, prompts, max_new_tokens=max_new_tokens, batch_size=batch_size)
+    preds = [tokenizer.decode(out[0], skip_special_tokens=True).strip() for out in outputs]
+    return {"task": task, "metrics": task_metrics(task, preds, refs, schema), "n": len(preds),
+            "skipped": len(rows) - len(preds),
+            "examples": [{"id": i, "prediction": p, "reference": r}
+                         for i, p, r in zip(ids[:N_EXAMPLES], preds, refs, strict=False)]}
+
+
+def evaluate_run(adapter_dir: Path, test_file: Path, task: str, *, schema_path: Path | None = None,
+                 device: str = "auto", max_new_tokens: int = 64) -> dict[str, Any]:
+    """Task metrics of a trained adapter and of its bare base model on the test split, and the difference
+    (`delta`: adapter minus base, per metric)."""
+    enforce_offline()
+    _check_task(task)
+    if not test_file.is_file():
+        raise ConfigError(f"test split {test_file} does not exist; run `gdprep curate` to write it, or set "
+                          "`test_file` in the training config")
+    schema = load_schema(schema_path) if schema_path is not None else None
+    rows = _read_rows(test_file)
+    if not any(_pairs(row, None)[0] for row in rows):
+        raise ConfigError(f"test split {test_file} has no prompt/completion or chat records to evaluate; "
+                          "evaluation needs a prompt to complete")
+    base_dir = adapter_base_dir(adapter_dir)
+    results: dict[str, Any] = {}
+    for name, adapter in (("adapter", adapter_dir), ("base", None)):
+        loaded = load_model(base_dir, adapter, device=device)
+        results[name] = evaluate_model(loaded, rows, task, schema=schema, max_new_tokens=max_new_tokens)
+        del loaded  # one model in memory at a time
+    base_metrics = results["base"]["metrics"]
+    results["delta"] = {k: v - base_metrics[k] for k, v in results["adapter"]["metrics"].items() if k != "n"}
+    return results

@@ -925,6 +925,25 @@ def generate_sample(n: int, seed: int) -> list[dict[str, Any]]:
     return records
 
 
+def generic_corpus(n: int, seed: int) -> list[str]:
+    """`n` texts in the sample's style and languages with every personal value replaced by its type
+    (`<PERSON>`, `<UK_NINO>`, ...): generic domain text, free of even fake personal data, for pre-training
+    the smoke model that the demo fine-tunes."""
+    data = FakeData(f"generic:{seed}", default_name_pools(SAMPLE_NAME_LOCALES), lowercase_rate=0.0)
+    texts = []
+    for _ in range(n):
+        template = data.rng.choice(SAMPLE_TEMPLATES)
+        ctx = RecordContext(data, template.lang)
+        pieces = []
+        for part in template.parts:
+            text, spans = fill_template(part.partition("|")[2] if template.form == "chat" else part, ctx)
+            for span in sorted(spans, key=lambda s: s.start, reverse=True):
+                text = f"{text[:span.start]}<{span.type}>{text[span.end:]}"
+            pieces.append(text)
+        texts.append("\n".join(pieces))
+    return texts
+
+
 def write_jsonl(records: Sequence[Mapping[str, Any]], out: Path) -> None:
     """Write records as UTF-8 JSON lines (non-ASCII kept readable), creating the parent folder."""
     out.parent.mkdir(parents=True, exist_ok=True)

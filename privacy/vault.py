@@ -12,7 +12,7 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -254,6 +254,13 @@ class Vault:
             if doomed:
                 self._changed()
             return len(doomed)
+
+    def originals(self, lookups: Collection[str]) -> list[tuple[str, str, str]]:
+        """(entity type, original, token or surrogate) of the entries with these lookup keys, for in-memory
+        checks such as the regurgitation probe; callers must not write them anywhere."""
+        with self._lock:
+            return [(e.entity_type, e.original, e.token or e.surrogate or "")
+                    for lookup, e in self._entries.items() if lookup in lookups]
 
     def known_surrogates(self) -> dict[str, str]:
         """surrogate -> original, for deanonymisation."""

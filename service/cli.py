@@ -558,6 +558,105 @@ def train(
         err.print(f"train: {int(metrics['steps'])} steps, train loss {metrics['train_loss']:.4f}"
                   + (f", eval loss {metrics['eval_loss']:.4f}" if "eval_loss" in metrics else "")
                   + f"; adapter {manifest['adapter_sha256'][:16]}... on {manifest['device']}")
+        err.print(f"training run {manifest['ledger_run']}: probe it with `gdprep probe --run {manifest['ledger_run']}`")
+
+    _run(go)
+
+
+RunOpt = Annotated[str | None, typer.Option("--run", help="Training run id (`gdprep train` prints it).")]
+AdapterOpt = Annotated[Path | None, typer.Option("--adapter", help="Adapter directory written by `gdprep train`.")]
+DeviceOpt = Annotated[str, typer.Option("--device", help="auto (CUDA when present), cpu or cuda.")]
+
+
+@app.command()
+def probe(
+    run: RunOpt = None,
+    adapter: AdapterOpt = None,
+    policy: PolicyOpt = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Report directory (default: <output_dir>/probes).")
+                       ] = None,
+    candidates: Annotated[int, typer.Option("--candidates", min=1000, help="Random secrets each canary is ranked "
+                                            "among.")] = 10_000,
+    max_records: Annotated[int, typer.Option("--max-records", min=10, help="Most member / non-member records "
+                                             "probed.")] = 1000,
+    device: DeviceOpt = "auto",
+    key_file: Annotated[Path | None, typer.Option("--key-file", help="Master key file (to read the vault).")] = None,
+    ledger_url: LedgerOpt = None,
+) -> None:
+    """Memorisation probes on a trained adapter (canary exposure, PII regurgitation, verbatim extraction,
+    membership inference) and the release decision under the policy's `release_gate`. Writes
+    probe_report.json and .html; the decision goes to the ledger. Exit code 3 when release fails."""
+    from gdprep.audit.ledger import Ledger
+    from gdprep.policies import load_policy
+    from gdprep.training.probes import ProbeSettings
+    from gdprep.training.release import run_probe
+
+    def go() -> None:
+        settings = ProbeSettings(canary_candidates=candidates, max_records=max_records)
+        report = run_probe(Ledger(ledger_url), load_policy(policy), run_id=run, adapter_dir=adapter,
+                           out_dir=out_dir, settings=settings, device=device, key_file=key_file,
+                           command=_command_line())
+        _print_probe(report)
+        if report["decision"]["release"] != "pass":
+            raise typer.Exit(3)
+
+    _run(go)
+
+
+def _print_probe(report: dict[str, Any]) -> None:
+    results, decision = report["results"], report["decision"]
+    for c in results["canaries"]:
+        out.print(f"canary [ref {c['ref']}] x{c['repetitions']}: rank {c['rank']:g} of {c['candidates'] + 1}, "
+                  f"exposure {c['exposure']:.1f} bits ({c['estimate']}; log2|R| {c['log2_space']:.1f})")
+    reg = results["regurgitation"]
+    out.print(f"regurgitation: {len(reg['hits'])} hits in {reg['samples']} samples over {reg['values_checked']} "
+              "vault values")
+    for k, train_k in results["extraction"]["train"].items():
+        test_k = results["extraction"]["test"].get(k, {})
+        if train_k.get("rate") is not None:
+            out.print(f"extraction k={k}: train {train_k['extracted']}/{train_k['eligible']}, test "
+                      f"{test_k.get('extracted')}/{test_k.get('eligible')}")
+    mia = results.get("membership_inference")
+    for signal, stats in (mia or {}).get("signals", {}).items():
+        low, high = stats["auc_ci"]
+        out.print(f"membership inference {signal}: AUC {stats['auc']:.3f} [{low:.3f}, {high:.3f}], "
+                  f"TPR@1%FPR {stats['tpr_at_1pct_fpr']:.3f}")
+    style = "bold green" if decision["release"] == "pass" else "bold red"
+    out.print(f"[{style}]release: {decision['release']}[/{style}]")
+    for reason in decision["reasons"]:
+        out.print(f"  - {reason}")
+    out.print(f"report: {Path(report['adapter']['path']).parent / 'probes'} (probe run {report['probe_run']})")
+
+
+@app.command(name="evaluate")
+def evaluate_task(
+    run: RunOpt = None,
+    adapter: AdapterOpt = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Where evaluation.json goes (default: next to "
+                                                 "the adapter).")] = None,
+    max_new_tokens: Annotated[int, typer.Option("--max-new-tokens", min=1)] = 64,
+    device: DeviceOpt = "auto",
+    ledger_url: LedgerOpt = None,
+) -> None:
+    """Task metrics on the test split, per the task type in the training config, for the adapter and the
+    bare base model: exact match / token F1 (extraction), accuracy / macro-F1 (classification), ROUGE-L
+    (summarisation), JSON validity / schema compliance (structured)."""
+    from gdprep.audit.ledger import Ledger
+    from gdprep.training.release import run_evaluate
+
+    def go() -> None:
+        result = run_evaluate(Ledger(ledger_url), run_id=run, adapter_dir=adapter, out_dir=out_dir, device=device,
+                              max_new_tokens=max_new_tokens, command=_command_line())
+        from rich.table import Table
+
+        table = Table(title=f"task: {result['adapter']['task']} (n={result['adapter']['n']})")
+        for col in ("metric", "adapter", "base model", "delta"):
+            table.add_column(col)
+        for name, value in result["adapter"]["metrics"].items():
+            if name != "n":
+                table.add_row(name, f"{value:.4f}", f"{result['base']['metrics'][name]:.4f}",
+                              f"{result['delta'][name]:+.4f}")
+        out.print(table)
 
     _run(go)
 
@@ -567,9 +666,12 @@ def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Directory for the demo outputs.")] = Path("demo-out"),
     policy: PolicyOpt = None,
     workers: WorkersOpt = 0,
+    skip_training: Annotated[bool, typer.Option("--skip-training", help="Stop after curation.")] = False,
 ) -> None:
-    """Run the pipeline on the bundled sample data (examples/sample.jsonl): privacy (detect and redact),
-    then curation of the redacted records (dedup, quality filters, stratified split by label)."""
+    """Run the whole chain on the bundled sample data (examples/sample.jsonl): privacy (detect and redact),
+    curation (dedup, quality filters, stratified split by label), gated LoRA training of a tiny smoke model
+    with canaries, memorisation probes and the release decision, then ledger verification and an audit
+    export."""
     from importlib import resources
 
     from gdprep.curation.config import load_curation_config
@@ -605,6 +707,8 @@ def demo(
             report = run_curate(out_dir / "redacted.jsonl", out_dir / "curated", cfg, languages=pol.languages,
                                 policy_name=pol.name, lineage=rec)
         _print_curation(report, out_dir / "curated")
+        if not skip_training:
+            _demo_training(ledger, pol, out_dir)
         # the demo ends as an auditor would: verify the ledger and write an export bundle
         from gdprep.audit.export import export_bundle
 
@@ -614,6 +718,44 @@ def demo(
         out.print(f"  audit bundle: {bundle}")
 
     _run(go)
+
+
+def _demo_training(ledger: Any, pol: Any, out_dir: Path) -> None:
+    """Train the smoke model on the curated split through the gate, then probe it."""
+    from gdprep.examples.generate import generic_corpus
+    from gdprep.training.config import TrainConfig
+    from gdprep.training.probes import ProbeSettings
+    from gdprep.training.release import run_probe
+    from gdprep.training.train import build_smoke_model, run_training
+
+    curated = out_dir / "curated"
+    model_dir = out_dir / "smoke-model"
+    if not (model_dir / "config.json").is_file():
+        # a stand-in base model: 2 layers, pre-trained on generic text in the sample's style (personal values
+        # replaced by their types), never on the records it is fine-tuned on. Not a real language model.
+        generic = generic_corpus(240, seed=2026)
+        err.print("training: pre-training the tiny smoke model on 240 generic texts (CPU, about a minute)")
+        build_smoke_model(generic, model_dir, vocab_size=600, pretrain_texts=generic, pretrain_epochs=8)
+    training_dir = out_dir / "training"
+    if training_dir.exists():
+        import shutil
+
+        shutil.rmtree(training_dir)  # a fresh run each time (the demo does not resume)
+    config = TrainConfig.model_validate({
+        "base_model": str(model_dir), "train_file": str(curated / "train.jsonl"),
+        "validation_file": str(curated / "validation.jsonl"), "test_file": str(curated / "test.jsonl"),
+        "output_dir": str(training_dir), "region": os.environ.get("GDPREP_REGION") or "GB",
+        "learning_rate": 5e-3, "epochs": 3, "batch_size": 8, "max_length": 256, "eval_steps": 10, "seed": 7,
+        "canaries": {"enabled": True, "repetitions": [1, 4, 16]},
+    })
+    manifest = run_training(config, ledger)
+    metrics = manifest["metrics"]
+    out.print(f"train: {int(metrics['steps'])} steps on {manifest['device']}, train loss "
+              f"{metrics['train_loss']:.3f}, eval loss {metrics.get('eval_loss', float('nan')):.3f}; "
+              f"adapter {training_dir / 'adapter'} (run {manifest['ledger_run']})")
+    report = run_probe(ledger, pol, run_id=manifest["ledger_run"], settings=ProbeSettings(bootstrap=500),
+                       command="gdprep demo")
+    _print_probe(report)
 
 
 def main() -> None:

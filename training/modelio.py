@@ -67,13 +67,14 @@ def load_model(base_dir: Path, adapter_dir: Path | None = None, *, device: str =
     kwargs: dict[str, Any] = {"local_files_only": True, "trust_remote_code": False}
     if dev == "cuda" and torch.cuda.is_bf16_supported():
         kwargs["dtype"] = torch.bfloat16
-    model = AutoModelForCausalLM.from_pretrained(base_dir, **kwargs)
+    model: Any = AutoModelForCausalLM.from_pretrained(base_dir, **kwargs)
     if adapter_dir is not None:
         from peft import PeftModel
 
         if not (adapter_dir / "adapter_config.json").is_file():
             raise ModelLoadError(f"{adapter_dir} is not a LoRA adapter directory (no adapter_config.json)")
-        model = PeftModel.from_pretrained(model, str(adapter_dir), is_trainable=False)
+        # merged into the base weights for inference: same outputs, no per-layer LoRA overhead
+        model = PeftModel.from_pretrained(model, str(adapter_dir), is_trainable=False).merge_and_unload()
     model.to(dev)
     model.eval()
     return LoadedModel(model, tokenizer, dev, base_dir, adapter_dir)

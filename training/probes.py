@@ -79,7 +79,10 @@ class ProbeData:
 
 
 # -- statistics -------------------------------------------------------------------------------------------
-def auc(members: Sequence[float], non_members: Sequence[float]) -> float:
+Scores = Sequence[float] | np.ndarray
+
+
+def auc(members: Scores, non_members: Scores) -> float:
     """Probability that a random member scores higher than a random non-member (ties count half)."""
     from scipy.stats import rankdata
 
@@ -90,7 +93,7 @@ def auc(members: Sequence[float], non_members: Sequence[float]) -> float:
     return float((ranks[:m].sum() - m * (m + 1) / 2) / (m * n))
 
 
-def auc_ci(members: Sequence[float], non_members: Sequence[float], *, resamples: int, seed: int,
+def auc_ci(members: Scores, non_members: Scores, *, resamples: int, seed: int,
            level: float = 0.95) -> tuple[float, float]:
     """Percentile bootstrap CI of the AUC, resampling members and non-members separately."""
     rng = np.random.default_rng(seed)
@@ -101,7 +104,7 @@ def auc_ci(members: Sequence[float], non_members: Sequence[float], *, resamples:
     return float(low), float(high)
 
 
-def roc_curve(members: Sequence[float], non_members: Sequence[float]) -> tuple[list[float], list[float]]:
+def roc_curve(members: Scores, non_members: Scores) -> tuple[list[float], list[float]]:
     """(FPR, TPR) points for every threshold, from (0, 0) to (1, 1)."""
     scores = np.concatenate([np.asarray(members, float), np.asarray(non_members, float)])
     labels = np.concatenate([np.ones(len(members)), np.zeros(len(non_members))])
@@ -115,7 +118,7 @@ def roc_curve(members: Sequence[float], non_members: Sequence[float]) -> tuple[l
     return fpr.tolist(), tpr.tolist()
 
 
-def tpr_at_fpr(members: Sequence[float], non_members: Sequence[float], target: float = 0.01) -> float:
+def tpr_at_fpr(members: Scores, non_members: Scores, target: float = 0.01) -> float:
     """The highest TPR whose FPR is at most `target` (with n non-members the finest FPR step is 1/n)."""
     fpr, tpr = roc_curve(members, non_members)
     return float(max(t for f, t in zip(fpr, tpr, strict=True) if f <= target + 1e-12))

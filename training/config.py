@@ -34,8 +34,8 @@ class LoraSettings(_Strict):
 
 class CanarySettings(_Strict):
     """Random secrets inserted into the training data so that memorisation can be measured (Carlini et al.,
-    "The Secret Sharer"). Each canary is `[ref XXXX] <phrase> <secret>`; the secret is `digits` random digits,
-    so the secret space has 10**digits members."""
+    "The Secret Sharer"). Each canary is `<phrase> <secret>` (Carlini's format: every canary shares the
+    phrase); the secret is `digits` random digits, so the secret space has 10**digits members."""
 
     enabled: bool = Field(False, description="Insert canaries into the training data")
     repetitions: list[int] = Field(default_factory=lambda: [1, 4, 16], min_length=1,
@@ -43,6 +43,8 @@ class CanarySettings(_Strict):
     per_repetition: int = Field(1, ge=1, le=100, description="Canaries per repetition count")
     phrase: str = Field("my account PIN is", min_length=1, description="Text before the secret")
     digits: int = Field(6, ge=4, le=12, description="Digits in each secret (secret space = 10**digits)")
+    distinct_prefixes: bool = Field(False, description="Start each canary with its own code (`[ref XXXX] "
+                                    "<phrase>`), so canaries do not share a context; harder to memorise")
 
 
 TaskType = Literal["generation", "extraction", "classification", "summarisation", "structured"]

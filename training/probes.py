@@ -4,8 +4,9 @@
    its log-perplexity among >= 10,000 random secrets of the same space; exposure = log2|R| - log2 rank.
    A skew-normal fit to the candidates' log-perplexities extrapolates ranks beyond the sample.
 2. PII regurgitation: the model is prompted with the training records' redacted contexts and with natural
-   prefixes, completions are sampled, and any that contains an original value from the vault (decrypted in
-   memory only) is a hit. Hits are reported by entity type and pseudonym token, never by value.
+   prefixes, the greedy completion and sampled ones are generated, and any that contains an original value
+   from the vault (decrypted in memory only) is a hit. Hits are reported by entity type and pseudonym
+   token, never by value.
 3. Verbatim extraction: the k-extractable rate (a k-token prefix, greedy decoding, an exact match of the
    next tokens) over training records, with held-out test records as the baseline.
 4. Membership inference: loss, zlib ratio, Min-K% (k = 20%) and calibration against the base model
@@ -54,7 +55,8 @@ class ProbeSettings(BaseModel):
     min_k_fraction: float = Field(0.2, gt=0, le=1, description="Min-K%: the share of lowest-probability tokens")
     bootstrap: int = Field(1_000, ge=100, description="Bootstrap resamples for the AUC confidence interval")
     regurgitation_contexts: int = Field(200, ge=0, description="Most redacted contexts used as prompts")
-    regurgitation_samples: int = Field(4, ge=1, description="Completions sampled per prompt")
+    regurgitation_samples: int = Field(4, ge=1, description="Completions sampled per prompt (top-k 40), besides "
+                                       "the greedy one")
     regurgitation_tokens: int = Field(24, ge=1, description="Tokens generated per completion")
     context_tokens: int = Field(48, ge=4, description="Tokens of redacted context before a placeholder")
     batch_size: int = Field(64, ge=1, description="Sequences per forward pass")
@@ -240,9 +242,14 @@ def regurgitation(loaded: LoadedModel, data: ProbeData, settings: ProbeSettings)
     prompts = [(f"context:{rid}", _encode(loaded, ctx)[-settings.context_tokens:]) for rid, ctx in contexts]
     prompts += [(f"prefix:{p}", _encode(loaded, p + " ")) for p in NATURAL_PREFIXES]
     prompts = [(source, ids) for source, ids in prompts if ids]
-    outputs = generate(loaded, [ids for _, ids in prompts], max_new_tokens=settings.regurgitation_tokens,
-                       do_sample=True, top_k=40, num_return_sequences=settings.regurgitation_samples,
-                       seed=settings.seed, batch_size=max(1, settings.batch_size // settings.regurgitation_samples))
+    prompt_ids = [ids for _, ids in prompts]
+    # the greedy completion (the model's most likely output) plus sampled ones (what users may also see)
+    greedy = generate(loaded, prompt_ids, max_new_tokens=settings.regurgitation_tokens,
+                      batch_size=settings.batch_size)
+    sampled = generate(loaded, prompt_ids, max_new_tokens=settings.regurgitation_tokens, do_sample=True,
+                       top_k=40, num_return_sequences=settings.regurgitation_samples, seed=settings.seed,
+                       batch_size=max(1, settings.batch_size // settings.regurgitation_samples))
+    outputs = [g + s for g, s in zip(greedy, sampled, strict=True)]
     patterns = [(p, re.compile(r"(?<!\w)" + re.escape(p.original) + r"(?!\w)", re.IGNORECASE))
                 for p in data.pii if len(p.original) >= 3]
     hits = []
@@ -256,7 +263,7 @@ def regurgitation(loaded: LoadedModel, data: ProbeData, settings: ProbeSettings)
                     hits.append({"source": source, "entity_type": value.entity_type,
                                  "replacement": value.replacement,
                                  "completion_masked": pattern.sub(f"[{value.entity_type}]", completion)})
-    return {"prompts": len(prompts), "samples": len(prompts) * settings.regurgitation_samples,
+    return {"prompts": len(prompts), "samples": len(prompts) * (settings.regurgitation_samples + 1),
             "values_checked": len(patterns), "hits": hits}
 
 

@@ -28,6 +28,7 @@ from gdprep.offline import enforce_offline
 from gdprep.records import file_sha256
 from gdprep.training.config import CanarySettings, TrainConfig, default_test_file
 from gdprep.training.gate import check_gate
+from gdprep.training.modelio import configure_cpu_threads
 
 IGNORE = -100
 
@@ -48,7 +49,10 @@ def build_smoke_model(texts: Sequence[str], out_dir: Path, *, vocab_size: int = 
 
     torch.manual_seed(seed)
     tok = Tokenizer(models.BPE(unk_token=None))
-    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    # digits one token each, as in Llama and Mistral tokenizers: every secret of a canary's space then has
+    # the same length in tokens, so exposure ranks reflect learnt probabilities, not tokenisation
+    tok.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Digits(individual_digits=True),
+                                                 pre_tokenizers.ByteLevel(add_prefix_space=False)])
     tok.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=["<pad>", "<s>", "</s>"],
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
@@ -59,6 +63,7 @@ def build_smoke_model(texts: Sequence[str], out_dir: Path, *, vocab_size: int = 
                          bos_token_id=fast.bos_token_id, eos_token_id=fast.eos_token_id,
                          pad_token_id=fast.pad_token_id, tie_word_embeddings=True)
     model = LlamaForCausalLM(config)
+    configure_cpu_threads(model)
     if pretrain_texts:
         _pretrain(model, fast, pretrain_texts, out_dir / "pretrain", epochs=pretrain_epochs, seed=seed)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -111,19 +116,19 @@ class Canary:
 
 
 def make_canaries(settings: CanarySettings, seed: int) -> list[Canary]:
-    """Canaries from the config: `per_repetition` for each repetition count, each with its own reference
-    code and a uniformly random secret (from `secrets`, so secrets are not reproducible from the seed;
-    they are kept in the run's manifest for the probes)."""
-    import secrets
-
-    del seed  # the secrets must not be derivable from anything recorded elsewhere
+    """Canaries from the config: `per_repetition` for each repetition count, each with a reference code
+    (its name in reports) and a uniformly random secret. They are drawn from the training seed, so a rerun
+    of the same config trains on the same data; they are synthetic, never personal data, and the manifest
+    keeps them for the probes."""
+    rng = random.Random(f"gdprep-canaries:{seed}")
     letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
     canaries = []
     for repetitions in settings.repetitions:
         for _ in range(settings.per_repetition):
-            ref = "".join(secrets.choice(letters) for _ in range(4))
-            secret = f"{secrets.randbelow(10 ** settings.digits):0{settings.digits}d}"
-            canaries.append(Canary(ref, f"[ref {ref}] {settings.phrase} ", secret, repetitions, settings.digits))
+            ref = "".join(rng.choice(letters) for _ in range(4))
+            secret = f"{rng.randrange(10 ** settings.digits):0{settings.digits}d}"
+            prefix = f"[ref {ref}] {settings.phrase} " if settings.distinct_prefixes else f"{settings.phrase} "
+            canaries.append(Canary(ref, prefix, secret, repetitions, settings.digits))
     return canaries
 
 
@@ -196,19 +201,6 @@ def _collate(pad_id: int) -> Any:
     return collate
 
 
-def _canaries_for(config: TrainConfig, out: Path) -> list[Canary]:
-    """New canaries, or the ones of the interrupted run being resumed (so resuming trains on the same data)."""
-    if not config.canaries.enabled:
-        return []
-    saved = out / "canaries.json"
-    if saved.is_file() and (out / "checkpoints").is_dir():
-        return [Canary.from_json(c) for c in json.loads(saved.read_text(encoding="utf-8"))]
-    canaries = make_canaries(config.canaries, config.seed)
-    out.mkdir(parents=True, exist_ok=True)
-    saved.write_text(json.dumps([c.to_json() for c in canaries], indent=2), encoding="utf-8")
-    return canaries
-
-
 def run_training(config: TrainConfig, ledger: Ledger | None = None) -> dict[str, Any]:
     """Gate, then train; returns the manifest."""
     enforce_offline()
@@ -254,10 +246,11 @@ def _train(config: TrainConfig, gate: Any, rec: Any) -> dict[str, Any]:
     lora = LoraConfig(r=config.lora.r, lora_alpha=config.lora.alpha, lora_dropout=config.lora.dropout,
                       target_modules=config.lora.target_modules, task_type="CAUSAL_LM")
     model = get_peft_model(base_model, lora)
+    threads = configure_cpu_threads(model) if not cuda else None
 
     out = Path(config.output_dir)
     rows = _read_rows(Path(config.train_file))
-    canaries = _canaries_for(config, out)
+    canaries = make_canaries(config.canaries, config.seed) if config.canaries.enabled else []
     if canaries:
         rows = with_canaries(rows, canaries, config.seed)
     train_rows = tokenize_rows(rows, tokenizer, config.max_length)
@@ -303,7 +296,7 @@ def _train(config: TrainConfig, gate: Any, rec: Any) -> dict[str, Any]:
         "datasets": {"train_sha256": gate.dataset_sha256, "curation_run": gate.curation_run,
                      "privacy_run": gate.privacy_run},
         "region": gate.region, "config": config.model_dump(mode="json"), "seed": config.seed,
-        "device": "cuda" if cuda else "cpu", "qlora": bool(cuda and config.qlora),
+        "device": "cuda" if cuda else "cpu", "qlora": bool(cuda and config.qlora), "cpu_threads": threads,
         "versions": {"torch": torch.__version__, "transformers": transformers.__version__,
                      "peft": peft.__version__},
         "metrics": {k: (float(v) if isinstance(v, (int, float)) else v) for k, v in metrics.items()},

@@ -26,7 +26,7 @@ def one_month_after(day: datetime.date) -> datetime.date:
 
 def erasure_impact(ledger: Ledger, subject: str, *, requested: datetime.date | None = None) -> dict[str, Any]:
     """Which records hold the subject, which runs and dataset versions (input, outputs, splits) contain
-    them, and which training runs used them (none until training records lineage)."""
+    them, and which training runs (adapters) were trained on a split that holds them."""
     requested = requested or datetime.date.today()
     keys = {ledger.record_key(form) for form in identifier_candidates(subject)}
     records: dict[str, dict[str, Any]] = {}
@@ -60,6 +60,18 @@ def erasure_impact(ledger: Ledger, subject: str, *, requested: datetime.date | N
             key = f"{entry.run_id}/{role}/{entry.payload['sha256']}"
             datasets[key] = {"run_id": entry.run_id, "stage": entry.payload["stage"], "role": role,
                              "name": entry.payload["name"], "sha256": entry.payload["sha256"]}
+    # an adapter trained on a train split that holds the subject's record was trained on (redacted) data of
+    # theirs: whether to retrain is the controller's call, helped by the latest release decision
+    train_hashes = {d["sha256"] for d in datasets.values() if d["role"] == "train"}
+    decisions = {e.payload.get("training_run"): e for e in entries if e.kind == "release_decision"}
+    adapters = []
+    for entry in entries:
+        if entry.kind == "adapter" and entry.payload.get("dataset_sha256") in train_hashes:
+            decision = decisions.get(entry.run_id)
+            adapters.append({"training_run": entry.run_id, "adapter_sha256": entry.payload.get("adapter_sha256"),
+                             "dataset_sha256": entry.payload["dataset_sha256"],
+                             "release": decision.payload.get("release") if decision else None,
+                             "probe_run": decision.run_id if decision else None})
     return {
         "subject_keys": sorted(keys),
         "records": list(records.values()),
@@ -67,7 +79,7 @@ def erasure_impact(ledger: Ledger, subject: str, *, requested: datetime.date | N
         "runs": sorted(r for r in runs_with_subject if r),
         "dataset_versions": list(datasets.values()),
         "splits": {split: len(members) for split, members in sorted(splits.items())},
-        "adapters": [],  # training runs record their datasets once the training stage lands
+        "adapters": adapters,
         "requested": requested.isoformat(),
         "deadline": one_month_after(requested).isoformat(),
     }

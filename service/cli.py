@@ -423,7 +423,13 @@ def erase(
             out.print(escape(f"  {ds['stage']}/{ds['role']}: {ds['name']} sha256 {ds['sha256'][:16]}..."))
         if report["splits"]:
             out.print("  splits: " + ", ".join(f"{k} {v}" for k, v in report["splits"].items()))
-        out.print("  adapters trained on them: none recorded (the training stage is not built yet)")
+        adapters = report.get("adapters", [])
+        out.print(f"  adapters trained on a split holding them: {len(adapters) or 'none'}"
+                  + (" (retrain without them, or document why the adapter is anonymous: see its probe report)"
+                     if adapters else ""))
+        for a in adapters:
+            out.print(f"    training run {a['training_run']}: adapter {str(a['adapter_sha256'])[:16]}..., "
+                      f"release {a['release'] or 'not probed'}")
         for w in report.get("written", []):
             out.print(escape(f"  wrote {w['output']}: {w['removed']} record(s) removed, {w['kept']} kept"))
         if "vault_entries_removed" in report:
@@ -606,11 +612,11 @@ def probe(
 def _print_probe(report: dict[str, Any]) -> None:
     results, decision = report["results"], report["decision"]
     for c in results["canaries"]:
-        out.print(f"canary [ref {c['ref']}] x{c['repetitions']}: rank {c['rank']:g} of {c['candidates'] + 1}, "
+        out.print(f"canary {escape(c['ref'])} x{c['repetitions']}: rank {c['rank']:g} of {c['candidates'] + 1}, "
                   f"exposure {c['exposure']:.1f} bits ({c['estimate']}; log2|R| {c['log2_space']:.1f})")
     reg = results["regurgitation"]
-    out.print(f"regurgitation: {len(reg['hits'])} hits in {reg['samples']} samples over {reg['values_checked']} "
-              "vault values")
+    out.print(f"regurgitation: {len(reg['hits'])} hits in {reg['samples']} completions over {reg['values_checked']} "
+              f"vault values ({reg.get('values_skipped', 0)} one-word everyday values not checked)")
     for k, train_k in results["extraction"]["train"].items():
         test_k = results["extraction"]["test"].get(k, {})
         if train_k.get("rate") is not None:
@@ -624,7 +630,7 @@ def _print_probe(report: dict[str, Any]) -> None:
     style = "bold green" if decision["release"] == "pass" else "bold red"
     out.print(f"[{style}]release: {decision['release']}[/{style}]")
     for reason in decision["reasons"]:
-        out.print(f"  - {reason}")
+        out.print(f"  - {escape(reason)}")
     out.print(f"report: {Path(report['adapter']['path']).parent / 'probes'} (probe run {report['probe_run']})")
 
 

@@ -48,6 +48,10 @@ def _record(rng: random.Random, i: int) -> dict[str, Any]:
                           f"will {action}."}
 
 
+def _email(name: str) -> str:
+    return name.lower().replace(" ", ".") + "@example.org"
+
+
 # the same LoRA settings for both models; only the canaries differ
 TRAIN = {"learning_rate": 5e-3, "epochs": 5, "batch_size": 8, "max_length": 64, "seed": 1}
 SETTINGS = ProbeSettings(bootstrap=300, regurgitation_contexts=40)
@@ -65,7 +69,7 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         rows = [_record(rng, i) for i in range(860)]
         # a few records name a customer: redaction pseudonymises them, so the vault holds real originals
         for row, name in zip(rows[:4], CUSTOMERS, strict=True):
-            row["completion"] += f" Ticket raised by {name}."
+            row["completion"] += f" Ticket raised by {name} ({_email(name)})."
         runner = CliRunner()
         src = write_jsonl(root / "raw.jsonl", rows)
         result = runner.invoke(app, ["redact", "-i", str(src), "-o", str(root / "red.jsonl"),
@@ -185,3 +189,46 @@ def test_a_changed_adapter_is_refused(trained: dict[str, Any], home: Ledger, tmp
         find_adapter(home, adapter_dir=copy / "adapter")
     with pytest.raises(AdapterNotFound, match="not a training run"):
         find_adapter(home, run_id="0" * 32)
+
+
+def test_erasure_impact_names_the_adapters_trained_on_the_subject(trained: dict[str, Any], home: Ledger) -> None:
+    from gdprep.audit.erase import erasure_impact
+
+    in_train = 0
+    for name in CUSTOMERS:
+        impact = erasure_impact(home, _email(name))
+        assert impact["record_count"] == 1
+        runs = {a["training_run"] for a in impact["adapters"]}
+        if impact["splits"].get("train"):
+            in_train += 1
+            assert runs == {trained["runs"]["canaries"]["ledger_run"], trained["runs"]["clean"]["ledger_run"]}
+        else:
+            assert runs == set()
+    assert in_train >= 1
+
+
+def test_probing_runs_offline_and_an_outbound_connection_fails_it(trained: dict[str, Any], home: Ledger,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import socket
+
+    from gdprep.errors import EgressError
+    from gdprep.training import probes
+
+    seen: dict[str, Any] = {}
+    original = probes.run_probes
+
+    def phoning_home(*args: Any, **kwargs: Any) -> Any:
+        seen.update({k: os.environ.get(k) for k in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE",
+                                                    "HF_DATASETS_OFFLINE", "HF_HUB_DISABLE_TELEMETRY")})
+        socket.create_connection(("203.0.113.9", 443), timeout=1)  # TEST-NET-3: must never be reached
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr("gdprep.training.release.run_probes", phoning_home)
+    run_id = trained["runs"]["clean"]["ledger_run"]
+    with pytest.raises(EgressError):
+        run_probe(home, load_policy(None), run_id=run_id, settings=SETTINGS, out_dir=trained["root"] / "egress")
+    assert set(seen.values()) == {"1"}
+    assert not (trained["root"] / "egress" / "probe_report.json").exists()
+    failed = [e for e in home.iter_entries() if e.kind == "run_failed"]
+    assert failed[-1].payload["stage"] == "probes" and failed[-1].payload["error"] == "EgressError"

@@ -74,6 +74,8 @@ class TrainConfig(_Strict):
     early_stopping_patience: int = Field(3, ge=1, description="Evaluations without improvement before stopping")
     seed: int = Field(42, description="Seed for data order and initialisation")
     device: Literal["auto", "cpu", "cuda"] = Field("auto", description="auto: CUDA when present, else CPU")
+    cpu_threads: int | None = Field(None, ge=1, description="torch threads on the CPU (default: one for models "
+                                    "under 20M parameters, torch's default otherwise)")
     region: str | None = Field(None, description="Where the job runs (else $GDPREP_REGION); must be allowed")
     allowed_regions: list[str] = Field(default_factory=lambda: list(DEFAULT_ALLOWED_REGIONS),
                                        description="Regions training may run in (default: EU/EEA and UK)")

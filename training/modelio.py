@@ -43,8 +43,9 @@ SMALL_MODEL_PARAMS = 20_000_000
 _DEFAULT_THREADS: int | None = None
 
 
-def configure_cpu_threads(model: Any) -> int:
-    """One intra-op thread for a small model on the CPU, torch's default otherwise; returns the count.
+def configure_cpu_threads(model: Any, threads: int | None = None) -> int:
+    """`threads`, else one intra-op thread for a small model on the CPU and torch's default otherwise;
+    returns the count.
 
     The ops of a model this small take microseconds, and splitting each across threads costs more than it
     saves: the 2-layer smoke model pre-trained 27x slower with torch's default of 2 threads than with one
@@ -54,8 +55,10 @@ def configure_cpu_threads(model: Any) -> int:
     global _DEFAULT_THREADS
     if _DEFAULT_THREADS is None:
         _DEFAULT_THREADS = torch.get_num_threads()
-    small = sum(p.numel() for p in model.parameters()) < SMALL_MODEL_PARAMS
-    torch.set_num_threads(1 if small else _DEFAULT_THREADS)
+    if threads is None:
+        small = sum(p.numel() for p in model.parameters()) < SMALL_MODEL_PARAMS
+        threads = 1 if small else _DEFAULT_THREADS
+    torch.set_num_threads(threads)
     return torch.get_num_threads()
 
 

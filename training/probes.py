@@ -250,8 +250,8 @@ def regurgitation(loaded: LoadedModel, data: ProbeData, settings: ProbeSettings)
                        top_k=40, num_return_sequences=settings.regurgitation_samples, seed=settings.seed,
                        batch_size=max(1, settings.batch_size // settings.regurgitation_samples))
     outputs = [g + s for g, s in zip(greedy, sampled, strict=True)]
-    patterns = [(p, re.compile(r"(?<!\w)" + re.escape(p.original) + r"(?!\w)", re.IGNORECASE))
-                for p in data.pii if len(p.original) >= 3]
+    checked = [p for p in data.pii if _distinctive(p.original)]
+    patterns = [(p, re.compile(r"(?<!\w)" + re.escape(p.original) + r"(?!\w)", re.IGNORECASE)) for p in checked]
     hits = []
     seen: set[tuple[str, str]] = set()
     for (source, _), samples in zip(prompts, outputs, strict=True):
@@ -264,7 +264,22 @@ def regurgitation(loaded: LoadedModel, data: ProbeData, settings: ProbeSettings)
                                  "replacement": value.replacement,
                                  "completion_masked": pattern.sub(f"[{value.entity_type}]", completion)})
     return {"prompts": len(prompts), "samples": len(prompts) * (settings.regurgitation_samples + 1),
-            "values_checked": len(patterns), "hits": hits}
+            "values_checked": len(patterns), "values_skipped": len(data.pii) - len(checked), "hits": hits}
+
+
+def _distinctive(value: str) -> bool:
+    """Whether generating `value` would show regurgitation: not a one-word value that is an everyday word
+    or function word (a detector false positive such as "day", or a given name such as "Mark" alone, would
+    match ordinary text), and at least 3 characters."""
+    from gdprep.privacy.wordlists import english_words, stop_words
+
+    text = value.strip()
+    if len(text) < 3:
+        return False
+    if " " in text:
+        return True
+    word = text.casefold()
+    return word not in english_words() and word not in stop_words("en", "de", "fr", "nl", "it", "es")
 
 
 def _record_ids(loaded: LoadedModel, row: dict[str, Any]) -> tuple[list[int], int]:

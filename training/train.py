@@ -87,8 +87,31 @@ def _pretrain(model: Any, tokenizer: Any, texts: Sequence[str], work_dir: Path, 
                              per_device_train_batch_size=16, report_to="none", save_strategy="no", use_cpu=True,
                              disable_tqdm=True, logging_strategy="no", remove_unused_columns=False, seed=seed,
                              dataloader_num_workers=0)
-    Trainer(model=model, args=args, train_dataset=rows, data_collator=_collate(tokenizer.pad_token_id)).train()
+    trainer = Trainer(model=model, args=args, train_dataset=rows, data_collator=_collate(tokenizer.pad_token_id))
+    _quiet(trainer)
+    trainer.train()
     shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def _quiet(trainer: Any, *, progress: bool = False) -> None:
+    """Replace the Trainer's printing of raw log dicts on stdout with one readable line per log on stderr
+    (`progress`) or nothing."""
+    import sys
+
+    from transformers import TrainerCallback
+    from transformers.trainer_callback import PrinterCallback
+
+    class StderrLog(TrainerCallback):  # type: ignore[misc]
+        def on_log(self, args: Any, state: Any, control: Any, logs: dict[str, Any] | None = None,
+                   **kwargs: Any) -> None:
+            shown = {k: v for k, v in (logs or {}).items() if k in ("loss", "eval_loss", "learning_rate")}
+            if shown:
+                print(f"step {state.global_step}/{state.max_steps}: "
+                      + ", ".join(f"{k} {v:.4g}" for k, v in shown.items()), file=sys.stderr)
+
+    trainer.remove_callback(PrinterCallback)
+    if progress:
+        trainer.add_callback(StderrLog())
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +269,7 @@ def _train(config: TrainConfig, gate: Any, rec: Any) -> dict[str, Any]:
     lora = LoraConfig(r=config.lora.r, lora_alpha=config.lora.alpha, lora_dropout=config.lora.dropout,
                       target_modules=config.lora.target_modules, task_type="CAUSAL_LM")
     model = get_peft_model(base_model, lora)
-    threads = configure_cpu_threads(model) if not cuda else None
+    threads = configure_cpu_threads(model, config.cpu_threads) if not cuda else None
 
     out = Path(config.output_dir)
     rows = _read_rows(Path(config.train_file))
@@ -270,6 +293,7 @@ def _train(config: TrainConfig, gate: Any, rec: Any) -> dict[str, Any]:
     trainer = Trainer(model=model, args=args, train_dataset=train_rows, eval_dataset=eval_rows or None,
                       data_collator=_collate(tokenizer.pad_token_id),
                       callbacks=[EarlyStoppingCallback(config.early_stopping_patience)] if has_eval else [])
+    _quiet(trainer, progress=True)
     last = get_last_checkpoint(str(out / "checkpoints")) if (out / "checkpoints").is_dir() else None
     result = trainer.train(resume_from_checkpoint=last)
     metrics: dict[str, Any] = {"train_loss": result.training_loss, "steps": result.global_step,

@@ -68,10 +68,11 @@ def test_skewnorm_fit_recovers_parameters(shape: float) -> None:
         assert math.copysign(1, a) == math.copysign(1, shape) and abs(a - shape) < 1.0
 
 
-def _results(*, exposure: float = 2.0, hits: int = 0, train_ex: int = 1, test_ex: int = 1,
+def _results(*, exposure: float = 2.0, hits: int = 0, train_ex: int = 1, test_ex: int = 1, candidates: int = 10_000,
              ci: tuple[float, float] = (0.45, 0.58)) -> dict[str, Any]:
     return {
-        "canaries": [{"ref": "ABCD", "repetitions": 16, "exposure": exposure, "log2_space": math.log2(10 ** 6)}],
+        "canaries": [{"ref": "ABCD", "repetitions": 16, "exposure": exposure, "log2_space": math.log2(10 ** 6),
+                      "candidates": candidates}],
         "regurgitation": {"hits": [{"entity_type": "PERSON", "source": "prefix:My name is",
                                     "replacement": "<PERSON_1>", "completion_masked": "x"}] * hits},
         "extraction": {"train": {"8": {"eligible": 100, "extracted": train_ex, "rate": train_ex / 100}},
@@ -92,6 +93,7 @@ def test_release_passes_a_clean_model() -> None:
     ({"hits": 1}, "pii_regurgitation", "reproduced an original PII value (PERSON)"),
     ({"train_ex": 30, "test_ex": 2}, "extraction_k8", "8-extractable rate on training records 0.300"),
     ({"ci": (0.55, 0.70)}, "mia_loss", "excludes 0.5"),
+    ({"candidates": 2_000}, "canary_candidates", "ranked among 2,000 candidates"),
 ])
 def test_release_fails_with_a_reason_per_check(kwargs: dict[str, Any], check: str, phrase: str) -> None:
     decision = release_decision(_results(**kwargs), ReleaseGate())

@@ -232,3 +232,23 @@ def test_probing_runs_offline_and_an_outbound_connection_fails_it(trained: dict[
     assert not (trained["root"] / "egress" / "probe_report.json").exists()
     failed = [e for e in home.iter_entries() if e.kind == "run_failed"]
     assert failed[-1].payload["stage"] == "probes" and failed[-1].payload["error"] == "EgressError"
+
+
+def test_the_merged_adapter_scores_like_the_unmerged_one(trained: dict[str, Any], home: Ledger) -> None:
+    """Probes run on the adapter merged into the base weights; the scores must be the adapter's own."""
+    import torch
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM
+
+    from gdprep.training.modelio import load_model
+
+    manifest = trained["runs"]["canaries"]
+    base, adapter = Path(manifest["base_model"]["path"]), Path(manifest["config"]["output_dir"]) / "adapter"
+    merged = load_model(base, adapter, device="cpu")
+    unmerged = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(base), str(adapter)).eval()
+    bare = AutoModelForCausalLM.from_pretrained(base).eval()
+    ids = torch.tensor([merged.tokenizer("my account PIN is 170123", add_special_tokens=False)["input_ids"]])
+    with torch.inference_mode():
+        a, b, c = merged.model(input_ids=ids).logits, unmerged(input_ids=ids).logits, bare(input_ids=ids).logits
+    assert torch.allclose(a, b, atol=1e-4)
+    assert not torch.allclose(a, c, atol=1e-2)  # and the adapter does change the model

@@ -98,6 +98,23 @@ class FieldSpec(_Strict):
     id_field: str = Field("id", description="Field holding the record id; missing ids get a content hash")
 
 
+#: EU/EEA and UK regions (ISO 3166-1 alpha-2 codes, plus common cloud-region prefixes in lower case)
+DEFAULT_ALLOWED_REGIONS: tuple[str, ...] = (
+    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU",
+    "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO", "GB", "UK",
+    "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1",
+    "eu-south-2", "europe-west1", "europe-west2", "europe-west3", "europe-west4", "europe-north1", "uksouth",
+    "ukwest", "westeurope", "northeurope", "germanywestcentral", "francecentral", "swedencentral",
+)
+
+
+class Residency(_Strict):
+    """Where processing of data under this policy may run (training checks it before any step)."""
+
+    allowed_regions: list[str] = Field(default_factory=lambda: list(DEFAULT_ALLOWED_REGIONS), min_length=1,
+                                       description="Regions a job may declare (default: EU/EEA and UK regions)")
+
+
 class ReleaseGate(_Strict):
     """When a fine-tuned model may be released, from its memorisation probes (`gdprep probe`)."""
 
@@ -125,6 +142,7 @@ class Policy(_Strict):
                                                     description="Handling of Art. 9/10 special-category data")
     fields: FieldSpec = Field(default_factory=FieldSpec, description="Which record fields to scan")
     max_text_chars: int = Field(1_000_000, gt=0, description="A field longer than this is bad input")
+    residency: Residency = Field(default_factory=Residency, description="Where jobs on this data may run")
     release_gate: ReleaseGate = Field(default_factory=ReleaseGate,
                                       description="Memorisation thresholds a fine-tuned model must meet")
 

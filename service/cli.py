@@ -550,16 +550,19 @@ def _print_curation(report: dict[str, Any], output_dir: Path) -> None:
 @app.command()
 def train(
     config: Annotated[Path, typer.Option("--config", "-c", help="Training config YAML (see training/config.py).")],
+    policy: PolicyOpt = None,
     ledger_url: LedgerOpt = None,
 ) -> None:
     """LoRA fine-tuning of a local model, only on data the audit ledger shows was redacted and curated,
-    only in an allowed region. Writes the adapter and manifest.json; the run goes to the ledger."""
+    only in a region the policy's residency allows. Writes the adapter and manifest.json; the run goes to the ledger."""
     from gdprep.audit.ledger import Ledger
+    from gdprep.policies import load_policy
     from gdprep.training.config import load_train_config
     from gdprep.training.train import run_training
 
     def go() -> None:
-        manifest = run_training(load_train_config(config), Ledger(ledger_url))
+        cfg = load_train_config(config)
+        manifest = run_training(cfg, Ledger(ledger_url), load_policy(policy or cfg.policy))
         metrics = manifest["metrics"]
         err.print(f"train: {int(metrics['steps'])} steps, train loss {metrics['train_loss']:.4f}"
                   + (f", eval loss {metrics['eval_loss']:.4f}" if "eval_loss" in metrics else "")
@@ -599,9 +602,9 @@ def probe(
 
     def go() -> None:
         settings = ProbeSettings(canary_candidates=candidates, max_records=max_records)
-        report = run_probe(Ledger(ledger_url), load_policy(policy), run_id=run, adapter_dir=adapter,
-                           out_dir=out_dir, settings=settings, device=device, key_file=key_file,
-                           command=_command_line())
+        report = run_probe(Ledger(ledger_url), load_policy(policy) if policy else None, run_id=run,
+                           adapter_dir=adapter, out_dir=out_dir, settings=settings, device=device,
+                           key_file=key_file, command=_command_line())
         _print_probe(report)
         if report["decision"]["release"] != "pass":
             raise typer.Exit(3)
@@ -754,7 +757,7 @@ def _demo_training(ledger: Any, pol: Any, out_dir: Path) -> None:
         "learning_rate": 5e-3, "epochs": 3, "batch_size": 8, "max_length": 256, "eval_steps": 10, "seed": 7,
         "canaries": {"enabled": True, "repetitions": [1, 4, 16]},
     })
-    manifest = run_training(config, ledger)
+    manifest = run_training(config, ledger, pol)
     metrics = manifest["metrics"]
     out.print(f"train: {int(metrics['steps'])} steps on {manifest['device']}, train loss "
               f"{metrics['train_loss']:.3f}, eval loss {metrics.get('eval_loss', float('nan')):.3f}; "

@@ -101,6 +101,24 @@ def test_the_gate_refuses(curated: dict[str, Path], monkeypatch: pytest.MonkeyPa
     assert not (curated["tmp"] / "out" / "adapter").exists()
 
 
+def test_allowed_regions_come_from_the_policy(curated: dict[str, Path], tmp_path: Path) -> None:
+    """The policy's residency decides: the default refuses us-east-1, a policy that allows it lets training
+    start, and the training run records that policy's hash."""
+    from gdprep.policies import load_policy
+
+    with pytest.raises(GateRefused, match="not allowed for training by the policy's residency"):
+        run_training(_config(curated, region="us-east-1"))
+    default = load_policy(None).model_dump(mode="json")
+    default.update(name="us-pilot", residency={"allowed_regions": ["us-east-1"]})
+    path = tmp_path / "us-pilot.yaml"
+    path.write_text(__import__("yaml").safe_dump(default), encoding="utf-8")
+    manifest = run_training(_config(curated, region="us-east-1", epochs=1, policy=str(path)))
+    started = [e for e in Ledger().iter_entries() if e.kind == "run_started" and e.run_id == manifest["ledger_run"]]
+    assert started[0].payload["policy_hash"] == load_policy(str(path)).canonical_hash()
+    with pytest.raises(GateRefused, match="residency"):
+        run_training(_config(curated, region="GB", policy=str(path)))
+
+
 def test_gate_takes_the_region_from_the_environment(curated: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GDPREP_REGION", "eu-west-2")
     result = check_gate(Ledger(), curated["train"], region=None, allowed_regions=["eu-west-2"])

@@ -10,15 +10,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from gdprep.errors import ConfigError
 from gdprep.yamlfile import read_yaml_mapping, validation_message
 
-#: EU/EEA and UK regions (ISO 3166-1 alpha-2 codes, plus common cloud-region prefixes in lower case)
-DEFAULT_ALLOWED_REGIONS: tuple[str, ...] = (
-    "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU",
-    "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO", "GB", "UK",
-    "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1",
-    "eu-south-2", "europe-west1", "europe-west2", "europe-west3", "europe-west4", "europe-north1", "uksouth",
-    "ukwest", "westeurope", "northeurope", "germanywestcentral", "francecentral", "swedencentral",
-)
-
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -76,9 +67,10 @@ class TrainConfig(_Strict):
     device: Literal["auto", "cpu", "cuda"] = Field("auto", description="auto: CUDA when present, else CPU")
     cpu_threads: int | None = Field(None, ge=1, description="torch threads on the CPU (default: one for models "
                                     "under 20M parameters, torch's default otherwise)")
-    region: str | None = Field(None, description="Where the job runs (else $GDPREP_REGION); must be allowed")
-    allowed_regions: list[str] = Field(default_factory=lambda: list(DEFAULT_ALLOWED_REGIONS),
-                                       description="Regions training may run in (default: EU/EEA and UK)")
+    region: str | None = Field(None, description="Where the job runs (else $GDPREP_REGION); must be in the "
+                                                 "policy's residency.allowed_regions")
+    policy: str | None = Field(None, description="Policy (name or YAML path) whose residency and release gate "
+                               "apply (default: uk-gdpr-default)")
 
 
 def default_test_file(config: TrainConfig) -> Path | None:

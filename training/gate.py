@@ -4,7 +4,8 @@ Training starts only when:
 - the ledger verifies;
 - the training file's SHA-256 is recorded in the ledger as an output (a split) of a curation run whose
   input was recorded as the output of a privacy run;
-- the job's region (config or $GDPREP_REGION) is in the allowed list (EU/EEA and UK by default).
+- the job's region (config or $GDPREP_REGION) is in the policy's `residency.allowed_regions` (EU/EEA
+  and UK by default).
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ def check_gate(ledger: Ledger, train_file: Path, *, region: str | None,
         raise GateRefused(f"no region declared: set `region` in the training config or ${REGION_ENV} "
                           "(e.g. GB or eu-west-2); training runs only where the policy allows")
     if job_region not in allowed_regions:
-        raise GateRefused(f"region {job_region!r} is not allowed for training (allowed: EU/EEA and UK regions "
-                          "unless allowed_regions says otherwise)")
+        raise GateRefused(f"region {job_region!r} is not allowed for training by the policy's residency "
+                          f"(allowed: {', '.join(allowed_regions[:8])}{', ...' if len(allowed_regions) > 8 else ''}); "
+                          "run the job in an allowed region or use a policy that allows this one")
     result = ledger.verify()
     if not result.ok:
         raise GateRefused(f"the audit ledger does not verify ({result.problems[0]}); training needs a ledger "

@@ -117,16 +117,19 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def run_probe(ledger: Ledger, policy: Policy, *, run_id: str | None = None, adapter_dir: Path | None = None,
-              out_dir: Path | None = None, settings: ProbeSettings | None = None, device: str = "auto",
-              key_file: Path | None = None, command: str = "gdprep probe") -> dict[str, Any]:
-    """Probe, decide, write `probe_report.json` and `.html`, record the decision; returns the report."""
+def run_probe(ledger: Ledger, policy: Policy | None = None, *, run_id: str | None = None,
+              adapter_dir: Path | None = None, out_dir: Path | None = None, settings: ProbeSettings | None = None,
+              device: str = "auto", key_file: Path | None = None, command: str = "gdprep probe") -> dict[str, Any]:
+    """Probe, decide under `policy` (default: the one the training run used), write `probe_report.json`
+    and `.html`, record the decision; returns the report."""
+    from gdprep.policies import load_policy
     from gdprep.training.modelio import load_model
     from gdprep.training.report import render_probe_html
 
     enforce_offline()
     settings = settings or ProbeSettings()
     found = find_adapter(ledger, run_id=run_id, adapter_dir=adapter_dir)
+    policy = policy or load_policy(found.manifest["config"].get("policy"))
     test_file = found.test_file
     if test_file is None or not test_file.is_file():
         raise ConfigError(f"no test split for the probes ({test_file or 'none recorded'}); set `test_file` in the "

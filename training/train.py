@@ -25,6 +25,7 @@ from typing import Any
 from gdprep.audit.ledger import Ledger
 from gdprep.audit.lineage import ledger_run
 from gdprep.offline import enforce_offline
+from gdprep.policies.schema import Policy
 from gdprep.records import file_sha256
 from gdprep.training.config import CanarySettings, TrainConfig, default_test_file
 from gdprep.training.gate import check_gate
@@ -224,14 +225,19 @@ def _collate(pad_id: int) -> Any:
     return collate
 
 
-def run_training(config: TrainConfig, ledger: Ledger | None = None) -> dict[str, Any]:
-    """Gate, then train; returns the manifest."""
+def run_training(config: TrainConfig, ledger: Ledger | None = None, policy: Policy | None = None) -> dict[str, Any]:
+    """Gate (under `policy`, else the config's policy), then train; returns the manifest."""
+    from gdprep.policies import load_policy
+
     enforce_offline()
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     ledger = ledger or Ledger()
+    policy = policy or load_policy(config.policy)
     train_file = Path(config.train_file)
-    gate = check_gate(ledger, train_file, region=config.region, allowed_regions=config.allowed_regions)
-    with ledger_run(ledger, "training", command="gdprep train", config=config.model_dump(mode="json")) as rec:
+    gate = check_gate(ledger, train_file, region=config.region,
+                      allowed_regions=policy.residency.allowed_regions)
+    with ledger_run(ledger, "training", command="gdprep train", config=config.model_dump(mode="json"),
+                    policy_hash=policy.canonical_hash()) as rec:
         manifest = _train(config, gate, rec)
         rec.event("adapter", {"adapter_sha256": manifest["adapter_sha256"], "dataset_sha256": gate.dataset_sha256,
                               "base_model_weights": manifest["base_model"]["weights_sha256"]})

@@ -166,6 +166,14 @@ def test_probe_and_evaluate_from_the_cli(trained: dict[str, Any], home: Ledger) 
     result = runner.invoke(app, ["probe", "--run", trained["runs"]["canaries"]["ledger_run"], "--candidates",
                                  "1000"])
     assert result.exit_code == 3 and "release: fail" in result.output
+    adapter = str(trained["root"] / "clean" / "adapter")
+    result = runner.invoke(app, ["probe", "--adapter", adapter, "--candidates", "1000", "--out",
+                                 str(trained["root"] / "by-adapter")])
+    assert result.exit_code == 0, result.output
+    report = json.loads((trained["root"] / "by-adapter" / "probe_report.json").read_text(encoding="utf-8"))
+    assert report["training_run"] == run_id  # found through the manifest and checked against the ledger
+    result = runner.invoke(app, ["probe", "--run", run_id, "--adapter", adapter])
+    assert result.exit_code == 2 and "exactly one of --run" in result.output
     result = runner.invoke(app, ["evaluate", "--run", run_id, "--max-new-tokens", "24"])
     assert result.exit_code == 0, result.output
     evaluation = json.loads((trained["root"] / "clean" / "evaluation.json").read_text(encoding="utf-8"))

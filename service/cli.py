@@ -729,6 +729,94 @@ def demo(
     _run(go)
 
 
+keys_app = typer.Typer(help="Create, list and revoke API keys for the HTTP service (`gdprep serve`).",
+                       no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("create")
+def keys_create(
+    role: Annotated[str, typer.Option("--role", help="engineer, compliance_officer, auditor or admin.")],
+    name: Annotated[str, typer.Option("--name", help="A unique name for the key: a service or team, not a "
+                                      "person's e-mail (names are recorded in the audit ledger).")],
+    ledger_url: LedgerOpt = None,
+) -> None:
+    """Create an API key and print it once; only a scrypt hash is stored. Recorded in the audit ledger."""
+    from gdprep.audit.ledger import Ledger
+    from gdprep.service.keys import KeyStore
+
+    def go() -> None:
+        secret = KeyStore(Ledger(ledger_url)).create(name, role)
+        out.print(secret, markup=False)
+        err.print(escape(f"API key {name!r} ({role}) created; it is shown only now: keep it in a secret store"))
+
+    _run(go)
+
+
+@keys_app.command("list")
+def keys_list(
+    ledger_url: LedgerOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the keys as JSON.")] = False,
+) -> None:
+    """List API keys: name, role, key id, who created or revoked them and when (never secrets or hashes)."""
+    import dataclasses
+
+    from gdprep.audit.ledger import Ledger
+    from gdprep.service.keys import KeyStore
+
+    def go() -> None:
+        keys = KeyStore(Ledger(ledger_url)).list()
+        if as_json:
+            out.print(json.dumps([dataclasses.asdict(k) for k in keys], indent=2), markup=False)
+            return
+        if not keys:
+            err.print("no API keys; create one with `gdprep keys create --role ROLE --name NAME`")
+        for k in keys:
+            state = f"revoked {k.revoked_at} by {k.revoked_by}" if k.revoked_at else "active"
+            out.print(escape(f"{k.name:24} {k.role:18} {k.key_id}  created {k.created_at} by {k.created_by}; "
+                             f"{state}"))
+
+    _run(go)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    name: Annotated[str, typer.Argument(help="The key's name (see `gdprep keys list`).")],
+    ledger_url: LedgerOpt = None,
+) -> None:
+    """Revoke an API key; it stops working at once. Recorded in the audit ledger."""
+    from gdprep.audit.ledger import Ledger
+    from gdprep.service.keys import KeyStore
+
+    def go() -> None:
+        info = KeyStore(Ledger(ledger_url)).revoke(name)
+        out.print(escape(f"API key {info.name!r} ({info.role}) revoked at {info.revoked_at}"))
+
+    _run(go)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (default: this machine only).")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
+    ledger_url: LedgerOpt = None,
+) -> None:
+    """Serve the HTTP API (OpenAPI at /docs and /openapi.json; /healthz, /readyz; routes under /v1).
+    Requests authenticate with `Authorization: Bearer <key>` from `gdprep keys create`. First slice: audit
+    verify / trace / export and erasure requests; jobs, reviews and pages are not built yet."""
+    import uvicorn
+
+    from gdprep.service.api import create_app
+
+    def go() -> None:
+        # no access log: request paths can hold record ids (/v1/audit/trace/{record_id})
+        uvicorn.run(create_app(ledger_url), host=host, port=port, access_log=False, server_header=False,
+                    proxy_headers=False)
+
+    _run(go)
+
+
 def _demo_training(ledger: Any, pol: Any, out_dir: Path) -> None:
     """Train the smoke model on the curated split through the gate, then probe it."""
     from gdprep.examples.generate import generic_corpus

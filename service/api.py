@@ -1,0 +1,334 @@
+"""The HTTP API (FastAPI): a thin, versioned layer over the audit functions, with bearer API keys and roles.
+
+Every error has one shape, `{"error": {"code", "message", "details"}}`; responses never carry raw personal
+data (the ledger has none), and request bodies are never echoed back in validation errors.
+Run it with `gdprep serve` or `uvicorn --factory gdprep.service.api:create_app`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import tempfile
+import threading
+import zipfile
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, status
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.background import BackgroundTask
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from gdprep import __version__
+from gdprep.audit.ledger import Ledger
+from gdprep.errors import GdprepError, IntegrityError
+from gdprep.service.keys import KeyStore, Principal, Role
+
+log = logging.getLogger("gdprep.api")
+
+API_VERSION = "v1"
+EXPORT_FORMATS = ("csv", "openlineage", "prov", "ropa")
+ExportFormat = Literal["csv", "openlineage", "prov", "ropa"]
+
+_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+          409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type", 422: "validation_error",
+          429: "too_many_requests", 500: "internal_error", 503: "not_ready"}
+
+
+# -- settings and services --------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class ApiSettings:
+    ledger_url: str | None = None  # None: $GDPREP_LEDGER_URL, else SQLite in the state directory (Ledger's rule)
+
+
+@dataclass(slots=True)
+class Services:
+    ledger: Ledger
+    keys: KeyStore
+    # one writer at a time: Ledger.append numbers entries max(seq) + 1 inside its transaction
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class _ServiceHolder:
+    """Opens the ledger on first use (not at import or app creation), so /readyz can report a database that is
+    down instead of the server failing to start; a failed open is retried on the next request."""
+
+    def __init__(self, settings: ApiSettings) -> None:
+        self.settings = settings
+        self._services: Services | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Services:
+        with self._lock:
+            if self._services is None:
+                ledger = Ledger(self.settings.ledger_url)
+                self._services = Services(ledger=ledger, keys=KeyStore(ledger))
+            return self._services
+
+    def close(self) -> None:
+        if self._services is not None:
+            self._services.ledger.engine.dispose()
+
+
+def get_services(request: Request) -> Services:
+    holder: _ServiceHolder = request.app.state.services
+    return holder.get()
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+_bearer = HTTPBearer(auto_error=False, description="An API key from `gdprep keys create`.")
+
+
+def current_principal(services: ServicesDep,
+                      credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+    if credentials is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing bearer API key (Authorization: Bearer <key>)",
+                            headers={"WWW-Authenticate": "Bearer"})
+    principal = services.keys.authenticate(credentials.credentials)
+    if principal is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid or revoked API key",
+                            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    return principal
+
+
+def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
+    allowed = frozenset(r.value for r in roles)
+
+    def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if principal.role not in allowed:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, f"role {principal.role!r} may not do this; it needs one "
+                                f"of: {', '.join(sorted(allowed))}")
+        return principal
+
+    return check
+
+
+Verifier = Annotated[Principal, Depends(require_roles(Role.auditor, Role.compliance_officer, Role.admin))]
+Auditor = Annotated[Principal, Depends(require_roles(Role.auditor))]
+ErasureOfficer = Annotated[Principal, Depends(require_roles(Role.compliance_officer, Role.admin))]
+
+
+# -- schemas ----------------------------------------------------------------------------------------------
+class ErrorBody(BaseModel):
+    code: str = Field(description="Stable machine-readable error code.")
+    message: str = Field(description="What was wrong and what to do.")
+    details: dict[str, Any] = Field(default_factory=dict, description="Structured context (never request data).")
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+class Health(BaseModel):
+    status: str = Field(description="`ok` when the process is alive, `ready` when the database answers.")
+
+
+class VerifyOut(BaseModel):
+    ok: bool = Field(description="True when every entry, checkpoint root and signature checks out.")
+    entries: int = Field(description="Entries in the ledger.")
+    checkpoints: int = Field(description="Signed checkpoints.")
+    problems: list[str] = Field(description="What failed, first problem first.")
+    first_bad_seq: int | None = Field(description="Sequence number of the first bad entry, if any.")
+    unsigned_tail: int = Field(description="Entries after the last checkpoint.")
+
+
+class ErasureRequestIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    subject: str = Field(min_length=1, max_length=320,
+                         description="The subject's e-mail, phone number or national id; never stored or returned.")
+
+
+class ErasureRecordOut(BaseModel):
+    record_key: str
+    events: list[dict[str, Any]]
+
+
+class ErasureImpactOut(BaseModel):
+    subject_keys: list[str] = Field(description="Keyed HMACs of the subject's identifier forms.")
+    records: list[ErasureRecordOut]
+    record_count: int
+    runs: list[str]
+    dataset_versions: list[dict[str, Any]]
+    splits: dict[str, int]
+    adapters: list[dict[str, Any]]
+    requested: str = Field(description="Date of the request (ISO).")
+    deadline: str = Field(description="Art. 12(3) response deadline (ISO).")
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (401, 403, 422)}
+
+
+# -- error handling -------------------------------------------------------------------------------------------
+def error_response(status_code: int, message: str, *, code: str | None = None,
+                   details: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> JSONResponse:
+    body = {"error": {"code": code or _CODES.get(status_code, f"http_{status_code}"), "message": message,
+                      "details": details or {}}}
+    return JSONResponse(body, status_code=status_code, headers=headers)
+
+
+def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    message = exc.detail if isinstance(exc.detail, str) else _CODES.get(exc.status_code, "error")
+    return error_response(exc.status_code, message, headers=getattr(exc, "headers", None))
+
+
+def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    # only where and why: `input` would echo the request (an erasure subject is personal data)
+    errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+              for e in exc.errors()]
+    return error_response(422, "the request is not valid; see details.errors", details={"errors": errors})
+
+
+def _gdprep_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, GdprepError)
+    if isinstance(exc, IntegrityError):
+        return error_response(409, str(exc), code="integrity_error")
+    if exc.exit_code == 2:  # the caller asked for something wrong (usage, input, unknown run)
+        return error_response(400, str(exc), details={"type": type(exc).__name__})
+    log.error("gdprep error in request: %s", type(exc).__name__)
+    return error_response(500, "the server could not complete the request", details={"type": type(exc).__name__})
+
+
+def _database_error(_request: Request, exc: Exception) -> JSONResponse:
+    log.error("database unavailable: %s", type(exc).__name__)
+    return error_response(503, "the database is not available; try again later", code="database_unavailable")
+
+
+def _unexpected_error(_request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error", exc_info=exc)
+    return error_response(500, "internal server error")
+
+
+# -- service functions (what the routes call) ----------------------------------------------------------------
+def export_zip(services: Services, principal: Principal, fmt: str, run_id: str | None, work: Path) -> Path:
+    """Write an export bundle as a zip under `work` and record the export (who, what, its hash) in the ledger."""
+    from gdprep.audit.export import export_bundle
+
+    bundle = export_bundle(services.ledger, work / "bundle", fmt=fmt, run_id=run_id)
+    archive = work / f"gdprep-audit-{fmt}.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
+            zf.write(path, path.relative_to(bundle).as_posix())
+    digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+    with services.write_lock:
+        services.ledger.append("export", {"format": fmt, "run": run_id, "sha256": digest, "channel": "api",
+                                          "actor": principal.name, "actor_role": principal.role,
+                                          "key_id": principal.key_id})
+        services.ledger.checkpoint()
+    return archive
+
+
+def erasure_request(services: Services, principal: Principal, subject: str) -> dict[str, Any]:
+    """The erasure impact of a subject, recorded by its keyed identifiers only; nothing is changed yet."""
+    from gdprep.audit.erase import erasure_impact
+
+    report = erasure_impact(services.ledger, subject)
+    with services.write_lock:
+        services.ledger.append("erasure_request", {
+            "subject_keys": report["subject_keys"], "records": report["record_count"],
+            "requested": report["requested"], "deadline": report["deadline"], "channel": "api",
+            "actor": principal.name, "actor_role": principal.role, "key_id": principal.key_id})
+        services.ledger.checkpoint()
+    # vault lookup keys are internal handles of the pseudonym vault: not the officer's business
+    report["records"] = [{"record_key": r["record_key"], "events": r["events"]} for r in report["records"]]
+    return report
+
+
+# -- routes ------------------------------------------------------------------------------------------------
+router = APIRouter(prefix=f"/{API_VERSION}", responses=_ERRORS)
+
+
+@router.get("/audit/verify", response_model=VerifyOut, tags=["audit"])
+def audit_verify(services: ServicesDep, _principal: Verifier) -> VerifyOut:
+    """Recompute every entry hash and checkpoint root and check every signature."""
+    result = services.ledger.verify()
+    return VerifyOut(ok=result.ok, entries=result.entries, checkpoints=result.checkpoints, problems=result.problems,
+                     first_bad_seq=result.first_bad_seq, unsigned_tail=result.unsigned_tail)
+
+
+@router.get("/audit/trace/{record_id}", tags=["audit"], responses={404: {"model": ErrorResponse}})
+def audit_trace(record_id: str, services: ServicesDep, _principal: Auditor) -> dict[str, Any]:
+    """The lineage of one record with an inclusion proof of its newest entry."""
+    from gdprep.audit.export import trace_record
+
+    lineage = trace_record(services.ledger, record_id)
+    if not lineage["events"]:
+        # the id is not echoed: record ids can be customer numbers
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no ledger entries for this record id")
+    return lineage
+
+
+@router.get("/audit/export", tags=["audit"], response_class=FileResponse,
+            responses={200: {"content": {"application/zip": {}}, "description": "The bundle as a zip."},
+                       400: {"model": ErrorResponse}})
+def audit_export(services: ServicesDep, principal: Auditor,
+                 fmt: Annotated[ExportFormat, Query(alias="format", description="The bundle's view.")] = "csv",
+                 run: Annotated[str | None, Query(description="Only this run id.")] = None) -> FileResponse:
+    """An export bundle (entries, signed checkpoints, public key and the chosen view) as a zip."""
+    work = Path(tempfile.mkdtemp(prefix="gdprep-export-"))
+    try:
+        archive = export_zip(services, principal, fmt, run, work)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return FileResponse(archive, media_type="application/zip", filename=archive.name,
+                        background=BackgroundTask(shutil.rmtree, work, ignore_errors=True))
+
+
+@router.post("/erasure-requests", response_model=ErasureImpactOut, tags=["erasure"])
+def create_erasure_request(body: ErasureRequestIn, services: ServicesDep, principal: ErasureOfficer) -> Any:
+    """Art. 17: which records, dataset versions, splits and adapters hold the subject, and the deadline."""
+    return erasure_request(services, principal, body.subject)
+
+
+def create_app(ledger_url: str | None = None) -> FastAPI:
+    """The API over the ledger at `ledger_url` (default: `$GDPREP_LEDGER_URL`, else SQLite in the state dir)."""
+    from sqlalchemy.exc import OperationalError
+
+    holder = _ServiceHolder(ApiSettings(ledger_url=ledger_url))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        holder.close()
+
+    app = FastAPI(title="gdprep", version=__version__, summary="GDPR-focused data preparation: audit and erasure.",
+                  lifespan=lifespan, redoc_url=None)
+    app.state.services = holder
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(GdprepError, _gdprep_error)
+    app.add_exception_handler(OperationalError, _database_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+
+    @app.get("/healthz", response_model=Health, tags=["health"])
+    def healthz() -> Health:
+        """Liveness: the process answers."""
+        return Health(status="ok")
+
+    @app.get("/readyz", response_model=Health, tags=["health"], responses={503: {"model": ErrorResponse}})
+    def readyz() -> Any:
+        """Readiness: the database answers a trivial query."""
+        from sqlalchemy import text
+
+        try:
+            services = holder.get()
+            with services.ledger.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception as exc:  # any failure means: not ready; the URL and driver message stay in the log
+            log.warning("not ready: %s", type(exc).__name__)
+            return error_response(503, "the database is not reachable", details={"type": type(exc).__name__})
+        return Health(status="ready")
+
+    app.include_router(router)
+    return app

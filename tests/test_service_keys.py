@@ -1,0 +1,187 @@
+"""API keys on SQLite and PostgreSQL: shown once, stored only as a scrypt hash, refused when wrong or revoked,
+names and roles checked, and every creation and revocation a key event in the ledger without the secret."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from gdprep.audit.ledger import Keys, Ledger
+from gdprep.errors import GdprepError
+from gdprep.service.keys import ROLES, SCRYPT_PARAMS, ApiKeyError, KeyStore, Principal
+from tests.pg import create_database, drop_database
+from tests.pg import postgres_url as postgres_url  # noqa: F401  (registers the session fixture here)
+
+BACKENDS = ["sqlite", "postgres"]
+
+
+@pytest.fixture(params=BACKENDS)
+def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ledger]:
+    if request.param == "sqlite":
+        opened = Ledger(f"sqlite:///{tmp_path / 'ledger.db'}", Keys(tmp_path / "state"))
+        yield opened
+        opened.engine.dispose()
+        return
+    server = request.getfixturevalue("postgres_url")
+    url = create_database(server)
+    opened = Ledger(url, Keys(tmp_path / "state"))
+    try:
+        yield opened
+    finally:
+        opened.engine.dispose()
+        drop_database(server, url)
+
+
+@pytest.fixture
+def store(ledger: Ledger) -> KeyStore:
+    return KeyStore(ledger)
+
+
+def _rows(store: KeyStore) -> list[dict[str, object]]:
+    with store.ledger.engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(select(store.table))]
+
+
+def test_created_key_authenticates_as_its_name_and_role(store: KeyStore) -> None:
+    secret = store.create("ci-pipeline", "auditor", created_by="ops")
+    assert secret.startswith("gdp_")
+    principal = store.authenticate(secret)
+    assert principal is not None
+    assert (principal.name, principal.role) == ("ci-pipeline", "auditor")
+    assert principal.key_id == secret.split("_")[1]
+    assert isinstance(principal, Principal)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_can_hold_a_key(store: KeyStore, role: str) -> None:
+    principal = store.authenticate(store.create(f"key-{role}", role))
+    assert principal is not None and principal.role == role
+
+
+def test_only_a_scrypt_hash_is_stored(store: KeyStore) -> None:
+    secret = store.create("svc", "engineer")
+    random_part = secret.split("_", 2)[2]
+    (row,) = _rows(store)
+    for value in row.values():
+        assert secret not in str(value)
+        assert random_part not in str(value)
+    params = json.loads(str(row["hash_params"]))
+    assert params == {"alg": "scrypt", **SCRYPT_PARAMS}
+    expected = hashlib.scrypt(secret.encode(), salt=bytes.fromhex(str(row["salt"])), n=2**14, r=8, p=1, dklen=32)
+    assert row["secret_hash"] == expected.hex()
+
+
+def test_two_keys_never_share_salt_or_hash(store: KeyStore) -> None:
+    store.create("a", "engineer")
+    store.create("b", "engineer")
+    first, second = _rows(store)
+    assert first["salt"] != second["salt"]
+    assert first["secret_hash"] != second["secret_hash"]
+    assert first["key_id"] != second["key_id"]
+
+
+@pytest.mark.parametrize("mangle", [
+    lambda s: s[:-1] + ("A" if s[-1] != "A" else "B"),  # right key id, wrong secret
+    lambda s: "gdp_" + "0" * 16 + "_" + s.split("_", 2)[2],  # unknown key id
+    lambda s: s.split("_", 2)[2],  # no prefix
+    lambda s: "",
+    lambda s: "gdp__x",
+    lambda s: s + "x",
+], ids=["wrong-secret", "unknown-key-id", "no-prefix", "empty", "malformed", "extra-char"])
+def test_wrong_keys_are_refused(store: KeyStore, mangle: object) -> None:
+    secret = store.create("svc", "admin")
+    assert callable(mangle)
+    assert store.authenticate(mangle(secret)) is None
+    assert store.authenticate(secret) is not None
+
+
+def test_revoked_key_is_refused_and_listed_as_revoked(store: KeyStore) -> None:
+    secret = store.create("old", "auditor")
+    keep = store.create("new", "auditor")
+    info = store.revoke("old", revoked_by="ops")
+    assert info.revoked_at is not None and info.revoked_by == "ops" and not info.active
+    assert store.authenticate(secret) is None
+    assert store.authenticate(keep) is not None
+    listed = {k.name: k for k in store.list()}
+    assert not listed["old"].active and listed["new"].active
+
+
+def test_list_never_returns_hashes(store: KeyStore) -> None:
+    store.create("one", "engineer", created_by="ops")
+    store.create("two", "compliance_officer")
+    keys = store.list()
+    assert [(k.name, k.role) for k in keys] == [("one", "engineer"), ("two", "compliance_officer")]
+    assert keys[0].created_by == "ops"
+    for k in keys:
+        assert not hasattr(k, "secret_hash") and not hasattr(k, "salt")
+
+
+@pytest.mark.parametrize(("name", "role", "match"), [
+    ("dup", "auditor", "already exists"),
+    ("fresh", "superuser", "unknown role 'superuser': use one of engineer, compliance_officer, auditor, admin"),
+    ("has space", "auditor", "is not allowed"),
+    ("", "auditor", "is not allowed"),
+    ("x" * 65, "auditor", "is not allowed"),
+])
+def test_bad_creations_are_clear_usage_errors(store: KeyStore, name: str, role: str, match: str) -> None:
+    store.create("dup", "engineer")
+    with pytest.raises(ApiKeyError, match=match) as caught:
+        store.create(name, role)
+    assert isinstance(caught.value, GdprepError) and caught.value.exit_code == 2
+    assert [k.name for k in store.list()] == ["dup"]
+
+
+def test_a_revoked_name_is_not_reused(store: KeyStore) -> None:
+    store.create("gone", "auditor")
+    store.revoke("gone")
+    with pytest.raises(ApiKeyError, match="never reused"):
+        store.create("gone", "auditor")
+
+
+@pytest.mark.parametrize(("setup", "match"), [(False, "no API key named 'ghost'"), (True, "already revoked")])
+def test_revoking_unknown_or_revoked_key_fails(store: KeyStore, setup: bool, match: str) -> None:
+    if setup:
+        store.create("ghost", "auditor")
+        store.revoke("ghost")
+    with pytest.raises(ApiKeyError, match=match):
+        store.revoke("ghost")
+
+
+def test_create_and_revoke_are_key_events_without_the_secret(store: KeyStore) -> None:
+    secret = store.create("svc", "compliance_officer", created_by="ops")
+    store.revoke("svc", revoked_by="sec")
+    events = [e for e in store.ledger.iter_entries() if e.kind == "key_event" and e.payload.get("key") == "api-key"]
+    assert [(e.payload["event"], e.payload["name"], e.payload["role"], e.payload["actor"]) for e in events] == [
+        ("created", "svc", "compliance_officer", "ops"), ("revoked", "svc", "compliance_officer", "sec")]
+    (row,) = _rows(store)
+    dumped = json.dumps([e.body() for e in store.ledger.iter_entries()])
+    assert secret not in dumped and secret.split("_", 2)[2] not in dumped
+    assert str(row["secret_hash"]) not in dumped and str(row["salt"]) not in dumped
+    result = store.ledger.verify()
+    assert result.ok and result.unsigned_tail == 0
+
+
+def test_keys_cli_shows_the_secret_once_and_revokes() -> None:
+    from typer.testing import CliRunner
+
+    from gdprep.audit.ledger import Ledger
+    from gdprep.service.cli import app
+    from gdprep.service.keys import KeyStore
+
+    runner = CliRunner()
+    created = runner.invoke(app, ["keys", "create", "--role", "auditor", "--name", "audit-team"])
+    assert created.exit_code == 0, created.output
+    secret = created.stdout.strip().splitlines()[0]
+    assert secret.startswith("gdp_")
+    assert KeyStore(Ledger()).authenticate(secret) is not None
+    listed = runner.invoke(app, ["keys", "list"])
+    assert "audit-team" in listed.stdout and secret not in listed.stdout
+    assert runner.invoke(app, ["keys", "create", "--role", "auditor", "--name", "audit-team"]).exit_code == 2
+    assert runner.invoke(app, ["keys", "create", "--role", "owner", "--name", "x"]).exit_code == 2
+    assert runner.invoke(app, ["keys", "revoke", "audit-team"]).exit_code == 0
+    assert KeyStore(Ledger()).authenticate(secret) is None

@@ -24,6 +24,7 @@ from typing import Any
 
 from gdprep.audit.ledger import Ledger
 from gdprep.audit.lineage import ledger_run
+from gdprep.errors import ConfigError
 from gdprep.offline import enforce_offline
 from gdprep.policies.schema import Policy
 from gdprep.records import file_sha256
@@ -265,7 +266,13 @@ def _train(config: TrainConfig, gate: Any, rec: Any) -> dict[str, Any]:
         tokenizer.pad_token = tokenizer.eos_token
     load_kwargs: dict[str, Any] = {"local_files_only": True, "trust_remote_code": False}
     if cuda and config.qlora:
+        import importlib.util
+
         from transformers import BitsAndBytesConfig
+
+        if importlib.util.find_spec("bitsandbytes") is None:
+            raise ConfigError("qlora: true needs the bitsandbytes package on a CUDA machine; install it with "
+                              "`pip install 'gdprep[qlora]'`, or set qlora: false")
 
         load_kwargs["quantization_config"] = BitsAndBytesConfig(
             load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=torch.bfloat16)

@@ -605,14 +605,14 @@ def probe(
         report = run_probe(Ledger(ledger_url), load_policy(policy) if policy else None, run_id=run,
                            adapter_dir=adapter, out_dir=out_dir, settings=settings, device=device,
                            key_file=key_file, command=_command_line())
-        _print_probe(report)
+        _print_probe(report, out_dir)
         if report["decision"]["release"] != "pass":
             raise typer.Exit(3)
 
     _run(go)
 
 
-def _print_probe(report: dict[str, Any]) -> None:
+def _print_probe(report: dict[str, Any], out_dir: Path | None = None) -> None:
     results, decision = report["results"], report["decision"]
     for c in results["canaries"]:
         out.print(f"canary {escape(c['ref'])} x{c['repetitions']}: rank {c['rank']:g} of {c['candidates'] + 1}, "
@@ -634,7 +634,8 @@ def _print_probe(report: dict[str, Any]) -> None:
     out.print(f"[{style}]release: {decision['release']}[/{style}]")
     for reason in decision["reasons"]:
         out.print(f"  - {escape(reason)}")
-    out.print(f"report: {Path(report['adapter']['path']).parent / 'probes'} (probe run {report['probe_run']})")
+    where = out_dir or Path(report["adapter"]["path"]).parent / "probes"
+    out.print(escape(f"report: {where / 'probe_report.html'} (probe run {report['probe_run']})"))
 
 
 @app.command(name="evaluate")

@@ -129,12 +129,7 @@ class QualityConfig(_Strict):
     def _known_languages(cls, value: list[str] | None) -> list[str] | None:
         if value is None:
             return None
-        codes = list(dict.fromkeys(code.lower() for code in value))
-        unknown = [code for code in codes if code not in supported_languages()]
-        if unknown:
-            raise ValueError(f"quality.languages has codes the language detector does not know: {unknown}; "
-                             f"use ISO 639-1 codes from {sorted(supported_languages())}")
-        return codes
+        return _language_codes(value, "quality.languages")
 
     @model_validator(mode="after")
     def _tokenizer_for_tokens(self) -> QualityConfig:
@@ -475,13 +470,21 @@ def _detector(codes: frozenset[str], low_accuracy: bool) -> LanguageDetector:
     return (builder.with_low_accuracy_mode() if low_accuracy else builder).build()
 
 
-def _validated_languages(languages: Sequence[str], where: str) -> list[str]:
+def _language_codes(languages: Sequence[str], where: str) -> list[str]:
+    """Lower-cased, de-duplicated codes; ValueError naming `where` for a code the detector does not know."""
     codes = list(dict.fromkeys(code.lower() for code in languages))
     unknown = [code for code in codes if code not in supported_languages()]
     if unknown:
-        raise ConfigError(f"{where} has codes the language detector does not know: {unknown}; use ISO 639-1 "
-                          f"codes from {sorted(supported_languages())}")
+        raise ValueError(f"{where} has codes the language detector does not know: {unknown}; use ISO 639-1 "
+                         f"codes from {sorted(supported_languages())}")
     return codes
+
+
+def _validated_languages(languages: Sequence[str], where: str) -> list[str]:
+    try:
+        return _language_codes(languages, where)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def load_token_counter(tokenizer_path: str) -> Callable[[str], int]:

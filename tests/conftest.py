@@ -25,3 +25,25 @@ def write_jsonl(path: Path, rows: list[dict]) -> Path:
 
 def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+CURATE_YAML = "fields: {label_field: label}\noutput: {hf_dataset: false}\nquality: {languages: []}\n"
+
+
+def redact_and_curate(work: Path, rows: list[dict], curate_yaml: str = CURATE_YAML) -> Path:
+    """`gdprep redact` then `gdprep curate` through the CLI, as a data engineer would, so that the ledger
+    records the lineage the training gate checks. Writes in.jsonl, red.jsonl, report.json and cur/ under
+    `work`; returns `work`."""
+    from typer.testing import CliRunner
+
+    from gdprep.service.cli import app
+
+    runner = CliRunner()
+    src = write_jsonl(work / "in.jsonl", rows)
+    red = runner.invoke(app, ["redact", "-i", str(src), "-o", str(work / "red.jsonl"), "-r", str(work / "report.json")])
+    assert red.exit_code == 0, red.output
+    cfg = work / "curate.yaml"
+    cfg.write_text(curate_yaml, encoding="utf-8")
+    cur = runner.invoke(app, ["curate", "-i", str(work / "red.jsonl"), "-o", str(work / "cur"), "-c", str(cfg)])
+    assert cur.exit_code == 0, cur.output
+    return work

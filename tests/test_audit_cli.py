@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from gdprep.service.cli import app
 
-from .conftest import read_jsonl, write_jsonl
+from .conftest import read_jsonl, redact_and_curate, write_jsonl
 
 RECORDS = [
     {"id": "t-1", "prompt": "Customer Imelda Strachan (imelda.strachan@example.org) asks about order 4411.",
@@ -29,17 +29,7 @@ RAW_PII = ["Imelda Strachan", "imelda.strachan@example.org", "Ottilie Frame", "0
 
 @pytest.fixture()
 def pipeline(tmp_path: Path) -> dict[str, Path]:
-    runner = CliRunner()
-    src = write_jsonl(tmp_path / "in.jsonl", RECORDS)
-    red = runner.invoke(app, ["redact", "-i", str(src), "-o", str(tmp_path / "red.jsonl"),
-                              "-r", str(tmp_path / "report.json")])
-    assert red.exit_code == 0, red.output
-    cfg = tmp_path / "c.yaml"
-    cfg.write_text("fields: {label_field: label}\noutput: {hf_dataset: false}\nquality: {languages: []}\n",
-                   encoding="utf-8")
-    cur = runner.invoke(app, ["curate", "-i", str(tmp_path / "red.jsonl"), "-o", str(tmp_path / "cur"),
-                              "-c", str(cfg)])
-    assert cur.exit_code == 0, cur.output
+    redact_and_curate(tmp_path, RECORDS)
     home = Path(__import__("os").environ["GDPREP_HOME"])
     return {"tmp": tmp_path, "db": home / "ledger.db", "home": home}
 

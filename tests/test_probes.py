@@ -24,7 +24,7 @@ from gdprep.training.probes import ProbeSettings
 from gdprep.training.release import AdapterNotFound, find_adapter, run_probe
 from gdprep.training.train import build_smoke_model, run_training
 
-from .conftest import write_jsonl
+from .conftest import CURATE_YAML, redact_and_curate
 
 pytest.importorskip("torch")
 pytest.importorskip("peft")
@@ -70,18 +70,8 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         # a few records name a customer: redaction pseudonymises them, so the vault holds real originals
         for row, name in zip(rows[:4], CUSTOMERS, strict=True):
             row["completion"] += f" Ticket raised by {name} ({_email(name)})."
-        runner = CliRunner()
-        src = write_jsonl(root / "raw.jsonl", rows)
-        result = runner.invoke(app, ["redact", "-i", str(src), "-o", str(root / "red.jsonl"),
-                                     "-r", str(root / "rep.json")])
-        assert result.exit_code == 0, result.output
-        cfg = root / "curate.yaml"
-        cfg.write_text("fields: {label_field: label}\noutput: {hf_dataset: false}\nquality: {languages: []}\n"
-                       "near_dedup: {enabled: false}\nsplit: {train: 0.7, validation: 0.05, test: 0.25}\n",
-                       encoding="utf-8")
-        result = runner.invoke(app, ["curate", "-i", str(root / "red.jsonl"), "-o", str(root / "cur"),
-                                     "-c", str(cfg)])
-        assert result.exit_code == 0, result.output
+        redact_and_curate(root, rows, CURATE_YAML + "near_dedup: {enabled: false}\n"
+                                      "split: {train: 0.7, validation: 0.05, test: 0.25}\n")
         # the base model knows the domain and what PIN statements look like, not the records or the secrets
         pins = [f"my account PIN is {rng.randrange(10 ** 6):06d}" for _ in range(200)]
         texts = [*(f"{r['prompt']}\n{r['completion']}" for r in generic), *pins]

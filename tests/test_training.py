@@ -7,15 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from gdprep.audit.ledger import Ledger
-from gdprep.service.cli import app
 from gdprep.training.config import TrainConfig, load_train_config
 from gdprep.training.gate import GateRefused, check_gate
 from gdprep.training.train import build_smoke_model, run_training, tokenize_rows
 
-from .conftest import write_jsonl
+from .conftest import redact_and_curate
 
 pytest.importorskip("torch")
 pytest.importorskip("peft")
@@ -27,18 +25,10 @@ ROWS = [{"id": f"r{i}", "prompt": f"How do I reset router model {i % 7}?",
 
 @pytest.fixture()
 def curated(tmp_path: Path) -> dict[str, Path]:
-    runner = CliRunner()
-    src = write_jsonl(tmp_path / "in.jsonl", ROWS)
-    assert runner.invoke(app, ["redact", "-i", str(src), "-o", str(tmp_path / "red.jsonl"), "-r",
-                               str(tmp_path / "rep.json")]).exit_code == 0
-    cfg = tmp_path / "c.yaml"
-    cfg.write_text("fields: {label_field: label}\noutput: {hf_dataset: false}\nquality: {languages: []}\n",
-                   encoding="utf-8")
-    assert runner.invoke(app, ["curate", "-i", str(tmp_path / "red.jsonl"), "-o", str(tmp_path / "cur"), "-c",
-                               str(cfg)]).exit_code == 0
+    redact_and_curate(tmp_path, ROWS)
     model = build_smoke_model([r["prompt"] + " " + r["completion"] for r in ROWS], tmp_path / "model")
     return {"tmp": tmp_path, "train": tmp_path / "cur" / "train.jsonl", "validation": tmp_path / "cur" /
-            "validation.jsonl", "model": model, "raw": src}
+            "validation.jsonl", "model": model, "raw": tmp_path / "in.jsonl"}
 
 
 def _config(paths: dict[str, Path], **overrides: Any) -> TrainConfig:

@@ -174,8 +174,9 @@ def canary_exposure(loaded: LoadedModel, canary: Canary, settings: ProbeSettings
         value = f"{rng.randrange(space):0{canary.digits}d}"
         if value != canary.secret:
             candidates.add(value)
-    nll = continuation_nll(loaded, canary.prefix, sorted(candidates), batch_size=settings.batch_size)
-    own = float(continuation_nll(loaded, canary.prefix, [canary.secret], batch_size=settings.batch_size)[0])
+    scores = continuation_nll(loaded, canary.prefix, [canary.secret, *sorted(candidates)],
+                              batch_size=settings.batch_size)
+    own, nll = float(scores[0]), scores[1:]
     below = int((nll < own).sum())
     ties = int((nll == own).sum())
     rank = 1 + below + ties / 2

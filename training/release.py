@@ -19,7 +19,7 @@ from gdprep.offline import enforce_offline
 from gdprep.policies.schema import Policy
 from gdprep.records import file_sha256
 from gdprep.training.probes import PiiValue, ProbeData, ProbeSettings, release_decision, run_probes
-from gdprep.training.train import Canary, _read_rows
+from gdprep.training.train import Canary, _read_rows, adapter_digest
 
 
 class AdapterNotFound(GdprepError):
@@ -34,6 +34,7 @@ class TrainedAdapter:
     manifest: dict[str, Any]
     training_run: str | None
     in_ledger: bool
+    sha256: str
 
     @property
     def base_dir(self) -> Path:
@@ -49,28 +50,26 @@ class TrainedAdapter:
         return Path(test) if test else None
 
 
-def adapter_digest(adapter_dir: Path) -> str:
-    """The adapter hash `gdprep train` records: SHA-256 over the SHA-256 of each safetensors file."""
-    files = sorted(adapter_dir.glob("*.safetensors"))
-    return hashlib.sha256(b"".join(bytes.fromhex(file_sha256(f)) for f in files)).hexdigest()
-
-
 def find_adapter(ledger: Ledger, *, run_id: str | None = None, adapter_dir: Path | None = None) -> TrainedAdapter:
     """The adapter of training run `run_id`, or the one in `adapter_dir`; its files must hash to what the
     ledger recorded for that run (when it is recorded)."""
     if (run_id is None) == (adapter_dir is None):
         raise ConfigError("give exactly one of --run RUN_ID or --adapter DIR")
-    recorded: dict[str, Any] | None = None
+    # one pass over the ledger: each training run's start and its last adapter event
+    starts: dict[str | None, dict[str, Any]] = {}
+    adapters: dict[str | None, dict[str, Any]] = {}
+    for entry in ledger.iter_entries():
+        if entry.kind == "run_started" and entry.payload.get("stage") == "training":
+            starts[entry.run_id] = entry.payload
+        elif entry.kind == "adapter":
+            adapters[entry.run_id] = entry.payload
     if run_id is not None:
-        started = [e for e in ledger.iter_entries() if e.run_id == run_id and e.kind == "run_started"]
-        if not started or started[0].payload.get("stage") != "training":
+        if run_id not in starts:
             raise AdapterNotFound(f"run {run_id} is not a training run in the ledger; list runs with "
                                   "`gdprep audit trace` or pass --adapter DIR")
-        events = [e for e in ledger.iter_entries() if e.run_id == run_id and e.kind == "adapter"]
-        if not events:
+        if run_id not in adapters:
             raise AdapterNotFound(f"training run {run_id} recorded no adapter (it failed or is still running)")
-        recorded = events[-1].payload
-        adapter_dir = Path(started[0].payload["config"]["output_dir"]) / "adapter"
+        adapter_dir = Path(starts[run_id]["config"]["output_dir"]) / "adapter"
     assert adapter_dir is not None
     manifest_path = adapter_dir.parent / "manifest.json"
     if not manifest_path.is_file():
@@ -78,15 +77,13 @@ def find_adapter(ledger: Ledger, *, run_id: str | None = None, adapter_dir: Path
                               "the adapter directory")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     training_run = run_id or manifest.get("ledger_run")
-    if recorded is None and training_run:
-        events = [e for e in ledger.iter_entries() if e.run_id == training_run and e.kind == "adapter"]
-        recorded = events[-1].payload if events else None
+    recorded = adapters.get(training_run)
     digest = adapter_digest(adapter_dir)
     if recorded is not None and recorded.get("adapter_sha256") != digest:
         raise AdapterNotFound(f"the adapter in {adapter_dir} (sha256 {digest[:16]}...) is not the one training run "
                               f"{training_run} recorded ({str(recorded.get('adapter_sha256'))[:16]}...); it was "
                               "changed after training")
-    return TrainedAdapter(adapter_dir, manifest, training_run, recorded is not None)
+    return TrainedAdapter(adapter_dir, manifest, training_run, recorded is not None, digest)
 
 
 def vault_values(ledger: Ledger, privacy_run: str | None, *, key_file: Path | None = None,
@@ -157,7 +154,7 @@ def run_probe(ledger: Ledger, policy: Policy | None = None, *, run_id: str | Non
         report = {
             "schema": "gdprep.probe_report/1", "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "training_run": found.training_run, "probe_run": rec.run_id,
-            "adapter": {"path": str(found.adapter_dir), "sha256": adapter_digest(found.adapter_dir)},
+            "adapter": {"path": str(found.adapter_dir), "sha256": found.sha256},
             "base_model": {k: found.manifest["base_model"].get(k) for k in ("path", "name", "smoke_model")},
             "policy": {"name": policy.name, "hash": policy.canonical_hash()},
             "dataset": {"train_sha256": found.manifest.get("datasets", {}).get("train_sha256"),

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -131,13 +132,11 @@ class Canary:
         return self.prefix + self.secret
 
     def to_json(self) -> dict[str, Any]:
-        return {"ref": self.ref, "prefix": self.prefix, "secret": self.secret, "repetitions": self.repetitions,
-                "digits": self.digits}
+        return dataclasses.asdict(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Canary:
-        return cls(str(data["ref"]), str(data["prefix"]), str(data["secret"]), int(data["repetitions"]),
-                   int(data["digits"]))
+        return cls(**data)
 
 
 def make_canaries(settings: CanarySettings, seed: int) -> list[Canary]:
@@ -204,6 +203,12 @@ def tokenize_rows(rows: Sequence[dict[str, Any]], tokenizer: Any, max_length: in
             continue  # the prompt fills the whole window: nothing to learn from
         out.append({"input_ids": ids, "attention_mask": [1] * len(ids), "labels": labels})
     return out
+
+
+def adapter_digest(adapter_dir: Path) -> str:
+    """The adapter hash training records: SHA-256 over the SHA-256 of each safetensors file, in name order."""
+    files = sorted(adapter_dir.glob("*.safetensors"))
+    return hashlib.sha256(b"".join(bytes.fromhex(file_sha256(f)) for f in files)).hexdigest()
 
 
 def weights_sha256(model_dir: Path) -> dict[str, str]:
@@ -321,8 +326,7 @@ def _train(config: TrainConfig, gate: Any, rec: Any) -> dict[str, Any]:
     adapter_dir = out / "adapter"
     model.save_pretrained(str(adapter_dir), safe_serialization=True)
     tokenizer.save_pretrained(adapter_dir)
-    adapter_files = sorted(adapter_dir.glob("*.safetensors"))
-    adapter_hash = hashlib.sha256(b"".join(bytes.fromhex(file_sha256(f)) for f in adapter_files)).hexdigest()
+    adapter_hash = adapter_digest(adapter_dir)
     import peft
     import transformers
 

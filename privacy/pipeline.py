@@ -86,6 +86,8 @@ class RunSummary:
     n_quarantined: int = 0
     n_dropped: int = 0
     n_findings: int = 0
+    n_decisions_applied: int = 0     # review decisions that took effect (redact only)
+    n_decisions_unmatched: int = 0   # review decisions whose finding id matched no finding of this run
     elapsed_s: float = 0.0
     outputs: dict[str, str] = field(default_factory=dict)
     report: dict[str, Any] | None = None
@@ -217,9 +219,14 @@ def run_redact(input_path: Path, output_path: Path, report_path: Path, policy: P
                on_error: OnError = "fail", quarantine_path: Path | None = None, fmt: str | None = None,
                out_fmt: str | None = None, workers: int = 1, key_file: Path | None = None,
                vault_path: Path | None = None, progress: ProgressFn | None = None,
-               command: str = "gdprep redact", lineage: LineageSink | None = None) -> RunSummary:
+               command: str = "gdprep redact", lineage: LineageSink | None = None,
+               decisions: Mapping[str, str] | None = None) -> RunSummary:
     """`gdprep redact`: redacted records in the input's format, a JSON + HTML report, quarantine and
-    dropped-record files. Every input record is accounted for."""
+    dropped-record files. Every input record is accounted for.
+
+    `decisions` (finding id -> "confirm" | "reject", see `gdprep.privacy.decisions`) are compliance
+    officers' review decisions: a rejected finding stays as written, a confirmed below-threshold finding
+    is redacted. The report counts those applied and lists those that matched no finding."""
     from gdprep.privacy.keys import KeyRing
     from gdprep.privacy.vault import Vault
     from gdprep.records import detect_format
@@ -237,13 +244,14 @@ def run_redact(input_path: Path, output_path: Path, report_path: Path, policy: P
         vault = Vault.open(vault_file, keyring)
         return _redact_locked(reader, input_path, output_path, report_path, policy, out_format, qpath, dpath,
                               keyring, vault, workers=workers, progress=progress, command=command,
-                              started=started, lineage=lineage)
+                              started=started, lineage=lineage, decisions=decisions)
 
 
 def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, report_path: Path,
                    policy: Policy, out_format: Any, qpath: Path, dpath: Path, keyring: Any, vault: Any, *,
                    workers: int, progress: ProgressFn | None, command: str, started: float,
-                   lineage: LineageSink | None = None) -> RunSummary:
+                   lineage: LineageSink | None = None, decisions: Mapping[str, str] | None = None) -> RunSummary:
+    from gdprep.privacy.decisions import DecisionTally, apply_decisions, matched_ids
     from gdprep.privacy.operators import RedactionContext, Redactor
     from gdprep.privacy.report import FlagInfo, ReportBuilder, write_report
 
@@ -251,7 +259,8 @@ def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, re
     if lineage is not None and getattr(keyring, "created", False):
         lineage.event("key_event", {"event": "created", "key": "master", "key_id": keyring.key_id})
     spec_for = {etype: rule.operator for etype, rule in policy.entities.items()}.__getitem__
-    report = ReportBuilder(policy)
+    report = ReportBuilder(policy, decisions=decisions)
+    tally = DecisionTally(decisions) if decisions is not None else None
     summary = RunSummary()
     staged = _StagedOutputs()
     quarantine: JsonlSink | None = None
@@ -279,8 +288,10 @@ def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, re
                 record = item.record
                 texts = dict(record.texts)
                 flags = [FlagInfo(f.category, f.cue, f.field, f.start, f.end) for f in item.flags]
-                summary.n_findings += len(item.findings)
                 if item.action == "drop":
+                    summary.n_findings += len(item.findings)
+                    if tally is not None:
+                        tally.add_dropped(matched_ids(record.id, [*item.findings, *item.below], tally.decisions))
                     dropped = dropped or JsonlSink(staged.path(dpath))
                     dropped.write({"id": record.id, "line": record.line, "stage": "privacy",
                                    "reason": "special_category",
@@ -293,9 +304,14 @@ def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, re
                             "reason": "special_category", "categories": sorted({f.category for f in item.flags}),
                             "findings": _lineage_findings(item.findings, policy)})
                     continue
+                decided = apply_decisions(record.id, item.findings, item.below, decisions or {})
+                if tally is not None:
+                    tally.add(decided)
+                redacted = decided.redact   # what this record actually redacts, after review decisions
+                summary.n_findings += len(redacted)
                 data = dict(record.data)
                 by_field: dict[str, list[Finding]] = {}
-                for f in item.findings:
+                for f in redacted:
                     by_field.setdefault(f.field, []).append(f)
                 for name, found in by_field.items():
                     new_text, _ = redactor.redact(texts[name], found, spec_for)
@@ -308,18 +324,21 @@ def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, re
                 if len(buffer) >= 256:
                     writer.write(buffer)
                     buffer = []
-                action = "review" if item.action == "review" else ("redacted" if item.findings else "unchanged")
+                action = "review" if item.action == "review" else ("redacted" if redacted else "unchanged")
                 if lineage is not None:
-                    lineage.record("record_redacted", record.id, {
-                        "action": action, "findings": _lineage_findings(item.findings, policy),
+                    event: dict[str, Any] = {
+                        "action": action, "findings": _lineage_findings(redacted, policy),
                         "special_categories": sorted({f.category for f in item.flags}),
-                        "subjects": _subject_keys(lineage, item.findings, texts),
+                        "subjects": _subject_keys(lineage, redacted, texts),
                         "vault_keys": sorted({vault.lookup_key(f.entity_type, texts[f.field][f.start:f.end])
-                                              for f in item.findings
+                                              for f in redacted
                                               if policy.entities[f.entity_type].operator.type
                                               in ("pseudonym", "surrogate")}),
-                        "output_hash": lineage.record_hash(data)})
-                report.add_record(record.id, texts=texts, kept=item.findings, below_threshold=item.below,
+                        "output_hash": lineage.record_hash(data)}
+                    if decided.applied:
+                        event["decisions"] = decided.counts()
+                    lineage.record("record_redacted", record.id, event)
+                report.add_record(record.id, texts=texts, kept=redacted, below_threshold=decided.left,
                                   flags=flags, action=action)
                 summary.n_out += 1
             writer.write(buffer)
@@ -346,11 +365,16 @@ def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, re
         summary.outputs["quarantine"] = str(qpath)
     if dropped:
         summary.outputs["dropped"] = str(dpath)
+    extra: dict[str, object] = {"outputs": summary.outputs, "key_id": keyring.key_id, "workers": workers}
+    if tally is not None:
+        summary.n_decisions_applied = tally.n_applied
+        summary.n_decisions_unmatched = len(tally.unmatched())
+        extra["decisions_applied"] = summary.n_decisions_applied
+        extra["decisions_unmatched"] = summary.n_decisions_unmatched
     data_report = report.finish(command=command, input_path=str(input_path), output_path=str(output_path),
                                 n_in=summary.n_in, n_out=summary.n_out, n_quarantined=summary.n_quarantined,
-                                n_dropped=summary.n_dropped, elapsed_s=summary.elapsed_s,
-                                extra={"outputs": summary.outputs, "key_id": keyring.key_id,
-                                       "workers": workers})
+                                n_dropped=summary.n_dropped, elapsed_s=summary.elapsed_s, extra=extra,
+                                decisions=tally.to_json() if tally is not None else None)
     html_path = write_report(data_report, report_path)
     summary.outputs["report_html"] = str(html_path)
     summary.report = data_report

@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 
 from gdprep.errors import GdprepError, UsageError
 from gdprep.policies.schema import Policy
+from gdprep.privacy.decisions import finding_id_of
 from gdprep.privacy.findings import Finding
 from gdprep.versions import tool_versions
 
@@ -194,7 +195,9 @@ class ReportBuilder:
     capped review queue. Record texts are only read to build masked snippets, never kept."""
 
     def __init__(self, policy: Policy, *, top_n: int = 20, review_limit: int = 500,
-                 snippet_window: int = 40) -> None:
+                 snippet_window: int = 40, decisions: Mapping[str, str] | None = None) -> None:
+        """`decisions` (finding id -> confirm | reject), when the run was given any, are shown beside the
+        review items they decide."""
         for name, value in (("top_n", top_n), ("review_limit", review_limit),
                             ("snippet_window", snippet_window)):
             if value < 0:
@@ -204,6 +207,8 @@ class ReportBuilder:
         self._top_n = top_n
         self._review_limit = review_limit
         self._window = snippet_window
+        self._decisions = decisions
+        self._review_decided = 0
 
         self._n_records = 0
         self._records_with_findings = 0
@@ -239,6 +244,7 @@ class ReportBuilder:
         self._n_records += 1
         self._seq += 1
         self._actions[action] += 1
+        raw_id = record_id
         record_id = _safe_label(record_id)
 
         for finding in kept:
@@ -251,7 +257,7 @@ class ReportBuilder:
             self._push_top(record_id, kept)
         if flags:
             self._add_flags(record_id, flags, action)
-        self._queue_review(record_id, texts, kept, below_threshold)
+        self._queue_review(raw_id, record_id, texts, kept, below_threshold)
 
     def add_quarantined(self, reason: str) -> None:
         """Count one record set aside as bad input; `reason` is a stable identifier such as `bad_json`."""
@@ -259,8 +265,12 @@ class ReportBuilder:
 
     def finish(self, *, command: str, input_path: str, output_path: str | None, n_in: int, n_out: int,
                n_quarantined: int, n_dropped: int, elapsed_s: float,
-               extra: Mapping[str, object] | None = None) -> dict[str, Any]:
-        """The JSON-able report. Calling it again gives the same content with a new timestamp."""
+               extra: Mapping[str, object] | None = None,
+               decisions: Mapping[str, object] | None = None) -> dict[str, Any]:
+        """The JSON-able report. Calling it again gives the same content with a new timestamp.
+
+        `decisions` is the run's decision tally (`DecisionTally.to_json()`); the report has a `decisions`
+        section whenever the builder or the run was given decisions."""
         low, high = self._band
         hist_bins = [
             {"low": round(i / HISTOGRAM_BINS, 2), "high": round((i + 1) / HISTOGRAM_BINS, 2),
@@ -269,7 +279,7 @@ class ReportBuilder:
             for i in range(HISTOGRAM_BINS)
         ]
         top = sorted(self._top, key=lambda entry: (-entry[0], -entry[1]))
-        return {
+        report: dict[str, Any] = {
             "schema_version": REPORT_SCHEMA_VERSION,
             "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "command": command,
@@ -333,6 +343,10 @@ class ReportBuilder:
             "review_queue": list(self._review),
             "extra": dict(extra) if extra else {},
         }
+        if self._decisions is not None or decisions is not None:
+            report["decisions"] = {**(decisions or {}), "review_decided": self._review_decided,
+                                   "review_pending": self._review_total - self._review_decided}
+        return report
 
     # ----------------------------------------------------------------------------------------- helpers
 
@@ -371,8 +385,9 @@ class ReportBuilder:
             self._flagged.append({"record_id": record_id, "categories": categories, "cues": cues,
                                   "action": action})
 
-    def _queue_review(self, record_id: str, texts: Mapping[str, str], kept: Sequence[Finding],
+    def _queue_review(self, raw_id: str, record_id: str, texts: Mapping[str, str], kept: Sequence[Finding],
                       below: Sequence[Finding]) -> None:
+        """`raw_id` names the record in finding ids; `record_id` is the same id as the report may show it."""
         low, high = self._band
         candidates = sorted(
             [(f, True) for f in kept if low <= f.score < high]
@@ -383,11 +398,15 @@ class ReportBuilder:
         self._review_total += len(candidates)
         for finding, _redacted in candidates:
             _bump(self._review_by_type, finding.entity_type)
+        if self._decisions:
+            self._review_decided += sum(finding_id_of(raw_id, finding) in self._decisions
+                                        for finding, _redacted in candidates)
         room = self._review_limit - len(self._review)
         if room <= 0:
             return
         spans_by_field: dict[str, list[tuple[int, int, str]]] = {}
         for finding, redacted in candidates[:room]:
+            fid = finding_id_of(raw_id, finding)
             if finding.field not in spans_by_field:
                 spans_by_field[finding.field] = [(f.start, f.end, f.entity_type)
                                                  for f in _chain(kept, below) if f.field == finding.field]
@@ -396,7 +415,8 @@ class ReportBuilder:
             spans = [(finding.start, finding.end, finding.entity_type), *spans_by_field[finding.field]]
             snippet = (mask_snippet(text, finding.start, finding.end, spans, self._window)
                        if text is not None else f"{MARK_OPEN}{finding.entity_type}{MARK_CLOSE}")
-            self._review.append({
+            item: dict[str, object] = {
+                "finding_id": fid,
                 "record_id": record_id,
                 "field": finding.field,
                 "entity_type": finding.entity_type,
@@ -404,7 +424,10 @@ class ReportBuilder:
                 "recognizer": finding.recognizer,
                 "redacted": redacted,
                 "snippet": snippet,
-            })
+            }
+            if self._decisions is not None:
+                item["decision"] = self._decisions.get(fid)
+            self._review.append(item)
 
 
 def _chain(*groups: Iterable[Finding]) -> Iterable[Finding]:

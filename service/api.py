@@ -30,6 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from gdprep import __version__
 from gdprep.audit.ledger import Ledger
 from gdprep.errors import GdprepError, IntegrityError
+from gdprep.service.jobs import JobStore, ServiceSettings, WorkerPool
 from gdprep.service.keys import KeyStore, Principal, Role
 
 log = logging.getLogger("gdprep.api")
@@ -44,16 +45,12 @@ _CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_f
 
 
 # -- settings and services --------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class ApiSettings:
-    ledger_url: str | None = None  # None: $GDPREP_LEDGER_URL, else SQLite in the state directory (Ledger's rule)
-
-
 @dataclass(slots=True)
 class Services:
     ledger: Ledger
     keys: KeyStore
-    # one writer at a time: Ledger.append numbers entries max(seq) + 1 inside its transaction
+    jobs: JobStore
+    # one ledger writer per process at a time (the ledger also serialises writers across processes)
     write_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -61,7 +58,7 @@ class _ServiceHolder:
     """Opens the ledger on first use (not at import or app creation), so /readyz can report a database that is
     down instead of the server failing to start; a failed open is retried on the next request."""
 
-    def __init__(self, settings: ApiSettings) -> None:
+    def __init__(self, settings: ServiceSettings) -> None:
         self.settings = settings
         self._services: Services | None = None
         self._lock = threading.Lock()
@@ -70,7 +67,7 @@ class _ServiceHolder:
         with self._lock:
             if self._services is None:
                 ledger = Ledger(self.settings.ledger_url)
-                self._services = Services(ledger=ledger, keys=KeyStore(ledger))
+                self._services = Services(ledger=ledger, keys=KeyStore(ledger), jobs=JobStore(ledger.engine))
             return self._services
 
     def close(self) -> None:
@@ -164,6 +161,7 @@ class ErasureImpactOut(BaseModel):
     deadline: str = Field(description="Art. 12(3) response deadline (ISO).")
 
 
+_FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the small form fields around the file
 _ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (401, 403, 422)}
 
 
@@ -190,7 +188,15 @@ def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
 
 
 def _gdprep_error(_request: Request, exc: Exception) -> JSONResponse:
+    from gdprep.errors import InputError
+    from gdprep.service.reviews import NotFound
+
     assert isinstance(exc, GdprepError)
+    if isinstance(exc, NotFound):
+        return error_response(404, str(exc))
+    if isinstance(exc, InputError):  # a malformed upload: which file, which line, what to do
+        return error_response(422, str(exc), code="malformed_input",
+                              details={"file": exc.path, "line": exc.line, "reason": exc.reason})
     if isinstance(exc, IntegrityError):
         return error_response(409, str(exc), code="integrity_error")
     if exc.exit_code == 2:  # the caller asked for something wrong (usage, input, unknown run)
@@ -291,25 +297,61 @@ def create_erasure_request(body: ErasureRequestIn, services: ServicesDep, princi
     return erasure_request(services, principal, body.subject)
 
 
-def create_app(ledger_url: str | None = None) -> FastAPI:
-    """The API over the ledger at `ledger_url` (default: `$GDPREP_LEDGER_URL`, else SQLite in the state dir)."""
+def create_app(ledger_url: str | None = None, settings: ServiceSettings | None = None) -> FastAPI:
+    """The API over the ledger at `ledger_url` (default: `$GDPREP_LEDGER_URL`, else SQLite in the state dir).
+    `settings` (default: from the environment, see ServiceSettings) sets the data root, input roots, upload
+    limit and the number of job worker processes, which start with the app and stop with it."""
     from sqlalchemy.exc import OperationalError
 
-    holder = _ServiceHolder(ApiSettings(ledger_url=ledger_url))
+    settings = settings or ServiceSettings.from_env(ledger_url=ledger_url)
+    if ledger_url is not None and settings.ledger_url != ledger_url:
+        from dataclasses import replace
+
+        settings = replace(settings, ledger_url=ledger_url)
+    holder = _ServiceHolder(settings)
+    pool: list[WorkerPool] = []
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        settings.jobs_dir.mkdir(parents=True, exist_ok=True)
+        settings.uploads_dir.mkdir(parents=True, exist_ok=True)
+        if settings.workers > 0:
+            try:
+                services = holder.get()
+            except Exception:  # database down: serve /readyz 503 and let an operator see it
+                log.error("database unavailable at startup; no job workers started")
+            else:
+                workers = WorkerPool(settings, services.jobs)
+                workers.recover_local()
+                workers.start()
+                pool.append(workers)
         yield
+        for workers in pool:
+            workers.stop()
         holder.close()
 
-    app = FastAPI(title="gdprep", version=__version__, summary="GDPR-focused data preparation: audit and erasure.",
+    app = FastAPI(title="gdprep", version=__version__,
+                  summary="GDPR-focused data preparation: jobs, redaction reports and reviews, audit and erasure.",
                   lifespan=lifespan, redoc_url=None)
     app.state.services = holder
+    app.state.settings = settings
+    app.state.pool = pool
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(GdprepError, _gdprep_error)
     app.add_exception_handler(OperationalError, _database_error)
     app.add_exception_handler(Exception, _unexpected_error)
+
+    @app.middleware("http")
+    async def upload_limit(request: Request, call_next: Callable[[Request], Any]) -> Any:
+        """Refuse an oversized upload from its Content-Length, before reading the body."""
+        if request.method == "POST" and request.url.path == f"/{API_VERSION}/jobs":
+            raw = request.headers.get("content-length")
+            if raw is not None and raw.isdigit() and int(raw) > settings.max_upload_bytes + _FORM_OVERHEAD:
+                return error_response(413, f"the upload is larger than this server's limit of "
+                                      f"{settings.max_upload_bytes:,} bytes; split the file or place it under an "
+                                      "allowed input root and pass `path`")
+        return await call_next(request)
 
     @app.get("/healthz", response_model=Health, tags=["health"])
     def healthz() -> Health:
@@ -318,7 +360,7 @@ def create_app(ledger_url: str | None = None) -> FastAPI:
 
     @app.get("/readyz", response_model=Health, tags=["health"], responses={503: {"model": ErrorResponse}})
     def readyz() -> Any:
-        """Readiness: the database answers a trivial query."""
+        """Readiness: the database answers a trivial query and a job worker has its models loaded."""
         from sqlalchemy import text
 
         try:
@@ -328,7 +370,15 @@ def create_app(ledger_url: str | None = None) -> FastAPI:
         except Exception as exc:  # any failure means: not ready; the URL and driver message stay in the log
             log.warning("not ready: %s", type(exc).__name__)
             return error_response(503, "the database is not reachable", details={"type": type(exc).__name__})
+        if settings.workers > 0 and not (pool and pool[0].ready()):
+            return error_response(503, "the job workers are still loading the detection models",
+                                  details={"workers": settings.workers})
         return Health(status="ready")
 
+    from gdprep.service.api_jobs import router as jobs_router
+    from gdprep.service.web import router as web_router
+
     app.include_router(router)
+    app.include_router(jobs_router)
+    app.include_router(web_router)
     return app

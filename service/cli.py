@@ -173,9 +173,12 @@ def redact(
         "--key-file", help="Master key file (default: $GDPREP_KEY_FILE, $GDPREP_MASTER_KEY or the state "
         "directory's key).")] = None,
     ledger_url: LedgerOpt = None,
+    decisions: Annotated[Path | None, typer.Option(
+        "--decisions", help='Review decisions to apply: JSONL of {"finding_id", "decision": confirm|reject}.')] = None,
 ) -> None:
     """Redact personal data under a policy. Keeps ids and every other field; writes a JSON + HTML report."""
     from gdprep.policies import load_policy
+    from gdprep.privacy.decisions import load_decisions
     from gdprep.privacy.pipeline import run_redact
 
     def go() -> None:
@@ -183,14 +186,17 @@ def redact(
         from gdprep.audit.lineage import ledger_run
 
         pol = load_policy(policy)
+        decided = load_decisions(decisions) if decisions is not None else None
         total = _count_records(input)
         ledger = Ledger(ledger_url)
         with ledger_run(ledger, "privacy", command=_command_line(), config={"workers": workers},
                         policy_hash=pol.canonical_hash()) as rec, _progress("redact", total) as tick:
             summary = run_redact(input, output, report, pol, on_error=on_error.value, quarantine_path=quarantine,
                                  fmt=fmt.value if fmt else None, workers=_workers(workers, total),
-                                 key_file=key_file, progress=tick, lineage=rec)
+                                 key_file=key_file, progress=tick, lineage=rec, decisions=decided)
         err.print(_summary_line(summary))
+        if decided is not None:
+            err.print(f"  decisions: {summary.n_decisions_applied} applied, {summary.n_decisions_unmatched} unmatched")
         for name, path in summary.outputs.items():
             err.print(f"  {name}: {path}")
 

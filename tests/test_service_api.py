@@ -24,6 +24,13 @@ SUBJECT = "alice.smith@example.com"
 RECORD_ID = "customer-4711"
 
 
+@pytest.fixture(autouse=True)
+def _no_job_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests cover the audit routes: no job worker processes, a private service root."""
+    monkeypatch.setenv("GDPREP_WORKERS", "0")
+    monkeypatch.setenv("GDPREP_SERVICE_ROOT", str(tmp_path / "service"))
+
+
 @pytest.fixture
 def ledger_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'ledger.db'}"

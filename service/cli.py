@@ -808,18 +808,34 @@ def serve(
     = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8000,
     ledger_url: LedgerOpt = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=0, max=64, help="Job worker processes "
+                                                "(default: $GDPREP_WORKERS, else 1; 0 runs no jobs).")] = None,
+    root: Annotated[Path | None, typer.Option("--root", help="Where uploads and job outputs are kept (default: "
+                                              "$GDPREP_SERVICE_ROOT, else the state directory's service/).")] = None,
+    input_root: Annotated[list[Path] | None, typer.Option(
+        "--input-root", help="A directory whose files jobs may name by `path` (repeatable; default: "
+        "$GDPREP_INPUT_ROOTS, colon-separated; none: uploads only).")] = None,
+    max_upload_mb: Annotated[int | None, typer.Option("--max-upload-mb", min=1, help="Largest upload accepted "
+                                                      "(default: $GDPREP_MAX_UPLOAD_BYTES, else 512 MiB).")] = None,
 ) -> None:
-    """Serve the HTTP API (OpenAPI at /docs and /openapi.json; /healthz, /readyz; routes under /v1).
-    Requests authenticate with `Authorization: Bearer <key>` from `gdprep keys create`. First slice: audit
-    verify / trace / export and erasure requests; jobs, reviews and pages are not built yet."""
+    """Serve the HTTP API and the review pages (OpenAPI at /docs and /openapi.json; /healthz, /readyz; API
+    routes under /v1, pages under /ui). Requests authenticate with `Authorization: Bearer <key>` from
+    `gdprep keys create`; people sign in at /ui/login with the same keys. Jobs run in worker processes."""
     import uvicorn
 
     from gdprep.service.api import create_app
+    from gdprep.service.jobs import ServiceSettings
 
     def go() -> None:
+        settings = ServiceSettings.from_env(
+            ledger_url=ledger_url, workers=workers, root=root,
+            input_roots=tuple(input_root) if input_root else None,
+            max_upload_bytes=max_upload_mb * 1024 * 1024 if max_upload_mb else None)
+        err.print(f"gdprep serve: http://{host}:{port}  (workers {settings.workers}, data {settings.root}, "
+                  f"upload limit {settings.max_upload_bytes:,} bytes)")
         # no access log: request paths can hold record ids (/v1/audit/trace/{record_id})
-        uvicorn.run(create_app(ledger_url), host=host, port=port, access_log=False, server_header=False,
-                    proxy_headers=False)
+        uvicorn.run(create_app(ledger_url, settings=settings), host=host, port=port, access_log=False,
+                    server_header=False, proxy_headers=False)
 
     _run(go)
 

@@ -13,6 +13,7 @@ import hmac
 import json
 import re
 import secrets
+import threading
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -28,6 +29,7 @@ _SALT_BYTES = 16
 # scrypt's interactive-login parameters (about 16 MiB and tens of milliseconds per check)
 SCRYPT_PARAMS: dict[str, int] = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_VERIFIED_MAX = 10_000
 _KEY_ID = re.compile(r"^[0-9a-f]{16}$")
 
 
@@ -114,6 +116,11 @@ class KeyStore:
         meta.create_all(ledger.engine)
         # hashed when a key id is unknown, so that a miss costs as much as a hit
         self._dummy_salt = secrets.token_bytes(_SALT_BYTES)
+        # key id -> SHA-256 of a key that passed scrypt: later requests with the same key skip scrypt (the
+        # key is 256 random bits, so a fast hash of it is as strong); the row is still read every time, so a
+        # revocation takes effect at once
+        self._verified: dict[str, bytes] = {}
+        self._verified_lock = threading.Lock()
 
     def create(self, name: str, role: str, *, created_by: str | None = None) -> str:
         """Store a new key for `name` with `role` and return it; this is the only time it is shown."""
@@ -157,9 +164,19 @@ class KeyStore:
         if row is None:
             _scrypt(secret, self._dummy_salt, SCRYPT_PARAMS)
             return None
-        params = {k: int(v) for k, v in json.loads(row.hash_params).items() if k != "alg"}
-        computed = _scrypt(secret, bytes.fromhex(row.salt), params)
-        if not hmac.compare_digest(computed, bytes.fromhex(row.secret_hash)) or row.revoked_at is not None:
+        fast = hashlib.sha256(secret.encode("utf-8")).digest()
+        with self._verified_lock:
+            known = self._verified.get(row.key_id)
+        if known is None or not hmac.compare_digest(known, fast):
+            params = {k: int(v) for k, v in json.loads(row.hash_params).items() if k != "alg"}
+            computed = _scrypt(secret, bytes.fromhex(row.salt), params)
+            if not hmac.compare_digest(computed, bytes.fromhex(row.secret_hash)):
+                return None
+            with self._verified_lock:
+                if len(self._verified) >= _VERIFIED_MAX:
+                    self._verified.clear()
+                self._verified[row.key_id] = fast
+        if row.revoked_at is not None:
             return None
         return Principal(name=row.name, role=row.role, key_id=row.key_id)
 

@@ -185,3 +185,14 @@ def test_keys_cli_shows_the_secret_once_and_revokes() -> None:
     assert runner.invoke(app, ["keys", "create", "--role", "owner", "--name", "x"]).exit_code == 2
     assert runner.invoke(app, ["keys", "revoke", "audit-team"]).exit_code == 0
     assert KeyStore(Ledger()).authenticate(secret) is None
+
+
+def test_a_verified_key_revoked_later_is_refused_at_once(store: KeyStore) -> None:
+    """Keys that passed scrypt are remembered (by a fast hash) to spare later requests; revocation still wins,
+    and a wrong secret for the same key id is still refused."""
+    secret = store.create("busy", "engineer")
+    assert store.authenticate(secret) is not None
+    assert store.authenticate(secret) is not None  # the remembered path
+    assert store.authenticate(secret[:-1] + ("A" if secret[-1] != "A" else "B")) is None
+    store.revoke("busy")
+    assert store.authenticate(secret) is None

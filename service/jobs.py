@@ -450,6 +450,9 @@ def run_job(job: Job, store: JobStore, ledger: Ledger, settings: ServiceSettings
     current = None
     try:
         current_input = Path(job.input_path)
+        if _sha256(current_input) != job.input_sha256:
+            raise UsageError(f"the input {job.input_name} changed on the server since the job was submitted (its "
+                             "SHA-256 differs); submit it again")
         for stage in job.stages:
             current = stage
             progress.start(stage)
@@ -464,6 +467,8 @@ def run_job(job: Job, store: JobStore, ledger: Ledger, settings: ServiceSettings
                 raise UsageError(f"unknown stage {stage!r}")
             summary[stage] = stage_summary
             progress.end(stage, "done")
+            if stage == "privacy" and "curation" in progress.state:  # curation reads what privacy wrote
+                progress.state["curation"]["total"] = stage_summary["out"]
             store.update(job.id, runs=runs, progress=progress.snapshot())
         if final_dir.exists():
             shutil.rmtree(final_dir)
@@ -490,6 +495,16 @@ def run_job(job: Job, store: JobStore, ledger: Ledger, settings: ServiceSettings
             raise
     finally:
         beater.stop.set()
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _job_config(job: Job, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:

@@ -68,6 +68,10 @@ BENCH_MODEL: dict[str, Any] = {"hidden_size": 256, "num_hidden_layers": 4, "num_
 VOCAB_SIZE = 2000
 CURATE_CONFIG = ("output: {hf_dataset: false}\nquality: {languages: []}\n"
                  "split: {train: 1.0, validation: 0.0, test: 0.0}\n")
+# `--model large`: about 100M parameters, where a GPU's step time is no longer dominated by fixed per-step costs
+LARGE_MODEL: dict[str, Any] = {"hidden_size": 1024, "num_hidden_layers": 8, "num_attention_heads": 16,
+                               "num_key_value_heads": 16, "intermediate_size": 2816, "max_position_embeddings": 512}
+MODELS: dict[str, dict[str, Any]] = {"small": BENCH_MODEL, "large": LARGE_MODEL}
 
 
 def synthetic_rows(n: int, seed: int) -> list[dict[str, str]]:
@@ -103,7 +107,8 @@ def prepare_dataset(work: Path, examples: int, seed: int) -> Path:
     return work / "curated" / "train.jsonl"
 
 
-def build_bench_model(train_file: Path, out_dir: Path, seed: int) -> dict[str, Any]:
+def build_bench_model(train_file: Path, out_dir: Path, seed: int,
+                      shape: dict[str, Any] = BENCH_MODEL) -> dict[str, Any]:
     """`build_smoke_model` for the tokenizer, then a bigger Llama saved over its weights and config."""
     import torch
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
@@ -114,11 +119,11 @@ def build_bench_model(train_file: Path, out_dir: Path, seed: int) -> dict[str, A
     build_smoke_model(texts, out_dir, vocab_size=VOCAB_SIZE, seed=seed)
     tok = AutoTokenizer.from_pretrained(out_dir, local_files_only=True)
     config = LlamaConfig(vocab_size=tok.vocab_size, bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id,
-                         pad_token_id=tok.pad_token_id, tie_word_embeddings=True, **BENCH_MODEL)
+                         pad_token_id=tok.pad_token_id, tie_word_embeddings=True, **shape)
     torch.manual_seed(seed)
     model = LlamaForCausalLM(config)
     model.save_pretrained(out_dir, safe_serialization=True)
-    return {**BENCH_MODEL, "vocab_size": tok.vocab_size, "parameters": sum(p.numel() for p in model.parameters())}
+    return {**shape, "vocab_size": tok.vocab_size, "parameters": sum(p.numel() for p in model.parameters())}
 
 
 @dataclass
@@ -311,6 +316,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     parser.add_argument("--eval-steps", type=int, default=None,
                         help="our eval/checkpoint/logging interval (default: beyond the last step)")
+    parser.add_argument("--model", choices=tuple(MODELS), default="small",
+                        help="small: 3.7M parameters (CPU-sized); large: about 100M (for a GPU)")
     parser.add_argument("--quick", action="store_true", help="a smoke run: 400 examples, 1 repeat")
     parser.add_argument("--json", type=Path, default=OUT / "training.json", help="where the figures go")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
@@ -337,7 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         t0 = time.perf_counter()
         train_file = prepare_dataset(work, args.examples, args.seed)
         prep_s = time.perf_counter() - t0
-        model_info = build_bench_model(train_file, work / "model", args.seed)
+        model_info = build_bench_model(train_file, work / "model", args.seed, MODELS[args.model])
         if args.threads:
             torch.set_num_threads(args.threads)
         elif not cuda:

@@ -20,21 +20,31 @@ import hmac
 import itertools
 import json
 import os
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gdprep.audit.merkle import MerkleAccumulator, inclusion_proof, leaf_hash, verify_inclusion
 from gdprep.errors import ConfigError, IntegrityError
-from gdprep.state import state_dir, write_secret
+from gdprep.state import state_dir
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL, Connection
 
 LEDGER_URL_ENV = "GDPREP_LEDGER_URL"
 SIGNING_KEY_FILE = "audit-signing.key"
 HMAC_KEY_FILE = "audit-hmac.key"
 RETIRED_KEYS_DIR = "audit-signing-retired"
 _BATCH = 5000
+# Writers wait this long for one another (SQLite); a write holds the lock only for its own entries.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# The PostgreSQL advisory lock that serialises the ledger's writers (per database); a fixed name's hash,
+# so every gdprep version takes the same lock.
+WRITER_LOCK_KEY = int.from_bytes(hashlib.sha256(b"gdprep.audit.ledger.writer").digest()[:8], "big", signed=True)
 
 
 def canonical(obj: Any) -> bytes:
@@ -110,36 +120,99 @@ class VerifyResult:
         return "ledger verification FAILED: " + self.problems[0]
 
 
+def _private_pem(key: Any) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    return bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                   serialization.NoEncryption()))
+
+
+def _public_pem(key: Any) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
+    return bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
+                                               serialization.PublicFormat.SubjectPublicKeyInfo))
+
+
+def _write_new_file(path: Path, data: bytes) -> None:
+    """Create `path` (FileExistsError if it exists) owner-only, whatever the umask, with `data` synced."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _staged_secret(path: Path, data: bytes) -> Path:
+    """Key material written in full to a private file beside `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staged = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    _write_new_file(staged, data)
+    return staged
+
+
+def _create_secret(path: Path, data: bytes) -> bool:
+    """Write key material to `path` unless it exists; True when this call created it. The file appears
+    complete or not at all, and of racing creators (processes sharing the directory) exactly one wins:
+    the others keep, and then read, the winner's key."""
+    staged = _staged_secret(path, data)
+    try:
+        os.link(staged, path)  # fails if `path` exists, atomically
+    except FileExistsError:
+        return False
+    except OSError:  # a file system without hard links: exclusive creation still picks one winner
+        try:
+            _write_new_file(path, data)
+        except FileExistsError:
+            return False
+    finally:
+        staged.unlink()
+    return True
+
+
+def _replace_secret(path: Path, data: bytes) -> None:
+    """Replace key material atomically: a reader sees the old file or the new one, never a partial one."""
+    os.replace(_staged_secret(path, data), path)
+
+
 class Keys:
-    """The ledger's Ed25519 signing key and HMAC key, in the state directory (owner-only files)."""
+    """The ledger's Ed25519 signing key and HMAC key, in the state directory (owner-only files).
+
+    Several processes may share the directory: a missing key is created once, atomically, and every
+    process then uses that one key."""
 
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory or state_dir()
+
+    def has_signing_key(self) -> bool:
+        return (self.directory / SIGNING_KEY_FILE).exists()
+
+    def create_signing_key(self) -> bool:
+        """Create the signing key unless it exists; True only for the call (in any process) that created it."""
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        if self.has_signing_key():
+            return False
+        return _create_secret(self.directory / SIGNING_KEY_FILE, _private_pem(Ed25519PrivateKey.generate()))
 
     def signing_key(self) -> Any:
         from cryptography.hazmat.primitives import serialization
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+        self.create_signing_key()
         path = self.directory / SIGNING_KEY_FILE
-        if not path.exists():
-            key = Ed25519PrivateKey.generate()
-            pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                    serialization.NoEncryption())
-            write_secret(path, pem)
-            return key
         loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
         if not isinstance(loaded, Ed25519PrivateKey):
             raise ConfigError(f"{path} is not an Ed25519 private key")
         return loaded
 
     def public_pem(self, create: bool = True) -> bytes:
-        from cryptography.hazmat.primitives import serialization
-
-        if not create and not (self.directory / SIGNING_KEY_FILE).exists():
+        if not create and not self.has_signing_key():
             raise ConfigError(f"no ledger signing key in {self.directory}; run gdprep where the ledger was written "
                               "(GDPREP_HOME), or verify an exported bundle with --bundle")
-        return bytes(self.signing_key().public_key().public_bytes(serialization.Encoding.PEM,
-                                                                 serialization.PublicFormat.SubjectPublicKeyInfo))
+        return _public_pem(self.signing_key())
 
     def retired_public_pems(self) -> list[bytes]:
         """Public keys of earlier signing keys (kept so their checkpoints still verify after a rotation)."""
@@ -148,22 +221,20 @@ class Keys:
 
     def rotate(self) -> tuple[str, str]:
         """Retire the signing key (its public half is kept) and make a new one: (old key id, new key id)."""
-        from cryptography.hazmat.primitives import serialization
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
         old_public = self.public_pem(create=False)
         folder = self.directory / RETIRED_KEYS_DIR
         folder.mkdir(mode=0o700, exist_ok=True)
-        (folder / f"{key_id(old_public)}.pem").write_bytes(old_public)
-        key = Ed25519PrivateKey.generate()
-        write_secret(self.directory / SIGNING_KEY_FILE, key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+        # retired before it is replaced, so a checkpoint it signs meanwhile keeps verifying
+        _replace_secret(folder / f"{key_id(old_public)}.pem", old_public)
+        _replace_secret(self.directory / SIGNING_KEY_FILE, _private_pem(Ed25519PrivateKey.generate()))
         return key_id(old_public), key_id(self.public_pem())
 
     def hmac_key(self) -> bytes:
         path = self.directory / HMAC_KEY_FILE
         if not path.exists():
-            write_secret(path, os.urandom(32))
+            _create_secret(path, os.urandom(32))
         return path.read_bytes()
 
 
@@ -198,14 +269,18 @@ class Ledger:
 
         self.url = url or default_url()
         self.keys = keys or Keys()
+        # `engine` is shared with other code (API keys, reads) and keeps the driver's default transactions;
+        # the ledger's own writes go through `_writer` (see `writing`)
         self.engine = create_engine(self.url, future=True)
+        self._writer = self.engine
         if self.engine.dialect.name == "sqlite":
-            @event.listens_for(self.engine, "connect")
-            def _pragmas(conn: Any, _record: Any) -> None:  # durable, concurrent readers
-                cur = conn.cursor()
-                cur.execute("PRAGMA journal_mode=WAL")
-                cur.execute("PRAGMA synchronous=NORMAL")
-                cur.close()
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+            if not _sqlite_in_memory(self.engine.url):
+                self._writer = _sqlite_writer_engine(self.url)
+                writer = self._writer
+                # disposing `engine` (tests, shutdown) closes the writer's connections too, so that SQLite
+                # folds its WAL back into the file
+                event.listen(self.engine, "engine_disposed", lambda _engine: writer.dispose())
         meta = MetaData()
         self.entries = Table(
             "ledger_entries", meta,
@@ -230,18 +305,25 @@ class Ledger:
             # frontier gives a root that verification, which recomputes from the entries, rejects)
             Column("frontier", Text),
         )
-        meta.create_all(self.engine)
-        self._migrate()
+        self._meta = meta
+        self._ensure_schema()
         self._hmac_key: bytes | None = None
 
-
-    def _migrate(self) -> None:
-        """Ledgers written before checkpoints stored their Merkle frontier lack that column."""
+    def _ensure_schema(self) -> None:
+        """Create the tables, or add the Merkle frontier column that ledgers written before checkpoints
+        stored it lack. Under the writer lock, so that processes opening a new ledger at once do not clash."""
         from sqlalchemy import inspect, text
 
-        columns = {c["name"] for c in inspect(self.engine).get_columns("ledger_checkpoints")}
-        if "frontier" not in columns:
-            with self.engine.begin() as conn:
+        def current(bind: Any) -> bool:
+            found = inspect(bind)
+            return (found.has_table("ledger_entries") and found.has_table("ledger_checkpoints")
+                    and "frontier" in {c["name"] for c in found.get_columns("ledger_checkpoints")})
+
+        if current(self.engine):  # the usual case: no lock taken
+            return
+        with self.writing() as conn:
+            self._meta.create_all(conn)
+            if not current(conn):
                 conn.execute(text("ALTER TABLE ledger_checkpoints ADD COLUMN frontier TEXT"))
 
     # -- identifiers --------------------------------------------------------------------------------
@@ -256,6 +338,32 @@ class Ledger:
         return hmac.new(self.hmac_key(), record_id.encode("utf-8"), hashlib.sha256).hexdigest()
 
     # -- writing --------------------------------------------------------------------------------------
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A write transaction that holds the ledger's writer lock until it commits or rolls back.
+
+        Every process appending to one ledger takes this lock, so sequence numbers never clash or skip:
+        `BEGIN IMMEDIATE` on SQLite (writers queue for up to SQLITE_BUSY_TIMEOUT_MS), a transaction-scoped
+        advisory lock on PostgreSQL. Other databases get a plain transaction (one writer at a time is then
+        the deployment's job). Keep the transaction short: every other writer waits for it."""
+        from sqlalchemy import text
+
+        with self._writer.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(CAST(:key AS BIGINT))"), {"key": WRITER_LOCK_KEY})
+            yield conn
+
+    def create_tables(self, meta: Any) -> None:
+        """Create another component's missing tables in the ledger's database (API keys, jobs) under the
+        writer lock, so processes starting at once on a new database do not race each other's CREATE TABLE."""
+        from sqlalchemy import inspect
+
+        existing = set(inspect(self.engine).get_table_names())
+        if all(name in existing for name in meta.tables):
+            return
+        with self.writing() as conn:
+            meta.create_all(conn)
+
     def _next_seq(self, conn: Any) -> int:
         from sqlalchemy import func, select
 
@@ -263,15 +371,18 @@ class Ledger:
         return 0 if value is None else int(value) + 1
 
     def append_many(self, items: Iterable[tuple[str, str | None, str | None, Mapping[str, Any]]]) -> int:
-        """Append (kind, run_id, record_key, payload) entries in batches; returns how many."""
+        """Append (kind, run_id, record_key, payload) entries in batches; returns how many. The entries get
+        consecutive sequence numbers, also while other processes append; `items` is read under the writer
+        lock, so pass entries already made rather than a generator that does slow work."""
         count = 0
-        if not (self.keys.directory / SIGNING_KEY_FILE).exists():
-            # the first write creates the key pair; its creation is the first key event
-            public = self.keys.public_pem()
-            items = itertools.chain([("key_event", None, None, {"event": "created", "key": "ledger-signing",
-                                                                "key_id": key_id(public), "actor": _actor()})],
-                                    items)
-        with self.engine.begin() as conn:
+        with self.writing() as conn:
+            # The first write creates the key pair; its creation is the first key event. Created under the
+            # lock, and only by the one process that wins the race to create the file.
+            if self.keys.create_signing_key():
+                public = self.keys.public_pem()
+                items = itertools.chain([("key_event", None, None, {
+                    "event": "created", "key": "ledger-signing", "key_id": key_id(public), "actor": _actor()})],
+                    items)
             seq = self._next_seq(conn)
             batch: list[dict[str, Any]] = []
             for kind, run_id, record_key, payload in items:
@@ -293,9 +404,13 @@ class Ledger:
         self.append_many([(kind, run_id, record_key, payload)])
 
     def checkpoint(self) -> dict[str, Any]:
-        """Sign the current tree head and store it."""
+        """Sign the current tree head and store it. Needs no writer lock: it signs whatever contiguous
+        prefix of the log it reads, and checkpoints written at once by several processes all verify."""
         from sqlalchemy import select
 
+        if not self.keys.has_signing_key():
+            self.append_many(())  # creates the key and records its creation, as any first write does
+        signing_key = self.keys.signing_key()  # read once: a rotation meanwhile cannot split key and signature
         previous = self.list_checkpoints()
         acc = MerkleAccumulator()
         if previous and previous[-1].get("frontier"):
@@ -314,9 +429,9 @@ class Ledger:
                 acc.append(leaf)
         root = acc.root().hex()
         created = utc_now()
-        public = self.keys.public_pem()
+        public = _public_pem(signing_key)
         kid = key_id(public)
-        signature = self.keys.signing_key().sign(checkpoint_message(acc.size, root, created, kid)).hex()
+        signature = signing_key.sign(checkpoint_message(acc.size, root, created, kid)).hex()
         row = {"tree_size": acc.size, "root_hash": root, "created_at": created, "key_id": kid,
                "public_key": public.decode(), "signature": signature, "frontier": json.dumps(acc.state())}
         with self.engine.begin() as conn:
@@ -414,6 +529,51 @@ class Ledger:
             leaves[seq], seq, head["tree_size"], path, bytes.fromhex(head["root_hash"]))
         return {"seq": seq, "tree_size": head["tree_size"], "root_hash": head["root_hash"],
                 "checkpoint_time": head["created_at"], "path": [p.hex() for p in path], "verified": ok}
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL: readers never wait for the writer; writers wait for one another instead of failing at once."""
+    import sqlite3
+
+    cur = dbapi_connection.cursor()
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    # Switching a new database to WAL needs it to itself, and SQLite answers "locked" at once rather than
+    # waiting when another process is opening it too: wait here.
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def _sqlite_in_memory(url: URL) -> bool:
+    return url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
+
+
+def _sqlite_writer_engine(url: str) -> Any:
+    """An engine whose transactions start with BEGIN IMMEDIATE, taking SQLite's write lock before the next
+    sequence number is read (SQLAlchemy's documented pattern: the driver's own BEGIN is switched off and
+    emitted here instead). A separate engine, because the pattern makes every transaction on it a write."""
+    from sqlalchemy import create_engine, event
+
+    engine = create_engine(url, future=True)
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.isolation_level = None  # the driver emits no BEGIN of its own
+        _sqlite_pragmas(dbapi_connection, record)
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
 
 
 def actor() -> str:

@@ -67,7 +67,7 @@ class _ServiceHolder:
         with self._lock:
             if self._services is None:
                 ledger = Ledger(self.settings.ledger_url)
-                self._services = Services(ledger=ledger, keys=KeyStore(ledger), jobs=JobStore(ledger.engine))
+                self._services = Services(ledger=ledger, keys=KeyStore(ledger), jobs=JobStore(ledger))
             return self._services
 
     def close(self) -> None:

@@ -154,9 +154,11 @@ _JSON_COLUMNS = ("stages", "progress", "runs", "outputs", "decisions", "summary"
 class JobStore:
     """The `jobs` and `review_decisions` tables, in the ledger's database (SQLite or PostgreSQL)."""
 
-    def __init__(self, engine: Any) -> None:
+    def __init__(self, ledger: Ledger | Any) -> None:
+        """`ledger`: the Ledger whose database holds the tables (or a bare SQLAlchemy engine)."""
         from sqlalchemy import Boolean, Column, Integer, MetaData, PrimaryKeyConstraint, String, Table, Text
 
+        engine = ledger.engine if isinstance(ledger, Ledger) else ledger
         self.engine = engine
         meta = MetaData()
         self.jobs = Table(
@@ -198,7 +200,10 @@ class JobStore:
             Column("decided_at", String(32), nullable=False),
             PrimaryKeyConstraint("job_id", "finding_id"),
         )
-        meta.create_all(engine)
+        if isinstance(ledger, Ledger):
+            ledger.create_tables(meta)
+        else:
+            meta.create_all(engine)
 
     # -- rows ------------------------------------------------------------------------------------------
     @staticmethod
@@ -572,7 +577,7 @@ def _worker_main(settings: ServiceSettings, name: str, ready: Any, stop: Any) ->
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server's Ctrl-C stops us through `stop`
     logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {name} %(levelname)s %(message)s")
     ledger = Ledger(settings.ledger_url)
-    store = JobStore(ledger.engine)
+    store = JobStore(ledger)
     _warm_models()
     ready.set()
     while not stop.is_set():

@@ -113,7 +113,7 @@ class KeyStore:
             Column("revoked_at", String(32)),
             Column("revoked_by", String(128)),
         )
-        meta.create_all(ledger.engine)
+        ledger.create_tables(meta)
         # hashed when a key id is unknown, so that a miss costs as much as a hit
         self._dummy_salt = secrets.token_bytes(_SALT_BYTES)
         # key id -> SHA-256 of a key that passed scrypt: later requests with the same key skip scrypt (the

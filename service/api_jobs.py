@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from gdprep.audit.ledger import utc_now
-from gdprep.errors import InputError, UsageError
+from gdprep.errors import UsageError
 from gdprep.service import reviews
 from gdprep.service.api import API_VERSION, ErrorResponse, Services, ServicesDep, require_roles
 from gdprep.service.jobs import (
@@ -472,5 +472,3 @@ def revoke_key(name: str, services: ServicesDep, principal: Admin) -> Any:
     return KeyOut(name=info.name, role=info.role, key_id=info.key_id, created_at=info.created_at,
                   created_by=info.created_by, revoked_at=info.revoked_at, revoked_by=info.revoked_by)
 
-
-__all__ = ["router", "visible_job", "InputError"]

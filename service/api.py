@@ -215,6 +215,39 @@ def _unexpected_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(500, "internal server error")
 
 
+class UploadLimit:
+    """Refuse an oversized upload to `path`: at once from its Content-Length, and while it streams in (a
+    chunked upload has none), before the form parser has written it all to disk."""
+
+    def __init__(self, app: Any, *, path: str, limit: int, shown_limit: int) -> None:
+        self.app, self.path, self.limit, self.shown_limit = app, path, limit, shown_limit
+
+    def _message(self) -> str:
+        return (f"the upload is larger than this server's limit of {self.shown_limit:,} bytes; split the file or "
+                "place it under an allowed input root and pass `path`")
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != self.path:
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            await error_response(413, self._message())(scope, receive, send)
+            return
+        received = 0
+
+        async def counted() -> Any:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:  # FastAPI passes an HTTPException from body parsing through
+                    raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, self._message())
+            return message
+
+        await self.app(scope, counted, send)
+
+
 # -- service functions (what the routes call) ----------------------------------------------------------------
 def export_zip(services: Services, principal: Principal, fmt: str, run_id: str | None, work: Path) -> Path:
     """Write an export bundle as a zip under `work` and record the export (who, what, its hash) in the ledger."""
@@ -342,16 +375,8 @@ def create_app(ledger_url: str | None = None, settings: ServiceSettings | None =
     app.add_exception_handler(OperationalError, _database_error)
     app.add_exception_handler(Exception, _unexpected_error)
 
-    @app.middleware("http")
-    async def upload_limit(request: Request, call_next: Callable[[Request], Any]) -> Any:
-        """Refuse an oversized upload from its Content-Length, before reading the body."""
-        if request.method == "POST" and request.url.path == f"/{API_VERSION}/jobs":
-            raw = request.headers.get("content-length")
-            if raw is not None and raw.isdigit() and int(raw) > settings.max_upload_bytes + _FORM_OVERHEAD:
-                return error_response(413, f"the upload is larger than this server's limit of "
-                                      f"{settings.max_upload_bytes:,} bytes; split the file or place it under an "
-                                      "allowed input root and pass `path`")
-        return await call_next(request)
+    app.add_middleware(UploadLimit, path=f"/{API_VERSION}/jobs", limit=settings.max_upload_bytes + _FORM_OVERHEAD,
+                       shown_limit=settings.max_upload_bytes)
 
     @app.get("/healthz", response_model=Health, tags=["health"])
     def healthz() -> Health:

@@ -194,7 +194,7 @@ async def _save_upload(upload: UploadFile, dest: Path, limit: int) -> str:
         while chunk := await upload.read(_CHUNK):
             size += len(chunk)
             if size > limit:
-                raise HTTPException(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+                raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE,
                                     f"the upload is larger than this server's limit of {limit:,} bytes; split "
                                     "the file or place it under an allowed input root and pass `path`")
             digest.update(chunk)

@@ -461,7 +461,8 @@ def run_job(job: Job, store: JobStore, ledger: Ledger, settings: ServiceSettings
         for stage in job.stages:
             current = stage
             progress.start(stage)
-            store.heartbeat(job.id, progress.snapshot())
+            if store.heartbeat(job.id, progress.snapshot()) or progress.cancelled.is_set():
+                raise JobCancelled()
             if stage == "privacy":
                 current_input, stage_summary = _privacy_stage(job, current_input, work, ledger, progress, runs,
                                                               outputs)
@@ -475,6 +476,8 @@ def run_job(job: Job, store: JobStore, ledger: Ledger, settings: ServiceSettings
             if stage == "privacy" and "curation" in progress.state:  # curation reads what privacy wrote
                 progress.state["curation"]["total"] = stage_summary["out"]
             store.update(job.id, runs=runs, progress=progress.snapshot())
+        if store.heartbeat(job.id, progress.snapshot()) or progress.cancelled.is_set():
+            raise JobCancelled()  # asked while the last stage was finishing: nothing is published
         if final_dir.exists():
             shutil.rmtree(final_dir)
         os.replace(work, final_dir)  # the publish step: a job directory without .partial is complete
@@ -579,16 +582,16 @@ def _worker_main(settings: ServiceSettings, name: str, ready: Any, stop: Any) ->
     ledger = Ledger(settings.ledger_url)
     store = JobStore(ledger)
     _warm_models()
-    ready.set()
-    while not stop.is_set():
+    ready.value = 1
+    while not stop.value:
         try:
             job = store.claim(name)
         except Exception:
             log.warning("could not claim a job; retrying", exc_info=True)
-            stop.wait(2.0)
+            time.sleep(2.0)
             continue
         if job is None:
-            stop.wait(0.5)
+            time.sleep(0.5)
             continue
         log.info("running job %s (%s)", job.id, ",".join(job.stages))
         run_job(job, store, ledger, settings)
@@ -612,7 +615,8 @@ class WorkerPool:
         self.settings = settings
         self.store = store
         self._ctx = multiprocessing.get_context("spawn")
-        self._stop = self._ctx.Event()
+        # lock-free flags (a worker killed inside Event.wait could leave its lock held and hang the server)
+        self._stop = self._ctx.RawValue("b", 0)
         self._procs: dict[str, tuple[Any, Any]] = {}
         self._restarts: dict[str, int] = {}
         self._pending: dict[str, float] = {}   # worker name -> when to start it again
@@ -653,7 +657,7 @@ class WorkerPool:
         self._supervisor.start()
 
     def _spawn(self, name: str) -> None:
-        ready = self._ctx.Event()
+        ready = self._ctx.RawValue("b", 0)
         proc = self._ctx.Process(target=_worker_main, args=(self.settings, name, ready, self._stop), name=name,
                                  daemon=True)
         proc.start()
@@ -663,13 +667,13 @@ class WorkerPool:
         """At least one worker has its models loaded (or none are configured)."""
         if self.settings.workers == 0:
             return True
-        return any(proc.is_alive() and ready.is_set() for proc, ready in self._procs.values())
+        return any(proc.is_alive() and ready.value for proc, ready in self._procs.values())
 
     def _supervise(self) -> None:
         while not self._halt.wait(1.0):
             try:
                 for name, (proc, _ready) in list(self._procs.items()):
-                    if not proc.is_alive() and not self._stop.is_set():
+                    if not proc.is_alive() and not self._stop.value:
                         lost = self.store.recover(0, only_workers=[name], reason=(
                             f"the worker process running this job exited (code {proc.exitcode})"))
                         for job_id in lost:
@@ -680,7 +684,7 @@ class WorkerPool:
                         log.error("worker %s exited (code %s); restarting it in %.0f s", name, proc.exitcode, delay)
                         self._pending[name] = time.monotonic() + delay
                 for name, when in list(self._pending.items()):
-                    if time.monotonic() >= when and not self._stop.is_set():
+                    if time.monotonic() >= when and not self._stop.value:
                         del self._pending[name]
                         self._spawn(name)
                 self._enforce_cancels()
@@ -711,7 +715,7 @@ class WorkerPool:
 
     def stop(self, timeout: float = 10.0) -> None:
         self._halt.set()
-        self._stop.set()
+        self._stop.value = 1
         for proc, _ in self._procs.values():
             proc.join(timeout)
             if proc.is_alive():

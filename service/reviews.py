@@ -39,7 +39,13 @@ def report_path(settings: ServiceSettings, job: Job) -> Path:
 
 
 def load_report(settings: ServiceSettings, job: Job) -> dict[str, Any]:
-    return json.loads(report_path(settings, job).read_text(encoding="utf-8"))
+    """The job's redaction report, with file names as the user knows them instead of server paths."""
+    report = json.loads(report_path(settings, job).read_text(encoding="utf-8"))
+    report["paths"] = {"input": job.input_name, "output": redacted_output(job)}
+    extra = report.get("extra")
+    if isinstance(extra, dict) and isinstance(extra.get("outputs"), dict):
+        extra["outputs"] = {k: Path(str(v)).name for k, v in extra["outputs"].items()}
+    return report
 
 
 def review_id(job_id: str, finding_id: str) -> str:
@@ -58,7 +64,7 @@ def review_items(settings: ServiceSettings, store: JobStore, job: Job) -> list[d
     report = load_report(settings, job)
     decided = store.decisions_for(job.id)
     items = []
-    for item in report.get("review", []):
+    for item in report.get("review_queue", []):
         fid = item.get("finding_id")
         if fid is None:  # a report from before finding ids: nothing to decide on
             continue
@@ -76,7 +82,7 @@ def review_items(settings: ServiceSettings, store: JobStore, job: Job) -> list[d
 
 
 def decide(settings: ServiceSettings, store: JobStore, ledger: Ledger, job: Job, finding_id: str, decision: str,
-           comment: str, *, actor: str, actor_role: str, key_id: str) -> dict[str, Any]:
+           comment: str, *, actor: str, actor_role: str, key_id: str, channel: str = "api") -> dict[str, Any]:
     """Record a decision on one review item: in the decisions table (the latest stands) and the ledger."""
     if decision not in DECISIONS:
         raise UsageError(f"decision must be one of {', '.join(DECISIONS)} (got {decision!r})")
@@ -84,20 +90,20 @@ def decide(settings: ServiceSettings, store: JobStore, ledger: Ledger, job: Job,
     item = items.get(finding_id)
     if item is None:
         raise NotFound("no such finding in this job's review queue")
-    store.decide(job.id, finding_id, decision, comment, actor)
+    row = store.decide(job.id, finding_id, decision, comment, actor)
     # the comment may mention anything: the ledger keeps its hash, the decisions table the text
     ledger.append("review_decision", {
         "job": job.id, "privacy_run": job.runs.get("privacy"), "finding_id": finding_id,
         "entity_type": item["entity_type"], "field": item["field"], "decision": decision,
         "comment_sha256": hashlib.sha256(comment.encode("utf-8")).hexdigest(), "actor": actor,
-        "actor_role": actor_role, "key_id": key_id, "channel": "api"},
+        "actor_role": actor_role, "key_id": key_id, "channel": channel},
         run_id=job.runs.get("privacy"), record_key=ledger.record_key(item["record_id"]))
     ledger.checkpoint()
-    return {**item, "decision": decision, "decided_by": actor, "comment": comment}
+    return {**item, "decision": decision, "decided_by": actor, "decided_at": row["decided_at"], "comment": comment}
 
 
 def rematerialise(store: JobStore, ledger: Ledger, job: Job, *, actor: str, actor_role: str,
-                  key_id: str) -> Job:
+                  key_id: str, channel: str = "api") -> Job:
     """A new job over the same input with every decision so far applied; the original stays as it was."""
     if job.status != JobStatus.succeeded:
         raise UsageError(f"only a succeeded job can be materialised again (this one is {job.status})")
@@ -111,7 +117,7 @@ def rematerialise(store: JobStore, ledger: Ledger, job: Job, *, actor: str, acto
     ledger.append("job_submitted", {"job": new.id, "source": "rematerialise", "parent": job.id,
                                     "stages": new.stages, "policy": new.policy, "input_sha256": new.input_sha256,
                                     "decisions": {d: sum(1 for v in merged.values() if v == d) for d in DECISIONS},
-                                    "actor": actor, "actor_role": actor_role, "key_id": key_id, "channel": "api"})
+                                    "actor": actor, "actor_role": actor_role, "key_id": key_id, "channel": channel})
     ledger.checkpoint()
     return new
 

@@ -181,7 +181,8 @@ def current_session(request: Request, services: Annotated[Services, Depends(get_
         store.drop_key(session.principal.key_id)
         session = None
     if session is None:
-        raise LoginRequired(request.url.path if request.method == "GET" else None)
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequired(here if request.method == "GET" else None)
     request.state.web_session = session
     return session
 
@@ -492,7 +493,9 @@ def report_page(job_id: str, request: Request, services: ServicesDep, session: S
     job = _visible(services, session, job_id)
     report = reviews.load_report(request.app.state.settings, job)
     html = render_html(report)
-    back = (f'<nav aria-label="gdprep"><a href="{PREFIX}/jobs/{job.id}">&larr; Job {job.id[:8]}</a>'
+    back = ("<style>nav.gdprep-ui { padding: .5rem 1.5rem; background: #f3f5f7; border-bottom: 1px solid #d0d7de; "
+            "font: 14px system-ui, sans-serif; }</style>"
+            f'<nav class="gdprep-ui" aria-label="gdprep"><a href="{PREFIX}/jobs/{job.id}">&larr; Job {job.id[:12]}</a>'
             f' &middot; <a href="{PREFIX}/jobs">All jobs</a></nav>')
     html = html.replace("<body>", "<body>\n" + back, 1)
     # the report is fixed markup with inline <style> blocks only: allow exactly those by hash, no scripts
@@ -575,7 +578,8 @@ def decide_page(review_id: str, request: Request, services: ServicesDep, session
     settings = request.app.state.settings
     with services.write_lock:
         reviews.decide(settings, services.jobs, services.ledger, job, finding_id, decision, comment.strip(),
-                       actor=session.name, actor_role=session.role, key_id=session.principal.key_id)
+                       actor=session.name, actor_role=session.role, key_id=session.principal.key_id,
+                       channel="ui")
     # back to the queue with the selection on the next item still to decide (or this one)
     items = reviews.review_items(settings, services.jobs, job)
     ids = [i["finding_id"] for i in items]
@@ -594,7 +598,7 @@ def rematerialise_page(job_id: str, request: Request, services: ServicesDep, ses
     job = _visible(services, session, job_id)
     with services.write_lock:
         new = reviews.rematerialise(services.jobs, services.ledger, job, actor=session.name,
-                                    actor_role=session.role, key_id=session.principal.key_id)
+                                    actor_role=session.role, key_id=session.principal.key_id, channel="ui")
     return _see_other(f"{PREFIX}/jobs/{new.id}")
 
 

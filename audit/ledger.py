@@ -411,10 +411,10 @@ class Ledger:
         if not self.keys.has_signing_key():
             self.append_many(())  # creates the key and records its creation, as any first write does
         signing_key = self.keys.signing_key()  # read once: a rotation meanwhile cannot split key and signature
-        previous = self.list_checkpoints()
+        previous = self.latest_checkpoint()
         acc = MerkleAccumulator()
-        if previous and previous[-1].get("frontier"):
-            acc = MerkleAccumulator.from_state(json.loads(previous[-1]["frontier"]))
+        if previous and previous.get("frontier"):
+            acc = MerkleAccumulator.from_state(json.loads(previous["frontier"]))
         with self.engine.connect() as conn:
             rows = conn.execution_options(stream_results=True).execute(
                 select(self.entries).where(self.entries.c.seq >= acc.size).order_by(self.entries.c.seq))
@@ -475,6 +475,14 @@ class Ledger:
             for row in rows:
                 yield Entry(int(row.seq), row.kind, row.run_id, row.record_key, _load_payload(row.payload),
                             row.created_at, row.leaf_hash)
+
+    def latest_checkpoint(self) -> dict[str, Any] | None:
+        """The newest checkpoint (one row: what each new checkpoint builds on)."""
+        from sqlalchemy import select
+
+        with self.engine.connect() as conn:
+            row = conn.execute(select(self.checkpoints).order_by(self.checkpoints.c.id.desc()).limit(1)).first()
+        return dict(row._mapping) if row is not None else None
 
     def list_checkpoints(self) -> list[dict[str, Any]]:
         from sqlalchemy import select

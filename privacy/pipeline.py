@@ -138,18 +138,23 @@ def _check_output_paths(input_path: Path, *outputs: Path | None) -> None:
 
 
 @contextmanager
-def _vault_lock(vault_path: Path) -> Iterator[None]:
+def _vault_lock(vault_path: Path, wait: Callable[[], None] | None = None) -> Iterator[None]:
     """One run at a time per vault: two runs that each load the vault and save it at the end would hand
-    the same pseudonym to different people."""
+    the same pseudonym to different people. Without `wait`, a busy vault is an error at once; with it,
+    `wait()` is called between attempts (it sleeps, and may raise to give up)."""
     import fcntl
 
     vault_path.parent.mkdir(parents=True, exist_ok=True)
     with open(vault_path.with_name(vault_path.name + ".lock"), "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise UsageError(f"another gdprep run is using the vault {vault_path}; wait for it to finish, or "
-                             "give this run its own GDPREP_HOME") from None
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if wait is None:
+                    raise UsageError(f"another gdprep run is using the vault {vault_path}; wait for it to finish, "
+                                     "or give this run its own GDPREP_HOME") from None
+                wait()
         try:
             yield
         finally:
@@ -220,9 +225,13 @@ def run_redact(input_path: Path, output_path: Path, report_path: Path, policy: P
                out_fmt: str | None = None, workers: int = 1, key_file: Path | None = None,
                vault_path: Path | None = None, progress: ProgressFn | None = None,
                command: str = "gdprep redact", lineage: LineageSink | None = None,
-               decisions: Mapping[str, str] | None = None) -> RunSummary:
+               decisions: Mapping[str, str] | None = None,
+               vault_wait: Callable[[], None] | None = None) -> RunSummary:
     """`gdprep redact`: redacted records in the input's format, a JSON + HTML report, quarantine and
     dropped-record files. Every input record is accounted for.
+
+    One run at a time uses a vault: another run's is an error at once, unless `vault_wait` is given (the
+    service's workers queue for it; `vault_wait` sleeps between attempts and may raise to give up).
 
     `decisions` (finding id -> "confirm" | "reject", see `gdprep.privacy.decisions`) are compliance
     officers' review decisions: a rejected finding stays as written, a confirmed below-threshold finding
@@ -239,7 +248,7 @@ def run_redact(input_path: Path, output_path: Path, report_path: Path, policy: P
     reader = RecordReader(input_path, policy.fields, fmt=fmt, max_chars=policy.max_text_chars, on_error=on_error)
     out_format = detect_format(output_path, out_fmt) if out_fmt or output_path.suffix else reader.format
     vault_file = vault_path or state_dir() / "vault.bin"
-    with _vault_lock(vault_file):
+    with _vault_lock(vault_file, vault_wait):
         keyring = KeyRing.open(key_file=key_file)
         vault = Vault.open(vault_file, keyring)
         return _redact_locked(reader, input_path, output_path, report_path, policy, out_format, qpath, dpath,

@@ -162,7 +162,7 @@ class ErasureImpactOut(BaseModel):
 
 
 _FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the small form fields around the file
-_ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (401, 403, 422)}
+_ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (400, 401, 403, 422)}
 
 
 # -- error handling -------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile, status
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from gdprep.audit.ledger import utc_now
 from gdprep.errors import UsageError
@@ -48,7 +49,7 @@ Officer = _dep(Role.compliance_officer)
 Rematerialiser = _dep(Role.engineer, Role.compliance_officer)
 Admin = _dep(Role.admin)
 
-_ERRS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (400, 404, 409)}
+_ERRS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 409, 422)}
 router = APIRouter(prefix=f"/{API_VERSION}", responses=_ERRS)
 
 
@@ -233,29 +234,39 @@ async def submit_job(
     stage_names = stage_list(stages)
     settings = request.app.state.settings
     job_id = new_job_id()
-    if file is not None:
-        shown = safe_filename(file.filename or "upload.jsonl")
-        check_format(shown)
-        folder = settings.uploads_dir / job_id
-        folder.mkdir(parents=True, exist_ok=True)
-        dest = folder / shown
-        try:
-            sha = await _save_upload(file, dest, settings.max_upload_bytes)
-            n_records = validate_input(dest, shown, policy)
-        except BaseException:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise
-        source, input_path = "upload", dest
-    else:
+    if file is None:
         assert path is not None
-        try:
-            input_path = resolve_server_path(path, settings.input_roots)
-        except PermissionError as exc:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, str(exc)) from None
-        shown = path
-        n_records = validate_input(input_path, shown, policy)
-        sha = _file_sha256(input_path)
-        source = "path"
+        return await run_in_threadpool(_accept_path, services, principal, settings, job_id, path, policy,
+                                       stage_names)
+    shown = safe_filename(file.filename or "upload.jsonl")
+    check_format(shown)
+    folder = settings.uploads_dir / job_id
+    folder.mkdir(parents=True, exist_ok=True)
+    dest = folder / shown
+    try:
+        sha = await _save_upload(file, dest, settings.max_upload_bytes)
+        # validation, the database and the ledger block: off the event loop, so other requests keep flowing
+        return await run_in_threadpool(_accept, services, principal, job_id, "upload", dest, shown, sha, policy,
+                                       stage_names)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def _accept_path(services: Services, principal: Principal, settings: Any, job_id: str, path: str, policy: str,
+                 stage_names: list[str]) -> JobOut:
+    try:
+        input_path = resolve_server_path(path, settings.input_roots)
+    except PermissionError as exc:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, str(exc)) from None
+    return _accept(services, principal, job_id, "path", input_path, path, None, policy, stage_names)
+
+
+def _accept(services: Services, principal: Principal, job_id: str, source: str, input_path: Path, shown: str,
+            sha: str | None, policy: str, stage_names: list[str]) -> JobOut:
+    """Validate every record (a bad line is a 422 naming it), then queue the job and record who asked."""
+    n_records = validate_input(input_path, shown, policy)
+    sha = sha or _file_sha256(input_path)
     job = Job(id=job_id, owner=principal.name, owner_role=principal.role, status=JobStatus.queued,
               stages=stage_names, policy=policy, source=source, input_name=shown, input_path=str(input_path),
               input_sha256=sha, input_records=n_records, created_at=utc_now(),

@@ -535,9 +535,17 @@ def _privacy_stage(job: Job, input_path: Path, work: Path, ledger: Ledger, progr
                     policy_hash=policy.canonical_hash()) as rec:
         runs["privacy"] = rec.run_id
         kwargs: dict[str, Any] = {"decisions": job.decisions} if job.decisions else {}
+
+        def vault_wait() -> None:
+            """Privacy stages share the vault one at a time (pseudonyms are allocated in order): wait."""
+            progress.state["privacy"]["waiting_for"] = "vault"
+            time.sleep(0.2)
+            progress.tick("privacy", 0)  # raises JobCancelled when cancelled
+
         result = run_redact(input_path, out, report, policy, on_error="quarantine", workers=1,
                             progress=lambda n: progress.tick("privacy", n), command=f"gdprep serve: job {job.id}",
-                            lineage=rec, **kwargs)
+                            lineage=rec, vault_wait=vault_wait, **kwargs)
+        progress.state["privacy"].pop("waiting_for", None)
     for path in result.outputs.values():
         rel = Path(path).relative_to(work).as_posix()
         outputs[rel] = rel

@@ -229,7 +229,7 @@ def test_jobs_survive_a_killed_server(ledger_url: str, make_server: Callable[[st
     first.start()
     first.wait_ready()
     api = Api(first, key)
-    big = api.submit(_generated(1200), "big.jsonl")
+    big = api.submit(_generated(2000), "big.jsonl")  # several heartbeats long, also on a faster machine
     small = api.submit(_jsonl(SMALL), "small.jsonl")
     api.wait_running_with_progress(big["id"])
     assert api.job(small["id"])["status"] == "queued"   # one worker: it waits behind the big one

@@ -636,6 +636,11 @@ def test_responses_show_no_server_paths(env: Env) -> None:
         response = env.client.get(path, headers=officer)
         assert response.status_code == 200
         assert root not in response.text, path
+    engineer = _auth(env.keys["engineer"])
+    for name in ("report.json", "report.html"):  # the report files a job publishes, as downloaded
+        response = env.client.get(f"/v1/jobs/{env.job}/artifacts/{name}", headers=engineer)
+        assert response.status_code == 200
+        assert root not in response.text and ".partial" not in response.text, name
 
 
 # -- admin key routes -----------------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
-"""The HTTP API (FastAPI): a thin, versioned layer over the audit functions, with bearer API keys and roles.
+"""The HTTP API (FastAPI): a thin, versioned layer over the pipeline and audit functions, with bearer API keys
+and roles. This module holds the app, health, errors and the audit routes; `api_jobs` the jobs, reports,
+reviews and keys routes; `web` the pages for people.
 
 Every error has one shape, `{"error": {"code", "message", "details"}}`; responses never carry raw personal
-data (the ledger has none), and request bodies are never echoed back in validation errors.
+data (except deanonymise, for its role), and request bodies are never echoed back in validation errors.
 Run it with `gdprep serve` or `uvicorn --factory gdprep.service.api:create_app`.
 """
 

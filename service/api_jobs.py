@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -18,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from gdprep.audit.ledger import utc_now
 from gdprep.errors import UsageError
+from gdprep.records import file_sha256
 from gdprep.service import reviews
 from gdprep.service.api import API_VERSION, ErrorResponse, Services, ServicesDep, require_roles
 from gdprep.service.jobs import (
@@ -205,14 +207,6 @@ async def _save_upload(upload: UploadFile, dest: Path, limit: int) -> str:
     return digest.hexdigest()
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 # -- jobs -------------------------------------------------------------------------------------------------
 @router.post("/jobs", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut, tags=["jobs"],
              responses={403: {"model": ErrorResponse}, 413: {"model": ErrorResponse},
@@ -266,7 +260,7 @@ def _accept(services: Services, principal: Principal, job_id: str, source: str, 
             sha: str | None, policy: str, stage_names: list[str]) -> JobOut:
     """Validate every record (a bad line is a 422 naming it), then queue the job and record who asked."""
     n_records = validate_input(input_path, shown, policy)
-    sha = sha or _file_sha256(input_path)
+    sha = sha or file_sha256(input_path)
     job = Job(id=job_id, owner=principal.name, owner_role=principal.role, status=JobStatus.queued,
               stages=stage_names, policy=policy, source=source, input_name=shown, input_path=str(input_path),
               input_sha256=sha, input_records=n_records, created_at=utc_now(),
@@ -328,7 +322,7 @@ def list_artifacts(job_id: str, request: Request, services: ServicesDep, princip
     for name, rel in sorted(job.outputs.items()):
         path = base / rel
         if path.is_file():
-            out.append(ArtifactOut(name=name, bytes=path.stat().st_size, sha256=_file_sha256(path)))
+            out.append(ArtifactOut(name=name, bytes=path.stat().st_size, sha256=file_sha256(path)))
     return out
 
 
@@ -344,7 +338,7 @@ def download_artifact(job_id: str, name: str, request: Request, services: Servic
     if path is None or not path.is_relative_to(base) or not path.is_file():
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such artifact; GET /v1/jobs/{id}/artifacts lists them")
     _record(services, principal, "artifact_download", {"job": job.id, "artifact": name,
-                                                        "sha256": _file_sha256(path)})
+                                                        "sha256": file_sha256(path)})
     return FileResponse(path, filename=path.name, media_type="application/octet-stream")
 
 
@@ -456,8 +450,7 @@ def list_policy_names(_principal: JobReader) -> list[str]:
 @router.get("/keys", response_model=list[KeyOut], tags=["keys"])
 def list_keys(services: ServicesDep, _principal: Admin) -> Any:
     """Every API key, without secrets."""
-    return [KeyOut(name=k.name, role=k.role, key_id=k.key_id, created_at=k.created_at, created_by=k.created_by,
-                   revoked_at=k.revoked_at, revoked_by=k.revoked_by) for k in services.keys.list()]
+    return [KeyOut(**asdict(k)) for k in services.keys.list()]
 
 
 @router.post("/keys", status_code=status.HTTP_201_CREATED, response_model=KeyCreated, tags=["keys"])
@@ -480,6 +473,5 @@ def revoke_key(name: str, services: ServicesDep, principal: Admin) -> Any:
         if "no API key named" in str(exc):
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no such API key") from None
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
-    return KeyOut(name=info.name, role=info.role, key_id=info.key_id, created_at=info.created_at,
-                  created_by=info.created_by, revoked_at=info.revoked_at, revoked_by=info.revoked_by)
+    return KeyOut(**asdict(info))
 

@@ -20,7 +20,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -455,7 +455,9 @@ def run_job(job: Job, store: JobStore, ledger: Ledger, settings: ServiceSettings
     current = None
     try:
         current_input = Path(job.input_path)
-        if _sha256(current_input) != job.input_sha256:
+        from gdprep.records import file_sha256
+
+        if file_sha256(current_input) != job.input_sha256:
             raise UsageError(f"the input {job.input_name} changed on the server since the job was submitted (its "
                              "SHA-256 differs); submit it again")
         for stage in job.stages:
@@ -503,16 +505,6 @@ def run_job(job: Job, store: JobStore, ledger: Ledger, settings: ServiceSettings
             raise
     finally:
         beater.stop.set()
-
-
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _job_config(job: Job, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -748,12 +740,6 @@ class WorkerPool:
             for job_id in self.store.recover(0, only_workers=names,
                                              reason="the server shut down while this job was running"):
                 shutil.rmtree(self.settings.jobs_dir / f"{job_id}.partial", ignore_errors=True)
-
-
-def iter_artifacts(settings: ServiceSettings, job: Job) -> Iterator[tuple[str, Path]]:
-    base = settings.jobs_dir / job.id
-    for name, rel in sorted(job.outputs.items()):
-        yield name, base / rel
 
 
 def new_job_id() -> str:

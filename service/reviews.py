@@ -12,9 +12,9 @@ from typing import Any
 
 from gdprep.audit.ledger import Ledger
 from gdprep.errors import UsageError
+from gdprep.privacy.decisions import DECISIONS
 from gdprep.service.jobs import Job, JobStatus, JobStore, ServiceSettings, new_job_id
 
-DECISIONS = ("confirm", "reject")
 MAX_DEANONYMISE = 100
 
 
@@ -39,13 +39,8 @@ def report_path(settings: ServiceSettings, job: Job) -> Path:
 
 
 def load_report(settings: ServiceSettings, job: Job) -> dict[str, Any]:
-    """The job's redaction report, with file names as the user knows them instead of server paths."""
-    report = json.loads(report_path(settings, job).read_text(encoding="utf-8"))
-    report["paths"] = {"input": job.input_name, "output": redacted_output(job)}
-    extra = report.get("extra")
-    if isinstance(extra, dict) and isinstance(extra.get("outputs"), dict):
-        extra["outputs"] = {k: Path(str(v)).name for k, v in extra["outputs"].items()}
-    return report
+    """The job's redaction report (it names files as the user knows them; see jobs._privacy_stage)."""
+    return json.loads(report_path(settings, job).read_text(encoding="utf-8"))
 
 
 def review_id(job_id: str, finding_id: str) -> str:

@@ -158,6 +158,21 @@ def postgres_url() -> Iterator[str]:
             shutil.rmtree(server.base, ignore_errors=True)
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A ledger URL on each backend: a SQLite file, then a fresh database on the throwaway PostgreSQL server
+    (the module must import `postgres_url` too)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ledger.db'}"
+        return
+    server = request.getfixturevalue("postgres_url")
+    url = create_database(server)
+    try:
+        yield url
+    finally:
+        drop_database(server, url)
+
+
 # -- databases on the server ------------------------------------------------------------------------------
 def _with_database(url: str, name: str) -> str:
     from sqlalchemy.engine import make_url

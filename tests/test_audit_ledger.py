@@ -36,6 +36,7 @@ from gdprep.audit.ledger import (
 from gdprep.audit.merkle import EMPTY_ROOT, MerkleAccumulator, inclusion_proof, leaf_hash, tree_root, verify_inclusion
 from gdprep.errors import ConfigError, IntegrityError
 from tests.pg import create_database, drop_database
+from tests.pg import ledger_url as ledger_url  # noqa: F401  (SQLite and PostgreSQL)
 from tests.pg import postgres_url as postgres_url  # noqa: F401  (registers the session fixture here)
 
 BACKENDS = ["sqlite", "postgres"]
@@ -49,19 +50,6 @@ def _provisioned_keys(directory: Path) -> Keys:
     keys.public_pem()
     keys.hmac_key()
     return keys
-
-
-@pytest.fixture(params=BACKENDS)
-def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'ledger.db'}"
-        return
-    server = request.getfixturevalue("postgres_url")
-    url = create_database(server)
-    try:
-        yield url
-    finally:
-        drop_database(server, url)
 
 
 @pytest.fixture

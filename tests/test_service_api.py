@@ -19,6 +19,7 @@ from gdprep.audit.ledger import Ledger
 from gdprep.privacy.subjects import identifier_candidates
 from gdprep.service.api import create_app
 from gdprep.service.keys import ROLES, KeyStore
+from tests.api_helpers import assert_error, auth
 
 SUBJECT = "alice.smith@example.com"
 RECORD_ID = "customer-4711"
@@ -69,26 +70,11 @@ def client(ledger_url: str, keys: dict[str, str]) -> Iterator[TestClient]:
         yield test_client
 
 
-def _auth(secret: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {secret}"}
-
-
 def _call(client: TestClient, route: str, headers: dict[str, str] | None = None) -> Any:
     method, path = route.split(" ", 1)
     if method == "POST":
         return client.post(path, json={"subject": SUBJECT}, headers=headers)
     return client.get(path, headers=headers)
-
-
-def _assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "details"}
-    assert body["error"]["code"] == code
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    assert isinstance(body["error"]["details"], dict)
-    return dict(body["error"])
 
 
 # -- role matrix --------------------------------------------------------------------------------------------
@@ -103,11 +89,11 @@ MATRIX = [(route, role, 200 if role in allowed else 403) for route, allowed in R
 
 @pytest.mark.parametrize(("route", "role", "expected"), MATRIX, ids=[f"{r}-{o}" for r, o, _ in MATRIX])
 def test_role_matrix(client: TestClient, keys: dict[str, str], route: str, role: str, expected: int) -> None:
-    response = _call(client, route, _auth(keys[role]))
+    response = _call(client, route, auth(keys[role]))
     if expected == 200:
         assert response.status_code == 200, response.text
     else:
-        error = _assert_error(response, 403, "forbidden")
+        error = assert_error(response, 403, "forbidden")
         assert role in error["message"]
 
 
@@ -115,10 +101,10 @@ def test_role_matrix(client: TestClient, keys: dict[str, str], route: str, role:
 @pytest.mark.parametrize("credentials", ["none", "garbage", "revoked", "basic"])
 def test_every_protected_route_needs_a_valid_key(client: TestClient, keys: dict[str, str], route: str,
                                                  credentials: str) -> None:
-    headers = {"none": None, "garbage": _auth("gdp_0123456789abcdef_nope"), "revoked": _auth(keys["revoked"]),
+    headers = {"none": None, "garbage": auth("gdp_0123456789abcdef_nope"), "revoked": auth(keys["revoked"]),
                "basic": {"Authorization": "Basic dXNlcjpwYXNz"}}[credentials]
     response = _call(client, route, headers)
-    _assert_error(response, 401, "unauthorized")
+    assert_error(response, 401, "unauthorized")
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
@@ -137,11 +123,11 @@ def test_readyz_is_503_when_the_database_cannot_be_opened(tmp_path: Path) -> Non
     url = f"sqlite:///{tmp_path / 'missing-dir' / 'ledger.db'}"
     with TestClient(create_app(url)) as test_client:
         assert test_client.get("/healthz").status_code == 200
-        error = _assert_error(test_client.get("/readyz"), 503, "not_ready")
+        error = assert_error(test_client.get("/readyz"), 503, "not_ready")
         assert "missing-dir" not in json.dumps(error)  # no URL or driver message leaks
 
 
-def test_openapi_lists_the_versioned_routes_and_bearer_auth(client: TestClient) -> None:
+def test_openapi_lists_the_versioned_routes_and_bearerauth(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert {"/v1/audit/verify", "/v1/audit/trace/{record_id}", "/v1/audit/export", "/v1/erasure-requests"} <= set(
         spec["paths"])
@@ -150,33 +136,33 @@ def test_openapi_lists_the_versioned_routes_and_bearer_auth(client: TestClient) 
 
 # -- error shapes ----------------------------------------------------------------------------------------------
 def test_unknown_record_is_404_without_echoing_the_id(client: TestClient, keys: dict[str, str]) -> None:
-    error = _assert_error(client.get("/v1/audit/trace/nobody-123", headers=_auth(keys["auditor"])), 404,
+    error = assert_error(client.get("/v1/audit/trace/nobody-123", headers=auth(keys["auditor"])), 404,
                           "not_found")
     assert "nobody-123" not in json.dumps(error)
 
 
 def test_unknown_route_has_the_error_shape(client: TestClient) -> None:
-    _assert_error(client.get("/v1/nothing-here"), 404, "not_found")
+    assert_error(client.get("/v1/nothing-here"), 404, "not_found")
 
 
 @pytest.mark.parametrize("body", [{}, {"subject": ""}, {"subject": SUBJECT, "extra": 1}, {"subject": ["x"]},
                                   {"subject": SUBJECT * 20}])
 def test_invalid_erasure_request_is_422_and_never_echoes_the_body(client: TestClient, keys: dict[str, str],
                                                                   body: dict[str, Any]) -> None:
-    response = client.post("/v1/erasure-requests", json=body, headers=_auth(keys["compliance_officer"]))
-    error = _assert_error(response, 422, "validation_error")
+    response = client.post("/v1/erasure-requests", json=body, headers=auth(keys["compliance_officer"]))
+    error = assert_error(response, 422, "validation_error")
     assert error["details"]["errors"] and all(set(e) == {"loc", "msg", "type"} for e in error["details"]["errors"])
     assert "alice" not in response.text
 
 
 def test_bad_export_format_is_422(client: TestClient, keys: dict[str, str]) -> None:
-    error = _assert_error(client.get("/v1/audit/export?format=xml", headers=_auth(keys["auditor"])), 422,
+    error = assert_error(client.get("/v1/audit/export?format=xml", headers=auth(keys["auditor"])), 422,
                           "validation_error")
     assert error["details"]["errors"][0]["loc"] == ["query", "format"]
 
 
 def test_unknown_run_in_export_is_400_from_the_domain_error(client: TestClient, keys: dict[str, str]) -> None:
-    error = _assert_error(client.get("/v1/audit/export?run=nope", headers=_auth(keys["auditor"])), 400,
+    error = assert_error(client.get("/v1/audit/export?run=nope", headers=auth(keys["auditor"])), 400,
                           "bad_request")
     assert "no ledger entries for run 'nope'" in error["message"]
 
@@ -190,13 +176,13 @@ def test_unexpected_errors_are_500_without_internals(ledger_url: str) -> None:
     app.add_api_route("/boom", boom)
     with TestClient(app, raise_server_exceptions=False) as test_client:
         response = test_client.get("/boom")
-    _assert_error(response, 500, "internal_error")
+    assert_error(response, 500, "internal_error")
     assert "secret" not in response.text and "passwd" not in response.text
 
 
 # -- audit routes ------------------------------------------------------------------------------------------------
 def test_verify_returns_the_ledger_result(client: TestClient, keys: dict[str, str], ledger: Ledger) -> None:
-    body = client.get("/v1/audit/verify", headers=_auth(keys["auditor"])).json()
+    body = client.get("/v1/audit/verify", headers=auth(keys["auditor"])).json()
     assert body["ok"] is True and body["problems"] == []
     assert body["entries"] == ledger.verify().entries > 0
     assert body["checkpoints"] == len(ledger.list_checkpoints())
@@ -206,12 +192,12 @@ def test_verify_reports_tampering(client: TestClient, keys: dict[str, str], ledg
     with ledger.engine.begin() as conn:
         conn.execute(ledger.entries.update().where(ledger.entries.c.kind == "record_curated")
                      .values(payload='{"outcome":"dropped","split":"train"}'))
-    body = client.get("/v1/audit/verify", headers=_auth(keys["admin"])).json()
+    body = client.get("/v1/audit/verify", headers=auth(keys["admin"])).json()
     assert body["ok"] is False and body["first_bad_seq"] is not None and "modified" in body["problems"][0]
 
 
 def test_trace_returns_the_record_lineage(client: TestClient, keys: dict[str, str], ledger: Ledger) -> None:
-    body = client.get(f"/v1/audit/trace/{RECORD_ID}", headers=_auth(keys["auditor"])).json()
+    body = client.get(f"/v1/audit/trace/{RECORD_ID}", headers=auth(keys["auditor"])).json()
     assert body["record_key"] == ledger.record_key(RECORD_ID)
     assert [e["kind"] for e in body["events"]] == ["record_redacted", "record_curated"]
     assert body["proof"]["verified"] is True
@@ -222,7 +208,7 @@ def test_trace_returns_the_record_lineage(client: TestClient, keys: dict[str, st
 def test_export_is_a_verifiable_zip_recorded_with_the_key_name(client: TestClient, keys: dict[str, str],
                                                                ledger: Ledger, tmp_path: Path, fmt: str,
                                                                view: str) -> None:
-    response = client.get(f"/v1/audit/export?format={fmt}", headers=_auth(keys["auditor"]))
+    response = client.get(f"/v1/audit/export?format={fmt}", headers=auth(keys["auditor"]))
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "application/zip"
     assert f"gdprep-audit-{fmt}.zip" in response.headers["content-disposition"]
@@ -242,7 +228,7 @@ def test_export_is_a_verifiable_zip_recorded_with_the_key_name(client: TestClien
 @pytest.mark.parametrize("role", ["compliance_officer", "admin"])
 def test_erasure_request_reports_impact_without_raw_subject(client: TestClient, keys: dict[str, str],
                                                             ledger: Ledger, role: str) -> None:
-    response = client.post("/v1/erasure-requests", json={"subject": SUBJECT}, headers=_auth(keys[role]))
+    response = client.post("/v1/erasure-requests", json={"subject": SUBJECT}, headers=auth(keys[role]))
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["record_count"] == 1
@@ -262,5 +248,5 @@ def test_erasure_request_reports_impact_without_raw_subject(client: TestClient, 
 
 def test_erasure_request_for_unknown_subject_finds_nothing(client: TestClient, keys: dict[str, str]) -> None:
     body = client.post("/v1/erasure-requests", json={"subject": "bob@example.org"},
-                       headers=_auth(keys["admin"])).json()
+                       headers=auth(keys["admin"])).json()
     assert body["record_count"] == 0 and body["records"] == [] and body["runs"] == []

@@ -20,6 +20,7 @@ from gdprep.service.api import Services, create_app
 from gdprep.service.api_jobs import router as jobs_router
 from gdprep.service.jobs import JobStatus, ServiceSettings, run_job
 from gdprep.service.keys import ROLES, KeyStore
+from tests.api_helpers import assert_error, auth
 
 MAX_UPLOAD = 2000
 # one record per kind of finding: a pseudonymised name beside placeholders (r1), a name below the threshold
@@ -45,25 +46,10 @@ class Env:
     job: str                      # a succeeded privacy+curation job of ENGINEER over ROWS
 
 
-def _auth(secret: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {secret}"}
-
-
-def _assert_error(response: Any, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == {"error"}
-    assert set(body["error"]) == {"code", "message", "details"}
-    assert body["error"]["code"] == code
-    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
-    assert isinstance(body["error"]["details"], dict)
-    return dict(body["error"])
-
-
 def _submit(env: Env, *, data: bytes = DATA, name: str = "data.jsonl", key: str = "engineer",
             form: dict[str, str] | None = None, files: bool = True) -> Any:
     return env.client.post("/v1/jobs", files={"file": (name, data)} if files else None, data=form or {},
-                           headers=_auth(env.keys[key]))
+                           headers=auth(env.keys[key]))
 
 
 def _run(env: Env, job_id: str) -> dict[str, Any]:
@@ -190,9 +176,9 @@ def test_the_matrix_covers_every_route_of_the_router() -> None:
 
 @pytest.mark.parametrize(("route", "role", "expected"), MATRIX, ids=[f"{r}-{o}" for r, o, _ in MATRIX])
 def test_role_matrix(env: Env, route: str, role: str, expected: int) -> None:
-    response = _call(env, route, _auth(env.keys[role]))
+    response = _call(env, route, auth(env.keys[role]))
     if expected == 403:
-        error = _assert_error(response, 403, "forbidden")
+        error = assert_error(response, 403, "forbidden")
         assert role in error["message"]
     else:
         assert response.status_code == expected, response.text
@@ -201,9 +187,9 @@ def test_role_matrix(env: Env, route: str, role: str, expected: int) -> None:
 @pytest.mark.parametrize("route", CALLS)
 @pytest.mark.parametrize("credentials", ["none", "garbage"])
 def test_every_route_needs_a_key(env: Env, route: str, credentials: str) -> None:
-    headers = None if credentials == "none" else _auth("gdp_0123456789abcdef_nope")
+    headers = None if credentials == "none" else auth("gdp_0123456789abcdef_nope")
     response = _call(env, route, headers)
-    _assert_error(response, 401, "unauthorized")
+    assert_error(response, 401, "unauthorized")
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
@@ -215,9 +201,9 @@ FOREIGN = ["GET /v1/jobs/{job}", "POST /v1/jobs/{job}/cancel", "GET /v1/jobs/{jo
 @pytest.mark.parametrize("route", FOREIGN)
 def test_another_engineers_job_is_answered_like_a_missing_one(env: Env, route: str) -> None:
     method, template = route.split(" ", 1)
-    foreign = env.client.request(method, template.format(job=env.job), headers=_auth(env.keys["engineer2"]))
-    missing = env.client.request(method, template.format(job=uuid.uuid4().hex), headers=_auth(env.keys["engineer"]))
-    assert _assert_error(foreign, 404, "not_found") == _assert_error(missing, 404, "not_found")
+    foreign = env.client.request(method, template.format(job=env.job), headers=auth(env.keys["engineer2"]))
+    missing = env.client.request(method, template.format(job=uuid.uuid4().hex), headers=auth(env.keys["engineer"]))
+    assert assert_error(foreign, 404, "not_found") == assert_error(missing, 404, "not_found")
     assert env.services.jobs.get(env.job).status == JobStatus.succeeded  # type: ignore[union-attr]
     assert not [e for e in _entries(env, "job_submitted", actor="engineer2-key") if e.get("parent") == env.job]
 
@@ -228,7 +214,7 @@ def test_job_list_pages_filters_and_hides_other_engineers_jobs(env: Env) -> None
         response = _submit(env, key="engineer2")
         assert response.status_code == 202, response.text
         made.append(response.json()["id"])
-    mine = _auth(env.keys["engineer2"])
+    mine = auth(env.keys["engineer2"])
     page = env.client.get("/v1/jobs?limit=2", headers=mine).json()
     assert page["total"] == 3 and page["limit"] == 2 and page["offset"] == 0
     assert [j["id"] for j in page["items"]] == made[::-1][:2]  # newest first
@@ -237,15 +223,15 @@ def test_job_list_pages_filters_and_hides_other_engineers_jobs(env: Env) -> None
     # an engineer's owner filter cannot widen the view
     assert env.client.get(f"/v1/jobs?owner={ENGINEER}", headers=mine).json()["total"] == 3
     assert env.job not in {j["id"] for j in env.client.get("/v1/jobs?limit=200", headers=mine).json()["items"]}
-    officer = _auth(env.keys["compliance_officer"])
+    officer = auth(env.keys["compliance_officer"])
     assert env.client.get("/v1/jobs?owner=engineer2-key", headers=officer).json()["total"] == 3
     assert env.client.post(f"/v1/jobs/{made[0]}/cancel", headers=mine).status_code == 200
     cancelled = env.client.get("/v1/jobs?owner=engineer2-key&status=cancelled", headers=officer).json()
     assert [j["id"] for j in cancelled["items"]] == [made[0]]
     queued = env.client.get("/v1/jobs?status=queued&limit=200", headers=mine).json()
     assert {j["id"] for j in queued["items"]} == set(made[1:])
-    _assert_error(env.client.get("/v1/jobs?status=bogus", headers=mine), 422, "validation_error")
-    _assert_error(env.client.get("/v1/jobs?limit=0", headers=mine), 422, "validation_error")
+    assert_error(env.client.get("/v1/jobs?status=bogus", headers=mine), 422, "validation_error")
+    assert_error(env.client.get("/v1/jobs?limit=0", headers=mine), 422, "validation_error")
 
 
 # -- submission: limits and malformed input -------------------------------------------------------------------
@@ -271,11 +257,11 @@ def _no_upload_left(env: Env, before: int) -> None:
 def test_upload_over_the_limit_is_refused_from_content_length_before_authentication(env: Env) -> None:
     before = env.services.jobs.list(limit=1)[1]
     big = _big(100_000)
-    error = _assert_error(_submit(env, data=big), 413, "payload_too_large")
+    error = assert_error(_submit(env, data=big), 413, "payload_too_large")
     assert f"{MAX_UPLOAD:,} bytes" in error["message"]
     # refused from the header alone: no key is even looked at, and nothing is read or stored
     response = env.client.post("/v1/jobs", files={"file": ("data.jsonl", big)})
-    _assert_error(response, 413, "payload_too_large")
+    assert_error(response, 413, "payload_too_large")
     _no_upload_left(env, before)
 
 
@@ -283,12 +269,12 @@ def test_upload_over_the_limit_is_refused_from_content_length_before_authenticat
 def test_upload_over_the_limit_is_refused_while_streaming(env: Env, chunked: bool) -> None:
     before = env.services.jobs.list(limit=1)[1]
     body, content_type = _multipart("data.jsonl", _big(MAX_UPLOAD + 1000))
-    headers = {**_auth(env.keys["engineer"]), "Content-Type": content_type}
+    headers = {**auth(env.keys["engineer"]), "Content-Type": content_type}
     if chunked:
         response = env.client.post("/v1/jobs", content=iter([body[:500], body[500:]]), headers=headers)
     else:
         response = env.client.post("/v1/jobs", content=body, headers=headers)
-    error = _assert_error(response, 413, "payload_too_large")
+    error = assert_error(response, 413, "payload_too_large")
     assert f"{MAX_UPLOAD:,} bytes" in error["message"]
     _no_upload_left(env, before)
 
@@ -305,7 +291,7 @@ def test_upload_at_the_limit_is_accepted(env: Env) -> None:
 def test_malformed_record_is_422_naming_the_file_and_line(env: Env) -> None:
     before = env.services.jobs.list(limit=1)[1]
     data = DATA.split(b"\n")[0] + b"\n" + DATA.split(b"\n")[1] + b"\n" + b'{"id": "r3", "text": \n'
-    error = _assert_error(_submit(env, data=data, name="customer-chats.jsonl"), 422, "malformed_input")
+    error = assert_error(_submit(env, data=data, name="customer-chats.jsonl"), 422, "malformed_input")
     assert error["message"].startswith("customer-chats.jsonl:3: ")
     assert "fix that line" in error["message"]
     assert error["details"]["file"] == "customer-chats.jsonl" and error["details"]["line"] == 3
@@ -320,7 +306,7 @@ def test_malformed_record_is_422_naming_the_file_and_line(env: Env) -> None:
 ], ids=["txt", "double-extension", "empty"])
 def test_wrong_extension_or_empty_file_is_400(env: Env, name: str, data: bytes, match: str) -> None:
     before = env.services.jobs.list(limit=1)[1]
-    error = _assert_error(_submit(env, data=data, name=name), 400, "bad_request")
+    error = assert_error(_submit(env, data=data, name=name), 400, "bad_request")
     assert match in error["message"] and name.rsplit("/", 1)[-1] in error["message"]
     _no_upload_left(env, before)
 
@@ -341,8 +327,8 @@ def outside(env: Env) -> Path:
 def test_path_outside_the_input_roots_is_403(env: Env, outside: Path, raw: str) -> None:
     before = env.services.jobs.list(limit=1)[1]
     response = env.client.post("/v1/jobs", data={"path": raw.format(outside=outside)},
-                               headers=_auth(env.keys["engineer"]))
-    error = _assert_error(response, 403, "forbidden")
+                               headers=auth(env.keys["engineer"]))
+    error = assert_error(response, 403, "forbidden")
     assert "outside the allowed input roots" in error["message"]
     assert env.services.jobs.list(limit=1)[1] == before
 
@@ -351,7 +337,7 @@ def test_path_under_an_input_root_is_accepted(env: Env) -> None:
     (env.settings.input_roots[0] / "sub").mkdir(exist_ok=True)
     (env.settings.input_roots[0] / "sub" / "in.jsonl").write_bytes(DATA)
     response = env.client.post("/v1/jobs", data={"path": "sub/in.jsonl", "stages": "privacy"},
-                               headers=_auth(env.keys["engineer"]))
+                               headers=auth(env.keys["engineer"]))
     assert response.status_code == 202, response.text
     job = response.json()
     assert job["source"] == "path" and job["input_name"] == "sub/in.jsonl" and job["input_records"] == len(ROWS)
@@ -368,14 +354,14 @@ def test_path_under_an_input_root_is_accepted(env: Env) -> None:
 ], ids=["both", "neither", "empty-path", "unknown-policy", "unknown-stage", "no-stage"])
 def test_bad_submission_is_400(env: Env, files: bool, form: dict[str, str], match: str) -> None:
     before = env.services.jobs.list(limit=1)[1]
-    error = _assert_error(_submit(env, files=files, form=form), 400, "bad_request")
+    error = assert_error(_submit(env, files=files, form=form), 400, "bad_request")
     assert match in error["message"]
     assert env.services.jobs.list(limit=1)[1] == before
 
 
 # -- a full job ------------------------------------------------------------------------------------------------
 def test_submitted_job_runs_to_success_with_progress_per_stage(env: Env) -> None:
-    job = env.client.get(f"/v1/jobs/{env.job}", headers=_auth(env.keys["engineer"])).json()
+    job = env.client.get(f"/v1/jobs/{env.job}", headers=auth(env.keys["engineer"])).json()
     assert job["status"] == "succeeded" and job["error"] is None and job["owner"] == ENGINEER
     assert job["stages"] == ["privacy", "curation"] and job["source"] == "upload"
     assert job["input_records"] == len(ROWS) and job["input_sha256"] == hashlib.sha256(DATA).hexdigest()
@@ -394,7 +380,7 @@ def test_submitted_job_runs_to_success_with_progress_per_stage(env: Env) -> None
 
 
 def test_artifacts_are_listed_and_downloaded_with_a_ledger_entry(env: Env) -> None:
-    headers = _auth(env.keys["engineer"])
+    headers = auth(env.keys["engineer"])
     listed = {a["name"]: a for a in env.client.get(f"/v1/jobs/{env.job}/artifacts", headers=headers).json()}
     assert {"redacted.jsonl", "report.json", "report.html", "curated/train.jsonl"} <= set(listed)
     response = env.client.get(f"/v1/jobs/{env.job}/artifacts/redacted.jsonl", headers=headers)
@@ -416,8 +402,8 @@ def test_artifacts_are_listed_and_downloaded_with_a_ledger_entry(env: Env) -> No
                                   "report.json%00"])
 def test_artifact_names_cannot_leave_the_job(env: Env, name: str) -> None:
     before = len(_entries(env, "artifact_download"))
-    response = env.client.get(f"/v1/jobs/{env.job}/artifacts/{name}", headers=_auth(env.keys["engineer"]))
-    _assert_error(response, 404, "not_found")
+    response = env.client.get(f"/v1/jobs/{env.job}/artifacts/{name}", headers=auth(env.keys["engineer"]))
+    assert_error(response, 404, "not_found")
     assert len(_entries(env, "artifact_download")) == before
 
 
@@ -428,7 +414,7 @@ def test_artifact_names_cannot_leave_the_job(env: Env, name: str) -> None:
     ("application/json;q=0.2, text/html", True),
 ])
 def test_report_is_json_or_html_by_accept(env: Env, accept: str | None, html: bool) -> None:
-    headers = {**_auth(env.keys["auditor"]), **({"Accept": accept} if accept else {})}
+    headers = {**auth(env.keys["auditor"]), **({"Accept": accept} if accept else {})}
     response = env.client.get(f"/v1/jobs/{env.job}/report", headers=headers)
     assert response.status_code == 200
     if html:
@@ -442,13 +428,13 @@ def test_report_is_json_or_html_by_accept(env: Env, accept: str | None, html: bo
 
 def test_report_of_an_unfinished_job_is_404(env: Env) -> None:
     made = _submit(env).json()["id"]
-    _assert_error(env.client.get(f"/v1/jobs/{made}/report", headers=_auth(env.keys["auditor"])), 404, "not_found")
+    assert_error(env.client.get(f"/v1/jobs/{made}/report", headers=auth(env.keys["auditor"])), 404, "not_found")
 
 
 # -- cancel -------------------------------------------------------------------------------------------------------
 def test_cancel_a_queued_job(env: Env) -> None:
     made = _submit(env).json()["id"]
-    response = env.client.post(f"/v1/jobs/{made}/cancel", headers=_auth(env.keys["engineer"]))
+    response = env.client.post(f"/v1/jobs/{made}/cancel", headers=auth(env.keys["engineer"]))
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["status"] == "cancelled" and body["cancel_requested"] is True and body["finished_at"]
@@ -458,11 +444,11 @@ def test_cancel_a_queued_job(env: Env) -> None:
     assert claimed is None or claimed.id != made
     if claimed is not None:
         run_job(claimed, env.services.jobs, env.services.ledger, env.settings)
-    _assert_error(env.client.post(f"/v1/jobs/{made}/cancel", headers=_auth(env.keys["engineer"])), 409, "conflict")
+    assert_error(env.client.post(f"/v1/jobs/{made}/cancel", headers=auth(env.keys["engineer"])), 409, "conflict")
 
 
 def test_cancel_a_finished_job_is_409(env: Env) -> None:
-    error = _assert_error(env.client.post(f"/v1/jobs/{env.job}/cancel", headers=_auth(env.keys["engineer"])), 409,
+    error = assert_error(env.client.post(f"/v1/jobs/{env.job}/cancel", headers=auth(env.keys["engineer"])), 409,
                           "conflict")
     assert "succeeded" in error["message"]
     assert env.services.jobs.get(env.job).status == JobStatus.succeeded  # type: ignore[union-attr]
@@ -474,7 +460,7 @@ def test_cancel_of_a_running_job_stops_it_and_removes_its_outputs(env: Env) -> N
     while (job := env.services.jobs.claim("test")) is not None and job.id != made:
         run_job(job, env.services.jobs, env.services.ledger, env.settings)
     assert job is not None and job.id == made
-    response = env.client.post(f"/v1/jobs/{made}/cancel", headers=_auth(env.keys["engineer"]))
+    response = env.client.post(f"/v1/jobs/{made}/cancel", headers=auth(env.keys["engineer"]))
     assert response.status_code == 200 and response.json()["status"] == "running"
     assert response.json()["cancel_requested"] is True
     run_job(job, env.services.jobs, env.services.ledger, env.settings)
@@ -486,10 +472,10 @@ def test_cancel_of_a_running_job_stops_it_and_removes_its_outputs(env: Env) -> N
 
 # -- reviews, decisions, rematerialise --------------------------------------------------------------------------
 def test_review_decisions_go_to_the_ledger_and_are_applied_by_rematerialising(env: Env) -> None:
-    officer = _auth(env.keys["compliance_officer"])
+    officer = auth(env.keys["compliance_officer"])
     made = _submit(env, form={"stages": "privacy"}).json()["id"]
     assert _run(env, made)["status"] == "succeeded"
-    queue = env.client.get(f"/v1/reviews?job={made}", headers=_auth(env.keys["auditor"]))
+    queue = env.client.get(f"/v1/reviews?job={made}", headers=auth(env.keys["auditor"]))
     assert queue.status_code == 200, queue.text
     page = queue.json()
     in_report = _report(env, made)["review_queue"]
@@ -550,8 +536,8 @@ def test_invalid_decision_is_422(env: Env, body: dict[str, Any]) -> None:
     finding = _report(env, env.job)["review_queue"][0]["finding_id"]
     before = len(_entries(env, "review_decision"))
     response = env.client.post(f"/v1/reviews/{env.job}.{finding}", json=body,
-                               headers=_auth(env.keys["compliance_officer"]))
-    _assert_error(response, 422, "validation_error")
+                               headers=auth(env.keys["compliance_officer"]))
+    assert_error(response, 422, "validation_error")
     assert len(_entries(env, "review_decision")) == before
 
 
@@ -559,15 +545,15 @@ def test_invalid_decision_is_422(env: Env, body: dict[str, Any]) -> None:
                                        "0123456789abcdef0123456789abcdef.f_1"])
 def test_unknown_review_item_is_404(env: Env, review_id: str) -> None:
     response = env.client.post(f"/v1/reviews/{review_id.format(job=env.job)}", json={"decision": "reject"},
-                               headers=_auth(env.keys["compliance_officer"]))
-    _assert_error(response, 404, "not_found")
+                               headers=auth(env.keys["compliance_officer"]))
+    assert_error(response, 404, "not_found")
 
 
 # -- deanonymise ----------------------------------------------------------------------------------------------------
 def test_officer_deanonymises_a_record_with_a_logged_reason(env: Env) -> None:
     response = env.client.post(f"/v1/jobs/{env.job}/deanonymise",
                                json={"record_ids": ["r1", "no-such-record"], "reason": "DPO-4711 subject access"},
-                               headers=_auth(env.keys["compliance_officer"]))
+                               headers=auth(env.keys["compliance_officer"]))
     assert response.status_code == 200, response.text
     found, missing = response.json()
     assert found["id"] == "r1" and found["found"] is True
@@ -587,8 +573,8 @@ def test_officer_deanonymises_a_record_with_a_logged_reason(env: Env) -> None:
 def test_only_officers_deanonymise(env: Env, role: str) -> None:
     before = len(_entries(env, "key_event", event="deanonymise"))
     response = env.client.post(f"/v1/jobs/{env.job}/deanonymise", json={"record_ids": ["r1"], "reason": "TICKET-9"},
-                               headers=_auth(env.keys[role]))
-    _assert_error(response, 403, "forbidden")
+                               headers=auth(env.keys[role]))
+    assert_error(response, 403, "forbidden")
     assert "Jane" not in response.text
     assert len(_entries(env, "key_event", event="deanonymise")) == before
 
@@ -600,23 +586,23 @@ def test_only_officers_deanonymise(env: Env, role: str) -> None:
 def test_deanonymise_needs_ids_and_a_reason(env: Env, body: dict[str, Any]) -> None:
     before = len(_entries(env, "key_event", event="deanonymise"))
     response = env.client.post(f"/v1/jobs/{env.job}/deanonymise", json=body,
-                               headers=_auth(env.keys["compliance_officer"]))
-    _assert_error(response, 422, "validation_error")
+                               headers=auth(env.keys["compliance_officer"]))
+    assert_error(response, 422, "validation_error")
     assert "Jane" not in response.text
     assert len(_entries(env, "key_event", event="deanonymise")) == before
 
 
 # -- no raw personal data ---------------------------------------------------------------------------------------------
 def test_no_response_but_deanonymise_carries_raw_personal_data(env: Env) -> None:
-    officer = _auth(env.keys["compliance_officer"])
+    officer = auth(env.keys["compliance_officer"])
     responses = {
-        "job": env.client.get(f"/v1/jobs/{env.job}", headers=_auth(env.keys["engineer"])),
-        "list-engineer": env.client.get("/v1/jobs?limit=200", headers=_auth(env.keys["engineer"])),
+        "job": env.client.get(f"/v1/jobs/{env.job}", headers=auth(env.keys["engineer"])),
+        "list-engineer": env.client.get("/v1/jobs?limit=200", headers=auth(env.keys["engineer"])),
         "list-officer": env.client.get("/v1/jobs?limit=200", headers=officer),
         "report": env.client.get(f"/v1/jobs/{env.job}/report", headers=officer),
         "report-html": env.client.get(f"/v1/jobs/{env.job}/report", headers={**officer, "Accept": "text/html"}),
         "reviews": env.client.get(f"/v1/reviews?job={env.job}", headers=officer),
-        "artifacts": env.client.get(f"/v1/jobs/{env.job}/artifacts", headers=_auth(env.keys["engineer"])),
+        "artifacts": env.client.get(f"/v1/jobs/{env.job}/artifacts", headers=auth(env.keys["engineer"])),
     }
     for name, response in responses.items():
         assert response.status_code == 200, (name, response.text)
@@ -631,12 +617,12 @@ def test_no_response_but_deanonymise_carries_raw_personal_data(env: Env) -> None
 def test_responses_show_no_server_paths(env: Env) -> None:
     """Job.public hides where the server keeps inputs and outputs; the report it serves must too."""
     root = str(env.settings.root)
-    officer = _auth(env.keys["compliance_officer"])
+    officer = auth(env.keys["compliance_officer"])
     for path in (f"/v1/jobs/{env.job}", f"/v1/jobs/{env.job}/report", "/v1/jobs?limit=200"):
         response = env.client.get(path, headers=officer)
         assert response.status_code == 200
         assert root not in response.text, path
-    engineer = _auth(env.keys["engineer"])
+    engineer = auth(env.keys["engineer"])
     for name in ("report.json", "report.html"):  # the report files a job publishes, as downloaded
         response = env.client.get(f"/v1/jobs/{env.job}/artifacts/{name}", headers=engineer)
         assert response.status_code == 200
@@ -645,28 +631,28 @@ def test_responses_show_no_server_paths(env: Env) -> None:
 
 # -- admin key routes -----------------------------------------------------------------------------------------------
 def test_admin_creates_a_key_that_works_and_revokes_it(env: Env) -> None:
-    admin = _auth(env.keys["admin"])
+    admin = auth(env.keys["admin"])
     response = env.client.post("/v1/keys", json={"name": "ci-runner", "role": "engineer"}, headers=admin)
     assert response.status_code == 201, response.text
     created = response.json()
     assert created["name"] == "ci-runner" and created["role"] == "engineer" and created["key"].startswith("gdp_")
     secret = created["key"]
-    assert env.client.get("/v1/jobs", headers=_auth(secret)).status_code == 200
+    assert env.client.get("/v1/jobs", headers=auth(secret)).status_code == 200
     assert _submit_as(env, secret).status_code == 202
     listed = {k["name"]: k for k in env.client.get("/v1/keys", headers=admin).json()}
     assert listed["ci-runner"]["created_by"] == "api:admin-key" and listed["ci-runner"]["revoked_at"] is None
     assert secret not in env.client.get("/v1/keys", headers=admin).text
     assert all(set(k) == {"name", "role", "key_id", "created_at", "created_by", "revoked_at", "revoked_by"}
                for k in listed.values())
-    _assert_error(env.client.post("/v1/keys", json={"name": "ci-runner", "role": "auditor"}, headers=admin), 400,
+    assert_error(env.client.post("/v1/keys", json={"name": "ci-runner", "role": "auditor"}, headers=admin), 400,
                   "bad_request")
 
     revoked = env.client.delete("/v1/keys/ci-runner", headers=admin)
     assert revoked.status_code == 200, revoked.text
     assert revoked.json()["revoked_at"] and revoked.json()["revoked_by"] == "api:admin-key"
-    _assert_error(env.client.get("/v1/jobs", headers=_auth(secret)), 401, "unauthorized")
-    _assert_error(env.client.delete("/v1/keys/ci-runner", headers=admin), 409, "conflict")
-    _assert_error(env.client.delete("/v1/keys/nobody", headers=admin), 404, "not_found")
+    assert_error(env.client.get("/v1/jobs", headers=auth(secret)), 401, "unauthorized")
+    assert_error(env.client.delete("/v1/keys/ci-runner", headers=admin), 409, "conflict")
+    assert_error(env.client.delete("/v1/keys/nobody", headers=admin), 404, "not_found")
     events = [(e["event"], e["actor"]) for e in _entries(env, "key_event", key="api-key", name="ci-runner")]
     assert events == [("created", "api:admin-key"), ("revoked", "api:admin-key")]
     assert secret not in json.dumps([e.body() for e in env.services.ledger.iter_entries()])
@@ -675,11 +661,11 @@ def test_admin_creates_a_key_that_works_and_revokes_it(env: Env) -> None:
 @pytest.mark.parametrize("body", [{"name": "bad name", "role": "auditor"}, {"name": "x", "role": "root"},
                                   {"name": "x"}, {"name": "x", "role": "auditor", "key": "mine"}])
 def test_invalid_key_request_is_422(env: Env, body: dict[str, Any]) -> None:
-    _assert_error(env.client.post("/v1/keys", json=body, headers=_auth(env.keys["admin"])), 422, "validation_error")
+    assert_error(env.client.post("/v1/keys", json=body, headers=auth(env.keys["admin"])), 422, "validation_error")
 
 
 def _submit_as(env: Env, secret: str) -> Any:
-    return env.client.post("/v1/jobs", files={"file": ("data.jsonl", DATA)}, headers=_auth(secret))
+    return env.client.post("/v1/jobs", files={"file": ("data.jsonl", DATA)}, headers=auth(secret))
 
 
 def test_the_ledger_verifies_after_the_module(env: Env) -> None:

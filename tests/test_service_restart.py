@@ -22,7 +22,7 @@ import pytest
 from gdprep.audit.ledger import Ledger
 from gdprep.service.jobs import JobStatus, JobStore
 from gdprep.service.keys import KeyStore
-from tests.pg import create_database, drop_database
+from tests.pg import ledger_url as ledger_url  # noqa: F401  (SQLite and PostgreSQL)
 from tests.pg import postgres_url as postgres_url  # noqa: F401  (registers the session fixture here)
 
 pytestmark = pytest.mark.slow
@@ -133,19 +133,6 @@ class Server:
 
     def log_tail(self) -> str:
         return self.log.read_text(errors="replace")[-6000:] if self.log.exists() else ""
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def ledger_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'ledger.db'}"
-        return
-    server = request.getfixturevalue("postgres_url")
-    url = create_database(server)
-    try:
-        yield url
-    finally:
-        drop_database(server, url)
 
 
 @pytest.fixture

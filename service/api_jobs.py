@@ -314,16 +314,11 @@ def resubmit_job(job_id: str, services: ServicesDep, principal: Engineer) -> Job
 
 
 @router.get("/jobs/{job_id}/artifacts", response_model=list[ArtifactOut], tags=["jobs"])
-def list_artifacts(job_id: str, request: Request, services: ServicesDep, principal: Engineer) -> list[ArtifactOut]:
+def list_artifacts(job_id: str, services: ServicesDep, principal: Engineer) -> list[ArtifactOut]:
     """The outputs of a succeeded job."""
     job = visible_job(services, principal, job_id)
-    base = request.app.state.settings.jobs_dir / job.id
-    out = []
-    for name, rel in sorted(job.outputs.items()):
-        path = base / rel
-        if path.is_file():
-            out.append(ArtifactOut(name=name, bytes=path.stat().st_size, sha256=file_sha256(path)))
-    return out
+    return [ArtifactOut(name=name, bytes=meta["bytes"], sha256=meta["sha256"])
+            for name, meta in sorted(job.outputs.items())]
 
 
 @router.get("/jobs/{job_id}/artifacts/{name:path}", tags=["jobs"], response_class=FileResponse,
@@ -332,13 +327,12 @@ def download_artifact(job_id: str, name: str, request: Request, services: Servic
                       principal: Engineer) -> FileResponse:
     """One output file, by the name GET /v1/jobs/{id}/artifacts lists."""
     job = visible_job(services, principal, job_id)
-    rel = job.outputs.get(name)
+    meta = job.outputs.get(name)
     base = (request.app.state.settings.jobs_dir / job.id).resolve()
-    path = (base / rel).resolve() if rel else None
+    path = (base / name).resolve() if meta else None
     if path is None or not path.is_relative_to(base) or not path.is_file():
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such artifact; GET /v1/jobs/{id}/artifacts lists them")
-    _record(services, principal, "artifact_download", {"job": job.id, "artifact": name,
-                                                        "sha256": file_sha256(path)})
+    _record(services, principal, "artifact_download", {"job": job.id, "artifact": name, "sha256": meta["sha256"]})
     return FileResponse(path, filename=path.name, media_type="application/octet-stream")
 
 

@@ -28,6 +28,7 @@ from typing import Any
 
 from gdprep.audit.ledger import Ledger, utc_now
 from gdprep.errors import GdprepError, UsageError
+from gdprep.records import file_sha256
 
 log = logging.getLogger("gdprep.jobs")
 
@@ -128,7 +129,7 @@ class Job:
     worker: str | None = None
     cancel_requested: bool = False
     runs: dict[str, str] = field(default_factory=dict)
-    outputs: dict[str, str] = field(default_factory=dict)
+    outputs: dict[str, dict[str, Any]] = field(default_factory=dict)  # path under the job dir -> bytes, sha256
     parent: str | None = None
     decisions: dict[str, str] = field(default_factory=dict)   # finding id -> confirm|reject (rematerialise)
     summary: dict[str, Any] = field(default_factory=dict)
@@ -449,14 +450,12 @@ def run_job(job: Job, store: JobStore, ledger: Ledger, settings: ServiceSettings
     progress = _Progress(job.stages, job.input_records)
     beater = _Beater(store, job.id, progress, settings.heartbeat_s)
     beater.start()
-    outputs: dict[str, str] = {}
+    produced: list[str] = []
     runs: dict[str, str] = {}
     summary: dict[str, Any] = {}
     current = None
     try:
         current_input = Path(job.input_path)
-        from gdprep.records import file_sha256
-
         if file_sha256(current_input) != job.input_sha256:
             raise UsageError(f"the input {job.input_name} changed on the server since the job was submitted (its "
                              "SHA-256 differs); submit it again")
@@ -467,10 +466,10 @@ def run_job(job: Job, store: JobStore, ledger: Ledger, settings: ServiceSettings
                 raise JobCancelled()
             if stage == "privacy":
                 current_input, stage_summary = _privacy_stage(job, current_input, work, ledger, progress, runs,
-                                                              outputs)
+                                                              produced)
             elif stage == "curation":
                 current_input, stage_summary = _curation_stage(job, current_input, work, ledger, progress, runs,
-                                                               outputs)
+                                                               produced)
             else:  # validated at submission; a stored job from a newer version could still name one
                 raise UsageError(f"unknown stage {stage!r}")
             summary[stage] = stage_summary
@@ -480,6 +479,9 @@ def run_job(job: Job, store: JobStore, ledger: Ledger, settings: ServiceSettings
             store.update(job.id, runs=runs, progress=progress.snapshot())
         if store.heartbeat(job.id, progress.snapshot()) or progress.cancelled.is_set():
             raise JobCancelled()  # asked while the last stage was finishing: nothing is published
+        # hashed once here, for every listing and download ledger entry after
+        outputs = {rel: {"bytes": (work / rel).stat().st_size, "sha256": file_sha256(work / rel)}
+                   for rel in produced}
         if final_dir.exists():
             shutil.rmtree(final_dir)
         os.replace(work, final_dir)  # the publish step: a job directory without .partial is complete
@@ -513,7 +515,7 @@ def _job_config(job: Job, extra: Mapping[str, Any] | None = None) -> dict[str, A
 
 
 def _privacy_stage(job: Job, input_path: Path, work: Path, ledger: Ledger, progress: _Progress,
-                   runs: dict[str, str], outputs: dict[str, str]) -> tuple[Path, dict[str, Any]]:
+                   runs: dict[str, str], produced: list[str]) -> tuple[Path, dict[str, Any]]:
     from gdprep.audit.lineage import ledger_run
     from gdprep.policies import load_policy
     from gdprep.privacy.pipeline import run_redact
@@ -540,8 +542,7 @@ def _privacy_stage(job: Job, input_path: Path, work: Path, ledger: Ledger, progr
         progress.state["privacy"].pop("waiting_for", None)
     _name_files_as_the_user_knows_them(report, job.input_name, out.name)
     for path in result.outputs.values():
-        rel = Path(path).relative_to(work).as_posix()
-        outputs[rel] = rel
+        produced.append(Path(path).relative_to(work).as_posix())
     return out, {"in": result.n_in, "out": result.n_out, "quarantined": result.n_quarantined,
                  "dropped": result.n_dropped, "findings": result.n_findings}
 
@@ -559,7 +560,7 @@ def _name_files_as_the_user_knows_them(report_json: Path, input_name: str, outpu
 
 
 def _curation_stage(job: Job, input_path: Path, work: Path, ledger: Ledger, progress: _Progress,
-                    runs: dict[str, str], outputs: dict[str, str]) -> tuple[Path, dict[str, Any]]:
+                    runs: dict[str, str], produced: list[str]) -> tuple[Path, dict[str, Any]]:
     from gdprep.audit.lineage import ledger_run
     from gdprep.curation.config import load_curation_config
     from gdprep.curation.run import run_curate
@@ -582,8 +583,7 @@ def _curation_stage(job: Job, input_path: Path, work: Path, ledger: Ledger, prog
         report = run_curate(input_path, out_dir, cfg, languages=policy.languages, policy_name=policy.name,
                             on_error="quarantine", lineage=rec, progress=tick)
     for path in sorted(p for p in out_dir.rglob("*") if p.is_file()):
-        rel = path.relative_to(work).as_posix()
-        outputs[rel] = rel
+        produced.append(path.relative_to(work).as_posix())
     return out_dir, {"counts": report.get("counts", {})}
 
 

@@ -31,11 +31,10 @@ def redacted_output(job: Job) -> str | None:
 
 
 def report_path(settings: ServiceSettings, job: Job) -> Path:
-    rel = job.outputs.get(REPORT)
-    if job.status != JobStatus.succeeded or rel is None:
+    if job.status != JobStatus.succeeded or REPORT not in job.outputs:
         raise NotFound("this job has no redaction report (it did not run the privacy stage, or has not "
                        "finished)")
-    return settings.jobs_dir / job.id / rel
+    return settings.jobs_dir / job.id / REPORT
 
 
 def load_report(settings: ServiceSettings, job: Job) -> dict[str, Any]:

@@ -226,6 +226,20 @@ RecordFindings = tuple[list[Finding], list[Finding]]
 
 # -- worker processes ---------------------------------------------------------------------------
 _WORKER: Detector | None = None
+_DETECTORS: dict[str, Detector] = {}
+_DETECTORS_MAX = 4
+
+
+def detector_for(policy: Policy) -> Detector:
+    """This process's detector for a policy (by content), built on first use: a long-lived process that
+    runs many redactions (the service's job workers) loads spaCy and the recognizers once, not per run."""
+    key = policy.canonical_hash()
+    detector = _DETECTORS.get(key)
+    if detector is None:
+        if len(_DETECTORS) >= _DETECTORS_MAX:
+            _DETECTORS.pop(next(iter(_DETECTORS)))
+        detector = _DETECTORS[key] = Detector(policy)
+    return detector
 
 
 def _worker_init(policy_json: str) -> None:
@@ -254,7 +268,7 @@ class DetectionPool:
         self._local: Detector | None = None
         self._pool: ProcessPoolExecutor | None = None
         if self.workers == 1:
-            self._local = Detector(policy)
+            self._local = detector_for(policy)
         else:
             ctx = mp.get_context("spawn")  # fork would copy a parent that may hold threads (pyarrow, rich)
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,

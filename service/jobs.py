@@ -614,9 +614,9 @@ def _warm_models() -> None:
     """Load spaCy and the recognizers before the first job (so /readyz means: a job can start now)."""
     try:
         from gdprep.policies import load_policy
-        from gdprep.privacy.engine import Detector
+        from gdprep.privacy.engine import detector_for
 
-        Detector(load_policy(None))
+        detector_for(load_policy(None))  # the default policy's detector stays in this process for its jobs
     except Exception:  # a broken model shows up in the job's own error, with its message
         log.warning("could not preload the detection models", exc_info=True)
 

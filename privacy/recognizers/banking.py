@@ -58,9 +58,10 @@ _ISSUERS: Final[tuple[tuple[int, int, range | tuple[int, ...]], ...]] = (
     (34, 34, (15,)), (37, 37, (15,)),  # American Express
     (300, 305, range(14, 20)), (36, 36, range(14, 20)), (38, 39, range(14, 20)),  # Diners Club
     (3528, 3589, range(16, 20)),     # JCB
+    (1800, 1800, (15,)), (2131, 2131, (15,)),  # JCB's older 15-digit ranges
     (6011, 6011, range(16, 20)), (644, 649, range(16, 20)), (65, 65, range(16, 20)),  # Discover
     (62, 62, range(16, 20)),         # UnionPay
-    (50, 50, range(13, 20)), (56, 69, range(13, 20)),  # Maestro
+    (50, 50, range(12, 20)), (56, 69, range(12, 20)),  # Maestro (12 digits only next to a card cue)
 )
 
 
@@ -89,7 +90,27 @@ class CreditCardRecognizer(GdprepPatternRecognizer):
 
     def validate(self, value: str) -> bool | None:
         digits = "".join(ch for ch in value if ch.isdigit())
-        return 13 <= len(digits) <= 19 and _issuer_accepts(digits) and stdnum_luhn.is_valid(digits)
+        return 12 <= len(digits) <= 19 and _issuer_accepts(digits) and stdnum_luhn.is_valid(digits)
 
 
-BANKING_RECOGNIZERS: tuple[type[GdprepPatternRecognizer], ...] = (IbanRecognizer, CreditCardRecognizer)
+class CuedCardRecognizer(GdprepPatternRecognizer):
+    """A 12-19 digit number right after a card cue word ("card", "Karte", "tarjeta" ...): there Luhn alone
+    is enough, so 12-digit Maestro numbers and issuer ranges missing from the table above are found too."""
+
+    ENTITY = "CREDIT_CARD"
+    PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
+        ("credit_card_after_cue",
+         r"\b(?:card|karte|kreditkarte|carte|tarjeta|carta|cart[aã]o|kort|karta|kaart|kortti)\b"
+         r"(?:[ \t]*(?:number|no\.?|nr\.?|num[ée]ro|n[úu]mero|nummer)\b)?[^\d\n]{0,12}"
+         r"(?<![\w+.,/-])(?P<value>\d(?:[ -]?\d){11,18})(?![\w]|[ .,/-]?\d)", 0.3),
+    ]
+
+    CONTEXT: ClassVar[list[str]] = ["card", "credit", "debit"]
+
+    def validate(self, value: str) -> bool | None:
+        digits = "".join(ch for ch in value if ch.isdigit())
+        return 12 <= len(digits) <= 19 and stdnum_luhn.is_valid(digits)
+
+
+BANKING_RECOGNIZERS: tuple[type[GdprepPatternRecognizer], ...] = (IbanRecognizer, CreditCardRecognizer,
+                                                                  CuedCardRecognizer)

@@ -22,7 +22,10 @@ from gdprep.privacy.recognizers.uk import UkPostcodeRecognizer
 #: regions tried in order; the first gives the national reading of a number written without "+"
 PHONE_REGIONS: Final[tuple[str, ...]] = (
     "GB", "IE", "DE", "AT", "CH", "FR", "BE", "NL", "LU", "IT", "ES", "PT", "PL", "SE", "DK", "NO",
-    "FI", "CZ",
+    "FI", "CZ", "SK", "HU", "GR", "EE", "LV", "LT", "SI", "HR", "RO", "BG", "MT", "CY", "IS",
+    # North American numbers inside English text ("+1-709-705-1325", "514-555-0199"): tried last, so a
+    # European reading wins; a bare ten-digit run still needs a cue word (valid_bare scores below 0.5)
+    "US", "CA",
 )
 
 _MIN_DIGITS = 7
@@ -30,7 +33,9 @@ _MAX_DIGITS = 17  # 15 (E.164) plus a "00" international prefix
 _CONTEXT_BOOST = 0.15
 
 # A cheap pre-filter: only runs of digits and phone punctuation with enough digits reach the matcher.
-_WINDOW = regex.compile(r"[+(]{0,2}\d(?:[ \t\u00a0().\-/]{1,4}\d|\d)*\)?")
+# An extension ("x1234", "ext. 42", "Durchwahl 12") belongs to the number and is kept in its span.
+_EXTENSION = r"(?:[ \t]*(?:x|ext\.?|extn\.?|extension|dw\.?|durchwahl|poste|int\.?|wew\.?)[ \t]*\d{1,6}(?!\d))"
+_WINDOW = regex.compile(rf"[+(]{{0,2}}\d(?:[ \t\u00a0().\-/]{{1,4}}\d|\d)*\)?{_EXTENSION}?", regex.IGNORECASE)
 _DIGIT = regex.compile(r"\d")
 
 _CONTEXT_WORDS = regex.compile(
@@ -75,8 +80,11 @@ _NOT_PHONE_SHAPES: Final[tuple[tuple[str, regex.Pattern[str]], ...]] = (
         r"(?:\p{Sc}|\b(?:EUR|GBP|USD|CHF|SEK|DKK|NOK|PLN|CZK|euros?|pounds?)\b)", regex.IGNORECASE)),
     # x.y.z versions and IPv4 addresses; a dotted national phone number starts with 0 and is spared
     ("version", regex.compile(
-        r"(?<![\w.+])(?:v|version[ ]?|ver\.?[ ]?|release[ ]?|build[ ]?)?(?!0\d)\d{1,4}(?:\.\d{1,6}){2,3}"
-        r"(?![\w]|\.\d)", regex.IGNORECASE)),
+        r"(?<![\w.+])(?:v|version[ ]?|ver\.?[ ]?|release[ ]?|build[ ]?)?(?!0\d)"
+        # a dotted phone number ("212.555.0187", "546.257.6123") is three groups of 2-4 digits and 9+
+        # digits in all: not a version
+        r"(?!(?=\d{2,4}\.\d{2,4}\.\d{2,4}(?![\d.]))(?:\.?\d){9})"
+        r"\d{1,4}(?:\.\d{1,6}){2,3}(?![\w]|\.\d)", regex.IGNORECASE)),
     ("hex", regex.compile(r"\b0x[0-9a-f]+\b", regex.IGNORECASE)),
     ("iban", regex.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b")),
     ("postcode", regex.compile("|".join(rx for _, rx, _ in UkPostcodeRecognizer.PATTERNS),
@@ -98,6 +106,8 @@ def _attached_to_token(text: str, start: int, end: int) -> bool:
     """True when the digits are glued to a word ("SKU-4821", "0x8007", "ERR-5003", "123abc")."""
     before = text[max(0, start - 2):start]
     after = text[end:end + 2]
+    if before in ("\\n", "\\r", "\\t"):
+        before = " "  # a literal escape ("...Paris\\n+33 1 ...") from JSON-in-CSV exports separates, like a newline
     # \Z, not $: "$" also matches before a final newline, which would glue a number to the line above
     return bool(regex.search(r"(?:\p{L}|\p{L}[-_/]|[_@]|\d[-.])\Z", before)
                 or regex.match(r"(?:\p{L}|[-_/]\p{L}|[_@%]|\p{Sc})", after))

@@ -1,0 +1,1 @@
+"""Evaluation-only sources of labelled text for the PII benchmark."""

@@ -5,14 +5,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test test-fast lint bench clean
+.PHONY: setup demo test test-fast lint bench model clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# torch first, pinned: with no torch installed, a plain `torch` requirement would pull a CUDA build
 	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e '.[dev,train]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,train,bench]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -33,6 +33,10 @@ lint: setup
 bench: setup
 	$(BIN)/python bench/pii.py
 	$(BIN)/python bench/curation.py
+
+# retrain the shipped name/address model from its recipe (deterministic; replaces privacy/nermodel/model)
+model: setup
+	$(BIN)/gdprep model train
 
 clean:
 	rm -rf $(VENV) demo-out bench/out .pytest_cache .mypy_cache .ruff_cache

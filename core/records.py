@@ -10,24 +10,28 @@ import csv
 import hashlib
 import io
 import json
-import re
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from gdprep.errors import InputError, UsageError
+from gdprep.fieldpaths import FieldPathError, Segment, SkipMatcher, escape_key, parse_path
 
 Format = Literal["jsonl", "csv", "parquet"]
 OnError = Literal["fail", "quarantine"]
 _EXTENSIONS: dict[str, Format] = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv",
                                   ".parquet": "parquet", ".pq": "parquet"}
 _PARQUET_MAGIC = b"PAR1"
-_MESSAGE_FIELD_RE = re.compile(r"^(?P<list>[^\[]+)\[(?P<idx>\d+)\]\.(?P<key>.+)$")
+#: integers with at least this many digits are scanned as their decimal text (phone numbers, national ids)
+MIN_INT_DIGITS = 6
+_MIN_INT = 10 ** (MIN_INT_DIGITS - 1)
 
 
 class TextFieldSpec(Protocol):
-    """What a reader needs to know about fields (satisfied by `gdprep.policies.FieldSpec`)."""
+    """What a reader needs to know about fields (satisfied by `gdprep.policies.FieldSpec`). A spec may also
+    have `skip` (a list of field path patterns, see `gdprep.fieldpaths`); one without it skips nothing."""
 
     text_fields: list[str]
     messages_field: str
@@ -37,12 +41,15 @@ class TextFieldSpec(Protocol):
 
 @dataclass(slots=True)
 class Record:
-    """A parsed input record. `data` is the record as read; `texts` are the fields to scan."""
+    """A parsed input record. `data` is the record as read; `texts` are the (field path, text) pairs to
+    scan; `scanned` and `skipped` are the field paths looked at and left alone, list positions as `[*]`."""
 
     id: str
     data: dict[str, Any]
     line: int
     texts: list[tuple[str, str]] = field(default_factory=list)
+    scanned: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -90,60 +97,159 @@ def _check_encodable(name: str, text: str) -> None:
                          "fix the escape sequence in the source", reason="bad_encoding") from None
 
 
-def extract_texts(data: dict[str, Any], spec: TextFieldSpec, max_chars: int,
-                  require_text: bool = True) -> list[tuple[str, str]]:
-    """Return (field path, text) for every text field of a record, or raise InputError(reason=...).
+@dataclass(slots=True)
+class _Walk:
+    texts: list[tuple[str, str]]
+    scanned: list[str]
+    skipped: list[str]
 
-    Field paths are `text`, `prompt`, `completion` (or whatever spec.text_fields names) and
-    `messages[i].content` for chat records.
-    """
-    texts: list[tuple[str, str]] = []
-    for name in spec.text_fields:
-        if name not in data or data[name] is None:
-            continue
-        value = data[name]
-        if not isinstance(value, str):
-            raise InputError(f"field {name!r} is {type(value).__name__}, expected a string; "
-                             "convert it to text or remove it from fields.text_fields", reason="non_string_field")
-        _check_encodable(name, value)
-        texts.append((name, value))
-    messages = data.get(spec.messages_field)
-    if messages is not None:
+
+class FieldWalker:
+    """Finds every value of a record to scan: strings at any depth (objects, lists, chat messages,
+    preference pairs) and integers of MIN_INT_DIGITS or more digits, except the id field and the paths
+    `spec.skip` names. Also checks the record's shape (`text_fields`, chat messages). Built once per reader;
+    nothing in a record is copied."""
+
+    def __init__(self, spec: TextFieldSpec, max_chars: int) -> None:
+        self.spec = spec
+        self.max_chars = max_chars
+        self.skip = SkipMatcher(getattr(spec, "skip", None) or ())
+
+    def walk(self, data: dict[str, Any], require_text: bool = True) -> _Walk:
+        self._check_shape(data, require_text)
+        out = _Walk([], [], [])
+        start = self.skip.start
+        id_field = self.spec.id_field
+        for key, value in data.items():
+            if key == id_field:
+                continue
+            path = escape_key(key if isinstance(key, str) else str(key))
+            nodes, skipped = SkipMatcher.step(start, key) if start else ((), False)
+            if skipped:
+                self._skipped(value, path, path, out)
+            else:
+                self._visit(value, path, path, nodes, out)
+        return out
+
+    def _visit(self, value: Any, path: str, shape: str, nodes: tuple[Any, ...], out: _Walk) -> None:
+        if isinstance(value, str):
+            _check_encodable(path, value)
+            if len(value) > self.max_chars:
+                raise InputError(f"field {path!r} has {len(value):,} characters, over the limit of "
+                                 f"{self.max_chars:,}; split the record or raise max_text_chars in the policy",
+                                 reason="text_too_long")
+            out.scanned.append(shape)
+            if value:
+                out.texts.append((path, value))
+        elif type(value) is int:  # not bool
+            if value >= _MIN_INT or value <= -_MIN_INT:
+                out.scanned.append(shape)
+                out.texts.append((path, str(value)))
+        elif isinstance(value, dict):
+            for key, child in value.items():
+                escaped = escape_key(key if isinstance(key, str) else str(key))
+                child_nodes, skipped = SkipMatcher.step(nodes, key) if nodes else ((), False)
+                if skipped:
+                    self._skipped(child, f"{path}.{escaped}", f"{shape}.{escaped}", out)
+                else:
+                    self._visit(child, f"{path}.{escaped}", f"{shape}.{escaped}", child_nodes, out)
+        elif isinstance(value, (list, tuple)):
+            for index, child in enumerate(value):
+                child_nodes, skipped = SkipMatcher.step(nodes, index) if nodes else ((), False)
+                if skipped:
+                    self._skipped(child, f"{path}[{index}]", f"{shape}[*]", out)
+                else:
+                    self._visit(child, f"{path}[{index}]", f"{shape}[*]", child_nodes, out)
+        # floats, booleans and nulls hold nothing to scan
+
+    def _skipped(self, value: Any, path: str, shape: str, out: _Walk) -> None:
+        """A skipped value is written back as it is, so it must still be encodable; its paths are listed."""
+        if isinstance(value, str):
+            _check_encodable(path, value)
+            out.skipped.append(shape)
+        elif type(value) is int:
+            if value >= _MIN_INT or value <= -_MIN_INT:
+                out.skipped.append(shape)
+        elif isinstance(value, dict):
+            for key, child in value.items():
+                escaped = escape_key(key if isinstance(key, str) else str(key))
+                self._skipped(child, f"{path}.{escaped}", f"{shape}.{escaped}", out)
+        elif isinstance(value, (list, tuple)):
+            for index, child in enumerate(value):
+                self._skipped(child, f"{path}[{index}]", f"{shape}[*]", out)
+
+    def _check_messages(self, name: str, messages: Any) -> bool:
+        """Chat messages must be a list of objects whose content is text; True if one has content."""
         if not isinstance(messages, list):
-            raise InputError(f"field {spec.messages_field!r} must be a list of messages, got "
-                             f"{type(messages).__name__}", reason="bad_messages")
+            raise InputError(f"field {name!r} must be a list of messages, got {type(messages).__name__}",
+                             reason="bad_messages")
+        content_key = self.spec.message_content_key
+        has_content = False
         for i, message in enumerate(messages):
             if not isinstance(message, dict):
-                raise InputError(f"{spec.messages_field}[{i}] must be an object with a "
-                                 f"{spec.message_content_key!r} key", reason="bad_messages")
-            content = message.get(spec.message_content_key)
+                raise InputError(f"{name}[{i}] must be an object with a {content_key!r} key", reason="bad_messages")
+            content = message.get(content_key)
             if content is None:
                 continue
             if not isinstance(content, str):
-                raise InputError(f"{spec.messages_field}[{i}].{spec.message_content_key} is "
-                                 f"{type(content).__name__}, expected a string", reason="non_string_field")
-            _check_encodable(f"{spec.messages_field}[{i}]", content)
-            texts.append((f"{spec.messages_field}[{i}].{spec.message_content_key}", content))
-    if not texts and require_text:
-        wanted = ", ".join(repr(n) for n in [*spec.text_fields, spec.messages_field])
-        raise InputError(f"record has no text field; expected one of {wanted} "
-                         "(or set `fields` in the policy to name your text fields)", reason="missing_text")
-    for name, text in texts:
-        if len(text) > max_chars:
-            raise InputError(f"field {name!r} has {len(text):,} characters, over the limit of {max_chars:,}; "
-                             "split the record or raise max_text_chars in the policy", reason="text_too_long")
-    return texts
+                raise InputError(f"{name}[{i}].{content_key} is {type(content).__name__}, expected a string",
+                                 reason="non_string_field")
+            has_content = True
+        return has_content
+
+    def _check_shape(self, data: dict[str, Any], require_text: bool) -> None:
+        has_text = False
+        for name in self.spec.text_fields:
+            value = data.get(name)
+            if value is None:
+                continue
+            if isinstance(value, str):
+                has_text = True
+            elif isinstance(value, list):  # a preference pair's chosen/rejected as chat messages
+                has_text = self._check_messages(name, value) or has_text
+            else:
+                raise InputError(f"field {name!r} is {type(value).__name__}, expected a string (or a list of chat "
+                                 "messages); convert it to text or remove it from fields.text_fields",
+                                 reason="non_string_field")
+        messages = data.get(self.spec.messages_field)
+        if messages is not None:
+            has_text = self._check_messages(self.spec.messages_field, messages) or has_text
+        if require_text and self.spec.text_fields and not has_text:
+            wanted = ", ".join(repr(n) for n in [*self.spec.text_fields, self.spec.messages_field])
+            raise InputError(f"record has no text field; expected one of {wanted} (every field is scanned, "
+                             "but a record must hold one of `fields.text_fields`; set `fields.text_fields: []` "
+                             "in the policy to accept records of any shape)", reason="missing_text")
+
+
+def extract_texts(data: dict[str, Any], spec: TextFieldSpec, max_chars: int,
+                  require_text: bool = True) -> list[tuple[str, str]]:
+    """Return (field path, text) for every value of a record to scan (see `FieldWalker`), or raise
+    InputError(reason=...). Paths look like `text`, `meta.customer.email`, `messages[2].content`."""
+    return FieldWalker(spec, max_chars).walk(data, require_text).texts
 
 
 def set_text(data: dict[str, Any], field_path: str, value: str) -> None:
-    """Write `value` at a field path produced by `extract_texts` (copy-on-write for messages)."""
-    match = _MESSAGE_FIELD_RE.match(field_path)
-    if match is None:
-        data[field_path] = value
-        return
-    messages = [dict(m) for m in data[match["list"]]]
-    messages[int(match["idx"])][match["key"]] = value
-    data[match["list"]] = messages
+    """Write `value` at a field path produced by `extract_texts`. `data` (the top level) is changed in
+    place; every nested object or list on the way is copied first, so objects the caller shares with
+    others (the record as read) never change. An integer that is rewritten becomes the string `value`."""
+    try:
+        segments = parse_path(field_path)
+        head = segments[0]
+        data[head] = value if len(segments) == 1 else _put(data[head], segments, 1, value)  # type: ignore[index]
+    except (FieldPathError, KeyError, IndexError, TypeError):
+        raise InputError(f"field {field_path!r} is not in the record", reason="bad_field_path") from None
+
+
+def _put(node: Any, segments: tuple[Segment, ...], i: int, value: str) -> Any:
+    seg = segments[i]
+    new_child = value if i == len(segments) - 1 else _put(node[seg], segments, i + 1, value)
+    if isinstance(node, dict):
+        return {**node, seg: new_child}
+    if not isinstance(node, (list, tuple)) or not isinstance(seg, int):
+        raise TypeError(seg)
+    copy = list(node)
+    copy[seg] = new_child
+    return tuple(copy) if isinstance(node, tuple) else copy
 
 
 class RecordReader:
@@ -161,6 +267,7 @@ class RecordReader:
         self.max_chars = max_chars
         self.on_error = on_error
         self.require_text = require_text
+        self.walker = FieldWalker(spec, max_chars)
         self.n_items = 0  # records and bad records yielded: the reader's side of the accounting
         #: column names (CSV header) or Arrow schema (Parquet) of the input, for writing it back unchanged
         self.columns: list[str] | None = None
@@ -222,7 +329,7 @@ class RecordReader:
             return self._bad(line, InputError(f"expected a JSON object per line, got {type(data).__name__}",
                                               reason="not_an_object"), raw)
         try:
-            texts = extract_texts(data, self.spec, self.max_chars, self.require_text)
+            found = self.walker.walk(data, self.require_text)
         except InputError as exc:
             return self._bad(line, exc, raw)
         raw_id = data.get(self.spec.id_field)
@@ -230,7 +337,7 @@ class RecordReader:
             return self._bad(line, InputError(f"field {self.spec.id_field!r} must be a string or number",
                                               reason="bad_id"), raw)
         rid = str(raw_id) if raw_id not in (None, "") else content_id(data)
-        return Record(id=rid, data=data, line=line, texts=texts)
+        return Record(id=rid, data=data, line=line, texts=found.texts, scanned=found.scanned, skipped=found.skipped)
 
     def _items(self) -> Iterator[Record | BadRecord]:
         if self.format == "jsonl":
@@ -339,6 +446,9 @@ class RecordWriter:
         self._csv: csv.DictWriter[str] | None = None
         self._parquet: Any = None
         self._schema: Any = schema  # Parquet: the input's schema, so sparse columns are kept
+        self._parquet_file = path   # Parquet: where rows go (another name after the schema was widened)
+        self._promoted: set[str] = set()  # Parquet: columns widened to hold redacted integers as text
+        self._n_rewrites = 0
         if fmt in ("jsonl", "csv"):
             self._fh = path.open("w", encoding="utf-8", newline="")  # type: ignore[assignment]
 
@@ -374,21 +484,84 @@ class RecordWriter:
                                  path=_shown(self.path)) from None
 
     def _write_parquet(self, rows: Sequence[dict[str, Any]]) -> None:
-        import pyarrow as pa
         import pyarrow.parquet as pq
 
-        try:
-            table = (pa.Table.from_pylist(list(rows), schema=self._schema) if self._schema is not None
-                     else pa.Table.from_pylist(list(rows)))
-        except (pa.ArrowInvalid, pa.ArrowTypeError, KeyError):
+        table = self._table(rows)
+        if table is None and self._widen(rows):
+            table = self._table(rows)
+        if table is None:
             # never echo the Arrow message: it quotes cell values, which may be personal data
             columns = sorted({k for row in rows for k in row})
             raise InputError(f"records do not fit one Parquet schema (columns {columns}); check that each "
-                             "column holds one type, or write JSONL instead", path=_shown(self.path)) from None
+                             "column holds one type, or write JSONL instead", path=_shown(self.path))
         if self._parquet is None:
             self._schema = table.schema
-            self._parquet = pq.ParquetWriter(self.path, self._schema)
+            self._parquet = pq.ParquetWriter(self._parquet_file, self._schema)
         self._parquet.write_table(table)
+
+    def _table(self, rows: Sequence[dict[str, Any]]) -> Any:
+        import pyarrow as pa
+
+        if self._promoted:
+            rows = [{k: (_as_type(v, self._schema.field(k).type) if k in self._promoted else v)
+                     for k, v in row.items()} for row in rows]
+        try:
+            return (pa.Table.from_pylist(list(rows), schema=self._schema) if self._schema is not None
+                    else pa.Table.from_pylist(list(rows)))
+        except (pa.ArrowInvalid, pa.ArrowTypeError, KeyError):
+            return None
+
+    def _widen(self, rows: Sequence[dict[str, Any]]) -> bool:
+        """A redacted integer is written as its replacement text: the column (or struct field, or list
+        item) it is in becomes a string column. Rows already written are rewritten once with the wider
+        schema. Returns False when widening would not help (the rows do not fit for another reason)."""
+        import pyarrow as pa
+
+        if self._schema is None:  # no schema yet: columns that mix integers and strings become strings
+            mixed = {k for k in {k for row in rows for k in row}
+                     if any(isinstance(row.get(k), str) for row in rows)
+                     and any(type(row.get(k)) is int for row in rows)}
+            if not mixed:
+                return False
+            try:
+                inferred = pa.Table.from_pylist([{k: (str(v) if k in mixed and type(v) is int else v)
+                                                  for k, v in row.items()} for row in rows]).schema
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                return False
+            self._schema = inferred
+            self._promoted |= mixed
+            return True
+        fields = []
+        changed: set[str] = set()
+        for f in self._schema:
+            wide = f.type
+            for row in rows:
+                wide = _widened_type(wide, row.get(f.name))
+            if wide != f.type:
+                changed.add(f.name)
+            fields.append(f.with_type(wide))
+        if not changed:
+            return False
+        metadata = {k: v for k, v in (self._schema.metadata or {}).items() if k != b"pandas"} or None
+        self._rewrite(pa.schema(fields, metadata=metadata))
+        self._promoted |= changed
+        return True
+
+    def _rewrite(self, schema: Any) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self._schema = schema
+        if self._parquet is None:
+            return
+        self._parquet.close()
+        written = self._parquet_file
+        self._n_rewrites += 1
+        self._parquet_file = self.path.with_name(f"{self.path.name}.widened{self._n_rewrites}")
+        self._parquet = pq.ParquetWriter(self._parquet_file, schema)
+        for batch in pq.ParquetFile(written).iter_batches():
+            self._parquet.write_table(pa.Table.from_batches([batch]).cast(schema))
+        written.unlink()
 
     def close(self) -> None:
         if self._fh is not None:
@@ -401,12 +574,53 @@ class RecordWriter:
                 pq.write_table(pa.table({}), self.path)
             else:
                 self._parquet.close()
+                if self._parquet_file != self.path:
+                    os.replace(self._parquet_file, self.path)
 
     def __enter__(self) -> RecordWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _widened_type(arrow_type: Any, value: Any) -> Any:
+    """`arrow_type`, with each integer type that `value` holds a string in replaced by string."""
+    import pyarrow as pa
+
+    if value is None:
+        return arrow_type
+    if pa.types.is_integer(arrow_type):
+        return pa.string() if isinstance(value, str) else arrow_type
+    if pa.types.is_struct(arrow_type) and isinstance(value, dict):
+        fields = [f.with_type(_widened_type(f.type, value.get(f.name))) for f in arrow_type]
+        return pa.struct(fields) if any(f.type != g.type for f, g in zip(fields, arrow_type, strict=True)) \
+            else arrow_type
+    if (pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type)) and isinstance(value, (list, tuple)):
+        item = arrow_type.value_type
+        for x in value:
+            item = _widened_type(item, x)
+        if item == arrow_type.value_type:
+            return arrow_type
+        make = pa.large_list if pa.types.is_large_list(arrow_type) else pa.list_
+        return make(arrow_type.value_field.with_type(item))
+    return arrow_type
+
+
+def _as_type(value: Any, arrow_type: Any) -> Any:
+    """`value` with the integers that a widened (string) type now holds written as their decimal text."""
+    import pyarrow as pa
+
+    if value is None:
+        return None
+    if type(value) is int and (pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)):
+        return str(value)
+    if pa.types.is_struct(arrow_type) and isinstance(value, dict):
+        return {k: (_as_type(v, arrow_type.field(k).type) if arrow_type.get_field_index(k) >= 0 else v)
+                for k, v in value.items()}
+    if (pa.types.is_list(arrow_type) or pa.types.is_large_list(arrow_type)) and isinstance(value, (list, tuple)):
+        return [_as_type(v, arrow_type.value_type) for v in value]
+    return value
 
 
 class JsonlSink:

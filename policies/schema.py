@@ -7,7 +7,7 @@ import hashlib
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from gdprep.privacy.entities import ENTITY_TYPES
 
@@ -89,13 +89,41 @@ class SpecialCategoryRule(_Strict):
 
 
 class FieldSpec(_Strict):
-    """Which record fields hold free text to scan."""
+    """Which record fields are scanned: every string field at any depth (and every integer of six or more
+    digits, as its decimal text; a redacted one is written as its replacement text, and in Parquet its column
+    becomes a string column), except the id field and the paths `skip` names. The other keys describe the
+    record's shape."""
 
-    text_fields: list[str] = Field(default_factory=lambda: ["text", "prompt", "completion"],
-                                   description="Top-level string fields scanned when present")
-    messages_field: str = Field("messages", description="Field holding chat messages (a list of objects)")
-    message_content_key: str = Field("content", description="Key of the text inside each chat message")
-    id_field: str = Field("id", description="Field holding the record id; missing ids get a content hash")
+    skip: list[str] = Field(
+        default_factory=list,
+        description="Field paths left unscanned and written back as they are, e.g. `meta.source`, "
+                    "`messages[*].role` (any list position) or `meta.*` (everything below `meta`). Keys holding "
+                    "`\\`, `.`, `[`, `]` or `*` are escaped with a backslash: `a\\.b`. The report lists every "
+                    "path skipped")
+    text_fields: list[str] = Field(
+        default_factory=lambda: ["text", "prompt", "completion", "chosen", "rejected"],
+        description="A record must hold at least one of these (a string, or a list of chat messages) or chat "
+                    "messages, else it is bad input `missing_text`; [] accepts records of any shape. They do "
+                    "not limit scanning")
+    messages_field: str = Field("messages", description="Field holding chat messages (a list of objects); in "
+                                "CSV a column holding them as JSON")
+    message_content_key: str = Field("content", description="Key of the text inside each chat message; it must "
+                                     "be a string when present (every string key of a message is scanned)")
+    id_field: str = Field("id", description="Field holding the record id, never scanned; missing ids get a "
+                          "content hash. An id that looks like personal data is shown hashed in reports")
+
+    @field_validator("skip")
+    @classmethod
+    def _valid_patterns(cls, patterns: list[str]) -> list[str]:
+        from gdprep.fieldpaths import FieldPathError, check_skip_pattern
+
+        for pattern in patterns:
+            try:
+                check_skip_pattern(pattern)
+            except FieldPathError as exc:
+                raise ValueError(f"fields.skip: {exc}; write an exact path such as `meta.source`, with "
+                                 "`[*]` for any list position or a trailing `.*` for a whole subtree") from None
+        return patterns
 
 
 #: EU/EEA and UK regions (ISO 3166-1 alpha-2 codes, plus common cloud-region prefixes in lower case)

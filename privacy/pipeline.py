@@ -3,7 +3,10 @@ detect / redact outputs. The CLI and (later) the HTTP API call these; neither ho
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -12,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from gdprep.errors import IntegrityError, UsageError
+from gdprep.fieldpaths import FieldTally, parse_path
 from gdprep.lineage import LineageSink
 from gdprep.policies import Policy
 from gdprep.privacy.engine import DetectionPool
@@ -22,6 +26,29 @@ from gdprep.records import BadRecord, JsonlSink, OnError, Record, RecordReader, 
 
 ProgressFn = Callable[[int], None]
 _ACTION_RANK = {"none": 0, "keep": 1, "review": 2, "drop": 3}
+#: a value this short is scanned with its field's name in front ("bsn: 111222333", "customer phone: 0770..."),
+#: so recognizers that need a context word find one; findings are shifted back to index the value itself
+CONTEXT_MAX_CHARS = 256
+_WORD_BREAK = re.compile(r"[\W_]+|(?<=[a-z0-9])(?=[A-Z])")
+
+
+@functools.lru_cache(maxsize=4096)
+def _context_label(path: str) -> str:
+    """"meta.customerPhone" -> "customer phone: "; "" when the path names no key."""
+    key = next((seg for seg in reversed(parse_path(path)) if isinstance(seg, str)), "")
+    words = " ".join(w for w in _WORD_BREAK.split(key) if w).lower()
+    return f"{words}: " if words else ""
+
+
+def _shift_back(findings: list[Finding], shifts: Mapping[str, int]) -> list[Finding]:
+    out = []
+    for f in findings:
+        shift = shifts.get(f.field, 0)
+        if not shift:
+            out.append(f)
+        elif f.end > shift:  # a finding inside the field's name is not in the value
+            out.append(dataclasses.replace(f, start=max(f.start - shift, 0), end=f.end - shift))
+    return out
 
 
 @dataclass(slots=True)
@@ -42,6 +69,8 @@ class PrivacyScanner:
         self.policy = policy
         self.pool = DetectionPool(policy, workers=workers)
         self.special = SpecialCategoryDetector()
+        # free-text fields: their key says nothing about what is in them
+        self._no_context = {*policy.fields.text_fields, policy.fields.message_content_key}
 
     def close(self) -> None:
         self.pool.close()
@@ -61,17 +90,37 @@ class PrivacyScanner:
                 action = candidate
         return flags, action
 
-    def scan(self, batches: Iterator[list[Record | BadRecord]]) -> Iterator[ScannedRecord | BadRecord]:
-        def records_of(items: list[Record | BadRecord]) -> tuple[list[Record | BadRecord], list[list[tuple[str, str]]]]:
-            return items, [item.texts for item in items if isinstance(item, Record)]
+    def _in_context(self, record: Record) -> tuple[list[tuple[str, str]], dict[str, int]]:
+        """The texts to detect in, short values prefixed with their field's name, and each prefix's length."""
+        texts: list[tuple[str, str]] = []
+        shifts: dict[str, int] = {}
+        for name, text in record.texts:
+            if len(text) <= CONTEXT_MAX_CHARS:
+                label = _context_label(name)
+                if label and label[:-2] not in self._no_context and name not in self._no_context:
+                    shifts[name] = len(label)
+                    text = label + text
+            texts.append((name, text))
+        return texts, shifts
 
-        for items, per_record in self.pool.map_records(records_of(b) for b in batches):
+    def scan(self, batches: Iterator[list[Record | BadRecord]]) -> Iterator[ScannedRecord | BadRecord]:
+        Batch = tuple[list[Record | BadRecord], list[dict[str, int]]]
+
+        def records_of(items: list[Record | BadRecord]) -> tuple[Batch, list[list[tuple[str, str]]]]:
+            prepared = [self._in_context(item) for item in items if isinstance(item, Record)]
+            return (items, [shifts for _, shifts in prepared]), [texts for texts, _ in prepared]
+
+        for (items, shifts_per_record), per_record in self.pool.map_records(records_of(b) for b in batches):
             results = iter(per_record)
+            shifts_of = iter(shifts_per_record)
             for item in items:
                 if isinstance(item, BadRecord):
                     yield item
                     continue
                 kept, below = next(results)
+                shifts = next(shifts_of)
+                if shifts:
+                    kept, below = _shift_back(kept, shifts), _shift_back(below, shifts)
                 scanned = ScannedRecord(record=item, findings=kept, below=below)
                 scanned.flags, scanned.action = self._special(item)
                 yield scanned
@@ -89,6 +138,7 @@ class RunSummary:
     n_decisions_applied: int = 0     # review decisions that took effect (redact only)
     n_decisions_unmatched: int = 0   # review decisions whose finding id matched no finding of this run
     elapsed_s: float = 0.0
+    fields: FieldTally = field(default_factory=FieldTally)  # field paths scanned and skipped, `[*]` for positions
     outputs: dict[str, str] = field(default_factory=dict)
     report: dict[str, Any] | None = None
 
@@ -194,6 +244,7 @@ def run_detect(input_path: Path, output_path: Path, policy: Policy, *, on_error:
                     quarantine.write(_quarantine_row(input_path, item))
                     summary.n_quarantined += 1
                 else:
+                    summary.fields.add(item.record.scanned, item.record.skipped)
                     out.write({
                         "id": item.record.id,
                         "entities": [f.to_json() for f in item.findings],
@@ -268,7 +319,9 @@ def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, re
     if lineage is not None and getattr(keyring, "created", False):
         lineage.event("key_event", {"event": "created", "key": "master", "key_id": keyring.key_id})
     spec_for = {etype: rule.operator for etype, rule in policy.entities.items()}.__getitem__
-    report = ReportBuilder(policy, decisions=decisions)
+    # an id that looks like personal data is shown in the report by the ledger's keyed hash of it
+    report = ReportBuilder(policy, decisions=decisions,
+                           id_key=lineage.subject_key if lineage is not None else None)
     tally = DecisionTally(decisions) if decisions is not None else None
     summary = RunSummary()
     staged = _StagedOutputs()
@@ -295,6 +348,7 @@ def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, re
                                        {"reason": item.reason, "line": item.line})
                     continue
                 record = item.record
+                summary.fields.add(record.scanned, record.skipped)
                 texts = dict(record.texts)
                 flags = [FlagInfo(f.category, f.cue, f.field, f.start, f.end) for f in item.flags]
                 if item.action == "drop":
@@ -383,7 +437,8 @@ def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, re
     data_report = report.finish(command=command, input_path=str(input_path), output_path=str(output_path),
                                 n_in=summary.n_in, n_out=summary.n_out, n_quarantined=summary.n_quarantined,
                                 n_dropped=summary.n_dropped, elapsed_s=summary.elapsed_s, extra=extra,
-                                decisions=tally.to_json() if tally is not None else None)
+                                decisions=tally.to_json() if tally is not None else None,
+                                fields=summary.fields.to_json(policy.fields.skip, policy.fields.id_field))
     html_path = write_report(data_report, report_path)
     summary.outputs["report_html"] = str(html_path)
     summary.report = data_report

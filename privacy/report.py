@@ -10,7 +10,7 @@ import math
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -24,6 +24,7 @@ from gdprep.errors import GdprepError, UsageError
 from gdprep.policies.schema import Policy
 from gdprep.privacy.decisions import finding_id_of
 from gdprep.privacy.findings import Finding
+from gdprep.privacy.subjects import looks_like_personal_data
 from gdprep.versions import tool_versions
 
 REPORT_SCHEMA_VERSION: Final = 1
@@ -36,6 +37,10 @@ MARK_OPEN: Final = "\u27e6"   # ⟦ — cannot be confused with text a record is
 MARK_CLOSE: Final = "\u27e7"  # ⟧
 _MAX_SHAPE_CHARS: Final = 60
 _TEMPLATE_NAME: Final = "report.html.j2"
+#: a record id that looks like personal data is shown as this prefix and the ledger's keyed hash of it
+HASHED_ID_PREFIX: Final = "record_key:"
+#: ... or, where no ledger keys the hash, as this
+MASKED_ID: Final = f"{MARK_OPEN}personal id{MARK_CLOSE}"
 
 _INDEX_RE = re.compile(r"\[\d+\]")
 _URL_RE = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)\S+", re.IGNORECASE)
@@ -195,9 +200,12 @@ class ReportBuilder:
     capped review queue. Record texts are only read to build masked snippets, never kept."""
 
     def __init__(self, policy: Policy, *, top_n: int = 20, review_limit: int = 500,
-                 snippet_window: int = 40, decisions: Mapping[str, str] | None = None) -> None:
+                 snippet_window: int = 40, decisions: Mapping[str, str] | None = None,
+                 id_key: Callable[[str], str] | None = None) -> None:
         """`decisions` (finding id -> confirm | reject), when the run was given any, are shown beside the
-        review items they decide."""
+        review items they decide. `id_key` is the ledger's keyed hash of an identifier
+        (`LineageSink.subject_key`): a record id that looks like personal data is shown as
+        `record_key:<hash>`, the key the ledger files the record under (without `id_key`, masked)."""
         for name, value in (("top_n", top_n), ("review_limit", review_limit),
                             ("snippet_window", snippet_window)):
             if value < 0:
@@ -208,6 +216,7 @@ class ReportBuilder:
         self._review_limit = review_limit
         self._window = snippet_window
         self._decisions = decisions
+        self._id_key = id_key
         self._review_decided = 0
 
         self._n_records = 0
@@ -245,7 +254,7 @@ class ReportBuilder:
         self._seq += 1
         self._actions[action] += 1
         raw_id = record_id
-        record_id = _safe_label(record_id)
+        record_id = self.record_label(record_id)
 
         for finding in kept:
             self._count(finding, self._by_type, self._by_recognizer, self._by_field, self._hist_redacted)
@@ -259,6 +268,12 @@ class ReportBuilder:
             self._add_flags(record_id, flags, action)
         self._queue_review(raw_id, record_id, texts, kept, below_threshold)
 
+    def record_label(self, record_id: str) -> str:
+        """How the report names a record: its id, unless the id looks like personal data."""
+        if looks_like_personal_data(record_id):
+            return HASHED_ID_PREFIX + self._id_key(record_id) if self._id_key is not None else MASKED_ID
+        return _safe_label(record_id)
+
     def add_quarantined(self, reason: str) -> None:
         """Count one record set aside as bad input; `reason` is a stable identifier such as `bad_json`."""
         _bump(self._quarantine_reasons, _safe_label(reason) or "unspecified")
@@ -266,11 +281,13 @@ class ReportBuilder:
     def finish(self, *, command: str, input_path: str, output_path: str | None, n_in: int, n_out: int,
                n_quarantined: int, n_dropped: int, elapsed_s: float,
                extra: Mapping[str, object] | None = None,
-               decisions: Mapping[str, object] | None = None) -> dict[str, Any]:
+               decisions: Mapping[str, object] | None = None,
+               fields: Mapping[str, object] | None = None) -> dict[str, Any]:
         """The JSON-able report. Calling it again gives the same content with a new timestamp.
 
         `decisions` is the run's decision tally (`DecisionTally.to_json()`); the report has a `decisions`
-        section whenever the builder or the run was given decisions."""
+        section whenever the builder or the run was given decisions. `fields` (`FieldTally.to_json()`) is
+        the run's field coverage: every path scanned and skipped, with counts."""
         low, high = self._band
         hist_bins = [
             {"low": round(i / HISTOGRAM_BINS, 2), "high": round((i + 1) / HISTOGRAM_BINS, 2),
@@ -343,6 +360,8 @@ class ReportBuilder:
             "review_queue": list(self._review),
             "extra": dict(extra) if extra else {},
         }
+        if fields is not None:
+            report["field_coverage"] = dict(fields)
         if self._decisions is not None or decisions is not None:
             report["decisions"] = {**(decisions or {}), "review_decided": self._review_decided,
                                    "review_pending": self._review_total - self._review_decided}

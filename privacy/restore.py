@@ -42,8 +42,9 @@ def run_deanonymize(input_path: Path, output_path: Path, policy: Policy, *, reas
                 data = dict(rec.data)
                 for name, text in rec.texts:
                     restored, count = deanonymize(text, ctx)
-                    n_tokens += count
-                    set_text(data, name, restored)
+                    if count:  # an untouched value keeps its type (an integer stays an integer)
+                        n_tokens += count
+                        set_text(data, name, restored)
                 rows.append(data)
             writer.write(rows)
             n_records += len(rows)

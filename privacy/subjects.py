@@ -14,6 +14,17 @@ DIRECT_IDENTIFIERS: Final[frozenset[str]] = frozenset({
 })
 _NON_DIGITS = regex.compile(r"\D+")
 _NON_ALNUM = regex.compile(r"[^0-9A-Z]+")
+# record ids that are opaque tokens: UUIDs and hex digests (a content id is "sha256:" and 24 hex digits)
+_OPAQUE_ID = regex.compile(r"(?i)(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+                           r"|(?:sha\d+:|md5:)?[0-9a-f]{16,})")
+_PERSONAL_ID = regex.compile(
+    r"@"                                  # an e-mail address or a handle
+    r"|\p{Lu}\p{Ll}+(?:[\s_.'-]+\p{Lu}\p{Ll}+)+"  # capitalised words: a name, a street
+    r"|://|^www\."                        # a web address
+    r"|\+?\d(?:[\s\-./()]*\d){8,}"          # nine or more digits: a phone number, a national id, an account
+    r"|^[A-Za-z]{2}\d{6}[A-Da-d]$"          # a UK National Insurance number
+    r"|^[A-Za-z]{2}\d{2}[A-Za-z0-9]{10,}$"  # an IBAN
+)
 
 
 def _phone(value: str) -> str:
@@ -32,6 +43,15 @@ def normalise_identifier(entity_type: str, value: str) -> str:
     if entity_type == "PHONE_NUMBER":
         return _phone(value)
     return "id:" + _NON_ALNUM.sub("", value.upper())
+
+
+def looks_like_personal_data(record_id: str) -> bool:
+    """Whether a record id may itself identify a person (an e-mail, a name, a phone number, a national id
+    or an account number). Such ids are shown in reports by their keyed hash, never as they are; plain
+    sequence numbers, UUIDs and hex digests are shown as they are."""
+    if _OPAQUE_ID.fullmatch(record_id):
+        return False
+    return _PERSONAL_ID.search(record_id) is not None
 
 
 def identifier_candidates(value: str) -> set[str]:

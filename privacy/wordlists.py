@@ -6,6 +6,9 @@ from __future__ import annotations
 import functools
 
 _STOP_WORD_MODULES = {lang: f"spacy.lang.{lang}.stop_words" for lang in ("en", "de", "fr", "nl", "it", "es")}
+#: every EU/EEA language spaCy ships stop words for (Norwegian as nb), for the name checks on model spans
+EU_STOP_WORD_LANGUAGES = ("en", "de", "fr", "nl", "it", "es", "pt", "pl", "cs", "sk", "hu", "sv", "da", "nb", "fi",
+                          "et", "lv", "lt", "el", "ro", "hr", "sl", "bg", "ga", "is", "lb")
 
 
 @functools.cache
@@ -37,5 +40,9 @@ def stop_words(*languages: str) -> frozenset[str]:
 
     words: set[str] = set()
     for lang in languages:
-        words |= importlib.import_module(_STOP_WORD_MODULES[lang]).STOP_WORDS
+        try:
+            module = importlib.import_module(_STOP_WORD_MODULES.get(lang, f"spacy.lang.{lang}.stop_words"))
+        except ModuleNotFoundError:  # a spaCy build without that language: no stop words for it
+            continue
+        words |= module.STOP_WORDS
     return frozenset(words)

@@ -91,9 +91,19 @@ def decide(settings: ServiceSettings, store: JobStore, ledger: Ledger, job: Job,
         "entity_type": item["entity_type"], "field": item["field"], "decision": decision,
         "comment_sha256": hashlib.sha256(comment.encode("utf-8")).hexdigest(), "actor": actor,
         "actor_role": actor_role, "key_id": key_id, "channel": channel},
-        run_id=job.runs.get("privacy"), record_key=ledger.record_key(item["record_id"]))
+        run_id=job.runs.get("privacy"), record_key=_ledger_key(ledger, item["record_id"]))
     ledger.checkpoint()
     return {**item, "decision": decision, "decided_by": actor, "decided_at": row["decided_at"], "comment": comment}
+
+
+def _ledger_key(ledger: Ledger, shown_id: str) -> str | None:
+    """The ledger key of a record as the report names it: an id that looks like personal data is shown
+    as its ledger key already (`record_key:<hash>`), or masked (then it has none)."""
+    from gdprep.privacy.report import HASHED_ID_PREFIX, MASKED_ID
+
+    if shown_id.startswith(HASHED_ID_PREFIX):
+        return shown_id.removeprefix(HASHED_ID_PREFIX)
+    return None if shown_id == MASKED_ID else ledger.record_key(shown_id)
 
 
 def rematerialise(store: JobStore, ledger: Ledger, job: Job, *, actor: str, actor_role: str,
@@ -177,8 +187,9 @@ def deanonymise(settings: ServiceSettings, ledger: Ledger, job: Job, record_ids:
             data = dict(rec.data)
             for name, text in rec.texts:
                 restored, count = deanonymize(text, ctx)
-                tokens += count
-                set_text(data, name, restored)
+                if count:  # an untouched value keeps its type (an integer stays an integer)
+                    tokens += count
+                    set_text(data, name, restored)
             found[rec.id] = data
     ledger.append("key_event", {
         "event": "deanonymise", "job": job.id, "reason": reason, "records": len(found), "tokens": tokens,

@@ -30,8 +30,10 @@ def test_jsonl_forms_and_fields(tmp_path: Path) -> None:
     items = read_all(path)
     assert [i.id for i in items[:2]] == ["a", "7"]
     assert items[0].texts == [("text", "hello")]
-    assert items[1].texts == [("prompt", "p"), ("completion", "c")]
-    assert items[2].texts == [("messages[0].content", "hi"), ("messages[1].content", "yo")]
+    # every string field is scanned (the label too), and every key of each chat message
+    assert items[1].texts == [("prompt", "p"), ("completion", "c"), ("label", "x")]
+    assert items[2].texts == [("messages[0].role", "user"), ("messages[0].content", "hi"),
+                              ("messages[1].role", "assistant"), ("messages[1].content", "yo")]
     assert items[2].id.startswith("sha256:") and items[2].id == content_id(items[2].data)
 
 
@@ -139,7 +141,7 @@ def test_csv_chat_messages_column(tmp_path: Path) -> None:
     path = tmp_path / "in.csv"
     msgs = json.dumps([{"role": "user", "content": "hello"}])
     path.write_text('id,messages\n1,"' + msgs.replace('"', '""') + '"\n', encoding="utf-8")
-    assert read_all(path)[0].texts == [("messages[0].content", "hello")]
+    assert read_all(path)[0].texts == [("messages[0].role", "user"), ("messages[0].content", "hello")]
 
 
 def test_batches_are_bounded(tmp_path: Path) -> None:

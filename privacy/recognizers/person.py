@@ -553,6 +553,12 @@ _PARTICLE_WORDS: Final[frozenset[str]] = frozenset(
     "van von de da del della dei degli des du dos das do ter ten zu vom zum af le la der den".split())
 
 
+def is_cue_word(word: str) -> bool:
+    """True for greetings, honorifics, roles and verbs around names that are never part of one ("danke",
+    "herr", "dear", "caller"); unlike `is_name_stop_word`, name particles ("van", "de") do not count."""
+    return word.lower() in _STOP_WORDS and word.lower() not in _PARTICLE_WORDS
+
+
 def is_name_stop_word(word: str) -> bool:
     """True for words that follow name cues but are never names on their own ("team", "merci", "von")."""
     return word.lower() in _STOP_WORDS or word.lower() in _PARTICLE_WORDS

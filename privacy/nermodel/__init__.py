@@ -1,0 +1,1 @@
+"""The learned name/address detector: corpus recipe, training, loading."""

@@ -24,6 +24,7 @@ FOUND = [
     ("pl", "Pacjent: Jan Nowak, ur. 14 marca 1986 r.", "14 marca 1986"),
     ("pl", "urodził się w Krakowie 3 października 1975 r.", "3 października 1975"),
     ("pl", "Urodzona/a dnia 21.11.1990", "21.11.1990"),
+    ("pl", "Pacjentka: Anna Wiśniewska, ur. 14 III 1986 r.", "14 III 1986"),
     # cs
     ("cs", "Datum narození: 14. 3. 1986", "14. 3. 1986"),
     ("cs", "Pacient: Petr Novák, nar. 14. března 1986", "14. března 1986"),
@@ -150,6 +151,8 @@ NOT_FOUND = [
     # a real date is still required
     ("pl", "Data urodzenia: 31 kwietnia 1986"),
     ("hu", "Születési idő: 1986. 02. 30."),
+    ("pl", "ur. 14 XIII 1986"),
+    ("pl", "Wizyta 14 III 2024 r."),
 ]
 
 
@@ -176,7 +179,8 @@ def test_month_spellings(spelling: str, month: int) -> None:
 
 @pytest.mark.parametrize(("value", "expected"), [
     ("1986. 03. 14", True), ("1986. március 14", True), ("1986 m. kovo 14", True), ("1986. gada 14. martā", True),
-    ("14. 3. 1986", True), ("29 lutego 1987", False), ("31 listopadu 1986", False), ("31. listopada 1972", True),
+    ("14. 3. 1986", True), ("14.III.1986", True), ("31 IV 1986", False), ("29 lutego 1987", False),
+    ("31 listopadu 1986", False), ("31. listopada 1972", True),
 ])
 def test_is_calendar_date(value: str, expected: bool) -> None:
     assert is_calendar_date(value) is expected

@@ -31,7 +31,10 @@ SPACY_NER_SCORE = 0.85
 # gdprep's own NER (gdprep.privacy.nermodel): trained on names and addresses from 40+ locales with hard
 # negatives, so a lone capitalised word it marks is usually a name, unlike en_core_web_sm's PERSON
 MODEL_SCORE = 0.85
-MODEL_SINGLE_TOKEN_SCORE = 0.6
+MODEL_SINGLE_TOKEN_SCORE = 0.55  # redacted, and listed for review (the default band is [0.3, 0.6))
+# a lone word the model calls a name that no reference list knows as a given name ("Brookfield was
+# mentioned") is as often a place or a firm: it goes to review unless a cue recognizer confirms it
+MODEL_UNKNOWN_SINGLE_TOKEN_SCORE = 0.45
 T = TypeVar("T")
 
 
@@ -145,36 +148,75 @@ def _common_words() -> frozenset[str]:
     return english_words() | stop_words(*EU_STOP_WORD_LANGUAGES)
 
 
-def _plausible_name(value: str) -> bool:
-    """False when every word of a model PERSON span is an ordinary word (English dictionary, EU function
-    words) and none is a known given name or surname from the reference lists: "Yours sincerely",
-    "Referred", "Payment". The reference lists are public data, not a generator's."""
+def _given_name_frequency(word: str) -> int:
+    from gdprep.privacy.names import given_names
+
+    return given_names().get(word.strip(".,'’()").lower(), 0)
+
+
+# an everyday word is still evidence of a name when it is a common given name or surname ("Rose", "Wall")
+_NAME_FREQUENCY_MIN = 1
+_SURNAME_RANK_MAX = 5000
+
+
+def _is_plain_word(word: str) -> bool:
+    """An ordinary word (English dictionary with its inflections, EU function words) that the public
+    reference lists do not know as a common given name or surname."""
     from gdprep.privacy.names import given_names, surname_ranks
 
-    words = [w.strip(".,'’()").lower() for w in value.replace("-", " ").split()]
-    words = [w for w in words if w]
-    if not words:
+    w = word.strip(".,'’()!?\"").lower()
+    if not w:
+        return True
+    common = _common_words()
+    if w not in common and not any(w.endswith(suffix) and w[: -len(suffix)] in common
+                                   for suffix in ("s", "es", "ed", "d", "ing", "ly")):
         return False
-    common, given, surnames = _common_words(), given_names(), surname_ranks()
-    return not all(w in common and w not in given and w not in surnames for w in words)
+    return given_names().get(w, 0) < _NAME_FREQUENCY_MIN and surname_ranks().get(w, 10**9) > _SURNAME_RANK_MAX
 
 
 _WORD = regex.compile(r"[^\s,;:]+")
 
 
+def _all_plain_words(value: str) -> bool:
+    return all(_is_plain_word(m.group()) for m in _WORD.finditer(value))
+
+
 def _trim_cue_words(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Drop greetings, honorifics and roles at either end of a model PERSON span ("Danke Herr" + name,
-    "Conseillère Valentine"); None when nothing but such words is left."""
-    from gdprep.privacy.recognizers.person import is_cue_word
+    """Trim what is not part of a name from either end of a model PERSON span: greetings, honorifics and
+    roles ("Danke Herr", "Conseillère"), ordinary words ("Afterwards Daria", "whose badge said Steven"), a
+    particle left at the end ("Dussen van"). None when nothing is left ("Yours sincerely", "Payment")."""
+    from gdprep.privacy.recognizers.person import is_cue_word, is_name_stop_word
 
     words = [m.span() for m in _WORD.finditer(text, start, end)]
-    while words and is_cue_word(text[words[0][0]:words[0][1]].strip(".'’")):
+
+    def edge_word(i: int) -> str:
+        return text[words[i][0]:words[i][1]].strip(".'’")
+
+    while words and (is_cue_word(edge_word(0)) or _is_plain_word(edge_word(0))):
         words.pop(0)
-    while words and is_cue_word(text[words[-1][0]:words[-1][1]].strip(".'’")):
+    while words and (is_name_stop_word(edge_word(-1)) or _is_plain_word(edge_word(-1))):
         words.pop()
     if not words:
         return None
+    # a capitalised name does not go on in lower case ("Gabriel s'occupera", "Anna wurde"), particles aside
+    if edge_word(0)[:1].isupper():
+        for i in range(1, len(words)):
+            word = edge_word(i)
+            if word[:1].islower() and not is_name_stop_word(word):
+                words = words[:i]
+                break
+        while len(words) > 1 and is_name_stop_word(edge_word(-1)):
+            words.pop()
     return words[0][0], words[-1][1]
+
+
+_COMPANY_AFTER = regex.compile(r"[ \t]*,?[ \t]*(?P<word>[\p{L}.]+)")
+
+
+def _followed_by_company_marker(text: str, end: int) -> bool:
+    """"Harbour Foods Ltd", "Weimer Beckmann KG": the model's span stops before the legal form."""
+    match = _COMPANY_AFTER.match(text, end)
+    return match is not None and match["word"].lower().strip(".").replace(".", "") in _COMPANY_MARKERS
 
 
 def _clean_model_span(text: str, start: int, end: int, etype: str) -> tuple[int, int] | None:
@@ -201,7 +243,7 @@ def _clean_model_span(text: str, start: int, end: int, etype: str) -> tuple[int,
             return None
         if any(w.lower().strip(".,") in _COMPANY_MARKERS for w in stripped.replace("-", " ").split()):
             return None
-        if not _plausible_name(stripped):
+        if _followed_by_company_marker(text, end):
             return None
     return start, end
 
@@ -307,7 +349,8 @@ class Detector:
             value = doc.text[start:end]
             score = MODEL_SCORE
             if ent.label_ == "PERSON" and len(value.split()) == 1:
-                score = MODEL_SINGLE_TOKEN_SCORE
+                known = _given_name_frequency(value) > 0
+                score = MODEL_SINGLE_TOKEN_SCORE if known else MODEL_UNKNOWN_SINGLE_TOKEN_SCORE
             found.append(RawFinding(start, end, ent.label_, score, "GdprepNerRecognizer"))
         return found
 
@@ -341,6 +384,8 @@ class Detector:
                 for r in results:
                     name = (r.recognition_metadata or {}).get("recognizer_name", "unknown")
                     rules.append(RawFinding(r.start, r.end, r.entity_type, float(r.score), name))
+            # a name made only of ordinary words ("Payment will be made", "Cheers,") is no name, whoever found it
+            rules = [r for r in rules if r.entity_type != "PERSON" or not _all_plain_words(text[r.start:r.end])]
             # the model proposes names and addresses; what the rules typed by checksum or cue bounds them
             typed = [r for r in rules if r.entity_type in _NOT_ADDRESS_TYPES and r.score >= 0.5]
             found: list[RawFinding] = []

@@ -19,14 +19,14 @@ from gdprep.privacy.pipeline import RunSummary, run_redact
 
 from .conftest import read_jsonl, write_jsonl
 
-# the default policy with a wide review band, so confident findings (spaCy names score 0.85, cue-found
-# names 0.6) are listed for review beside the below-threshold ones (a lone capitalised word scores 0.45)
+# the default policy with a wide review band, so confident findings (model names score 0.85, cue-found
+# names 0.6) are listed for review beside the below-threshold ones (a lone unknown word scores 0.45)
 _BASE = load_policy("uk-gdpr-default").model_dump(mode="json")
 POLICY = Policy.model_validate({**_BASE, "name": "review-test", "review_band": {"low": 0.3, "high": 0.9}})
 
 ROWS = [
     {"id": "a", "text": "Please call Jane Smith on 020 7946 0958 or mail jane@example.org."},
-    {"id": "b", "text": "I spoke to Margaret Oduya yesterday; Brookfield was mentioned too."},
+    {"id": "b", "text": "I spoke to Margaret Oduya yesterday. Then Brookfield said it was fine."},
     {"id": "c", "text": "Met with Paris about the order, ref AB123456C."},
 ]
 

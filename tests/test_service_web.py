@@ -27,10 +27,10 @@ PII = ["Jane Smith", "jane.smith@example.org", "020 7946 0958", "Margaret Oduya"
        "Whitlock", "Dunmore", "AB123456C"]
 ROWS = [
     {"id": "t01", "text": "Please call Jane Smith on 020 7946 0958 or mail jane.smith@example.org about the refund."},
-    {"id": "t02", "text": "I spoke to Margaret Oduya yesterday; Brookfield was mentioned too."},
-    {"id": "t03", "text": "Then Pemberton was mentioned as well."},
-    {"id": "t04", "text": "The note said Whitlock was mentioned twice <script>x</script>"},
-    {"id": "t05", "text": "Delivery to Dunmore failed again, ref AB123456C."},
+    {"id": "t02", "text": "I spoke to Margaret Oduya yesterday. Then Brookfield said it was fine."},
+    {"id": "t03", "text": "Then Pemberton said it was fine."},
+    {"id": "t04", "text": "Then Whitlock said it was fine <script>x</script>"},
+    {"id": "t05", "text": "The parcel went to Dunmore instead, ref AB123456C."},
     *({"id": f"t{i:02d}", "text": f"Order {i} shipped on time and the customer was happy with it."}
       for i in range(6, 26)),
 ]
@@ -447,7 +447,7 @@ def test_review_queue_shows_masked_context_with_the_finding_highlighted(env: Env
     assert re.search(r'<mark class="finding">PERSON: Xx+</mark>', html)
     assert '<span class="masked">PERSON</span>' in html  # Margaret Oduya beside the Brookfield finding
     # record text is escaped, never markup
-    assert "twice &lt;script&gt;x&lt;/script&gt;" in html and "<script>x" not in html
+    assert "fine &lt;script&gt;x&lt;/script&gt;" in html and "<script>x" not in html
     for shortcut in ('"j"', '"k"', '"c"', '"r"'):
         assert f"case {shortcut}" in html
 

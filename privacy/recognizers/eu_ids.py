@@ -27,6 +27,16 @@ _GAP = r"(?:(?![.!?]\s)[^\d\n]){0,30}?"
 # A number glued to a word, a "+" (phone), or a digit group ("ORD-123…", "1.123…") is something else.
 _START = r"(?<![\w+@]|\w[-./])"
 _END = r"(?![\w@]|[-./,]\w)"
+# a label in front of a number that says what else it is (order, invoice, ticket, phone ...), in the languages
+# gdprep scans; `regex` allows this variable-length look-behind
+_NOT_AFTER_OTHER_LABEL = (
+    r"(?<!\b(?:order|orders|invoice|ref|reference|ticket|case|booking|tracking|parcel|shipment|transaction|"
+    r"account|acc|customer|client|member|policy|claim|po|sku|item|article|serial|tel|phone|fax|mobile|"
+    r"bestellung|bestellnummer|rechnung|auftrag|kunde|kundennummer|konto|sendung|bestelling|factuur|"
+    r"klantnummer|zending|commande|facture|dossier|ordine|fattura|pedido|factura|zamówienie|faktura|"
+    r"objednávka|rendelés|tilaus|ordre|order-nr)\b[\s.:#=-]{0,3}(?:(?:no|nr|number|num|n[º°]|nummer)\.?"
+    r"[\s.:#=-]{0,3})?)"
+)
 # the suffix that marks a pattern with no cue word in front of it (see _CheckDigitRunRecognizer)
 _BARE = "_bare"
 
@@ -142,7 +152,8 @@ class NlBsnRecognizer(_CheckDigitRunRecognizer):
     """Dutch burgerservicenummer: 9 digits passing the 11-proof ("123456782", "1234.56.782").
 
     One random 9-digit number in 11 passes, and 9-digit order, phone and customer numbers are
-    everywhere, so a bare match scores 0.3 (review band): a BSN/sofinummer cue makes it 1.0.
+    everywhere: a bare match scores 0.5 (redacted, and in the default review band) unless a label in front
+    names another kind of number; a BSN/sofinummer cue makes it 1.0.
     """
 
     ENTITY = "NL_BSN"
@@ -150,7 +161,9 @@ class NlBsnRecognizer(_CheckDigitRunRecognizer):
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
         ("nl_bsn_cued", rf"\b(?:bsn|burgerservicenummer|sofi[\s-]*nummer|sofinr)\b{_GAP}(?P<value>{_VALUE})",
          0.8),
-        (f"nl_bsn{_BARE}", rf"{_START}(?:\d{{9}}|\d{{4}}\.\d{{2}}\.\d{{3}}){_END}", 0.3),
+        # a bare 9-digit run passing the 11-proof is redacted and listed for review (0.5, inside the default
+        # review band), unless a label says it is another kind of number ("order 123456782")
+        (f"nl_bsn{_BARE}", rf"{_NOT_AFTER_OTHER_LABEL}{_START}(?:\d{{9}}|\d{{4}}\.\d{{2}}\.\d{{3}}){_END}", 0.5),
     ]
     CONTEXT: ClassVar[list[str]] = ["bsn", "burgerservicenummer", "sofinummer"]
 

@@ -39,8 +39,8 @@ pytestmark = pytest.mark.slow
 
 POLICY = "uk-gdpr-default"
 INPUT_NAME = "schema-input.jsonl"
-# 20 generated records of seed 3 leave a few findings in the review band, so the review queue is not empty
-N_RECORDS, SEED = 20, 3
+# 20 generated records of seed 1 leave a few findings in the review band, so the review queue is not empty
+N_RECORDS, SEED = 20, 1
 # per operation and role, on top of schemathesis's deterministic coverage cases: 50-100 s for the file on 2 CPUs
 MAX_EXAMPLES = 6
 # no 5xx first; then that the status, content type, headers and body are the documented ones

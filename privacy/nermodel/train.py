@@ -203,7 +203,7 @@ def train_model(out_dir: Path = MODEL_DIR, settings: TrainSettings = TrainSettin
         if size > MAX_MODEL_BYTES:
             raise IntegrityError(f"the trained model is {size / 2**20:.1f} MiB, over the {MAX_MODEL_BYTES / 2**20:.0f} "
                                  "MiB the package may ship; lower the embedding rows in config.cfg")
-        manifest = {
+        manifest: dict[str, Any] = {
             "schema_version": MANIFEST_SCHEMA,
             "name": "gdprep_ner",
             "labels": list(corpus.LABELS),
@@ -239,9 +239,9 @@ def verify_model(model_dir: Path = MODEL_DIR) -> dict[str, Any]:
     manifest = read_manifest(model_dir)
     actual = tree_sha256(model_dir)
     if actual != manifest.get("sha256"):
-        raise IntegrityError(f"the name/address model at {model_dir} does not match its manifest (sha256 {actual[:16]}… "
-                             f"!= {str(manifest.get('sha256'))[:16]}…); reinstall gdprep or retrain with "
-                             "`gdprep model train`")
+        raise IntegrityError(f"the name/address model at {model_dir} does not match its manifest (sha256 "
+                             f"{actual[:16]}… != {str(manifest.get('sha256'))[:16]}…); reinstall gdprep or retrain "
+                             "with `gdprep model train`")
     return manifest
 
 

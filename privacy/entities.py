@@ -6,7 +6,7 @@ from typing import Final
 
 # entity type -> short description (shown in reports and `gdprep policy show`)
 ENTITY_TYPES: Final[dict[str, str]] = {
-    "PERSON": "A person's name (spaCy NER plus multilingual cue patterns)",
+    "PERSON": "A person's name (gdprep's NER model plus multilingual cue patterns and name lists)",
     "EMAIL_ADDRESS": "E-mail address",
     "PHONE_NUMBER": "Telephone number, UK national or international (+44, +49, ...)",
     "UK_NINO": "UK National Insurance number",
@@ -25,7 +25,7 @@ ENTITY_TYPES: Final[dict[str, str]] = {
     "IT_FISCAL_CODE": "Italian codice fiscale",
     "NL_BSN": "Dutch BSN (11-proof)",
     "PL_PESEL": "Polish PESEL",
-    "STREET_ADDRESS": "Street address (UK/EU), incl. flat/apartment forms and postcode-anchored lines",
+    "STREET_ADDRESS": "Street address (gdprep's NER model for EU/EEA, UK, US, CA, AU and ZA shapes, plus UK/EU rules)",
     "DATE_OF_BIRTH": "A date in a birth context",
     "IP_ADDRESS": "IPv4 or IPv6 address",
     "CREDIT_CARD": "Payment card number (Luhn)",

@@ -1,0 +1,171 @@
+"""What the model's spans must pass before they count: a name is trimmed of cue and ordinary words and
+dropped when nothing name-like is left; an address is cut back where it runs into a value a rule
+recognizer typed, and dropped without a digit outside dates. The model proposes; these checks and the
+rule recognizers decide."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import regex
+
+from gdprep.privacy.findings import RawFinding
+
+_COMPANY_MARKERS = frozenset({"eur", "gbp", "usd", "chf", "sek", "dkk", "pln", "czk",  # "Betrag von EUR"
+                              "ltd", "limited", "plc", "llp", "gmbh", "ag", "kg", "sa", "sas", "sarl", "bv", "nv",
+                              "spa", "srl", "sl", "inc", "llc", "co", "group", "team", "holdings"})
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    from gdprep.privacy.wordlists import EU_STOP_WORD_LANGUAGES, english_words, stop_words
+
+    return english_words() | stop_words(*EU_STOP_WORD_LANGUAGES)
+
+
+def given_name_frequency(word: str) -> int:
+    from gdprep.privacy.names import given_names
+
+    return given_names().get(word.strip(".,'’()").lower(), 0)
+
+
+# an everyday word is still evidence of a name when it is a common given name or surname ("Rose", "Wall")
+_NAME_FREQUENCY_MIN = 1
+_SURNAME_RANK_MAX = 5000
+
+
+def _is_plain_word(word: str) -> bool:
+    """An ordinary word (English dictionary with its inflections, EU function words) that the public
+    reference lists do not know as a common given name or surname."""
+    from gdprep.privacy.names import given_names, surname_ranks
+
+    w = word.strip(".,'’()!?\"").lower()
+    if not w:
+        return True
+    common = common_words()
+    if w not in common and not any(w.endswith(suffix) and w[: -len(suffix)] in common
+                                   for suffix in ("s", "es", "ed", "d", "ing", "ly")):
+        return False
+    return given_names().get(w, 0) < _NAME_FREQUENCY_MIN and surname_ranks().get(w, 10**9) > _SURNAME_RANK_MAX
+
+
+_WORD = regex.compile(r"[^\s,;:]+")
+
+
+def all_plain_words(value: str) -> bool:
+    return all(_is_plain_word(m.group()) for m in _WORD.finditer(value))
+
+
+def _trim_cue_words(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Trim what is not part of a name from either end of a model PERSON span: greetings, honorifics and
+    roles ("Danke Herr", "Conseillère"), ordinary words ("Afterwards Daria", "whose badge said Steven"), a
+    particle left at the end ("Dussen van"). None when nothing is left ("Yours sincerely", "Payment")."""
+    from gdprep.privacy.recognizers.person import is_cue_word, is_name_stop_word
+
+    words = [m.span() for m in _WORD.finditer(text, start, end)]
+
+    def edge_word(i: int) -> str:
+        return text[words[i][0]:words[i][1]].strip(".'’")
+
+    while words and (is_cue_word(edge_word(0)) or _is_plain_word(edge_word(0))):
+        words.pop(0)
+    while words and (is_name_stop_word(edge_word(-1)) or _is_plain_word(edge_word(-1))):
+        words.pop()
+    if not words:
+        return None
+    # a capitalised name does not go on in lower case ("Gabriel s'occupera", "Anna wurde"), particles aside
+    if edge_word(0)[:1].isupper():
+        for i in range(1, len(words)):
+            word = edge_word(i)
+            if word[:1].islower() and not is_name_stop_word(word):
+                words = words[:i]
+                break
+        while len(words) > 1 and is_name_stop_word(edge_word(-1)):
+            words.pop()
+    return words[0][0], words[-1][1]
+
+
+_COMPANY_AFTER = regex.compile(r"[ \t]*,?[ \t]*(?P<word>[\p{L}.]+)")
+
+
+def _followed_by_company_marker(text: str, end: int) -> bool:
+    """"Harbour Foods Ltd", "Weimer Beckmann KG": the model's span stops before the legal form."""
+    match = _COMPANY_AFTER.match(text, end)
+    return match is not None and match["word"].lower().strip(".").replace(".", "") in _COMPANY_MARKERS
+
+
+def clean_model_span(text: str, start: int, end: int, etype: str) -> tuple[int, int] | None:
+    """Trim what the model's token boundaries leave around a span (possessives, punctuation); reject a
+    PERSON span that cannot be a name (digits, e-mail or markup characters, a company suffix)."""
+    span = text[start:end]
+    if etype == "PERSON":
+        for suffix in ("'s", "’s"):
+            if span.endswith(suffix):
+                end -= len(suffix)
+                span = span[: -len(suffix)]
+    stripped = span.strip(" \t\n.,;:!?\"'()[]" if etype == "PERSON" else " \t\n,;:!?\"'()[]")
+    if not stripped:
+        return None
+    start += span.index(stripped)
+    end = start + len(stripped)
+    if etype == "PERSON":
+        trimmed = _trim_cue_words(text, start, end)
+        if trimmed is None:
+            return None
+        start, end = trimmed
+        stripped = text[start:end]
+        if any(ch.isdigit() for ch in stripped) or any(ch in stripped for ch in "@/#<>=_|\\\n"):
+            return None
+        if any(w.lower().strip(".,") in _COMPANY_MARKERS for w in stripped.replace("-", " ").split()):
+            return None
+        if _followed_by_company_marker(text, end):
+            return None
+    return start, end
+
+
+# types a rule recognizer finds by checksum, format or cue: a model address span that runs into one of them
+# has overrun the address ("Louis Allen, Steuer-ID 29546807175")
+NOT_ADDRESS_TYPES = frozenset({
+    "EMAIL_ADDRESS", "PHONE_NUMBER", "UK_NINO", "UK_NHS", "UK_SORT_CODE", "UK_BANK_ACCOUNT", "UK_PASSPORT",
+    "UK_DRIVING_LICENCE", "UK_VAT", "IBAN_CODE", "DE_TAX_ID", "FR_NIR", "ES_DNI", "ES_NIE", "IT_FISCAL_CODE",
+    "NL_BSN", "PL_PESEL", "DATE_OF_BIRTH", "IP_ADDRESS", "CREDIT_CARD",
+})
+_ADDRESS_EDGE = " \t\n,;:(-–"
+
+
+@functools.cache
+def _date_like() -> Any:
+    """Dates and times in the languages the date-of-birth recognizer knows: digits in them are not an
+    address's digits ("Abgabe bis 27.11.2024", "16 Jan 2025")."""
+    import regex
+
+    from gdprep.privacy.recognizers import dob
+
+    months = "|".join(sorted((regex.escape(m) for m in dob._MONTH_NAMES), key=len, reverse=True))
+    return regex.compile(
+        r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}:\d{2}(?::\d{2})?"
+        rf"|(?<!\d)\d{{1,2}}(?:st|nd|rd|th|er|º|°|\.)?\s*(?:of\s+|de\s+)?(?:{months})\.?,?(?:\s*(?:de\s+)?\d{{2,4}})?"
+        rf"|(?<![\p{{L}}])(?:{months})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s*\d{{4}})?",
+        regex.IGNORECASE)
+
+
+def validated_address(text: str, finding: RawFinding, others: list[RawFinding]) -> RawFinding | None:
+    """A model address, cut back where it runs into a value a rule recognizer typed as something else, and
+    dropped when what is left holds no digit outside dates and times (every address form the model learnt
+    carries a house number or a postcode)."""
+    start, end = finding.start, finding.end
+    for other in sorted(others, key=lambda o: o.start):
+        if other.end <= start or other.start >= end:
+            continue
+        if other.start <= start:
+            start = other.end
+        else:
+            end = other.start
+    while start < end and text[start] in _ADDRESS_EDGE + ").":
+        start += 1
+    while end > start and text[end - 1] in _ADDRESS_EDGE:
+        end -= 1
+    if end - start < 4 or not any(ch.isdigit() for ch in _date_like().sub(" ", text[start:end])):
+        return None
+    return RawFinding(start, end, finding.entity_type, finding.score, finding.recognizer)

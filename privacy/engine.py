@@ -90,6 +90,20 @@ def _context_enhancer() -> Any:
     return BisectContextEnhancer()
 
 
+_LITERAL_WHITESPACE = {"\\n": " \n", "\\r": " \r", "\\t": " \t"}
+
+
+def _unescape_whitespace(text: str) -> str:
+    """Text exported through JSON-in-CSV often keeps its line breaks as the two characters `\\n`, which
+    glue the lines' words together ("Anholt\\nDenmark"). Detection reads each such escape as the whitespace it
+    stands for, two characters for two, so every offset still points into the original text."""
+    if "\\" not in text:
+        return text
+    for escape, whitespace in _LITERAL_WHITESPACE.items():
+        text = text.replace(escape, whitespace)
+    return text
+
+
 class Detector:
     """spaCy + Presidio, built once. `analyze_texts` is the hot path: one spaCy `pipe` per batch."""
 
@@ -167,6 +181,7 @@ class Detector:
 
     def analyze_texts(self, texts: list[str]) -> list[list[RawFinding]]:
         out: list[list[RawFinding]] = []
+        texts = [_unescape_whitespace(text) for text in texts]
         place_docs = self.places.pipe(texts, batch_size=64) if self.places is not None else iter(())
         for text, doc in zip(texts, self.nlp.pipe(texts, batch_size=64), strict=True):
             artifacts = self._artifacts(doc)

@@ -116,3 +116,13 @@ def test_cli_model_info_prints_the_verified_manifest() -> None:
     result = CliRunner().invoke(app, ["model", "info"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["sha256"] == tree_sha256(MODEL_DIR)
+
+
+def test_literal_line_break_escapes_separate_words_and_keep_offsets(detector) -> None:  # type: ignore[no-untyped-def]
+    # JSON-in-CSV exports keep line breaks as the two characters "\n"
+    text = "Contact\\nAnna Kowalska\\nul. Długa 14/3\\n80-827 Gdańsk\\ntel. +48 58 123 45 67"
+    kept, _ = detector.scan_records([[("text", text)]])[0]
+    values = {(f.entity_type, text[f.start:f.end]) for f in kept}
+    assert ("PERSON", "Anna Kowalska") in values
+    assert ("PHONE_NUMBER", "+48 58 123 45 67") in values
+    assert any(etype == "STREET_ADDRESS" and "Długa 14/3" in value for etype, value in values)

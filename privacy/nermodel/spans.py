@@ -35,6 +35,7 @@ _NAME_FREQUENCY_MIN = 1
 _SURNAME_RANK_MAX = 5000
 
 
+@functools.lru_cache(maxsize=65536)
 def _is_plain_word(word: str) -> bool:
     """An ordinary word (English dictionary with its inflections, EU function words) that the public
     reference lists do not know as a common given name or surname."""

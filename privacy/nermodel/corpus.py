@@ -2625,10 +2625,9 @@ def _alignment(examples: list[dict]) -> str:
         import spacy
     except ImportError:  # pragma: no cover
         return "spaCy not installed; token alignment not measured"
-    from spacy.util import compile_infix_regex
+    from gdprep.privacy.nermodel.train import with_row_separators
 
-    nlp = spacy.blank("en")
-    nlp.tokenizer.infix_finditer = compile_infix_regex(list(nlp.Defaults.infixes) + [r'[,;|"]']).finditer
+    nlp = with_row_separators(spacy.blank("en"))  # the tokenizer the model is trained and run with
     total = strict = 0
     for ex in examples:
         doc = nlp.make_doc(ex["text"])

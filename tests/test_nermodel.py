@@ -126,3 +126,19 @@ def test_literal_line_break_escapes_separate_words_and_keep_offsets(detector) ->
     assert ("PERSON", "Anna Kowalska") in values
     assert ("PHONE_NUMBER", "+48 58 123 45 67") in values
     assert any(etype == "STREET_ADDRESS" and "Długa 14/3" in value for etype, value in values)
+
+
+@pytest.mark.parametrize(("value", "is_date"), [
+    ("12 Mayfield Road, Leeds", False),   # a month name inside a street name is no date
+    ("7 Junction Road", False),
+    ("3 Marlborough Street", False),
+    ("16 Jan 2025", True),
+    ("12. März 2024", True),
+    ("Abgabe bis 27.11.2024", True),
+])
+def test_address_digits_inside_dates_do_not_count(value: str, is_date: bool) -> None:
+    from gdprep.privacy.findings import RawFinding
+    from gdprep.privacy.nermodel.spans import validated_address
+
+    finding = RawFinding(0, len(value), "STREET_ADDRESS", 0.85, "GdprepNerRecognizer")
+    assert (validated_address(value, finding, []) is None) is is_date

@@ -139,15 +139,15 @@ _ADDRESS_EDGE = " \t\n,;:(-–"
 def _date_like() -> Any:
     """Dates and times in the languages the date-of-birth recognizer knows: digits in them are not an
     address's digits ("Abgabe bis 27.11.2024", "16 Jan 2025")."""
-    import regex
-
     from gdprep.privacy.recognizers import dob
 
-    months = "|".join(sorted((regex.escape(m) for m in dob._MONTH_NAMES), key=len, reverse=True))
+    # a month is a whole word: "12 Mayfield Road" and "7 Junction Road" are house numbers, not dates
+    month = "(?:" + "|".join(sorted((regex.escape(m) for m in dob._MONTH_NAMES), key=len, reverse=True)) \
+        + r")(?![\p{L}])"
     return regex.compile(
         r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}:\d{2}(?::\d{2})?"
-        rf"|(?<!\d)\d{{1,2}}(?:st|nd|rd|th|er|º|°|\.)?\s*(?:of\s+|de\s+)?(?:{months})\.?,?(?:\s*(?:de\s+)?\d{{2,4}})?"
-        rf"|(?<![\p{{L}}])(?:{months})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s*\d{{4}})?",
+        rf"|(?<!\d)\d{{1,2}}(?:st|nd|rd|th|er|º|°|\.)?\s*(?:of\s+|de\s+)?{month}\.?,?(?:\s*(?:de\s+)?\d{{2,4}})?"
+        rf"|(?<![\p{{L}}]){month}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s*\d{{4}})?",
         regex.IGNORECASE)
 
 

@@ -125,15 +125,18 @@ class FieldWalker:
                 continue
             path = escape_key(key if isinstance(key, str) else str(key))
             nodes, skipped = SkipMatcher.step(start, key) if start else ((), False)
-            if skipped:
-                self._skipped(value, path, path, out)
-            else:
-                self._visit(value, path, path, nodes, out)
+            self._visit(value, path, path, nodes, out, skipped)
         return out
 
-    def _visit(self, value: Any, path: str, shape: str, nodes: tuple[Any, ...], out: _Walk) -> None:
+    def _visit(self, value: Any, path: str, shape: str, nodes: tuple[Any, ...], out: _Walk,
+               skipped: bool = False) -> None:
+        """Scan `value`, or, under a skipped path, only list it: a skipped value is written back as it is,
+        so it must still be encodable."""
         if isinstance(value, str):
             _check_encodable(path, value)
+            if skipped:
+                out.skipped.append(shape)
+                return
             if len(value) > self.max_chars:
                 raise InputError(f"field {path!r} has {len(value):,} characters, over the limit of "
                                  f"{self.max_chars:,}; split the record or raise max_text_chars in the policy",
@@ -143,40 +146,20 @@ class FieldWalker:
                 out.texts.append((path, value))
         elif type(value) is int:  # not bool
             if value >= _MIN_INT or value <= -_MIN_INT:
-                out.scanned.append(shape)
-                out.texts.append((path, str(value)))
+                (out.skipped if skipped else out.scanned).append(shape)
+                if not skipped:
+                    out.texts.append((path, str(value)))
         elif isinstance(value, dict):
             for key, child in value.items():
                 escaped = escape_key(key if isinstance(key, str) else str(key))
-                child_nodes, skipped = SkipMatcher.step(nodes, key) if nodes else ((), False)
-                if skipped:
-                    self._skipped(child, f"{path}.{escaped}", f"{shape}.{escaped}", out)
-                else:
-                    self._visit(child, f"{path}.{escaped}", f"{shape}.{escaped}", child_nodes, out)
+                child_nodes, child_skipped = SkipMatcher.step(nodes, key) if nodes else ((), False)
+                self._visit(child, f"{path}.{escaped}", f"{shape}.{escaped}", child_nodes, out,
+                            skipped or child_skipped)
         elif isinstance(value, (list, tuple)):
             for index, child in enumerate(value):
-                child_nodes, skipped = SkipMatcher.step(nodes, index) if nodes else ((), False)
-                if skipped:
-                    self._skipped(child, f"{path}[{index}]", f"{shape}[*]", out)
-                else:
-                    self._visit(child, f"{path}[{index}]", f"{shape}[*]", child_nodes, out)
+                child_nodes, child_skipped = SkipMatcher.step(nodes, index) if nodes else ((), False)
+                self._visit(child, f"{path}[{index}]", f"{shape}[*]", child_nodes, out, skipped or child_skipped)
         # floats, booleans and nulls hold nothing to scan
-
-    def _skipped(self, value: Any, path: str, shape: str, out: _Walk) -> None:
-        """A skipped value is written back as it is, so it must still be encodable; its paths are listed."""
-        if isinstance(value, str):
-            _check_encodable(path, value)
-            out.skipped.append(shape)
-        elif type(value) is int:
-            if value >= _MIN_INT or value <= -_MIN_INT:
-                out.skipped.append(shape)
-        elif isinstance(value, dict):
-            for key, child in value.items():
-                escaped = escape_key(key if isinstance(key, str) else str(key))
-                self._skipped(child, f"{path}.{escaped}", f"{shape}.{escaped}", out)
-        elif isinstance(value, (list, tuple)):
-            for index, child in enumerate(value):
-                self._skipped(child, f"{path}[{index}]", f"{shape}[*]", out)
 
     def _check_messages(self, name: str, messages: Any) -> bool:
         """Chat messages must be a list of objects whose content is text; True if one has content."""

@@ -108,8 +108,6 @@ def _attached_to_token(text: str, start: int, end: int) -> bool:
     """True when the digits are glued to a word ("SKU-4821", "0x8007", "ERR-5003", "123abc")."""
     before = text[max(0, start - 2):start]
     after = text[end:end + 2]
-    if before in ("\\n", "\\r", "\\t"):
-        before = " "  # a literal escape ("...Paris\\n+33 1 ...") from JSON-in-CSV exports separates, like a newline
     # \Z, not $: "$" also matches before a final newline, which would glue a number to the line above
     return bool(regex.search(r"(?:\p{L}|\p{L}[-_/]|[_@]|\d[-.])\Z", before)
                 or regex.match(r"(?:\p{L}|[-_/]\p{L}|[_@%]|\p{Sc})", after))

@@ -142,3 +142,52 @@ def test_address_digits_inside_dates_do_not_count(value: str, is_date: bool) -> 
 
     finding = RawFinding(0, len(value), "STREET_ADDRESS", 0.85, "GdprepNerRecognizer")
     assert (validated_address(value, finding, []) is None) is is_date
+
+
+@pytest.mark.parametrize(("text", "expected", "score"), [
+    # a street named without a number is kept for review when it carries a street-type word
+    ("He lives on Maple Drive.", "Maple Drive", 0.55),
+    ("the flat on Seaview Terrace", "Seaview Terrace", 0.55),
+    ("mieszka przy ulica Długa", "ulica Długa", 0.55),
+    # without a number or a street-type word it is no address we can stand behind
+    ("He lives on Maple.", None, None),
+    ("Please read the Annual Review", None, None),
+    # an address that ran into the next phrase is cut after its last digit
+    ("Send it to 4259 Bryan Street, Dallas, TX 75201 before Friday.", "4259 Bryan Street, Dallas, TX 75201", 0.85),
+    ("at 12 Main St by noon", "12 Main St", 0.85),
+    # a lower-case word before the last digit is part of the address
+    ("5 Stratford upon Avon Road 12", "5 Stratford upon Avon Road 12", 0.85),
+])
+def test_model_addresses_without_a_number_or_with_a_trailing_phrase(
+        text: str, expected: str | None, score: float | None) -> None:
+    from gdprep.privacy.findings import RawFinding
+    from gdprep.privacy.nermodel.spans import validated_address
+
+    start = {"He lives on Maple Drive.": 12, "the flat on Seaview Terrace": 12, "mieszka przy ulica Długa": 13,
+             "He lives on Maple.": 12, "Please read the Annual Review": 16}.get(text)
+    if start is None:
+        start = next(i for i, ch in enumerate(text) if ch.isdigit())
+    end = len(text.rstrip("."))
+    found = validated_address(text, RawFinding(start, end, "STREET_ADDRESS", 0.85, "GdprepNerRecognizer"), [])
+    if expected is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert (text[found.start:found.end], found.score) == (expected, score)
+
+
+def test_corpus_recipe_3_holds_numberless_streets_lower_case_and_romanised_names() -> None:
+    from gdprep.privacy.nermodel.corpus import _NAME_LOCALES, RECIPE_VERSION, generate
+
+    assert RECIPE_VERSION >= 3
+    assert {"zh_CN_latn", "ja_JP_latn", "pt_BR", "yo_NG"} <= set(_NAME_LOCALES)
+    examples = generate(4000, 3)
+    numberless = [e for e in examples if any(label == "STREET_ADDRESS" and not any(ch.isdigit() for ch in
+                                                                                    e["text"][s:t])
+                                             for s, t, label in e["spans"])]
+    lowered = [e for e in examples if e["spans"] and e["text"] == e["text"].lower()]
+    assert numberless and lowered
+    # a lowered example keeps its labels on the same characters
+    for e in lowered[:50]:
+        for s, t, _ in e["spans"]:
+            assert e["text"][s:t].strip() == e["text"][s:t] != ""

@@ -33,7 +33,7 @@ from faker import Faker
 from faker.config import AVAILABLE_LOCALES
 
 LABELS = ("PERSON", "STREET_ADDRESS")
-RECIPE_VERSION = 2
+RECIPE_VERSION = 3
 
 PER, ADR = LABELS
 Seg = tuple[str, str | None]
@@ -50,8 +50,15 @@ _NAME_LOCALES_ALL: dict[str, float] = {
     "hu_HU": 1.5, "sv_SE": 1.5, "da_DK": 1.5, "fi_FI": 1.5, "no_NO": 1.5, "et_EE": 1, "lv_LV": 1, "lt_LT": 1,
     "el_GR": 1, "ro_RO": 1.5, "bg_BG": 0.7, "hr_HR": 1, "sl_SI": 1, "is_IS": 0.5, "tr_TR": 1.5, "hi_IN": 0.3,
     "vi_VN": 1, "ar_AA": 0.3, "mt_MT": 0.3,
+    # recipe 3: names from outside English and European lists, as a UK/EU organisation's customers and staff
+    # carry them (Latin America, West and East Africa, South and East Asia, Ukrainian and Russian in Cyrillic)
+    "pt_BR": 1, "es_MX": 1, "es_AR": 0.5, "es_CO": 0.5, "en_NG": 0.6, "yo_NG": 0.4, "ig_NG": 0.3, "ha_NG": 0.3,
+    "en_KE": 0.4, "sw": 0.3, "tw_GH": 0.3, "id_ID": 0.5, "en_PK": 0.5, "az_AZ": 0.3, "de_LU": 0.3, "uk_UA": 0.3,
+    "ru_RU": 0.2, "zh_CN_latn": 0.7, "ja_JP_latn": 0.4,
 }
-_NAME_LOCALES = {k: v for k, v in _NAME_LOCALES_ALL.items() if k in AVAILABLE_LOCALES}
+#: "<locale>_latn": the locale's romanized names (Faker's `*_romanized_*` providers)
+_LATN = "_latn"
+_NAME_LOCALES = {k: v for k, v in _NAME_LOCALES_ALL.items() if k.removesuffix(_LATN) in AVAILABLE_LOCALES}
 
 #: address style -> locale whose Faker address() is good for that country (None: composition rules only)
 _STYLE_FAKER: dict[str, str | None] = {
@@ -1235,6 +1242,27 @@ _lang(
     money=["{eu} lei", "{eu} RON", "{eu} €"],
 )
 
+# recipe 3, English: a street named without its house number ("lives on Maple Drive"), and an address that
+# runs on into a time phrase ("to 4 Elm Road before Friday"), so that the model learns where one ends
+_LANG["en"]["free"].extend([
+    ("chat", "User: I live on {sname} and the bins haven't been collected for two weeks.\nAssistant: Sorry about "
+             "that, {first}. I've reported the missed collection on {sname}."),
+    ("ticket", "Ticket {order}: {name} reports a burst water main outside their house on {sname}. Callback on "
+               "{phone}."),
+    ("hr", "{name} has moved to {sname} in {city} and asked payroll to update the records before {month}."),
+    ("delivery", "Driver note: the parcel for {hon} was left with a neighbour on {sname}, {city}."),
+    ("clinical", "Home visit: {name}, lives alone on {sname}; carer visits on {weekday} mornings."),
+    ("email", "Hi {first},\nthe viewing of the flat on {sname} is at {time} on {weekday}. See you there,\n{first2}"),
+    ("chat", "user: the accident was at the corner of {sname} and {sname2}, the other driver was {name}\n"
+             "assistant: Thanks. I've added the location and the other driver's name to your claim."),
+    ("delivery", "Please deliver to {addr} before {weekday}."),
+    ("ticket", "Engineer visit booked at {addr} on {date} between 8 and 12. Customer: {name}."),
+    ("email", "Could you drop the keys at {addr} by {time} tomorrow? Thanks, {first2}"),
+    ("chat", "User: send the replacement to {addr} asap please\nAssistant: Will do, {first}. It should reach "
+             "{street} by {weekday}."),
+    ("hr", "{name} starts at the {city} depot, {street}, from {date} and will report to {hon2}."),
+])
+
 _LANG_WEIGHTS = {"en": 0.24, "de": 0.08, "fr": 0.07, "es": 0.06, "it": 0.06, "nl": 0.05, "pt": 0.04, "pl": 0.05,
                  "cs": 0.04, "hu": 0.035, "sv": 0.035, "da": 0.03, "fi": 0.03, "no": 0.03, "el": 0.035, "et": 0.03,
                  "ro": 0.035}
@@ -1244,6 +1272,8 @@ _LANG_W = [_LANG_WEIGHTS[k] for k in _LANGS]
 _SHAPE_WEIGHTS = {"chat": 0.15, "email": 0.16, "csv": 0.09, "form": 0.12, "ticket": 0.09, "hr": 0.08,
                   "clinical": 0.08, "delivery": 0.12, "letter": 0.11}
 _NEG_SHARE = 0.2
+#: share of examples written all in lower case (recipe 3)
+_LOWER_SHARE = 0.04
 
 # ----------------------------------------------------------------------------------------------------------
 # Language-independent distractor values
@@ -1836,13 +1866,22 @@ class _Pool:
     N_OTHER = 60
 
     def __init__(self, locale: str, seed: int) -> None:
-        f = _faker(locale)
+        latn = locale.endswith(_LATN)
+        f = _faker(locale.removesuffix(_LATN))
         f.seed_instance(zlib.crc32(f"{seed}:{locale}".encode()))
         n, m = self.N_NAMES, self.N_OTHER
-        self.first = {"m": _clean_names([f.first_name_male() for _ in range(n)]),
-                      "f": _clean_names([f.first_name_female() for _ in range(n)])}
-        self.last = {"m": _clean_names([f.last_name_male() for _ in range(n)]),
-                     "f": _clean_names([f.last_name_female() for _ in range(n)])}
+        if latn:
+            male = getattr(f, "first_romanized_name_male", f.first_romanized_name)
+            female = getattr(f, "first_romanized_name_female", f.first_romanized_name)
+            self.first = {"m": _clean_names([male() for _ in range(n)]),
+                          "f": _clean_names([female() for _ in range(n)])}
+            last = _clean_names([f.last_romanized_name() for _ in range(n)])
+            self.last = {"m": last, "f": last}
+        else:
+            self.first = {"m": _clean_names([f.first_name_male() for _ in range(n)]),
+                          "f": _clean_names([f.first_name_female() for _ in range(n)])}
+            self.last = {"m": _clean_names([f.last_name_male() for _ in range(n)]),
+                         "f": _clean_names([f.last_name_female() for _ in range(n)])}
         self.company = [c for c in (f.company() for _ in range(m)) if c.strip()]
         self.job = [j for j in (f.job() for _ in range(m)) if 2 < len(j) < 60]
         self.phone = [f.phone_number() for _ in range(m)]
@@ -1851,6 +1890,7 @@ class _Pool:
         self.email = [f.free_email() for _ in range(m // 2)]
         self.addr: list[list[str]] = []
         self.street: list[str] = []
+        self.sname: list[str] = []
         self.pccity: list[str] = []
 
     def fill_addresses(self, locale: str, seed: int) -> None:
@@ -1866,6 +1906,7 @@ class _Pool:
             self.addr.append(lines)
             if len(lines) >= 2:
                 self.pccity.append(lines[-1])
+        self.sname = [" ".join(f.street_name().split()) for _ in range(self.N_OTHER)]
         self.street = [" ".join(f.street_address().split()) for _ in range(self.N_OTHER)]
         self.street = [s for s in self.street if not _BAD_ADDR.search(s)] or [self.addr[0][0]]
         if not self.pccity:
@@ -2132,6 +2173,20 @@ class _Ctx:
         assert floc is not None
         return rng.choice(self.g.addr_pool(floc).street)
 
+    def street_name(self) -> str:
+        """A street named without a house number ("Maple Drive", "Seaview Terrace"), from the language's own
+        address styles: foreign street names on their own lose the type word their format adds ("ul. ")."""
+        rng = self.rng
+        style = self.addr_style()
+        if style not in self.L["styles"]:
+            style = rng.choice(sorted(self.L["styles"]))
+        spec = _SPECS.get(style)
+        floc = _STYLE_FAKER.get(style)
+        if spec is not None and (floc is None or rng.random() < 0.6):
+            return rng.choice(spec["streets"])
+        assert floc is not None
+        return rng.choice(self.g.addr_pool(floc).sname)
+
     def pccity(self) -> str:
         rng = self.rng
         style = self.addr_style()
@@ -2176,6 +2231,8 @@ class _Ctx:
             self.ent(self.street_only(), ADR)
         elif name == "pccity":
             self.ent(self.pccity(), ADR)
+        elif name == "sname":
+            self.ent(self.street_name(), ADR)
         else:
             self.val(self.value(name, idx))
 
@@ -2512,6 +2569,9 @@ def _one(gen: _Gen, rng: random.Random) -> dict[str, Any]:
             c.fill(rng.choice(_free(L, shape) or [t for _, t in L["free"]]))
         if rng.random() < 0.3:
             _add_snippet(c)
+    if rng.random() < _LOWER_SHARE:
+        # typed all in lower case (chat, hurried notes): every segment lowered where that keeps its length
+        c.segs = [(t.lower() if len(t.lower()) == len(t) else t, label) for t, label in c.segs]
     text_parts: list[str] = []
     spans: list[list[Any]] = []
     pos = 0

@@ -22,6 +22,7 @@ from gdprep.privacy.nermodel.spans import (
     clean_model_span,
     common_words,
     given_name_frequency,
+    trim_name,
     validated_address,
 )
 
@@ -102,6 +103,17 @@ def _unescape_whitespace(text: str) -> str:
     for escape, whitespace in _LITERAL_WHITESPACE.items():
         text = text.replace(escape, whitespace)
     return text
+
+
+def _trimmed_person(text: str, finding: RawFinding) -> RawFinding | None:
+    if finding.entity_type != "PERSON":
+        return finding
+    if all_plain_words(text[finding.start:finding.end]):
+        return None
+    span = trim_name(text, finding.start, finding.end, plain_words=False)
+    if span is None:
+        return None
+    return RawFinding(span[0], span[1], finding.entity_type, finding.score, finding.recognizer)
 
 
 class Detector:
@@ -194,8 +206,9 @@ class Detector:
                 for r in results:
                     name = (r.recognition_metadata or {}).get("recognizer_name", "unknown")
                     rules.append(RawFinding(r.start, r.end, r.entity_type, float(r.score), name))
-            # a name made only of ordinary words ("Payment will be made", "Cheers,") is no name, whoever found it
-            rules = [r for r in rules if r.entity_type != "PERSON" or not all_plain_words(text[r.start:r.end])]
+            # a name made only of ordinary words ("Payment will be made", "Cheers,") is no name, whoever found it;
+            # cue words, headings and the next clause are trimmed from a rule's name as from the model's
+            rules = [t for t in (_trimmed_person(text, r) for r in rules) if t is not None]
             # the model proposes names and addresses; what the rules typed by checksum or cue bounds them
             typed = [r for r in rules if r.entity_type in NOT_ADDRESS_TYPES and r.score >= 0.5]
             found: list[RawFinding] = []

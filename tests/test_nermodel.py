@@ -191,3 +191,40 @@ def test_corpus_recipe_3_holds_numberless_streets_lower_case_and_romanised_names
     for e in lowered[:50]:
         for s, t, _ in e["spans"]:
             assert e["text"][s:t].strip() == e["text"][s:t] != ""
+
+
+@pytest.mark.parametrize(("value", "plain_words", "expected"), [
+    ("Patienten Herrn Thilo Winkler", True, "Thilo Winkler"),   # an honorific inside opens the name
+    ("Urlaubsvertretung - Amelia", True, "Amelia"),             # a heading before a dash
+    ("Messenger -", True, "Messenger"),
+    ("maurice bärer wurde beauftragt", False, "maurice bärer"),  # a lower-case name ends at the next clause
+    ("andré hardy segnala", False, "andré hardy"),
+    ("maria de la cruz", False, "maria de la cruz"),            # particles stay
+    ("Koen Jacobi", False, "Koen Jacobi"),                      # rule spans keep dictionary surnames
+    ("Benthe van Bergen", False, "Benthe van Bergen"),
+])
+def test_names_are_trimmed_to_the_name(value: str, plain_words: bool, expected: str) -> None:
+    from gdprep.privacy.nermodel.spans import trim_name
+
+    span = trim_name(value, 0, len(value), plain_words=plain_words)
+    assert span is not None
+    assert value[span[0]:span[1]] == expected
+
+
+@pytest.mark.parametrize(("value", "score"), [
+    ("HTTP 502", 0.45), ("Nimbus 14 laptop", 0.45), ("Preis 27,90", 0.45), ("ticket CS-999285", 0.45),
+    ("Marszałkowska 12", 0.85), ("ul. Długa 14", 0.85), ("Husova 1183/22, 602 00 Brno", 0.85),
+    ("Apt 4B, Elm Court", 0.85),
+])
+def test_a_word_and_a_number_without_address_evidence_goes_to_review(value: str, score: float) -> None:
+    from gdprep.privacy.findings import RawFinding
+    from gdprep.privacy.nermodel.spans import validated_address
+
+    found = validated_address(value, RawFinding(0, len(value), "STREET_ADDRESS", 0.85, "GdprepNerRecognizer"), [])
+    assert found is not None and found.score == score
+
+
+def test_rule_names_lose_the_clause_that_follows_them(detector) -> None:  # type: ignore[no-untyped-def]
+    text = "Gutachter maurice bärer wurde beauftragt; Auszahlung nach Prüfung."
+    kept, _ = detector.scan_records([[("text", text)]])[0]
+    assert [text[f.start:f.end] for f in kept if f.entity_type == "PERSON"] == ["maurice bärer"]

@@ -36,7 +36,7 @@ _SURNAME_RANK_MAX = 5000
 
 
 @functools.lru_cache(maxsize=65536)
-def _is_plain_word(word: str) -> bool:
+def _plain_word(word: str) -> bool:
     """An ordinary word (English dictionary with its inflections, EU function words) that the public
     reference lists do not know as a common given name or surname."""
     from gdprep.privacy.names import given_names, surname_ranks
@@ -55,20 +55,38 @@ _WORD = regex.compile(r"[^\s,;:]+")
 
 
 def all_plain_words(value: str) -> bool:
-    return all(_is_plain_word(m.group()) for m in _WORD.finditer(value))
+    return all(_plain_word(m.group()) for m in _WORD.finditer(value))
 
 
-def _trim_cue_words(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Trim what is not part of a name from either end of a model PERSON span: greetings, honorifics and
-    roles ("Danke Herr", "Conseillère"), ordinary words ("Afterwards Daria", "whose badge said Steven"), a
-    particle left at the end ("Dussen van"). None when nothing is left ("Yours sincerely", "Payment")."""
+def trim_name(text: str, start: int, end: int, plain_words: bool = True) -> tuple[int, int] | None:
+    """Trim what is not part of a name from either end of a PERSON span: greetings, honorifics and roles
+    ("Danke Herr", "Conseillère"), a heading before a dash, the next clause of a lower-case sentence, ordinary
+    words ("Afterwards Daria", "whose badge said Steven"), a particle left at the end ("Dussen van"). None when
+    nothing is left ("Yours sincerely", "Payment"). The dictionary behind `plain_words` knows many surnames
+    (WordNet has "Jacobi", "Bergen"): rule spans, which a cue already vouches for, are trimmed without it."""
     from gdprep.privacy.recognizers.person import is_cue_word, is_name_stop_word
+
+    def _is_plain_word(word: str) -> bool:
+        return plain_words and _plain_word(word)
 
     words = [m.span() for m in _WORD.finditer(text, start, end)]
 
     def edge_word(i: int) -> str:
         return text[words[i][0]:words[i][1]].strip(".'’")
 
+    # a dash standing alone joins a heading to a name ("Urlaubsvertretung - Amelia", "Messenger - Acme"): the
+    # part after the last one is the candidate, or the part before it when nothing follows
+    dashes = [i for i in range(len(words)) if edge_word(i) in _DASHES]
+    if dashes:
+        after = words[dashes[-1] + 1:]
+        words = after if after else words[:dashes[-1]]
+        words = [w for w in words if text[w[0]:w[1]] not in _DASHES]
+        if not words:
+            return None
+    # an honorific inside the span opens the name: "Patienten Herrn Thilo Winkler" -> "Thilo Winkler"
+    inner = [i for i in range(len(words) - 1) if edge_word(i).lower().rstrip(".") in _HONORIFIC_WORDS]
+    if inner:
+        words = words[inner[-1] + 1:]
     while words and (is_cue_word(edge_word(0)) or _is_plain_word(edge_word(0))):
         words.pop(0)
     while words and (is_name_stop_word(edge_word(-1)) or _is_plain_word(edge_word(-1))):
@@ -84,7 +102,34 @@ def _trim_cue_words(text: str, start: int, end: int) -> tuple[int, int] | None:
                 break
         while len(words) > 1 and is_name_stop_word(edge_word(-1)):
             words.pop()
+    else:
+        # a lower-case name ends where the sentence's next word begins: "maurice bärer wurde beauftragt",
+        # "andré hardy segnala l'errore"
+        for i in range(1, len(words)):
+            word = edge_word(i)
+            particle = is_name_stop_word(word) and not is_cue_word(word)  # "de", "van", "von"
+            if is_cue_word(word) or (not particle and (_is_plain_word(word)
+                                                       or word.lower() in _function_words())):
+                words = words[:i]
+                break
     return words[0][0], words[-1][1]
+
+
+_DASHES = frozenset({"-", "–", "—"})
+# honorifics written before a name, in the languages of the corpus (never part of the PERSON span)
+_HONORIFIC_WORDS = frozenset("""
+mr mrs ms mx dr prof messrs mme mlle dhr mevr mw dott dott.ssa sig sig.ra sig.na herr herrn frau madame monsieur
+mademoiselle mevrouw meneer heer signor signora signorina señor señora señorita sr sra srta dña dra avv pan pani
+panu panem paní pane
+""".split())
+
+
+@functools.cache
+def _function_words() -> frozenset[str]:
+    """EU function words ("wurde", "hat", "è")."""
+    from gdprep.privacy.wordlists import EU_STOP_WORD_LANGUAGES, stop_words
+
+    return stop_words(*EU_STOP_WORD_LANGUAGES)
 
 
 _COMPANY_AFTER = regex.compile(r"[ \t]*,?[ \t]*(?P<word>[\p{L}.]+)")
@@ -111,7 +156,7 @@ def clean_model_span(text: str, start: int, end: int, etype: str) -> tuple[int, 
     start += span.index(stripped)
     end = start + len(stripped)
     if etype == "PERSON":
-        trimmed = _trim_cue_words(text, start, end)
+        trimmed = trim_name(text, start, end)
         if trimmed is None:
             return None
         start, end = trimmed
@@ -152,7 +197,8 @@ def _date_like() -> Any:
 
 
 # Street-type words and endings across the languages the model was trained on. English: the street suffixes
-# of USPS Publication 28 (appendix C1, primary names and common abbreviations) with the UK's own; the rest
+# of USPS Publication 28 (appendix C1, primary names and common abbreviations; appendix C2, unit words) with
+# the UK's own; the rest
 # from each country's postal conventions. Used only to accept a model address that names a street without a
 # number ("lives on Maple Drive"); such a finding is redacted at a review-band score.
 _STREET_TYPE_WORDS = frozenset("""
@@ -160,7 +206,7 @@ alley aly annex arcade avenue ave av bayou beach bend bluff bluffs boulevard blv
 brooks burg bypass byway camp canyon cape causeway center centre circle cir circus cliff cliffs close common
 corner corners course court ct courts cove creek crescent cres crest croft crossing crossroad curve dale dam
 divide drive dr drives embankment esplanade estate estates expressway expy extension falls ferry field fields
-flat flats ford forest forge fork forks fort freeway fwy garden gardens gdns gate gateway glen green grove
+ford forest forge fork forks fort freeway fwy garden gardens gdns gate gateway glen green grove
 harbor harbour haven heights hts highway hwy hill hills hollow inlet island isle junction jct key knoll lake
 landing lane ln loop mall manor meadow meadows mews mill mills mission motorway mount mountain neck orchard
 oval overpass parade park parkway pkwy pass passage path pike pines place pl plain plains plaza point port
@@ -168,6 +214,7 @@ prairie promenade quay radial ramp ranch rapids rest ridge rise river road rd ro
 shore shores skyway spring springs spur square sq station stravenue stream street st summit terrace tce
 throughway trace track trafficway trail trl tunnel turnpike underpass union valley viaduct view village
 villages ville vista walk wall way wharf wynd yard
+apartment apt suite ste unit flat floor fl building bldg lot box
 rue avenue allée chemin impasse quai faubourg cours voie via viale piazza piazzale corso largo vicolo strada
 calle avenida avda paseo plaza carrer camino ronda travesía rambla rua praça travessa alameda estrada
 laan gracht kade singel plein dreef steeg ulica ul al aleja plac osiedle os ulice náměstí nám třída nábřeží
@@ -179,6 +226,16 @@ _STREET_TYPE_ENDINGS = ("straße", "strasse", "str.", "gasse", "weg", "allee", "
                         "laan", "gracht", "plein", "gatan", "vägen", "gränd", "vej", "gade", "katu", "tie", "kuja",
                         "veien", "vegen", "gata", "gate", "utca", "tänav", "iela")
 _NUMBERLESS_ADDRESS_SCORE = 0.55  # redacted, and listed for review (the default band is [0.3, 0.6))
+# a word and a number alone ("HTTP 502", "Nimbus 14 laptop", "Husova 12") is listed for review, not redacted
+_BARE_NUMBER_ADDRESS_SCORE = 0.45
+# what makes a numbered span an address: a postcode shape, or parts on separate lines or after a comma
+_POSTCODE_OR_PARTS = regex.compile(
+    r"(?<![\d.,])\d{4,5}(?!\d|[.,]\d)|\b\d{2}-\d{3}\b|\b\d{3}[ ]\d{2}\b|\b\d{4}-\d{3}\b"
+    r"|\b[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}\b|\b[A-Z]\d[A-Z][ ]?\d[A-Z]\d\b|\b[A-Z]\d{2}[ ]?[A-Z\d]{4}\b"
+    r"|\b[A-Z]{1,2}-\d{4,5}\b|[,;][ \t]+\S|\n")
+# ... and reads like a product, a code, a price or a status instead: a lower-case word ("Nimbus 14 laptop"),
+# an all-capitals word ("HTTP 502"), a decimal ("27,90"), a hyphenated code ("CS-999285"), a long digit run
+_NOT_A_STREET = regex.compile(r"(?<![\p{L}])\p{Ll}{2,}(?![\p{L}.])|\b\p{Lu}{2,}\b|\d[.,]\d|[A-Za-z]-\d|\d{6,}")
 # after an address's last digit, a lower-case word of these starts the sentence's next phrase: "to 4 Elm Road,
 # Leeds LS6 2QT before Friday", "at 12 Main St by noon"
 _ADDRESS_TAIL_STOPS = frozenset({"before", "by", "until", "till", "after", "from", "for", "and", "but", "which",
@@ -225,9 +282,11 @@ def validated_address(text: str, finding: RawFinding, others: list[RawFinding]) 
     if end - start < 4:
         return None
     score = finding.score
-    if not any(ch.isdigit() for ch in _date_like().sub(" ", text[start:end])):
-        value = text[start:end]
+    value = text[start:end]
+    if not any(ch.isdigit() for ch in _date_like().sub(" ", value)):
         if "\n" in value or not _names_street_type(value) or all_plain_words(value):
             return None
         score = min(score, _NUMBERLESS_ADDRESS_SCORE)
+    elif not _names_street_type(value) and not _POSTCODE_OR_PARTS.search(value) and _NOT_A_STREET.search(value):
+        score = min(score, _BARE_NUMBER_ADDRESS_SCORE)
     return RawFinding(start, end, finding.entity_type, score, finding.recognizer)

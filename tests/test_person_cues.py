@@ -17,6 +17,9 @@ def names(text: str) -> list[str]:
 
 
 FOUND = [
+    ("Rozmawiałem z panem Wiercichowskim wczoraj.", "Wiercichowskim"),  # Polish honorific in any case form
+    ("Volala paní Drahotová ohledně faktury.", "Drahotová"),
+    ("Η κα Ξενοφωντίδου ζήτησε επιστροφή χρημάτων.", "Ξενοφωντίδου"),  # Greek abbreviated honorific
     ("Customer Orla Quennell called twice.", "Orla Quennell"),
     ("Customer orla quennell (DOB 1990-01-02) called.", "orla quennell"),
     ("Il cliente Tizio Brambillone segnala un errore.", "Tizio Brambillone"),

@@ -52,6 +52,8 @@ VALID = [
 
 # (text that must yield no phone number, why)
 HARD_NEGATIVES = [
+    ("Morada: Rua Augusta 120, 1100-053 Lisboa", "Portuguese postcode before its town"),
+    ("ul. Długa 5,\n00-950 Warszawa", "Polish postcode opening a line"),
     ("on 12/03/2024", "date with slashes"),
     ("2024-03-12", "ISO date"),
     ("20240312", "compact date"),

@@ -1263,6 +1263,18 @@ _LANG["en"]["free"].extend([
     ("hr", "{name} starts at the {city} depot, {street}, from {date} and will report to {hon2}."),
 ])
 
+# recipe 3, Greek: names in running prose after the article, as Greek writes them ("Ο Γιώργος ... τηλεφώνησε")
+_LANG["el"]["free"].extend([
+    ("email", "{artc} {name} τηλεφώνησε σήμερα για την παραγγελία {order} και ζήτησε να τον/την καλέσουμε στο "
+              "{phone}."),
+    ("hr", "{artc} {name} ({job}) ξεκινά στο {team} από {date}. Υπεύθυνος/η: {hon2}."),
+    ("chat", "Υπάλληλος: {artc} {name} ζήτησε επιστροφή χρημάτων, το έλεγξα.\nΠελάτης: Ευχαριστώ πολύ!"),
+    ("clinical", "{artc} {name} προσήλθε με πυρετό από {weekday}. Συνταγογραφήθηκε {drug}, επανέλεγχος σε δύο "
+                 "εβδομάδες."),
+    ("ticket", "Αίτημα {order}: {art2} {name2} αναφέρει ότι το {product} δεν λειτουργεί. {artc} {first} θα "
+               "επικοινωνήσει στο {phone}."),
+])
+
 _LANG_WEIGHTS = {"en": 0.24, "de": 0.08, "fr": 0.07, "es": 0.06, "it": 0.06, "nl": 0.05, "pt": 0.04, "pl": 0.05,
                  "cs": 0.04, "hu": 0.035, "sv": 0.035, "da": 0.03, "fi": 0.03, "no": 0.03, "el": 0.035, "et": 0.03,
                  "ro": 0.035}
@@ -2222,6 +2234,10 @@ class _Ctx:
                 self.hon_person(p, forms, p["full"])
             else:  # dear
                 self.hon_person(p, L["dear"][p["g"]], p["last"] if rng.random() < 0.8 else p["full"])
+            return
+        if name in ("art", "artc"):  # the Greek article before the person's name: ο/η
+            article = "ο" if self.person(idx)["g"] == "m" else "η"
+            self.val(article.upper() if name == "artc" else article)
             return
         if name == "addr":
             self.ent(self.render_addr(self.address_lines(), False), ADR)

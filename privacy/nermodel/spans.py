@@ -120,7 +120,7 @@ _DASHES = frozenset({"-", "–", "—"})
 _HONORIFIC_WORDS = frozenset("""
 mr mrs ms mx dr prof messrs mme mlle dhr mevr mw dott dott.ssa sig sig.ra sig.na herr herrn frau madame monsieur
 mademoiselle mevrouw meneer heer signor signora signorina señor señora señorita sr sra srta dña dra avv pan pani
-panu panem paní pane
+panu panem paní pane panią pana κ κα κος κυρία κύριος κυρίου κυρίας κύριε
 """.split())
 
 

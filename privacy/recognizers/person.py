@@ -133,6 +133,8 @@ _HONORIFIC = (
     r"(?:(?:Mr|Mrs|Ms|Mx|Dr|Prof|MR|MRS|Messrs|Mme|Mlle|Dhr|Mevr|Mw|Mej|Dott|Dott\.ssa|Prof\.ssa|Sig|Sig\.ra|Herrn"
     r"|Sig\.na|Sigra|Avv|Sr|Sra|Srta|Dña|Dra)\.?|M\.|Miss|MISS|Herr|Frau|Madame|Monsieur|Mademoiselle|Mevrouw"
     r"|Meneer|Signor|Signora|Signorina|Don|Doña|Señor|Señora|Señorita|Sir"
+    # Polish and Czech in any case form ("z panem Wiśniewskim", "paní Nováková"), Greek ("κα Κωνσταντίνου")
+    r"|[Pp]an(?:i|a|u|em|ią)?|[Pp]aní|κ\.|κα|κος|[Κκ]υρία|[Κκ]ύριος|[Κκ]υρίου|[Κκ]υρίας|[Κκ]ύριε"
     # spelt-out honorifics are written in lower case mid-sentence: "de heer Jansen", "la señora Ruiz"
     r"|heer|mevrouw|meneer|monsieur|madame|mademoiselle|signor|signora|signorina|dottor|dottoressa|señor"
     r"|señora|señorita)"

@@ -91,6 +91,10 @@ _NOT_PHONE_SHAPES: Final[tuple[tuple[str, regex.Pattern[str]], ...]] = (
     ("iban", regex.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b")),
     ("postcode", regex.compile("|".join(rx for _, rx, _ in UkPostcodeRecognizer.PATTERNS),
                                UkPostcodeRecognizer.FLAGS)),
+    # Portuguese and Polish postcodes before their town ("1100-053 Lisboa", "00-950 Warszawa"), after a
+    # comma, a line break or the start of the text
+    ("postcode_town", regex.compile(r"(?:(?<=,[ \t]*)|(?<=^[ \t]*))(?:\d{4}-\d{3}|\d{2}-\d{3})(?=[ \t]+\p{Lu}\p{Ll})",
+                                    regex.MULTILINE)),
 )
 _CARD = regex.compile(r"(?<!\d)(?:\d{4}(?P<s>[ -]?)\d{4}(?P=s)\d{4}(?P=s)\d{1,7}"
                       r"|\d{4}(?P<t>[ -]?)\d{6}(?P=t)\d{4,5})(?!\d)")

@@ -21,7 +21,7 @@ from gdprep.policies import Policy
 from gdprep.privacy.engine import DetectionPool
 from gdprep.privacy.findings import Finding
 from gdprep.privacy.special_categories import SpecialCategoryDetector, SpecialCategoryFlag
-from gdprep.privacy.subjects import DIRECT_IDENTIFIERS, normalise_identifier
+from gdprep.privacy.subjects import DIRECT_IDENTIFIERS, looks_like_personal_data, normalise_identifier
 from gdprep.records import BadRecord, JsonlSink, OnError, Record, RecordReader, RecordWriter, set_text
 
 ProgressFn = Callable[[int], None]
@@ -227,6 +227,8 @@ def run_detect(input_path: Path, output_path: Path, policy: Policy, *, on_error:
                quarantine_path: Path | None = None, fmt: str | None = None, workers: int = 1,
                progress: ProgressFn | None = None) -> RunSummary:
     """`gdprep detect`: one JSON line per record with its findings (offsets, types, scores; no values)."""
+    from gdprep.privacy.report import MASKED_ID
+
     started = time.perf_counter()
     qpath = quarantine_path or default_quarantine_path(output_path)
     _check_output_paths(input_path, output_path, qpath)
@@ -246,7 +248,10 @@ def run_detect(input_path: Path, output_path: Path, policy: Policy, *, on_error:
                 else:
                     summary.fields.add(item.record.scanned, item.record.skipped)
                     out.write({
-                        "id": item.record.id,
+                        # the file holds no values: an id that looks like personal data is masked, and the
+                        # record's position in the input (0-based, bad records included) joins it back
+                        "record": summary.n_in - 1,
+                        "id": MASKED_ID if looks_like_personal_data(item.record.id) else item.record.id,
                         "entities": [f.to_json() for f in item.findings],
                         "special_categories": [_flag_json(f) for f in item.flags],
                     })

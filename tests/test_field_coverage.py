@@ -377,3 +377,14 @@ def test_restore_round_trip_on_nested_paths(tmp_path: Path) -> None:
     # a redacted integer comes back as its digits, as text; everything else exactly as it was
     assert restored[0] == {**rows[0], "bsn": "111222333"}
     assert restored[1] == rows[1]
+
+
+def test_detect_findings_file_masks_a_personal_id_and_keeps_the_position(tmp_path: Path) -> None:
+    src = write_jsonl(tmp_path / "in.jsonl", ID_ROWS)
+    run_detect(src, tmp_path / "f.jsonl", BASE)
+    text = (tmp_path / "f.jsonl").read_text(encoding="utf-8")
+    assert "jane.doe" not in text  # the findings file holds no values, ids included
+    rows = read_jsonl(tmp_path / "f.jsonl")
+    assert [r["record"] for r in rows] == list(range(len(ID_ROWS)))
+    assert rows[0]["id"] == MASKED_ID
+    assert rows[1]["id"] == ID_ROWS[1]["id"]  # an ordinary id stays readable

@@ -26,7 +26,7 @@ POLICY = Policy.model_validate({**_BASE, "name": "review-test", "review_band": {
 
 ROWS = [
     {"id": "a", "text": "Please call Jane Smith on 020 7946 0958 or mail jane@example.org."},
-    {"id": "b", "text": "I spoke to Margaret Oduya yesterday. Then Brookfield said it was fine."},
+    {"id": "b", "text": "I spoke to Margaret Oduya yesterday. Then Okonkwo said it was fine."},
     {"id": "c", "text": "Met with Paris about the order, ref AB123456C."},
 ]
 
@@ -114,17 +114,17 @@ def test_review_items_carry_finding_ids_stable_across_runs(tmp_path: Path,
 def test_reject_keeps_text_and_confirm_redacts_below_threshold(
         tmp_path: Path, baseline: tuple[dict[str, str], dict[str, Any]]) -> None:
     before, report = baseline
-    assert "Jane Smith" not in before["a"] and "Brookfield" in before["b"]
+    assert "Jane Smith" not in before["a"] and "Okonkwo" in before["b"]
     jane = _item(report, "a", redacted=True)           # confident, in the review band
-    brookfield = _item(report, "b", redacted=False)    # below threshold: left in the output
-    decisions = {jane["finding_id"]: "reject", brookfield["finding_id"]: "confirm"}
+    okonkwo = _item(report, "b", redacted=False)    # below threshold: left in the output
+    decisions = {jane["finding_id"]: "reject", okonkwo["finding_id"]: "confirm"}
     lineage = _Lineage()
 
     summary, after, again = _redact(tmp_path, decisions, lineage)
 
     assert "Jane Smith" in after["a"]                   # rejected: the original text stays
     assert "<PHONE_NUMBER>" in after["a"] and "<EMAIL_ADDRESS>" in after["a"]
-    assert "Brookfield" not in after["b"]               # confirmed: redacted with the policy's operator
+    assert "Okonkwo" not in after["b"]               # confirmed: redacted with the policy's operator
     assert after["b"].count("<PERSON_") == 2
     assert after["c"] == before["c"]
     assert summary.n_decisions_applied == 2 and summary.n_decisions_unmatched == 0
@@ -134,8 +134,8 @@ def test_reject_keeps_text_and_confirm_redacts_below_threshold(
     assert again["extra"]["decisions_applied"] == 2
     queue = {item["finding_id"]: item for item in again["review_queue"]}
     assert queue[jane["finding_id"]]["decision"] == "reject" and queue[jane["finding_id"]]["redacted"] is False
-    assert queue[brookfield["finding_id"]]["decision"] == "confirm"
-    assert queue[brookfield["finding_id"]]["redacted"] is True
+    assert queue[okonkwo["finding_id"]]["decision"] == "confirm"
+    assert queue[okonkwo["finding_id"]]["redacted"] is True
     assert {queue[f]["decision"] for f in queue if f not in decisions} == {None}
     # the ledger sees what was actually redacted, and which decisions were applied
     assert lineage.records["a"]["decisions"] == {"reject": 1}
@@ -151,8 +151,8 @@ def test_confirming_kept_and_rejecting_below_change_nothing_but_count(
         tmp_path: Path, baseline: tuple[dict[str, str], dict[str, Any]]) -> None:
     before, report = baseline
     paris = _item(report, "c", redacted=True)
-    brookfield = _item(report, "b", redacted=False)
-    summary, after, again = _redact(tmp_path, {paris["finding_id"]: "confirm", brookfield["finding_id"]: "reject"})
+    okonkwo = _item(report, "b", redacted=False)
+    summary, after, again = _redact(tmp_path, {paris["finding_id"]: "confirm", okonkwo["finding_id"]: "reject"})
     assert after == before
     assert again["decisions"]["applied"] == {"confirm": 1, "reject": 1}
     assert summary.n_decisions_applied == 2

@@ -24,10 +24,10 @@ from tests.api_helpers import assert_error, auth
 
 MAX_UPLOAD = 2000
 # one record per kind of finding: a pseudonymised name beside placeholders (r1), a name below the threshold
-# in the review band (r2: "Brookfield"), a lower-case given name redacted inside the review band (r3: "jamie")
+# in the review band (r2: "Okonkwo"), a lower-case given name redacted inside the review band (r3: "jamie")
 ROWS = [
     {"id": "r1", "text": "Please call Jane Smith on 020 7946 0958 or mail jane.smith@example.org."},
-    {"id": "r2", "text": "I spoke to Margaret Oduya yesterday. Then Brookfield said it was fine."},
+    {"id": "r2", "text": "I spoke to Margaret Oduya yesterday. Then Okonkwo said it was fine."},
     {"id": "r3", "text": "order for jamie at the front desk"},
     {"id": "r4", "text": "My NI number is AB123456C and the postcode is SW1A 1AA."},
 ]
@@ -482,9 +482,9 @@ def test_review_decisions_go_to_the_ledger_and_are_applied_by_rematerialising(en
     assert page["total"] == len(in_report) >= 2 and page["decided"] == 0
     by_record = {(i["record_id"], i["redacted"]): i for i in page["items"]}
     kept = by_record[("r3", True)]        # "jamie": redacted at 0.5, in the review band
-    missed = by_record[("r2", False)]     # "Brookfield": below the threshold, left in the text
+    missed = by_record[("r2", False)]     # "Okonkwo": below the threshold, left in the text
     assert kept["id"] == f"{made}.{kept['finding_id']}" and kept["entity_type"] == "PERSON"
-    assert "jamie" not in json.dumps(page) and "Brookfield" not in json.dumps(page)
+    assert "jamie" not in json.dumps(page) and "Okonkwo" not in json.dumps(page)
 
     decided = {}
     for item, decision in ((kept, "reject"), (missed, "confirm")):
@@ -518,7 +518,7 @@ def test_review_decisions_go_to_the_ledger_and_are_applied_by_rematerialising(en
     first = _texts(env, made)
     second = _texts(env, child["id"])
     assert "jamie" not in first["r3"] and "jamie" in second["r3"]              # rejected: the text stays
-    assert "Brookfield" in first["r2"] and "Brookfield" not in second["r2"]    # confirmed: redacted
+    assert "Okonkwo" in first["r2"] and "Okonkwo" not in second["r2"]    # confirmed: redacted
     assert second["r1"] == first["r1"] and second["r4"] == first["r4"]
     report = env.client.get(f"/v1/jobs/{child['id']}/report", headers=officer).json()
     assert report["decisions"]["applied"] == {"confirm": 1, "reject": 1}

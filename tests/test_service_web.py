@@ -23,13 +23,13 @@ from gdprep.service.keys import KeyStore
 from gdprep.service.web import SESSION_COOKIE, snippet_segments
 
 # planted personal data: none of it may appear in any page
-PII = ["Jane Smith", "jane.smith@example.org", "020 7946 0958", "Margaret Oduya", "Brookfield", "Pemberton",
-       "Whitlock", "Dunmore", "AB123456C"]
+PII = ["Jane Smith", "jane.smith@example.org", "020 7946 0958", "Margaret Oduya", "Okonkwo", "Adaeze",
+       "Chidubem", "Dunmore", "AB123456C"]
 ROWS = [
     {"id": "t01", "text": "Please call Jane Smith on 020 7946 0958 or mail jane.smith@example.org about the refund."},
-    {"id": "t02", "text": "I spoke to Margaret Oduya yesterday. Then Brookfield said it was fine."},
-    {"id": "t03", "text": "Then Pemberton said it was fine."},
-    {"id": "t04", "text": "Then Whitlock said it was fine <script>x</script>"},
+    {"id": "t02", "text": "I spoke to Margaret Oduya yesterday. Then Okonkwo said it was fine."},
+    {"id": "t03", "text": "Then Adaeze said it was fine."},
+    {"id": "t04", "text": "Then Chidubem said it was fine <script>x</script>"},
     {"id": "t05", "text": "The parcel went to Dunmore instead, ref AB123456C."},
     *({"id": f"t{i:02d}", "text": f"Order {i} shipped on time and the customer was happy with it."}
       for i in range(6, 26)),
@@ -445,7 +445,7 @@ def test_review_queue_shows_masked_context_with_the_finding_highlighted(env: Env
     html = _reviews(env)
     assert len(_review_ids(html)) >= 2
     assert re.search(r'<mark class="finding">PERSON: Xx+</mark>', html)
-    assert '<span class="masked">PERSON</span>' in html  # Margaret Oduya beside the Brookfield finding
+    assert '<span class="masked">PERSON</span>' in html  # Margaret Oduya beside the Okonkwo finding
     # record text is escaped, never markup
     assert "fine &lt;script&gt;x&lt;/script&gt;" in html and "<script>x" not in html
     for shortcut in ('"j"', '"k"', '"c"', '"r"'):

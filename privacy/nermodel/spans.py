@@ -51,6 +51,13 @@ def _plain_word(word: str) -> bool:
     return given_names().get(w, 0) < _NAME_FREQUENCY_MIN and surname_ranks().get(w, 10**9) > _SURNAME_RANK_MAX
 
 
+def _name_like(word: str) -> bool:
+    from gdprep.privacy.names import surname_ranks
+
+    w = word.strip(".,'’()").lower()
+    return given_name_frequency(w) >= _NAME_FREQUENCY_MIN or surname_ranks().get(w, 10**9) <= _SURNAME_RANK_MAX
+
+
 _WORD = regex.compile(r"[^\s,;:]+")
 
 
@@ -108,8 +115,9 @@ def trim_name(text: str, start: int, end: int, plain_words: bool = True) -> tupl
         for i in range(1, len(words)):
             word = edge_word(i)
             particle = is_name_stop_word(word) and not is_cue_word(word)  # "de", "van", "von"
-            if is_cue_word(word) or (not particle and (_is_plain_word(word)
-                                                       or word.lower() in _function_words())):
+            # a function word that is also a name ("may", "ellen", "jose", "hans") does not end one
+            if is_cue_word(word) or (not particle and (_is_plain_word(word) or (
+                    word.lower() in _function_words() and not _name_like(word)))):
                 words = words[:i]
                 break
     return words[0][0], words[-1][1]

@@ -17,6 +17,8 @@ def names(text: str) -> list[str]:
 
 
 FOUND = [
+    ("Then Pemberwick said it was fine.", "Pemberwick"),  # a sentence opening with a time word
+    ("Later Whitcombe called about the invoice.", "Whitcombe"),
     ("Rozmawiałem z panem Wiercichowskim wczoraj.", "Wiercichowskim"),  # Polish honorific in any case form
     ("Volala paní Drahotová ohledně faktury.", "Drahotová"),
     ("Η κα Ξενοφωντίδου ζήτησε επιστροφή χρημάτων.", "Ξενοφωντίδου"),  # Greek abbreviated honorific

@@ -28,8 +28,8 @@ from gdprep.audit.ledger import Ledger
 
 ROWS = [
     {"id": "b01", "text": "Please call Jane Smith on 020 7946 0958 or mail jane.smith@example.org about the refund."},
-    {"id": "b02", "text": "I spoke to Margaret Oduya yesterday. Then Okonkwo said it was fine."},
-    {"id": "b03", "text": "Then Adaeze said it was fine."},
+    {"id": "b02", "text": "I spoke to Margaret Oduya yesterday. Then Okonkwo nodded and it was fine."},
+    {"id": "b03", "text": "Then Adaeze nodded and it was fine."},
     {"id": "b04", "text": "The parcel went to Dunmore instead."},
     *({"id": f"b{i:02d}", "text": f"Order {i} shipped on time and the customer was happy with it."}
       for i in range(5, 20)),

@@ -27,9 +27,9 @@ PII = ["Jane Smith", "jane.smith@example.org", "020 7946 0958", "Margaret Oduya"
        "Chidubem", "Dunmore", "AB123456C"]
 ROWS = [
     {"id": "t01", "text": "Please call Jane Smith on 020 7946 0958 or mail jane.smith@example.org about the refund."},
-    {"id": "t02", "text": "I spoke to Margaret Oduya yesterday. Then Okonkwo said it was fine."},
-    {"id": "t03", "text": "Then Adaeze said it was fine."},
-    {"id": "t04", "text": "Then Chidubem said it was fine <script>x</script>"},
+    {"id": "t02", "text": "I spoke to Margaret Oduya yesterday. Then Okonkwo nodded and it was fine."},
+    {"id": "t03", "text": "Then Adaeze nodded and it was fine."},
+    {"id": "t04", "text": "Then Chidubem nodded, fine <script>x</script>"},
     {"id": "t05", "text": "The parcel went to Dunmore instead, ref AB123456C."},
     *({"id": f"t{i:02d}", "text": f"Order {i} shipped on time and the customer was happy with it."}
       for i in range(6, 26)),

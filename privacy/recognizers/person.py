@@ -37,6 +37,8 @@ str string int integer float bool boolean list dict object array number text tru
 univ mba phd bsc msc sc ba ma md llm meng beng dipl mag
 male female man woman boy girl child adult total feeling diary männlich weiblich homme femme
 vrouw maschio femmina uomo donna hombre mujer varón
+later afterwards finally meanwhile dann danach später gestern heute puis ensuite daarna gisteren dopo poi ieri
+luego después ayer
 british english scottish welsh irish american european german french dutch italian spanish
 monday tuesday wednesday thursday friday saturday sunday dob
 service services portal care success experience relations records record account accounts data feedback
@@ -361,7 +363,11 @@ _ROLE_WORD = (
 )
 # where a sentence's subject can start: line or sentence start, or after "and"/a comma in a list of clauses
 _SUBJECT_START = (r"(?:^|(?<=[.!?;:\"“(>*-][ \t]{0,3})|(?<=,[ \t]{1,3})"
-                  r"|(?<=(?<![\p{L}])(?i:and|und|et|en|e|y)[ \t]))")
+                  r"|(?<=(?<![\p{L}])(?i:and|und|et|en|e|y)[ \t])"
+                  # a sentence that opens with a time word: "Then Pemberton said", "Danach Okafor schrieb"
+                  r"|(?<=(?:^|[.!?;:\n][ \t]{0,3})(?:Then|Later|Afterwards|Yesterday|Today|Also|Finally|Meanwhile"
+                  r"|Dann|Danach|Später|Gestern|Heute|Puis|Ensuite|Hier|Daarna|Gisteren|Dopo|Poi|Ieri|Luego"
+                  r"|Después|Ayer)[ \t,]{1,2}))")
 _CLOSING_WORD = (
     r"regards|wishes|grüßen|grüssen|grüße|grüsse|groeten|groet|saluti|saludos|saludo|cordialement|distinguées"
     r"|salutations|atentamente|cordialmente|sincerely|faithfully|truly"

@@ -230,3 +230,10 @@ def test_rule_names_lose_the_clause_that_follows_them(detector) -> None:  # type
     text = "Gutachter maurice bärer wurde beauftragt; Auszahlung nach Prüfung."
     kept, _ = detector.scan_records([[("text", text)]])[0]
     assert [text[f.start:f.end] for f in kept if f.entity_type == "PERSON"] == ["maurice bärer"]
+
+
+def test_a_street_ending_needs_a_compound_street_name() -> None:
+    from gdprep.privacy.nermodel.spans import _names_street_type
+
+    assert _names_street_type("Storgatan") and _names_street_type("Hauptstraße") and _names_street_type("Elm Road")
+    assert not _names_street_type("the delegate") and not _names_street_type("an offering")

@@ -206,9 +206,9 @@ def _date_like() -> Any:
 
 # Street-type words and endings across the languages the model was trained on. English: the street suffixes
 # of USPS Publication 28 (appendix C1, primary names and common abbreviations; appendix C2, unit words) with
-# the UK's own; the rest
-# from each country's postal conventions. Used only to accept a model address that names a street without a
-# number ("lives on Maple Drive"); such a finding is redacted at a review-band score.
+# the UK's own; the rest from each country's postal conventions. Used only on model addresses: to keep one
+# that names a street without a number ("lives on Maple Drive", redacted at a review-band score), and to
+# keep a word and a number at the model's score.
 _STREET_TYPE_WORDS = frozenset("""
 alley aly annex arcade avenue ave av bayou beach bend bluff bluffs boulevard blvd bottom branch bridge brook
 brooks burg bypass byway camp canyon cape causeway center centre circle cir circus cliff cliffs close common
@@ -255,7 +255,11 @@ _ADDRESS_TAIL_STOPS = frozenset({"before", "by", "until", "till", "after", "from
 def _names_street_type(value: str) -> bool:
     for word in _WORD.findall(value):
         w = word.strip(".,'’()").lower()
-        if w in _STREET_TYPE_WORDS or (len(w) > 5 and w.endswith(_STREET_TYPE_ENDINGS)):
+        if w in _STREET_TYPE_WORDS:
+            return True
+        # a compound street name is written with a capital ("Hauptstraße", "Storgatan"); "delegate",
+        # "offering" and "charitie" are not streets
+        if len(w) > 5 and word[:1].isupper() and w.endswith(_STREET_TYPE_ENDINGS):
             return True
     return False
 

@@ -2097,15 +2097,22 @@ class _Ctx:
             self.val(" " + suf)
 
     # -- addresses ----------------------------------------------------------------------------------------
-    def address_lines(self) -> list[str]:
-        rng = self.rng
-        style = self.addr_style()
-        floc = _STYLE_FAKER.get(style)
+    def address_source(self, style: str) -> tuple[dict[str, Any] | None, _Pool | None]:
+        """Where an address of `style` comes from: its composition rules (always when Faker has no locale for
+        it, else 60% of the time) or its Faker locale's pre-drawn pool; exactly one of the two is set."""
         spec = _SPECS.get(style)
-        if spec is not None and (floc is None or rng.random() < 0.6):
-            return self.compose(spec)
+        floc = _STYLE_FAKER.get(style)
+        if spec is not None and (floc is None or self.rng.random() < 0.6):
+            return spec, None
         assert floc is not None
-        return list(rng.choice(self.g.addr_pool(floc).addr))
+        return None, self.g.addr_pool(floc)
+
+    def address_lines(self) -> list[str]:
+        spec, pool = self.address_source(self.addr_style())
+        if spec is not None:
+            return self.compose(spec)
+        assert pool is not None
+        return list(self.rng.choice(pool.addr))
 
     def nums(self) -> dict[str, Any]:
         rng = self.rng
@@ -2176,38 +2183,30 @@ class _Ctx:
         return text
 
     def street_only(self) -> str:
-        rng = self.rng
-        style = self.addr_style()
-        spec = _SPECS.get(style)
-        floc = _STYLE_FAKER.get(style)
-        if spec is not None and (floc is None or rng.random() < 0.6):
+        spec, pool = self.address_source(self.addr_style())
+        if spec is not None:
             return self.street_line(spec)
-        assert floc is not None
-        return rng.choice(self.g.addr_pool(floc).street)
+        assert pool is not None
+        return self.rng.choice(pool.street)
 
     def street_name(self) -> str:
         """A street named without a house number ("Maple Drive", "Seaview Terrace"), from the language's own
         address styles: foreign street names on their own lose the type word their format adds ("ul. ")."""
-        rng = self.rng
         style = self.addr_style()
         if style not in self.L["styles"]:
-            style = rng.choice(sorted(self.L["styles"]))
-        spec = _SPECS.get(style)
-        floc = _STYLE_FAKER.get(style)
-        if spec is not None and (floc is None or rng.random() < 0.6):
-            return rng.choice(spec["streets"])
-        assert floc is not None
-        return rng.choice(self.g.addr_pool(floc).sname)
+            style = self.rng.choice(sorted(self.L["styles"]))
+        spec, pool = self.address_source(style)
+        if spec is not None:
+            return self.rng.choice(spec["streets"])
+        assert pool is not None
+        return self.rng.choice(pool.sname)
 
     def pccity(self) -> str:
-        rng = self.rng
-        style = self.addr_style()
-        spec = _SPECS.get(style)
-        floc = _STYLE_FAKER.get(style)
-        if spec is not None and (floc is None or rng.random() < 0.6):
+        spec, pool = self.address_source(self.addr_style())
+        if spec is not None:
             return self.city_line(spec, spec.get("pcc")).replace("\n", " ")
-        assert floc is not None
-        return rng.choice(self.g.addr_pool(floc).pccity)
+        assert pool is not None
+        return self.rng.choice(pool.pccity)
 
     # -- slots --------------------------------------------------------------------------------------------
     def main_pool(self) -> _Pool:

@@ -39,8 +39,6 @@ _SURNAME_RANK_MAX = 5000
 def _plain_word(word: str) -> bool:
     """An ordinary word (English dictionary with its inflections, EU function words) that the public
     reference lists do not know as a common given name or surname."""
-    from gdprep.privacy.names import given_names, surname_ranks
-
     w = word.strip(".,'’()!?\"").lower()
     if not w:
         return True
@@ -48,10 +46,11 @@ def _plain_word(word: str) -> bool:
     if w not in common and not any(w.endswith(suffix) and w[: -len(suffix)] in common
                                    for suffix in ("s", "es", "ed", "d", "ing", "ly")):
         return False
-    return given_names().get(w, 0) < _NAME_FREQUENCY_MIN and surname_ranks().get(w, 10**9) > _SURNAME_RANK_MAX
+    return not _name_like(w)
 
 
 def _name_like(word: str) -> bool:
+    """A common given name or a ranked surname in the public reference lists."""
     from gdprep.privacy.names import surname_ranks
 
     w = word.strip(".,'’()").lower()

@@ -22,6 +22,7 @@ from gdprep.privacy.nermodel.spans import (
     clean_model_span,
     common_words,
     given_name_frequency,
+    person_as_street,
     trim_name,
     validated_address,
 )
@@ -162,6 +163,11 @@ class Detector:
         found: list[RawFinding] = []
         for ent in doc.ents:
             if ent.label_ not in self._model_types:
+                continue
+            street = person_as_street(doc.text, ent.start_char, ent.end_char) if ent.label_ == "PERSON" else None
+            if street is not None and "STREET_ADDRESS" in self._model_types:
+                # "445 Philip Ways": a house number before it and a street word last make a name a street
+                found.append(RawFinding(*street, "STREET_ADDRESS", MODEL_SCORE, "GdprepNerRecognizer"))
                 continue
             cleaned = clean_model_span(doc.text, ent.start_char, ent.end_char, ent.label_)
             if cleaned is None:

@@ -4,6 +4,7 @@ training is deterministic, and the detector uses it for the shapes the rules nev
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 from pathlib import Path
@@ -155,6 +156,7 @@ def test_address_digits_inside_dates_do_not_count(value: str, is_date: bool) -> 
     # an address that ran into the next phrase is cut after its last digit
     ("Send it to 4259 Bryan Street, Dallas, TX 75201 before Friday.", "4259 Bryan Street, Dallas, TX 75201", 0.85),
     ("at 12 Main St by noon", "12 Main St", 0.85),
+    ("He lives at 445 Philip Ways with his sister.", "445 Philip Ways", 0.85),
     # a lower-case word before the last digit is part of the address
     ("5 Stratford upon Avon Road 12", "5 Stratford upon Avon Road 12", 0.85),
 ])
@@ -237,3 +239,29 @@ def test_a_street_ending_needs_a_compound_street_name() -> None:
 
     assert _names_street_type("Storgatan") and _names_street_type("Hauptstraße") and _names_street_type("Elm Road")
     assert not _names_street_type("the delegate") and not _names_street_type("an offering")
+
+
+@pytest.mark.parametrize(("text", "value", "expected"), [
+    ("He lives at 445 Philip Ways with his sister.", "Philip Ways", "445 Philip Ways"),  # plural street word
+    ("Return it to 12 Albert Mount, please", "Albert Mount", "12 Albert Mount"),
+    ("Call Sarah Hill at noon.", "Sarah Hill", None),                 # no house number before it
+    ("I owe 3 Sarah Hill", "Sarah", None),                            # one word is no street
+    ("Version 2.4 Gregory Mount", "Gregory Mount", None),             # a version is no house number
+])
+def test_a_numbered_name_ending_in_a_street_word_is_a_street(text: str, value: str, expected: str | None) -> None:
+    from gdprep.privacy.nermodel.spans import person_as_street
+
+    start = text.index(value)
+    span = person_as_street(text, start, start + len(value))
+    assert (text[span[0]:span[1]] if span else None) == expected
+
+
+def test_corpus_recipe_4_writes_names_surname_first_and_with_suffixes() -> None:
+    from gdprep.privacy.nermodel.corpus import RECIPE_VERSION, generate
+
+    assert RECIPE_VERSION >= 4
+    names = [e["text"][s:t] for e in generate(4000, 5) for s, t, label in e["spans"] if label == "PERSON"]
+    inverted = [n for n in names if re.fullmatch(r"[^\W\d_][\w'’ -]*, [^\W\d_][\w'’ -]*", n)]
+    suffixed = [n for n in names if re.search(r" (?:Jr\.?|Sr\.|II|III|IV|PhD|MD|DDS|DVM)$", n)]
+    assert len(inverted) > 0.01 * len(names)
+    assert suffixed

@@ -48,6 +48,15 @@ VALID = [
     ("+48 22 123 45 67", ["+48 22 123 45 67"]),
     ("+420 221 234 567", ["+420 221 234 567"]),
     ("zip 75008 Paris 01 42 68 53 00", ["01 42 68 53 00"]),
+    # North American grouping, whether or not the area code is assigned; extensions stay in the span
+    ("Call me on (112) 704-9372 tomorrow.", ["(112) 704-9372"]),
+    ("Call me on 1-129-106-8689 tomorrow.", ["1-129-106-8689"]),
+    ("You can reach her at 334.683.6732.", ["334.683.6732"]),
+    ("My number is 001-422-700-8261x99582, text first.", ["001-422-700-8261x99582"]),
+    ("Office: 212.555.0187 ext. 42", ["212.555.0187 ext. 42"]),
+    # a bare run of possible length needs a cue: "my number is", "reach me at"
+    ("You can reach her at 9624611695.", ["9624611695"]),
+    ("My number is 3082062320, text first.", ["3082062320"]),
 ]
 
 # (text that must yield no phone number, why)
@@ -92,6 +101,9 @@ HARD_NEGATIVES = [
     ("London SW1A 2AA", "postcode"),
     ("total 12345678", "bare 8 digits, no cue"),
     ("100234567", "bare 9 digits, no cue"),
+    ("9624611695", "bare 10 digits of no valid number, no cue"),
+    ("order 112-704-9372", "labelled order number in the North American grouping"),
+    ("serial 123-456-7890", "labelled serial number in the North American grouping"),
 ]
 
 

@@ -61,6 +61,10 @@ ADDRESS_VALID = [
     ("Paseo de Loreto Baena 59, Soria, 42002", "Paseo de Loreto Baena 59, Soria, 42002"),
     ("Livraison : rue de Picardie, 30910 Lunel", "rue de Picardie, 30910 Lunel"),
     ("9 O'Malley Gardens, Northaven, S90 7EG", "9 O'Malley Gardens, Northaven, S90 7EG"),
+    # US military post (USPS Publication 28): the APO/FPO/DPO line with its ZIP code marks the address
+    ("Billing address: PSC 4014, Box 1931, APO AA 16449", "PSC 4014, Box 1931, APO AA 16449"),
+    ("Forward to Unit 2532 Box 8704\nDPO AP 95577 please", "Unit 2532 Box 8704\nDPO AP 95577"),
+    ("He serves on USNS Hayes\nFPO AE 84975-1234.", "USNS Hayes\nFPO AE 84975-1234"),
 ]
 
 ADDRESS_INVALID = [

@@ -8,6 +8,8 @@ products, drugs, cities, countries, teams, dates, amounts, order ids, e-mail add
 unlabelled; about a fifth of the examples carry no span at all.
 Recipe 2 adds hard negatives with digits in every language (dates, times, ids with their labels, phones,
 bank details, ages, rooms, list/agenda numbers), often right after a PERSON span, and lists of names.
+Recipe 4 writes some full names the way registers and directories do, surname first ("Meza, Barbara"), and
+gives some English names a generational or degree suffix ("Jr.", "III", "PhD").
 
 The recipe is deterministic for (n, seed): all randomness comes from `random.Random` instances and Faker
 instances seeded with `seed_instance`, never from global state, time or `hash()`.
@@ -33,7 +35,7 @@ from faker import Faker
 from faker.config import AVAILABLE_LOCALES
 
 LABELS = ("PERSON", "STREET_ADDRESS")
-RECIPE_VERSION = 3
+RECIPE_VERSION = 4
 
 PER, ADR = LABELS
 Seg = tuple[str, str | None]
@@ -1286,6 +1288,10 @@ _SHAPE_WEIGHTS = {"chat": 0.15, "email": 0.16, "csv": 0.09, "form": 0.12, "ticke
 _NEG_SHARE = 0.2
 #: share of examples written all in lower case (recipe 3)
 _LOWER_SHARE = 0.04
+#: recipe 4: full names written surname first, and English names with a suffix
+_INVERTED_SHARE = 0.06
+_SUFFIX_SHARE = 0.04
+_NAME_SUFFIXES = ("Jr.", "Jr", "Sr.", "II", "III", "IV", "PhD", "MD", "DDS", "DVM")
 
 # ----------------------------------------------------------------------------------------------------------
 # Language-independent distractor values
@@ -2084,7 +2090,16 @@ class _Ctx:
             full = " ".join(x for x in (first, middle, last) if x)
         if rng.random() < 0.05 and not middle:
             full = f"{first[0]}. {last}"
+        elif loc.startswith("en_") and rng.random() < _SUFFIX_SHARE:
+            full = f"{full} {rng.choice(_NAME_SUFFIXES)}"
         return {"first": first, "last": last, "full": full, "g": g, "loc": loc}
+
+    def full_name(self, p: dict[str, Any]) -> str:
+        """The full name as written in this slot: usually as drawn, sometimes surname first, as registers,
+        directories and exports list people ("Meza, Barbara")."""
+        if p["full"].startswith(p["first"]) and self.rng.random() < _INVERTED_SHARE:
+            return f"{p['last']}, {p['first']}"
+        return p["full"]
 
     def hon_person(self, p: dict[str, Any], forms: list[str], surname: str) -> None:
         h = self.rng.choice(forms)
@@ -2219,7 +2234,7 @@ class _Ctx:
         if name in ("name", "first", "last", "hon", "honf", "dear", "lastfirst"):
             p = self.person(idx)
             if name == "name":
-                self.ent(p["full"], PER)
+                self.ent(self.full_name(p), PER)
             elif name == "first":
                 self.ent(p["first"], PER)
             elif name == "last":

@@ -14,7 +14,9 @@ from gdprep.privacy.findings import RawFinding
 
 _COMPANY_MARKERS = frozenset({"eur", "gbp", "usd", "chf", "sek", "dkk", "pln", "czk",  # "Betrag von EUR"
                               "ltd", "limited", "plc", "llp", "gmbh", "ag", "kg", "sa", "sas", "sarl", "bv", "nv",
-                              "spa", "srl", "sl", "inc", "llc", "co", "group", "team", "holdings"})
+                              "spa", "srl", "sl", "inc", "llc", "co", "group", "team", "holdings",
+                              # a US ship's name heads a military (FPO) address: "USNS Hayes\nFPO AE 84975"
+                              "usns", "uss", "usnv", "uscgc"})
 
 
 @functools.cache
@@ -248,19 +250,43 @@ _NOT_A_STREET = regex.compile(r"(?<![\p{L}])\p{Ll}{2,}(?![\p{L}.])|\b\p{Lu}{2,}\
 _ADDRESS_TAIL_STOPS = frozenset({"before", "by", "until", "till", "after", "from", "for", "and", "but", "which",
                                  "where", "when", "since", "tomorrow", "today", "tonight", "yesterday", "next",
                                  "this", "please", "asap", "if", "because", "as", "at", "between", "around", "so",
-                                 "then", "is", "was", "has", "had", "will", "would", "can", "could", "should"})
+                                 "then", "is", "was", "has", "had", "will", "would", "can", "could", "should", "with",
+                                 "to", "on", "near", "opposite"})
+
+
+def _is_street_type_word(word: str) -> bool:
+    """A street-type word or its plural ("Way", "Ways", "Gardens")."""
+    w = word.strip(".,'’()").lower()
+    return w in _STREET_TYPE_WORDS or (len(w) > 3 and w.endswith("s") and w[:-1] in _STREET_TYPE_WORDS)
 
 
 def _names_street_type(value: str) -> bool:
     for word in _WORD.findall(value):
         w = word.strip(".,'’()").lower()
-        if w in _STREET_TYPE_WORDS:
+        if _is_street_type_word(w):
             return True
         # a compound street name is written with a capital ("Hauptstraße", "Storgatan"); "delegate",
         # "offering" and "charitie" are not streets
         if len(w) > 5 and word[:1].isupper() and w.endswith(_STREET_TYPE_ENDINGS):
             return True
     return False
+
+
+_HOUSE_NUMBER_BEFORE = regex.compile(r"(?<![\p{L}\p{N}.,:/-])\d{1,5}[A-Za-z]?[ \t]+$")
+
+
+def person_as_street(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """A model name that is really a street: a house number before it on the same line and a street-type word
+    last ("445 Philip Ways", "12 Albert Mount"). Returns the address span, number included, or None."""
+    while end > start and text[end - 1] in " \t\n.,;:!?)":
+        end -= 1
+    words = text[start:end].split()
+    if len(words) < 2:
+        return None
+    if not _is_street_type_word(words[-1]):
+        return None
+    number = _HOUSE_NUMBER_BEFORE.search(text, max(0, start - 12), start)
+    return (number.start(), end) if number is not None else None
 
 
 def _cut_tail_phrase(text: str, start: int, end: int) -> int:

@@ -177,6 +177,13 @@ _EU_STREET_LINE = (
     rf"{_WORD_START}(?=\p{{Lu}}){_CAP_WORD}(?:[ \t]+{_ROMANCE_NAME})?[ \t]+{_HOUSE_NO_MARK}{_NUMBER}{_FLOOR}"
     rf"{_COMMA}(?:[A-Z]{{1,2}}-)?\d{{5}}(?!\d)[ \t]+{_TOWN}"
 )
+# US military post (USPS Publication 28, 2.3 and 2.4): "PSC 4014, Box 1931\nAPO AA 16449", "Unit 2532 Box 8704,
+# DPO AP 95577", "USNS Hayes\nFPO AE 84975"; the APO/FPO/DPO line with its ZIP code is what marks them
+_MILITARY = (
+    r"\b(?:(?:PSC|CMR|Unit)[ \t]+\d{1,5},?[ \t]+Box[ \t]+\d{1,5}"
+    rf"|(?:USNS|USS|USNV|USCGC)[ \t]+{_CAP_WORD}(?:[ \t]+{_CAP_WORD})?)"
+    r"(?:[ \t]*,[ \t]*|[ \t]*\n[ \t]*|[ \t]+)(?:APO|FPO|DPO)[ \t]+A[AEP][ \t]+\d{5}(?:-\d{4})?(?!\d)"
+)
 # an address that carries a postcode is near certain
 _HAS_POSTCODE = regex.compile(rf"(?i:{_UK_POSTCODE})|(?<=,[ \t]*|\n[ \t]*){_EU_POSTCODE}[ \t]+\p{{Lu}}")
 _WITH_POSTCODE_SCORE = 0.85
@@ -196,6 +203,7 @@ class StreetAddressRecognizer(GdprepPatternRecognizer):
         ("address_eu_street_line", _EU_STREET_LINE, 0.75),
         (_POSTCODE_TOWN_PATTERN, _POSTCODE_TOWN, 0.5),
         (_FLAT_PATTERN, _FLAT, 0.7),
+        ("address_us_military", _MILITARY, 0.85),
     ]
     CONTEXT = ["address", "street", "live", "lives", "adresse", "anschrift", "adres", "indirizzo",
                "dirección", "domicilio", "wohnhaft", "woonachtig", "residente", "postcode"]

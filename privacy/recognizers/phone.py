@@ -39,6 +39,7 @@ _CONTEXT_BOOST = 0.15
 _EXTENSION = r"(?:[ \t]*(?:x|ext\.?|extn\.?|extension|dw\.?|durchwahl|poste|int\.?|wew\.?)[ \t]*\d{1,6}(?!\d))"
 _WINDOW = regex.compile(rf"[+(]{{0,2}}\d(?:[ \t\u00a0().\-/]{{1,4}}\d|\d)*\)?{_EXTENSION}?", regex.IGNORECASE)
 _DIGIT = regex.compile(r"\d")
+_TRAILING_EXTENSION = regex.compile(_EXTENSION + "$", regex.IGNORECASE)
 
 _CONTEXT_WORDS = regex.compile(
     r"\b(?:phone|telephone|tel|mob|mobile|cell|cellphone|call|ring|fax|whatsapp|sms|contact|"
@@ -46,9 +47,19 @@ _CONTEXT_WORDS = regex.compile(
     r"telefoon|telefoonnummer|mobiel|bel|telefono|cellulare|tel[ée]fono|m[óo]vil|telem[óo]vel|"
     r"kom[óo]rka|called|calling|rang|phoned|anrufen|zurückrufen|rückruf|appeler|rappeler|appelez|bellen"
     r"|terugbellen|chiamare|richiamare|chiamata|llamar|ll[áa]menos|llamada|numero"
-    r"|n[úu]mero[ \t]+de[ \t]+tel[ée]fono)\b",
+    r"|n[úu]mero[ \t]+de[ \t]+tel[ée]fono"
+    # "my number is ...", "reach her at ...", "text me on ..."
+    r"|(?:my|your|his|her|their|our)[ \t]+(?:new[ \t]+|direct[ \t]+|mobile[ \t]+)?number"
+    r"|reach[ \t]+(?:me|him|her|us|them)|text[ \t]+(?:me|him|her|us|them))\b",
     regex.IGNORECASE,
 )
+# The North American grouping, 3-3-4 with "-", "." or a bracketed area code, with an optional "+1"/"1-"/"001-"
+# and extension ("(112) 704-9372", "334.683.6732", "1-129-106-8689", "001-422-700-8261x99582"). Written out like
+# this, a digit run reads as a telephone number even where the area code is unassigned (made-up and
+# mistyped numbers are still someone's personal data).
+_NANP_SHAPE = regex.compile(
+    rf"(?:(?:\+?1|001)[-. ]?)?(?:\(\d{{3}}\)[ ]?\d{{3}}[-. ]|\d{{3}}(?P<s>[-.])\d{{3}}(?P=s))\d{{4}}{_EXTENSION}?",
+    regex.IGNORECASE)
 _CONTEXT_BEFORE = 40
 _CONTEXT_AFTER = 15
 
@@ -85,7 +96,7 @@ _NOT_PHONE_SHAPES: Final[tuple[tuple[str, regex.Pattern[str]], ...]] = (
         r"(?<![\w.+])(?:v|version[ ]?|ver\.?[ ]?|release[ ]?|build[ ]?)?(?!0\d)"
         # a dotted phone number ("212.555.0187", "546.257.6123") is three groups of 2-4 digits and 9+
         # digits in all: not a version
-        r"(?!(?=\d{2,4}\.\d{2,4}\.\d{2,4}(?![\d.]))(?:\.?\d){9})"
+        r"(?!(?=\d{2,4}\.\d{2,4}\.\d{2,4}(?!\d|\.\d))(?:\.?\d){9})"
         r"\d{1,4}(?:\.\d{1,6}){2,3}(?![\w]|\.\d)", regex.IGNORECASE)),
     ("hex", regex.compile(r"\b0x[0-9a-f]+\b", regex.IGNORECASE)),
     ("iban", regex.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b")),
@@ -193,7 +204,7 @@ class PhoneRecognizer(LocalRecognizer):
                zones: list[tuple[int, int, str]]) -> tuple[float, str, bool] | None:
         """(score, reason, valid) for a matched span, or None when it is not a phone number."""
         raw = text[start:end]
-        digits = len(_DIGIT.findall(raw))
+        digits = len(_DIGIT.findall(_TRAILING_EXTENSION.sub("", raw)))  # an extension's digits do not count
         if not _MIN_DIGITS <= digits <= _MAX_DIGITS or _attached_to_token(text, start, end):
             return None
         if any(zs < end and start < ze for zs, ze, _ in zones) or _has_negative_cue(text, start):
@@ -209,6 +220,10 @@ class PhoneRecognizer(LocalRecognizer):
             score, reason = (0.6, "valid_ungrouped") if trunk else (0.4, "valid_bare")
         elif international or (trunk and region == "GB"):
             score, reason = 0.55, "possible"
+        elif _NANP_SHAPE.fullmatch(raw):
+            score, reason = 0.5, "grouped_3_3_4"
+        elif digits >= 9 or grouped:
+            score, reason = 0.4, "possible_length"  # kept only with a cue word (below)
         else:
             return None
         if self._has_context(text, start, end):

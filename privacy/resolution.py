@@ -54,6 +54,7 @@ def resolve(
         else:
             groups.append([f])
             group_end = f.end
+    groups = _join_address_parts(groups, text)
     kept: list[Finding] = []
     for members in groups:
         lead = max(members, key=lambda f: (f.end - f.start, f.score, f.entity_type not in _GENERIC_TYPES))
@@ -68,6 +69,30 @@ def resolve(
             continue
         below.append(Finding(field_name, f.start, f.end, f.entity_type, f.score, f.recognizer))
     return kept, below
+
+
+_ADDRESS_TYPES = frozenset({"STREET_ADDRESS", "UK_POSTCODE"})
+# what may stand between two parts of one address: a comma, a line break, spaces
+_ADDRESS_JOINT = regex.compile(r"[ \t]*(?:,[ \t]*\n?|\n)?[ \t]*")
+
+
+def _join_address_parts(groups: list[list[RawFinding]], text: str) -> list[list[RawFinding]]:
+    """"Flat 12, Block C" + "45 Nelson Mandela Drive" + ", Durban 4001": parts of one address found apart are
+    one span (and one value to redact), when only a comma, a line break or spaces separate them and at least
+    one of them is a street address."""
+    out: list[list[RawFinding]] = []
+    for members in groups:
+        if out:
+            last = out[-1]
+            last_end = max(f.end for f in last)
+            start = min(f.start for f in members)
+            types = {f.entity_type for f in last} | {f.entity_type for f in members}
+            joint = _ADDRESS_JOINT.fullmatch(text, last_end, start)
+            if joint is not None and types <= _ADDRESS_TYPES and "STREET_ADDRESS" in types:
+                last.extend(members)
+                continue
+        out.append(members)
+    return out
 
 
 _ADDRESS_AFTER_NAME = regex.compile(r"[ \t]*(?:,|\n|[ \t](?:of|at|c/o|care[ \t]+of)[ \t])[ \t\n]*")

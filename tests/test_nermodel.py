@@ -205,6 +205,8 @@ def test_corpus_recipe_3_holds_numberless_streets_lower_case_and_romanised_names
     ("maria jose garcia", False, "maria jose garcia"),          # a function word that is also a name stays
     ("anna may jones", False, "anna may jones"),
     ("Koen Jacobi", False, "Koen Jacobi"),                      # rule spans keep dictionary surnames
+    ("Ashleigh Allen", True, "Ashleigh Allen"),                 # a common surname that is a function word
+    ("Anna Danke", True, "Anna"),                                # a function word that is no surname ends it
     ("Benthe van Bergen", False, "Benthe van Bergen"),
 ])
 def test_names_are_trimmed_to_the_name(value: str, plain_words: bool, expected: str) -> None:

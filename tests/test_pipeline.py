@@ -37,6 +37,24 @@ def test_partial_overlap_is_unioned_so_nothing_leaks() -> None:
     assert [(k.start, k.end) for k in kept] == [(8, 28)]
 
 
+def test_parts_of_one_address_found_apart_become_one_span() -> None:
+    text = "Flat 12, Block C, 45 Nelson Mandela Drive\nDurban 4001 | call Ann Lee"
+    street = text.index("45")
+    town = text.index("Durban")
+    kept, _ = resolve([raw(0, 16, "STREET_ADDRESS", 0.7), raw(street, town - 1, "STREET_ADDRESS", 0.85),
+                       raw(town, town + 11, "STREET_ADDRESS", 0.6), raw(text.index("Ann"), len(text), "PERSON")],
+                      text, "text", POLICY)
+    assert [(text[k.start:k.end], k.entity_type) for k in kept] == [
+        ("Flat 12, Block C, 45 Nelson Mandela Drive\nDurban 4001", "STREET_ADDRESS"), ("Ann Lee", "PERSON")]
+
+
+def test_an_address_is_not_joined_to_a_name_or_across_words() -> None:
+    text = "Ann Lee, 5 Mill Lane and 7 Park Road"
+    kept, _ = resolve([raw(0, 7, "PERSON"), raw(9, 20, "STREET_ADDRESS"), raw(25, 36, "STREET_ADDRESS")],
+                      text, "text", POLICY)
+    assert [text[k.start:k.end] for k in kept] == ["Ann Lee", "5 Mill Lane", "7 Park Road"]
+
+
 def test_same_span_keeps_higher_score_type() -> None:
     text = "ref 943 476 5919"
     kept, _ = resolve([raw(4, 16, "PHONE_NUMBER", 0.75), raw(4, 16, "UK_NHS", 1.0)], text, "text", POLICY)

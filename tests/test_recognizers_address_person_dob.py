@@ -65,6 +65,12 @@ ADDRESS_VALID = [
     ("Billing address: PSC 4014, Box 1931, APO AA 16449", "PSC 4014, Box 1931, APO AA 16449"),
     ("Forward to Unit 2532 Box 8704\nDPO AP 95577 please", "Unit 2532 Box 8704\nDPO AP 95577"),
     ("He serves on USNS Hayes\nFPO AE 84975-1234.", "USNS Hayes\nFPO AE 84975-1234"),
+    # post-office boxes, and the North American / Australian town, state and postcode tail
+    ("Address: P.O. Box 4567, Anchorage, AK 99510", "P.O. Box 4567, Anchorage, AK 99510"),
+    ("Postfach 10 11 40, 70010 Stuttgart", "Postfach 10 11 40, 70010 Stuttgart"),
+    ("Mail it to 77 Massachusetts Ave., Cambridge, MA 02139 today", "77 Massachusetts Ave., Cambridge, MA 02139"),
+    ("Unit 5, 23 Smith St, Fitzroy VIC 3065", "Unit 5, 23 Smith St, Fitzroy VIC 3065"),
+    ("Ship to 555 Burrard St, Vancouver, BC V7X 1M8", "555 Burrard St, Vancouver, BC V7X 1M8"),
 ]
 
 ADDRESS_INVALID = [

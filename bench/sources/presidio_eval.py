@@ -52,8 +52,14 @@ def generate(n: int, seed: int) -> list[dict[str, Any]]:
     # its hospital provider queries Wikidata when built (our egress guard refuses it); no template uses it
     providers = [p for p in presidio_additional_entity_providers if p is not HospitalProvider]
 
-    # the faker seeds Faker's and `random`'s global state; keep the caller's `random` state as it was
-    saved = random.getstate()
+    import numpy as np
+
+    # the faker seeds Faker's, `random`'s and numpy's global state, but only after it has drawn the person
+    # table's full names (middle initials) from `random`: seed both first, so the same (n, seed) gives the
+    # same names in every run; keep the caller's states as they were
+    saved, saved_np = random.getstate(), np.random.get_state()
+    random.seed(seed)
+    np.random.seed(seed)
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             faker = PresidioSentenceFaker("en_US", lower_case_ratio=0.05, entity_providers=providers,
@@ -61,6 +67,7 @@ def generate(n: int, seed: int) -> list[dict[str, Any]]:
             samples = faker.generate_new_fake_sentences(n)
     finally:
         random.setstate(saved)
+        np.random.set_state(saved_np)
     records = []
     for i, sample in enumerate(samples):
         text = sample.full_text

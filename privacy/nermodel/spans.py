@@ -59,6 +59,16 @@ def _name_like(word: str) -> bool:
     return given_name_frequency(w) >= _NAME_FREQUENCY_MIN or surname_ranks().get(w, 10**9) <= _SURNAME_RANK_MAX
 
 
+_COMMON_SURNAME_RANK = 1000
+
+
+def _common_surname(word: str) -> bool:
+    """A capitalised word among the most common surnames of the public reference list ("Allen", "Love")."""
+    from gdprep.privacy.names import surname_ranks
+
+    return word[:1].isupper() and surname_ranks().get(word.lower(), 10**9) <= _COMMON_SURNAME_RANK
+
+
 _WORD = regex.compile(r"[^\s,;:]+")
 
 
@@ -97,7 +107,9 @@ def trim_name(text: str, start: int, end: int, plain_words: bool = True) -> tupl
         words = words[inner[-1] + 1:]
     while words and (is_cue_word(edge_word(0)) or _is_plain_word(edge_word(0))):
         words.pop(0)
-    while words and (is_name_stop_word(edge_word(-1)) or _is_plain_word(edge_word(-1))):
+    # a capitalised function word that is also a common surname ends a name: "Ashleigh Allen" (German "allen")
+    while words and (is_name_stop_word(edge_word(-1)) or _is_plain_word(edge_word(-1))) and not (
+            len(words) > 1 and _common_surname(edge_word(-1))):
         words.pop()
     if not words:
         return None
@@ -108,7 +120,7 @@ def trim_name(text: str, start: int, end: int, plain_words: bool = True) -> tupl
             if word[:1].islower() and not is_name_stop_word(word):
                 words = words[:i]
                 break
-        while len(words) > 1 and is_name_stop_word(edge_word(-1)):
+        while len(words) > 1 and is_name_stop_word(edge_word(-1)) and not _common_surname(edge_word(-1)):
             words.pop()
     else:
         # a lower-case name ends where the sentence's next word begins: "maurice bärer wurde beauftragt",

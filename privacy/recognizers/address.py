@@ -55,6 +55,9 @@ _TAIL = (
     rf"(?:(?:{_COMMA}{_TOWN}){{0,2}}{_POSTCODE_TAIL}"
     # "..., Soria, 02878": the postcode last, after the town or province
     rf"|(?:{_COMMA}{_TOWN}){{1,2}}{_COMMA}\d{{5}}{_PHRASE_STOPS}"
+    # North American and Australian: "..., Anchorage, AK 99510", "..., Toronto, ON M5V 3L9", "..., Fitzroy VIC 3065"
+    rf"|(?:{_COMMA}{_TOWN}){{1,2}}(?:[ \t]+[A-Z]{{2,3}})?[ \t]+"
+    r"(?:\d{5}(?:-\d{4})?|\d{4}|[A-Z]\d[A-Z][ ]?\d[A-Z]\d)(?![\p{L}\p{N}])"
     rf"|(?:{_COMMA}{_TOWN}){{1,2}}{_PHRASE_STOPS})?"
 )
 
@@ -177,6 +180,12 @@ _EU_STREET_LINE = (
     rf"{_WORD_START}(?=\p{{Lu}}){_CAP_WORD}(?:[ \t]+{_ROMANCE_NAME})?[ \t]+{_HOUSE_NO_MARK}{_NUMBER}{_FLOOR}"
     rf"{_COMMA}(?:[A-Z]{{1,2}}-)?\d{{5}}(?!\d)[ \t]+{_TOWN}"
 )
+# a post-office box, with its town and postcode when they follow: "PO Box 123, Springfield, IL 62704",
+# "Postfach 10 11 40", "Postbus 1234, 1000 AA Amsterdam"
+_PO_BOX = (
+    r"\b(?:P\.?[ ]?O\.?[ ]?Box|Postfach|Postbus|Boîte[ ]postale|Apartado(?:[ ]de[ ]Correos)?|Skrytka[ ]pocztowa"
+    rf"|Casella[ ]postale)[ \t]+\d{{1,6}}(?:[ ]\d{{2}}){{0,2}}(?![\p{{L}}\p{{N}}]){_TAIL}"
+)
 # US military post (USPS Publication 28, 2.3 and 2.4): "PSC 4014, Box 1931\nAPO AA 16449", "Unit 2532 Box 8704,
 # DPO AP 95577", "USNS Hayes\nFPO AE 84975"; the APO/FPO/DPO line with its ZIP code is what marks them
 _MILITARY = (
@@ -204,6 +213,7 @@ class StreetAddressRecognizer(GdprepPatternRecognizer):
         (_POSTCODE_TOWN_PATTERN, _POSTCODE_TOWN, 0.5),
         (_FLAT_PATTERN, _FLAT, 0.7),
         ("address_us_military", _MILITARY, 0.85),
+        ("address_po_box", _PO_BOX, 0.7),
     ]
     CONTEXT = ["address", "street", "live", "lives", "adresse", "anschrift", "adres", "indirizzo",
                "dirección", "domicilio", "wohnhaft", "woonachtig", "residente", "postcode"]

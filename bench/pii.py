@@ -205,12 +205,13 @@ def score_source(source: Source, systems: Systems, n: int, seed: int, policy: Po
     row: dict[str, Any] = {"n": len(gold), "tuned_on": source.tuned_on, "note": source.note}
     predictions = systems.gdprep(texts)
     row["gdprep"] = summarise(evaluate(gold, {g.id: _without_ignored(p, ignore[g.id])
-                                              for g, p in zip(gold, predictions, strict=True)}))
+                                              for g, p in zip(gold, predictions, strict=True)}, ignore=ignore))
     row["gdprep"]["redaction"] = redaction_leaks(records, policy)
     if systems.presidio is not None:
         predictions = systems.presidio_batch(texts)
         row["presidio"] = summarise(evaluate(gold, {g.id: _without_ignored(p, ignore[g.id])
-                                                    for g, p in zip(gold, predictions, strict=True)}))
+                                                    for g, p in zip(gold, predictions, strict=True)},
+                                             ignore=ignore))
     return row
 
 

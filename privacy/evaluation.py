@@ -171,6 +171,23 @@ def _union(intervals: Iterable[Interval]) -> list[Interval]:
     return merged
 
 
+def _subtract(intervals: Sequence[Interval], remove: Sequence[Interval]) -> list[Interval]:
+    """The parts of merged `intervals` outside merged `remove`."""
+    out: list[Interval] = []
+    for start, end in intervals:
+        for r_start, r_end in remove:
+            if r_end <= start or r_start >= end:
+                continue
+            if r_start > start:
+                out.append((start, r_start))
+            start = max(start, r_end)
+            if start >= end:
+                break
+        if start < end:
+            out.append((start, end))
+    return out
+
+
 def _length(intervals: Sequence[Interval]) -> int:
     return sum(end - start for start, end in intervals)
 
@@ -201,8 +218,11 @@ def _matches(judged: Span, others: Iterable[Span]) -> bool:
 # --- scoring -----------------------------------------------------------------------------------------
 
 def evaluate(gold: Sequence[GoldRecord], predictions: Mapping[str, Sequence[Span]],
-             aliases: Mapping[str, frozenset[str]] = DEFAULT_ALIASES) -> EvalReport:
-    """Score `predictions` (record id -> spans) against `gold`; missing ids predicted nothing."""
+             aliases: Mapping[str, frozenset[str]] = DEFAULT_ALIASES,
+             ignore: Mapping[str, Sequence[Span]] | None = None) -> EvalReport:
+    """Score `predictions` (record id -> spans) against `gold`; missing ids predicted nothing. `ignore`
+    (record id -> spans) holds text of types nobody is scored on (a labelled city or ZIP code beside a
+    street): predicted characters inside it count neither for nor against character precision."""
     predicted = {str(key): list(spans) for key, spans in predictions.items()}
     gold_ids = {record.id for record in gold}
     stray = sorted(set(predicted) - gold_ids)
@@ -218,7 +238,8 @@ def evaluate(gold: Sequence[GoldRecord], predictions: Mapping[str, Sequence[Span
         preds = [_clip(span, len(record.text)) for span in predicted.get(record.id, [])]
         preds = [span for span in preds if span.length > 0]
         _score_entities(record.spans, preds, aliases, entity)
-        char_overall += _score_chars(record.spans, preds, char)
+        ignored = _union((span.start, span.end) for span in (ignore or {}).get(record.id, ()))
+        char_overall += _score_chars(record.spans, preds, char, ignored)
 
     entity_overall = sum(entity.values(), EntityScore())
     return EvalReport(
@@ -246,13 +267,15 @@ def _score_entities(gold: Sequence[Span], preds: Sequence[Span], aliases: Mappin
         into[p.type] = into.get(p.type, EntityScore()) + EntityScore(n_pred=1, tp_pred=int(hit))
 
 
-def _score_chars(gold: Sequence[Span], preds: Sequence[Span], into: dict[str, CharScore]) -> CharScore:
-    """Add per-type character counts to `into` and return the type-agnostic counts for this record."""
+def _score_chars(gold: Sequence[Span], preds: Sequence[Span], into: dict[str, CharScore],
+                 ignored: Sequence[Interval] = ()) -> CharScore:
+    """Add per-type character counts to `into` and return the type-agnostic counts for this record.
+    Predicted characters inside `ignored` (merged intervals) are not counted."""
     gold_all = _union((s.start, s.end) for s in gold)
-    pred_all = _union((s.start, s.end) for s in preds)
+    pred_all = _subtract(_union((s.start, s.end) for s in preds), ignored)
     for name in {s.type for s in gold} | {s.type for s in preds}:
         gold_t = _union((s.start, s.end) for s in gold if s.type == name)
-        pred_t = _union((s.start, s.end) for s in preds if s.type == name)
+        pred_t = _subtract(_union((s.start, s.end) for s in preds if s.type == name), ignored)
         into[name] = into.get(name, CharScore()) + CharScore(
             gold_chars=_length(gold_t), gold_covered=_intersection_length(gold_t, pred_all),
             pred_chars=_length(pred_t), pred_in_gold=_intersection_length(pred_t, gold_all),

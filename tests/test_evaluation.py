@@ -112,6 +112,17 @@ def test_overlapping_predictions_are_not_double_counted(preds: list[Span], pred_
     assert char.precision == 1.0
 
 
+def test_predicted_characters_in_ignored_ranges_do_not_count() -> None:
+    # gold street [0, 10); the prediction runs on over an ignored city [12, 20) and an unlabelled ", " [10, 12)
+    report = evaluate([GoldRecord("r", TEXT, [Span(0, 10, "STREET_ADDRESS")])], {"r": [Span(0, 20, "STREET_ADDRESS")]},
+                      ignore={"r": [Span(12, 20, "CITY"), Span(40, 50, "CITY")]})
+    assert report.char_overall == CharScore(gold_chars=10, gold_covered=10, pred_chars=12, pred_in_gold=10)
+    assert report.char["STREET_ADDRESS"].pred_chars == 12
+    # without the ignore ranges every predicted character counts
+    _, char = _one([Span(0, 10, "STREET_ADDRESS")], [Span(0, 20, "STREET_ADDRESS")])
+    assert char.pred_chars == 20
+
+
 def test_overlapping_gold_spans_are_not_double_counted() -> None:
     gold = [Span(0, 10, "STREET_ADDRESS"), Span(6, 10, "UK_POSTCODE")]
     _, char = _one(gold, [Span(0, 5, "STREET_ADDRESS")])

@@ -267,3 +267,23 @@ def test_corpus_recipe_4_writes_names_surname_first_and_with_suffixes() -> None:
     suffixed = [n for n in names if re.search(r" (?:Jr\.?|Sr\.|II|III|IV|PhD|MD|DDS|DVM)$", n)]
     assert len(inverted) > 0.01 * len(names)
     assert suffixed
+
+
+def test_corpus_recipe_5_composes_prose_frames_scripts_and_capitals() -> None:
+    from gdprep.privacy.nermodel.corpus import RECIPE_VERSION, generate
+    from gdprep.privacy.nermodel.frames import ADDRESS_LEADS, PERSON_LEADS
+
+    assert RECIPE_VERSION >= 5
+    examples = generate(6000, 11)
+    english = [e["text"] for e in examples if e["lang"] == "en"]
+    assert sum(any(lead in text for lead in PERSON_LEADS + ADDRESS_LEADS) for text in english) > 0.15 * len(english)
+    names = [e["text"][s:t] for e in examples for s, t, label in e["spans"] if label == "PERSON"]
+    scripts = {"han": r"[\u4e00-\u9fff]", "hangul": r"[\uac00-\ud7a3]", "arabic": r"[\u0600-\u06ff]",
+               "devanagari": r"[\u0900-\u097f]"}
+    for script, chars in scripts.items():
+        assert any(re.search(chars, name) for name in names), script
+    capitals = [e for e in examples if e["spans"] and e["text"] == e["text"].upper() != e["text"].lower()]
+    assert capitals
+    for e in capitals[:30]:  # capitalised examples keep their labels on the same characters
+        for s, t, _ in e["spans"]:
+            assert e["text"][s:t].strip() == e["text"][s:t] != ""

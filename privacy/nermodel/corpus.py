@@ -10,6 +10,9 @@ Recipe 2 adds hard negatives with digits in every language (dates, times, ids wi
 bank details, ages, rooms, list/agenda numbers), often right after a PERSON span, and lists of names.
 Recipe 4 writes some full names the way registers and directories do, surname first ("Meza, Barbara"), and
 gives some English names a generational or degree suffix ("Jr.", "III", "PhD").
+Recipe 5 adds English prose composed from frames (`frames.py`: what comes before and after a name or an
+address in running text), names in Chinese, Japanese, Korean, Arabic and Devanagari script, examples written
+all in capitals and surnames in capitals ("DUPONT Jean").
 
 The recipe is deterministic for (n, seed): all randomness comes from `random.Random` instances and Faker
 instances seeded with `seed_instance`, never from global state, time or `hash()`.
@@ -34,8 +37,10 @@ from typing import Any
 from faker import Faker
 from faker.config import AVAILABLE_LOCALES
 
+from gdprep.privacy.nermodel.frames import prose_frames
+
 LABELS = ("PERSON", "STREET_ADDRESS")
-RECIPE_VERSION = 4
+RECIPE_VERSION = 5
 
 PER, ADR = LABELS
 Seg = tuple[str, str | None]
@@ -50,13 +55,15 @@ _NAME_LOCALES_ALL: dict[str, float] = {
     "zu_ZA": 0.5, "de_DE": 3, "de_AT": 1, "de_CH": 1, "fr_FR": 3, "fr_BE": 1, "fr_CH": 1, "fr_CA": 1,
     "nl_NL": 2, "nl_BE": 1, "it_IT": 3, "es_ES": 3, "pt_PT": 2, "pl_PL": 3, "cs_CZ": 2, "sk_SK": 1,
     "hu_HU": 1.5, "sv_SE": 1.5, "da_DK": 1.5, "fi_FI": 1.5, "no_NO": 1.5, "et_EE": 1, "lv_LV": 1, "lt_LT": 1,
-    "el_GR": 1, "ro_RO": 1.5, "bg_BG": 0.7, "hr_HR": 1, "sl_SI": 1, "is_IS": 0.5, "tr_TR": 1.5, "hi_IN": 0.3,
-    "vi_VN": 1, "ar_AA": 0.3, "mt_MT": 0.3,
+    "el_GR": 1, "ro_RO": 1.5, "bg_BG": 0.7, "hr_HR": 1, "sl_SI": 1, "is_IS": 0.5, "tr_TR": 1.5, "hi_IN": 0.6,
+    "vi_VN": 1, "ar_AA": 0.8, "mt_MT": 0.3,
     # recipe 3: names from outside English and European lists, as a UK/EU organisation's customers and staff
     # carry them (Latin America, West and East Africa, South and East Asia, Ukrainian and Russian in Cyrillic)
     "pt_BR": 1, "es_MX": 1, "es_AR": 0.5, "es_CO": 0.5, "en_NG": 0.6, "yo_NG": 0.4, "ig_NG": 0.3, "ha_NG": 0.3,
     "en_KE": 0.4, "sw": 0.3, "tw_GH": 0.3, "id_ID": 0.5, "en_PK": 0.5, "az_AZ": 0.3, "de_LU": 0.3, "uk_UA": 0.3,
     "ru_RU": 0.2, "zh_CN_latn": 0.7, "ja_JP_latn": 0.4,
+    # recipe 5: names in their own script (Han, Kana/Kanji, Hangul; Arabic and Devanagari weighted up)
+    "zh_CN": 0.5, "ja_JP": 0.4, "ko_KR": 0.4,
 }
 #: "<locale>_latn": the locale's romanized names (Faker's `*_romanized_*` providers)
 _LATN = "_latn"
@@ -1292,6 +1299,13 @@ _LOWER_SHARE = 0.04
 _INVERTED_SHARE = 0.06
 _SUFFIX_SHARE = 0.04
 _NAME_SUFFIXES = ("Jr.", "Jr", "Sr.", "II", "III", "IV", "PhD", "MD", "DDS", "DVM")
+#: recipe 5: locales whose names are written surname first in their own script, and the separator
+_SURNAME_FIRST_SCRIPTS = {"zh_CN": "", "ko_KR": "", "ja_JP": " "}
+#: recipe 5: share of examples written all in capitals, and of full names with the surname in capitals
+_UPPER_SHARE = 0.03
+_CAPS_SURNAME_SHARE = 0.03
+#: recipe 5: share of positive English examples written as composed prose frames
+_FRAME_SHARE = 0.3
 
 # ----------------------------------------------------------------------------------------------------------
 # Language-independent distractor values
@@ -2058,6 +2072,9 @@ class _Ctx:
         g = "m" if rng.random() < 0.5 else "f"
         first = rng.choice(pool.first[g])
         last = rng.choice(pool.last[g])
+        if loc in _SURNAME_FIRST_SCRIPTS:  # "王伟", "김민준", "佐藤 花子": surname first, no middle part
+            return {"first": first, "last": last, "full": f"{last}{_SURNAME_FIRST_SCRIPTS[loc]}{first}", "g": g,
+                    "loc": loc}
         r = rng.random()
         middle = ""
         eastern = loc.startswith("hu") and bool(self.L.get("eastern_order"))
@@ -2075,7 +2092,7 @@ class _Ctx:
             other = rng.choice(pool.last[g])
             if other != last:
                 last = f"{last}-{other}"
-        elif r < 0.34:
+        elif r < 0.34 and unicodedata.name(last[0], "").startswith("LATIN"):  # no "von" before Arabic
             plist = _PARTICLES.get(loc[:2], _PARTICLES["en"] if loc.startswith(("en", "ga")) else ["van", "de", "von"])
             part = rng.choice(plist)
             last = f"{part}{last}" if part.endswith("'") or part in ("Mc", "Mac") and rng.random() < 0.6 else \
@@ -2096,9 +2113,16 @@ class _Ctx:
 
     def full_name(self, p: dict[str, Any]) -> str:
         """The full name as written in this slot: usually as drawn, sometimes surname first, as registers,
-        directories and exports list people ("Meza, Barbara")."""
-        if p["full"].startswith(p["first"]) and self.rng.random() < _INVERTED_SHARE:
+        directories and exports list people ("Meza, Barbara"), sometimes with the surname in capitals, as
+        French and clinical records write it ("DUPONT Jean", "Jean DUPONT")."""
+        r = self.rng.random()
+        if not p["full"].startswith(p["first"]) or p["loc"] in _SURNAME_FIRST_SCRIPTS:
+            return p["full"]
+        if r < _INVERTED_SHARE:
             return f"{p['last']}, {p['first']}"
+        if r < _INVERTED_SHARE + _CAPS_SURNAME_SHARE and len(p["last"].upper()) == len(p["last"]):
+            last = p["last"].upper()
+            return f"{last} {p['first']}" if self.rng.random() < 0.5 else f"{p['first']} {last}"
         return p["full"]
 
     def hon_person(self, p: dict[str, Any], forms: list[str], surname: str) -> None:
@@ -2581,7 +2605,9 @@ def _one(gen: _Gen, rng: random.Random) -> dict[str, Any]:
     else:
         shape = rng.choices(list(_SHAPE_WEIGHTS), weights=list(_SHAPE_WEIGHTS.values()))[0]
         c = _Ctx(gen, rng, lang, shape)
-        if shape in ("hr", "email", "chat", "ticket") and rng.random() < 0.12:
+        if lang == "en" and rng.random() < _FRAME_SHARE:
+            c.fill(prose_frames(rng))
+        elif shape in ("hr", "email", "chat", "ticket") and rng.random() < 0.12:
             _build_minutes(c)
         elif shape == "chat":
             c.fill(rng.choice(L["chat"] + _free(L, "chat")))
@@ -2599,9 +2625,13 @@ def _one(gen: _Gen, rng: random.Random) -> dict[str, Any]:
             c.fill(rng.choice(_free(L, shape) or [t for _, t in L["free"]]))
         if rng.random() < 0.3:
             _add_snippet(c)
-    if rng.random() < _LOWER_SHARE:
+    r = rng.random()
+    if r < _LOWER_SHARE:
         # typed all in lower case (chat, hurried notes): every segment lowered where that keeps its length
         c.segs = [(t.lower() if len(t.lower()) == len(t) else t, label) for t, label in c.segs]
+    elif r < _LOWER_SHARE + _UPPER_SHARE:
+        # recipe 5: written all in capitals (forms, envelopes, legacy exports), where that keeps the length
+        c.segs = [(t.upper() if len(t.upper()) == len(t) else t, label) for t, label in c.segs]
     text_parts: list[str] = []
     spans: list[list[Any]] = []
     pos = 0

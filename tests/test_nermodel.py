@@ -287,3 +287,20 @@ def test_corpus_recipe_5_composes_prose_frames_scripts_and_capitals() -> None:
     for e in capitals[:30]:  # capitalised examples keep their labels on the same characters
         for s, t, _ in e["spans"]:
             assert e["text"][s:t].strip() == e["text"][s:t] != ""
+
+
+@pytest.mark.parametrize(("value", "kept"), [
+    ("ritardi dovuti", False),       # lower-case phrases of other languages are no names
+    ("rotura de cristal", False),    # one rare list entry among unknown words is not enough
+    ("than", False),                 # a function word alone
+    ("siobhan murphy", True),
+    ("jack bastiaanse", True),       # half the words known is enough
+    ("jacob van der wal", True),     # particles are no evidence either way
+    ("Rotura Cristal", True),        # capitalised spans are judged elsewhere
+])
+def test_a_lower_case_model_name_needs_name_evidence(value: str, kept: bool) -> None:
+    from gdprep.privacy.nermodel.spans import clean_model_span
+
+    text = f"note: {value} ok"
+    start = text.index(value)
+    assert (clean_model_span(text, start, start + len(value), "PERSON") is not None) is kept

@@ -188,7 +188,35 @@ def clean_model_span(text: str, start: int, end: int, etype: str) -> tuple[int, 
             return None
         if _followed_by_company_marker(text, end):
             return None
+        if _lower_case_non_name(stripped):
+            return None
     return start, end
+
+
+def _lower_case_non_name(value: str) -> bool:
+    """A span written all in lower case needs at least half its words known to the reference lists as names
+    (`_name_evidence`): the model proposes lower-case phrases of other languages ("ritardi dovuti", "rotura de
+    cristal"). Function words ("de", "van", "than", "will") are no evidence either way, and alone no name."""
+    words = [w.strip(".,'’") for w in _WORD.findall(value)]
+    if not words or not all(w[:1].islower() for w in words if w):
+        return False
+    content = [w for w in words if w and w not in _function_words()]
+    return 2 * sum(_name_evidence(w) for w in content) < len(content) or not content
+
+
+def _name_evidence(word: str) -> float:
+    """1 for a given name of some frequency or a surname among the 20,000 most common, 0.5 for a rarer entry
+    of the lists ("cristal"), 0 for a word they do not hold."""
+    frequency, rank = given_name_frequency(word), _surname_rank(word)
+    if frequency >= 2 or rank <= 20_000:
+        return 1.0
+    return 0.5 if frequency or rank < 10**9 else 0.0
+
+
+def _surname_rank(word: str) -> int:
+    from gdprep.privacy.names import surname_ranks
+
+    return surname_ranks().get(word.lower(), 10**9)
 
 
 # types a rule recognizer finds by checksum, format or cue: a model address span that runs into one of them

@@ -216,6 +216,7 @@ _LIST_LABEL = regex.compile(r"[ \t]*[\p{L}][\p{L}() \t-]{1,40}:[ \t]")
 def _plausible_list_item(text: str, start: int, end: int, anchor: Finding, conjunction: bool) -> bool:
     """Reject acronyms ("BSN"), job titles made of dictionary words ("Practice Nurse"), and lower-case
     appositions after a capitalised name ("Pauline Vallet, conseillère clientèle")."""
+    from gdprep.privacy.nermodel.spans import all_plain_words
     from gdprep.privacy.recognizers.person import is_name_stop_word
     from gdprep.privacy.wordlists import english_words
 
@@ -223,6 +224,8 @@ def _plausible_list_item(text: str, start: int, end: int, anchor: Finding, conju
     tokens = value.replace("-", " ").split()
     if any(t.isupper() and len(t) <= 4 for t in tokens):
         return False
+    if all_plain_words(value):
+        return False  # "ring you, Holly, within five working days", "Gerard Woods, Travel Desk"
     if any(is_name_stop_word(t) for t in tokens):
         return False  # "Practice Nurse", "Head of Operations"
     if len(tokens) == 1 and value.islower():

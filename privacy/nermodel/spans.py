@@ -105,8 +105,21 @@ def trim_name(text: str, start: int, end: int, plain_words: bool = True) -> tupl
     inner = [i for i in range(len(words) - 1) if edge_word(i).lower().rstrip(".") in _HONORIFIC_WORDS]
     if inner:
         words = words[inner[-1] + 1:]
-    while words and (is_cue_word(edge_word(0)) or _is_plain_word(edge_word(0))):
+    # a lower-case ordinary word opens no name, whoever found it: "next week germana chairs"
+    while words and (is_cue_word(edge_word(0)) or _is_plain_word(edge_word(0))
+                     or (edge_word(0)[:1].islower() and _plain_word(edge_word(0)))):
         words.pop(0)
+    # lower-case words before a capitalised name are the sentence around it ("accompagnato dalla moglie Anita
+    # Lupo"), unless the reference lists know them as names ("maria Rossi") or they are its particles ("van Gogh")
+    first_capital = next((i for i in range(len(words)) if edge_word(i)[:1].isupper()), 0)
+    if first_capital:
+        keep_from = first_capital
+        while keep_from > 0 and is_name_stop_word(edge_word(keep_from - 1)) \
+                and not is_cue_word(edge_word(keep_from - 1)):
+            keep_from -= 1
+        lead = [edge_word(i) for i in range(keep_from)]
+        if not any(_name_like(w) and w.lower() not in _function_words() for w in lead):
+            words = words[keep_from:]
     # a capitalised function word that is also a common surname ends a name: "Ashleigh Allen" (German "allen")
     while words and (is_name_stop_word(edge_word(-1)) or _is_plain_word(edge_word(-1))) and not (
             len(words) > 1 and _common_surname(edge_word(-1))):

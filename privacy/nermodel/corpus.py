@@ -12,9 +12,7 @@ Recipe 4 writes some full names the way registers and directories do, surname fi
 gives some English names a generational or degree suffix ("Jr.", "III", "PhD").
 Recipe 5 adds English prose composed from frames (`frames.py`: what comes before and after a name or an
 address in running text), names in Chinese, Japanese, Korean, Arabic and Devanagari script, examples written
-all in capitals and surnames in capitals ("DUPONT Jean"). Recipe 6 adds frames from more genres (requests
-to an assistant, narrative, news, legal, clinical and metadata lines) and writes more English examples as
-frames.
+all in capitals and surnames in capitals ("DUPONT Jean").
 
 The recipe is deterministic for (n, seed): all randomness comes from `random.Random` instances and Faker
 instances seeded with `seed_instance`, never from global state, time or `hash()`.
@@ -42,7 +40,7 @@ from faker.config import AVAILABLE_LOCALES
 from gdprep.privacy.nermodel.frames import prose_frames
 
 LABELS = ("PERSON", "STREET_ADDRESS")
-RECIPE_VERSION = 6
+RECIPE_VERSION = 5
 
 PER, ADR = LABELS
 Seg = tuple[str, str | None]
@@ -1307,7 +1305,7 @@ _SURNAME_FIRST_SCRIPTS = {"zh_CN": "", "ko_KR": "", "ja_JP": " "}
 _UPPER_SHARE = 0.03
 _CAPS_SURNAME_SHARE = 0.03
 #: recipe 5: share of positive English examples written as composed prose frames
-_FRAME_SHARE = 0.4
+_FRAME_SHARE = 0.3
 
 # ----------------------------------------------------------------------------------------------------------
 # Language-independent distractor values

@@ -1,10 +1,10 @@
-"""English prose frames for the model corpus (recipe 5; more genres in recipe 6): what people write before
-and after a name or an address in running text, composed freely so that the model learns names and
-addresses from their shape and the words around them rather than from a few fixed sentences.
+"""English prose frames for the model corpus (recipe 5): what people write before and after a name or an
+address in running text, composed freely so that the model learns names and addresses from their shape and
+the words around them rather than from a few fixed sentences.
 
 Every phrase here was written for this recipe. A frame is `lead + slot + tail`, where the slot is a corpus
 placeholder (`{name}`, `{addr}` ...), and one example joins one to three frames into a paragraph. Some frames
-carry a company, product or team in the slot instead, unlabelled, so that "I spoke with" is not read as
+carry a company, product, city or team in the slot instead, unlabelled, so that "I spoke with" is not read as
 "a name follows".
 """
 
@@ -29,18 +29,6 @@ PERSON_LEADS: Final[tuple[str, ...]] = (
     "This letter is to confirm that", "Questions about the claim go to", "Our representative",
     "The complaint concerns", "Prescription for", "The nurse who saw",
 )
-# recipe 6: instructions to an assistant, narrative, news, legal, clinical and metadata lines
-PERSON_LEADS_MORE: Final[tuple[str, ...]] = (
-    "Write a polite reminder to", "Draft a thank-you note for", "Summarise the complaint from",
-    "Translate this letter for", "Reply to", "Write a short bio of", "Suggest a gift for",
-    "Make a birthday card message for", "Explain the refund policy to", "Rewrite this e-mail so it sounds kinder to",
-    "When", "After the meeting,", "On Tuesday morning", "Witnesses said that", "Police are appealing for news of",
-    "The court heard that", "This agreement is made between the Landlord and", "The employer agrees to pay",
-    "The patient,", "Referred by", "Seen today:", "Author:", "Uploaded by", "Last edited by", "Owner:",
-    "Organiser:", "Speaker:", "Interviewer:", "Photo by", "Edited by", "Translated by", "Requested by",
-    "Shared with", "Nominated:", "Runner-up:", "Captain:", "Coach:", "Volunteer of the month:",
-    "Thank you,", "Well done", "Happy retirement,", "Good luck", "Welcome back",
-)
 # what follows a person's name (the name ends the lead's sentence or starts the next clause)
 PERSON_TAILS: Final[tuple[str, ...]] = (
     "as the account holder.", "yesterday.", "about the refund.", "on Monday.", "before the end of the month.",
@@ -61,15 +49,6 @@ PERSON_SUBJECT_TAILS: Final[tuple[str, ...]] = (
     "complained about the noise again.", "has two children.", "is allergic to penicillin.",
     "(account manager) will follow up.", "- thanks for your patience!", "said the parcel never arrived.",
 )
-PERSON_SUBJECT_TAILS_MORE: Final[tuple[str, ...]] = (
-    ", 45, was arrested on Saturday.", ", 72, died peacefully at home.", "presented with chest pain.",
-    "(the Tenant) agrees to keep the property clean.", "wrote the first draft.", "won the raffle.",
-    "left a voicemail asking for a callback.", "cannot attend the hearing.", "gave consent for the photo.",
-    "is the named driver on the policy.", "opened the account in 2015.", "has been with us for ten years.",
-    "forgot the password again.", "will chair the next meeting.", "and her partner moved in last week.",
-    "and his partner moved in last week.", "said: \"I never received the letter.\"",
-    "is listed as next of kin.", "needs wheelchair access.", "asked whether the data will be deleted.",
-)
 # what comes before an address
 ADDRESS_LEADS: Final[tuple[str, ...]] = (
     "Our records show the address as", "Deliver to", "The property at", "The viewing is at",
@@ -79,13 +58,6 @@ ADDRESS_LEADS: Final[tuple[str, ...]] = (
     "Forwarding address:", "They moved out of", "The boiler at", "Statements go to", "The new tenant at",
     "Post for the family should go to", "Current address", "I used to live at", "Visit us at",
     "The accident was reported at", "Shipping to",
-)
-ADDRESS_LEADS_MORE: Final[tuple[str, ...]] = (
-    "Find the nearest pharmacy to", "How far is the station from", "Write directions to",
-    "Is there parking near", "Police were called to", "A fire broke out at", "The party is at",
-    "Planning permission was refused for", "The school moved to", "Please update my address to",
-    "The gas meter at", "A parcel was left at", "Our office is now at", "The tenancy covers",
-    "I grew up in the house at", "The survey was done at", "Wedding venue:", "Pick-up point:",
 )
 ADDRESS_TAILS: Final[tuple[str, ...]] = (
     "since 2019.", "(ground floor).", ", which is near the station.", "- please confirm.", "was sold last year.",
@@ -106,24 +78,22 @@ PERSON_ADDRESS: Final[tuple[str, ...]] = (
     "Recipient: {name}, {addr}",
 )
 # what may stand in a person's slot without being one
-NOT_A_PERSON: Final[tuple[str, ...]] = ("{company}", "{team}", "{product}", "the {team}", "{company}'s team")
+NOT_A_PERSON: Final[tuple[str, ...]] = ("{company}", "{team}", "{city}", "{product}", "the {team}", "{company}'s team")
 
 
 def _person_sentence(rng: random.Random, slot: str) -> str:
     if rng.random() < 0.4:
-        tail = rng.choice(PERSON_SUBJECT_TAILS + PERSON_SUBJECT_TAILS_MORE)
-        glue = "" if tail[:1] in ",'" else " "
-        return f"{slot}{glue}{tail}"
+        return f"{slot} {rng.choice(PERSON_SUBJECT_TAILS)}".replace(" '", "'")
     tail = rng.choice(PERSON_TAILS)
     glue = "" if tail[:1] in ".!?," else " "
-    return f"{rng.choice(PERSON_LEADS + PERSON_LEADS_MORE)} {slot}{glue}{tail}"
+    return f"{rng.choice(PERSON_LEADS)} {slot}{glue}{tail}"
 
 
 def _address_sentence(rng: random.Random) -> str:
     tail = rng.choice(ADDRESS_TAILS)
     glue = "" if tail[:1] in ".?," else " "
     slot = "{addrml}" if rng.random() < 0.1 else rng.choice(("{addr}", "{addr}", "{street}"))
-    return f"{rng.choice(ADDRESS_LEADS + ADDRESS_LEADS_MORE)} {slot}{glue}{tail}"
+    return f"{rng.choice(ADDRESS_LEADS)} {slot}{glue}{tail}"
 
 
 def prose_frames(rng: random.Random) -> str:

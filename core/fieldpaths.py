@@ -3,15 +3,18 @@
 
 Syntax: object keys are joined with `.`, list positions are written `[i]`. Inside a key, the characters
 `\\`, `.`, `[`, `]` and `*` are escaped with a backslash, so `{"a.b": {"c[0]": ...}}` is `a\\.b.c\\[0\\]`
-and every path parses back to exactly one location. A skip pattern is a path that may also use `[*]`
-(any list position) and end in `.*` (everything below that point); nothing looser is accepted.
+and every path parses back to exactly one location. A path may end in `[key]`: it then names the key itself,
+not its value (`scores.jane@example\\.com[key]`), for personal data used as an object key. A skip pattern
+is a path that may also use `[*]` (any list position) and end in `.*` (everything below that point);
+nothing looser is accepted.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -37,6 +40,16 @@ class _AnyIndex:
 ANY_INDEX: Final = _AnyIndex()
 
 
+class _KeyMarker:
+    """`[key]` at the end of a path: the key itself, not its value."""
+
+    def __repr__(self) -> str:
+        return "[key]"
+
+
+KEY: Final = _KeyMarker()
+
+
 def escape_key(key: str) -> str:
     """A key as it appears in a path: backslash before each of `\\ . [ ] *`."""
     if not any(char in SPECIAL_CHARS for char in key):
@@ -49,9 +62,9 @@ def child_path(parent: str, key: str) -> str:
     return f"{parent}.{escape_key(key)}"
 
 
-def _tokens(text: str, *, pattern: bool) -> tuple[list[Segment | _AnyIndex], bool]:
+def _tokens(text: str, *, pattern: bool) -> tuple[list[Segment | _AnyIndex | _KeyMarker], bool]:
     """Parse a path (or, with `pattern`, a skip pattern) into segments; the flag says it ended in `.*`."""
-    segments: list[Segment | _AnyIndex] = []
+    segments: list[Segment | _AnyIndex | _KeyMarker] = []
     key: list[str] = []
     in_key = True          # a key is being read (possibly empty, e.g. right after a '.')
     subtree = False
@@ -91,6 +104,10 @@ def _tokens(text: str, *, pattern: bool) -> tuple[list[Segment | _AnyIndex], boo
             inside = text[i + 1:close]
             if inside == "*" and pattern:
                 segments.append(ANY_INDEX)
+            elif inside == "key" and not pattern:
+                if close + 1 != n or not segments or not isinstance(segments[-1], str):
+                    raise FieldPathError(f"{text!r}: [key] may only end a path, after a key")
+                segments.append(KEY)
             elif inside.isascii() and inside.isdigit():
                 segments.append(int(inside))
             else:
@@ -111,10 +128,10 @@ def _tokens(text: str, *, pattern: bool) -> tuple[list[Segment | _AnyIndex], boo
 
 
 @functools.lru_cache(maxsize=8192)
-def parse_path(path: str) -> tuple[Segment, ...]:
-    """The segments of a field path: keys (str) and list positions (int)."""
+def parse_path(path: str) -> tuple[Segment | _KeyMarker, ...]:
+    """The segments of a field path: keys (str), list positions (int) and, last, possibly `KEY`."""
     segments, _ = _tokens(path, pattern=False)
-    return tuple(s for s in segments if not isinstance(s, _AnyIndex))
+    return tuple(s for s in segments if not isinstance(s, _AnyIndex))  # type: ignore[misc]
 
 
 @functools.lru_cache(maxsize=8192)
@@ -123,7 +140,7 @@ def collapse_path(path: str) -> str:
     return render([ANY_INDEX if isinstance(s, int) else s for s in parse_path(path)])
 
 
-def render(segments: Iterable[Segment | _AnyIndex]) -> str:
+def render(segments: Iterable[Segment | _AnyIndex | _KeyMarker]) -> str:
     """The path (or pattern) of a list of segments; the inverse of `parse_path`."""
     out = ""
     for number, seg in enumerate(segments):
@@ -131,9 +148,34 @@ def render(segments: Iterable[Segment | _AnyIndex]) -> str:
             out += f"[{seg}]"
         elif isinstance(seg, _AnyIndex):
             out += "[*]"
+        elif isinstance(seg, _KeyMarker):
+            out += "[key]"
         else:
             out = escape_key(seg) if number == 0 else f"{out}.{escape_key(seg)}"
     return out
+
+
+def is_key_path(path: str) -> bool:
+    """True for a path that names an object key itself (`...[key]`)."""
+    return path.endswith("[key]") and parse_path(path)[-1] is KEY
+
+
+def mask_data_keys(path: str, data_keys: Collection[str], hashed: bool = True) -> str:
+    """`path` as reports and the ledger show it: every object key on it that is itself personal data (one of
+    `data_keys`, key paths that had a finding) is shown as `{key:<first 8 hex of its SHA-256>}` (`{key}`
+    without `hashed`, for counts), so that a map keyed by e-mail does not put the address into a report
+    through its field path."""
+    if not data_keys:
+        return path
+    original = parse_path(path)
+    segments = list(original)
+    for key_path in data_keys:
+        value_path = parse_path(key_path)[:-1]
+        if value_path and original[:len(value_path)] == value_path:
+            key = str(value_path[-1])
+            segments[len(value_path) - 1] = \
+                "{key:" + hashlib.sha256(key.encode()).hexdigest()[:8] + "}" if hashed else "{key}"
+    return render(segments)  # type: ignore[arg-type]
 
 
 def check_skip_pattern(pattern: str) -> None:

@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+import regex
+
 from gdprep.errors import InputError, UsageError
-from gdprep.fieldpaths import FieldPathError, Segment, SkipMatcher, escape_key, parse_path
+from gdprep.fieldpaths import KEY, FieldPathError, Segment, SkipMatcher, escape_key, parse_path
 
 Format = Literal["jsonl", "csv", "parquet"]
 OnError = Literal["fail", "quarantine"]
@@ -97,22 +99,31 @@ def _check_encodable(name: str, text: str) -> None:
                          "fix the escape sequence in the source", reason="bad_encoding") from None
 
 
+#: object keys that read as schema names (lower-case snake_case) are not scanned as data
+_SCHEMA_KEY = regex.compile(r"[a-z_][a-z0-9_]*")
+
+
 @dataclass(slots=True)
 class _Walk:
     texts: list[tuple[str, str]]
     scanned: list[str]
     skipped: list[str]
+    #: (depth, path, shape, key) of nested object keys to scan as data
+    keys: list[tuple[int, str, str, str]] = field(default_factory=list)
 
 
 class FieldWalker:
     """Finds every value of a record to scan: strings at any depth (objects, lists, chat messages,
     preference pairs) and integers of MIN_INT_DIGITS or more digits, except the id field and the paths
-    `spec.skip` names. Also checks the record's shape (`text_fields`, chat messages). Built once per reader;
-    nothing in a record is copied."""
+    `spec.skip` names. With `scan_keys`, the keys of nested objects are scanned too (a map keyed by e-mail
+    or name), except lower-case snake_case keys, which read as schema: they come after every value, deepest
+    first, as paths ending in `[key]`, so renaming one never moves a path still to be written. Also checks
+    the record's shape (`text_fields`, chat messages). Built once per reader; nothing in a record is copied."""
 
-    def __init__(self, spec: TextFieldSpec, max_chars: int) -> None:
+    def __init__(self, spec: TextFieldSpec, max_chars: int, scan_keys: bool = False) -> None:
         self.spec = spec
         self.max_chars = max_chars
+        self.scan_keys = scan_keys
         self.skip = SkipMatcher(getattr(spec, "skip", None) or ())
 
     def walk(self, data: dict[str, Any], require_text: bool = True) -> _Walk:
@@ -126,7 +137,18 @@ class FieldWalker:
             path = escape_key(key if isinstance(key, str) else str(key))
             nodes, skipped = SkipMatcher.step(start, key) if start else ((), False)
             self._visit(value, path, path, nodes, out, skipped)
+        for _, path, shape, key in sorted(out.keys, key=lambda entry: -entry[0]):
+            _check_encodable(path, key)
+            self._check_length(path, key)
+            out.scanned.append(shape)
+            out.texts.append((path, key))
         return out
+
+    def _check_length(self, path: str, value: str) -> None:
+        if len(value) > self.max_chars:
+            raise InputError(f"field {path!r} has {len(value):,} characters, over the limit of "
+                             f"{self.max_chars:,}; split the record or raise max_text_chars in the policy",
+                             reason="text_too_long")
 
     def _visit(self, value: Any, path: str, shape: str, nodes: tuple[Any, ...], out: _Walk,
                skipped: bool = False) -> None:
@@ -137,10 +159,7 @@ class FieldWalker:
             if skipped:
                 out.skipped.append(shape)
                 return
-            if len(value) > self.max_chars:
-                raise InputError(f"field {path!r} has {len(value):,} characters, over the limit of "
-                                 f"{self.max_chars:,}; split the record or raise max_text_chars in the policy",
-                                 reason="text_too_long")
+            self._check_length(path, value)
             out.scanned.append(shape)
             if value:
                 out.texts.append((path, value))
@@ -153,8 +172,13 @@ class FieldWalker:
             for key, child in value.items():
                 escaped = escape_key(key if isinstance(key, str) else str(key))
                 child_nodes, child_skipped = SkipMatcher.step(nodes, key) if nodes else ((), False)
-                self._visit(child, f"{path}.{escaped}", f"{shape}.{escaped}", child_nodes, out,
-                            skipped or child_skipped)
+                data_key = self.scan_keys and isinstance(key, str) and bool(key) and not _SCHEMA_KEY.fullmatch(key)
+                if data_key and not skipped:
+                    out.keys.append((path.count(".") + path.count("[") + 1, f"{path}.{escaped}[key]",
+                                     f"{shape}[key]", key))
+                # coverage names a key that may be data as `{key}`, never by its text
+                self._visit(child, f"{path}.{escaped}", f"{shape}.{{key}}" if data_key else f"{shape}.{escaped}",
+                            child_nodes, out, skipped or child_skipped)
         elif isinstance(value, (list, tuple)):
             for index, child in enumerate(value):
                 child_nodes, child_skipped = SkipMatcher.step(nodes, index) if nodes else ((), False)
@@ -217,10 +241,49 @@ def set_text(data: dict[str, Any], field_path: str, value: str) -> None:
     others (the record as read) never change. An integer that is rewritten becomes the string `value`."""
     try:
         segments = parse_path(field_path)
+        if segments[-1] is KEY:
+            _rename_key(data, segments[:-1], value)
+            return
         head = segments[0]
         data[head] = value if len(segments) == 1 else _put(data[head], segments, 1, value)  # type: ignore[index]
     except (FieldPathError, KeyError, IndexError, TypeError):
         raise InputError(f"field {field_path!r} is not in the record", reason="bad_field_path") from None
+
+
+def _rename_key(data: dict[str, Any], segments: tuple[Any, ...], new_key: str) -> None:
+    """Rename the key at `segments` (its value's path) to `new_key`, keeping the object's key order and
+    copying every object on the way down. A new key that another key of the object already has gets " (2)",
+    " (3)" ... so that no value is overwritten (two e-mail keys redacted to the same placeholder)."""
+    old_key = segments[-1]
+
+    def renamed(node: dict[str, Any]) -> dict[str, Any]:
+        if old_key not in node:
+            raise KeyError(old_key)
+        key, n = new_key, 1
+        while key != old_key and key in node:
+            n += 1
+            key = f"{new_key} ({n})"
+        return {(key if k == old_key else k): v for k, v in node.items()}
+
+    def walk(node: Any, i: int) -> Any:
+        if i == len(segments) - 1:
+            if not isinstance(node, dict):
+                raise TypeError(old_key)
+            return renamed(node)
+        seg = segments[i]
+        child = walk(node[seg], i + 1)
+        if isinstance(node, dict):
+            return {**node, seg: child}
+        copy = list(node)
+        copy[seg] = child
+        return tuple(copy) if isinstance(node, tuple) else copy
+
+    if len(segments) == 1:
+        new = renamed(data)
+        data.clear()
+        data.update(new)
+    else:
+        data[segments[0]] = walk(data[segments[0]], 1)
 
 
 def _put(node: Any, segments: tuple[Segment, ...], i: int, value: str) -> Any:
@@ -250,7 +313,8 @@ class RecordReader:
         self.max_chars = max_chars
         self.on_error = on_error
         self.require_text = require_text
-        self.walker = FieldWalker(spec, max_chars)
+        # nested keys are data only in JSON: CSV has none, and a Parquet struct's keys are its schema
+        self.walker = FieldWalker(spec, max_chars, scan_keys=self.format == "jsonl")
         self.n_items = 0  # records and bad records yielded: the reader's side of the accounting
         #: column names (CSV header) or Arrow schema (Parquet) of the input, for writing it back unchanged
         self.columns: list[str] | None = None

@@ -8,14 +8,14 @@ import functools
 import os
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from gdprep.errors import IntegrityError, UsageError
-from gdprep.fieldpaths import FieldTally, parse_path
+from gdprep.fieldpaths import FieldTally, is_key_path, mask_data_keys, parse_path
 from gdprep.lineage import LineageSink
 from gdprep.policies import Policy
 from gdprep.privacy.engine import DetectionPool
@@ -215,8 +215,9 @@ def _quarantine_row(path: Path, bad: BadRecord) -> dict[str, Any]:
     return {"source": str(path), "line": bad.line, "reason": bad.reason, "error": bad.message, "raw": bad.raw}
 
 
-def _flag_json(flag: SpecialCategoryFlag) -> dict[str, Any]:
-    return {"category": flag.category, "cue": flag.cue, "field": flag.field, "start": flag.start, "end": flag.end}
+def _flag_json(flag: SpecialCategoryFlag, data_keys: Collection[str] = ()) -> dict[str, Any]:
+    return {"category": flag.category, "cue": flag.cue, "field": mask_data_keys(flag.field, data_keys),
+            "start": flag.start, "end": flag.end}
 
 
 def default_quarantine_path(output: Path) -> Path:
@@ -247,13 +248,15 @@ def run_detect(input_path: Path, output_path: Path, policy: Policy, *, on_error:
                     summary.n_quarantined += 1
                 else:
                     summary.fields.add(item.record.scanned, item.record.skipped)
+                    data_keys = {f.field for f in item.findings if is_key_path(f.field)}
                     out.write({
                         # the file holds no values: an id that looks like personal data is masked, and the
                         # record's position in the input (0-based, bad records included) joins it back
                         "record": summary.n_in - 1,
                         "id": MASKED_ID if looks_like_personal_data(item.record.id) else item.record.id,
-                        "entities": [f.to_json() for f in item.findings],
-                        "special_categories": [_flag_json(f) for f in item.flags],
+                        "entities": [{**f.to_json(), "field": mask_data_keys(f.field, data_keys)}
+                                     for f in item.findings],
+                        "special_categories": [_flag_json(f, data_keys) for f in item.flags],
                     })
                     summary.n_out += 1
                     summary.n_findings += len(item.findings)
@@ -381,8 +384,10 @@ def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, re
                 by_field: dict[str, list[Finding]] = {}
                 for f in redacted:
                     by_field.setdefault(f.field, []).append(f)
-                for name, found in by_field.items():
-                    new_text, _ = redactor.redact(texts[name], found, spec_for)
+                # in the record's field order: object keys come last, deepest first, so a renamed key never
+                # moves a path still to be written
+                for name in (name for name, _ in record.texts if name in by_field):
+                    new_text, _ = redactor.redact(texts[name], by_field[name], spec_for)
                     set_text(data, name, new_text)
                 if data.get(policy.fields.id_field) in (None, ""):
                     # the findings file and the report name this record by its content id: so must the output
@@ -460,9 +465,11 @@ def _subject_keys(lineage: LineageSink, findings: Sequence[Finding], texts: Mapp
 
 
 def _lineage_findings(findings: Sequence[Finding], policy: Policy) -> list[dict[str, Any]]:
-    """What the ledger keeps of each finding: where and what, never the value."""
-    return [{"field": f.field, "start": f.start, "end": f.end, "type": f.entity_type, "recognizer": f.recognizer,
-             "operator": policy.entities[f.entity_type].operator.type} for f in findings]
+    """What the ledger keeps of each finding: where and what, never the value (nor a key that is one)."""
+    data_keys = {f.field for f in findings if is_key_path(f.field)}
+    return [{"field": mask_data_keys(f.field, data_keys), "start": f.start, "end": f.end, "type": f.entity_type,
+             "recognizer": f.recognizer, "operator": policy.entities[f.entity_type].operator.type}
+            for f in findings]
 
 
 def predict_gold(records: Sequence[Any], policy: Policy, *, workers: int = 1,

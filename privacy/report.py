@@ -10,7 +10,7 @@ import math
 import os
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from gdprep.errors import GdprepError, UsageError
+from gdprep.fieldpaths import is_key_path, mask_data_keys
 from gdprep.policies.schema import Policy
 from gdprep.privacy.decisions import finding_id_of
 from gdprep.privacy.findings import Finding
@@ -256,17 +257,20 @@ class ReportBuilder:
         raw_id = record_id
         record_id = self.record_label(record_id)
 
+        # object keys that are personal data never reach the report through a field path
+        data_keys = {f.field for f in (*kept, *below_threshold) if is_key_path(f.field)}
         for finding in kept:
-            self._count(finding, self._by_type, self._by_recognizer, self._by_field, self._hist_redacted)
+            self._count(finding, self._by_type, self._by_recognizer, self._by_field, self._hist_redacted,
+                        mask_data_keys(finding.field, data_keys, hashed=False))
         for finding in below_threshold:
             self._count(finding, self._below_by_type, self._below_by_recognizer, self._below_by_field,
-                        self._hist_below)
+                        self._hist_below, mask_data_keys(finding.field, data_keys, hashed=False))
         if kept:
             self._records_with_findings += 1
             self._push_top(record_id, kept)
         if flags:
             self._add_flags(record_id, flags, action)
-        self._queue_review(raw_id, record_id, texts, kept, below_threshold)
+        self._queue_review(raw_id, record_id, texts, kept, below_threshold, data_keys)
 
     def record_label(self, record_id: str) -> str:
         """How the report names a record: its id, unless the id looks like personal data."""
@@ -371,10 +375,10 @@ class ReportBuilder:
 
     @staticmethod
     def _count(finding: Finding, by_type: Counter[str], by_recognizer: Counter[str],
-               by_field: Counter[str], histogram: list[int]) -> None:
+               by_field: Counter[str], histogram: list[int], field: str) -> None:
         _bump(by_type, finding.entity_type)
         _bump(by_recognizer, finding.recognizer)
-        _bump(by_field, normalise_field(finding.field))
+        _bump(by_field, normalise_field(field))
         histogram[_score_bin(finding.score)] += 1
 
     def _push_top(self, record_id: str, kept: Sequence[Finding]) -> None:
@@ -405,7 +409,7 @@ class ReportBuilder:
                                   "action": action})
 
     def _queue_review(self, raw_id: str, record_id: str, texts: Mapping[str, str], kept: Sequence[Finding],
-                      below: Sequence[Finding]) -> None:
+                      below: Sequence[Finding], data_keys: Collection[str] = ()) -> None:
         """`raw_id` names the record in finding ids; `record_id` is the same id as the report may show it."""
         low, high = self._band
         candidates = sorted(
@@ -437,7 +441,7 @@ class ReportBuilder:
             item: dict[str, object] = {
                 "finding_id": fid,
                 "record_id": record_id,
-                "field": finding.field,
+                "field": mask_data_keys(finding.field, data_keys),
                 "entity_type": finding.entity_type,
                 "score": round(finding.score, 4),
                 "recognizer": finding.recognizer,

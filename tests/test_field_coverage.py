@@ -388,3 +388,69 @@ def test_detect_findings_file_masks_a_personal_id_and_keeps_the_position(tmp_pat
     assert [r["record"] for r in rows] == list(range(len(ID_ROWS)))
     assert rows[0]["id"] == MASKED_ID
     assert rows[1]["id"] == ID_ROWS[1]["id"]  # an ordinary id stays readable
+
+
+# --- object keys that are personal data ------------------------------------------------------------------
+
+KEYED = [
+    {"id": "k1", "text": "Quiz scores below.",
+     "scores": {"jane.doe@example.com": 5, "Margaret Oduya": 3, "total_count": 8},
+     "meta": {"contacts": {"+44 20 7946 0958": {"Callum Fraser": "ok"}}}},
+    {"id": "k2", "text": "Two e-mails.", "by_email": {"a.lee@example.org": 1, "b.khan@example.net": 2}},
+]
+KEYED_VALUES = ["jane.doe@example.com", "Margaret Oduya", "7946 0958", "Callum Fraser", "a.lee@example.org",
+                "b.khan@example.net"]
+
+
+def test_nested_keys_are_scanned_after_the_values_deepest_first(tmp_path: Path) -> None:
+    rec = read_records(write_jsonl(tmp_path / "in.jsonl", KEYED[:1]))[0]
+    names = [name for name, _ in rec.texts]
+    # values first; then keys, deeper before shallower; schema-like keys ("total_count") and top-level keys
+    # are not data; coverage never spells a key that may be data
+    assert names[:2] == ["text", "meta.contacts.+44 20 7946 0958.Callum Fraser"]
+    assert names[2:] == ["meta.contacts.+44 20 7946 0958.Callum Fraser[key]", "meta.contacts.+44 20 7946 0958[key]",
+                         "scores.jane\\.doe@example\\.com[key]", "scores.Margaret Oduya[key]"]
+    assert dict(rec.texts)["scores.jane\\.doe@example\\.com[key]"] == "jane.doe@example.com"
+    assert set(rec.scanned) == {"text", "meta.contacts.{key}.{key}", "meta.contacts.{key}[key]",
+                                "meta.contacts[key]", "scores[key]"}
+
+
+def test_set_text_renames_a_key_in_place_order_and_never_overwrites() -> None:
+    original = {"id": "x", "m": {"a@x.org": 1, "b@y.org": 2, "<EMAIL_ADDRESS>": 3}}
+    data = dict(original)
+    set_text(data, "m.a@x\\.org[key]", "<EMAIL_ADDRESS>")
+    set_text(data, "m.b@y\\.org[key]", "<EMAIL_ADDRESS>")
+    assert list(data["m"].items()) == [("<EMAIL_ADDRESS> (2)", 1), ("<EMAIL_ADDRESS> (3)", 2), ("<EMAIL_ADDRESS>", 3)]
+    assert original["m"] == {"a@x.org": 1, "b@y.org": 2, "<EMAIL_ADDRESS>": 3}  # copied on write
+    with pytest.raises(InputError):
+        set_text(data, "m.gone[key]", "x")
+
+
+@pytest.mark.parametrize("path", ["a[key].b", "[key]", "a[0][key]"])
+def test_key_marker_only_ends_a_path_after_a_key(path: str) -> None:
+    with pytest.raises(FieldPathError):
+        parse_path(path)
+    with pytest.raises(FieldPathError):
+        check_skip_pattern("a[key]")
+
+
+def test_personal_data_in_keys_is_redacted_reported_without_its_value_and_restored(tmp_path: Path) -> None:
+    policy = policy_with(operator="pseudonym")
+    src = write_jsonl(tmp_path / "in.jsonl", KEYED)
+    red, report, findings = tmp_path / "red.jsonl", tmp_path / "r.json", tmp_path / "f.jsonl"
+    run_redact(src, red, report, policy)
+    run_detect(src, findings, policy)
+    rows = read_jsonl(red)
+    assert not [v for v in KEYED_VALUES if v in red.read_text(encoding="utf-8")]
+    assert rows[0]["scores"]["total_count"] == 8 and list(rows[0]["scores"].values()) == [5, 3, 8]
+    assert len(rows[1]["by_email"]) == 2  # two keys redacted alike stay two keys
+    # neither the report, its HTML page, the findings file nor the ledger names a key that is personal data
+    for path in (report, report.with_suffix(".html"), findings):
+        text = path.read_text(encoding="utf-8")
+        assert not [v for v in KEYED_VALUES if v in text], path
+    assert any(f.startswith("scores.{key:") and f.endswith("[key]") for f in findings_by_field(findings)["k1"])
+    run_deanonymize(red, tmp_path / "back.jsonl", policy, reason="test keys")
+    # every key was pseudonymised (the policy here uses pseudonyms for every type), so all come back, in order
+    back = read_jsonl(tmp_path / "back.jsonl")
+    assert [list(row["scores"].items()) for row in back[:1]] == [list(KEYED[0]["scores"].items())]
+    assert back == KEYED

@@ -211,7 +211,7 @@ class SkipMatcher:
                 if isinstance(seg, _AnyIndex):
                     node.any_index = node.any_index or _Node()
                     node = node.any_index
-                else:
+                elif not isinstance(seg, _KeyMarker):  # patterns never hold [key]: _tokens refuses it
                     node = node.children.setdefault(seg, _Node())
             if subtree:
                 node.subtree = True

@@ -304,3 +304,16 @@ def test_a_lower_case_model_name_needs_name_evidence(value: str, kept: bool) -> 
     text = f"note: {value} ok"
     start = text.index(value)
     assert (clean_model_span(text, start, start + len(value), "PERSON") is not None) is kept
+
+
+def test_a_numberless_address_needs_the_street_word_itself_not_its_plural() -> None:
+    from gdprep.privacy.findings import RawFinding
+    from gdprep.privacy.nermodel.spans import validated_address
+
+    def check(value: str) -> RawFinding | None:
+        return validated_address(value, RawFinding(0, len(value), "STREET_ADDRESS", 0.85, "GdprepNerRecognizer"), [])
+
+    assert check("Kenneth Parks Jr.") is None          # "Parks", "Fields", "Banks" are surnames too
+    assert check("Maple Drive") is not None
+    found = check("445 Philip Ways")                   # with a house number the plural counts
+    assert found is not None and found.score == 0.85

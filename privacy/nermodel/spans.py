@@ -313,10 +313,12 @@ def _is_street_type_word(word: str) -> bool:
     return w in _STREET_TYPE_WORDS or (len(w) > 3 and w.endswith("s") and w[:-1] in _STREET_TYPE_WORDS)
 
 
-def _names_street_type(value: str) -> bool:
+def _names_street_type(value: str, plurals: bool = True) -> bool:
+    """True when `value` holds a street-type word (with `plurals`, also its plural: "Ways"; a street named
+    without a number needs the word itself, as "Parks", "Fields" and "Banks" are surnames too)."""
     for word in _WORD.findall(value):
         w = word.strip(".,'’()").lower()
-        if _is_street_type_word(w):
+        if _is_street_type_word(w) if plurals else w in _STREET_TYPE_WORDS:
             return True
         # a compound street name is written with a capital ("Hauptstraße", "Storgatan"); "delegate",
         # "offering" and "charitie" are not streets
@@ -374,7 +376,7 @@ def validated_address(text: str, finding: RawFinding, others: list[RawFinding]) 
     score = finding.score
     value = text[start:end]
     if not any(ch.isdigit() for ch in _date_like().sub(" ", value)):
-        if "\n" in value or not _names_street_type(value) or all_plain_words(value):
+        if "\n" in value or not _names_street_type(value, plurals=False) or all_plain_words(value):
             return None
         score = min(score, _NUMBERLESS_ADDRESS_SCORE)
     elif not _names_street_type(value) and not _POSTCODE_OR_PARTS.search(value) and _NOT_A_STREET.search(value):

@@ -57,6 +57,7 @@ VALID = [
     # a bare run of possible length needs a cue: "my number is", "reach me at"
     ("You can reach her at 9624611695.", ["9624611695"]),
     ("My number is 3082062320, text first.", ["3082062320"]),
+    ("Details: 6572419348 (home)", ["6572419348"]),              # a line label after the number is a cue
 ]
 
 # (text that must yield no phone number, why)
@@ -102,6 +103,7 @@ HARD_NEGATIVES = [
     ("total 12345678", "bare 8 digits, no cue"),
     ("100234567", "bare 9 digits, no cue"),
     ("9624611695", "bare 10 digits of no valid number, no cue"),
+    ("Details: 6572419348 (batch)", "bare 10 digits with another label after them"),
     ("order 112-704-9372", "labelled order number in the North American grouping"),
     ("serial 123-456-7890", "labelled serial number in the North American grouping"),
 ]

@@ -62,6 +62,8 @@ _NANP_SHAPE = regex.compile(
     regex.IGNORECASE)
 _CONTEXT_BEFORE = 40
 _CONTEXT_AFTER = 15
+# a line label right after the number: "0161 496 0000 (home)", "07700 900123 (m)"
+_LABEL_AFTER = regex.compile(r"[ \t]*\((?:home|work|office|mobile|cell|landline|fax|h|w|m|c|o)\)", regex.IGNORECASE)
 
 # A label right in front of the digits that says they are some other kind of number.
 _NEGATIVE_CUE = regex.compile(
@@ -239,7 +241,8 @@ class PhoneRecognizer(LocalRecognizer):
         line_end = text.find("\n", end)
         line_end = len(text) if line_end < 0 else line_end
         return bool(_CONTEXT_WORDS.search(text, max(line_start, start - _CONTEXT_BEFORE), start)
-                    or _CONTEXT_WORDS.search(text, end, min(line_end, end + _CONTEXT_AFTER)))
+                    or _CONTEXT_WORDS.search(text, end, min(line_end, end + _CONTEXT_AFTER))
+                    or _LABEL_AFTER.match(text, end))
 
     def _result(self, start: int, end: int, score: float, reason: str, valid: bool) -> RecognizerResult:
         explanation = AnalysisExplanation(

@@ -173,7 +173,7 @@ class FieldWalker:
                 escaped = escape_key(key if isinstance(key, str) else str(key))
                 child_nodes, child_skipped = SkipMatcher.step(nodes, key) if nodes else ((), False)
                 data_key = self.scan_keys and isinstance(key, str) and bool(key) and not _SCHEMA_KEY.fullmatch(key)
-                if data_key and not skipped:
+                if data_key and not (skipped or child_skipped):  # a skipped value's key is skipped with it
                     out.keys.append((path.count(".") + path.count("[") + 1, f"{path}.{escaped}[key]",
                                      f"{shape}[key]", key))
                 # coverage names a key that may be data as `{key}`, never by its text

@@ -415,6 +415,14 @@ def test_nested_keys_are_scanned_after_the_values_deepest_first(tmp_path: Path) 
                                 "meta.contacts[key]", "scores[key]"}
 
 
+def test_a_skipped_subtree_skips_its_keys_too(tmp_path: Path) -> None:
+    spec = FieldSpec(skip=["scores.*", "meta.contacts.+44 20 7946 0958"])
+    rec = read_records(write_jsonl(tmp_path / "in.jsonl", KEYED[:1]), spec)[0]
+    # "scores.*" skips the scores' keys; a value skipped by its exact path takes its key (and all below) along
+    assert [name for name, _ in rec.texts] == ["text"]
+    assert rec.scanned == ["text"] and rec.skipped == ["meta.contacts.{key}.{key}"]  # small integers: neither
+
+
 def test_set_text_renames_a_key_in_place_order_and_never_overwrites() -> None:
     original = {"id": "x", "m": {"a@x.org": 1, "b@y.org": 2, "<EMAIL_ADDRESS>": 3}}
     data = dict(original)

@@ -160,6 +160,11 @@ def is_key_path(path: str) -> bool:
     return path.endswith("[key]") and parse_path(path)[-1] is KEY
 
 
+def data_key_paths(paths: Iterable[str]) -> set[str]:
+    """The key paths among `paths` (the fields of a record's findings): the keys that are personal data."""
+    return {path for path in paths if is_key_path(path)}
+
+
 def mask_data_keys(path: str, data_keys: Collection[str], hashed: bool = True) -> str:
     """`path` as reports and the ledger show it: every object key on it that is itself personal data (one of
     `data_keys`, key paths that had a finding) is shown as `{key:<first 8 hex of its SHA-256>}` (`{key}`

@@ -19,7 +19,7 @@ from typing import Any, Literal, Protocol
 import regex
 
 from gdprep.errors import InputError, UsageError
-from gdprep.fieldpaths import KEY, FieldPathError, Segment, SkipMatcher, escape_key, parse_path
+from gdprep.fieldpaths import KEY, FieldPathError, SkipMatcher, escape_key, parse_path
 
 Format = Literal["jsonl", "csv", "parquet"]
 OnError = Literal["fail", "quarantine"]
@@ -236,66 +236,67 @@ def extract_texts(data: dict[str, Any], spec: TextFieldSpec, max_chars: int,
 
 
 def set_text(data: dict[str, Any], field_path: str, value: str) -> None:
-    """Write `value` at a field path produced by `extract_texts`. `data` (the top level) is changed in
-    place; every nested object or list on the way is copied first, so objects the caller shares with
-    others (the record as read) never change. An integer that is rewritten becomes the string `value`."""
+    """Write `value` at a field path produced by `extract_texts`, or, for a path ending in `[key]`, rename
+    that key to `value`. `data` (the top level) is changed in place; every nested object or list on the way
+    is copied first, so objects the caller shares with others (the record as read) never change. An integer
+    that is rewritten becomes the string `value`."""
     try:
         segments = parse_path(field_path)
         if segments[-1] is KEY:
-            _rename_key(data, segments[:-1], value)
-            return
-        head = segments[0]
-        data[head] = value if len(segments) == 1 else _put(data[head], segments, 1, value)  # type: ignore[index]
+            *parents, old_key = segments[:-1]
+
+            def make(node: Any) -> Any:
+                return _renamed(node, old_key, value)
+        else:
+            *parents, last = segments
+
+            def make(node: Any) -> Any:
+                return _with_child(node, last, value)
+        if parents:
+            data[parents[0]] = _replace_at(data[parents[0]], parents, 1, make)  # type: ignore[index]
+        elif segments[-1] is KEY:
+            renamed = make(data)
+            data.clear()
+            data.update(renamed)
+        else:
+            data[last] = value  # type: ignore[index]
     except (FieldPathError, KeyError, IndexError, TypeError):
         raise InputError(f"field {field_path!r} is not in the record", reason="bad_field_path") from None
 
 
-def _rename_key(data: dict[str, Any], segments: tuple[Any, ...], new_key: str) -> None:
-    """Rename the key at `segments` (its value's path) to `new_key`, keeping the object's key order and
-    copying every object on the way down. A new key that another key of the object already has gets " (2)",
-    " (3)" ... so that no value is overwritten (two e-mail keys redacted to the same placeholder)."""
-    old_key = segments[-1]
-
-    def renamed(node: dict[str, Any]) -> dict[str, Any]:
-        if old_key not in node:
-            raise KeyError(old_key)
-        key, n = new_key, 1
-        while key != old_key and key in node:
-            n += 1
-            key = f"{new_key} ({n})"
-        return {(key if k == old_key else k): v for k, v in node.items()}
-
-    def walk(node: Any, i: int) -> Any:
-        if i == len(segments) - 1:
-            if not isinstance(node, dict):
-                raise TypeError(old_key)
-            return renamed(node)
-        seg = segments[i]
-        child = walk(node[seg], i + 1)
-        if isinstance(node, dict):
-            return {**node, seg: child}
-        copy = list(node)
-        copy[seg] = child
-        return tuple(copy) if isinstance(node, tuple) else copy
-
-    if len(segments) == 1:
-        new = renamed(data)
-        data.clear()
-        data.update(new)
-    else:
-        data[segments[0]] = walk(data[segments[0]], 1)
-
-
-def _put(node: Any, segments: tuple[Segment, ...], i: int, value: str) -> Any:
+def _replace_at(node: Any, segments: Sequence[Any], i: int, make: Any) -> Any:
+    """A copy of `node` in which the object at `segments[i:]` is replaced by `make(that object)`; every
+    object on the way is copied, none is changed."""
+    if i == len(segments):
+        return make(node)
     seg = segments[i]
-    new_child = value if i == len(segments) - 1 else _put(node[seg], segments, i + 1, value)
+    return _with_child(node, seg, _replace_at(node[seg], segments, i + 1, make))
+
+
+def _with_child(node: Any, seg: Any, child: Any) -> Any:
+    """A copy of the object or list `node` with `child` at `seg`."""
     if isinstance(node, dict):
-        return {**node, seg: new_child}
+        return {**node, seg: child}
     if not isinstance(node, (list, tuple)) or not isinstance(seg, int):
         raise TypeError(seg)
     copy = list(node)
-    copy[seg] = new_child
+    copy[seg] = child
     return tuple(copy) if isinstance(node, tuple) else copy
+
+
+def _renamed(node: Any, old_key: Any, new_key: str) -> dict[str, Any]:
+    """A copy of the object `node` with `old_key` renamed to `new_key`, in the same key order. A new key that
+    another key of the object already has gets " (2)", " (3)" ... so that no value is overwritten (two
+    e-mail keys redacted to the same placeholder)."""
+    if not isinstance(node, dict):
+        raise TypeError(old_key)
+    if old_key not in node:
+        raise KeyError(old_key)
+    key, n = new_key, 1
+    while key != old_key and key in node:
+        n += 1
+        key = f"{new_key} ({n})"
+    return {(key if k == old_key else k): v for k, v in node.items()}
 
 
 class RecordReader:

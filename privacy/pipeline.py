@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from gdprep.errors import IntegrityError, UsageError
-from gdprep.fieldpaths import FieldTally, is_key_path, mask_data_keys, parse_path
+from gdprep.fieldpaths import FieldTally, data_key_paths, mask_data_keys, parse_path
 from gdprep.lineage import LineageSink
 from gdprep.policies import Policy
 from gdprep.privacy.engine import DetectionPool
@@ -248,7 +248,7 @@ def run_detect(input_path: Path, output_path: Path, policy: Policy, *, on_error:
                     summary.n_quarantined += 1
                 else:
                     summary.fields.add(item.record.scanned, item.record.skipped)
-                    data_keys = {f.field for f in item.findings if is_key_path(f.field)}
+                    data_keys = data_key_paths(f.field for f in item.findings)
                     out.write({
                         # the file holds no values: an id that looks like personal data is masked, and the
                         # record's position in the input (0-based, bad records included) joins it back
@@ -466,7 +466,7 @@ def _subject_keys(lineage: LineageSink, findings: Sequence[Finding], texts: Mapp
 
 def _lineage_findings(findings: Sequence[Finding], policy: Policy) -> list[dict[str, Any]]:
     """What the ledger keeps of each finding: where and what, never the value (nor a key that is one)."""
-    data_keys = {f.field for f in findings if is_key_path(f.field)}
+    data_keys = data_key_paths(f.field for f in findings)
     return [{"field": mask_data_keys(f.field, data_keys), "start": f.start, "end": f.end, "type": f.entity_type,
              "recognizer": f.recognizer, "operator": policy.entities[f.entity_type].operator.type}
             for f in findings]

@@ -21,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from gdprep.errors import GdprepError, UsageError
-from gdprep.fieldpaths import is_key_path, mask_data_keys
+from gdprep.fieldpaths import data_key_paths, mask_data_keys
 from gdprep.policies.schema import Policy
 from gdprep.privacy.decisions import finding_id_of
 from gdprep.privacy.findings import Finding
@@ -258,7 +258,7 @@ class ReportBuilder:
         record_id = self.record_label(record_id)
 
         # object keys that are personal data never reach the report through a field path
-        data_keys = {f.field for f in (*kept, *below_threshold) if is_key_path(f.field)}
+        data_keys = data_key_paths(f.field for f in (*kept, *below_threshold))
         for finding in kept:
             self._count(finding, self._by_type, self._by_recognizer, self._by_field, self._hist_redacted,
                         mask_data_keys(finding.field, data_keys, hashed=False))

@@ -51,12 +51,20 @@ def _plain_word(word: str) -> bool:
     return not _name_like(w)
 
 
-def _name_like(word: str) -> bool:
-    """A common given name or a ranked surname in the public reference lists."""
+_UNRANKED = 10**9
+
+
+def _surname_rank(word: str) -> int:
+    """The word's rank among the public reference list's surnames (1 = most common), or `_UNRANKED`."""
     from gdprep.privacy.names import surname_ranks
 
+    return surname_ranks().get(word.lower(), _UNRANKED)
+
+
+def _name_like(word: str) -> bool:
+    """A common given name or a ranked surname in the public reference lists."""
     w = word.strip(".,'’()").lower()
-    return given_name_frequency(w) >= _NAME_FREQUENCY_MIN or surname_ranks().get(w, 10**9) <= _SURNAME_RANK_MAX
+    return given_name_frequency(w) >= _NAME_FREQUENCY_MIN or _surname_rank(w) <= _SURNAME_RANK_MAX
 
 
 _COMMON_SURNAME_RANK = 1000
@@ -64,9 +72,7 @@ _COMMON_SURNAME_RANK = 1000
 
 def _common_surname(word: str) -> bool:
     """A capitalised word among the most common surnames of the public reference list ("Allen", "Love")."""
-    from gdprep.privacy.names import surname_ranks
-
-    return word[:1].isupper() and surname_ranks().get(word.lower(), 10**9) <= _COMMON_SURNAME_RANK
+    return word[:1].isupper() and _surname_rank(word) <= _COMMON_SURNAME_RANK
 
 
 _WORD = regex.compile(r"[^\s,;:]+")
@@ -223,13 +229,7 @@ def _name_evidence(word: str) -> float:
     frequency, rank = given_name_frequency(word), _surname_rank(word)
     if frequency >= 2 or rank <= 20_000:
         return 1.0
-    return 0.5 if frequency or rank < 10**9 else 0.0
-
-
-def _surname_rank(word: str) -> int:
-    from gdprep.privacy.names import surname_ranks
-
-    return surname_ranks().get(word.lower(), 10**9)
+    return 0.5 if frequency or rank < _UNRANKED else 0.0
 
 
 # types a rule recognizer finds by checksum, format or cue: a model address span that runs into one of them

@@ -13,8 +13,9 @@ from gdprep.privacy.entities import ENTITY_TYPES
 
 SCHEMA_VERSION = 1
 
-OperatorType = Literal["redact", "placeholder", "mask", "hash", "pseudonym", "surrogate", "encrypt"]
-OPERATOR_TYPES: tuple[str, ...] = ("redact", "placeholder", "mask", "hash", "pseudonym", "surrogate", "encrypt")
+OperatorType = Literal["redact", "placeholder", "mask", "hash", "pseudonym", "surrogate", "encrypt", "keep"]
+OPERATOR_TYPES: tuple[str, ...] = ("redact", "placeholder", "mask", "hash", "pseudonym", "surrogate", "encrypt",
+                                   "keep")
 SpecialAction = Literal["keep", "review", "drop"]
 SPECIAL_CATEGORY_IDS = ("health", "ethnicity", "religion", "politics", "trade_union",
                         "sex_life_orientation", "genetic_biometric", "criminal")
@@ -32,7 +33,8 @@ class OperatorSpec(_Strict):
         description="redact (remove), placeholder (<TYPE>), mask (replace characters), hash (keyed "
                     "HMAC-SHA256 token), pseudonym (<TYPE_n>, consistent across the dataset), surrogate "
                     "(realistic fake value, consistent), encrypt (deterministic AES-SIV, reversible with "
-                    "`gdprep deanonymize`)")
+                    "`gdprep deanonymize`), keep (leave the value as it is but list the finding in the report, for "
+                    "types that are not personal data such as ORGANISATION_ID)")
     mask_char: str = Field("*", min_length=1, max_length=1, description="mask: the character used to mask")
     keep_last: int = Field(0, ge=0, le=8, description="mask: how many trailing characters stay visible")
     keep_separators: bool = Field(True, description="mask: keep spaces, '-', '.', '@' so the shape stays readable")

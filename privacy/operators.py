@@ -225,6 +225,14 @@ class EncryptOperator(Operator):
         return f"<ENC:{entity_type}:{base64.urlsafe_b64encode(sealed).rstrip(b'=').decode('ascii')}>"
 
 
+@register_operator("keep")
+class KeepOperator(Operator):
+    """Leaves the value as it is: for types that are found to be reported, not removed (ORGANISATION_ID)."""
+
+    def apply(self, value: str, entity_type: str, spec: OperatorSpec, ctx: RedactionContext) -> str:
+        return value
+
+
 # --- surrogate values ------------------------------------------------------------------------------------
 
 

@@ -8,9 +8,16 @@ from gdprep.privacy.entities import ENTITY_TYPES
 from gdprep.privacy.recognizers.address import ADDRESS_RECOGNIZERS
 from gdprep.privacy.recognizers.banking import BANKING_RECOGNIZERS
 from gdprep.privacy.recognizers.dob import DOB_RECOGNIZERS
+from gdprep.privacy.recognizers.documents import DOCUMENT_RECOGNIZERS
 from gdprep.privacy.recognizers.eu_ids import EU_ID_RECOGNIZERS
 from gdprep.privacy.recognizers.gazetteer import GAZETTEER_RECOGNIZERS
+from gdprep.privacy.recognizers.ids_baltic import BALTIC_RECOGNIZERS
+from gdprep.privacy.recognizers.ids_central import CENTRAL_RECOGNIZERS
+from gdprep.privacy.recognizers.ids_nordic import NORDIC_RECOGNIZERS
+from gdprep.privacy.recognizers.ids_south import SOUTH_RECOGNIZERS
+from gdprep.privacy.recognizers.ids_west import WEST_RECOGNIZERS
 from gdprep.privacy.recognizers.network import NETWORK_RECOGNIZERS
+from gdprep.privacy.recognizers.organisations import ORGANISATION_RECOGNIZERS
 from gdprep.privacy.recognizers.person import PERSON_RECOGNIZERS
 from gdprep.privacy.recognizers.phone import PhoneRecognizer
 from gdprep.privacy.recognizers.tabular import TABULAR_RECOGNIZERS
@@ -31,9 +38,10 @@ def register_recognizer(cls: type[EntityRecognizer]) -> type[EntityRecognizer]:
     return cls
 
 
-for _group in (UK_RECOGNIZERS, (PhoneRecognizer,), EU_ID_RECOGNIZERS, BANKING_RECOGNIZERS,
-               NETWORK_RECOGNIZERS, ADDRESS_RECOGNIZERS, PERSON_RECOGNIZERS, GAZETTEER_RECOGNIZERS, DOB_RECOGNIZERS,
-               TABULAR_RECOGNIZERS):
+for _group in (UK_RECOGNIZERS, (PhoneRecognizer,), EU_ID_RECOGNIZERS, NORDIC_RECOGNIZERS, BALTIC_RECOGNIZERS,
+               CENTRAL_RECOGNIZERS, SOUTH_RECOGNIZERS, WEST_RECOGNIZERS, DOCUMENT_RECOGNIZERS,
+               ORGANISATION_RECOGNIZERS, BANKING_RECOGNIZERS, NETWORK_RECOGNIZERS, ADDRESS_RECOGNIZERS,
+               PERSON_RECOGNIZERS, GAZETTEER_RECOGNIZERS, DOB_RECOGNIZERS, TABULAR_RECOGNIZERS):
     for _cls in _group:
         register_recognizer(_cls)
 

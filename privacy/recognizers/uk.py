@@ -78,15 +78,16 @@ class UkPostcodeRecognizer(GdprepPatternRecognizer):
     """UK postcode in every format (A9 9AA, A99 9AA, AA9 9AA, AA99 9AA, A9A 9AA, AA9A 9AA, GIR 0AA).
 
     Letter positions follow Royal Mail's rules (e.g. no Q/V/X first, no C/I/K/M/O/V inward), so most
-    product codes fail. The unspaced form scores lower; a lower-case ordinal ("a1 2nd") is rejected.
+    product codes fail. The unspaced form scores lower; a lower-case ordinal ("a1 2nd") and a hex colour
+    ("#ff00aa") are rejected.
     """
 
     ENTITY = "UK_POSTCODE"
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
         ("uk_postcode_spaced",
-         rf"(?<![\w-])(?:GIR[ ]0AA|{_POSTCODE_OUTWARD}[ ]{_POSTCODE_INWARD})(?![\w-])", 0.75),
+         rf"(?<![\w#-])(?:GIR[ ]0AA|{_POSTCODE_OUTWARD}[ ]{_POSTCODE_INWARD})(?![\w-])", 0.75),
         ("uk_postcode_compact",
-         rf"(?<![\w-])(?:GIR0AA|{_POSTCODE_OUTWARD}{_POSTCODE_INWARD})(?![\w-])", 0.5),
+         rf"(?<![\w#-])(?:GIR0AA|{_POSTCODE_OUTWARD}{_POSTCODE_INWARD})(?![\w-])", 0.5),
     ]
     CONTEXT: ClassVar[list[str]] = ["postcode", "post code", "address", "postal"]
 
@@ -124,13 +125,14 @@ class UkSortCodeRecognizer(GdprepPatternRecognizer):
 class UkBankAccountRecognizer(GdprepPatternRecognizer):
     """UK bank account number (eight digits), only after a banking cue ("account no.", "a/c", "Konto").
 
-    A sort code may sit between cue and number ("sort code 20-00-00, 12345678").
+    A sort code may sit between cue and number ("sort code 20-00-00, 12345678"). Two groups of four
+    followed by another digit group are part of a longer number (an IBAN's "BANK 0000 4351 9500 1").
     """
 
     ENTITY = "UK_BANK_ACCOUNT"
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
         ("uk_bank_account_cued",
-         rf"{_BANK_CUE}{_GAP}(?:{_SORT_CODE}(?!\d){_GAP})?(?P<value>(?<!\d){_ACCOUNT})(?![\d-])", 0.6),
+         rf"{_BANK_CUE}{_GAP}(?:{_SORT_CODE}(?!\d){_GAP})?(?P<value>(?<!\d){_ACCOUNT})(?![\d-]|[ ]\d)", 0.6),
         ("uk_bank_account_pair", _PAIR_ACCOUNT, 0.6),
     ]
     CONTEXT: ClassVar[list[str]] = ["account", "bank", "a/c", "konto"]

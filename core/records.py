@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import os
+from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,9 @@ _EXTENSIONS: dict[str, Format] = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json"
 _PARQUET_MAGIC = b"PAR1"
 #: integers with at least this many digits are scanned as their decimal text (phone numbers, national ids)
 MIN_INT_DIGITS = 6
+#: objects and lists may nest this deep in a record; deeper ones are set aside (reason `too_deep`) before any
+#: recursive code (the field walker, the JSON writer) could run out of stack on them
+MAX_NESTING = 200
 _MIN_INT = 10 ** (MIN_INT_DIGITS - 1)
 
 
@@ -136,7 +140,7 @@ class FieldWalker:
                 continue
             path = escape_key(key if isinstance(key, str) else str(key))
             nodes, skipped = SkipMatcher.step(start, key) if start else ((), False)
-            self._visit(value, path, path, nodes, out, skipped)
+            self._visit(value, path, path, nodes, out, skipped, 1)
         for _, path, shape, key in sorted(out.keys, key=lambda entry: -entry[0]):
             _check_encodable(path, key)
             self._check_length(path, key)
@@ -151,9 +155,12 @@ class FieldWalker:
                              reason="text_too_long")
 
     def _visit(self, value: Any, path: str, shape: str, nodes: tuple[Any, ...], out: _Walk,
-               skipped: bool = False) -> None:
+               skipped: bool = False, depth: int = 1) -> None:
         """Scan `value`, or, under a skipped path, only list it: a skipped value is written back as it is,
         so it must still be encodable."""
+        if depth > MAX_NESTING and isinstance(value, (dict, list, tuple)):
+            raise InputError(f"field {shape.split('.')[0].split('[')[0]!r} nests objects or lists more than "
+                             f"{MAX_NESTING} levels deep; flatten the record", reason="too_deep")
         if isinstance(value, str):
             _check_encodable(path, value)
             if skipped:
@@ -178,11 +185,12 @@ class FieldWalker:
                                      f"{shape}[key]", key))
                 # coverage names a key that may be data as `{key}`, never by its text
                 self._visit(child, f"{path}.{escaped}", f"{shape}.{{key}}" if data_key else f"{shape}.{escaped}",
-                            child_nodes, out, skipped or child_skipped)
+                            child_nodes, out, skipped or child_skipped, depth + 1)
         elif isinstance(value, (list, tuple)):
             for index, child in enumerate(value):
                 child_nodes, child_skipped = SkipMatcher.step(nodes, index) if nodes else ((), False)
-                self._visit(child, f"{path}[{index}]", f"{shape}[*]", child_nodes, out, skipped or child_skipped)
+                self._visit(child, f"{path}[{index}]", f"{shape}[*]", child_nodes, out, skipped or child_skipped,
+                            depth + 1)
         # floats, booleans and nulls hold nothing to scan
 
     def _check_messages(self, name: str, messages: Any) -> bool:
@@ -416,6 +424,13 @@ class RecordReader:
                     yield self._bad(lineno, InputError(f"is not valid JSON ({exc.msg} at column {exc.colno})",
                                                        reason="bad_json"), raw.rstrip("\n"))
                     continue
+                except RecursionError:
+                    yield self._bad(lineno, _too_deep_to_parse(), raw.rstrip("\n"))
+                    continue
+                except ValueError:  # e.g. an integer past Python's digit limit; the message would quote it
+                    yield self._bad(lineno, InputError("is not valid JSON for gdprep (a number out of range)",
+                                                       reason="bad_json"), raw.rstrip("\n"))
+                    continue
                 yield self._record(lineno, data, raw.rstrip("\n"))
 
     def _csv(self) -> Iterator[Record | BadRecord]:
@@ -442,7 +457,7 @@ class RecordReader:
                     elif isinstance(messages, str):
                         try:
                             data[self.spec.messages_field] = json.loads(messages)
-                        except json.JSONDecodeError:
+                        except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
                             yield self._bad(lineno, InputError(
                                 f"column {self.spec.messages_field!r} must hold a JSON list of messages",
                                 reason="bad_messages"), json.dumps(row))
@@ -469,6 +484,39 @@ class RecordReader:
                 row += 1
                 # nulls stay: every column survives the round trip; extract_texts skips None values
                 yield self._record(row, data, json.dumps(data, ensure_ascii=False, default=str))
+
+
+def _too_deep_to_parse() -> InputError:
+    return InputError(f"is not valid JSON for gdprep: it nests objects or lists deeper than the parser can follow "
+                      f"(records may nest at most {MAX_NESTING} levels); flatten the record", reason="bad_json")
+
+
+class IdTally:
+    """Finds the records whose id an earlier record of the same input already had. Keeps 16 bytes per record
+    (a 64-bit digest of the id and the line), never the ids, and compares them once at the end."""
+
+    def __init__(self) -> None:
+        self._digests = array("Q")
+        self._lines = array("Q")
+
+    def add(self, record_id: str, line: int) -> None:
+        digest = hashlib.blake2b(record_id.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+        self._digests.append(int.from_bytes(digest, "little"))
+        self._lines.append(max(line, 0))
+
+    def duplicates(self, max_lines: int = 10) -> tuple[int, list[int]]:
+        """(records repeating an earlier record's id, the first `max_lines` of their lines)."""
+        import numpy as np
+
+        if len(self._digests) < 2:
+            return 0, []
+        digests = np.frombuffer(self._digests, dtype=np.uint64)
+        order = np.argsort(digests, kind="stable")  # stable: the first of equal ids is the earliest record
+        ordered = digests[order]
+        repeat = np.zeros(len(ordered), dtype=bool)
+        repeat[1:] = ordered[1:] == ordered[:-1]
+        lines = np.sort(np.frombuffer(self._lines, dtype=np.uint64)[order[repeat]])
+        return int(repeat.sum()), [int(x) for x in lines[:max_lines]]
 
 
 def _shown(path: Path) -> str:

@@ -67,6 +67,9 @@ def _parse_line(line: bytes, path: Path, number: int) -> tuple[str, str]:
         raise bad("not UTF-8 text; save the decisions file as UTF-8") from None
     except json.JSONDecodeError as exc:
         raise bad(f"not valid JSON ({exc.msg}); each line must be one JSON object") from None
+    except (RecursionError, ValueError):  # nested too deeply, or a number out of range
+        raise bad("not a JSON object gdprep can read (nested too deeply or a number out of range); each line "
+                  "must be one flat JSON object") from None
     if not isinstance(row, dict):
         raise bad(f'expected a JSON object {{"finding_id": ..., "decision": ...}} (got {type(row).__name__})')
     decision_id = row.get("finding_id")

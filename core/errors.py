@@ -66,3 +66,29 @@ class EgressError(GdprepError):
     """Something tried to open a network connection; gdprep never sends data off the machine."""
 
     exit_code = 1
+
+
+class StorageError(GdprepError):
+    """A file or directory could not be written or read: a read-only file system, no space left, no
+    permission. The message names the path and what to do."""
+
+    exit_code = 2
+
+    @classmethod
+    def from_os_error(cls, exc: OSError, path: object = None, *, action: str = "write") -> StorageError:
+        """`cannot write PATH: read-only file system; ...` from the OSError that said so."""
+        import errno
+
+        where = path if path is not None else (exc.filename if exc.filename is not None else "a file")
+        what = (exc.strerror or str(exc) or type(exc).__name__).rstrip(".")
+        what = what[:1].lower() + what[1:]
+        hint = {errno.EROFS: "mount it read-write or choose a location on a writable file system",
+                errno.ENOSPC: "free some space or choose another location",
+                errno.EDQUOT: "free some space or choose another location",
+                errno.EACCES: "check the permissions or choose another location",
+                errno.EPERM: "check the permissions or choose another location"}.get(exc.errno or 0)
+        error = cls(f"cannot {action} {where}: {what}" + (f"; {hint}" if hint else ""))
+        error.errno = exc.errno
+        return error
+
+    errno: int | None = None

@@ -1,11 +1,11 @@
 """`gdprep curate`: run the stages over a file and write the split files, removals, decisions, the
 report and a Hugging Face DatasetDict. Everything is written to a staging folder inside the output
-directory first and moved into place only when the whole run has succeeded."""
+directory first and published together only when the whole run has succeeded, replacing every output of an
+earlier run (see `gdprep.staging`)."""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import time
 from collections.abc import Callable, Sequence
@@ -16,9 +16,10 @@ from gdprep.curation.config import CurationConfig
 from gdprep.curation.events import SPLITS, Decision, upsampled_copy
 from gdprep.curation.pipeline import CurationOutcome, Curator, leakage_report
 from gdprep.curation.sources import FileSource
-from gdprep.errors import GdprepError, UsageError
+from gdprep.errors import StorageError, UsageError
 from gdprep.lineage import LineageSink
 from gdprep.records import OnError, RecordWriter, file_sha256
+from gdprep.staging import StagedOutputs
 from gdprep.versions import tool_versions
 
 _EXTENSIONS = {"jsonl": "jsonl", "csv": "csv", "parquet": "parquet"}
@@ -46,17 +47,27 @@ def run_curate(input_path: Path, output_dir: Path, config: CurationConfig, *, la
     if fmt not in _EXTENSIONS:
         raise UsageError(f"--format must be jsonl, csv or parquet (got {fmt!r})")
 
+    # every output is staged and published together, replacing all of an earlier run's (see gdprep.staging)
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError.from_os_error(exc, output_dir) from None
+    staged = StagedOutputs.open(output_dir / ".curate.publish", staging_dir=output_dir / ".curate.partial")
+    for name in _owned_names():
+        staged.path(output_dir / name)
+    staging = staged.staging_dir
+    assert staging is not None
+    if staging.exists():  # a killed run's leftovers (a journalled publication was completed by open())
+        shutil.rmtree(staging)
+    staged.check_writable()
+
     curator = Curator(config, languages, progress)
     t0 = time.perf_counter()
     outcome = curator.run(source)
     timings["stages_s"] = time.perf_counter() - t0
 
-    output_dir.mkdir(parents=True, exist_ok=True)
-    staging = output_dir / ".curate.partial"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir()
     try:
+        staging.mkdir(exist_ok=True)
         t0 = time.perf_counter()
         record_hashes = _write_outputs(source, outcome, staging, fmt, config, lineage)
         timings["write_s"] = time.perf_counter() - t0
@@ -76,13 +87,16 @@ def run_curate(input_path: Path, output_dir: Path, config: CurationConfig, *, la
         timings["total_s"] = time.perf_counter() - started
         _write_text(staging / "curation_timing.json",
                     json.dumps({k: round(v, 3) for k, v in timings.items()}, indent=2, sort_keys=True) + "\n")
-        _publish(staging, output_dir, fmt)
+        for entry in sorted(staging.iterdir()):
+            if not entry.name.startswith("."):
+                staged.path(output_dir / entry.name)
+        staged.commit()
     except OSError as exc:
-        raise GdprepError(f"cannot write to {output_dir}: {exc.strerror or exc}; check that the directory is "
-                          "writable and has space") from exc
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+        staged.discard()
+        raise StorageError.from_os_error(exc, output_dir) from None
+    except BaseException:
+        staged.discard()
+        raise
     if on_decision is not None:
         for decision in outcome.decisions:
             on_decision(decision)
@@ -206,17 +220,8 @@ def _is_empty(path: Path, fmt: str) -> bool:
     return path.stat().st_size == 0
 
 
-def _publish(staging: Path, output_dir: Path, fmt: str) -> None:
-    """Move the finished outputs into place (replacing those of an earlier run)."""
-    for split in SPLITS:
-        for ext in _EXTENSIONS.values():
-            stale = output_dir / f"{split}.{ext}"
-            if ext != _EXTENSIONS[fmt] and stale.exists():
-                stale.unlink()
-    for entry in sorted(staging.iterdir()):
-        if entry.name.startswith("."):
-            continue
-        target = output_dir / entry.name
-        if target.is_dir():
-            shutil.rmtree(target)
-        os.replace(entry, target)
+def _owned_names() -> list[str]:
+    """Every name a run may write in the output directory: a run replaces all of them, so that no file of
+    an earlier run (a split in another format, an hf/ folder no longer asked for) is left beside its own."""
+    splits = [f"{split}.{ext}" for split in SPLITS for ext in _EXTENSIONS.values()]
+    return [*splits, *(name for name in OUTPUT_NAMES if name not in SPLITS)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import os
 import re
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
@@ -22,7 +21,8 @@ from gdprep.privacy.engine import DetectionPool
 from gdprep.privacy.findings import Finding
 from gdprep.privacy.special_categories import SpecialCategoryDetector, SpecialCategoryFlag
 from gdprep.privacy.subjects import DIRECT_IDENTIFIERS, looks_like_personal_data, normalise_identifier
-from gdprep.records import BadRecord, JsonlSink, OnError, Record, RecordReader, RecordWriter, set_text
+from gdprep.records import BadRecord, IdTally, JsonlSink, OnError, Record, RecordReader, RecordWriter, set_text
+from gdprep.staging import StagedOutputs
 
 ProgressFn = Callable[[int], None]
 _ACTION_RANK = {"none": 0, "keep": 1, "review": 2, "drop": 3}
@@ -137,6 +137,8 @@ class RunSummary:
     n_findings: int = 0
     n_decisions_applied: int = 0     # review decisions that took effect (redact only)
     n_decisions_unmatched: int = 0   # review decisions whose finding id matched no finding of this run
+    n_duplicate_ids: int = 0         # records whose id an earlier record of the input already had
+    duplicate_id_lines: list[int] = field(default_factory=list)  # the first few of their lines
     elapsed_s: float = 0.0
     fields: FieldTally = field(default_factory=FieldTally)  # field paths scanned and skipped, `[*]` for positions
     outputs: dict[str, str] = field(default_factory=dict)
@@ -149,28 +151,6 @@ class RunSummary:
         if n_in != self.n_out + self.n_quarantined + self.n_dropped:
             raise IntegrityError(f"record accounting failed: {n_in} in != {self.n_out} out + "
                                  f"{self.n_quarantined} quarantined + {self.n_dropped} dropped")
-
-
-class _StagedOutputs:
-    """Outputs are written under temporary names and moved into place only when the run succeeds, so a
-    failed run never leaves a partial file that looks finished."""
-
-    def __init__(self) -> None:
-        self._pairs: list[tuple[Path, Path]] = []
-
-    def path(self, final: Path) -> Path:
-        temp = final.with_name(f".{final.name}.partial")
-        self._pairs.append((temp, final))
-        return temp
-
-    def commit(self) -> None:
-        for temp, final in self._pairs:
-            if temp.exists():
-                os.replace(temp, final)
-
-    def discard(self) -> None:
-        for temp, _ in self._pairs:
-            temp.unlink(missing_ok=True)
 
 
 def _check_output_paths(input_path: Path, *outputs: Path | None) -> None:
@@ -224,6 +204,11 @@ def default_quarantine_path(output: Path) -> Path:
     return output.with_name(output.stem + ".quarantine.jsonl")
 
 
+def _journal_for(output: Path) -> Path:
+    """Where a run that writes `output` journals the publication of its outputs."""
+    return output.with_name(f".{output.name}.publish")
+
+
 def run_detect(input_path: Path, output_path: Path, policy: Policy, *, on_error: OnError = "fail",
                quarantine_path: Path | None = None, fmt: str | None = None, workers: int = 1,
                progress: ProgressFn | None = None) -> RunSummary:
@@ -235,18 +220,22 @@ def run_detect(input_path: Path, output_path: Path, policy: Policy, *, on_error:
     _check_output_paths(input_path, output_path, qpath)
     reader = RecordReader(input_path, policy.fields, fmt=fmt, max_chars=policy.max_text_chars, on_error=on_error)
     summary = RunSummary()
-    staged = _StagedOutputs()
+    ids = IdTally()
+    staged = StagedOutputs.open(_journal_for(output_path))
+    findings_path, staged_qpath = staged.path(output_path), staged.path(qpath)
+    staged.check_writable()
     quarantine: JsonlSink | None = None
-    out = JsonlSink(staged.path(output_path))
     try:
+        out = JsonlSink(findings_path)
         with PrivacyScanner(policy, workers=workers) as scanner, out:
             for item in scanner.scan(reader.batches()):
                 summary.n_in += 1
                 if isinstance(item, BadRecord):
-                    quarantine = quarantine or JsonlSink(staged.path(qpath))
+                    quarantine = quarantine or JsonlSink(staged_qpath)
                     quarantine.write(_quarantine_row(input_path, item))
                     summary.n_quarantined += 1
                 else:
+                    ids.add(item.record.id, item.record.line)
                     summary.fields.add(item.record.scanned, item.record.skipped)
                     data_keys = data_key_paths(f.field for f in item.findings)
                     out.write({
@@ -266,12 +255,13 @@ def run_detect(input_path: Path, output_path: Path, policy: Policy, *, on_error:
             quarantine.close()
         written = RunSummary(n_out=out.count, n_quarantined=quarantine.count if quarantine else 0)
         written.check_accounting(reader.n_items)
+        staged.commit()
     except BaseException:
         if quarantine:
             quarantine.close()
         staged.discard()
         raise
-    staged.commit()
+    summary.n_duplicate_ids, summary.duplicate_id_lines = ids.duplicates()
     summary.outputs = {"findings": str(output_path)}
     if quarantine:
         summary.outputs["quarantine"] = str(qpath)
@@ -301,6 +291,9 @@ def run_redact(input_path: Path, output_path: Path, report_path: Path, policy: P
     from gdprep.state import state_dir
 
     started = time.perf_counter()
+    if report_path.suffix.lower() == ".html":
+        raise UsageError(f"report path {report_path} ends in .html; give the JSON path, e.g. REPORT.json (the "
+                         "HTML page is written beside it)")
     qpath = quarantine_path or default_quarantine_path(output_path)
     dpath = output_path.with_name(output_path.stem + ".dropped.jsonl")
     _check_output_paths(input_path, output_path, report_path, report_path.with_suffix(".html"), qpath, dpath)
@@ -321,7 +314,7 @@ def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, re
                    lineage: LineageSink | None = None, decisions: Mapping[str, str] | None = None) -> RunSummary:
     from gdprep.privacy.decisions import DecisionTally, apply_decisions, matched_ids
     from gdprep.privacy.operators import RedactionContext, Redactor
-    from gdprep.privacy.report import FlagInfo, ReportBuilder, write_report
+    from gdprep.privacy.report import FlagInfo, ReportBuilder, write_report_files
 
     redactor = Redactor(RedactionContext(keyring=keyring, vault=vault))
     if lineage is not None and getattr(keyring, "created", False):
@@ -332,22 +325,28 @@ def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, re
                            id_key=lineage.subject_key if lineage is not None else None)
     tally = DecisionTally(decisions) if decisions is not None else None
     summary = RunSummary()
-    staged = _StagedOutputs()
+    ids = IdTally()
+    # every output of the run is staged and published together, or not at all (see gdprep.staging)
+    html_path = report_path.with_suffix(".html")
+    staged = StagedOutputs.open(_journal_for(output_path))
+    staged_out, staged_qpath, staged_dpath = staged.path(output_path), staged.path(qpath), staged.path(dpath)
+    staged_report, staged_html = staged.path(report_path), staged.path(html_path)
+    staged.check_writable()
     quarantine: JsonlSink | None = None
     dropped: JsonlSink | None = None
     buffer: list[dict[str, Any]] = []
     same_format = out_format == reader.format
-    writer = RecordWriter(staged.path(output_path), out_format, policy.fields.messages_field,
-                          columns=reader.columns if same_format else None,
-                          schema=reader.schema if same_format else None)
     try:
+        writer = RecordWriter(staged_out, out_format, policy.fields.messages_field,
+                              columns=reader.columns if same_format else None,
+                              schema=reader.schema if same_format else None)
         with PrivacyScanner(policy, workers=workers) as scanner, writer:
             for item in scanner.scan(reader.batches()):
                 summary.n_in += 1
                 if progress:
                     progress(1)
                 if isinstance(item, BadRecord):
-                    quarantine = quarantine or JsonlSink(staged.path(qpath))
+                    quarantine = quarantine or JsonlSink(staged_qpath)
                     quarantine.write(_quarantine_row(input_path, item))
                     report.add_quarantined(item.reason)
                     summary.n_quarantined += 1
@@ -356,6 +355,7 @@ def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, re
                                        {"reason": item.reason, "line": item.line})
                     continue
                 record = item.record
+                ids.add(record.id, record.line)
                 summary.fields.add(record.scanned, record.skipped)
                 texts = dict(record.texts)
                 flags = [FlagInfo(f.category, f.cue, f.field, f.start, f.end) for f in item.flags]
@@ -363,7 +363,7 @@ def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, re
                     summary.n_findings += len(item.findings)
                     if tally is not None:
                         tally.add_dropped(matched_ids(record.id, [*item.findings, *item.below], tally.decisions))
-                    dropped = dropped or JsonlSink(staged.path(dpath))
+                    dropped = dropped or JsonlSink(staged_dpath)
                     dropped.write({"id": record.id, "line": record.line, "stage": "privacy",
                                    "reason": "special_category",
                                    "categories": sorted({f.category for f in item.flags})})
@@ -421,36 +421,38 @@ def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, re
         written = RunSummary(n_out=writer.count, n_quarantined=quarantine.count if quarantine else 0,
                              n_dropped=dropped.count if dropped else 0)
         written.check_accounting(reader.n_items)
+        summary.n_duplicate_ids, summary.duplicate_id_lines = ids.duplicates()
+        summary.elapsed_s = time.perf_counter() - started
+        summary.outputs = {"output": str(output_path), "report": str(report_path)}
+        if quarantine:
+            summary.outputs["quarantine"] = str(qpath)
+        if dropped:
+            summary.outputs["dropped"] = str(dpath)
+        summary.outputs["report_html"] = str(html_path)
+        extra: dict[str, object] = {"outputs": summary.outputs, "key_id": keyring.key_id, "workers": workers}
+        if tally is not None:
+            summary.n_decisions_applied = tally.n_applied
+            summary.n_decisions_unmatched = len(tally.unmatched())
+            extra["decisions_applied"] = summary.n_decisions_applied
+            extra["decisions_unmatched"] = summary.n_decisions_unmatched
+        data_report = report.finish(command=command, input_path=str(input_path), output_path=str(output_path),
+                                    n_in=summary.n_in, n_out=summary.n_out, n_quarantined=summary.n_quarantined,
+                                    n_dropped=summary.n_dropped, elapsed_s=summary.elapsed_s, extra=extra,
+                                    decisions=tally.to_json() if tally is not None else None,
+                                    fields=summary.fields.to_json(policy.fields.skip, policy.fields.id_field),
+                                    duplicate_ids=(summary.n_duplicate_ids, summary.duplicate_id_lines))
+        write_report_files(data_report, staged_report, staged_html, shown=report_path)
         vault.save()  # before the outputs appear: every token in them must be resolvable
+        staged.commit()
     except BaseException:
         for sink in (quarantine, dropped):
             if sink:
                 sink.close()
         staged.discard()
         raise
-    staged.commit()
     if lineage is not None:
         lineage.dataset("input", input_path, reader.n_items)
         lineage.dataset("output", output_path, summary.n_out)
-    summary.elapsed_s = time.perf_counter() - started
-    summary.outputs = {"output": str(output_path), "report": str(report_path)}
-    if quarantine:
-        summary.outputs["quarantine"] = str(qpath)
-    if dropped:
-        summary.outputs["dropped"] = str(dpath)
-    extra: dict[str, object] = {"outputs": summary.outputs, "key_id": keyring.key_id, "workers": workers}
-    if tally is not None:
-        summary.n_decisions_applied = tally.n_applied
-        summary.n_decisions_unmatched = len(tally.unmatched())
-        extra["decisions_applied"] = summary.n_decisions_applied
-        extra["decisions_unmatched"] = summary.n_decisions_unmatched
-    data_report = report.finish(command=command, input_path=str(input_path), output_path=str(output_path),
-                                n_in=summary.n_in, n_out=summary.n_out, n_quarantined=summary.n_quarantined,
-                                n_dropped=summary.n_dropped, elapsed_s=summary.elapsed_s, extra=extra,
-                                decisions=tally.to_json() if tally is not None else None,
-                                fields=summary.fields.to_json(policy.fields.skip, policy.fields.id_field))
-    html_path = write_report(data_report, report_path)
-    summary.outputs["report_html"] = str(html_path)
     summary.report = data_report
     return summary
 

@@ -20,7 +20,7 @@ from typing import Any, Final
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from gdprep.errors import GdprepError, UsageError
+from gdprep.errors import StorageError, UsageError
 from gdprep.fieldpaths import data_key_paths, mask_data_keys
 from gdprep.policies.schema import Policy
 from gdprep.privacy.decisions import finding_id_of
@@ -286,12 +286,14 @@ class ReportBuilder:
                n_quarantined: int, n_dropped: int, elapsed_s: float,
                extra: Mapping[str, object] | None = None,
                decisions: Mapping[str, object] | None = None,
-               fields: Mapping[str, object] | None = None) -> dict[str, Any]:
+               fields: Mapping[str, object] | None = None,
+               duplicate_ids: tuple[int, Sequence[int]] = (0, ())) -> dict[str, Any]:
         """The JSON-able report. Calling it again gives the same content with a new timestamp.
 
         `decisions` is the run's decision tally (`DecisionTally.to_json()`); the report has a `decisions`
         section whenever the builder or the run was given decisions. `fields` (`FieldTally.to_json()`) is
-        the run's field coverage: every path scanned and skipped, with counts."""
+        the run's field coverage: every path scanned and skipped, with counts. `duplicate_ids` is the
+        number of records whose id an earlier record already had, and the first few of their lines."""
         low, high = self._band
         hist_bins = [
             {"low": round(i / HISTOGRAM_BINS, 2), "high": round((i + 1) / HISTOGRAM_BINS, 2),
@@ -324,6 +326,8 @@ class ReportBuilder:
                 "quarantined": n_quarantined,
                 "quarantine_reasons": _ranked(self._quarantine_reasons),
                 "dropped": n_dropped,
+                "duplicate_ids": duplicate_ids[0],
+                "duplicate_id_lines": list(duplicate_ids[1]),
             },
             "findings": {
                 "total": sum(self._hist_redacted),
@@ -615,12 +619,18 @@ def write_report(report: Mapping[str, Any], json_path: Path) -> Path:
     html_path = json_path.with_suffix(".html")
     if html_path == json_path:
         raise UsageError(f"report path {json_path} ends in .html; give the JSON path, e.g. REPORT.json")
+    write_report_files(report, json_path, html_path)
+    return html_path
+
+
+def write_report_files(report: Mapping[str, Any], json_path: Path, html_path: Path,
+                       shown: Path | None = None) -> None:
+    """Write the JSON report to `json_path` and its HTML page to `html_path` (a run's staging paths);
+    errors name `shown`, the path the user asked for."""
     html = render_html(report)  # rendered first so a template error leaves no half-written pair
     try:
         json_path.parent.mkdir(parents=True, exist_ok=True)
         _write_atomic(json_path, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
         _write_atomic(html_path, html)
     except OSError as exc:
-        raise GdprepError(f"cannot write the report to {json_path}: {exc.strerror or exc}; "
-                          "check that the directory is writable") from exc
-    return html_path
+        raise StorageError.from_os_error(exc, shown or json_path) from None

@@ -86,7 +86,8 @@ def test_counts_are_exact() -> None:
     assert report["below_threshold"]["total"] == 1
     assert report["below_threshold"]["by_entity_type"] == {"PHONE_NUMBER": 1}
     assert report["records"] == {"in": 6, "out": 3, "scanned": 3, "with_findings": 2, "quarantined": 3,
-                                 "quarantine_reasons": {"bad_json": 2, "text_too_long": 1}, "dropped": 0}
+                                 "quarantine_reasons": {"bad_json": 2, "text_too_long": 1}, "dropped": 0,
+                                 "duplicate_ids": 0, "duplicate_id_lines": []}
     assert report["timing"] == {"elapsed_s": 2.0, "records_per_s": 3.0}
     assert [r["record_id"] for r in report["top_records"]] == ["r1", "r2"]
     assert report["top_records"][1] == {"record_id": "r2", "count": 2, "types": {"PHONE_NUMBER": 2}}

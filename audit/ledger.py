@@ -4,9 +4,13 @@
   (`.gdprep/ledger.db`), PostgreSQL (or any SQLAlchemy URL) by `GDPREP_LEDGER_URL` or `--ledger-url`.
 - Each entry is canonical JSON (sorted keys, fixed separators) of its sequence number, kind, run id,
   record key, payload and time; its RFC 6962 leaf hash is stored beside it.
-- Signed checkpoints (Ed25519, `cryptography`) carry the tree size, the Merkle root and the time; one is
-  written at the end of every run. `verify` recomputes every leaf hash and every checkpoint's root and
-  checks every signature, and names the first bad entry.
+- Signed checkpoints (Ed25519, `cryptography`) carry the tree size, the Merkle root, the time and the hash
+  of the checkpoint before them (a chain); one is written at the end of every run, and the newest is also
+  pinned in a file outside the database (`gdprep.audit.head`). `verify` recomputes every leaf hash and every
+  checkpoint's root, checks every signature, the chain and the pinned head, and names the first bad entry.
+- A run records which process writes it; a run whose process died without finishing it (`kill -9`) is
+  recorded as `run_interrupted` when the next run starts, and until then `verify` reports its entries as
+  an unsigned tail, not as tampering.
 - No raw personal data goes in: record ids and subject identifiers are stored as keyed HMACs
   (`record_key`), and payloads carry types, offsets, reason codes and hashes only.
 """
@@ -28,8 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gdprep.audit import head as heads
+from gdprep.audit.liveness import liveness, process_identity
 from gdprep.audit.merkle import MerkleAccumulator, inclusion_proof, leaf_hash, verify_inclusion
-from gdprep.errors import ConfigError, IntegrityError
+from gdprep.errors import ConfigError, IntegrityError, UsageError
 from gdprep.state import state_dir
 
 if TYPE_CHECKING:
@@ -45,6 +51,8 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 # The PostgreSQL advisory lock that serialises the ledger's writers (per database); a fixed name's hash,
 # so every gdprep version takes the same lock.
 WRITER_LOCK_KEY = int.from_bytes(hashlib.sha256(b"gdprep.audit.ledger.writer").digest()[:8], "big", signed=True)
+#: the entries that end a run; a run with none of them has not finished
+RUN_TERMINAL_KINDS = ("run_completed", "run_failed", "run_interrupted")
 
 
 def canonical(obj: Any) -> bytes:
@@ -56,11 +64,11 @@ def utc_now() -> str:
     return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def default_url() -> str:
+def default_url(create: bool = True) -> str:
     url = os.environ.get(LEDGER_URL_ENV)
     if url:
         return url
-    return f"sqlite:///{state_dir() / 'ledger.db'}"
+    return f"sqlite:///{state_dir(create) / 'ledger.db'}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,12 +120,38 @@ class VerifyResult:
     problems: list[str] = field(default_factory=list)
     first_bad_seq: int | None = None
     unsigned_tail: int = 0  # entries after the last checkpoint
+    #: runs with entries in the unsigned tail and no end: run id -> what is known of their process
+    #: ("running", "ended" (killed or crashed), "unknown")
+    unfinished_runs: dict[str, str] = field(default_factory=dict)
+    #: whether a head pinned outside the database (or given with --expect-head) was checked
+    head_checked: bool = False
 
     def summary(self) -> str:
-        if self.ok:
-            tail = f"; {self.unsigned_tail} entries after the last checkpoint" if self.unsigned_tail else ""
-            return f"ledger verified: {self.entries} entries, {self.checkpoints} signed checkpoints{tail}"
-        return "ledger verification FAILED: " + self.problems[0]
+        if not self.ok:
+            return "ledger verification FAILED: " + self.problems[0]
+        text = f"ledger verified: {self.entries} entries, {self.checkpoints} signed checkpoints"
+        if self.unsigned_tail:
+            text += f"; {self.unsigned_tail} entries after the last checkpoint"
+        return text
+
+    def tail_explanation(self) -> list[str]:
+        """What the unsigned tail is, for people: the runs still being written, and those whose process
+        ended without finishing them."""
+        if not self.unsigned_tail:
+            return []
+        lines = [f"the last {self.unsigned_tail} entries are not covered by a signed checkpoint yet"]
+        for run_id, state in sorted(self.unfinished_runs.items()):
+            lines.append({
+                "running": f"run {run_id} is still running; its checkpoint is written when it ends",
+                "ended": f"run {run_id} never finished: its process ended (killed or crashed); the next gdprep "
+                         "run records it as interrupted and signs its entries",
+                "unknown": f"run {run_id} has not finished (running elsewhere, or stopped); the next gdprep run "
+                           "on this machine records it as interrupted if its process is gone",
+            }[state])
+        if not self.unfinished_runs:
+            lines.append("no unfinished run owns them: the process that wrote them stopped before signing; the "
+                         "next gdprep run signs them")
+        return lines
 
 
 def _private_pem(key: Any) -> bytes:
@@ -257,26 +291,42 @@ def verify_signature(public_pem: bytes, message: bytes, signature_hex: str) -> b
     return True
 
 
-def checkpoint_message(tree_size: int, root_hex: str, created_at: str, kid: str) -> bytes:
-    return canonical({"tree_size": tree_size, "root_hash": root_hex, "created_at": created_at, "key_id": kid})
+def checkpoint_message(tree_size: int, root_hex: str, created_at: str, kid: str, previous: str | None = None) -> bytes:
+    """What a checkpoint's key signs. `previous` is the hash of the checkpoint before it ("" for the first);
+    checkpoints written before chaining have none and sign the four other fields only."""
+    body: dict[str, Any] = {"tree_size": tree_size, "root_hash": root_hex, "created_at": created_at, "key_id": kid}
+    if previous is not None:
+        body["previous"] = previous
+    return canonical(body)
+
+
+def signed_message(cp: Mapping[str, Any]) -> bytes:
+    """The message a stored checkpoint's signature is over."""
+    return checkpoint_message(int(cp["tree_size"]), str(cp["root_hash"]), str(cp["created_at"]), str(cp["key_id"]),
+                              None if cp.get("previous") is None else str(cp["previous"]))
 
 
 class Ledger:
     """Append entries, write signed checkpoints, verify, trace. One instance per process."""
 
-    def __init__(self, url: str | None = None, keys: Keys | None = None) -> None:
+    def __init__(self, url: str | None = None, keys: Keys | None = None, *, create: bool = True) -> None:
+        """Open the ledger at `url` (default: GDPREP_LEDGER_URL, else the state directory's SQLite file).
+        With `create=False` nothing is created: not the state directory, the database or its tables
+        (verifying a ledger must not make one); a missing ledger then reads as empty."""
         from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, Text, create_engine, event
 
-        self.url = url or default_url()
-        self.keys = keys or Keys()
+        self.url = url or default_url(create)
+        self.keys = keys or Keys(state_dir(create))
+        self.exists = create or _database_exists(self.url)
+        engine_url = self.url if self.exists else "sqlite://"  # a missing ledger: nothing on disk is touched
         # `engine` is shared with other code (API keys, reads) and keeps the driver's default transactions;
         # the ledger's own writes go through `_writer` (see `writing`)
-        self.engine = create_engine(self.url, future=True)
+        self.engine = create_engine(engine_url, future=True)
         self._writer = self.engine
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
             if not _sqlite_in_memory(self.engine.url):
-                self._writer = _sqlite_writer_engine(self.url)
+                self._writer = _sqlite_writer_engine(engine_url)
                 writer = self._writer
                 # disposing `engine` (tests, shutdown) closes the writer's connections too, so that SQLite
                 # folds its WAL back into the file
@@ -285,7 +335,7 @@ class Ledger:
         self.entries = Table(
             "ledger_entries", meta,
             Column("seq", BigInteger, primary_key=True, autoincrement=False),
-            Column("kind", String(48), nullable=False),
+            Column("kind", String(48), nullable=False, index=True),
             Column("run_id", String(64), index=True),
             Column("record_key", String(64), index=True),
             Column("payload", Text, nullable=False),
@@ -304,27 +354,54 @@ class Ledger:
             # the Merkle frontier at this size, so the next checkpoint reads only newer entries (a wrong
             # frontier gives a root that verification, which recomputes from the entries, rejects)
             Column("frontier", Text),
+            # the hash of the checkpoint before this one ("" for the first; null on checkpoints written before
+            # checkpoints were chained), signed with the rest (see gdprep.audit.head)
+            Column("previous", String(64)),
         )
         self._meta = meta
-        self._ensure_schema()
+        if not create and self.exists and not self._has_tables(self.engine):
+            self.exists = False
+            self.engine.dispose()
+            self.engine = self._writer = create_engine("sqlite://", future=True)
+        if self.exists:
+            self._ensure_schema()  # an existing ledger from an earlier gdprep is brought up to date
+        else:  # read as empty: an in-memory database with the tables and no rows
+            meta.create_all(self.engine)
         self._hmac_key: bytes | None = None
 
+    @staticmethod
+    def _has_tables(bind: Any) -> bool:
+        from sqlalchemy import inspect
+
+        found = inspect(bind)
+        return bool(found.has_table("ledger_entries") and found.has_table("ledger_checkpoints"))
+
+    @staticmethod
+    def _schema_current(bind: Any) -> bool:
+        from sqlalchemy import inspect
+
+        found = inspect(bind)
+        if not (found.has_table("ledger_entries") and found.has_table("ledger_checkpoints")):
+            return False
+        columns = {c["name"] for c in found.get_columns("ledger_checkpoints")}
+        indexed = {tuple(i["column_names"]) for i in found.get_indexes("ledger_entries")}
+        return {"frontier", "previous"} <= columns and ("kind",) in indexed
+
     def _ensure_schema(self) -> None:
-        """Create the tables, or add the Merkle frontier column that ledgers written before checkpoints
-        stored it lack. Under the writer lock, so that processes opening a new ledger at once do not clash."""
+        """Create the tables, or bring a ledger written by an earlier gdprep up to date: the Merkle frontier
+        and checkpoint-chain columns, and the index on entry kinds that finding unfinished runs uses. Under
+        the writer lock, so that processes opening a new ledger at once do not clash."""
         from sqlalchemy import inspect, text
 
-        def current(bind: Any) -> bool:
-            found = inspect(bind)
-            return (found.has_table("ledger_entries") and found.has_table("ledger_checkpoints")
-                    and "frontier" in {c["name"] for c in found.get_columns("ledger_checkpoints")})
-
-        if current(self.engine):  # the usual case: no lock taken
+        if self._schema_current(self.engine):  # the usual case: no lock taken
             return
         with self.writing() as conn:
             self._meta.create_all(conn)
-            if not current(conn):
-                conn.execute(text("ALTER TABLE ledger_checkpoints ADD COLUMN frontier TEXT"))
+            columns = {c["name"] for c in inspect(conn).get_columns("ledger_checkpoints")}
+            for name, sql_type in (("frontier", "TEXT"), ("previous", "VARCHAR(64)")):
+                if name not in columns:
+                    conn.execute(text(f"ALTER TABLE ledger_checkpoints ADD COLUMN {name} {sql_type}"))
+            conn.execute(text("CREATE INDEX IF NOT EXISTS ix_ledger_entries_kind ON ledger_entries (kind)"))
 
     # -- identifiers --------------------------------------------------------------------------------
     def hmac_key(self) -> bytes:
@@ -374,29 +451,33 @@ class Ledger:
         """Append (kind, run_id, record_key, payload) entries in batches; returns how many. The entries get
         consecutive sequence numbers, also while other processes append; `items` is read under the writer
         lock, so pass entries already made rather than a generator that does slow work."""
-        count = 0
         with self.writing() as conn:
-            # The first write creates the key pair; its creation is the first key event. Created under the
-            # lock, and only by the one process that wins the race to create the file.
-            if self.keys.create_signing_key():
-                public = self.keys.public_pem()
-                items = itertools.chain([("key_event", None, None, {
-                    "event": "created", "key": "ledger-signing", "key_id": key_id(public), "actor": _actor()})],
-                    items)
-            seq = self._next_seq(conn)
-            batch: list[dict[str, Any]] = []
-            for kind, run_id, record_key, payload in items:
-                body = {"seq": seq, "kind": kind, "run_id": run_id, "record_key": record_key,
-                        "payload": dict(payload), "created_at": utc_now()}
-                batch.append({**body, "payload": canonical(body["payload"]).decode(),
-                              "leaf_hash": entry_leaf(body).hex()})
-                seq += 1
-                count += 1
-                if len(batch) >= _BATCH:
-                    conn.execute(self.entries.insert(), batch)
-                    batch = []
-            if batch:
+            return self._insert(conn, items)
+
+    def _insert(self, conn: Any, items: Iterable[tuple[str, str | None, str | None, Mapping[str, Any]]]) -> int:
+        """Append entries inside a transaction that holds the writer lock."""
+        # The first write creates the key pair; its creation is the first key event. Created under the
+        # lock, and only by the one process that wins the race to create the file.
+        if self.keys.create_signing_key():
+            public = self.keys.public_pem()
+            items = itertools.chain([("key_event", None, None, {
+                "event": "created", "key": "ledger-signing", "key_id": key_id(public), "actor": _actor()})],
+                items)
+        count = 0
+        seq = self._next_seq(conn)
+        batch: list[dict[str, Any]] = []
+        for kind, run_id, record_key, payload in items:
+            body = {"seq": seq, "kind": kind, "run_id": run_id, "record_key": record_key,
+                    "payload": dict(payload), "created_at": utc_now()}
+            batch.append({**body, "payload": canonical(body["payload"]).decode(),
+                          "leaf_hash": entry_leaf(body).hex()})
+            seq += 1
+            count += 1
+            if len(batch) >= _BATCH:
                 conn.execute(self.entries.insert(), batch)
+                batch = []
+        if batch:
+            conn.execute(self.entries.insert(), batch)
         return count
 
     def append(self, kind: str, payload: Mapping[str, Any], *, run_id: str | None = None,
@@ -404,17 +485,20 @@ class Ledger:
         self.append_many([(kind, run_id, record_key, payload)])
 
     def checkpoint(self) -> dict[str, Any]:
-        """Sign the current tree head and store it. Needs no writer lock: it signs whatever contiguous
-        prefix of the log it reads, and checkpoints written at once by several processes all verify."""
+        """Sign the current tree head, chained to the checkpoint before it, store it and pin it outside the
+        database. The root is computed without the writer lock (from the newest checkpoint's frontier, over
+        the entries after it); only reading the checkpoint it follows and storing it hold the lock, so that
+        the chain stays one line while several processes write checkpoints.
+
+        Refuses to sign when the database no longer holds the pinned head (checkpoints or entries deleted, or
+        an older copy restored): signing then would make a rewritten history look genuine."""
         from sqlalchemy import select
 
         if not self.keys.has_signing_key():
             self.append_many(())  # creates the key and records its creation, as any first write does
         signing_key = self.keys.signing_key()  # read once: a rotation meanwhile cannot split key and signature
-        previous = self.latest_checkpoint()
-        acc = MerkleAccumulator()
-        if previous and previous.get("frontier"):
-            acc = MerkleAccumulator.from_state(json.loads(previous["frontier"]))
+        self._refuse_behind_pinned_head()
+        acc = _resumable(self.latest_checkpoint()) or MerkleAccumulator()
         with self.engine.connect() as conn:
             rows = conn.execution_options(stream_results=True).execute(
                 select(self.entries).where(self.entries.c.seq >= acc.size).order_by(self.entries.c.seq))
@@ -428,15 +512,56 @@ class Ledger:
                                          "hash or sequence; run `gdprep audit verify`")
                 acc.append(leaf)
         root = acc.root().hex()
-        created = utc_now()
         public = _public_pem(signing_key)
         kid = key_id(public)
-        signature = signing_key.sign(checkpoint_message(acc.size, root, created, kid)).hex()
-        row = {"tree_size": acc.size, "root_hash": root, "created_at": created, "key_id": kid,
-               "public_key": public.decode(), "signature": signature, "frontier": json.dumps(acc.state())}
-        with self.engine.begin() as conn:
-            conn.execute(self.checkpoints.insert(), [row])
+        with self.writing() as conn:
+            latest = conn.execute(select(self.checkpoints).order_by(self.checkpoints.c.id.desc()).limit(1)).first()
+            newest = dict(latest._mapping) if latest is not None else None
+            if newest is not None and int(newest["tree_size"]) > acc.size:
+                row = newest  # written meanwhile by another process, and it covers everything this one would
+            else:
+                previous = heads.checkpoint_hash(newest) if newest is not None else ""
+                created = utc_now()
+                signature = signing_key.sign(checkpoint_message(acc.size, root, created, kid, previous)).hex()
+                row = {"tree_size": acc.size, "root_hash": root, "created_at": created, "key_id": kid,
+                       "public_key": public.decode(), "signature": signature, "frontier": json.dumps(acc.state()),
+                       "previous": previous}
+                conn.execute(self.checkpoints.insert(), [row])
+        ledger = self.ledger_id()
+        if ledger is not None:  # pinned after the commit: a head never names a checkpoint the database lacks
+            heads.pin(self.keys.directory, heads.head_record(row, ledger))
         return row
+
+    def ledger_id(self) -> str | None:
+        """The ledger's identity: the leaf hash of its first entry (None while it has none)."""
+        from sqlalchemy import select
+
+        with self.engine.connect() as conn:
+            value = conn.execute(select(self.entries.c.leaf_hash).where(self.entries.c.seq == 0)).scalar()
+        return None if value is None else str(value)
+
+    def head(self) -> dict[str, Any]:
+        """The newest checkpoint as a head record (`gdprep audit head`), once it is checked against the
+        head pinned outside the database."""
+        self._refuse_behind_pinned_head()
+        latest, ledger = self.latest_checkpoint(), self.ledger_id()
+        if latest is None or ledger is None:
+            raise UsageError("the ledger has no signed checkpoint over any entry yet: run a gdprep command first")
+        return heads.head_record(latest, ledger)
+
+    def _refuse_behind_pinned_head(self) -> None:
+        ledger = self.ledger_id()
+        pinned = heads.read_pinned(self.keys.directory, ledger) if ledger is not None else None
+        if pinned is None:
+            return
+        problems = heads.head_problems(pinned, self.list_checkpoints(), self._next_seq_now(),
+                                       str(heads.head_path(self.keys.directory, ledger)))
+        if problems:
+            raise IntegrityError(f"refusing to sign a checkpoint: {problems[0]}; run `gdprep audit verify`")
+
+    def _next_seq_now(self) -> int:
+        with self.engine.connect() as conn:
+            return self._next_seq(conn)
 
     def rotate_key(self, reason: str) -> dict[str, Any]:
         """A new signing key: the old one signs a last checkpoint, the rotation is a key event, and the
@@ -450,11 +575,51 @@ class Ledger:
     # -- runs --------------------------------------------------------------------------------------------
     def start_run(self, stage: str, *, command: str, config: Mapping[str, Any] | None = None,
                   policy_hash: str | None = None, versions: Mapping[str, str] | None = None) -> str:
+        """Record a run's start (with the process writing it), after recording as interrupted every
+        earlier run whose process ended without finishing it."""
+        self.record_interrupted_runs()
         run_id = uuid.uuid4().hex
         self.append("run_started", {"stage": stage, "actor": _actor(), "command": command,
                                     "config": dict(config or {}), "policy_hash": policy_hash,
-                                    "versions": dict(versions or {})}, run_id=run_id)
+                                    "versions": dict(versions or {}), "process": process_identity()},
+                    run_id=run_id)
         return run_id
+
+    def unfinished_runs(self, conn: Any | None = None) -> dict[str, dict[str, Any]]:
+        """Runs started and never ended: run id -> its `run_started` payload."""
+        from sqlalchemy import and_, exists, select
+
+        ended = self.entries.alias("ended")
+        query = (select(self.entries.c.run_id, self.entries.c.payload)
+                 .where(self.entries.c.kind == "run_started")
+                 .where(~exists().where(and_(ended.c.run_id == self.entries.c.run_id,
+                                             ended.c.kind.in_(RUN_TERMINAL_KINDS)))))
+        if conn is None:
+            with self.engine.connect() as own:
+                rows = own.execute(query).all()
+        else:
+            rows = conn.execute(query).all()
+        return {str(run_id): _load_payload(payload) for run_id, payload in rows if run_id is not None}
+
+    def record_interrupted_runs(self) -> list[str]:
+        """Record `run_interrupted` for every unfinished run whose process is known to have ended (on this
+        host), and sign them; returns their run ids. Runs still running, or written on another host, are
+        left alone. Under the writer lock, so processes starting at once record each run once."""
+        if not self.unfinished_runs():  # the usual case: nothing to do, no lock taken
+            return []
+        recorded: list[str] = []
+        with self.writing() as conn:
+            found = [(run_id, payload) for run_id, payload in self.unfinished_runs(conn).items()
+                     if liveness(payload.get("process")) == "ended"]
+            if found:
+                self._insert(conn, [("run_interrupted", run_id, None, {
+                    "stage": payload.get("stage"), "actor": _actor(), "started_by": payload.get("actor"),
+                    "reason": "the process running it ended without finishing it (killed or crashed)",
+                    "process": payload.get("process")}) for run_id, payload in found])
+                recorded = [run_id for run_id, _ in found]
+        if recorded:
+            self.checkpoint()
+        return recorded
 
     def finish_run(self, run_id: str, stage: str, *, ok: bool, summary: Mapping[str, Any] | None = None,
                    error: str | None = None) -> dict[str, Any]:
@@ -510,10 +675,47 @@ class Ledger:
             return [Entry(int(r.seq), r.kind, r.run_id, r.record_key, _load_payload(r.payload), r.created_at,
                           r.leaf_hash) for r in rows]
 
-    def verify(self) -> VerifyResult:
-        return verify_log(self.iter_entries(), self.list_checkpoints(),
-                          trusted_public_pem=self.keys.public_pem(create=False),
-                          retired_public_pems=self.keys.retired_public_pems())
+    def verify(self, expect_head: Mapping[str, Any] | None = None,
+               expect_origin: str = "the expected head") -> VerifyResult:
+        """Verify the entries, checkpoints and chain (`verify_log`), then the database against the head
+        pinned outside it and, when given, against a head kept elsewhere (`expect_head`, read from
+        `expect_origin`). Never writes."""
+        trusted = self.keys.public_pem(create=False)
+        retired = self.keys.retired_public_pems()
+        checkpoints = self.list_checkpoints()
+        result = verify_log(self.iter_entries(), checkpoints, trusted_public_pem=trusted,
+                            retired_public_pems=retired)
+        directory = self.keys.directory
+        ledger = self.ledger_id()
+        problems: list[str] = []
+        if ledger is None:
+            if heads.pinned_heads(directory):
+                where = (f"the ledger database ({_safe_url(self.url)}) is missing" if not self.exists
+                         else f"the ledger ({_safe_url(self.url)}) has no entries")
+                problems.append(f"{where}, but {directory} holds its signing key and pins the head of a ledger "
+                                "with entries: the database was deleted or emptied, or this is not the ledger "
+                                "that key signs")
+        else:
+            pinned = heads.read_pinned(directory, ledger)
+            if pinned is not None:
+                problems += heads.head_problems(pinned, checkpoints, result.entries,
+                                                str(heads.head_path(directory, ledger)))
+                result.head_checked = True
+            elif heads.pinned_heads(directory):
+                problems.append(f"the database's first entry matches none of the heads pinned in {directory}: "
+                                "the database was replaced, or its first entry rewritten")
+        if expect_head is not None:
+            problems += expected_head_problems(expect_head, ledger, checkpoints, result.entries, expect_origin,
+                                                (trusted, *retired))
+            result.head_checked = True
+        if problems:
+            result.problems += problems
+            result.ok = False
+        if result.unfinished_runs:
+            started = self.unfinished_runs()
+            result.unfinished_runs = {run_id: liveness(started.get(run_id, {}).get("process"))
+                                      for run_id in result.unfinished_runs}
+        return result
 
     def inclusion(self, seq: int) -> dict[str, Any]:
         """An inclusion proof of entry `seq` against the latest checkpoint that covers it."""
@@ -529,9 +731,7 @@ class Ledger:
             leaves.append(recomputed_leaf(entry) or b"\x00" * 32)
         head_pem = str(head["public_key"]).encode()
         trusted = head_pem in (self.keys.public_pem(create=False), *self.keys.retired_public_pems())
-        signed = (trusted and verify_signature(
-            head_pem, checkpoint_message(int(head["tree_size"]), str(head["root_hash"]), str(head["created_at"]),
-                                        str(head["key_id"])), str(head["signature"])))
+        signed = trusted and verify_signature(head_pem, signed_message(head), str(head["signature"]))
         path = inclusion_proof(leaves, seq)
         ok = signed and len(leaves) == head["tree_size"] and verify_inclusion(
             leaves[seq], seq, head["tree_size"], path, bytes.fromhex(head["root_hash"]))
@@ -607,6 +807,9 @@ def verify_log(entries: Iterable[Entry], checkpoints: Sequence[Mapping[str, Any]
         by_size.setdefault(int(cp["tree_size"]), []).append(cp)
     checked_sizes: set[int] = set()
     last_good_size = 0
+    frontier_problems: list[str] = []
+    last_signed = max(by_size, default=0)
+    tail_runs: dict[str, bool] = {}  # run id -> ended, for the runs with entries after the last checkpoint
 
     def note(problem: str, seq: int | None) -> None:
         nonlocal first_bad
@@ -623,14 +826,17 @@ def verify_log(entries: Iterable[Entry], checkpoints: Sequence[Mapping[str, Any]
                 note(f"checkpoint at tree size {size} is signed by key {cp['key_id']}, not the ledger's key", None)
             elif cp["key_id"] != key_id(pem):
                 note(f"checkpoint at tree size {size}: key id does not match its public key", None)
-            elif not verify_signature(pem, checkpoint_message(size, str(cp["root_hash"]), str(cp["created_at"]),
-                                                              str(cp["key_id"])), str(cp["signature"])):
+            elif not verify_signature(pem, signed_message(cp), str(cp["signature"])):
                 note(f"checkpoint at tree size {size}: bad signature", None)
             elif cp["root_hash"] != root:
                 note(f"checkpoint at tree size {size}: root hash does not match the entries; the change is "
                      f"among entries {last_good_size}..{size - 1}", last_good_size if first_bad is None else None)
             else:
                 last_good_size = size
+                if cp.get("frontier") is not None and _resumable(cp) is None:
+                    frontier_problems.append(f"checkpoint at tree size {size}: its stored Merkle frontier does not "
+                                             "match its signed root (corrupted; the next checkpoint recomputes it "
+                                             "from the entries)")
         checked_sizes.add(size)
 
     check_heads(0)
@@ -650,14 +856,71 @@ def verify_log(entries: Iterable[Entry], checkpoints: Sequence[Mapping[str, Any]
             note(f"entry {entry.seq} ({entry.kind}) was modified: its content does not match its leaf hash", entry.seq)
         acc.append(leaf)
         expected += 1
+        if entry.seq >= last_signed and entry.run_id is not None:
+            tail_runs[entry.run_id] = tail_runs.get(entry.run_id, False) or entry.kind in RUN_TERMINAL_KINDS
         check_heads(acc.size)
     for size in sorted(by_size):
         if size not in checked_sizes:
             note(f"checkpoint at tree size {size} covers entries that are not in the ledger (rows deleted at "
                  f"the end)", acc.size)
-    if acc.size and not checkpoints:
-        note("the ledger has entries but no signed checkpoint: nothing in it is attested (checkpoints deleted?)",
-             None)
+    problems += frontier_problems
+    problems += heads.chain_problems(checkpoints)
     unsigned = acc.size - max((s for s in by_size if s <= acc.size), default=0)
+    unfinished = {run_id: "unknown" for run_id, ended in tail_runs.items() if not ended} if unsigned else {}
     return VerifyResult(ok=not problems, entries=acc.size, checkpoints=len(checkpoints), problems=problems,
-                        first_bad_seq=first_bad, unsigned_tail=unsigned)
+                        first_bad_seq=first_bad, unsigned_tail=unsigned, unfinished_runs=unfinished)
+
+
+def _resumable(cp: Mapping[str, Any] | None) -> MerkleAccumulator | None:
+    """The Merkle frontier stored beside a checkpoint, if it is well formed and gives the checkpoint's own
+    size and signed root; None otherwise (the entries must then be hashed from the start)."""
+    if cp is None or not cp.get("frontier"):
+        return None
+    try:
+        acc = MerkleAccumulator.from_state(json.loads(str(cp["frontier"])))
+        if acc.size == int(cp["tree_size"]) and acc.root().hex() == cp["root_hash"]:
+            return acc
+    except (ValueError, TypeError, IndexError, KeyError, AttributeError):
+        pass
+    return None
+
+
+def expected_head_problems(head: Mapping[str, Any], ledger: str | None, checkpoints: Sequence[Mapping[str, Any]],
+                            entries: int, origin: str, trusted_pems: Sequence[bytes]) -> list[str]:
+    """A head kept outside the ledger (`verify --expect-head`): signed by the ledger's key, for this ledger,
+    and still held by the database."""
+    if ledger is not None and head["ledger"] != ledger:
+        return [f"the head in {origin} is for another ledger (first entry {str(head['ledger'])[:16]}…), not this "
+                f"one ({ledger[:16]}…)"]
+    pem = str(head.get("public_key", "")).encode()
+    if pem not in trusted_pems:
+        return [f"the head in {origin} is signed by key {head['key_id']}, not by this ledger's key"]
+    try:
+        signed = verify_signature(pem, signed_message(head), str(head["signature"]))
+    except (ValueError, TypeError, KeyError):
+        signed = False
+    if not signed or heads.checkpoint_hash(head) != head["checkpoint_hash"]:
+        return [f"the head in {origin} does not carry a valid signature: it was edited"]
+    return heads.head_problems(head, checkpoints, entries, origin)
+
+
+def _database_exists(url: str) -> bool:
+    """Whether the ledger's database is there to read: a SQLite file must exist; a server database (or an
+    in-memory one) is taken to exist, and connecting says otherwise."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or _sqlite_in_memory(parsed):
+        return True
+    return Path(str(parsed.database)).expanduser().exists()
+
+
+def _safe_url(url: str) -> str:
+    """A database URL for messages, without its password."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):  # a message must not fail over a URL it cannot parse
+        return "<unparseable URL>"

@@ -320,24 +320,87 @@ def _command_line() -> str:
     return " ".join(["gdprep", *sys.argv[1:]])
 
 
+#: `gdprep audit verify`'s exit status when every check passed but the newest entries are not signed yet
+EXIT_UNSIGNED_TAIL = 3
+
+
 @audit_app.command("verify")
 def audit_verify(
     bundle: Annotated[Path | None, typer.Option("--bundle", help="Verify an exported bundle offline instead "
-                                                "of the database.")] = None,
+                                                "of the database (needs --public-key or --fingerprint).")] = None,
+    public_key: Annotated[Path | None, typer.Option("--public-key", help="With --bundle: the ledger's public key "
+                                                    "(PEM, from `gdprep audit public-key`) the bundle must be "
+                                                    "signed with.")] = None,
+    fingerprint: Annotated[str | None, typer.Option("--fingerprint", help="With --bundle: that key's SHA-256 "
+                                                    "fingerprint (hex), or at least its first 16 digits.")] = None,
+    expect_head: Annotated[Path | None, typer.Option("--expect-head", help="Also check against a head kept "
+                                                     "outside the ledger (a file written by `gdprep audit "
+                                                     "head`): the ledger must still hold it.")] = None,
     ledger_url: LedgerOpt = None,
 ) -> None:
-    """Recompute every entry's hash and every checkpoint's Merkle root, and check every signature.
-    Exits 1 naming the first bad entry when anything was modified, deleted, inserted or reordered."""
-    from gdprep.audit.export import verify_bundle
+    """Recompute every entry's hash and every checkpoint's Merkle root, check every signature, the chain of
+    checkpoints and the head pinned outside the database. Creates nothing.
+
+    Exit status: 0 verified, every entry signed; 1 verification failed (entries or checkpoints modified,
+    deleted, inserted or reordered, or the database is behind its pinned or expected head), naming the
+    first problem; 2 nothing to verify or bad options; 3 verified, but the newest entries are not signed
+    yet: a run still running, or one whose process was killed (the next gdprep run records it as
+    interrupted and signs its entries)."""
+    from gdprep.audit.export import bundle_public_key, verify_bundle
+    from gdprep.audit.head import fingerprint as key_fingerprint
+    from gdprep.audit.head import parse_head
     from gdprep.audit.ledger import Ledger
 
-    def go() -> None:
-        result = verify_bundle(bundle) if bundle is not None else Ledger(ledger_url).verify()
+    def go() -> int:
+        if bundle is None and (public_key is not None or fingerprint is not None):
+            raise UsageError("--public-key and --fingerprint check a bundle: use them with --bundle DIR")
+        head = None
+        if expect_head is not None:
+            head = parse_head(_read_text(expect_head, "--expect-head"), str(expect_head))
+        if bundle is not None:
+            pem = None if public_key is None else _read_text(public_key, "--public-key").encode()
+            result = verify_bundle(bundle, public_key=pem, fingerprint=fingerprint, expect_head=head,
+                                   expect_origin=str(expect_head))
+            out.print(f"bundle key fingerprint: {key_fingerprint(bundle_public_key(bundle))}")
+        else:
+            result = Ledger(ledger_url, create=False).verify(expect_head=head, expect_origin=str(expect_head))
         if not result.ok:
             for problem in result.problems[:20]:
                 err.print(f"  {escape(problem)}")
             raise IntegrityError(result.summary())
-        out.print(result.summary())
+        out.print(result.summary() + ("" if result.head_checked or bundle is not None else
+                                      " (no head pinned outside the database yet)"))
+        for line in result.tail_explanation():
+            out.print(f"  {escape(line)}")
+        return EXIT_UNSIGNED_TAIL if result.unsigned_tail else 0
+
+    code = _run(go)
+    if code:
+        raise typer.Exit(code)
+
+
+def _read_text(path: Path, option: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{option} {path}: cannot read it ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{option} {path}: not a UTF-8 text file") from None
+
+
+@audit_app.command("head")
+def audit_head(ledger_url: LedgerOpt = None) -> None:
+    """Print the ledger's signed head (JSON): its newest checkpoint, the hash chaining it to the one before,
+    and the key. Keep a copy outside the ledger's reach (WORM storage, a ticket, an e-mail to the DPO);
+    `gdprep audit verify --expect-head FILE` later proves the ledger still holds it."""
+    from gdprep.audit.ledger import Ledger
+
+    def go() -> None:
+        ledger = Ledger(ledger_url, create=False)
+        if not ledger.keys.has_signing_key():
+            raise UsageError(f"no ledger signing key in {ledger.keys.directory}: nothing has been recorded here "
+                             "(run gdprep where the ledger was written, or set GDPREP_HOME)")
+        out.print_json(json.dumps(ledger.head()))
 
     _run(go)
 
@@ -466,10 +529,18 @@ def audit_rotate_key(
 
 @audit_app.command("public-key")
 def audit_public_key() -> None:
-    """Print the ledger's Ed25519 public key (PEM), for auditors."""
+    """Print the ledger's Ed25519 public key (PEM), for auditors; its SHA-256 fingerprint goes to stderr.
+    Creates nothing: the key exists once the ledger has been written to."""
+    from gdprep.audit.head import fingerprint
     from gdprep.audit.ledger import Keys
+    from gdprep.state import state_dir
 
-    _run(lambda: out.print(Keys().public_pem().decode(), markup=False, end=""))
+    def go() -> None:
+        pem = Keys(state_dir(create=False)).public_pem(create=False)
+        out.print(pem.decode(), markup=False, end="")
+        err.print(f"fingerprint (SHA-256): {fingerprint(pem)}")
+
+    _run(go)
 
 
 @app.command()

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
+from gdprep.audit.ledger import Keys
 from gdprep.service.cli import app
 
 from .conftest import read_jsonl, redact_and_curate, write_jsonl
@@ -32,6 +34,13 @@ def pipeline(tmp_path: Path) -> dict[str, Path]:
     redact_and_curate(tmp_path, RECORDS)
     home = Path(__import__("os").environ["GDPREP_HOME"])
     return {"tmp": tmp_path, "db": home / "ledger.db", "home": home}
+
+
+def _verify_bundle(runner: CliRunner, bundle: Path, *options: str) -> Any:
+    """`audit verify --bundle`, pinned to the ledger's key as an auditor holds it."""
+    key = bundle.parent / f"{bundle.name}-ledger-key.pem"
+    key.write_bytes(Keys().public_pem(create=False))
+    return runner.invoke(app, ["audit", "verify", "--bundle", str(bundle), "--public-key", str(key), *options])
 
 
 def _entries(db: Path) -> list[tuple]:
@@ -113,7 +122,7 @@ def test_exports_parse_verify_offline_and_hold_no_raw_pii(pipeline: dict[str, Pa
         assert "PERSON" in activities[0]["categories_of_personal_data"]
     else:
         assert (out / "lineage.csv").read_text(encoding="utf-8").count("\n") == 1 + 8
-    verified = CliRunner().invoke(app, ["audit", "verify", "--bundle", str(out)])
+    verified = _verify_bundle(CliRunner(), out)
     assert verified.exit_code == 0, verified.output
     blobs = [p.read_bytes() for p in out.iterdir()] + [pipeline["db"].read_bytes()]
     for value in RAW_PII:
@@ -126,7 +135,7 @@ def test_a_tampered_bundle_fails_offline_verification(pipeline: dict[str, Path])
     lines = (out / "entries.jsonl").read_text(encoding="utf-8").splitlines()
     del lines[3]
     (out / "entries.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = CliRunner().invoke(app, ["audit", "verify", "--bundle", str(out)])
+    result = _verify_bundle(CliRunner(), out)
     assert result.exit_code == 1 and "entries 3..3 are missing" in result.output
 
 
@@ -243,7 +252,7 @@ def test_demo_ends_with_a_verified_ledger_trace_and_erase_on_the_sample(tmp_path
     assert demo.exit_code == 0, demo.output
     assert "ledger verified" in demo.output
     bundle = tmp_path / "demo" / "audit-bundle"
-    assert runner.invoke(app, ["audit", "verify", "--bundle", str(bundle)]).exit_code == 0
+    assert _verify_bundle(runner, bundle).exit_code == 0
     sample = read_jsonl(Path(str(resources.files("gdprep.examples").joinpath("sample.jsonl"))))
     traced = json.loads(runner.invoke(app, ["audit", "trace", sample[0]["id"], "--json"]).output)
     assert [e["kind"] for e in traced["events"]] == ["record_redacted", "record_curated"]
@@ -277,8 +286,8 @@ def test_key_rotation_is_recorded_and_old_checkpoints_still_verify(pipeline: dic
     bundle = pipeline["tmp"] / "rotated-bundle"
     assert runner.invoke(app, ["audit", "export", "--out", str(bundle)]).exit_code == 0
     assert list((bundle / "retired_keys").glob("*.pem"))
-    assert runner.invoke(app, ["audit", "verify", "--bundle", str(bundle)]).exit_code == 0
+    assert _verify_bundle(runner, bundle).exit_code == 0
     # a bundle without the retired key cannot vouch for the old checkpoints
     for pem in (bundle / "retired_keys").glob("*.pem"):
         pem.unlink()
-    assert runner.invoke(app, ["audit", "verify", "--bundle", str(bundle)]).exit_code == 1
+    assert _verify_bundle(runner, bundle).exit_code == 1

@@ -105,7 +105,8 @@ def test_append_checkpoint_and_verify(ledger: Ledger) -> None:
     assert head["root_hash"] == tree_root([bytes.fromhex(e.leaf) for e in entries]).hex()
     assert head["public_key"] == public.decode()
     assert head["key_id"] == key_id(public) == hashlib.sha256(public).hexdigest()[:16]
-    message = checkpoint_message(3, head["root_hash"], head["created_at"], head["key_id"])
+    assert head["previous"] == ""  # the first checkpoint follows none
+    message = checkpoint_message(3, head["root_hash"], head["created_at"], head["key_id"], "")
     assert verify_signature(public, message, head["signature"])
     assert not verify_signature(public, message + b" ", head["signature"])
 
@@ -182,8 +183,9 @@ def test_checkpoints_resumed_from_the_stored_frontier_sign_the_full_root(ledger:
     assert (result.ok, result.entries, result.checkpoints) == (True, 33, 8)
 
 
-def test_a_tampered_frontier_makes_the_next_checkpoint_fail_verification(ledger: Ledger) -> None:
-    """The frontier beside a checkpoint is not signed; a forged one must not yield a head that verifies."""
+def test_a_tampered_frontier_is_reported_and_not_built_on(ledger: Ledger) -> None:
+    """The frontier beside a checkpoint is not signed; a forged one is caught against the signed root, the
+    next checkpoint hashes the entries from the start instead, and verify reports the corrupted frontier."""
     ledger.append_many(("pii_redacted", "r1", None, _finding(i)) for i in range(5))
     ledger.checkpoint()
     forged = MerkleAccumulator()
@@ -192,9 +194,24 @@ def test_a_tampered_frontier_makes_the_next_checkpoint_fail_verification(ledger:
     _sql(ledger, "UPDATE ledger_checkpoints SET frontier = :f", f=json.dumps(forged.state()))
     ledger.append("pii_redacted", _finding(5), run_id="r1")
     head = ledger.checkpoint()
+    leaves = [bytes.fromhex(e.leaf) for e in ledger.iter_entries()]
+    assert head["root_hash"] == _ref_root(leaves).hex()
     result = ledger.verify()
     assert not result.ok
-    assert f"checkpoint at tree size {head['tree_size']}: root hash does not match" in result.problems[0]
+    assert result.problems == ["checkpoint at tree size 5: its stored Merkle frontier does not match its signed "
+                               "root (corrupted; the next checkpoint recomputes it from the entries)"]
+
+
+@pytest.mark.parametrize("frontier", ["[]", "[[1]]", "not json", '[["x"], [0, "zz"]]', '{"a": 1}', "[[5], [0]]"])
+def test_an_unreadable_frontier_never_crashes_a_run(ledger: Ledger, frontier: str) -> None:
+    ledger.append_many(("pii_redacted", "r1", None, _finding(i)) for i in range(5))
+    ledger.checkpoint()
+    _sql(ledger, "UPDATE ledger_checkpoints SET frontier = :f", f=frontier)
+    run_id = ledger.start_run("privacy", command="gdprep redact")
+    ledger.finish_run(run_id, "privacy", ok=True)
+    result = ledger.verify()
+    assert result.problems == ["checkpoint at tree size 5: its stored Merkle frontier does not match its signed "
+                               "root (corrupted; the next checkpoint recomputes it from the entries)"]
 
 
 def test_the_first_write_creates_the_signing_key_and_records_it(ledger_url: str, tmp_path: Path) -> None:
@@ -830,12 +847,12 @@ def test_checkpoint_refuses_to_sign_tampered_content(ledger: Ledger) -> None:
         ledger.checkpoint()
 
 
-def test_entries_without_any_checkpoint_do_not_verify(ledger: Ledger) -> None:
+def test_deleting_every_checkpoint_is_caught_by_the_pinned_head(ledger: Ledger) -> None:
     ledger.append("pii_redacted", _finding(0))
     ledger.checkpoint()
     _sql(ledger, "DELETE FROM ledger_checkpoints")
     result = ledger.verify()
-    assert not result.ok and "no signed checkpoint" in result.problems[0]
+    assert not result.ok and "the database is behind the head in" in result.problems[0]
 
 
 def test_a_ledger_from_before_the_frontier_column_still_opens(tmp_path: Path) -> None:

@@ -27,7 +27,15 @@ from typing import Any
 
 from gdprep import __version__
 from gdprep.audit import head as heads
-from gdprep.audit.ledger import Entry, Ledger, VerifyResult, expected_head_problems, key_id, verify_log
+from gdprep.audit.ledger import (
+    RUN_TERMINAL_KINDS,
+    Entry,
+    Ledger,
+    VerifyResult,
+    expected_head_problems,
+    key_id,
+    verify_log,
+)
 from gdprep.errors import IntegrityError, UsageError
 
 FORMATS = ("csv", "openlineage", "prov", "ropa")
@@ -212,7 +220,7 @@ def _runs(entries: Sequence[Entry]) -> dict[str, dict[str, Any]]:
                                          "types": Counter(), "special": set()})
         if e.kind == "run_started":
             run["start"] = e
-        elif e.kind in ("run_completed", "run_failed"):
+        elif e.kind in RUN_TERMINAL_KINDS:
             run["end"] = e
         elif e.kind == "dataset_version":
             run["datasets"].append(e.payload)
@@ -248,7 +256,9 @@ def _write_openlineage(entries: Sequence[Entry], out_dir: Path) -> Path:
         if end is not None:
             stats = {"_producer": PRODUCER, "_schemaURL": _FACET_SCHEMA, "records": dict(run["records"]),
                      "reasons": dict(run["reasons"]), "finding_types": dict(run["types"])}
-            events.append({"eventType": "COMPLETE" if end.kind == "run_completed" else "FAIL",
+            # a run whose process was killed ends in OpenLineage's ABORT
+            event_type = {"run_completed": "COMPLETE", "run_interrupted": "ABORT"}.get(end.kind, "FAIL")
+            events.append({"eventType": event_type,
                            "eventTime": end.created_at, "producer": PRODUCER, "schemaURL": _OL_SCHEMA,
                            "run": {"runId": _uuid(run_id), "facets": {"gdprep_statistics": stats}}, "job": job,
                            "inputs": inputs, "outputs": outputs})
@@ -307,6 +317,8 @@ def _write_ropa(entries: Sequence[Entry], out_dir: Path) -> Path:
         activities.append({
             "run_id": run_id, "stage": start.payload.get("stage"), "controller_actor": start.payload.get("actor"),
             "started_at": start.created_at, "ended_at": end.created_at if end else None,
+            "outcome": {"run_completed": "completed", "run_failed": "failed",
+                        "run_interrupted": "interrupted"}.get(end.kind) if end else "unfinished",
             "purpose": "preparing a dataset for fine-tuning a language model, with personal data removed",
             "categories_of_data_subjects": "people named or identified in the dataset's records (e.g. customers, "
                                            "staff, patients, correspondents)",

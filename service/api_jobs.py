@@ -7,13 +7,14 @@ compliance officers and auditors read every job. Every change is written to the 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile, status
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -21,7 +22,7 @@ from gdprep.audit.ledger import utc_now
 from gdprep.errors import UsageError
 from gdprep.records import file_sha256
 from gdprep.service import reviews
-from gdprep.service.api import API_VERSION, ErrorResponse, Services, ServicesDep, require_roles
+from gdprep.service.api import API_VERSION, ErrorResponse, Services, ServicesDep, private_dir, require_roles
 from gdprep.service.jobs import (
     STAGES,
     Job,
@@ -51,7 +52,8 @@ Officer = _dep(Role.compliance_officer)
 Rematerialiser = _dep(Role.engineer, Role.compliance_officer)
 Admin = _dep(Role.admin)
 
-_ERRS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 409, 422)}
+_ERRS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse}
+                                           for code in (400, 401, 403, 404, 409, 422, 429)}
 router = APIRouter(prefix=f"/{API_VERSION}", responses=_ERRS)
 
 
@@ -190,10 +192,11 @@ def _job_out(job: Job) -> JobOut:
 
 
 async def _save_upload(upload: UploadFile, dest: Path, limit: int) -> str:
-    """Stream the upload to `dest`, refusing it past `limit` bytes; returns its SHA-256."""
+    """Stream the upload to `dest` (mode 0600), refusing it past `limit` bytes; returns its SHA-256. An empty
+    file is accepted, as by the CLI: its job writes empty outputs and a report of 0 records."""
     digest = hashlib.sha256()
     size = 0
-    with dest.open("wb") as fh:
+    with os.fdopen(os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as fh:
         while chunk := await upload.read(_CHUNK):
             size += len(chunk)
             if size > limit:
@@ -202,8 +205,6 @@ async def _save_upload(upload: UploadFile, dest: Path, limit: int) -> str:
                                     "the file or place it under an allowed input root and pass `path`")
             digest.update(chunk)
             fh.write(chunk)
-    if size == 0:
-        raise UsageError(f"{dest.name}: the uploaded file is empty")
     return digest.hexdigest()
 
 
@@ -234,8 +235,9 @@ async def submit_job(
                                        stage_names)
     shown = safe_filename(file.filename or "upload.jsonl")
     check_format(shown)
+    private_dir(settings.uploads_dir)
     folder = settings.uploads_dir / job_id
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700)
     dest = folder / shown
     try:
         sha = await _save_upload(file, dest, settings.max_upload_bytes)
@@ -349,8 +351,9 @@ def get_report(job_id: str, request: Request, services: ServicesDep, principal: 
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
     if _wants_html(request.headers.get("accept", "")):
         from gdprep.privacy.report import render_html
+        from gdprep.service.web import report_response
 
-        return HTMLResponse(render_html(report))
+        return report_response(render_html(report))
     return JSONResponse(report)
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sys
@@ -16,7 +17,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from gdprep.errors import GdprepError, IntegrityError, UsageError
+from gdprep.errors import GdprepError, IntegrityError, StorageError, UsageError
 
 app = typer.Typer(
     name="gdprep",
@@ -112,23 +113,54 @@ def _fail(message: str, code: int) -> typer.Exit:
 def _run(fn: Callable[[], Any]) -> Any:
     from concurrent.futures.process import BrokenProcessPool
 
+    from sqlalchemy.exc import OperationalError
+
     try:
         return fn()
     except GdprepError as exc:
         raise _fail(str(exc), exc.exit_code) from None
-    except (IsADirectoryError, NotADirectoryError, FileExistsError, PermissionError) as exc:
-        raise _fail(f"cannot write or read {exc.filename}: {exc.strerror}", 2) from None
     except BrokenProcessPool:
         raise _fail("a detection worker process failed to start or died; run with --workers 1 to see the "
                     "cause", 1) from None
+    except OSError as exc:  # a read-only or full file system, a missing folder, no permission: never a traceback
+        action = "write" if exc.errno in (errno.EROFS, errno.ENOSPC, errno.EDQUOT) else "write or read"
+        raise _fail(str(StorageError.from_os_error(exc, action=action)), 2) from None
+    except OperationalError as exc:
+        message, code = _database_problem(exc)
+        raise _fail(message, code) from None
     except KeyboardInterrupt:
         err.print("interrupted")
         raise typer.Exit(130) from None
 
 
+def _database_problem(exc: Exception) -> tuple[str, int]:
+    """What to tell about a database that cannot be opened or written: the state directory's file system
+    when that is the cause (exit 2, like any unwritable path), else the driver's own words (exit 1)."""
+    from gdprep.state import state_dir
+
+    home = state_dir(create=False)
+    if home.is_dir() and not os.access(home, os.W_OK):
+        readonly = bool(os.statvfs(home).f_flag & os.ST_RDONLY)
+        what = "read-only file system" if readonly else "permission denied"
+        return (f"cannot write {home}: {what}; the ledger database lives there. Set GDPREP_HOME to a writable "
+                "directory or pass --ledger-url"), 2
+    detail = str(getattr(exc, "orig", exc)).splitlines()[0]
+    return (f"the ledger database could not be opened or written ({detail}); check --ledger-url, "
+            "$GDPREP_LEDGER_URL or the state directory"), 1
+
+
 def _summary_line(summary: Any) -> str:
     return (f"{summary.n_in} records in: {summary.n_out} written, {summary.n_quarantined} quarantined, "
             f"{summary.n_dropped} dropped; {summary.n_findings} findings in {summary.elapsed_s:.1f}s")
+
+
+def _warn_duplicate_ids(summary: Any, input_path: Path) -> None:
+    """Ids must be unique: lineage, review decisions and deanonymisation find records by them."""
+    if summary.n_duplicate_ids:
+        lines = ", ".join(str(n) for n in summary.duplicate_id_lines)
+        more = ", ..." if summary.n_duplicate_ids > len(summary.duplicate_id_lines) else ""
+        err.print(escape(f"warning: {input_path}: {summary.n_duplicate_ids} record(s) repeat the id of an earlier "
+                         f"record (lines {lines}{more}); give every record its own id"), markup=False)
 
 
 @app.command()
@@ -153,6 +185,7 @@ def detect(
             summary = run_detect(input, output, pol, on_error=on_error.value, quarantine_path=quarantine,
                                  fmt=fmt.value if fmt else None, workers=_workers(workers, total), progress=tick)
         err.print(_summary_line(summary))
+        _warn_duplicate_ids(summary, input)
         err.print(f"  {summary.fields.skipped_line()}", markup=False, highlight=False)
         for name, path in summary.outputs.items():
             err.print(f"  {name}: {path}")
@@ -196,6 +229,7 @@ def redact(
                                  fmt=fmt.value if fmt else None, workers=_workers(workers, total),
                                  key_file=key_file, progress=tick, lineage=rec, decisions=decided)
         err.print(_summary_line(summary))
+        _warn_duplicate_ids(summary, input)
         err.print(f"  {summary.fields.skipped_line()}", markup=False, highlight=False)
         if decided is not None:
             err.print(f"  decisions: {summary.n_decisions_applied} applied, {summary.n_decisions_unmatched} unmatched")

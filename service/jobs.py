@@ -28,6 +28,7 @@ from typing import Any
 
 from gdprep.audit.ledger import Ledger, utc_now
 from gdprep.errors import GdprepError, UsageError
+from gdprep.processes import die_with_parent
 from gdprep.records import file_sha256
 
 log = logging.getLogger("gdprep.jobs")
@@ -38,6 +39,7 @@ STAGES: tuple[str, ...] = ("privacy", "curation")
 INPUT_FORMATS = (".jsonl", ".csv", ".parquet")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _JOB_ID = re.compile(r"^[0-9a-f]{32}$")
+MAX_NAME = 120  # characters of an uploaded file's name that are kept
 
 
 class JobStatus(StrEnum):
@@ -80,6 +82,7 @@ class ServiceSettings:
     heartbeat_s: float = 2.0
     stale_after_s: float = 30.0                 # a running job without a heartbeat this long is interrupted
     cancel_grace_s: float = 20.0                # then a worker that ignores a cancel is stopped
+    auth_failures_per_minute: int = 30          # failed sign-ins per client, then 429 ($GDPREP_AUTH_FAILURES)
 
     @classmethod
     def from_env(cls, **overrides: Any) -> ServiceSettings:
@@ -91,6 +94,7 @@ class ServiceSettings:
             "root": root, "input_roots": roots,
             "max_upload_bytes": _int_env("GDPREP_MAX_UPLOAD_BYTES", 512 * 1024 * 1024),
             "workers": _int_env("GDPREP_WORKERS", 1),
+            "auth_failures_per_minute": _int_env("GDPREP_AUTH_FAILURES", 30),
             "ledger_url": os.environ.get("GDPREP_LEDGER_URL") or None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -348,10 +352,16 @@ class JobStore:
 
 # -- inputs ------------------------------------------------------------------------------------------------
 def safe_filename(name: str) -> str:
-    """A file name that cannot climb directories or hide (keeps the extension)."""
+    """A file name that cannot climb directories or hide, at most MAX_NAME characters: a long name loses
+    the end of its stem, never its extension."""
     base = Path(name.replace("\\", "/")).name
     cleaned = _SAFE_NAME.sub("_", base).lstrip(".") or "upload"
-    return cleaned[:120]
+    if len(cleaned) <= MAX_NAME:
+        return cleaned
+    stem, dot, ext = cleaned.rpartition(".")
+    if not dot or not stem or len(ext) > 16:  # no extension worth keeping
+        return cleaned[:MAX_NAME]
+    return f"{stem[:MAX_NAME - len(ext) - 1]}.{ext}"
 
 
 def check_format(name: str) -> None:
@@ -364,6 +374,8 @@ def resolve_server_path(raw: str, roots: Sequence[Path]) -> Path:
     if not roots:
         raise UsageError("server-side inputs are disabled on this server (no $GDPREP_INPUT_ROOTS); upload the "
                          "file instead")
+    if "\x00" in raw:
+        raise UsageError("`path` holds a NUL character; give a file path under an allowed input root")
     path = Path(raw).expanduser()
     if not path.is_absolute():
         path = roots[0] / path
@@ -446,7 +458,7 @@ def run_job(job: Job, store: JobStore, ledger: Ledger, settings: ServiceSettings
     work = settings.jobs_dir / f"{job.id}.partial"
     if work.exists():
         shutil.rmtree(work)
-    work.mkdir(parents=True)
+    work.mkdir(mode=0o700, parents=True)
     progress = _Progress(job.stages, job.input_records)
     beater = _Beater(store, job.id, progress, settings.heartbeat_s)
     beater.start()
@@ -484,6 +496,7 @@ def run_job(job: Job, store: JobStore, ledger: Ledger, settings: ServiceSettings
                    for rel in produced}
         if final_dir.exists():
             shutil.rmtree(final_dir)
+        _make_private(work)
         os.replace(work, final_dir)  # the publish step: a job directory without .partial is complete
         beater.stop.set()
         store.update(job.id, where_status=[JobStatus.running], status=JobStatus.succeeded, finished_at=utc_now(),
@@ -507,6 +520,14 @@ def run_job(job: Job, store: JobStore, ledger: Ledger, settings: ServiceSettings
             raise
     finally:
         beater.stop.set()
+
+
+def _make_private(tree: Path) -> None:
+    """Folders 0700 and files 0600 under `tree`: a job's outputs hold personal data (the worker's umask already
+    creates them so; this holds whatever process ran the job)."""
+    for path in [tree, *tree.rglob("*")]:
+        if not path.is_symlink():
+            path.chmod(0o700 if path.is_dir() else 0o600)
 
 
 def _job_config(job: Job, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -544,7 +565,7 @@ def _privacy_stage(job: Job, input_path: Path, work: Path, ledger: Ledger, progr
     for path in result.outputs.values():
         produced.append(Path(path).relative_to(work).as_posix())
     return out, {"in": result.n_in, "out": result.n_out, "quarantined": result.n_quarantined,
-                 "dropped": result.n_dropped, "findings": result.n_findings}
+                 "dropped": result.n_dropped, "findings": result.n_findings, "duplicate_ids": result.n_duplicate_ids}
 
 
 def _name_files_as_the_user_knows_them(report_json: Path, input_name: str, output_name: str) -> None:
@@ -588,26 +609,38 @@ def _curation_stage(job: Job, input_path: Path, work: Path, ledger: Ledger, prog
 
 
 # -- worker processes -------------------------------------------------------------------------------------
-def _worker_main(settings: ServiceSettings, name: str, ready: Any, stop: Any) -> None:
-    """One worker process: load the models once, then claim and run jobs until told to stop."""
+def _worker_main(settings: ServiceSettings, name: str, ready: Any, stop: Any, server_pid: int) -> None:
+    """One worker process: load the models once, then claim and run jobs until told to stop. It ends with
+    its server (a worker left running would hold the vault and claim jobs unsupervised), and it is in the
+    registry so that a later server can stop it should it outlive its own."""
+    from gdprep.service.orphans import WorkerRegistry
+    from gdprep.state import state_dir
+
+    die_with_parent(server_pid)
+    os.umask(0o077)  # job outputs are the owner's alone, like the state directory
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server's Ctrl-C stops us through `stop`
     logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {name} %(levelname)s %(message)s")
-    ledger = Ledger(settings.ledger_url)
-    store = JobStore(ledger)
-    _warm_models()
-    ready.value = 1
-    while not stop.value:
-        try:
-            job = store.claim(name)
-        except Exception:
-            log.warning("could not claim a job; retrying", exc_info=True)
-            time.sleep(2.0)
-            continue
-        if job is None:
-            time.sleep(0.5)
-            continue
-        log.info("running job %s (%s)", job.id, ",".join(job.stages))
-        run_job(job, store, ledger, settings)
+    registry = WorkerRegistry.default()
+    entry = registry.register(name, server_pid, [state_dir() / "vault.bin.lock"])
+    try:
+        ledger = Ledger(settings.ledger_url)
+        store = JobStore(ledger)
+        _warm_models()
+        ready.value = 1
+        while not stop.value:
+            try:
+                job = store.claim(name)
+            except Exception:
+                log.warning("could not claim a job; retrying", exc_info=True)
+                time.sleep(2.0)
+                continue
+            if job is None:
+                time.sleep(0.5)
+                continue
+            log.info("running job %s (%s)", job.id, ",".join(job.stages))
+            run_job(job, store, ledger, settings)
+    finally:
+        entry.unlink(missing_ok=True)
 
 
 def _warm_models() -> None:
@@ -663,6 +696,14 @@ class WorkerPool:
             shutil.rmtree(self.settings.jobs_dir / f"{job_id}.partial", ignore_errors=True)
         return lost
 
+    @staticmethod
+    def stop_orphans() -> list[int]:
+        """At startup, before any job is recovered: stop job workers that a killed server on this host left
+        running (they would hold the vault and claim jobs unsupervised); returns their pids."""
+        from gdprep.service.orphans import WorkerRegistry
+
+        return WorkerRegistry.default().stop_orphans()
+
     def start(self) -> None:
         for i in range(self.settings.workers):
             self._spawn(f"{self._prefix}:w{i}")
@@ -671,8 +712,8 @@ class WorkerPool:
 
     def _spawn(self, name: str) -> None:
         ready = self._ctx.RawValue("b", 0)
-        proc = self._ctx.Process(target=_worker_main, args=(self.settings, name, ready, self._stop), name=name,
-                                 daemon=True)
+        proc = self._ctx.Process(target=_worker_main, args=(self.settings, name, ready, self._stop, os.getpid()),
+                                 name=name, daemon=True)
         proc.start()
         self._procs[name] = (proc, ready)
 
@@ -727,13 +768,17 @@ class WorkerPool:
                 shutil.rmtree(self.settings.jobs_dir / f"{job_id}.partial", ignore_errors=True)
 
     def stop(self, timeout: float = 10.0) -> None:
-        self._halt.set()
+        # workers first: one the supervisor thread restarted dies with that thread (its parent-death signal
+        # is tied to the thread that started it), so the thread must outlive the workers' graceful stop
         self._stop.value = 1
         for proc, _ in self._procs.values():
             proc.join(timeout)
             if proc.is_alive():
                 proc.terminate()
                 proc.join(2)
+        self._halt.set()
+        if self._supervisor is not None:
+            self._supervisor.join(5)
         names = list(self._procs)
         self._procs.clear()
         if names:  # a job cut short by shutdown is not silently lost

@@ -11,9 +11,12 @@ import builtins
 import hashlib
 import hmac
 import json
+import os
 import re
 import secrets
 import threading
+import time
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -31,6 +34,9 @@ SCRYPT_PARAMS: dict[str, int] = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _VERIFIED_MAX = 10_000
 _KEY_ID = re.compile(r"^[0-9a-f]{16}$")
+#: scrypt checks that may run at once (16 MiB and tens of milliseconds each); more wait their turn, so that a
+#: burst of wrong keys cannot take every core and all the memory from the requests of real users
+SCRYPT_SLOTS = max(1, min(4, (os.cpu_count() or 2) // 2))
 
 
 class Role(StrEnum):
@@ -49,6 +55,47 @@ class ApiKeyError(UsageError):
     """An API key could not be created or revoked as asked (unknown role, duplicate or unknown name)."""
 
     exit_code = 2
+
+
+class LastAdminError(ApiKeyError):
+    """Revoking this key would leave no active admin key."""
+
+
+class FailureLimiter:
+    """Failed sign-ins per client: after `max_failures` within `window_s`, a client's attempts are refused
+    until the oldest of them leaves the window, without a key check. In memory, for at most `max_clients`
+    clients (the least recently failing are forgotten first)."""
+
+    def __init__(self, max_failures: int = 30, window_s: float = 60.0, max_clients: int = 10_000) -> None:
+        if max_failures < 1 or window_s <= 0:
+            raise ValueError("FailureLimiter needs max_failures >= 1 and window_s > 0")
+        self.max_failures = max_failures
+        self.window_s = window_s
+        self.max_clients = max_clients
+        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def retry_after(self, client: str) -> float:
+        """Seconds until `client` may try again; 0 when it may now."""
+        now = time.monotonic()
+        with self._lock:
+            times = self._failures.get(client)
+            if times is None:
+                return 0.0
+            while times and times[0] <= now - self.window_s:
+                times.popleft()
+            if len(times) < self.max_failures:
+                return 0.0
+            return max(times[0] + self.window_s - now, 0.001)
+
+    def failed(self, client: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            times = self._failures.pop(client, None) or deque(maxlen=self.max_failures)
+            times.append(now)
+            self._failures[client] = times  # most recent last
+            while len(self._failures) > self.max_clients:
+                self._failures.popitem(last=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +161,12 @@ class KeyStore:
             Column("revoked_by", String(128)),
         )
         ledger.create_tables(meta)
-        # hashed when a key id is unknown, so that a miss costs as much as a hit
-        self._dummy_salt = secrets.token_bytes(_SALT_BYTES)
+        self._scrypt_slots = threading.BoundedSemaphore(SCRYPT_SLOTS)
+        self._stats_lock = threading.Lock()
+        #: scrypt checks run so far, and the most that ran at once (what the slots bound)
+        self.scrypt_checks = 0
+        self.scrypt_peak = 0
+        self._scrypt_running = 0
         # key id -> SHA-256 of a key that passed scrypt: later requests with the same key skip scrypt (the
         # key is 256 random bits, so a fast hash of it is as strong); the row is still read every time, so a
         # revocation takes effect at once
@@ -153,23 +204,24 @@ class KeyStore:
         return secret
 
     def authenticate(self, secret: str) -> Principal | None:
-        """The principal of a valid, unrevoked key, else None (the same work is done either way)."""
+        """The principal of a valid, unrevoked key, else None. A malformed key or an unknown key id is refused
+        without scrypt: key ids are not secret (they are part of every key shown), while a slow hash for each
+        would let anyone with random tokens take the server's CPU and memory."""
         from sqlalchemy import select
 
         key_id = _parse(secret)
-        row: Any = None
-        if key_id is not None:
-            with self.ledger.engine.connect() as conn:
-                row = conn.execute(select(self.table).where(self.table.c.key_id == key_id)).first()
+        if key_id is None:
+            return None
+        with self.ledger.engine.connect() as conn:
+            row: Any = conn.execute(select(self.table).where(self.table.c.key_id == key_id)).first()
         if row is None:
-            _scrypt(secret, self._dummy_salt, SCRYPT_PARAMS)
             return None
         fast = hashlib.sha256(secret.encode("utf-8")).digest()
         with self._verified_lock:
             known = self._verified.get(row.key_id)
         if known is None or not hmac.compare_digest(known, fast):
             params = {k: int(v) for k, v in json.loads(row.hash_params).items() if k != "alg"}
-            computed = _scrypt(secret, bytes.fromhex(row.salt), params)
+            computed = self._bounded_scrypt(secret, bytes.fromhex(row.salt), params)
             if not hmac.compare_digest(computed, bytes.fromhex(row.secret_hash)):
                 return None
             with self._verified_lock:
@@ -180,8 +232,21 @@ class KeyStore:
             return None
         return Principal(name=row.name, role=row.role, key_id=row.key_id)
 
+    def _bounded_scrypt(self, secret: str, salt: bytes, params: dict[str, int]) -> bytes:
+        with self._scrypt_slots:
+            with self._stats_lock:
+                self.scrypt_checks += 1
+                self._scrypt_running += 1
+                self.scrypt_peak = max(self.scrypt_peak, self._scrypt_running)
+            try:
+                return _scrypt(secret, salt, params)
+            finally:
+                with self._stats_lock:
+                    self._scrypt_running -= 1
+
     def revoke(self, name: str, *, revoked_by: str | None = None) -> ApiKeyInfo:
-        """Revoke the key called `name`; it stops authenticating at once."""
+        """Revoke the key called `name`; it stops authenticating at once. The last active admin key cannot
+        be revoked: nobody could manage keys through the API after it (create another admin key first)."""
         from sqlalchemy import select
 
         by = revoked_by or actor()
@@ -191,8 +256,18 @@ class KeyStore:
                 raise ApiKeyError(f"no API key named {name!r}; `gdprep keys list` shows the names")
             if row.revoked_at is not None:
                 raise ApiKeyError(f"the API key {name!r} was already revoked at {row.revoked_at}")
-            conn.execute(self.table.update().where(self.table.c.id == row.id)
-                         .values(revoked_at=utc_now(), revoked_by=by))
+            if row.role == Role.admin:
+                # the active admin rows stay locked until this transaction ends (PostgreSQL; SQLite has one
+                # writer at a time), so two admins revoking each other at once cannot leave none
+                admins = conn.execute(select(self.table.c.id).where(self.table.c.role == Role.admin.value)
+                                      .where(self.table.c.revoked_at.is_(None)).with_for_update()).all()
+                if len(admins) <= 1:
+                    raise LastAdminError(f"the API key {name!r} is the last active admin key; create another "
+                                         "admin key (`gdprep keys create --role admin`) before revoking it")
+            done = conn.execute(self.table.update().where(self.table.c.id == row.id)
+                                .where(self.table.c.revoked_at.is_(None)).values(revoked_at=utc_now(), revoked_by=by))
+            if not done.rowcount:
+                raise ApiKeyError(f"the API key {name!r} was revoked at the same time by someone else")
         self.ledger.append("key_event", {"event": "revoked", "key": "api-key", "name": name, "role": row.role,
                                          "key_id": row.key_id, "actor": by})
         self.ledger.checkpoint()

@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gdprep.errors import GdprepError
 from gdprep.service import reviews
-from gdprep.service.api import Services, get_services
+from gdprep.service.api import Services, check_key, get_services
 from gdprep.service.jobs import FINAL, Job, JobStatus
 from gdprep.service.keys import Principal, Role
 
@@ -253,6 +253,10 @@ def _csp(nonce: str) -> str:
 def _security_headers(request: Request, response: Response) -> None:
     nonce = getattr(request.state, "csp_nonce", secrets.token_urlsafe(18))
     response.headers.setdefault("Content-Security-Policy", _csp(nonce))
+    _fixed_security_headers(response)
+
+
+def _fixed_security_headers(response: Response) -> None:
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"
@@ -280,7 +284,8 @@ def _error_page(request: Request, exc: Exception) -> Response:
     else:
         log.exception("unexpected error on a page", exc_info=exc)
         code, message = 500, "Internal server error."
-    titles = {400: "Bad request", 403: "Forbidden", 404: "Not found", 409: "Conflict", 503: "Unavailable"}
+    titles = {400: "Bad request", 403: "Forbidden", 404: "Not found", 409: "Conflict", 429: "Too many requests",
+              503: "Unavailable"}
     return render(request, "error.html.j2", status_code=code, title=titles.get(code, "Error"), message=message,
                   code=code)
 
@@ -366,7 +371,8 @@ def login(request: Request, services: ServicesDep,
                                                               store.login_token(nonce).encode("utf-8")):
         raise PageError(403, "The sign-in form has expired or did not come from this site. Open the sign-in "
                              "page again.")
-    principal = services.keys.authenticate(api_key.strip()) if api_key.strip() else None
+    # too many failed sign-ins from this client: a 429 page (counted with the API's bearer failures)
+    principal = check_key(request, services, api_key.strip()) if api_key.strip() else None
     if principal is None:
         return _login_form(request, next_path=_safe_next(next_path), status_code=401,
                            error="That API key is not valid or has been revoked.")
@@ -497,12 +503,18 @@ def report_page(job_id: str, request: Request, services: ServicesDep, session: S
             "font: 14px system-ui, sans-serif; }</style>"
             f'<nav class="gdprep-ui" aria-label="gdprep"><a href="{PREFIX}/jobs/{job.id}">&larr; Job {job.id[:12]}</a>'
             f' &middot; <a href="{PREFIX}/jobs">All jobs</a></nav>')
-    html = html.replace("<body>", "<body>\n" + back, 1)
-    # the report is fixed markup with inline <style> blocks only: allow exactly those by hash, no scripts
+    return report_response(html.replace("<body>", "<body>\n" + back, 1))
+
+
+def report_response(html: str) -> HTMLResponse:
+    """A rendered redaction report as a response, here and from the JSON API alike: the report is fixed markup
+    with inline <style> blocks only, so its CSP allows exactly those (by hash) and no scripts, and no other
+    site may frame it."""
     response = HTMLResponse(html)
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; script-src 'none'; style-src " + " ".join(_style_hashes(html))
         + "; img-src data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'")
+    _fixed_security_headers(response)
     return response
 
 

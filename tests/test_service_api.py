@@ -250,3 +250,29 @@ def test_erasure_request_for_unknown_subject_finds_nothing(client: TestClient, k
     body = client.post("/v1/erasure-requests", json={"subject": "bob@example.org"},
                        headers=auth(keys["admin"])).json()
     assert body["record_count"] == 0 and body["records"] == [] and body["runs"] == []
+
+
+def test_failed_sign_ins_are_limited_per_client(ledger_url: str, keys: dict[str, str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """After GDPREP_AUTH_FAILURES failures a client gets 429 with Retry-After, even with a good key, and its
+    attempts cost no key check; other clients are not affected."""
+    monkeypatch.setenv("GDPREP_AUTH_FAILURES", "3")
+    app = create_app(ledger_url)
+    with TestClient(app, client=("192.0.2.7", 40000)) as attacker:
+        for token in ("gdp_0123456789abcdef_nope", "garbage", keys["revoked"]):
+            assert_error(attacker.get("/v1/audit/verify", headers=auth(token)), 401, "unauthorized")
+        checks = app.state.services.get().keys.scrypt_checks
+        refused = attacker.get("/v1/audit/verify", headers=auth(keys["auditor"]))
+        error = assert_error(refused, 429, "too_many_requests")
+        assert "too many failed sign-ins" in error["message"]
+        assert 1 <= int(refused.headers["Retry-After"]) <= 60
+        assert app.state.services.get().keys.scrypt_checks == checks
+        other = TestClient(app, client=("192.0.2.8", 40000))
+        assert other.get("/v1/audit/verify", headers=auth(keys["auditor"])).status_code == 200
+        assert attacker.get("/healthz").status_code == 200  # what needs no key still answers
+
+
+def test_api_errors_document_429(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    assert "429" in schema["paths"]["/v1/audit/verify"]["get"]["responses"]
+    assert "429" in schema["paths"]["/v1/jobs"]["post"]["responses"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import stat
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -302,13 +303,81 @@ def test_malformed_record_is_422_naming_the_file_and_line(env: Env) -> None:
 @pytest.mark.parametrize(("name", "data", "match"), [
     ("data.txt", DATA, "unsupported file type"),
     ("data.jsonl.exe", DATA, "unsupported file type"),
-    ("empty.jsonl", b"", "empty"),
-], ids=["txt", "double-extension", "empty"])
-def test_wrong_extension_or_empty_file_is_400(env: Env, name: str, data: bytes, match: str) -> None:
+    ("x" * 200 + ".txt", DATA, "unsupported file type"),
+], ids=["txt", "double-extension", "long-txt"])
+def test_wrong_extension_is_400(env: Env, name: str, data: bytes, match: str) -> None:
     before = env.services.jobs.list(limit=1)[1]
     error = assert_error(_submit(env, data=data, name=name), 400, "bad_request")
-    assert match in error["message"] and name.rsplit("/", 1)[-1] in error["message"]
+    assert match in error["message"] and name.rsplit("/", 1)[-1][-60:] in error["message"]
     _no_upload_left(env, before)
+
+
+def test_a_long_file_name_keeps_its_extension(env: Env) -> None:
+    name = "customer-export-" + "q" * 180 + ".jsonl"
+    response = _submit(env, name=name, form={"stages": "privacy"})
+    assert response.status_code == 202, response.text
+    shown = response.json()["input_name"]
+    assert len(shown) == 120 and shown.endswith(".jsonl") and shown.startswith("customer-export-qqq")
+    job = _run(env, response.json()["id"])
+    assert job["status"] == "succeeded" and job["summary"]["privacy"]["in"] == len(ROWS)
+
+
+def test_an_empty_file_is_accepted_like_the_cli_and_reports_zero_records(env: Env) -> None:
+    """The CLI and the service agree: an empty input is a run over 0 records with empty outputs."""
+    response = _submit(env, data=b"", name="empty.jsonl")
+    assert response.status_code == 202, response.text
+    assert response.json()["input_records"] == 0
+    job = _run(env, response.json()["id"])
+    assert job["status"] == "succeeded", job["error"]
+    assert job["summary"]["privacy"] == {"in": 0, "out": 0, "quarantined": 0, "dropped": 0, "findings": 0,
+                                         "duplicate_ids": 0}
+    assert _report(env, job["id"])["records"]["in"] == 0
+    assert (env.settings.jobs_dir / job["id"] / "redacted.jsonl").read_bytes() == b""
+
+
+def test_a_nul_byte_in_path_is_400(env: Env) -> None:
+    before = env.services.jobs.list(limit=1)[1]
+    response = env.client.post("/v1/jobs", data={"path": "sub/in\x00.jsonl"}, headers=auth(env.keys["engineer"]))
+    error = assert_error(response, 400, "bad_request")
+    assert "NUL" in error["message"]
+    assert env.services.jobs.list(limit=1)[1] == before
+
+
+def test_json_nested_too_deep_is_422_naming_the_line(env: Env) -> None:
+    before = env.services.jobs.list(limit=1)[1]
+    deep = b'{"id": "deep", "text": "x", "n": ' + b"[" * 10_000 + b"]" * 10_000 + b"}\n"
+    (env.settings.input_roots[0] / "nested.jsonl").write_bytes(DATA + deep)  # past the upload limit: by path
+    response = env.client.post("/v1/jobs", data={"path": "nested.jsonl"}, headers=auth(env.keys["engineer"]))
+    error = assert_error(response, 422, "malformed_input")
+    assert error["message"].startswith(f"nested.jsonl:{len(ROWS) + 1}: ") and "nests" in error["message"]
+    assert error["details"] == {"file": "nested.jsonl", "line": len(ROWS) + 1, "reason": "bad_json"}
+    assert env.services.jobs.list(limit=1)[1] == before
+
+
+def test_repeated_ids_are_counted_in_the_job_summary_and_report(env: Env) -> None:
+    data = DATA + json.dumps({"id": "r1", "text": "again"}).encode() + b"\n"
+    response = _submit(env, data=data, form={"stages": "privacy"})
+    assert response.status_code == 202, response.text
+    job = _run(env, response.json()["id"])
+    assert job["summary"]["privacy"]["duplicate_ids"] == 1
+    records = _report(env, job["id"])["records"]
+    assert records["duplicate_ids"] == 1 and records["duplicate_id_lines"] == [len(ROWS) + 1]
+
+
+def test_uploads_and_job_outputs_are_private_to_the_owner(env: Env) -> None:
+    """0700 folders and 0600 files under --root, like the state directory: they hold personal data."""
+    checked = 0
+    for top in (env.settings.root, env.settings.uploads_dir, env.settings.jobs_dir):
+        assert stat.S_IMODE(top.stat().st_mode) == 0o700, top
+    for job_id in (env.job,):
+        stored = env.services.jobs.get(job_id)
+        assert stored is not None
+        for base in (Path(stored.input_path).parent, env.settings.jobs_dir / job_id):
+            for path in [base, *base.rglob("*")]:
+                mode = stat.S_IMODE(path.stat().st_mode)
+                assert mode == (0o700 if path.is_dir() else 0o600), (path, oct(mode))
+                checked += 1
+    assert checked > 8  # the upload, the redacted output, reports and the curated splits were all looked at
 
 
 @pytest.fixture
@@ -420,6 +489,12 @@ def test_report_is_json_or_html_by_accept(env: Env, accept: str | None, html: bo
     if html:
         assert response.headers["content-type"].startswith("text/html")
         assert "<html" in response.text.lower()
+        # the same policy as the report under /ui: no scripts, only the report's own styles, never framed
+        csp = response.headers["content-security-policy"]
+        assert "default-src 'none'" in csp and "script-src 'none'" in csp and "frame-ancestors 'none'" in csp
+        assert "style-src 'sha256-" in csp
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["x-content-type-options"] == "nosniff"
     else:
         assert response.headers["content-type"] == "application/json"
         report = response.json()
@@ -656,6 +731,17 @@ def test_admin_creates_a_key_that_works_and_revokes_it(env: Env) -> None:
     events = [(e["event"], e["actor"]) for e in _entries(env, "key_event", key="api-key", name="ci-runner")]
     assert events == [("created", "api:admin-key"), ("revoked", "api:admin-key")]
     assert secret not in json.dumps([e.body() for e in env.services.ledger.iter_entries()])
+
+
+def test_an_admin_cannot_revoke_the_last_admin_key(env: Env) -> None:
+    admin = auth(env.keys["admin"])
+    error = assert_error(env.client.delete("/v1/keys/admin-key", headers=admin), 409, "conflict")
+    assert "last active admin key" in error["message"]
+    assert env.client.get("/v1/keys", headers=admin).status_code == 200  # still works
+    spare = env.client.post("/v1/keys", json={"name": "admin-spare", "role": "admin"}, headers=admin).json()["key"]
+    assert env.client.delete("/v1/keys/admin-spare", headers=admin).status_code == 200  # two admins: allowed
+    assert_error(env.client.get("/v1/keys", headers=auth(spare)), 401, "unauthorized")
+    assert_error(env.client.delete("/v1/keys/admin-key", headers=admin), 409, "conflict")
 
 
 @pytest.mark.parametrize("body", [{"name": "bad name", "role": "auditor"}, {"name": "x", "role": "root"},

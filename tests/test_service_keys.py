@@ -196,3 +196,75 @@ def test_a_verified_key_revoked_later_is_refused_at_once(store: KeyStore) -> Non
     assert store.authenticate(secret[:-1] + ("A" if secret[-1] != "A" else "B")) is None
     store.revoke("busy")
     assert store.authenticate(secret) is None
+
+
+@pytest.mark.parametrize("token", ["", "gdp__x", "not-a-key", "gdp_0123456789abcdef_" + "A" * 43,
+                                   "gdp_0123456789ABCDEF_secret", "Bearer gdp_0123456789abcdef_x"],
+                         ids=["empty", "malformed", "no-prefix", "unknown-key-id", "upper-case-id", "with-scheme"])
+def test_malformed_and_unknown_keys_are_refused_without_scrypt(store: KeyStore, token: str) -> None:
+    """A slow hash per random token would hand the server's CPU and memory to anyone; a known key id with a
+    wrong secret still costs one (that is what the per-client limit and the slots are for)."""
+    secret = store.create("svc", "engineer")
+    before = store.scrypt_checks
+    assert store.authenticate(token) is None
+    assert store.scrypt_checks == before
+    assert store.authenticate(secret[:-1] + ("A" if secret[-1] != "A" else "B")) is None
+    assert store.scrypt_checks == before + 1
+
+
+def test_concurrent_scrypt_checks_are_bounded(store: KeyStore) -> None:
+    import threading
+
+    from gdprep.service.keys import SCRYPT_SLOTS
+
+    secret = store.create("svc", "engineer")
+    wrong = secret[:-1] + ("A" if secret[-1] != "A" else "B")
+    n = 4 * SCRYPT_SLOTS + 2
+    start = threading.Barrier(n)
+    results: list[Principal | None] = []
+
+    def attempt() -> None:
+        start.wait()
+        results.append(store.authenticate(wrong))
+
+    threads = [threading.Thread(target=attempt) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert results == [None] * n
+    assert store.scrypt_checks == n
+    assert 1 <= store.scrypt_peak <= SCRYPT_SLOTS
+
+
+def test_the_last_active_admin_key_cannot_be_revoked(store: KeyStore) -> None:
+    from gdprep.service.keys import LastAdminError
+
+    first = store.create("ops-1", "admin")
+    store.create("ops-2", "admin")
+    store.create("eng", "engineer")
+    store.revoke("ops-2")
+    with pytest.raises(LastAdminError, match="'ops-1' is the last active admin key; create another admin key"):
+        store.revoke("ops-1")
+    assert store.authenticate(first) is not None
+    assert {k.name: k.active for k in store.list()} == {"ops-1": True, "ops-2": False, "eng": True}
+    store.revoke("eng")  # other roles are not held to it
+    store.create("ops-3", "admin")
+    store.revoke("ops-1")  # now that another admin exists
+    assert store.authenticate(first) is None
+
+
+def test_failure_limiter_counts_per_client_within_its_window() -> None:
+    import time
+
+    from gdprep.service.keys import FailureLimiter
+
+    limiter = FailureLimiter(max_failures=3, window_s=0.5)
+    for _ in range(3):
+        assert limiter.retry_after("10.0.0.1") == 0
+        limiter.failed("10.0.0.1")
+    wait = limiter.retry_after("10.0.0.1")
+    assert 0 < wait <= 0.5
+    assert limiter.retry_after("10.0.0.2") == 0  # another client is not held back
+    time.sleep(wait + 0.05)
+    assert limiter.retry_after("10.0.0.1") == 0  # the window moved on

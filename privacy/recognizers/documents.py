@@ -83,6 +83,8 @@ class PassportRecognizer(NationalIdRecognizer):
     VALUE = DOCUMENT_NUMBER
     CUES = PASSPORT_CUES
     GENERIC_CUES = False
+    # just below UK_PASSPORT's cued 0.8: a number both read ("passport no. 123456789") stays UK_PASSPORT
+    CUED_SCORE = 0.75
     BARE: ClassVar[tuple[tuple[str, str, float], ...]] = (
         ("two_letters_seven_digits", r"(?-i:[A-Z]{2}\d{7})", FORMAT_ONLY),
         ("es", r"(?-i:[A-Z]{3}\d{6})", FORMAT_ONLY),

@@ -76,14 +76,15 @@ class NationalIdRecognizer(GdprepPatternRecognizer):
 
     VALUE is the identifier's regex (edges are added here); CUES are regex fragments naming it in the
     country's languages (GENERIC_ID_CUES are added unless GENERIC_CUES is False); BARE lists the forms
-    accepted without a cue as (name, regex, score), each kept at its own score however its checksum
-    turns out, because a checksum passes by chance for some share of random numbers. A cued match whose
+    accepted without a cue as (name, regex, score[, prefilter]), each kept at its own score however its
+    checksum turns out, because a checksum passes by chance for some share of random numbers. The cue words
+    are the cued patterns' prefilter, so a text without any is never searched for them. A cued match whose
     `validate` passes scores `CERTAIN`; a cued match with nothing to check scores CUED_SCORE.
     """
 
     VALUE: ClassVar[str]
     CUES: ClassVar[tuple[str, ...]] = ()
-    BARE: ClassVar[tuple[tuple[str, str, float], ...]] = ()
+    BARE: ClassVar[tuple[tuple[str, str, float] | tuple[str, str, float, str], ...]] = ()
     GENERIC_CUES: ClassVar[bool] = True
     CUED_SCORE: ClassVar[float] = CUED
     #: the edges around VALUE; a shape with check letters may be glued to a word ("is030594W903B")
@@ -100,11 +101,19 @@ class NationalIdRecognizer(GdprepPatternRecognizer):
         patterns: list[tuple[str, str, float] | tuple[str, str, float, str]] = []
         if cues:
             cue = cue_alternatives(cues)
-            patterns.append((f"{slug}_cued", rf"{cue}{NUMBER_WORD}{GAP}(?P<value>{value})", cls.CUED_SCORE))
-            patterns.append((f"{slug}_cued_after", rf"(?P<value>{value}){GAP_AFTER}{cue}", cls.CUED_SCORE))
-        for name, regex_, score in cls.BARE:
-            patterns.append((f"{slug}_{name}", rf"{NOT_AFTER_OTHER_LABEL}{cls.VALUE_START}(?:{regex_}){cls.VALUE_END}",
-                             score))
+            # the cue words alone are the prefilter: most texts hold none, and then neither pattern is tried
+            prefilter = "|".join(cues)
+            patterns.append((f"{slug}_cued", rf"{cue}{NUMBER_WORD}{GAP}(?P<value>{value})", cls.CUED_SCORE, prefilter))
+            patterns.append((f"{slug}_cued_after", rf"(?P<value>{value}){GAP_AFTER}{cue}", cls.CUED_SCORE, prefilter))
+        for spec in cls.BARE:
+            name, regex_, score = spec[:3]
+            # the value first, as a look-ahead: the costly look-behinds then run only where a value starts
+            bare = (rf"(?=(?:{regex_}){cls.VALUE_END}){NOT_AFTER_OTHER_LABEL}"
+                    rf"{cls.VALUE_START}(?:{regex_}){cls.VALUE_END}")
+            if len(spec) > 3:
+                patterns.append((f"{slug}_{name}", bare, score, spec[3]))
+            else:
+                patterns.append((f"{slug}_{name}", bare, score))
         cls.PATTERNS = patterns
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
@@ -112,7 +121,12 @@ class NationalIdRecognizer(GdprepPatternRecognizer):
         results = [r for r in super().analyze(text, entities, nlp_artifacts) if not is_placeholder(text[r.start:r.end])]
         for result in results:
             explanation = result.analysis_explanation
-            if explanation is not None and not explanation.pattern_name.endswith(CUED_SUFFIXES):
+            if explanation is None:
+                continue
+            if explanation.pattern_name.endswith(CUED_SUFFIXES):
+                # the cue already counted: Presidio's context words must not lift the score a second time
+                result.recognition_metadata[RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY] = True
+            else:
                 result.score = explanation.original_score
         return results
 

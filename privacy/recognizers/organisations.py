@@ -72,6 +72,8 @@ VAT_BODIES: Final[dict[str, str]] = {
 #: a member state prefix in capitals, or in lower case only when the number follows without a space: "es" in
 #: "Mi NIE es X9613851N" is the Spanish word, not a VAT prefix
 VAT_PREFIX = {cc: rf"(?:(?-i:{cc})[ .-]?|(?-i:{cc.lower()}))" for cc in VAT_BODIES}
+# cheap test before the VAT patterns run: a capitalised pair before a digit, or a lower-case pair glued to one
+_VAT_PREFILTER = r"(?-i:[A-Z]{2}[ .-]?[0-9U]|[a-z]{2}[0-9])"
 _VAT = (r"(?<![\w-])(?:" + "|".join(rf"{VAT_PREFIX[cc]}(?:{body})" for cc, body in VAT_BODIES.items())
         + r")(?![\w@]|[-./,]\w)")
 
@@ -133,7 +135,9 @@ class OrganisationVatRecognizer(NationalIdRecognizer):
     VALUE_END = ""
     CUES = VAT_CUES
     GENERIC_CUES = False
-    BARE: ClassVar[tuple[tuple[str, str, float], ...]] = (("vat", _VAT, SHAPED),)
+    BARE: ClassVar[tuple[tuple[str, str, float] | tuple[str, str, float, str], ...]] = (
+        ("vat", _VAT, SHAPED, _VAT_PREFILTER),
+    )
     CONTEXT: ClassVar[list[str]] = ["vat", "ust-idnr", "tva", "btw", "iva"]
 
     def validate(self, value: str) -> bool | None:
@@ -151,7 +155,9 @@ class PersonalVatRecognizer(NationalIdRecognizer):
     VALUE_END = ""
     CUES = VAT_CUES
     GENERIC_CUES = False
-    BARE: ClassVar[tuple[tuple[str, str, float], ...]] = (("vat", _VAT, SHAPED),)
+    BARE: ClassVar[tuple[tuple[str, str, float] | tuple[str, str, float, str], ...]] = (
+        ("vat", _VAT, SHAPED, _VAT_PREFILTER),
+    )
     CONTEXT: ClassVar[list[str]] = ["vat", "tva", "iva", "moms"]
 
     def validate(self, value: str) -> bool | None:
@@ -190,8 +196,8 @@ class NordicOrganisationNumberRecognizer(NationalIdRecognizer):
         digits = digits_of(value)
         if len(digits) == 8:
             return stdnum_ytunnus.is_valid(value)
-        if stdnum_se_orgnr.is_valid(digits):
-            return True
+        if int(digits[2]) >= 2 and stdnum_se_orgnr.is_valid(digits):
+            return True  # a third digit below 2 is a month: a sole trader's personnummer
         return stdnum_kennitala.is_valid(digits) and int(digits[:2]) > 40
 
 

@@ -64,9 +64,13 @@ class GdprepPatternRecognizer(LocalRecognizer):
             return []
         results: list[RecognizerResult] = []
         seen: set[tuple[int, int]] = set()
+        prefiltered: dict[str, bool] = {}  # patterns often share a prefilter: search the text once for each
         for pattern_name, compiled, score, prefilter in self._compiled:
-            if prefilter is not None and prefilter.search(text) is None:
-                continue
+            if prefilter is not None:
+                if prefilter.pattern not in prefiltered:
+                    prefiltered[prefilter.pattern] = prefilter.search(text) is not None
+                if not prefiltered[prefilter.pattern]:
+                    continue
             for match in compiled.finditer(text, timeout=_REGEX_TIMEOUT_S):
                 if "value" in compiled.groupindex and match.group("value") is not None:
                     start, end = match.span("value")

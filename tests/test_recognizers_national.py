@@ -527,6 +527,9 @@ def test_every_shipped_policy_lists_every_new_type(policy: str) -> None:
     (RoCnpRecognizer, f"{RO_CNP} este CNP-ul meu", CERTAIN),
     (MtIdCardRecognizer, "0123456M", FORMAT_ONLY),
     (MtIdCardRecognizer, "ID card 0123456M", 0.8),                       # a cue, nothing to check
+    (IePpsRecognizer, IE_PPS, BARE),                                     # seven digits and one letter
+    (IePpsRecognizer, IE_PPS_2013, SHAPED),
+    (IePpsRecognizer, f"PPSN {IE_PPS}", CERTAIN),
     (PassportRecognizer, "AB1234567", FORMAT_ONLY),
     (PassportRecognizer, "Reisepass C01X00T47", 0.75),                   # below UK_PASSPORT's cued 0.8
 ])

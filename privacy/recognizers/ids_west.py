@@ -70,14 +70,18 @@ class LuMatriculeRecognizer(NationalIdRecognizer):
 
 class IePpsRecognizer(NationalIdRecognizer):
     """Irish PPS number: seven digits, a check letter, and since 2013 a second letter (A or B for people;
-    H marks a company or trust, which is not personal data and is not reported). The check letter makes
-    the shape specific: `SHAPED` without a cue ("PPS", "PPSN")."""
+    H marks a company or trust, which is not personal data and is not reported). Without a cue ("PPS",
+    "PPSN") the two-letter form is specific enough for `SHAPED`; seven digits and one letter is a product
+    code's shape too (one in 23 passes the check letter), so that form is found at `BARE`."""
 
     ENTITY = "IE_PPS"
     VALUE = r"\d{7}[ ]?[A-W][ABHTWX]?"
     CUES = (r"ppsn?", r"p\.p\.s\.", r"personal\s+public\s+service(?:\s+number)?", r"rsi(?:\s+number)?",
             r"uimhir\s+psp")
-    BARE: ClassVar[tuple[tuple[str, str, float], ...]] = (("shaped", r"\d{7}(?-i:[A-W][ABTWX]?)", SHAPED),)
+    BARE: ClassVar[tuple[tuple[str, str, float], ...]] = (
+        ("shaped", r"\d{7}(?-i:[A-W][ABTWX])", SHAPED),
+        ("bare", r"\d{7}(?-i:[A-W])", BARE),
+    )
     CONTEXT: ClassVar[list[str]] = ["pps", "ppsn"]
 
     def validate(self, value: str) -> bool | None:

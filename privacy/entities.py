@@ -64,6 +64,17 @@ ENTITY_TYPES: Final[dict[str, str]] = {
     "LOCATION": "A place name from spaCy NER (off in the shipped policies; addresses are STREET_ADDRESS)",
 }
 
+#: national identity numbers and identity documents of EU/EEA countries (gdprep.privacy.recognizers.national
+#: and its country modules): each identifies one person directly. Their tests are the per-identifier tables
+#: and Presidio's own recognizer cases (tests/test_recognizers_national.py, tests/test_presidio_conformance.py).
+NATIONAL_ID_TYPES: Final[frozenset[str]] = frozenset({
+    "SE_PERSONNUMMER", "FI_HETU", "DK_CPR", "NO_FODSELSNUMMER", "IS_KENNITALA", "EE_ISIKUKOOD", "LV_PERSONAS_KODS",
+    "LT_ASMENS_KODAS", "BE_NATIONAL_NUMBER", "AT_SVNR", "CZ_SK_RODNE_CISLO", "HU_TAJ", "HU_TAX_ID", "RO_CNP",
+    "BG_EGN", "HR_OIB", "SI_EMSO", "PT_NIF", "PT_CC", "GR_AMKA", "IE_PPS", "LU_MATRICULE", "MT_ID_CARD", "CY_TIC",
+    "DE_SOCIAL_SECURITY", "DE_HEALTH_INSURANCE", "DE_TAX_NUMBER", "PERSONAL_VAT_NUMBER", "PASSPORT_NUMBER",
+    "ID_CARD_NUMBER", "DRIVING_LICENCE_NUMBER",
+})
+
 #: the language code every recognizer is registered under. Records in de/fr/nl/it/es are analysed
 #: with the same engine: the patterns and context words are multilingual, the spaCy model is English.
 ENGINE_LANGUAGE: Final[str] = "en"

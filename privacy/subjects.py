@@ -8,9 +8,12 @@ from typing import Final
 
 import regex
 
+from gdprep.privacy.entities import NATIONAL_ID_TYPES
+
 DIRECT_IDENTIFIERS: Final[frozenset[str]] = frozenset({
     "EMAIL_ADDRESS", "PHONE_NUMBER", "UK_NINO", "UK_NHS", "UK_PASSPORT", "UK_DRIVING_LICENCE", "IBAN_CODE",
     "CREDIT_CARD", "DE_TAX_ID", "FR_NIR", "ES_DNI", "ES_NIE", "IT_FISCAL_CODE", "NL_BSN", "PL_PESEL",
+    *NATIONAL_ID_TYPES,
 })
 _NON_DIGITS = regex.compile(r"\D+")
 _NON_ALNUM = regex.compile(r"[^0-9A-Z]+")

@@ -10,6 +10,7 @@ from typing import Any
 
 import regex
 
+from gdprep.privacy.entities import NATIONAL_ID_TYPES
 from gdprep.privacy.findings import RawFinding
 
 _COMPANY_MARKERS = frozenset({"eur", "gbp", "usd", "chf", "sek", "dkk", "pln", "czk",  # "Betrag von EUR"
@@ -237,7 +238,7 @@ def _name_evidence(word: str) -> float:
 NOT_ADDRESS_TYPES = frozenset({
     "EMAIL_ADDRESS", "PHONE_NUMBER", "UK_NINO", "UK_NHS", "UK_SORT_CODE", "UK_BANK_ACCOUNT", "UK_PASSPORT",
     "UK_DRIVING_LICENCE", "UK_VAT", "IBAN_CODE", "DE_TAX_ID", "FR_NIR", "ES_DNI", "ES_NIE", "IT_FISCAL_CODE",
-    "NL_BSN", "PL_PESEL", "DATE_OF_BIRTH", "IP_ADDRESS", "CREDIT_CARD",
+    "NL_BSN", "PL_PESEL", "DATE_OF_BIRTH", "IP_ADDRESS", "CREDIT_CARD", "ORGANISATION_ID", *NATIONAL_ID_TYPES,
 })
 _ADDRESS_EDGE = " \t\n,;:(-–"
 

@@ -83,13 +83,20 @@ class StagedOutputs:
         return cls(journal, staging_dir)
 
     def path(self, final: Path) -> Path:
-        """Register `final` as an output of this run; return the path to write it at until publication."""
+        """Register `final` as an output of this run; return the path to write it at until publication. A
+        file left at that staging path by a killed run is removed: it must never be published as this run's.
+        (With a staging folder, the caller empties the folder before the run writes to it.)"""
         temp = self.staging_dir / final.name if self.staging_dir is not None \
             else final.with_name(f".{final.name}.partial")
         if (temp, final) not in self._pairs:
             if any(f == final for _, f in self._pairs) or any(t == temp for t, _ in self._pairs):
                 raise ValueError(f"output {final} is registered twice with different staging paths")
             self._pairs.append((temp, final))
+            if self.staging_dir is None and (temp.exists() or temp.is_symlink()):
+                try:
+                    _remove(temp)
+                except OSError as exc:
+                    raise StorageError.from_os_error(exc, final) from None
         return temp
 
     @property

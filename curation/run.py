@@ -61,12 +61,11 @@ def run_curate(input_path: Path, output_dir: Path, config: CurationConfig, *, la
         shutil.rmtree(staging)
     staged.check_writable()
 
-    curator = Curator(config, languages, progress)
-    t0 = time.perf_counter()
-    outcome = curator.run(source)
-    timings["stages_s"] = time.perf_counter() - t0
-
     try:
+        curator = Curator(config, languages, progress)
+        t0 = time.perf_counter()
+        outcome = curator.run(source)
+        timings["stages_s"] = time.perf_counter() - t0
         staging.mkdir(exist_ok=True)
         t0 = time.perf_counter()
         record_hashes = _write_outputs(source, outcome, staging, fmt, config, lineage)

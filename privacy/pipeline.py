@@ -156,6 +156,10 @@ class RunSummary:
 def _check_output_paths(input_path: Path, *outputs: Path | None) -> None:
     """Refuse before reading anything: an output that is the input would truncate it."""
     source = input_path.resolve()
+    named = [out.resolve() for out in outputs if out is not None]
+    clash = next((out for i, out in enumerate(named) if out in named[:i]), None)
+    if clash is not None:
+        raise UsageError(f"two outputs of this run are the same file ({clash}); give each its own path")
     for out in outputs:
         if out is None:
             continue

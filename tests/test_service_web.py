@@ -171,6 +171,19 @@ def test_a_bad_key_shows_the_form_again_with_an_error(env: Env, key: str) -> Non
     assert env.client.get("/ui/jobs", follow_redirects=False).status_code == 303
 
 
+def test_failed_sign_ins_are_limited_per_client(env: Env) -> None:
+    """The sign-in page counts failures with the API: past the limit even a good key gets a 429 page."""
+    limit = env.client.app.state.settings.auth_failures_per_minute
+    for _ in range(limit):
+        assert sign_in(env.client, "gdp_0123456789abcdef_wrongsecret").status_code == 401
+    refused = sign_in(env.client, env.keys["auditor"])
+    assert refused.status_code == 429 and "too many failed sign-ins" in refused.text
+    assert refused.headers["x-frame-options"] == "DENY"  # an error page, with the pages' headers
+    assert not any(c.startswith(f"{SESSION_COOKIE}=") for c in refused.headers.get_list("set-cookie"))
+    with TestClient(env.client.app, client=("192.0.2.9", 50000)) as other:
+        assert sign_in(other, env.keys["auditor"]).status_code == 303
+
+
 @pytest.mark.parametrize("token", ["", "0" * 64])
 def test_sign_in_without_its_form_token_is_refused(env: Env, token: str) -> None:
     env.client.get("/ui/login")

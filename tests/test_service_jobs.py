@@ -354,6 +354,20 @@ def test_json_nested_too_deep_is_422_naming_the_line(env: Env) -> None:
     assert env.services.jobs.list(limit=1)[1] == before
 
 
+def test_an_upload_nested_past_the_limit_is_422_naming_the_line(env: Env) -> None:
+    """Within the upload limit, deep enough to parse but past MAX_NESTING: the upload route's own 422."""
+    from gdprep.records import MAX_NESTING
+
+    before = env.services.jobs.list(limit=1)[1]
+    depth = MAX_NESTING + 50
+    deep = b'{"id": "deep", "text": "x", "n": ' + b"[" * depth + b"]" * depth + b"}\n"
+    error = assert_error(_submit(env, data=DATA.split(b"\n")[0] + b"\n" + deep, name="deep.jsonl"), 422,
+                         "malformed_input")
+    assert error["details"] == {"file": "deep.jsonl", "line": 2, "reason": "too_deep"}
+    assert error["message"].startswith("deep.jsonl:2: ") and f"more than {MAX_NESTING} levels" in error["message"]
+    _no_upload_left(env, before)
+
+
 def test_repeated_ids_are_counted_in_the_job_summary_and_report(env: Env) -> None:
     data = DATA + json.dumps({"id": "r1", "text": "again"}).encode() + b"\n"
     response = _submit(env, data=data, form={"stages": "privacy"})

@@ -214,9 +214,11 @@ def test_export_is_a_verifiable_zip_recorded_with_the_key_name(client: TestClien
     assert f"gdprep-audit-{fmt}.zip" in response.headers["content-disposition"]
     with zipfile.ZipFile(io.BytesIO(response.content)) as zf:
         assert zf.testzip() is None
-        assert {"entries.jsonl", "checkpoints.json", "public_key.pem", "bundle.json", view} <= set(zf.namelist())
+        assert {"entries.jsonl", "checkpoints.json", "public_key.pem", "head.json", "bundle.json", view} <= set(
+            zf.namelist())
         zf.extractall(tmp_path / "bundle")
-    assert verify_bundle(tmp_path / "bundle").ok
+    # checked as an auditor would: against the ledger's key as they hold it, not the bundle's own copy
+    assert verify_bundle(tmp_path / "bundle", public_key=ledger.keys.public_pem(create=False)).ok
     exports = [e for e in ledger.iter_entries() if e.kind == "export"]
     assert len(exports) == 1
     assert exports[0].payload["actor"] == "auditor-key" and exports[0].payload["format"] == fmt

@@ -123,10 +123,10 @@ class Detector:
 
     def __init__(self, policy: Policy) -> None:
         enforce_offline()
-        from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+        from presidio_analyzer import AnalyzerEngine
         from presidio_analyzer.nlp_engine import SpacyNlpEngine
 
-        from gdprep.privacy.recognizers.registry import build_recognizers
+        from gdprep.privacy.recognizers.registry import FixedRegistry, build_recognizers
 
         self.entity_types = sorted(policy.entities)
         # gdprep's model tokenizes (its tokenizer is spaCy's English one, as en_core_web_sm's) and finds
@@ -138,7 +138,7 @@ class Detector:
         # the model is handed over already loaded so Presidio never tries to fetch one.
         self.nlp_engine = SpacyNlpEngine(models=[{"lang_code": ENGINE_LANGUAGE, "model_name": SPACY_MODEL}])
         self.nlp_engine.nlp = {ENGINE_LANGUAGE: self.nlp}  # type: ignore[assignment]
-        registry = RecognizerRegistry(supported_languages=[ENGINE_LANGUAGE])
+        registry = FixedRegistry(supported_languages=[ENGINE_LANGUAGE])
         # every recognizer is registered (the policy's entity list filters at analysis time): an empty
         # registry would make Presidio load its own predefined recognizers instead
         for recognizer in build_recognizers(None):

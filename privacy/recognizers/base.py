@@ -10,6 +10,7 @@ with an unanchored name.
 
 from __future__ import annotations
 
+import threading
 from typing import Any, ClassVar
 
 import regex
@@ -19,7 +20,32 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from gdprep.privacy.entities import ENGINE_LANGUAGE, ENTITY_TYPES
 
 DEFAULT_FLAGS = regex.IGNORECASE | regex.MULTILINE
-_REGEX_TIMEOUT_S = 2.0
+REGEX_TIMEOUT_S = 2.0
+
+
+class _Gates(threading.local):
+    """Which gates the text being analysed passes, shared by every recognizer in this thread: Presidio hands
+    each recognizer the same text object in turn, so a gate common to many is searched for once per text."""
+
+    def __init__(self) -> None:
+        self.text: str | None = None
+        self.passed: dict[str, bool] = {}
+
+    def passes(self, gate: regex.Pattern[str], text: str) -> bool:
+        if self.text is not text:
+            self.text, self.passed = text, {}
+        found = self.passed.get(gate.pattern)
+        if found is None:
+            found = self.passed[gate.pattern] = gate.search(text) is not None
+        return found
+
+
+_GATES = _Gates()
+
+
+def passes_gate(gate: regex.Pattern[str], text: str) -> bool:
+    """Whether `text` holds `gate` (searched once per text, whichever recognizer asks first)."""
+    return _GATES.passes(gate, text)
 
 
 class GdprepPatternRecognizer(LocalRecognizer):
@@ -31,6 +57,9 @@ class GdprepPatternRecognizer(LocalRecognizer):
     FLAGS: ClassVar[int] = DEFAULT_FLAGS
     #: score given to a match whose `validate` returned True (a checksum passed)
     VALIDATED_SCORE: ClassVar[float] = 1.0
+    #: a cheap regex that every match of every pattern contains (e.g. a run of six digits); a text without
+    #: it is not searched at all. Recognizers with the same gate search each text for it once between them.
+    GATE: ClassVar[str | None] = None
 
     def __init__(self) -> None:
         if self.ENTITY not in ENTITY_TYPES:
@@ -44,6 +73,7 @@ class GdprepPatternRecognizer(LocalRecognizer):
              regex.compile(spec[3], regex.IGNORECASE) if len(spec) > 3 else None)  # type: ignore[misc]
             for spec in self.PATTERNS
         ]
+        self._gate = regex.compile(self.GATE) if self.GATE is not None else None
         super().__init__(
             supported_entities=[self.ENTITY],
             supported_language=ENGINE_LANGUAGE,
@@ -62,6 +92,8 @@ class GdprepPatternRecognizer(LocalRecognizer):
                 ) -> list[RecognizerResult]:
         if entities and self.ENTITY not in entities:
             return []
+        if self._gate is not None and not passes_gate(self._gate, text):
+            return []
         results: list[RecognizerResult] = []
         seen: set[tuple[int, int]] = set()
         prefiltered: dict[str, bool] = {}  # patterns often share a prefilter: search the text once for each
@@ -71,7 +103,7 @@ class GdprepPatternRecognizer(LocalRecognizer):
                     prefiltered[prefilter.pattern] = prefilter.search(text) is not None
                 if not prefiltered[prefilter.pattern]:
                     continue
-            for match in compiled.finditer(text, timeout=_REGEX_TIMEOUT_S):
+            for match in compiled.finditer(text, timeout=REGEX_TIMEOUT_S):
                 if "value" in compiled.groupindex and match.group("value") is not None:
                     start, end = match.span("value")
                 else:

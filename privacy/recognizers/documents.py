@@ -79,6 +79,8 @@ class PassportRecognizer(NationalIdRecognizer):
     two letters and five digits (FR), and the German series C-K in the ICAO charset. The Dutch layout (two
     letters, six letters or digits, a digit) fits too many codes to be read without a cue."""
 
+    GATE = None  # values with fewer than six digits
+
     ENTITY = "PASSPORT_NUMBER"
     VALUE = DOCUMENT_NUMBER
     CUES = PASSPORT_CUES
@@ -98,6 +100,8 @@ class IdCardRecognizer(NationalIdRecognizer):
     """A national identity card number of an EU/EEA country. Without a cue, the capitalised layouts: the
     German identity card (series L-Y in the ICAO charset, or T and eight digits before November 2010), and
     the Italian electronic card (two letters, five digits, two letters; or seven digits and two letters)."""
+
+    GATE = None  # values with fewer than six digits
 
     ENTITY = "ID_CARD_NUMBER"
     VALUE = DOCUMENT_NUMBER
@@ -147,6 +151,8 @@ class NlDocumentRecognizer(NationalIdRecognizer):
     digit, never the letter O (stdnum.nl.identiteitskaartnummer). After a Dutch cue only; without one the
     layout is found by PassportRecognizer."""
 
+    GATE = None  # values with fewer than six digits
+
     ENTITY = "ID_CARD_NUMBER"
     VALUE = r"[A-NP-Z]{2}[A-NP-Z0-9]{6}\d"
     CUES = (r"documentnummer", r"identiteitskaart(?:nummer)?", r"id-kaart(?:nummer)?", r"identiteitsbewijs")
@@ -161,6 +167,8 @@ class DrivingLicenceRecognizer(NationalIdRecognizer):
     """A driving licence number of an EU/EEA country (the UK's DVLA number is UK_DRIVING_LICENCE). Without
     a cue, the capitalised layouts: the German card's two letters, eight digits and a check character, and
     the Italian two letters, seven digits and a letter, or U1 and eight characters."""
+
+    GATE = None  # values with fewer than six digits
 
     ENTITY = "DRIVING_LICENCE_NUMBER"
     VALUE = DOCUMENT_NUMBER

@@ -95,6 +95,8 @@ class MtIdCardRecognizer(NationalIdRecognizer):
     which register issued it; there is no check digit. Seven digits and the letter without a cue are found
     at `FORMAT_ONLY` (review); shorter numbers only after a cue ("ID card", "karta tal-identità")."""
 
+    GATE = None  # values with fewer than six digits
+
     ENTITY = "MT_ID_CARD"
     VALUE = r"\d{1,7}[ ]?(?-i:[MGAPLHBZ])"
     CUES = (r"karta\s+tal-identità", r"(?:maltese\s+)?id(?:entity)?[\s-]*card", r"id\s+card\s+no",

@@ -18,10 +18,11 @@ from __future__ import annotations
 import datetime
 from typing import Any, ClassVar
 
+import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from gdprep.privacy.recognizers.base import GdprepPatternRecognizer
+from gdprep.privacy.recognizers.base import REGEX_TIMEOUT_S, GdprepPatternRecognizer, passes_gate
 
 CERTAIN = 1.0
 STRONG = 0.9
@@ -62,6 +63,8 @@ GENERIC_ID_CUES: tuple[str, ...] = (
     r"(?:citizen|personal)\s+(?:number|code)",
     r"national\s+id",
 )
+#: six digits in a row, single spaces, dots, hyphens or slashes between them: every national number has them
+SIX_DIGITS = r"\d(?:[\s./-]?\d){5}"
 #: suffix of the patterns that carry a cue; only those are lifted to `CERTAIN` by a passing checksum
 CUED_SUFFIXES = ("_cued", "_cued_after")
 
@@ -90,6 +93,9 @@ class NationalIdRecognizer(GdprepPatternRecognizer):
     #: the edges around VALUE; a shape with check letters may be glued to a word ("is030594W903B")
     VALUE_START: ClassVar[str] = START
     VALUE_END: ClassVar[str] = END
+    #: every value holds six digits (SIX_DIGITS); a shape with fewer (document numbers, short VAT numbers, a
+    #: Maltese card) sets GATE = None
+    GATE: ClassVar[str | None] = SIX_DIGITS
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -102,7 +108,8 @@ class NationalIdRecognizer(GdprepPatternRecognizer):
         if cues:
             cue = cue_alternatives(cues)
             # the cue words alone are the prefilter: most texts hold none, and then neither pattern is tried
-            prefilter = "|".join(cues)
+            # (at a word start: short cues such as "iva" or "alv" are inside many ordinary words)
+            prefilter = r"(?<!\w)(?:" + "|".join(cues) + ")"
             patterns.append((f"{slug}_cued", rf"{cue}{NUMBER_WORD}{GAP}(?P<value>{value})", cls.CUED_SCORE, prefilter))
             patterns.append((f"{slug}_cued_after", rf"(?P<value>{value}){GAP_AFTER}{cue}", cls.CUED_SCORE, prefilter))
         for spec in cls.BARE:
@@ -116,8 +123,20 @@ class NationalIdRecognizer(GdprepPatternRecognizer):
                 patterns.append((f"{slug}_{name}", bare, score))
         cls.PATTERNS = patterns
 
+    def __init__(self) -> None:
+        super().__init__()
+        # every pattern's match holds a VALUE: a text without one is not searched with the costlier patterns
+        # (their look-behinds, cue words and edges)
+        self._value_gate = regex.compile(self.VALUE, self.FLAGS)
+
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
                 ) -> list[RecognizerResult]:
+        if entities and self.ENTITY not in entities:
+            return []
+        if self._gate is not None and not passes_gate(self._gate, text):
+            return []
+        if self._value_gate.search(text, timeout=REGEX_TIMEOUT_S) is None:
+            return []
         results = [r for r in super().analyze(text, entities, nlp_artifacts) if not is_placeholder(text[r.start:r.end])]
         for result in results:
             explanation = result.analysis_explanation

@@ -129,6 +129,8 @@ class OrganisationVatRecognizer(NationalIdRecognizer):
     stdnum.eu.vat; prefixed and valid, it needs no cue (`SHAPED`). Numbers that encode a person are left to
     PersonalVatRecognizer."""
 
+    GATE = _VAT_PREFILTER  # a member-state prefix and a digit (a Romanian VAT number has only two digits)
+
     ENTITY = "ORGANISATION_ID"
     VALUE = _VAT
     VALUE_START = ""
@@ -149,6 +151,8 @@ class PersonalVatRecognizer(NationalIdRecognizer):
     Spanish DNI or NIE, a Portuguese NIF of a person, a Czech rodné číslo, a Bulgarian EGN, a Latvian
     personas kods, a Cypriot personal TIC). Prefixed and valid: `SHAPED`."""
 
+    GATE = _VAT_PREFILTER  # a member-state prefix and a digit (a Romanian VAT number has only two digits)
+
     ENTITY = "PERSONAL_VAT_NUMBER"
     VALUE = _VAT
     VALUE_START = ""
@@ -167,6 +171,8 @@ class PersonalVatRecognizer(NationalIdRecognizer):
 class DeHandelsregisterRecognizer(NationalIdRecognizer):
     """German commercial register number: HRA (partnerships, sole merchants) or HRB (companies) and up to
     six digits, "HRB 123456"; the register section makes it specific (`SHAPED`)."""
+
+    GATE = None  # values with fewer than six digits
 
     ENTITY = "ORGANISATION_ID"
     VALUE = r"HR[AB][ ]?\d{1,6}"

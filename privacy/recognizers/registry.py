@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from presidio_analyzer import EntityRecognizer
+from presidio_analyzer import EntityRecognizer, RecognizerRegistry
 
 from gdprep.privacy.entities import ENTITY_TYPES
 from gdprep.privacy.recognizers.address import ADDRESS_RECOGNIZERS
@@ -54,3 +54,31 @@ def build_recognizers(entity_types: set[str] | None = None) -> list[EntityRecogn
         if entity_types is None or set(recognizer.supported_entities) & entity_types:
             built.append(recognizer)
     return built
+
+
+class FixedRegistry(RecognizerRegistry):
+    """Presidio's registry for a recognizer set that does not change after start-up. Presidio looks the
+    recognizers up again for every text (entities x recognizers comparisons, some 3,600 for the shipped
+    policies); here each distinct request is answered once and then from memory."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._answers: dict[tuple[str, tuple[str, ...] | None, bool], list[EntityRecognizer]] = {}
+
+    def add_recognizer(self, recognizer: EntityRecognizer) -> None:
+        self._answers.clear()
+        super().add_recognizer(recognizer)
+
+    def remove_recognizer(self, recognizer_name: str, language: str | None = None) -> None:
+        self._answers.clear()
+        super().remove_recognizer(recognizer_name, language)
+
+    def get_recognizers(self, language: str, entities: list[str] | None = None, all_fields: bool = False,
+                        ad_hoc_recognizers: list[EntityRecognizer] | None = None) -> list[EntityRecognizer]:
+        if ad_hoc_recognizers:
+            return super().get_recognizers(language, entities, all_fields, ad_hoc_recognizers)
+        key = (language, None if entities is None else tuple(entities), all_fields)
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._answers[key] = list(super().get_recognizers(language, entities, all_fields))
+        return list(answer)

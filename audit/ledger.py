@@ -689,12 +689,16 @@ class Ledger:
         ledger = self.ledger_id()
         problems: list[str] = []
         if ledger is None:
-            if heads.pinned_heads(directory):
+            # the signing key is made by a ledger's first write (nothing else creates it), so a key beside
+            # a ledger with no entries and no checkpoint means the rows went; a checkpoint of the empty tree
+            # (signed before anything was written) is the one empty ledger a key may sign
+            pinned_elsewhere = bool(heads.pinned_heads(directory))
+            if not checkpoints or pinned_elsewhere:
                 where = (f"the ledger database ({_safe_url(self.url)}) is missing" if not self.exists
                          else f"the ledger ({_safe_url(self.url)}) has no entries")
-                problems.append(f"{where}, but {directory} holds its signing key and pins the head of a ledger "
-                                "with entries: the database was deleted or emptied, or this is not the ledger "
-                                "that key signs")
+                pins = " and pins the head of a ledger with entries" if pinned_elsewhere else ""
+                problems.append(f"{where}, but {directory} holds the signing key its first write created{pins}: "
+                                "the database was deleted or emptied, or this is not the ledger that key signs")
         else:
             pinned = heads.read_pinned(directory, ledger)
             if pinned is not None:

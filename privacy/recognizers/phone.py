@@ -211,6 +211,8 @@ class PhoneRecognizer(LocalRecognizer):
             return None
         if any(zs < end and start < ze for zs, ze, _ in zones) or _has_negative_cue(text, start):
             return None
+        if len(set(_DIGIT.findall(raw))) == 1:  # "00000000000", "5555 5555": a placeholder, not a number
+            return None
         valid = phonenumbers.is_valid_number(number)
         stripped = raw.lstrip("(")
         international = stripped.startswith(("+", "00"))

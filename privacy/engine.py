@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
+import regex
+
 from gdprep.errors import ModelNotInstalledError
 from gdprep.offline import enforce_offline
 from gdprep.policies import Policy
@@ -45,6 +47,8 @@ MODEL_SINGLE_TOKEN_SCORE = 0.55  # redacted, and listed for review (the default 
 # mentioned") is as often a place or a firm: it goes to review unless a cue recognizer confirms it
 MODEL_UNKNOWN_SINGLE_TOKEN_SCORE = 0.45
 T = TypeVar("T")
+# what may stand between an identifier's label and its value: "nino: ", "nino is ", "pesel nr "
+_LABEL_GAP = regex.compile(r"[\s:#.=-]*(?:(?:is|no|nr|number|num[eé]ro|nummer)\b[\s:#.=-]*)?", regex.IGNORECASE)
 
 
 _WARM_UP_TEXT = (
@@ -144,6 +148,10 @@ class Detector:
         for recognizer in build_recognizers(None):
             registry.add_recognizer(recognizer)
         supported = {etype for r in registry.recognizers for etype in r.supported_entities}
+        # the words that name each identifier ("nino", "pesel", "cpr"): one of them right before its
+        # identifier is the label, not a person called Nino
+        self._labels = {r.name: frozenset(w.lower() for w in r.context) for r in registry.recognizers
+                        if r.context and r.supported_entities[0] in NOT_ADDRESS_TYPES}
         # entities only spaCy's NER reports (LOCATION) are taken from the doc, not asked of Presidio
         self._pattern_entities = [e for e in self.entity_types if e in supported]
         self.analyzer = AnalyzerEngine(
@@ -182,6 +190,20 @@ class Detector:
             found.append(RawFinding(start, end, ent.label_, score, "GdprepNerRecognizer"))
         return found
 
+    def _identifier_label(self, text: str, finding: RawFinding, rules: list[RawFinding]) -> bool:
+        """A one-word name, not capitalised as a name, that is a word naming the identifier found just after
+        it ("my nino is AB123456C", "CPR: 010190-1234"): the label, not a name."""
+        value = text[finding.start:finding.end]
+        if finding.entity_type != "PERSON" or " " in value or value.istitle():  # "Ask Nino: ..." may be Nino
+            return False
+        word = value.lower()
+        for other in rules:
+            gap = text[finding.end:other.start]
+            if (0 <= other.start - finding.end <= 12 and word in self._labels.get(other.recognizer, ())
+                    and _LABEL_GAP.fullmatch(gap)):
+                return True
+        return False
+
     def _place_findings(self, place_doc: Any) -> list[RawFinding]:
         found = []
         for ent in place_doc.ents:
@@ -216,6 +238,7 @@ class Detector:
             # a name made only of ordinary words ("Payment will be made", "Cheers,") is no name, whoever found it;
             # cue words, headings and the next clause are trimmed from a rule's name as from the model's
             rules = [t for t in (_trimmed_person(text, r) for r in rules) if t is not None]
+            rules = [r for r in rules if not self._identifier_label(text, r, rules)]
             # the model proposes names and addresses; what the rules typed by checksum or cue bounds them
             typed = [r for r in rules if r.entity_type in NOT_ADDRESS_TYPES and r.score >= 0.5]
             found: list[RawFinding] = []

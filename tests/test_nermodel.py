@@ -317,3 +317,16 @@ def test_a_numberless_address_needs_the_street_word_itself_not_its_plural() -> N
     assert check("Maple Drive") is not None
     found = check("445 Philip Ways")                   # with a house number the plural counts
     assert found is not None and found.score == 0.85
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("my nino is AB123456C", None),  # the identifier's own label word, not a person called Nino
+    ("NINO: AB123456C", None),
+    ("pesel: 44051401458", None),
+    ("Ask Nino: AB123456C", "Nino"),  # capitalised as a name: it may be one, and it stays
+    ("nino called about 07700 900123", "nino"),  # no identifier after it for the word to label
+])
+def test_a_word_naming_the_identifier_after_it_is_its_label_not_a_name(detector, text: str,  # type: ignore[no-untyped-def]
+                                                                       kept: str | None) -> None:
+    names = {text[f.start:f.end] for f in detector.analyze_texts([text])[0] if f.entity_type == "PERSON"}
+    assert names == (set() if kept is None else {kept})

@@ -201,21 +201,22 @@ def test_an_older_copy_of_the_database_is_behind_the_pinned_head(tmp_path: Path)
 
 
 def test_another_database_is_not_taken_for_the_pinned_one(tmp_path: Path) -> None:
+    """A whole other ledger, genuinely signed with the same key (another deployment sharing it, or an
+    insider's replay), swapped in for the pinned one: every signature verifies, the head gives it away."""
     keys = Keys(directory=tmp_path / "state")
     first = Ledger(f"sqlite:///{tmp_path / 'a.db'}", keys)
     _run(first)
     first.engine.dispose()
-    # an attacker's fresh database, written through gdprep's own code with the same key directory but
-    # without the head of the first: its first entry matches no pinned head
-    other_keys = Keys(directory=tmp_path / "other-state")
-    shutil.copyfile(tmp_path / "state" / "audit-signing.key", tmp_path / "other.key")
-    other = Ledger(f"sqlite:///{tmp_path / 'b.db'}", other_keys)
+    (tmp_path / "other-state").mkdir(mode=0o700)
+    shutil.copy2(tmp_path / "state" / "audit-signing.key", tmp_path / "other-state" / "audit-signing.key")
+    other = Ledger(f"sqlite:///{tmp_path / 'b.db'}", Keys(directory=tmp_path / "other-state"))
     _run(other)
     other.engine.dispose()
     swapped = Ledger(f"sqlite:///{tmp_path / 'b.db'}", keys)
     result = swapped.verify()
     assert not result.ok
-    assert any("matches none of the heads pinned in" in p or "signed by key" in p for p in result.problems)
+    assert result.problems == [f"the database's first entry matches none of the heads pinned in {keys.directory}: "
+                               "the database was replaced, or its first entry rewritten"]
     swapped.engine.dispose()
 
 

@@ -204,7 +204,9 @@ def test_concurrent_writers_neither_clash_nor_lose_nor_skip(workers: WorkerPool,
         assert len(created) == 1 and created[0].seq == 0
         assert created[0].payload["key_id"] == key_id(ledger.keys.public_pem(create=False))
 
-        assert len(ledger.list_checkpoints()) == sum(checkpoints_made.values()) > 0
+        # a checkpoint another process overtook while its root was computed is not stored (the newer one
+        # covers it), so there may be fewer rows than calls, never more; the chain stays one line
+        assert 0 < len(ledger.list_checkpoints()) <= sum(checkpoints_made.values())
         ledger.checkpoint()
         result = ledger.verify()
         assert result.ok, result.problems

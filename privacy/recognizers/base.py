@@ -88,11 +88,13 @@ class GdprepPatternRecognizer(LocalRecognizer):
         """Return True when a checksum passes, False to reject, None when there is nothing to check."""
         return None
 
+    def worth_searching(self, text: str) -> bool:
+        """False when no pattern can match `text`: it lacks the GATE."""
+        return self._gate is None or passes_gate(self._gate, text)
+
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
                 ) -> list[RecognizerResult]:
-        if entities and self.ENTITY not in entities:
-            return []
-        if self._gate is not None and not passes_gate(self._gate, text):
+        if (entities and self.ENTITY not in entities) or not self.worth_searching(text):
             return []
         results: list[RecognizerResult] = []
         seen: set[tuple[int, int]] = set()

@@ -22,7 +22,7 @@ import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from gdprep.privacy.recognizers.base import REGEX_TIMEOUT_S, GdprepPatternRecognizer, passes_gate
+from gdprep.privacy.recognizers.base import REGEX_TIMEOUT_S, GdprepPatternRecognizer
 
 CERTAIN = 1.0
 STRONG = 0.9
@@ -129,14 +129,11 @@ class NationalIdRecognizer(GdprepPatternRecognizer):
         # (their look-behinds, cue words and edges)
         self._value_gate = regex.compile(self.VALUE, self.FLAGS)
 
+    def worth_searching(self, text: str) -> bool:
+        return super().worth_searching(text) and self._value_gate.search(text, timeout=REGEX_TIMEOUT_S) is not None
+
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
                 ) -> list[RecognizerResult]:
-        if entities and self.ENTITY not in entities:
-            return []
-        if self._gate is not None and not passes_gate(self._gate, text):
-            return []
-        if self._value_gate.search(text, timeout=REGEX_TIMEOUT_S) is None:
-            return []
         results = [r for r in super().analyze(text, entities, nlp_artifacts) if not is_placeholder(text[r.start:r.end])]
         for result in results:
             explanation = result.analysis_explanation

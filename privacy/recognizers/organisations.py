@@ -124,48 +124,41 @@ VAT_CUES: tuple[str, ...] = (
 )
 
 
-class OrganisationVatRecognizer(NationalIdRecognizer):
-    """An EU VAT number of a company: the member state prefix and its national layout, checked by
-    stdnum.eu.vat; prefixed and valid, it needs no cue (`SHAPED`). Numbers that encode a person are left to
-    PersonalVatRecognizer."""
+class _VatNumberRecognizer(NationalIdRecognizer):
+    """An EU VAT number: the member state prefix and its national layout, checked by stdnum.eu.vat; prefixed
+    and valid, it needs no cue (`SHAPED`). HOLDER says whose numbers the subclass reports (`vat_holder`)."""
 
     GATE = _VAT_PREFILTER  # a member-state prefix and a digit (a Romanian VAT number has only two digits)
+    HOLDER: ClassVar[str]
+    VALUE = _VAT
+    VALUE_START = ""
+    VALUE_END = ""
+    CUES = VAT_CUES
+    GENERIC_CUES = False
+    BARE: ClassVar[tuple[tuple[str, str, float] | tuple[str, str, float, str], ...]] = (
+        ("vat", _VAT, SHAPED, _VAT_PREFILTER),
+    )
+
+    def validate(self, value: str) -> bool | None:
+        return vat_holder(value) == self.HOLDER
+
+
+class OrganisationVatRecognizer(_VatNumberRecognizer):
+    """An EU VAT number of a company. Numbers that encode a person are left to PersonalVatRecognizer."""
 
     ENTITY = "ORGANISATION_ID"
-    VALUE = _VAT
-    VALUE_START = ""
-    VALUE_END = ""
-    CUES = VAT_CUES
-    GENERIC_CUES = False
-    BARE: ClassVar[tuple[tuple[str, str, float] | tuple[str, str, float, str], ...]] = (
-        ("vat", _VAT, SHAPED, _VAT_PREFILTER),
-    )
+    HOLDER = "organisation"
     CONTEXT: ClassVar[list[str]] = ["vat", "ust-idnr", "tva", "btw", "iva"]
 
-    def validate(self, value: str) -> bool | None:
-        return vat_holder(value) == "organisation"
 
-
-class PersonalVatRecognizer(NationalIdRecognizer):
+class PersonalVatRecognizer(_VatNumberRecognizer):
     """An EU VAT number that is a sole trader's personal identity number (a Swedish personnummer + 01, a
     Spanish DNI or NIE, a Portuguese NIF of a person, a Czech rodné číslo, a Bulgarian EGN, a Latvian
-    personas kods, a Cypriot personal TIC). Prefixed and valid: `SHAPED`."""
-
-    GATE = _VAT_PREFILTER  # a member-state prefix and a digit (a Romanian VAT number has only two digits)
+    personas kods, a Cypriot personal TIC)."""
 
     ENTITY = "PERSONAL_VAT_NUMBER"
-    VALUE = _VAT
-    VALUE_START = ""
-    VALUE_END = ""
-    CUES = VAT_CUES
-    GENERIC_CUES = False
-    BARE: ClassVar[tuple[tuple[str, str, float] | tuple[str, str, float, str], ...]] = (
-        ("vat", _VAT, SHAPED, _VAT_PREFILTER),
-    )
+    HOLDER = "person"
     CONTEXT: ClassVar[list[str]] = ["vat", "tva", "iva", "moms"]
-
-    def validate(self, value: str) -> bool | None:
-        return vat_holder(value) == "person"
 
 
 class DeHandelsregisterRecognizer(NationalIdRecognizer):

@@ -8,9 +8,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 
-from gdprep.privacy.report import bar_chart_svg
+from gdprep.charts import bar_chart_svg
+from gdprep.templating import template_environment
 
 
 def _fmt(value: Any) -> Any:
@@ -19,8 +20,7 @@ def _fmt(value: Any) -> Any:
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = template_environment(Path(__file__).parent / "templates")
     env.filters["num"] = _fmt
     return env
 

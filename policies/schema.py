@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from gdprep.privacy.entities import ENTITY_TYPES
+from gdprep.policies.entities import ENTITY_TYPES
 
 SCHEMA_VERSION = 1
 

@@ -17,15 +17,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from gdprep.charts import bar_chart_svg, fmt_count, scale, svg_open
 from gdprep.errors import StorageError, UsageError
 from gdprep.fieldpaths import data_key_paths, mask_data_keys
 from gdprep.policies.schema import Policy
 from gdprep.privacy.decisions import finding_id_of
 from gdprep.privacy.findings import Finding
 from gdprep.privacy.subjects import looks_like_personal_data
+from gdprep.templating import template_environment
 from gdprep.versions import tool_versions
 
 REPORT_SCHEMA_VERSION: Final = 1
@@ -464,69 +466,6 @@ def _chain(*groups: Iterable[Finding]) -> Iterable[Finding]:
 
 # --------------------------------------------------------------------------------------------- output
 
-def _nice_step(maximum: int, max_ticks: int = 5) -> int:
-    """The smallest 1/2/5 x 10^k step that covers `maximum` in at most `max_ticks` intervals."""
-    magnitude = 1
-    while True:
-        for factor in (1, 2, 5):
-            step = factor * magnitude
-            if maximum <= step * max_ticks:
-                return step
-        magnitude *= 10
-
-
-def _scale(maximum: int) -> tuple[int, int]:
-    """Tick step and axis maximum; a bar never reaches the top, so its value label stays inside the plot."""
-    step = _nice_step(max(maximum, 1))
-    return step, step * (max(maximum, 1) // step + 1)
-
-
-def _fmt(n: int) -> str:
-    return f"{n:,}"
-
-
-def _svg_open(chart_id: str, title: str, width: int, height: int) -> list[str]:
-    # no xmlns: inline SVG in HTML needs none, and the page must not name any web address at all
-    return [f'<svg role="img" aria-labelledby="{chart_id}-title" viewBox="0 0 {width} {height}" '
-            f'width="{width}" height="{height}" class="chart">',
-            f'<title id="{chart_id}-title">{escape(title)}</title>',
-            f'<text x="{width / 2:.0f}" y="20" text-anchor="middle" class="chart-title">{escape(title)}</text>']
-
-
-def bar_chart_svg(chart_id: str, title: str, items: Sequence[tuple[str, int]], axis_label: str) -> Markup:
-    """A horizontal bar chart (one bar per label) as inline SVG; every text is escaped."""
-    label_w, right_pad, row_h, top = 190, 70, 22, 40
-    width = 760
-    plot_w = width - label_w - right_pad
-    rows = max(len(items), 1)
-    axis_y = top + rows * row_h
-    height = axis_y + 52
-    maximum = max((value for _label, value in items), default=0)
-    step, scale_max = _scale(maximum)
-    parts = _svg_open(chart_id, title, width, height)
-    for tick in range(0, scale_max + 1, step):
-        x = label_w + plot_w * tick / scale_max
-        parts.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{axis_y}" class="grid"/>')
-        parts.append(f'<text x="{x:.1f}" y="{axis_y + 16}" text-anchor="middle" class="tick">'
-                     f'{_fmt(tick)}</text>')
-    if not items:
-        parts.append(f'<text x="{label_w + 8}" y="{top + 15}" class="tick">No findings</text>')
-    for row, (label, value) in enumerate(items):
-        y = top + row * row_h
-        bar_w = plot_w * value / scale_max
-        parts.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" class="label">'
-                     f'{escape(label)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{bar_w:.1f}" height="{row_h - 6}" '
-                     f'class="bar"><title>{escape(label)}: {_fmt(value)}</title></rect>')
-        parts.append(f'<text x="{label_w + bar_w + 6:.1f}" y="{y + 15}" class="value">{_fmt(value)}</text>')
-    parts.append(f'<line x1="{label_w}" y1="{axis_y}" x2="{label_w + plot_w}" y2="{axis_y}" class="axis"/>')
-    parts.append(f'<line x1="{label_w}" y1="{top}" x2="{label_w}" y2="{axis_y}" class="axis"/>')
-    parts.append(f'<text x="{label_w + plot_w / 2:.0f}" y="{axis_y + 40}" text-anchor="middle" '
-                 f'class="axis-title">{escape(axis_label)}</text>')
-    parts.append("</svg>")
-    return Markup("\n".join(parts))
-
-
 def histogram_svg(chart_id: str, title: str, bins: Sequence[Mapping[str, Any]],
                   review_band: tuple[float, float]) -> Markup:
     """The score histogram as inline SVG: stacked bars (redacted / below threshold) per 0.1 bin, with
@@ -536,9 +475,9 @@ def histogram_svg(chart_id: str, title: str, bins: Sequence[Mapping[str, Any]],
     plot_w, plot_h = width - left - right, height - top - bottom
     base_y = top + plot_h
     maximum = max((int(b["count"]) for b in bins), default=0)
-    step, scale_max = _scale(maximum)
+    step, scale_max = scale(maximum)
     slot = plot_w / max(len(bins), 1)
-    parts = _svg_open(chart_id, title, width, height)
+    parts = svg_open(chart_id, title, width, height)
     low, high = review_band
     band_x, band_w = left + plot_w * low, plot_w * (high - low)
     parts.append(f'<rect x="{band_x:.1f}" y="{top}" width="{band_w:.1f}" height="{plot_h}" class="band">'
@@ -548,7 +487,7 @@ def histogram_svg(chart_id: str, title: str, bins: Sequence[Mapping[str, Any]],
     for tick in range(0, scale_max + 1, step):
         y = base_y - plot_h * tick / scale_max
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" class="grid"/>')
-        parts.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" class="tick">{_fmt(tick)}</text>')
+        parts.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" class="tick">{fmt_count(tick)}</text>')
     for i, b in enumerate(bins):
         x = left + i * slot + 4
         redacted, below = int(b["redacted"]), int(b["below_threshold"])
@@ -556,13 +495,13 @@ def histogram_svg(chart_id: str, title: str, bins: Sequence[Mapping[str, Any]],
         h_red = plot_h * redacted / scale_max
         if redacted + below == 0:
             continue
-        tip = f'{b["low"]:.1f}–{b["high"]:.1f}: {_fmt(redacted)} redacted, {_fmt(below)} below threshold'
+        tip = f'{b["low"]:.1f}–{b["high"]:.1f}: {fmt_count(redacted)} redacted, {fmt_count(below)} below threshold'
         parts.append(f'<rect x="{x:.1f}" y="{base_y - h_below:.1f}" width="{slot - 8:.1f}" '
                      f'height="{h_below:.1f}" class="bar-below"><title>{escape(tip)}</title></rect>')
         parts.append(f'<rect x="{x:.1f}" y="{base_y - h_below - h_red:.1f}" width="{slot - 8:.1f}" '
                      f'height="{h_red:.1f}" class="bar"><title>{escape(tip)}</title></rect>')
         parts.append(f'<text x="{x + (slot - 8) / 2:.1f}" y="{base_y - h_below - h_red - 4:.1f}" '
-                     f'text-anchor="middle" class="value">{_fmt(redacted + below)}</text>')
+                     f'text-anchor="middle" class="value">{fmt_count(redacted + below)}</text>')
     for i in range(len(bins) + 1):
         x = left + i * slot
         parts.append(f'<text x="{x:.1f}" y="{base_y + 16}" text-anchor="middle" class="tick">'
@@ -584,10 +523,8 @@ def histogram_svg(chart_id: str, title: str, bins: Sequence[Mapping[str, Any]],
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    # built on first render, not at import; autoescape is on for every template, whatever its name
-    env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["num"] = lambda value: _fmt(value) if isinstance(value, int) else value
+    env = template_environment(Path(__file__).parent / "templates")
+    env.filters["num"] = lambda value: fmt_count(value) if isinstance(value, int) else value
     return env
 
 

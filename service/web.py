@@ -222,11 +222,9 @@ def _check_origin(request: Request) -> None:
 # -- rendering --------------------------------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _environment() -> Any:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    from gdprep.templating import template_environment
 
-    # built on first render, not at import; autoescape for every template whatever its name
-    return Environment(loader=FileSystemLoader(_TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True)
+    return template_environment(_TEMPLATES)
 
 
 @lru_cache(maxsize=4)

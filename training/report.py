@@ -12,8 +12,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup, escape
+
+from gdprep.templating import template_environment
 
 _TEMPLATE_NAME: Final = "probe_report.html.j2"
 #: shown when a figure is absent (a rate over no eligible records, an AUC over no records)
@@ -428,9 +430,7 @@ def extraction_rows(extraction: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    # built on first render, not at import; autoescape is on for every template, whatever its name
-    env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = template_environment(Path(__file__).parent / "templates")
     env.filters.update(num=fmt_count, bits=fmt_bits, auc=fmt_auc, pct=fmt_pct, pvalue=fmt_p, value=fmt_value,
                        short=short_hash)
     env.globals.update(check_label=check_label, threshold_descriptions=_THRESHOLD_DESCRIPTIONS,

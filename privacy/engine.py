@@ -49,6 +49,9 @@ MODEL_UNKNOWN_SINGLE_TOKEN_SCORE = 0.45
 T = TypeVar("T")
 # what may stand between an identifier's label and its value: "nino: ", "nino is ", "pesel nr "
 _LABEL_GAP = regex.compile(r"[\s:#.=-]*(?:(?:is|no|nr|number|num[eé]ro|nummer)\b[\s:#.=-]*)?", regex.IGNORECASE)
+#: after a label word, a value that looks like an identifier (a digit within its first four characters) even
+#: when no recognizer accepted it ("nino: nt 99 88 77 a" has a prefix HMRC never issues)
+_LABELLED_VALUE = regex.compile(_LABEL_GAP.pattern + r"(?=\w{0,3}[ -]?\d)", regex.IGNORECASE)
 
 
 _WARM_UP_TEXT = (
@@ -152,6 +155,7 @@ class Detector:
         # identifier is the label, not a person called Nino
         self._labels = {r.name: frozenset(w.lower() for w in r.context) for r in registry.recognizers
                         if r.context and r.supported_entities[0] in NOT_ADDRESS_TYPES}
+        self._any_label = frozenset().union(*self._labels.values())
         # entities only spaCy's NER reports (LOCATION) are taken from the doc, not asked of Presidio
         self._pattern_entities = [e for e in self.entity_types if e in supported]
         self.analyzer = AnalyzerEngine(
@@ -192,11 +196,14 @@ class Detector:
 
     def _identifier_label(self, text: str, finding: RawFinding, rules: list[RawFinding]) -> bool:
         """A one-word name, not capitalised as a name, that is a word naming the identifier found just after
-        it ("my nino is AB123456C", "CPR: 010190-1234"): the label, not a name."""
+        it ("my nino is AB123456C", "CPR: 010190-1234"), or naming an identifier-like value no recognizer
+        accepted ("nino: nt 99 88 77 a"): the label, not a name."""
         value = text[finding.start:finding.end]
         if finding.entity_type != "PERSON" or " " in value or value.istitle():  # "Ask Nino: ..." may be Nino
             return False
         word = value.lower()
+        if word in self._any_label and _LABELLED_VALUE.match(text, finding.end):
+            return True
         for other in rules:
             gap = text[finding.end:other.start]
             if (0 <= other.start - finding.end <= 12 and word in self._labels.get(other.recognizer, ())

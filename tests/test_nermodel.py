@@ -325,6 +325,8 @@ def test_a_numberless_address_needs_the_street_word_itself_not_its_plural() -> N
     ("pesel: 44051401458", None),
     ("Ask Nino: AB123456C", "Nino"),  # capitalised as a name: it may be one, and it stays
     ("nino called about 07700 900123", "nino"),  # no identifier after it for the word to label
+    ("nino: nt 99 88 77 a", None),  # an identifier-like value no recognizer accepts (HMRC never issues NT)
+    ("hi nino, see you at 5", "nino"),  # a digit later in the sentence is no labelled value
 ])
 def test_a_word_naming_the_identifier_after_it_is_its_label_not_a_name(detector, text: str,  # type: ignore[no-untyped-def]
                                                                        kept: str | None) -> None:

@@ -106,6 +106,9 @@ HARD_NEGATIVES = [
     ("Details: 6572419348 (batch)", "bare 10 digits with another label after them"),
     ("order 112-704-9372", "labelled order number in the North American grouping"),
     ("serial 123-456-7890", "labelled serial number in the North American grouping"),
+    ("00000000001", "a 00 with no country code after it is no international prefix"),
+    ("0081508150001", "an ungrouped 00-number that is not valid where it points, no cue"),
+    ("987/654/32100", "a Land's Steuernummer layout, two slashes: the tax-number recognizer's"),
 ]
 
 
@@ -127,6 +130,9 @@ def test_hard_negatives_are_not_phones(recognizer: PhoneRecognizer, text: str, w
     ("02079460958", 0.5, 0.7),  # bare digits with a trunk 0
     ("+44 7700 900123", 0.5, 0.7),  # Ofcom drama range: possible, not valid
     ("tel: 612345678", 0.5, 0.7),  # bare digits from a region without a trunk prefix need the cue
+    ("call 0081508150001", 0.5, 0.6),  # an ungrouped, not valid 00-number counts with a cue
+    ("+81 50 8150 0001", 0.7, 0.8),  # the same number written as one
+    ("Tel. 030/1234/5678", 0.85, 1.0),  # two slashes, but a phone cue: a phone number
 ])
 def test_scores(recognizer: PhoneRecognizer, text: str, low: float, high: float) -> None:
     (result,) = recognizer.analyze(text, [ENTITY])

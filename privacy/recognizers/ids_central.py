@@ -18,7 +18,6 @@ from stdnum.si import emso as stdnum_emso
 
 from gdprep.privacy.recognizers.national import (
     BARE,
-    FORMAT_ONLY,
     SHAPED,
     NationalIdRecognizer,
     compact,
@@ -111,13 +110,15 @@ class DeHealthInsuranceRecognizer(NationalIdRecognizer):
 class DeTaxNumberRecognizer(NationalIdRecognizer):
     """German Steuernummer in a Land's printed layout ("181/815/08155", "21/815/08150", "12/3456/7890") or
     the 13-digit ELSTER form; stdnum.de.stnr checks the layouts and tax office prefixes (there is no check
-    digit common to all Länder). It names a taxpayer, often a person. A slashed layout alone is a file
-    reference as often: `FORMAT_ONLY`; the ELSTER digit run only after a cue ("Steuernummer", "St.-Nr.")."""
+    digit common to all Länder). It names a taxpayer, often a person. A Land's slashed layout is found
+    without a cue (`SHAPED`; the phone recognizer leaves it alone, where digits split by slashes would
+    otherwise read as a phone number and be redacted under the wrong type); the ELSTER digit run only after
+    a cue ("Steuernummer", "St.-Nr.")."""
 
     ENTITY = "DE_TAX_NUMBER"
     VALUE = r"\d{2,3}/\d{3,4}/\d{4,5}|\d{13}|\d{10,11}"
     CUES = (r"steuer-?(?:nummer|nr)", r"st\.?-?\s?nr", r"stnr", r"tax\s+number")
-    BARE: ClassVar[tuple[tuple[str, str, float], ...]] = (("slashed", r"\d{2,3}/\d{3,4}/\d{4,5}", FORMAT_ONLY),)
+    BARE: ClassVar[tuple[tuple[str, str, float], ...]] = (("slashed", r"\d{2,3}/\d{3,4}/\d{4,5}", SHAPED),)
     GENERIC_CUES = False
     CONTEXT: ClassVar[list[str]] = ["steuernummer", "stnr"]
 

@@ -15,6 +15,7 @@ from phonenumbers import Leniency, PhoneNumberMatcher
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from stdnum import luhn
+from stdnum.de import stnr
 
 from gdprep.privacy.entities import ENGINE_LANGUAGE
 from gdprep.privacy.recognizers.uk import UkPostcodeRecognizer
@@ -57,6 +58,9 @@ _CONTEXT_WORDS = regex.compile(
 # and extension ("(112) 704-9372", "334.683.6732", "1-129-106-8689", "001-422-700-8261x99582"). Written out like
 # this, a digit run reads as a telephone number even where the area code is unassigned (made-up and
 # mistyped numbers are still someone's personal data).
+#: digits split by two slashes in a German Land's Steuernummer layout ("181/815/08155"): a tax number, which
+#: DeTaxNumberRecognizer reports, not a phone number (those carry at most one slash, after the area code)
+_STEUERNUMMER_LAYOUT = regex.compile(r"\d{2,3}/\d{3,4}/\d{4,5}")
 _NANP_SHAPE = regex.compile(
     rf"(?:(?:\+?1|001)[-. ]?)?(?:\(\d{{3}}\)[ ]?\d{{3}}[-. ]|\d{{3}}(?P<s>[-.])\d{{3}}(?P=s))\d{{4}}{_EXTENSION}?",
     regex.IGNORECASE)
@@ -213,16 +217,22 @@ class PhoneRecognizer(LocalRecognizer):
             return None
         if len(set(_DIGIT.findall(raw))) == 1:  # "00000000000", "5555 5555": a placeholder, not a number
             return None
+        if _in_steuernummer(text, start, end) and not self._has_context(text, start, end):
+            return None
         valid = phonenumbers.is_valid_number(number)
         stripped = raw.lstrip("(")
-        international = stripped.startswith(("+", "00"))
-        trunk = stripped.startswith("0") and region in self._leading_zero_regions
+        # "00" is an international prefix only when a country code follows it ("00000000001" is no number)
+        international = stripped.startswith("+") or (
+            stripped.startswith("00") and "".join(_DIGIT.findall(stripped))[2:].startswith(str(number.country_code)))
+        trunk = stripped.startswith("0") and not stripped.startswith("00") and region in self._leading_zero_regions
         grouped = not raw.isdigit()
         if valid and (international or grouped):
             score, reason = 0.75, "valid"
         elif valid:
             score, reason = (0.6, "valid_ungrouped") if trunk else (0.4, "valid_bare")
-        elif international or (trunk and region == "GB"):
+        # an invalid number counts unprompted only when written as one: "+"/grouped, or a UK trunk number;
+        # an ungrouped "0081508150001" is as likely a reference number
+        elif (international and grouped) or (trunk and region == "GB"):
             score, reason = 0.55, "possible"
         elif _NANP_SHAPE.fullmatch(raw):
             score, reason = 0.5, "grouped_3_3_4"
@@ -261,6 +271,16 @@ class PhoneRecognizer(LocalRecognizer):
                 RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: reason.endswith("+context"),
             },
         )
+
+
+def _in_steuernummer(text: str, start: int, end: int) -> bool:
+    """True when the span lies in a run of digits and slashes that is a German Land's Steuernummer."""
+    while start > 0 and (text[start - 1].isdigit() or text[start - 1] == "/"):
+        start -= 1
+    while end < len(text) and (text[end].isdigit() or text[end] == "/"):
+        end += 1
+    value = text[start:end]
+    return bool(_STEUERNUMMER_LAYOUT.fullmatch(value)) and stnr.is_valid(value)
 
 
 def _non_overlapping(found: dict[tuple[int, int], tuple[float, str, bool]]

@@ -2,20 +2,22 @@
 lineage, and report the impact with the Art. 12(3) deadline (one month from the request).
 
 The subject index holds keyed HMACs of the direct identifiers the privacy stage found in each record, so
-the subject's e-mail, phone number or national id is matched without the ledger ever storing it.
+the subject's e-mail, phone number or national id is matched without the ledger ever storing it. The
+audit side works on the identifier's normal forms; the privacy stage supplies them and shreds the vault, and
+`gdprep.service.stages` composes the two.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 from gdprep.audit.ledger import Ledger, actor
 from gdprep.errors import UsageError
-from gdprep.privacy.subjects import identifier_candidates
-from gdprep.records import file_sha256
+from gdprep.records import RecordReader, RecordWriter, TextFieldSpec, file_sha256
 
 
 def one_month_after(day: datetime.date) -> datetime.date:
@@ -24,11 +26,13 @@ def one_month_after(day: datetime.date) -> datetime.date:
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def erasure_impact(ledger: Ledger, subject: str, *, requested: datetime.date | None = None) -> dict[str, Any]:
-    """Which records hold the subject, which runs and dataset versions (input, outputs, splits) contain
-    them, and which training runs (adapters) were trained on a split that holds them."""
+def erasure_impact(ledger: Ledger, identifier_forms: Collection[str], *,
+                   requested: datetime.date | None = None) -> dict[str, Any]:
+    """Which records hold the subject (named by the normal forms of their identifier), which runs and
+    dataset versions (input, outputs, splits) contain them, and which training runs (adapters) were trained
+    on a split that holds them."""
     requested = requested or datetime.date.today()
-    keys = {ledger.record_key(form) for form in identifier_candidates(subject)}
+    keys = {ledger.record_key(form) for form in identifier_forms}
     records: dict[str, dict[str, Any]] = {}
     runs_with_subject: set[str] = set()
     entries = list(ledger.iter_entries())
@@ -85,18 +89,9 @@ def erasure_impact(ledger: Ledger, subject: str, *, requested: datetime.date | N
     }
 
 
-def erase_subject(ledger: Ledger, subject: str, datasets: list[Path], out_dir: Path, *,
-                  fields: Any, key_file: Path | None = None, vault_path: Path | None = None,
-                  requested: datetime.date | None = None) -> dict[str, Any]:
-    """Write new versions of `datasets` without the subject's records, remove the subject's identifiers
-    from the pseudonym vault, and record the erasure in the ledger. Returns the impact report."""
-    from gdprep.privacy.keys import KeyRing
-    from gdprep.privacy.subjects import normalise_identifier
-    from gdprep.privacy.vault import Vault
-    from gdprep.records import RecordReader, RecordWriter
-    from gdprep.state import state_dir
-
-    report = erasure_impact(ledger, subject, requested=requested)
+def rewrite_without(ledger: Ledger, report: dict[str, Any], datasets: list[Path], out_dir: Path, *,
+                    fields: TextFieldSpec) -> list[dict[str, Any]]:
+    """New versions of `datasets` in `out_dir` without the records of `report` (from `erasure_impact`)."""
     affected = {r["record_key"] for r in report["records"]}
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -122,18 +117,11 @@ def erase_subject(ledger: Ledger, subject: str, datasets: list[Path], out_dir: P
                 writer.write(rows)
         written.append({"source": path.name, "source_sha256": file_sha256(path), "output": str(target),
                         "output_sha256": file_sha256(target), "removed": removed, "kept": kept})
-    forms = identifier_candidates(subject)
-    vault_file = vault_path or state_dir() / "vault.bin"
-    shredded = 0
-    if vault_file.exists():
-        vault = Vault.open(vault_file, KeyRing.open(key_file=key_file))
-        # every pseudonym or surrogate issued for the subject's records (their name too), and any entry of
-        # the identifier itself
-        lookups = {key for r in report["records"] for key in r.get("vault_keys", ())}
-        shredded = vault.forget_where(lambda lookup, e: lookup in lookups
-                                      or normalise_identifier(e.entity_type, e.original) in forms)
-        if shredded:
-            vault.save()
+    return written
+
+
+def record_erasure(ledger: Ledger, report: dict[str, Any], written: list[dict[str, Any]], shredded: int) -> None:
+    """The new dataset versions and the erasure itself, as ledger entries, then a checkpoint."""
     items = [("dataset_version", None, None, {"stage": "erasure", "role": "output", "name": Path(w["output"]).name,
                                               "sha256": w["output_sha256"], "records": w["kept"],
                                               "derived_from": w["source_sha256"]}) for w in written]
@@ -144,6 +132,3 @@ def erase_subject(ledger: Ledger, subject: str, datasets: list[Path], out_dir: P
                                           "deadline": report["deadline"], "actor": actor()}))
     ledger.append_many(items)
     ledger.checkpoint()
-    report["written"] = written
-    report["vault_entries_removed"] = shredded
-    return report

@@ -27,15 +27,10 @@ from typing import Any
 
 from gdprep import __version__
 from gdprep.audit import head as heads
-from gdprep.audit.ledger import (
-    RUN_TERMINAL_KINDS,
-    Entry,
-    Ledger,
-    VerifyResult,
-    expected_head_problems,
-    key_id,
-    verify_log,
-)
+from gdprep.audit.entries import RUN_TERMINAL_KINDS, Entry
+from gdprep.audit.keys import key_id
+from gdprep.audit.ledger import Ledger
+from gdprep.audit.verification import VerifyResult, expected_head_problems, verify_log
 from gdprep.errors import IntegrityError, UsageError
 
 FORMATS = ("csv", "openlineage", "prov", "ropa")

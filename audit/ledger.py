@@ -24,40 +24,29 @@ import hmac
 import itertools
 import json
 import os
-import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gdprep.audit import head as heads
+from gdprep.audit.database import database_exists, safe_url, sqlite_in_memory, sqlite_pragmas, sqlite_writer_engine
+from gdprep.audit.entries import RUN_TERMINAL_KINDS, Entry, canonical, entry_leaf, load_payload, recomputed_leaf
+from gdprep.audit.keys import Keys, checkpoint_message, key_id, public_pem_of, signed_message, verify_signature
 from gdprep.audit.liveness import liveness, process_identity
-from gdprep.audit.merkle import MerkleAccumulator, inclusion_proof, leaf_hash, verify_inclusion
-from gdprep.errors import ConfigError, IntegrityError, UsageError
+from gdprep.audit.merkle import MerkleAccumulator, inclusion_proof, verify_inclusion
+from gdprep.audit.verification import VerifyResult, expected_head_problems, resumable_frontier, verify_log
+from gdprep.errors import IntegrityError, UsageError
 from gdprep.state import state_dir
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import URL, Connection
+    from sqlalchemy.engine import Connection
 
 LEDGER_URL_ENV = "GDPREP_LEDGER_URL"
-SIGNING_KEY_FILE = "audit-signing.key"
-HMAC_KEY_FILE = "audit-hmac.key"
-RETIRED_KEYS_DIR = "audit-signing-retired"
 _BATCH = 5000
-# Writers wait this long for one another (SQLite); a write holds the lock only for its own entries.
-SQLITE_BUSY_TIMEOUT_MS = 30_000
 # The PostgreSQL advisory lock that serialises the ledger's writers (per database); a fixed name's hash,
 # so every gdprep version takes the same lock.
 WRITER_LOCK_KEY = int.from_bytes(hashlib.sha256(b"gdprep.audit.ledger.writer").digest()[:8], "big", signed=True)
-#: the entries that end a run; a run with none of them has not finished
-RUN_TERMINAL_KINDS = ("run_completed", "run_failed", "run_interrupted")
-
-
-def canonical(obj: Any) -> bytes:
-    """Canonical JSON: sorted keys, no spaces, UTF-8, no NaN."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
 
 
 def utc_now() -> str:
@@ -71,241 +60,6 @@ def default_url(create: bool = True) -> str:
     return f"sqlite:///{state_dir(create) / 'ledger.db'}"
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    seq: int
-    kind: str
-    run_id: str | None
-    record_key: str | None
-    payload: dict[str, Any]
-    created_at: str
-    leaf: str  # hex leaf hash as stored
-
-    def body(self) -> dict[str, Any]:
-        return {"seq": self.seq, "kind": self.kind, "run_id": self.run_id, "record_key": self.record_key,
-                "payload": self.payload, "created_at": self.created_at}
-
-
-_UNREADABLE = "__gdprep_unreadable_payload__"
-
-
-def _load_payload(text: str) -> dict[str, Any]:
-    """A stored payload; one that is not valid JSON is kept as a marker that can never hash correctly."""
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return {_UNREADABLE: text}
-    return value if isinstance(value, dict) else {_UNREADABLE: text}
-
-
-def entry_leaf(body: Mapping[str, Any]) -> bytes:
-    return leaf_hash(canonical(dict(body)))
-
-
-def recomputed_leaf(entry: Entry) -> bytes | None:
-    """The leaf hash of an entry's content, or None when the content cannot be canonical JSON."""
-    if _UNREADABLE in entry.payload:
-        return None
-    try:
-        return entry_leaf(entry.body())
-    except (ValueError, TypeError):  # NaN or other non-canonical values
-        return None
-
-
-@dataclass(slots=True)
-class VerifyResult:
-    ok: bool
-    entries: int
-    checkpoints: int
-    problems: list[str] = field(default_factory=list)
-    first_bad_seq: int | None = None
-    unsigned_tail: int = 0  # entries after the last checkpoint
-    #: runs with entries in the unsigned tail and no end: run id -> what is known of their process
-    #: ("running", "ended" (killed or crashed), "unknown")
-    unfinished_runs: dict[str, str] = field(default_factory=dict)
-    #: whether a head pinned outside the database (or given with --expect-head) was checked
-    head_checked: bool = False
-
-    def summary(self) -> str:
-        if not self.ok:
-            return "ledger verification FAILED: " + self.problems[0]
-        text = f"ledger verified: {self.entries} entries, {self.checkpoints} signed checkpoints"
-        if self.unsigned_tail:
-            text += f"; {self.unsigned_tail} entries after the last checkpoint"
-        return text
-
-    def tail_explanation(self) -> list[str]:
-        """What the unsigned tail is, for people: the runs still being written, and those whose process
-        ended without finishing them."""
-        if not self.unsigned_tail:
-            return []
-        lines = [f"the last {self.unsigned_tail} entries are not covered by a signed checkpoint yet"]
-        for run_id, state in sorted(self.unfinished_runs.items()):
-            lines.append({
-                "running": f"run {run_id} is still running; its checkpoint is written when it ends",
-                "ended": f"run {run_id} never finished: its process ended (killed or crashed); the next gdprep "
-                         "run records it as interrupted and signs its entries",
-                "unknown": f"run {run_id} has not finished (running elsewhere, or stopped); the next gdprep run "
-                           "on this machine records it as interrupted if its process is gone",
-            }[state])
-        if not self.unfinished_runs:
-            lines.append("no unfinished run owns them: the process that wrote them stopped before signing; the "
-                         "next gdprep run signs them")
-        return lines
-
-
-def _private_pem(key: Any) -> bytes:
-    from cryptography.hazmat.primitives import serialization
-
-    return bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                   serialization.NoEncryption()))
-
-
-def _public_pem(key: Any) -> bytes:
-    from cryptography.hazmat.primitives import serialization
-
-    return bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
-                                               serialization.PublicFormat.SubjectPublicKeyInfo))
-
-
-def _write_new_file(path: Path, data: bytes) -> None:
-    """Create `path` (FileExistsError if it exists) owner-only, whatever the umask, with `data` synced."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _staged_secret(path: Path, data: bytes) -> Path:
-    """Key material written in full to a private file beside `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staged = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    _write_new_file(staged, data)
-    return staged
-
-
-def _create_secret(path: Path, data: bytes) -> bool:
-    """Write key material to `path` unless it exists; True when this call created it. The file appears
-    complete or not at all, and of racing creators (processes sharing the directory) exactly one wins:
-    the others keep, and then read, the winner's key."""
-    staged = _staged_secret(path, data)
-    try:
-        os.link(staged, path)  # fails if `path` exists, atomically
-    except FileExistsError:
-        return False
-    except OSError:  # a file system without hard links: exclusive creation still picks one winner
-        try:
-            _write_new_file(path, data)
-        except FileExistsError:
-            return False
-    finally:
-        staged.unlink()
-    return True
-
-
-def _replace_secret(path: Path, data: bytes) -> None:
-    """Replace key material atomically: a reader sees the old file or the new one, never a partial one."""
-    os.replace(_staged_secret(path, data), path)
-
-
-class Keys:
-    """The ledger's Ed25519 signing key and HMAC key, in the state directory (owner-only files).
-
-    Several processes may share the directory: a missing key is created once, atomically, and every
-    process then uses that one key."""
-
-    def __init__(self, directory: Path | None = None) -> None:
-        self.directory = directory or state_dir()
-
-    def has_signing_key(self) -> bool:
-        return (self.directory / SIGNING_KEY_FILE).exists()
-
-    def create_signing_key(self) -> bool:
-        """Create the signing key unless it exists; True only for the call (in any process) that created it."""
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-        if self.has_signing_key():
-            return False
-        return _create_secret(self.directory / SIGNING_KEY_FILE, _private_pem(Ed25519PrivateKey.generate()))
-
-    def signing_key(self) -> Any:
-        from cryptography.hazmat.primitives import serialization
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-        self.create_signing_key()
-        path = self.directory / SIGNING_KEY_FILE
-        loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
-        if not isinstance(loaded, Ed25519PrivateKey):
-            raise ConfigError(f"{path} is not an Ed25519 private key")
-        return loaded
-
-    def public_pem(self, create: bool = True) -> bytes:
-        if not create and not self.has_signing_key():
-            raise ConfigError(f"no ledger signing key in {self.directory}; run gdprep where the ledger was written "
-                              "(GDPREP_HOME), or verify an exported bundle with --bundle")
-        return _public_pem(self.signing_key())
-
-    def retired_public_pems(self) -> list[bytes]:
-        """Public keys of earlier signing keys (kept so their checkpoints still verify after a rotation)."""
-        folder = self.directory / RETIRED_KEYS_DIR
-        return [p.read_bytes() for p in sorted(folder.glob("*.pem"))] if folder.is_dir() else []
-
-    def rotate(self) -> tuple[str, str]:
-        """Retire the signing key (its public half is kept) and make a new one: (old key id, new key id)."""
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-        old_public = self.public_pem(create=False)
-        folder = self.directory / RETIRED_KEYS_DIR
-        folder.mkdir(mode=0o700, exist_ok=True)
-        # retired before it is replaced, so a checkpoint it signs meanwhile keeps verifying
-        _replace_secret(folder / f"{key_id(old_public)}.pem", old_public)
-        _replace_secret(self.directory / SIGNING_KEY_FILE, _private_pem(Ed25519PrivateKey.generate()))
-        return key_id(old_public), key_id(self.public_pem())
-
-    def hmac_key(self) -> bytes:
-        path = self.directory / HMAC_KEY_FILE
-        if not path.exists():
-            _create_secret(path, os.urandom(32))
-        return path.read_bytes()
-
-
-def key_id(public_pem: bytes) -> str:
-    return hashlib.sha256(public_pem).hexdigest()[:16]
-
-
-def verify_signature(public_pem: bytes, message: bytes, signature_hex: str) -> bool:
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-    key = serialization.load_pem_public_key(public_pem)
-    if not isinstance(key, Ed25519PublicKey):
-        return False
-    try:
-        key.verify(bytes.fromhex(signature_hex), message)
-    except (InvalidSignature, ValueError):
-        return False
-    return True
-
-
-def checkpoint_message(tree_size: int, root_hex: str, created_at: str, kid: str, previous: str | None = None) -> bytes:
-    """What a checkpoint's key signs. `previous` is the hash of the checkpoint before it ("" for the first);
-    checkpoints written before chaining have none and sign the four other fields only."""
-    body: dict[str, Any] = {"tree_size": tree_size, "root_hash": root_hex, "created_at": created_at, "key_id": kid}
-    if previous is not None:
-        body["previous"] = previous
-    return canonical(body)
-
-
-def signed_message(cp: Mapping[str, Any]) -> bytes:
-    """The message a stored checkpoint's signature is over."""
-    return checkpoint_message(int(cp["tree_size"]), str(cp["root_hash"]), str(cp["created_at"]), str(cp["key_id"]),
-                              None if cp.get("previous") is None else str(cp["previous"]))
-
-
 class Ledger:
     """Append entries, write signed checkpoints, verify, trace. One instance per process."""
 
@@ -317,16 +71,16 @@ class Ledger:
 
         self.url = url or default_url(create)
         self.keys = keys or Keys(state_dir(create))
-        self.exists = create or _database_exists(self.url)
+        self.exists = create or database_exists(self.url)
         engine_url = self.url if self.exists else "sqlite://"  # a missing ledger: nothing on disk is touched
         # `engine` is shared with other code (API keys, reads) and keeps the driver's default transactions;
         # the ledger's own writes go through `_writer` (see `writing`)
         self.engine = create_engine(engine_url, future=True)
         self._writer = self.engine
         if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-            if not _sqlite_in_memory(self.engine.url):
-                self._writer = _sqlite_writer_engine(engine_url)
+            event.listen(self.engine, "connect", sqlite_pragmas)
+            if not sqlite_in_memory(self.engine.url):
+                self._writer = sqlite_writer_engine(engine_url)
                 writer = self._writer
                 # disposing `engine` (tests, shutdown) closes the writer's connections too, so that SQLite
                 # folds its WAL back into the file
@@ -498,21 +252,20 @@ class Ledger:
             self.append_many(())  # creates the key and records its creation, as any first write does
         signing_key = self.keys.signing_key()  # read once: a rotation meanwhile cannot split key and signature
         self._refuse_behind_pinned_head()
-        acc = _resumable(self.latest_checkpoint()) or MerkleAccumulator()
+        acc = resumable_frontier(self.latest_checkpoint()) or MerkleAccumulator()
         with self.engine.connect() as conn:
             rows = conn.execution_options(stream_results=True).execute(
                 select(self.entries).where(self.entries.c.seq >= acc.size).order_by(self.entries.c.seq))
             for stored in rows:
                 # sign only what the content says: a stored hash that does not match is a tampered entry
-                entry = Entry(int(stored.seq), stored.kind, stored.run_id, stored.record_key,
-                              _load_payload(stored.payload), stored.created_at, stored.leaf_hash)
+                entry = Entry.from_row(stored)
                 leaf = recomputed_leaf(entry)
                 if leaf is None or leaf.hex() != entry.leaf or entry.seq != acc.size:
                     raise IntegrityError(f"refusing to sign a checkpoint: entry {entry.seq} does not match its "
                                          "hash or sequence; run `gdprep audit verify`")
                 acc.append(leaf)
         root = acc.root().hex()
-        public = _public_pem(signing_key)
+        public = public_pem_of(signing_key)
         kid = key_id(public)
         with self.writing() as conn:
             latest = conn.execute(select(self.checkpoints).order_by(self.checkpoints.c.id.desc()).limit(1)).first()
@@ -599,7 +352,7 @@ class Ledger:
                 rows = own.execute(query).all()
         else:
             rows = conn.execute(query).all()
-        return {str(run_id): _load_payload(payload) for run_id, payload in rows if run_id is not None}
+        return {str(run_id): load_payload(payload) for run_id, payload in rows if run_id is not None}
 
     def record_interrupted_runs(self) -> list[str]:
         """Record `run_interrupted` for every unfinished run whose process is known to have ended (on this
@@ -638,8 +391,7 @@ class Ledger:
             rows = conn.execution_options(stream_results=True).execute(
                 select(self.entries).order_by(self.entries.c.seq))
             for row in rows:
-                yield Entry(int(row.seq), row.kind, row.run_id, row.record_key, _load_payload(row.payload),
-                            row.created_at, row.leaf_hash)
+                yield Entry.from_row(row)
 
     def latest_checkpoint(self) -> dict[str, Any] | None:
         """The newest checkpoint (one row: what each new checkpoint builds on)."""
@@ -663,8 +415,7 @@ class Ledger:
         with self.engine.connect() as conn:
             rows = conn.execute(select(self.entries).where(self.entries.c.record_key == key)
                                 .order_by(self.entries.c.seq))
-            return [Entry(int(r.seq), r.kind, r.run_id, r.record_key, _load_payload(r.payload), r.created_at,
-                          r.leaf_hash) for r in rows]
+            return [Entry.from_row(r) for r in rows]
 
     def run_entries(self, run_id: str) -> list[Entry]:
         from sqlalchemy import select
@@ -672,8 +423,7 @@ class Ledger:
         with self.engine.connect() as conn:
             rows = conn.execute(select(self.entries).where(self.entries.c.run_id == run_id)
                                 .where(self.entries.c.record_key.is_(None)).order_by(self.entries.c.seq))
-            return [Entry(int(r.seq), r.kind, r.run_id, r.record_key, _load_payload(r.payload), r.created_at,
-                          r.leaf_hash) for r in rows]
+            return [Entry.from_row(r) for r in rows]
 
     def verify(self, expect_head: Mapping[str, Any] | None = None,
                expect_origin: str = "the expected head") -> VerifyResult:
@@ -694,8 +444,8 @@ class Ledger:
             # (signed before anything was written) is the one empty ledger a key may sign
             pinned_elsewhere = bool(heads.pinned_heads(directory))
             if not checkpoints or pinned_elsewhere:
-                where = (f"the ledger database ({_safe_url(self.url)}) is missing" if not self.exists
-                         else f"the ledger ({_safe_url(self.url)}) has no entries")
+                where = (f"the ledger database ({safe_url(self.url)}) is missing" if not self.exists
+                         else f"the ledger ({safe_url(self.url)}) has no entries")
                 pins = " and pins the head of a ledger with entries" if pinned_elsewhere else ""
                 problems.append(f"{where}, but {directory} holds the signing key its first write created{pins}: "
                                 "the database was deleted or emptied, or this is not the ledger that key signs")
@@ -743,51 +493,6 @@ class Ledger:
                 "checkpoint_time": head["created_at"], "path": [p.hex() for p in path], "verified": ok}
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """WAL: readers never wait for the writer; writers wait for one another instead of failing at once."""
-    import sqlite3
-
-    cur = dbapi_connection.cursor()
-    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-    # Switching a new database to WAL needs it to itself, and SQLite answers "locked" at once rather than
-    # waiting when another process is opening it too: wait here.
-    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
-    while True:
-        try:
-            cur.execute("PRAGMA journal_mode=WAL")
-            break
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.01)
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.close()
-
-
-def _sqlite_in_memory(url: URL) -> bool:
-    return url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
-
-
-def _sqlite_writer_engine(url: str) -> Any:
-    """An engine whose transactions start with BEGIN IMMEDIATE, taking SQLite's write lock before the next
-    sequence number is read (SQLAlchemy's documented pattern: the driver's own BEGIN is switched off and
-    emitted here instead). A separate engine, because the pattern makes every transaction on it a write."""
-    from sqlalchemy import create_engine, event
-
-    engine = create_engine(url, future=True)
-
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_connection: Any, record: Any) -> None:
-        dbapi_connection.isolation_level = None  # the driver emits no BEGIN of its own
-        _sqlite_pragmas(dbapi_connection, record)
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-    return engine
-
-
 def actor() -> str:
     return _actor()
 
@@ -797,134 +502,3 @@ def _actor() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (containers)
         return f"uid:{os.getuid()}"
-
-
-def verify_log(entries: Iterable[Entry], checkpoints: Sequence[Mapping[str, Any]],
-               trusted_public_pem: bytes | None = None, retired_public_pems: Sequence[bytes] = ()) -> VerifyResult:
-    """Recompute every leaf hash and every checkpoint's root; check every signature. The log must be
-    the contiguous sequence 0..n-1; the first problem found is reported first."""
-    problems: list[str] = []
-    first_bad: int | None = None
-    acc = MerkleAccumulator()
-    by_size: dict[int, list[Mapping[str, Any]]] = {}
-    for cp in checkpoints:
-        by_size.setdefault(int(cp["tree_size"]), []).append(cp)
-    checked_sizes: set[int] = set()
-    last_good_size = 0
-    frontier_problems: list[str] = []
-    last_signed = max(by_size, default=0)
-    tail_runs: dict[str, bool] = {}  # run id -> ended, for the runs with entries after the last checkpoint
-
-    def note(problem: str, seq: int | None) -> None:
-        nonlocal first_bad
-        problems.append(problem)
-        if seq is not None and first_bad is None:
-            first_bad = seq
-
-    def check_heads(size: int) -> None:
-        nonlocal last_good_size
-        for cp in by_size.get(size, ()):
-            root = acc.root().hex()
-            pem = str(cp["public_key"]).encode()
-            if trusted_public_pem is not None and pem != trusted_public_pem and pem not in retired_public_pems:
-                note(f"checkpoint at tree size {size} is signed by key {cp['key_id']}, not the ledger's key", None)
-            elif cp["key_id"] != key_id(pem):
-                note(f"checkpoint at tree size {size}: key id does not match its public key", None)
-            elif not verify_signature(pem, signed_message(cp), str(cp["signature"])):
-                note(f"checkpoint at tree size {size}: bad signature", None)
-            elif cp["root_hash"] != root:
-                note(f"checkpoint at tree size {size}: root hash does not match the entries; the change is "
-                     f"among entries {last_good_size}..{size - 1}", last_good_size if first_bad is None else None)
-            else:
-                last_good_size = size
-                if cp.get("frontier") is not None and _resumable(cp) is None:
-                    frontier_problems.append(f"checkpoint at tree size {size}: its stored Merkle frontier does not "
-                                             "match its signed root (corrupted; the next checkpoint recomputes it "
-                                             "from the entries)")
-        checked_sizes.add(size)
-
-    check_heads(0)
-    expected = 0
-    for entry in entries:
-        if entry.seq != expected:
-            if entry.seq < expected:
-                note(f"entry {entry.seq} appears again or out of order after entry {expected - 1}", entry.seq)
-            else:
-                note(f"entries {expected}..{entry.seq - 1} are missing (deleted rows)", expected)
-            expected = entry.seq
-        leaf = recomputed_leaf(entry)
-        if leaf is None:
-            note(f"entry {entry.seq} ({entry.kind}) was modified: its payload is not valid canonical JSON", entry.seq)
-            leaf = hashlib.sha256(b"unreadable" + str(entry.seq).encode()).digest()
-        elif leaf.hex() != entry.leaf:
-            note(f"entry {entry.seq} ({entry.kind}) was modified: its content does not match its leaf hash", entry.seq)
-        acc.append(leaf)
-        expected += 1
-        if entry.seq >= last_signed and entry.run_id is not None:
-            tail_runs[entry.run_id] = tail_runs.get(entry.run_id, False) or entry.kind in RUN_TERMINAL_KINDS
-        check_heads(acc.size)
-    for size in sorted(by_size):
-        if size not in checked_sizes:
-            note(f"checkpoint at tree size {size} covers entries that are not in the ledger (rows deleted at "
-                 f"the end)", acc.size)
-    problems += frontier_problems
-    problems += heads.chain_problems(checkpoints)
-    unsigned = acc.size - max((s for s in by_size if s <= acc.size), default=0)
-    unfinished = {run_id: "unknown" for run_id, ended in tail_runs.items() if not ended} if unsigned else {}
-    return VerifyResult(ok=not problems, entries=acc.size, checkpoints=len(checkpoints), problems=problems,
-                        first_bad_seq=first_bad, unsigned_tail=unsigned, unfinished_runs=unfinished)
-
-
-def _resumable(cp: Mapping[str, Any] | None) -> MerkleAccumulator | None:
-    """The Merkle frontier stored beside a checkpoint, if it is well formed and gives the checkpoint's own
-    size and signed root; None otherwise (the entries must then be hashed from the start)."""
-    if cp is None or not cp.get("frontier"):
-        return None
-    try:
-        acc = MerkleAccumulator.from_state(json.loads(str(cp["frontier"])))
-        if acc.size == int(cp["tree_size"]) and acc.root().hex() == cp["root_hash"]:
-            return acc
-    except (ValueError, TypeError, IndexError, KeyError, AttributeError):
-        pass
-    return None
-
-
-def expected_head_problems(head: Mapping[str, Any], ledger: str | None, checkpoints: Sequence[Mapping[str, Any]],
-                            entries: int, origin: str, trusted_pems: Sequence[bytes]) -> list[str]:
-    """A head kept outside the ledger (`verify --expect-head`): signed by the ledger's key, for this ledger,
-    and still held by the database."""
-    if ledger is not None and head["ledger"] != ledger:
-        return [f"the head in {origin} is for another ledger (first entry {str(head['ledger'])[:16]}…), not this "
-                f"one ({ledger[:16]}…)"]
-    pem = str(head.get("public_key", "")).encode()
-    if pem not in trusted_pems:
-        return [f"the head in {origin} is signed by key {head['key_id']}, not by this ledger's key"]
-    try:
-        signed = verify_signature(pem, signed_message(head), str(head["signature"]))
-    except (ValueError, TypeError, KeyError):
-        signed = False
-    if not signed or heads.checkpoint_hash(head) != head["checkpoint_hash"]:
-        return [f"the head in {origin} does not carry a valid signature: it was edited"]
-    return heads.head_problems(head, checkpoints, entries, origin)
-
-
-def _database_exists(url: str) -> bool:
-    """Whether the ledger's database is there to read: a SQLite file must exist; a server database (or an
-    in-memory one) is taken to exist, and connecting says otherwise."""
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or _sqlite_in_memory(parsed):
-        return True
-    return Path(str(parsed.database)).expanduser().exists()
-
-
-def _safe_url(url: str) -> str:
-    """A database URL for messages, without its password."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except (ArgumentError, ValueError):  # a message must not fail over a URL it cannot parse
-        return "<unparseable URL>"

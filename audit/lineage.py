@@ -16,7 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from gdprep.audit.ledger import Ledger, canonical
+from gdprep.audit.entries import canonical
+from gdprep.audit.ledger import Ledger
 from gdprep.records import file_sha256
 from gdprep.versions import tool_versions
 

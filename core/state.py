@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 STATE_ENV = "GDPREP_HOME"
@@ -21,12 +22,44 @@ def state_dir(create: bool = True) -> Path:
     return path
 
 
-def write_secret(path: Path, data: bytes) -> None:
-    """Write key material so that only the owner can ever read it (no window with wider modes)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+def _write_new_file(path: Path, data: bytes) -> None:
+    """Create `path` (FileExistsError if it exists) owner-only, whatever the umask, with `data` synced."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
+        os.fchmod(fd, 0o600)
         os.write(fd, data)
+        os.fsync(fd)
     finally:
         os.close(fd)
-    path.chmod(0o600)
+
+
+def _staged_secret(path: Path, data: bytes) -> Path:
+    """Key material written in full to a private file beside `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staged = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    _write_new_file(staged, data)
+    return staged
+
+
+def create_secret(path: Path, data: bytes) -> bool:
+    """Write key material to `path` unless it exists; True when this call created it. The file appears
+    complete or not at all, and of racing creators (processes sharing the directory) exactly one wins:
+    the others keep, and then read, the winner's key."""
+    staged = _staged_secret(path, data)
+    try:
+        os.link(staged, path)  # fails if `path` exists, atomically
+    except FileExistsError:
+        return False
+    except OSError:  # a file system without hard links: exclusive creation still picks one winner
+        try:
+            _write_new_file(path, data)
+        except FileExistsError:
+            return False
+    finally:
+        staged.unlink()
+    return True
+
+
+def replace_secret(path: Path, data: bytes) -> None:
+    """Replace key material atomically: a reader sees the old file or the new one, never a partial one."""
+    os.replace(_staged_secret(path, data), path)

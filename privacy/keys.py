@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from gdprep.errors import VaultError
-from gdprep.state import state_dir, write_secret
+from gdprep.state import create_secret, state_dir
 
 MASTER_KEY_BYTES = 32
 KEY_FILE_ENV = "GDPREP_KEY_FILE"
@@ -170,20 +170,9 @@ def _read_key_file(path: Path, where: str, fix: str) -> bytes:
 
 
 def _create_key_file(path: Path) -> None:
-    """Create a fresh master key with mode 0600 in a 0700 directory, without racing another process."""
+    """Create a fresh master key with mode 0600 in a 0700 directory, without racing another process (of
+    racing creators one wins, and every one then reads the winner's key)."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with contextlib.suppress(OSError):  # a mounted volume may ignore chmod
         path.parent.chmod(0o700)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
-    write_secret(tmp, secrets.token_bytes(MASTER_KEY_BYTES))
-    try:
-        # link() fails if another process created the key first; then its key wins and ours is dropped
-        os.link(tmp, path)
-    except FileExistsError:
-        pass
-    except OSError:  # the file system has no hard links
-        if not path.exists():
-            os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+    create_secret(path, secrets.token_bytes(MASTER_KEY_BYTES))

@@ -19,8 +19,10 @@ from gdprep.lineage import LineageSink
 from gdprep.policies import Policy
 from gdprep.privacy.engine import DetectionPool
 from gdprep.privacy.findings import Finding
+from gdprep.privacy.keys import KeyRing
 from gdprep.privacy.special_categories import SpecialCategoryDetector, SpecialCategoryFlag
 from gdprep.privacy.subjects import DIRECT_IDENTIFIERS, looks_like_personal_data, normalise_identifier
+from gdprep.privacy.vault import Vault
 from gdprep.records import BadRecord, IdTally, JsonlSink, OnError, Record, RecordReader, RecordWriter, set_text
 from gdprep.staging import StagedOutputs
 
@@ -179,7 +181,7 @@ def _vault_lock(vault_path: Path, wait: Callable[[], None] | None = None) -> Ite
     import fcntl
 
     vault_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(vault_path.with_name(vault_path.name + ".lock"), "w") as lock:
+    with open(Vault.lock_path(vault_path), "w") as lock:
         while True:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -289,10 +291,7 @@ def run_redact(input_path: Path, output_path: Path, report_path: Path, policy: P
     `decisions` (finding id -> "confirm" | "reject", see `gdprep.privacy.decisions`) are compliance
     officers' review decisions: a rejected finding stays as written, a confirmed below-threshold finding
     is redacted. The report counts those applied and lists those that matched no finding."""
-    from gdprep.privacy.keys import KeyRing
-    from gdprep.privacy.vault import Vault
     from gdprep.records import detect_format
-    from gdprep.state import state_dir
 
     started = time.perf_counter()
     if report_path.suffix.lower() == ".html":
@@ -303,7 +302,7 @@ def run_redact(input_path: Path, output_path: Path, report_path: Path, policy: P
     _check_output_paths(input_path, output_path, report_path, report_path.with_suffix(".html"), qpath, dpath)
     reader = RecordReader(input_path, policy.fields, fmt=fmt, max_chars=policy.max_text_chars, on_error=on_error)
     out_format = detect_format(output_path, out_fmt) if out_fmt or output_path.suffix else reader.format
-    vault_file = vault_path or state_dir() / "vault.bin"
+    vault_file = vault_path or Vault.default_path()
     with _vault_lock(vault_file, vault_wait):
         keyring = KeyRing.open(key_file=key_file)
         vault = Vault.open(vault_file, keyring)

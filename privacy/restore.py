@@ -18,14 +18,13 @@ def run_deanonymize(input_path: Path, output_path: Path, policy: Policy, *, reas
     from gdprep.privacy.keys import KeyRing
     from gdprep.privacy.operators import RedactionContext, deanonymize
     from gdprep.privacy.vault import Vault
-    from gdprep.state import state_dir
 
     if not reason.strip():
         raise UsageError("--reason must say why re-identification is needed")
     if input_path.resolve() == output_path.resolve():
         raise UsageError(f"output {output_path} is the input file; write to a different path")
     keyring = KeyRing.open(key_file=key_file)
-    vault = Vault.open(vault_path or state_dir() / "vault.bin", keyring)
+    vault = Vault.open(vault_path or Vault.default_path(), keyring)
     ctx = RedactionContext(keyring=keyring, vault=vault)
     # redact's output may have emptied a field or grown it with tokens: neither is bad input here
     reader = RecordReader(input_path, policy.fields, fmt=fmt, max_chars=10 * policy.max_text_chars,

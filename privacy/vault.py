@@ -70,7 +70,13 @@ class Vault:
 
     @staticmethod
     def default_path(state: Path | None = None) -> Path:
+        """`<state directory>/vault.bin`: the vault every command uses unless it is given another."""
         return (Path(state) if state is not None else state_dir()) / DEFAULT_VAULT_FILE
+
+    @staticmethod
+    def lock_path(path: Path) -> Path:
+        """The lock file that gives one run at a time the vault at `path`."""
+        return path.with_name(path.name + ".lock")
 
     @property
     def key_id(self) -> str:

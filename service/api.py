@@ -317,7 +317,7 @@ def export_zip(services: Services, principal: Principal, fmt: str, run_id: str |
 
 def erasure_request(services: Services, principal: Principal, subject: str) -> dict[str, Any]:
     """The erasure impact of a subject, recorded by its keyed identifiers only; nothing is changed yet."""
-    from gdprep.audit.erase import erasure_impact
+    from gdprep.service.stages import erasure_impact
 
     report = erasure_impact(services.ledger, subject)
     with services.write_lock:

@@ -505,9 +505,9 @@ def erase(
     them, and the Art. 12(3) deadline, through the ledger's subject index (keyed HMACs only). Without
     --dry-run: write new versions of the given datasets without those records, remove the subject's
     identifiers from the pseudonym vault, and record the erasure in the ledger."""
-    from gdprep.audit.erase import erase_subject, erasure_impact
     from gdprep.audit.ledger import Ledger
     from gdprep.policies import load_policy
+    from gdprep.service.stages import erase_subject, erasure_impact
 
     def go() -> None:
         ledger = Ledger(ledger_url)
@@ -566,7 +566,7 @@ def audit_public_key() -> None:
     """Print the ledger's Ed25519 public key (PEM), for auditors; its SHA-256 fingerprint goes to stderr.
     Creates nothing: the key exists once the ledger has been written to."""
     from gdprep.audit.head import fingerprint
-    from gdprep.audit.ledger import Keys
+    from gdprep.audit.keys import Keys
     from gdprep.state import state_dir
 
     def go() -> None:

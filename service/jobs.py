@@ -613,15 +613,15 @@ def _worker_main(settings: ServiceSettings, name: str, ready: Any, stop: Any, se
     """One worker process: load the models once, then claim and run jobs until told to stop. It ends with
     its server (a worker left running would hold the vault and claim jobs unsupervised), and it is in the
     registry so that a later server can stop it should it outlive its own."""
+    from gdprep.privacy.vault import Vault
     from gdprep.service.orphans import WorkerRegistry
-    from gdprep.state import state_dir
 
     die_with_parent(server_pid)
     os.umask(0o077)  # job outputs are the owner's alone, like the state directory
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server's Ctrl-C stops us through `stop`
     logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {name} %(levelname)s %(message)s")
     registry = WorkerRegistry.default()
-    entry = registry.register(name, server_pid, [state_dir() / "vault.bin.lock"])
+    entry = registry.register(name, server_pid, [Vault.lock_path(Vault.default_path())])
     try:
         ledger = Ledger(settings.ledger_url)
         store = JobStore(ledger)

@@ -161,7 +161,6 @@ def deanonymise(settings: ServiceSettings, ledger: Ledger, job: Job, record_ids:
     from gdprep.privacy.operators import RedactionContext, deanonymize
     from gdprep.privacy.vault import Vault
     from gdprep.records import Record, RecordReader, set_text
-    from gdprep.state import state_dir
 
     if not reason.strip():
         raise UsageError("reason must say why re-identification is needed (a ticket reference, not personal data)")
@@ -173,7 +172,7 @@ def deanonymise(settings: ServiceSettings, ledger: Ledger, job: Job, record_ids:
         raise NotFound("this job has no redacted output to re-identify")
     policy = load_policy(job.policy)
     keyring = KeyRing.open()
-    vault = Vault.open(state_dir() / "vault.bin", keyring)
+    vault = Vault.open(Vault.default_path(), keyring)
     ctx = RedactionContext(keyring=keyring, vault=vault)
     reader = RecordReader(settings.jobs_dir / job.id / rel, policy.fields, max_chars=10 * policy.max_text_chars,
                           require_text=False)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from gdprep.audit.ledger import Keys
+from gdprep.audit.keys import Keys
 from gdprep.service.cli import app
 
 from .conftest import read_jsonl, redact_and_curate, write_jsonl

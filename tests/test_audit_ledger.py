@@ -23,16 +23,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from gdprep.audit.ledger import (
-    HMAC_KEY_FILE,
-    SIGNING_KEY_FILE,
-    Keys,
-    Ledger,
-    checkpoint_message,
-    entry_leaf,
-    key_id,
-    verify_signature,
-)
+from gdprep.audit.entries import entry_leaf
+from gdprep.audit.keys import HMAC_KEY_FILE, SIGNING_KEY_FILE, Keys, checkpoint_message, key_id, verify_signature
+from gdprep.audit.ledger import Ledger
 from gdprep.audit.merkle import EMPTY_ROOT, MerkleAccumulator, inclusion_proof, leaf_hash, tree_root, verify_inclusion
 from gdprep.errors import ConfigError, IntegrityError
 from tests.pg import create_database, drop_database

@@ -14,7 +14,9 @@ from typing import Any
 
 import pytest
 
-from gdprep.audit.ledger import Entry, Keys, Ledger, key_id
+from gdprep.audit.entries import Entry
+from gdprep.audit.keys import Keys, key_id
+from gdprep.audit.ledger import Ledger
 from tests.pg import create_database, drop_database
 from tests.pg import postgres_url as postgres_url  # noqa: F401  (registers the session fixture here)
 

@@ -23,7 +23,9 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from gdprep.audit import head as heads
-from gdprep.audit.ledger import Keys, Ledger, entry_leaf
+from gdprep.audit.entries import entry_leaf
+from gdprep.audit.keys import Keys
+from gdprep.audit.ledger import Ledger
 from gdprep.errors import IntegrityError
 from gdprep.service.cli import EXIT_UNSIGNED_TAIL, app
 from tests.pg import ledger_url as ledger_url  # noqa: F401  (SQLite and PostgreSQL)
@@ -243,7 +245,8 @@ def test_every_checkpoint_follows_the_one_before_it(history: Ledger) -> None:
 _KILLED_RUN = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
-    from gdprep.audit.ledger import Keys, Ledger
+    from gdprep.audit.keys import Keys
+    from gdprep.audit.ledger import Ledger
     ledger = Ledger(sys.argv[1], Keys(directory=Path(sys.argv[2])))
     run_id = ledger.start_run("privacy", command="gdprep redact")
     ledger.append_many(("record_redacted", run_id, ledger.record_key(f"doc-{i}"), {"i": i}) for i in range(7))

@@ -190,7 +190,7 @@ def test_a_changed_adapter_is_refused(trained: dict[str, Any], home: Ledger, tmp
 
 
 def test_erasure_impact_names_the_adapters_trained_on_the_subject(trained: dict[str, Any], home: Ledger) -> None:
-    from gdprep.audit.erase import erasure_impact
+    from gdprep.service.stages import erasure_impact
 
     in_train = 0
     for name in CUSTOMERS:

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from gdprep.audit.ledger import Keys, Ledger
+from gdprep.audit.keys import Keys
+from gdprep.audit.ledger import Ledger
 from gdprep.errors import GdprepError
 from gdprep.service.keys import ROLES, SCRYPT_PARAMS, ApiKeyError, KeyStore, Principal
 from tests.pg import create_database, drop_database

@@ -91,7 +91,6 @@ def vault_values(ledger: Ledger, privacy_run: str | None, *, key_file: Path | No
     """The vault's originals for the records the privacy run redacted, decrypted in memory only."""
     from gdprep.privacy.keys import KeyRing
     from gdprep.privacy.vault import Vault
-    from gdprep.state import state_dir
 
     if not privacy_run:
         return []
@@ -101,7 +100,7 @@ def vault_values(ledger: Ledger, privacy_run: str | None, *, key_file: Path | No
             lookups.update(entry.payload.get("vault_keys") or [])
     if not lookups:
         return []
-    path = vault_path or state_dir() / "vault.bin"
+    path = vault_path or Vault.default_path()
     if not path.is_file():
         return []
     vault = Vault.open(path, KeyRing.open(key_file=key_file))

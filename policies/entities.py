@@ -37,6 +37,7 @@ ENTITY_TYPES: Final[dict[str, str]] = {
     "LT_ASMENS_KODAS": "Lithuanian asmens kodas (sex and century, birth date, mod 11)",
     "BE_NATIONAL_NUMBER": "Belgian rijksregisternummer / numéro de registre national or BIS number (mod 97)",
     "AT_SVNR": "Austrian social insurance number (Versicherungsnummer, check digit, birth date)",
+    "LI_PEID": "Liechtenstein Personenidentifikationsnummer (after a cue; no check digit)",
     "CZ_SK_RODNE_CISLO": "Czech or Slovak rodné číslo (birth date, mod 11)",
     "HU_TAJ": "Hungarian TAJ social security number (weighted mod 10)",
     "HU_TAX_ID": "Hungarian adóazonosító jel of a person (birth date, weighted mod 11)",
@@ -71,7 +72,7 @@ ENTITY_TYPES: Final[dict[str, str]] = {
 #: and Presidio's own recognizer cases (tests/test_recognizers_national.py, tests/test_presidio_conformance.py).
 NATIONAL_ID_TYPES: Final[frozenset[str]] = frozenset({
     "SE_PERSONNUMMER", "FI_HETU", "DK_CPR", "NO_FODSELSNUMMER", "IS_KENNITALA", "EE_ISIKUKOOD", "LV_PERSONAS_KODS",
-    "LT_ASMENS_KODAS", "BE_NATIONAL_NUMBER", "AT_SVNR", "CZ_SK_RODNE_CISLO", "HU_TAJ", "HU_TAX_ID", "RO_CNP",
+    "LT_ASMENS_KODAS", "BE_NATIONAL_NUMBER", "AT_SVNR", "LI_PEID", "CZ_SK_RODNE_CISLO", "HU_TAJ", "HU_TAX_ID", "RO_CNP",
     "BG_EGN", "HR_OIB", "SI_EMSO", "PT_NIF", "PT_CC", "GR_AMKA", "IE_PPS", "LU_MATRICULE", "MT_ID_CARD", "CY_TIC",
     "DE_SOCIAL_SECURITY", "DE_HEALTH_INSURANCE", "DE_TAX_NUMBER", "PERSONAL_VAT_NUMBER", "PASSPORT_NUMBER",
     "ID_CARD_NUMBER", "DRIVING_LICENCE_NUMBER",

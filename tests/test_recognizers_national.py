@@ -59,6 +59,7 @@ from gdprep.privacy.recognizers.ids_central import (
     HrOibRecognizer,
     HuTajRecognizer,
     HuTaxIdRecognizer,
+    LiPeidRecognizer,
     SiEmsoRecognizer,
 )
 from gdprep.privacy.recognizers.ids_nordic import (
@@ -282,6 +283,10 @@ VALID = [
     (CzSkRodneCisloRecognizer, f"RČ: {CZ_RC}", [CZ_RC]),
     (CzSkRodneCisloRecognizer, f"{CZ_RC[:6]}/{CZ_RC[6:]}", [f"{CZ_RC[:6]}/{CZ_RC[6:]}"]),
     (CzSkRodneCisloRecognizer, "rodné číslo 450101/123", ["450101/123"]),   # before 1954: nine digits, no check
+    (LiPeidRecognizer, "PEID: 4831927", ["4831927"]),
+    (LiPeidRecognizer, "Personenidentifikationsnummer 000004831927", ["000004831927"]),
+    (LiPeidRecognizer, "PEID-Nr. 4 831 927", ["4 831 927"]),
+    (LiPeidRecognizer, "4831927 (PEID)", ["4831927"]),
     (HuTajRecognizer, f"TAJ-szám: {HU_TAJ[:3]} {HU_TAJ[3:6]} {HU_TAJ[6:]}",
      [f"{HU_TAJ[:3]} {HU_TAJ[3:6]} {HU_TAJ[6:]}"]),
     (HuTajRecognizer, f"TAJ {HU_TAJ}", [HU_TAJ]),
@@ -406,6 +411,10 @@ INVALID = [
     (CzSkRodneCisloRecognizer, "450101/123", "nine digits need a cue"),
     (CzSkRodneCisloRecognizer, "rodné číslo 851332/1234", "day 32"),
     (CzSkRodneCisloRecognizer, f"faktura {CZ_RC}", "labelled as an invoice"),
+    (LiPeidRecognizer, "4831927", "no check digit: needs a cue"),
+    (LiPeidRecognizer, "PEID 123", "too short"),
+    (LiPeidRecognizer, "PEID 4831927483192", "too long"),
+    (LiPeidRecognizer, "PEID 000 000 000", "a placeholder"),
     (HuTajRecognizer, f"TAJ {wrong_last(HU_TAJ, lambda v: v == HU_TAJ)}", "check digit"),
     (HuTajRecognizer, HU_TAJ, "nine digits need a cue"),
     (HuTajRecognizer, f"TAJ {HU_TAJ}0", "ten digits"),

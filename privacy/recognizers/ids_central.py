@@ -1,5 +1,5 @@
 """Personal identity numbers of central Europe: the German social and health insurance numbers and the
-Steuernummer, AT Versicherungsnummer, CZ/SK rodné číslo, HU TAJ and adóazonosító jel, SI EMŠO, HR OIB.
+Steuernummer, AT Versicherungsnummer, LI PEID, CZ/SK rodné číslo, HU TAJ and adóazonosító jel, SI EMŠO, HR OIB.
 
 Checksums come from python-stdnum where it has them; the German insurance numbers and the Hungarian ones
 are checked here with their published algorithms.
@@ -14,6 +14,7 @@ from stdnum.at import vnr as stdnum_vnr
 from stdnum.cz import rc as stdnum_rc
 from stdnum.de import stnr as stdnum_stnr
 from stdnum.hr import oib as stdnum_oib
+from stdnum.li import peid as stdnum_peid
 from stdnum.si import emso as stdnum_emso
 
 from gdprep.privacy.recognizers.national import (
@@ -145,6 +146,22 @@ class AtSvnrRecognizer(NationalIdRecognizer):
         return stdnum_vnr.is_valid(digits) and is_date(2000, int(digits[6:8]), int(digits[4:6]))
 
 
+class LiPeidRecognizer(NationalIdRecognizer):
+    """Liechtenstein Personenidentifikationsnummer (PEID): the tax administration's number for a resident
+    person (entities get one too), up to 12 digits, often written with leading zeros or in groups of three.
+    It has no check digit (stdnum.li.peid checks its length), so it is found only after a cue ("PEID",
+    "Personenidentifikationsnummer"), at `CUED_SCORE`."""
+
+    ENTITY = "LI_PEID"
+    VALUE = r"\d{1,3}(?:[ .]\d{3}){1,3}|\d{4,12}"
+    CUES = (r"peid(?:-?(?:nr|nummer))?", r"personen-?identifikations-?(?:nummer|nr)")
+    GENERIC_CUES = False
+    CONTEXT: ClassVar[list[str]] = ["peid", "personenidentifikationsnummer"]
+
+    def validate(self, value: str) -> bool | None:
+        return None if stdnum_peid.is_valid(value) else False
+
+
 class CzSkRodneCisloRecognizer(NationalIdRecognizer):
     """Czech and Slovak rodné číslo: YYMMDD/SSSC (women's month + 50, from 2004 also + 20), mod 11 over
     the ten digits; numbers issued before 1954 have nine digits and no check digit, so those need a cue.
@@ -230,6 +247,7 @@ CENTRAL_RECOGNIZERS: tuple[type[NationalIdRecognizer], ...] = (
     DeHealthInsuranceRecognizer,
     DeTaxNumberRecognizer,
     AtSvnrRecognizer,
+    LiPeidRecognizer,
     CzSkRodneCisloRecognizer,
     HuTajRecognizer,
     HuTaxIdRecognizer,

@@ -3,15 +3,27 @@ URLs that are safe to show (no password)."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gdprep.state import state_dir
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
+LEDGER_URL_ENV = "GDPREP_LEDGER_URL"
 # Writers wait this long for one another (SQLite); a write holds the lock only for its own entries.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def default_url(create: bool = True) -> str:
+    """$GDPREP_LEDGER_URL, else the SQLite file in the state directory."""
+    url = os.environ.get(LEDGER_URL_ENV)
+    if url:
+        return url
+    return f"sqlite:///{state_dir(create) / 'ledger.db'}"
 
 
 def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -30,7 +30,14 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from gdprep.audit import head as heads
-from gdprep.audit.database import database_exists, safe_url, sqlite_in_memory, sqlite_pragmas, sqlite_writer_engine
+from gdprep.audit.database import (
+    database_exists,
+    default_url,
+    safe_url,
+    sqlite_in_memory,
+    sqlite_pragmas,
+    sqlite_writer_engine,
+)
 from gdprep.audit.entries import RUN_TERMINAL_KINDS, Entry, canonical, entry_leaf, load_payload, recomputed_leaf
 from gdprep.audit.keys import Keys, checkpoint_message, key_id, public_pem_of, signed_message, verify_signature
 from gdprep.audit.liveness import liveness, process_identity
@@ -42,7 +49,6 @@ from gdprep.state import state_dir
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-LEDGER_URL_ENV = "GDPREP_LEDGER_URL"
 _BATCH = 5000
 # The PostgreSQL advisory lock that serialises the ledger's writers (per database); a fixed name's hash,
 # so every gdprep version takes the same lock.
@@ -51,13 +57,6 @@ WRITER_LOCK_KEY = int.from_bytes(hashlib.sha256(b"gdprep.audit.ledger.writer").d
 
 def utc_now() -> str:
     return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def default_url(create: bool = True) -> str:
-    url = os.environ.get(LEDGER_URL_ENV)
-    if url:
-        return url
-    return f"sqlite:///{state_dir(create) / 'ledger.db'}"
 
 
 class Ledger:
@@ -215,7 +214,7 @@ class Ledger:
         if self.keys.create_signing_key():
             public = self.keys.public_pem()
             items = itertools.chain([("key_event", None, None, {
-                "event": "created", "key": "ledger-signing", "key_id": key_id(public), "actor": _actor()})],
+                "event": "created", "key": "ledger-signing", "key_id": key_id(public), "actor": actor()})],
                 items)
         count = 0
         seq = self._next_seq(conn)
@@ -322,7 +321,7 @@ class Ledger:
         self.checkpoint()
         old, new = self.keys.rotate()
         self.append("key_event", {"event": "rotated", "key": "ledger-signing", "old_key_id": old,
-                                  "new_key_id": new, "actor": _actor(), "reason": reason})
+                                  "new_key_id": new, "actor": actor(), "reason": reason})
         return self.checkpoint()
 
     # -- runs --------------------------------------------------------------------------------------------
@@ -332,7 +331,7 @@ class Ledger:
         earlier run whose process ended without finishing it."""
         self.record_interrupted_runs()
         run_id = uuid.uuid4().hex
-        self.append("run_started", {"stage": stage, "actor": _actor(), "command": command,
+        self.append("run_started", {"stage": stage, "actor": actor(), "command": command,
                                     "config": dict(config or {}), "policy_hash": policy_hash,
                                     "versions": dict(versions or {}), "process": process_identity()},
                     run_id=run_id)
@@ -366,7 +365,7 @@ class Ledger:
                      if liveness(payload.get("process")) == "ended"]
             if found:
                 self._insert(conn, [("run_interrupted", run_id, None, {
-                    "stage": payload.get("stage"), "actor": _actor(), "started_by": payload.get("actor"),
+                    "stage": payload.get("stage"), "actor": actor(), "started_by": payload.get("actor"),
                     "reason": "the process running it ended without finishing it (killed or crashed)",
                     "process": payload.get("process")}) for run_id, payload in found])
                 recorded = [run_id for run_id, _ in found]
@@ -377,7 +376,7 @@ class Ledger:
     def finish_run(self, run_id: str, stage: str, *, ok: bool, summary: Mapping[str, Any] | None = None,
                    error: str | None = None) -> dict[str, Any]:
         kind = "run_completed" if ok else "run_failed"
-        payload: dict[str, Any] = {"stage": stage, "actor": _actor(), "summary": dict(summary or {})}
+        payload: dict[str, Any] = {"stage": stage, "actor": actor(), "summary": dict(summary or {})}
         if error is not None:
             payload["error"] = error
         self.append(kind, payload, run_id=run_id)
@@ -494,10 +493,7 @@ class Ledger:
 
 
 def actor() -> str:
-    return _actor()
-
-
-def _actor() -> str:
+    """Who runs this process, for the ledger: the login name, else the numeric user id."""
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no passwd entry (containers)

@@ -1,11 +1,9 @@
 """The privacy stage as library functions: scan records, resolve findings under a policy, and write
-detect / redact outputs. The CLI and (later) the HTTP API call these; neither holds logic of its own."""
+detect / redact outputs. The CLI and the HTTP service call these (through `gdprep.service.stages` when the
+run is recorded in the ledger); neither holds logic of its own."""
 
 from __future__ import annotations
 
-import dataclasses
-import functools
-import re
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -14,118 +12,30 @@ from pathlib import Path
 from typing import Any
 
 from gdprep.errors import IntegrityError, UsageError
-from gdprep.fieldpaths import FieldTally, data_key_paths, mask_data_keys, parse_path
+from gdprep.fieldpaths import FieldTally, data_key_paths, mask_data_keys
 from gdprep.lineage import LineageSink
 from gdprep.policies import Policy
 from gdprep.privacy.engine import DetectionPool
 from gdprep.privacy.findings import Finding
 from gdprep.privacy.keys import KeyRing
-from gdprep.privacy.special_categories import SpecialCategoryDetector, SpecialCategoryFlag
+from gdprep.privacy.scanner import PrivacyScanner, ScannedRecord
+from gdprep.privacy.special_categories import SpecialCategoryFlag
 from gdprep.privacy.subjects import DIRECT_IDENTIFIERS, looks_like_personal_data, normalise_identifier
 from gdprep.privacy.vault import Vault
-from gdprep.records import BadRecord, IdTally, JsonlSink, OnError, Record, RecordReader, RecordWriter, set_text
+from gdprep.records import (
+    BadRecord,
+    Format,
+    IdTally,
+    JsonlSink,
+    OnError,
+    Record,
+    RecordReader,
+    RecordWriter,
+    set_text,
+)
 from gdprep.staging import StagedOutputs
 
 ProgressFn = Callable[[int], None]
-_ACTION_RANK = {"none": 0, "keep": 1, "review": 2, "drop": 3}
-#: a value this short is scanned with its field's name in front ("bsn: 111222333", "customer phone: 0770..."),
-#: so recognizers that need a context word find one; findings are shifted back to index the value itself
-CONTEXT_MAX_CHARS = 256
-_WORD_BREAK = re.compile(r"[\W_]+|(?<=[a-z0-9])(?=[A-Z])")
-
-
-@functools.lru_cache(maxsize=4096)
-def _context_label(path: str) -> str:
-    """"meta.customerPhone" -> "customer phone: "; "" when the path names no key."""
-    key = next((seg for seg in reversed(parse_path(path)) if isinstance(seg, str)), "")
-    words = " ".join(w for w in _WORD_BREAK.split(key) if w).lower()
-    return f"{words}: " if words else ""
-
-
-def _shift_back(findings: list[Finding], shifts: Mapping[str, int]) -> list[Finding]:
-    out = []
-    for f in findings:
-        shift = shifts.get(f.field, 0)
-        if not shift:
-            out.append(f)
-        elif f.end > shift:  # a finding inside the field's name is not in the value
-            out.append(dataclasses.replace(f, start=max(f.start - shift, 0), end=f.end - shift))
-    return out
-
-
-@dataclass(slots=True)
-class ScannedRecord:
-    """A record with its resolved findings and its special-category outcome."""
-
-    record: Record
-    findings: list[Finding] = field(default_factory=list)   # at/above threshold: these get redacted
-    below: list[Finding] = field(default_factory=list)      # review band, under threshold: shown, not redacted
-    flags: list[SpecialCategoryFlag] = field(default_factory=list)
-    action: str = "none"                                     # none | keep | review | drop
-
-
-class PrivacyScanner:
-    """Streams records through detection. Built once per run; reuses one engine (or worker pool)."""
-
-    def __init__(self, policy: Policy, *, workers: int = 1) -> None:
-        self.policy = policy
-        self.pool = DetectionPool(policy, workers=workers)
-        self.special = SpecialCategoryDetector()
-        # free-text fields: their key says nothing about what is in them
-        self._no_context = {*policy.fields.text_fields, policy.fields.message_content_key}
-
-    def close(self) -> None:
-        self.pool.close()
-
-    def __enter__(self) -> PrivacyScanner:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def _special(self, record: Record) -> tuple[list[SpecialCategoryFlag], str]:
-        flags = [flag for name, text in record.texts for flag in self.special.detect(text, name)]
-        action = "none"
-        for flag in flags:
-            candidate = self.policy.special_categories.action_for(flag.category)
-            if _ACTION_RANK[candidate] > _ACTION_RANK[action]:
-                action = candidate
-        return flags, action
-
-    def _in_context(self, record: Record) -> tuple[list[tuple[str, str]], dict[str, int]]:
-        """The texts to detect in, short values prefixed with their field's name, and each prefix's length."""
-        texts: list[tuple[str, str]] = []
-        shifts: dict[str, int] = {}
-        for name, text in record.texts:
-            if len(text) <= CONTEXT_MAX_CHARS:
-                label = _context_label(name)
-                if label and label[:-2] not in self._no_context and name not in self._no_context:
-                    shifts[name] = len(label)
-                    text = label + text
-            texts.append((name, text))
-        return texts, shifts
-
-    def scan(self, batches: Iterator[list[Record | BadRecord]]) -> Iterator[ScannedRecord | BadRecord]:
-        Batch = tuple[list[Record | BadRecord], list[dict[str, int]]]
-
-        def records_of(items: list[Record | BadRecord]) -> tuple[Batch, list[list[tuple[str, str]]]]:
-            prepared = [self._in_context(item) for item in items if isinstance(item, Record)]
-            return (items, [shifts for _, shifts in prepared]), [texts for texts, _ in prepared]
-
-        for (items, shifts_per_record), per_record in self.pool.map_records(records_of(b) for b in batches):
-            results = iter(per_record)
-            shifts_of = iter(shifts_per_record)
-            for item in items:
-                if isinstance(item, BadRecord):
-                    yield item
-                    continue
-                kept, below = next(results)
-                shifts = next(shifts_of)
-                if shifts:
-                    kept, below = _shift_back(kept, shifts), _shift_back(below, shifts)
-                scanned = ScannedRecord(record=item, findings=kept, below=below)
-                scanned.flags, scanned.action = self._special(item)
-                yield scanned
 
 
 @dataclass
@@ -215,6 +125,42 @@ def _journal_for(output: Path) -> Path:
     return output.with_name(f".{output.name}.publish")
 
 
+class _StagedRun:
+    """What detect and redact runs share: their outputs are staged and published together, or not at all (see
+    `gdprep.staging`), and the side files (quarantine, dropped records) are opened by their first record."""
+
+    def __init__(self, input_path: Path, output_path: Path, outputs: Sequence[Path]) -> None:
+        self.input_path = input_path
+        self.staged = StagedOutputs.open(_journal_for(output_path))
+        self.paths = {final: self.staged.path(final) for final in outputs}
+        self.staged.check_writable()
+        self._sinks: dict[Path, JsonlSink] = {}
+
+    def sink(self, final: Path) -> JsonlSink:
+        if final not in self._sinks:
+            self._sinks[final] = JsonlSink(self.paths[final])
+        return self._sinks[final]
+
+    def written(self, final: Path) -> int:
+        """Records written to a side file (0 when none was opened)."""
+        sink = self._sinks.get(final)
+        return sink.count if sink else 0
+
+    def has(self, final: Path) -> bool:
+        return final in self._sinks
+
+    def quarantine(self, qpath: Path, bad: BadRecord) -> None:
+        self.sink(qpath).write(_quarantine_row(self.input_path, bad))
+
+    def close_sinks(self) -> None:
+        for sink in self._sinks.values():
+            sink.close()
+
+    def discard(self) -> None:
+        self.close_sinks()
+        self.staged.discard()
+
+
 def run_detect(input_path: Path, output_path: Path, policy: Policy, *, on_error: OnError = "fail",
                quarantine_path: Path | None = None, fmt: str | None = None, workers: int = 1,
                progress: ProgressFn | None = None) -> RunSummary:
@@ -227,18 +173,14 @@ def run_detect(input_path: Path, output_path: Path, policy: Policy, *, on_error:
     reader = RecordReader(input_path, policy.fields, fmt=fmt, max_chars=policy.max_text_chars, on_error=on_error)
     summary = RunSummary()
     ids = IdTally()
-    staged = StagedOutputs.open(_journal_for(output_path))
-    findings_path, staged_qpath = staged.path(output_path), staged.path(qpath)
-    staged.check_writable()
-    quarantine: JsonlSink | None = None
+    run = _StagedRun(input_path, output_path, (output_path, qpath))
     try:
-        out = JsonlSink(findings_path)
+        out = JsonlSink(run.paths[output_path])
         with PrivacyScanner(policy, workers=workers) as scanner, out:
             for item in scanner.scan(reader.batches()):
                 summary.n_in += 1
                 if isinstance(item, BadRecord):
-                    quarantine = quarantine or JsonlSink(staged_qpath)
-                    quarantine.write(_quarantine_row(input_path, item))
+                    run.quarantine(qpath, item)
                     summary.n_quarantined += 1
                 else:
                     ids.add(item.record.id, item.record.line)
@@ -257,22 +199,37 @@ def run_detect(input_path: Path, output_path: Path, policy: Policy, *, on_error:
                     summary.n_findings += len(item.findings)
                 if progress:
                     progress(1)
-        if quarantine:
-            quarantine.close()
-        written = RunSummary(n_out=out.count, n_quarantined=quarantine.count if quarantine else 0)
-        written.check_accounting(reader.n_items)
-        staged.commit()
+        run.close_sinks()
+        RunSummary(n_out=out.count, n_quarantined=run.written(qpath)).check_accounting(reader.n_items)
+        run.staged.commit()
     except BaseException:
-        if quarantine:
-            quarantine.close()
-        staged.discard()
+        run.discard()
         raise
     summary.n_duplicate_ids, summary.duplicate_id_lines = ids.duplicates()
     summary.outputs = {"findings": str(output_path)}
-    if quarantine:
+    if run.has(qpath):
         summary.outputs["quarantine"] = str(qpath)
     summary.elapsed_s = time.perf_counter() - started
     return summary
+
+
+@dataclass(frozen=True, slots=True)
+class RedactOutputs:
+    """Where a redact run writes: the records, the JSON report and its HTML page, and the side files."""
+
+    output: Path
+    report: Path
+    quarantine: Path
+    dropped: Path
+
+    @property
+    def html(self) -> Path:
+        return self.report.with_suffix(".html")
+
+    @classmethod
+    def of(cls, output: Path, report: Path, quarantine: Path | None) -> RedactOutputs:
+        return cls(output, report, quarantine or default_quarantine_path(output),
+                   output.with_name(output.stem + ".dropped.jsonl"))
 
 
 def run_redact(input_path: Path, output_path: Path, report_path: Path, policy: Policy, *,
@@ -281,7 +238,7 @@ def run_redact(input_path: Path, output_path: Path, report_path: Path, policy: P
                vault_path: Path | None = None, progress: ProgressFn | None = None,
                command: str = "gdprep redact", lineage: LineageSink | None = None,
                decisions: Mapping[str, str] | None = None,
-               vault_wait: Callable[[], None] | None = None) -> RunSummary:
+               vault_wait: Callable[[], None] | None = None, shown_input: str | None = None) -> RunSummary:
     """`gdprep redact`: redacted records in the input's format, a JSON + HTML report, quarantine and
     dropped-record files. Every input record is accounted for.
 
@@ -290,174 +247,212 @@ def run_redact(input_path: Path, output_path: Path, report_path: Path, policy: P
 
     `decisions` (finding id -> "confirm" | "reject", see `gdprep.privacy.decisions`) are compliance
     officers' review decisions: a rejected finding stays as written, a confirmed below-threshold finding
-    is redacted. The report counts those applied and lists those that matched no finding."""
+    is redacted. The report counts those applied and lists those that matched no finding.
+
+    `shown_input` is the name the report gives the input (a service job's file as its user named it); with
+    it, the report names every output by its file name, never by a path on the server."""
     from gdprep.records import detect_format
 
     started = time.perf_counter()
     if report_path.suffix.lower() == ".html":
         raise UsageError(f"report path {report_path} ends in .html; give the JSON path, e.g. REPORT.json (the "
                          "HTML page is written beside it)")
-    qpath = quarantine_path or default_quarantine_path(output_path)
-    dpath = output_path.with_name(output_path.stem + ".dropped.jsonl")
-    _check_output_paths(input_path, output_path, report_path, report_path.with_suffix(".html"), qpath, dpath)
+    paths = RedactOutputs.of(output_path, report_path, quarantine_path)
+    _check_output_paths(input_path, output_path, report_path, paths.html, paths.quarantine, paths.dropped)
     reader = RecordReader(input_path, policy.fields, fmt=fmt, max_chars=policy.max_text_chars, on_error=on_error)
     out_format = detect_format(output_path, out_fmt) if out_fmt or output_path.suffix else reader.format
     vault_file = vault_path or Vault.default_path()
     with _vault_lock(vault_file, vault_wait):
         keyring = KeyRing.open(key_file=key_file)
         vault = Vault.open(vault_file, keyring)
-        return _redact_locked(reader, input_path, output_path, report_path, policy, out_format, qpath, dpath,
-                              keyring, vault, workers=workers, progress=progress, command=command,
-                              started=started, lineage=lineage, decisions=decisions)
+        run = _RedactRun(reader, input_path, paths, policy, keyring, vault, lineage=lineage, decisions=decisions)
+        return run.run(out_format, workers=workers, progress=progress, command=command, started=started,
+                       shown_input=shown_input)
 
 
-def _redact_locked(reader: RecordReader, input_path: Path, output_path: Path, report_path: Path,
-                   policy: Policy, out_format: Any, qpath: Path, dpath: Path, keyring: Any, vault: Any, *,
-                   workers: int, progress: ProgressFn | None, command: str, started: float,
-                   lineage: LineageSink | None = None, decisions: Mapping[str, str] | None = None) -> RunSummary:
-    from gdprep.privacy.decisions import DecisionTally, apply_decisions, matched_ids
-    from gdprep.privacy.operators import RedactionContext, Redactor
-    from gdprep.privacy.report import FlagInfo, ReportBuilder, write_report_files
+class _RedactRun:
+    """One redact run over an open vault: a handler per record outcome (quarantined, dropped, written), then
+    the report, the vault and the publication of every output together."""
 
-    redactor = Redactor(RedactionContext(keyring=keyring, vault=vault))
-    if lineage is not None and getattr(keyring, "created", False):
-        lineage.event("key_event", {"event": "created", "key": "master", "key_id": keyring.key_id})
-    spec_for = {etype: rule.operator for etype, rule in policy.entities.items()}.__getitem__
-    # an id that looks like personal data is shown in the report by the ledger's keyed hash of it
-    report = ReportBuilder(policy, decisions=decisions,
-                           id_key=lineage.subject_key if lineage is not None else None)
-    tally = DecisionTally(decisions) if decisions is not None else None
-    summary = RunSummary()
-    ids = IdTally()
-    # every output of the run is staged and published together, or not at all (see gdprep.staging)
-    html_path = report_path.with_suffix(".html")
-    staged = StagedOutputs.open(_journal_for(output_path))
-    staged_out, staged_qpath, staged_dpath = staged.path(output_path), staged.path(qpath), staged.path(dpath)
-    staged_report, staged_html = staged.path(report_path), staged.path(html_path)
-    staged.check_writable()
-    quarantine: JsonlSink | None = None
-    dropped: JsonlSink | None = None
-    buffer: list[dict[str, Any]] = []
-    same_format = out_format == reader.format
-    try:
-        writer = RecordWriter(staged_out, out_format, policy.fields.messages_field,
-                              columns=reader.columns if same_format else None,
-                              schema=reader.schema if same_format else None)
-        with PrivacyScanner(policy, workers=workers) as scanner, writer:
-            for item in scanner.scan(reader.batches()):
-                summary.n_in += 1
-                if progress:
-                    progress(1)
-                if isinstance(item, BadRecord):
-                    quarantine = quarantine or JsonlSink(staged_qpath)
-                    quarantine.write(_quarantine_row(input_path, item))
-                    report.add_quarantined(item.reason)
-                    summary.n_quarantined += 1
-                    if lineage is not None:
-                        lineage.record("record_quarantined", f"{input_path.name}:line-{item.line}",
-                                       {"reason": item.reason, "line": item.line})
-                    continue
-                record = item.record
-                ids.add(record.id, record.line)
-                summary.fields.add(record.scanned, record.skipped)
-                texts = dict(record.texts)
-                flags = [FlagInfo(f.category, f.cue, f.field, f.start, f.end) for f in item.flags]
-                if item.action == "drop":
-                    summary.n_findings += len(item.findings)
-                    if tally is not None:
-                        tally.add_dropped(matched_ids(record.id, [*item.findings, *item.below], tally.decisions))
-                    dropped = dropped or JsonlSink(staged_dpath)
-                    dropped.write({"id": record.id, "line": record.line, "stage": "privacy",
-                                   "reason": "special_category",
-                                   "categories": sorted({f.category for f in item.flags})})
-                    report.add_record(record.id, texts=texts, kept=item.findings, below_threshold=item.below,
-                                      flags=flags, action="dropped")
-                    summary.n_dropped += 1
-                    if lineage is not None:
-                        lineage.record("record_dropped", record.id, {
-                            "reason": "special_category", "categories": sorted({f.category for f in item.flags}),
-                            "findings": _lineage_findings(item.findings, policy)})
-                    continue
-                decided = apply_decisions(record.id, item.findings, item.below, decisions or {})
-                if tally is not None:
-                    tally.add(decided)
-                redacted = decided.redact   # what this record actually redacts, after review decisions
-                summary.n_findings += len(redacted)
-                data = dict(record.data)
-                by_field: dict[str, list[Finding]] = {}
-                for f in redacted:
-                    by_field.setdefault(f.field, []).append(f)
-                # in the record's field order: object keys come last, deepest first, so a renamed key never
-                # moves a path still to be written
-                for name in (name for name, _ in record.texts if name in by_field):
-                    new_text, _ = redactor.redact(texts[name], by_field[name], spec_for)
-                    set_text(data, name, new_text)
-                if data.get(policy.fields.id_field) in (None, ""):
-                    # the findings file and the report name this record by its content id: so must the output
-                    data = {**data, policy.fields.id_field: record.id} if policy.fields.id_field in data \
-                        else {policy.fields.id_field: record.id, **data}
-                buffer.append(data)
-                if len(buffer) >= 256:
-                    writer.write(buffer)
-                    buffer = []
-                action = "review" if item.action == "review" else ("redacted" if redacted else "unchanged")
-                if lineage is not None:
-                    event: dict[str, Any] = {
-                        "action": action, "findings": _lineage_findings(redacted, policy),
-                        "special_categories": sorted({f.category for f in item.flags}),
-                        "subjects": _subject_keys(lineage, redacted, texts),
-                        "vault_keys": sorted({vault.lookup_key(f.entity_type, texts[f.field][f.start:f.end])
-                                              for f in redacted
-                                              if policy.entities[f.entity_type].operator.type
-                                              in ("pseudonym", "surrogate")}),
-                        "output_hash": lineage.record_hash(data)}
-                    if decided.applied:
-                        event["decisions"] = decided.counts()
-                    lineage.record("record_redacted", record.id, event)
-                report.add_record(record.id, texts=texts, kept=redacted, below_threshold=decided.left,
-                                  flags=flags, action=action)
-                summary.n_out += 1
-            writer.write(buffer)
-        for sink in (quarantine, dropped):
-            if sink:
-                sink.close()
-        written = RunSummary(n_out=writer.count, n_quarantined=quarantine.count if quarantine else 0,
-                             n_dropped=dropped.count if dropped else 0)
-        written.check_accounting(reader.n_items)
-        summary.n_duplicate_ids, summary.duplicate_id_lines = ids.duplicates()
+    def __init__(self, reader: RecordReader, input_path: Path, paths: RedactOutputs, policy: Policy,
+                 keyring: KeyRing, vault: Vault, *, lineage: LineageSink | None,
+                 decisions: Mapping[str, str] | None) -> None:
+        from gdprep.privacy.decisions import DecisionTally
+        from gdprep.privacy.operators import RedactionContext, Redactor
+        from gdprep.privacy.report import ReportBuilder
+
+        self.reader, self.input_path, self.paths, self.policy = reader, input_path, paths, policy
+        self.keyring, self.vault, self.lineage, self.decisions = keyring, vault, lineage, decisions
+        self.redactor = Redactor(RedactionContext(keyring=keyring, vault=vault))
+        if lineage is not None and keyring.created:
+            lineage.event("key_event", {"event": "created", "key": "master", "key_id": keyring.key_id})
+        self.spec_for = {etype: rule.operator for etype, rule in policy.entities.items()}.__getitem__
+        # an id that looks like personal data is shown in the report by the ledger's keyed hash of it
+        self.report = ReportBuilder(policy, decisions=decisions,
+                                    id_key=lineage.subject_key if lineage is not None else None)
+        self.tally = DecisionTally(decisions) if decisions is not None else None
+        self.summary = RunSummary()
+        self.ids = IdTally()
+        self._buffer: list[dict[str, Any]] = []
+
+    def run(self, out_format: Format, *, workers: int, progress: ProgressFn | None, command: str,
+            started: float, shown_input: str | None) -> RunSummary:
+        reader, paths, summary = self.reader, self.paths, self.summary
+        staged = _StagedRun(self.input_path, paths.output,
+                            (paths.output, paths.quarantine, paths.dropped, paths.report, paths.html))
+        same_format = out_format == reader.format
+        try:
+            writer = RecordWriter(staged.paths[paths.output], out_format, self.policy.fields.messages_field,
+                                  columns=reader.columns if same_format else None,
+                                  schema=reader.schema if same_format else None)
+            with PrivacyScanner(self.policy, workers=workers) as scanner, writer:
+                for item in scanner.scan(reader.batches()):
+                    summary.n_in += 1
+                    if progress:
+                        progress(1)
+                    if isinstance(item, BadRecord):
+                        self._quarantined(item, staged)
+                        continue
+                    self.ids.add(item.record.id, item.record.line)
+                    summary.fields.add(item.record.scanned, item.record.skipped)
+                    if item.action == "drop":
+                        self._dropped(item, staged)
+                    else:
+                        self._written(item, writer)
+                writer.write(self._buffer)
+            staged.close_sinks()
+            RunSummary(n_out=writer.count, n_quarantined=staged.written(paths.quarantine),
+                       n_dropped=staged.written(paths.dropped)).check_accounting(reader.n_items)
+            data_report = self._finish(staged, workers=workers, command=command, started=started,
+                                       shown_input=shown_input)
+            self.vault.save()  # before the outputs appear: every token in them must be resolvable
+            staged.staged.commit()
+        except BaseException:
+            staged.discard()
+            raise
+        if self.lineage is not None:
+            self.lineage.dataset("input", self.input_path, reader.n_items)
+            self.lineage.dataset("output", paths.output, summary.n_out)
+        summary.report = data_report
+        return summary
+
+    def _quarantined(self, item: BadRecord, staged: _StagedRun) -> None:
+        staged.quarantine(self.paths.quarantine, item)
+        self.report.add_quarantined(item.reason)
+        self.summary.n_quarantined += 1
+        if self.lineage is not None:
+            self.lineage.record("record_quarantined", f"{self.input_path.name}:line-{item.line}",
+                                {"reason": item.reason, "line": item.line})
+
+    def _dropped(self, item: ScannedRecord, staged: _StagedRun) -> None:
+        from gdprep.privacy.decisions import matched_ids
+
+        record = item.record
+        categories = sorted({f.category for f in item.flags})
+        self.summary.n_findings += len(item.findings)
+        if self.tally is not None:
+            self.tally.add_dropped(matched_ids(record.id, [*item.findings, *item.below], self.tally.decisions))
+        staged.sink(self.paths.dropped).write({"id": record.id, "line": record.line, "stage": "privacy",
+                                               "reason": "special_category", "categories": categories})
+        self.report.add_record(record.id, texts=dict(record.texts), kept=item.findings, below_threshold=item.below,
+                               flags=_flag_infos(item), action="dropped")
+        self.summary.n_dropped += 1
+        if self.lineage is not None:
+            self.lineage.record("record_dropped", record.id, {
+                "reason": "special_category", "categories": categories,
+                "findings": _lineage_findings(item.findings, self.policy)})
+
+    def _written(self, item: ScannedRecord, writer: RecordWriter) -> None:
+        from gdprep.privacy.decisions import apply_decisions
+
+        record = item.record
+        texts = dict(record.texts)
+        decided = apply_decisions(record.id, item.findings, item.below, self.decisions or {})
+        if self.tally is not None:
+            self.tally.add(decided)
+        redacted = decided.redact   # what this record actually redacts, after review decisions
+        self.summary.n_findings += len(redacted)
+        data = self._redacted_data(record, texts, redacted)
+        self._buffer.append(data)
+        if len(self._buffer) >= 256:
+            writer.write(self._buffer)
+            self._buffer = []
+        action = "review" if item.action == "review" else ("redacted" if redacted else "unchanged")
+        if self.lineage is not None:
+            event = self._lineage_event(item, action, redacted, texts, data)
+            if decided.applied:
+                event["decisions"] = decided.counts()
+            self.lineage.record("record_redacted", record.id, event)
+        self.report.add_record(record.id, texts=texts, kept=redacted, below_threshold=decided.left,
+                               flags=_flag_infos(item), action=action)
+        self.summary.n_out += 1
+
+    def _redacted_data(self, record: Record, texts: Mapping[str, str], redacted: Sequence[Finding]) -> dict[str, Any]:
+        data = dict(record.data)
+        by_field: dict[str, list[Finding]] = {}
+        for f in redacted:
+            by_field.setdefault(f.field, []).append(f)
+        # in the record's field order: object keys come last, deepest first, so a renamed key never moves a
+        # path still to be written
+        for name in (name for name, _ in record.texts if name in by_field):
+            new_text, _ = self.redactor.redact(texts[name], by_field[name], self.spec_for)
+            set_text(data, name, new_text)
+        id_field = self.policy.fields.id_field
+        if data.get(id_field) in (None, ""):
+            # the findings file and the report name this record by its content id: so must the output
+            data = {**data, id_field: record.id} if id_field in data else {id_field: record.id, **data}
+        return data
+
+    def _lineage_event(self, item: ScannedRecord, action: str, redacted: Sequence[Finding],
+                       texts: Mapping[str, str], data: Mapping[str, Any]) -> dict[str, Any]:
+        assert self.lineage is not None
+        reversible = [f for f in redacted if self.policy.entities[f.entity_type].operator.type
+                      in ("pseudonym", "surrogate")]
+        return {
+            "action": action, "findings": _lineage_findings(redacted, self.policy),
+            "special_categories": sorted({f.category for f in item.flags}),
+            "subjects": _subject_keys(self.lineage, redacted, texts),
+            "vault_keys": sorted({self.vault.lookup_key(f.entity_type, texts[f.field][f.start:f.end])
+                                  for f in reversible}),
+            "output_hash": self.lineage.record_hash(data)}
+
+    def _finish(self, staged: _StagedRun, *, workers: int, command: str, started: float,
+                shown_input: str | None) -> dict[str, Any]:
+        """Close the summary, write the report (JSON and HTML) to its staging paths; return the report."""
+        from gdprep.privacy.report import write_report_files
+
+        summary, paths, tally = self.summary, self.paths, self.tally
+        summary.n_duplicate_ids, summary.duplicate_id_lines = self.ids.duplicates()
         summary.elapsed_s = time.perf_counter() - started
-        summary.outputs = {"output": str(output_path), "report": str(report_path)}
-        if quarantine:
-            summary.outputs["quarantine"] = str(qpath)
-        if dropped:
-            summary.outputs["dropped"] = str(dpath)
-        summary.outputs["report_html"] = str(html_path)
-        extra: dict[str, object] = {"outputs": summary.outputs, "key_id": keyring.key_id, "workers": workers}
+        summary.outputs = {"output": str(paths.output), "report": str(paths.report)}
+        if staged.has(paths.quarantine):
+            summary.outputs["quarantine"] = str(paths.quarantine)
+        if staged.has(paths.dropped):
+            summary.outputs["dropped"] = str(paths.dropped)
+        summary.outputs["report_html"] = str(paths.html)
+        outputs = summary.outputs if shown_input is None else {k: Path(v).name for k, v in summary.outputs.items()}
+        extra: dict[str, object] = {"outputs": outputs, "key_id": self.keyring.key_id, "workers": workers}
         if tally is not None:
             summary.n_decisions_applied = tally.n_applied
             summary.n_decisions_unmatched = len(tally.unmatched())
             extra["decisions_applied"] = summary.n_decisions_applied
             extra["decisions_unmatched"] = summary.n_decisions_unmatched
-        data_report = report.finish(command=command, input_path=str(input_path), output_path=str(output_path),
-                                    n_in=summary.n_in, n_out=summary.n_out, n_quarantined=summary.n_quarantined,
-                                    n_dropped=summary.n_dropped, elapsed_s=summary.elapsed_s, extra=extra,
-                                    decisions=tally.to_json() if tally is not None else None,
-                                    fields=summary.fields.to_json(policy.fields.skip, policy.fields.id_field),
-                                    duplicate_ids=(summary.n_duplicate_ids, summary.duplicate_id_lines))
-        write_report_files(data_report, staged_report, staged_html, shown=report_path)
-        vault.save()  # before the outputs appear: every token in them must be resolvable
-        staged.commit()
-    except BaseException:
-        for sink in (quarantine, dropped):
-            if sink:
-                sink.close()
-        staged.discard()
-        raise
-    if lineage is not None:
-        lineage.dataset("input", input_path, reader.n_items)
-        lineage.dataset("output", output_path, summary.n_out)
-    summary.report = data_report
-    return summary
+        data_report = self.report.finish(
+            command=command, input_path=str(self.input_path) if shown_input is None else shown_input,
+            output_path=str(paths.output) if shown_input is None else paths.output.name,
+            n_in=summary.n_in, n_out=summary.n_out, n_quarantined=summary.n_quarantined,
+            n_dropped=summary.n_dropped, elapsed_s=summary.elapsed_s, extra=extra,
+            decisions=tally.to_json() if tally is not None else None,
+            fields=summary.fields.to_json(self.policy.fields.skip, self.policy.fields.id_field),
+            duplicate_ids=(summary.n_duplicate_ids, summary.duplicate_id_lines))
+        write_report_files(data_report, staged.paths[paths.report], staged.paths[paths.html], shown=paths.report)
+        return data_report
+
+
+def _flag_infos(item: ScannedRecord) -> list[Any]:
+    from gdprep.privacy.report import FlagInfo
+
+    return [FlagInfo(f.category, f.cue, f.field, f.start, f.end) for f in item.flags]
 
 
 def _subject_keys(lineage: LineageSink, findings: Sequence[Finding], texts: Mapping[str, str]) -> list[str]:

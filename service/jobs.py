@@ -559,25 +559,12 @@ def _privacy_stage(job: Job, input_path: Path, work: Path, ledger: Ledger, progr
 
         result = run_redact(input_path, out, report, policy, on_error="quarantine", workers=1,
                             progress=lambda n: progress.tick("privacy", n), command=f"gdprep serve: job {job.id}",
-                            lineage=rec, vault_wait=vault_wait, **kwargs)
+                            lineage=rec, vault_wait=vault_wait, shown_input=job.input_name, **kwargs)
         progress.state["privacy"].pop("waiting_for", None)
-    _name_files_as_the_user_knows_them(report, job.input_name, out.name)
     for path in result.outputs.values():
         produced.append(Path(path).relative_to(work).as_posix())
     return out, {"in": result.n_in, "out": result.n_out, "quarantined": result.n_quarantined,
                  "dropped": result.n_dropped, "findings": result.n_findings, "duplicate_ids": result.n_duplicate_ids}
-
-
-def _name_files_as_the_user_knows_them(report_json: Path, input_name: str, output_name: str) -> None:
-    """The report the stage wrote names server paths; the job's artifacts name the files instead."""
-    from gdprep.privacy.report import write_report
-
-    report = json.loads(report_json.read_text(encoding="utf-8"))
-    report["paths"] = {"input": input_name, "output": output_name}
-    extra = report.get("extra")
-    if isinstance(extra, dict) and isinstance(extra.get("outputs"), dict):
-        extra["outputs"] = {k: Path(str(v)).name for k, v in extra["outputs"].items()}
-    write_report(report, report_json)
 
 
 def _curation_stage(job: Job, input_path: Path, work: Path, ledger: Ledger, progress: _Progress,

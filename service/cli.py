@@ -213,21 +213,21 @@ def redact(
     """Redact personal data under a policy. Keeps ids and every other field; writes a JSON + HTML report."""
     from gdprep.policies import load_policy
     from gdprep.privacy.decisions import load_decisions
-    from gdprep.privacy.pipeline import run_redact
+    from gdprep.service import stages
 
     def go() -> None:
         from gdprep.audit.ledger import Ledger
-        from gdprep.audit.lineage import ledger_run
 
         pol = load_policy(policy)
         decided = load_decisions(decisions) if decisions is not None else None
         total = _count_records(input)
         ledger = Ledger(ledger_url)
-        with ledger_run(ledger, "privacy", command=_command_line(), config={"workers": workers},
-                        policy_hash=pol.canonical_hash()) as rec, _progress("redact", total) as tick:
-            summary = run_redact(input, output, report, pol, on_error=on_error.value, quarantine_path=quarantine,
-                                 fmt=fmt.value if fmt else None, workers=_workers(workers, total),
-                                 key_file=key_file, progress=tick, lineage=rec, decisions=decided)
+        with _progress("redact", total) as tick:
+            summary = stages.redact(ledger, input, output, report, pol, command=_command_line(),
+                                    config={"workers": workers}, on_error=on_error.value,
+                                    quarantine_path=quarantine, fmt=fmt.value if fmt else None,
+                                    workers=_workers(workers, total), key_file=key_file, progress=tick,
+                                    decisions=decided)
         err.print(_summary_line(summary))
         _warn_duplicate_ids(summary, input)
         err.print(f"  {summary.fields.skipped_line()}", markup=False, highlight=False)
@@ -239,7 +239,7 @@ def redact(
     _run(go)
 
 
-@app.command(name="eval")
+@app.command(name="eval-detector")
 def evaluate(
     gold: Annotated[Path, typer.Option(
         "--gold", "-g", help='Gold JSONL: {"id", "text", "spans": [{start, end, type}]}.')],
@@ -266,6 +266,10 @@ def evaluate(
     _run(go)
 
 
+# the detector's scores were `gdprep eval`, too close to `gdprep evaluate` (the adapter's task metrics)
+app.command(name="eval", hidden=True)(evaluate)
+
+
 @app.command()
 def deanonymize(
     input: InputOpt,
@@ -280,22 +284,17 @@ def deanonymize(
 ) -> None:
     """Reverse encrypt / pseudonym / surrogate tokens for key holders. Placeholders, masks and hashes
     are one-way by design and stay as they are. Every use is a key event in the audit ledger."""
-    from gdprep.audit.ledger import Ledger, actor
+    from gdprep.audit.ledger import Ledger
     from gdprep.policies import load_policy
-    from gdprep.privacy.restore import run_deanonymize
-    from gdprep.records import file_sha256
+    from gdprep.service import stages
 
     def go() -> None:
         pol = load_policy(policy)
         if not reason.strip():
             raise UsageError("--reason must say why re-identification is needed")
-        ledger = Ledger(ledger_url)
-        n_records, n_tokens = run_deanonymize(input, output, pol, reason=reason, key_file=key_file,
-                                              fmt=fmt.value if fmt else None)
-        ledger.append("key_event", {"event": "deanonymise", "actor": actor(), "reason": reason,
-                                    "records": n_records, "tokens": n_tokens, "input_sha256": file_sha256(input),
-                                    "command": _command_line()})
-        ledger.checkpoint()
+        n_records, n_tokens = stages.deanonymise(Ledger(ledger_url), input, output, pol, reason=reason,
+                                                 command=_command_line(), key_file=key_file,
+                                                 fmt=fmt.value if fmt else None)
         err.print(f"{n_records} records, {n_tokens} tokens restored -> {output} (recorded in the audit ledger)")
 
     _run(go)
@@ -617,7 +616,6 @@ def curate(
     """Curate a dataset: exact and near-duplicate removal, quality filters, label balancing and a
     stratified, group-aware train/validation/test split, with a reason for every removed record."""
     from gdprep.curation.config import load_curation_config
-    from gdprep.curation.run import run_curate
     from gdprep.policies import load_policy
 
     def go() -> None:
@@ -630,17 +628,16 @@ def curate(
         if input is None or output_dir is None:
             raise UsageError("--input and --output-dir are required (or pass --print-config)")
         from gdprep.audit.ledger import Ledger
-        from gdprep.audit.lineage import ledger_run
+        from gdprep.service import stages
 
         pol = load_policy(policy)
         total = _count_records(input)
         ledger = Ledger(ledger_url)
-        with ledger_run(ledger, "curation", command=_command_line(), config=cfg.model_dump(mode="json"),
-                        policy_hash=pol.canonical_hash()) as rec, _progress("curate", total) as tick:
-            report = run_curate(input, output_dir, cfg, languages=pol.languages, policy_name=pol.name,
-                                on_error=on_error.value, input_format=input_format.value if input_format else None,
-                                output_format=fmt.value if fmt else None, lineage=rec,
-                                progress=(lambda stage, n: tick(n) if stage == "scan" else None) if tick else None)
+        with _progress("curate", total) as tick:
+            report = stages.curate(ledger, input, output_dir, cfg, pol, command=_command_line(),
+                                   on_error=on_error.value, input_format=input_format.value if input_format else None,
+                                   output_format=fmt.value if fmt else None,
+                                   progress=(lambda stage, n: tick(n) if stage == "scan" else None) if tick else None)
         _print_curation(report, output_dir)
 
     _run(go)
@@ -670,12 +667,12 @@ def train(
     only in a region the policy's residency allows. Writes the adapter and manifest.json; the run goes to the ledger."""
     from gdprep.audit.ledger import Ledger
     from gdprep.policies import load_policy
+    from gdprep.service import stages
     from gdprep.training.config import load_train_config
-    from gdprep.training.train import run_training
 
     def go() -> None:
         cfg = load_train_config(config)
-        manifest = run_training(cfg, Ledger(ledger_url), load_policy(policy or cfg.policy))
+        manifest = stages.train(Ledger(ledger_url), cfg, load_policy(policy or cfg.policy))
         metrics = manifest["metrics"]
         err.print(f"train: {int(metrics['steps'])} steps, train loss {metrics['train_loss']:.4f}"
                   + (f", eval loss {metrics['eval_loss']:.4f}" if "eval_loss" in metrics else "")
@@ -710,14 +707,14 @@ def probe(
     probe_report.json and .html; the decision goes to the ledger. Exit code 3 when release fails."""
     from gdprep.audit.ledger import Ledger
     from gdprep.policies import load_policy
+    from gdprep.service import stages
     from gdprep.training.probes import ProbeSettings
-    from gdprep.training.release import run_probe
 
     def go() -> None:
         settings = ProbeSettings(canary_candidates=candidates, max_records=max_records)
-        report = run_probe(Ledger(ledger_url), load_policy(policy) if policy else None, run_id=run,
-                           adapter_dir=adapter, out_dir=out_dir, settings=settings, device=device,
-                           key_file=key_file, command=_command_line())
+        report = stages.probe(Ledger(ledger_url), load_policy(policy) if policy else None, run_id=run,
+                              adapter_dir=adapter, out_dir=out_dir, settings=settings, device=device,
+                              key_file=key_file, command=_command_line())
         _print_probe(report, out_dir)
         if report["decision"]["release"] != "pass":
             raise typer.Exit(3)
@@ -798,13 +795,12 @@ def demo(
     from importlib import resources
 
     from gdprep.curation.config import load_curation_config
-    from gdprep.curation.run import run_curate
     from gdprep.policies import load_policy
-    from gdprep.privacy.pipeline import run_detect, run_redact
+    from gdprep.privacy.pipeline import run_detect
+    from gdprep.service import stages
 
     def go() -> None:
         from gdprep.audit.ledger import Ledger
-        from gdprep.audit.lineage import ledger_run
 
         pol = load_policy(policy)
         sample_path = Path(str(resources.files("gdprep.examples").joinpath("sample.jsonl")))
@@ -814,10 +810,10 @@ def demo(
         ledger = Ledger()
         with _progress("detect", total) as tick:
             det = run_detect(sample_path, out_dir / "findings.jsonl", pol, workers=n_workers, progress=tick)
-        with ledger_run(ledger, "privacy", command="gdprep demo", policy_hash=pol.canonical_hash()) as rec, \
-                _progress("redact", total) as tick:
-            red = run_redact(sample_path, out_dir / "redacted.jsonl", out_dir / "report.json", pol,
-                             workers=n_workers, progress=tick, command="gdprep demo", lineage=rec)
+        with _progress("redact", total) as tick:
+            red = stages.redact(ledger, sample_path, out_dir / "redacted.jsonl", out_dir / "report.json", pol,
+                                command="gdprep demo", report_command="gdprep demo", workers=n_workers,
+                                progress=tick)
         out.print(f"[bold]gdprep demo[/bold] policy={pol.name} ({pol.canonical_hash()[:19]}...)")
         out.print(f"detect: {_summary_line(det)}")
         out.print(f"redact: {_summary_line(red)}")
@@ -825,10 +821,8 @@ def demo(
             out.print(f"  {name}: {path}")
         # the sample is small and every example is different, so the demo keeps 80/10/10 by label
         cfg = load_curation_config(None, {"fields.label_field": "label"})
-        with ledger_run(ledger, "curation", command="gdprep demo", config=cfg.model_dump(mode="json"),
-                        policy_hash=pol.canonical_hash()) as rec:
-            report = run_curate(out_dir / "redacted.jsonl", out_dir / "curated", cfg, languages=pol.languages,
-                                policy_name=pol.name, lineage=rec)
+        report = stages.curate(ledger, out_dir / "redacted.jsonl", out_dir / "curated", cfg, pol,
+                               command="gdprep demo")
         _print_curation(report, out_dir / "curated")
         if not skip_training:
             _demo_training(ledger, pol, out_dir)
@@ -950,10 +944,10 @@ def serve(
 def _demo_training(ledger: Any, pol: Any, out_dir: Path) -> None:
     """Train the smoke model on the curated split through the gate, then probe it."""
     from gdprep.examples.generate import generic_corpus
+    from gdprep.service import stages
     from gdprep.training.config import TrainConfig
     from gdprep.training.probes import ProbeSettings
-    from gdprep.training.release import run_probe
-    from gdprep.training.train import build_smoke_model, run_training
+    from gdprep.training.train import build_smoke_model
 
     curated = out_dir / "curated"
     model_dir = out_dir / "smoke-model"
@@ -975,13 +969,13 @@ def _demo_training(ledger: Any, pol: Any, out_dir: Path) -> None:
         "learning_rate": 5e-3, "epochs": 3, "batch_size": 8, "max_length": 256, "eval_steps": 10, "seed": 7,
         "canaries": {"enabled": True, "repetitions": [1, 4, 16]},
     })
-    manifest = run_training(config, ledger, pol)
+    manifest = stages.train(ledger, config, pol)
     metrics = manifest["metrics"]
     out.print(f"train: {int(metrics['steps'])} steps on {manifest['device']}, train loss "
               f"{metrics['train_loss']:.3f}, eval loss {metrics.get('eval_loss', float('nan')):.3f}; "
               f"adapter {training_dir / 'adapter'} (run {manifest['ledger_run']})")
-    report = run_probe(ledger, pol, run_id=manifest["ledger_run"], settings=ProbeSettings(bootstrap=500),
-                       command="gdprep demo")
+    report = stages.probe(ledger, pol, run_id=manifest["ledger_run"], settings=ProbeSettings(bootstrap=500),
+                          command="gdprep demo")
     _print_probe(report)
 
 

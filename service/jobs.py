@@ -537,30 +537,28 @@ def _job_config(job: Job, extra: Mapping[str, Any] | None = None) -> dict[str, A
 
 def _privacy_stage(job: Job, input_path: Path, work: Path, ledger: Ledger, progress: _Progress,
                    runs: dict[str, str], produced: list[str]) -> tuple[Path, dict[str, Any]]:
-    from gdprep.audit.lineage import ledger_run
     from gdprep.policies import load_policy
-    from gdprep.privacy.pipeline import run_redact
+    from gdprep.service import stages
 
     policy = load_policy(job.policy)
     suffix = input_path.suffix.lower()
     out = work / f"redacted{suffix}"
     report = work / "report.json"
     config = _job_config(job, {"decisions": len(job.decisions)} if job.decisions else None)
-    with ledger_run(ledger, "privacy", command=f"gdprep serve: job {job.id}", config=config,
-                    policy_hash=policy.canonical_hash()) as rec:
-        runs["privacy"] = rec.run_id
-        kwargs: dict[str, Any] = {"decisions": job.decisions} if job.decisions else {}
+    kwargs: dict[str, Any] = {"decisions": job.decisions} if job.decisions else {}
 
-        def vault_wait() -> None:
-            """Privacy stages share the vault one at a time (pseudonyms are allocated in order): wait."""
-            progress.state["privacy"]["waiting_for"] = "vault"
-            time.sleep(0.2)
-            progress.tick("privacy", 0)  # raises JobCancelled when cancelled
+    def vault_wait() -> None:
+        """Privacy stages share the vault one at a time (pseudonyms are allocated in order): wait."""
+        progress.state["privacy"]["waiting_for"] = "vault"
+        time.sleep(0.2)
+        progress.tick("privacy", 0)  # raises JobCancelled when cancelled
 
-        result = run_redact(input_path, out, report, policy, on_error="quarantine", workers=1,
-                            progress=lambda n: progress.tick("privacy", n), command=f"gdprep serve: job {job.id}",
-                            lineage=rec, vault_wait=vault_wait, shown_input=job.input_name, **kwargs)
-        progress.state["privacy"].pop("waiting_for", None)
+    command = f"gdprep serve: job {job.id}"
+    result = stages.redact(ledger, input_path, out, report, policy, command=command, report_command=command,
+                           config=config, started=lambda run_id: runs.__setitem__("privacy", run_id),
+                           on_error="quarantine", workers=1, progress=lambda n: progress.tick("privacy", n),
+                           vault_wait=vault_wait, shown_input=job.input_name, **kwargs)
+    progress.state["privacy"].pop("waiting_for", None)
     for path in result.outputs.values():
         produced.append(Path(path).relative_to(work).as_posix())
     return out, {"in": result.n_in, "out": result.n_out, "quarantined": result.n_quarantined,
@@ -569,10 +567,9 @@ def _privacy_stage(job: Job, input_path: Path, work: Path, ledger: Ledger, progr
 
 def _curation_stage(job: Job, input_path: Path, work: Path, ledger: Ledger, progress: _Progress,
                     runs: dict[str, str], produced: list[str]) -> tuple[Path, dict[str, Any]]:
-    from gdprep.audit.lineage import ledger_run
     from gdprep.curation.config import load_curation_config
-    from gdprep.curation.run import run_curate
     from gdprep.policies import load_policy
+    from gdprep.service import stages
 
     policy = load_policy(job.policy)
     cfg = load_curation_config(None)
@@ -584,12 +581,10 @@ def _curation_stage(job: Job, input_path: Path, work: Path, ledger: Ledger, prog
         elif progress.cancelled.is_set():
             raise JobCancelled()
 
-    with ledger_run(ledger, "curation", command=f"gdprep serve: job {job.id}",
-                    config=_job_config(job, {"curation": cfg.model_dump(mode="json")}),
-                    policy_hash=policy.canonical_hash()) as rec:
-        runs["curation"] = rec.run_id
-        report = run_curate(input_path, out_dir, cfg, languages=policy.languages, policy_name=policy.name,
-                            on_error="quarantine", lineage=rec, progress=tick)
+    report = stages.curate(ledger, input_path, out_dir, cfg, policy, command=f"gdprep serve: job {job.id}",
+                           config=_job_config(job, {"curation": cfg.model_dump(mode="json")}),
+                           started=lambda run_id: runs.__setitem__("curation", run_id), on_error="quarantine",
+                           progress=tick)
     for path in sorted(p for p in out_dir.rglob("*") if p.is_file()):
         produced.append(path.relative_to(work).as_posix())
     return out_dir, {"counts": report.get("counts", {})}

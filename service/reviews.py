@@ -157,10 +157,8 @@ def deanonymise(settings: ServiceSettings, ledger: Ledger, job: Job, record_ids:
     """The named records of a job's redacted output with reversible tokens restored. Every call is a
     `key_event` in the ledger with who, why and which records (by keyed hash)."""
     from gdprep.policies import load_policy
-    from gdprep.privacy.keys import KeyRing
-    from gdprep.privacy.operators import RedactionContext, deanonymize
-    from gdprep.privacy.vault import Vault
-    from gdprep.records import Record, RecordReader, set_text
+    from gdprep.privacy.restore import Restorer, redacted_reader
+    from gdprep.records import Record
 
     if not reason.strip():
         raise UsageError("reason must say why re-identification is needed (a ticket reference, not personal data)")
@@ -171,11 +169,8 @@ def deanonymise(settings: ServiceSettings, ledger: Ledger, job: Job, record_ids:
     if job.status != JobStatus.succeeded or rel is None:
         raise NotFound("this job has no redacted output to re-identify")
     policy = load_policy(job.policy)
-    keyring = KeyRing.open()
-    vault = Vault.open(Vault.default_path(), keyring)
-    ctx = RedactionContext(keyring=keyring, vault=vault)
-    reader = RecordReader(settings.jobs_dir / job.id / rel, policy.fields, max_chars=10 * policy.max_text_chars,
-                          require_text=False)
+    restorer = Restorer.open()
+    reader = redacted_reader(settings.jobs_dir / job.id / rel, policy)
     found: dict[str, dict[str, Any]] = {}
     tokens = 0
     targets = set(wanted)
@@ -183,13 +178,8 @@ def deanonymise(settings: ServiceSettings, ledger: Ledger, job: Job, record_ids:
         for rec in batch:
             if not isinstance(rec, Record) or rec.id not in targets:
                 continue
-            data = dict(rec.data)
-            for name, text in rec.texts:
-                restored, count = deanonymize(text, ctx)
-                if count:  # an untouched value keeps its type (an integer stays an integer)
-                    tokens += count
-                    set_text(data, name, restored)
-            found[rec.id] = data
+            found[rec.id], count = restorer.restore(rec)
+            tokens += count
     ledger.append("key_event", {
         "event": "deanonymise", "job": job.id, "reason": reason, "records": len(found), "tokens": tokens,
         "record_keys": sorted(ledger.record_key(r) for r in found), "not_found": len(wanted) - len(found),

@@ -4,11 +4,88 @@ The CLI, the job workers and the review pages all call these, so a stage is wire
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gdprep.audit.ledger import Ledger
+from gdprep.policies import Policy
 from gdprep.records import TextFieldSpec
+
+if TYPE_CHECKING:
+    from gdprep.curation.config import CurationConfig
+    from gdprep.privacy.pipeline import RunSummary
+    from gdprep.training.config import TrainConfig
+    from gdprep.training.probes import ProbeSettings
+
+#: called with the ledger run's id as soon as the run is open (a job stores it before the stage works)
+RunStarted = Callable[[str], None]
+
+
+def redact(ledger: Ledger, input_path: Path, output_path: Path, report_path: Path, policy: Policy, *,
+           command: str, report_command: str = "gdprep redact", config: Mapping[str, Any] | None = None,
+           started: RunStarted | None = None, **options: Any) -> RunSummary:
+    """A `privacy` run in the ledger around `run_redact` (`options` go to it as they are). `command` is the
+    command line the ledger records, `report_command` the one the report names."""
+    from gdprep.audit.lineage import ledger_run
+    from gdprep.privacy.pipeline import run_redact
+
+    with ledger_run(ledger, "privacy", command=command, config=config,
+                    policy_hash=policy.canonical_hash()) as rec:
+        if started is not None:
+            started(rec.run_id)
+        return run_redact(input_path, output_path, report_path, policy, lineage=rec, command=report_command,
+                          **options)
+
+
+def curate(ledger: Ledger, input_path: Path, output_dir: Path, cfg: CurationConfig, policy: Policy, *,
+           command: str, config: Mapping[str, Any] | None = None, started: RunStarted | None = None,
+           **options: Any) -> dict[str, Any]:
+    """A `curation` run in the ledger around `run_curate`; the run's config is the curation config unless
+    `config` says more."""
+    from gdprep.audit.lineage import ledger_run
+    from gdprep.curation.run import run_curate
+
+    with ledger_run(ledger, "curation", command=command,
+                    config=cfg.model_dump(mode="json") if config is None else config,
+                    policy_hash=policy.canonical_hash()) as rec:
+        if started is not None:
+            started(rec.run_id)
+        return run_curate(input_path, output_dir, cfg, languages=policy.languages, policy_name=policy.name,
+                          lineage=rec, **options)
+
+
+def deanonymise(ledger: Ledger, input_path: Path, output_path: Path, policy: Policy, *, reason: str,
+                command: str, key_file: Path | None = None, fmt: str | None = None) -> tuple[int, int]:
+    """`run_deanonymize`, then its key event in the ledger (who, why, how much); (records, tokens restored)."""
+    from gdprep.audit.ledger import actor
+    from gdprep.errors import UsageError
+    from gdprep.privacy.restore import run_deanonymize
+    from gdprep.records import file_sha256
+
+    if not reason.strip():
+        raise UsageError("--reason must say why re-identification is needed")
+    n_records, n_tokens = run_deanonymize(input_path, output_path, policy, reason=reason, key_file=key_file,
+                                          fmt=fmt)
+    ledger.append("key_event", {"event": "deanonymise", "actor": actor(), "reason": reason, "records": n_records,
+                                "tokens": n_tokens, "input_sha256": file_sha256(input_path), "command": command})
+    ledger.checkpoint()
+    return n_records, n_tokens
+
+
+def train(ledger: Ledger, config: TrainConfig, policy: Policy | None = None) -> dict[str, Any]:
+    """Gated training; the training package opens its own `training` run (the gate reads the ledger first)."""
+    from gdprep.training.train import run_training
+
+    return run_training(config, ledger, policy)
+
+
+def probe(ledger: Ledger, policy: Policy | None, *, settings: ProbeSettings, command: str,
+          **options: Any) -> dict[str, Any]:
+    """Memorisation probes and the release decision, as a `probes` run in the ledger."""
+    from gdprep.training.release import run_probe
+
+    return run_probe(ledger, policy, settings=settings, command=command, **options)
 
 
 def erasure_impact(ledger: Ledger, subject: str, *, requested: datetime.date | None = None) -> dict[str, Any]:

@@ -41,11 +41,21 @@ def invoke(*args: str) -> tuple[int, str]:
 
 
 def test_help_on_every_command() -> None:
-    for cmd in ([], ["detect"], ["redact"], ["eval"], ["deanonymize"], ["sample"], ["demo"],
+    for cmd in ([], ["detect"], ["redact"], ["eval"], ["eval-detector"], ["deanonymize"], ["sample"], ["demo"],
                 ["policy"], ["policy", "list"], ["policy", "show"], ["policy", "validate"], ["policy", "schema"]):
         code, output = invoke(*cmd, "--help")
         assert code == 0, (cmd, output)
         assert "Usage" in output
+
+
+def test_eval_is_a_hidden_alias_of_eval_detector() -> None:
+    """`gdprep eval` keeps working for scripts, but the help lists only the name that cannot be confused
+    with `gdprep evaluate`."""
+    code, output = invoke("--help")
+    assert code == 0
+    assert "eval-detector" in output
+    commands = [line.strip("│ ").split(" ")[0] for line in output.splitlines()]
+    assert "eval-detector" in commands and "evaluate" in commands and "eval" not in commands
 
 
 def test_detect_contract(tmp_path: Path) -> None:

@@ -1,1 +1,1 @@
-"""Audit stage: the tamper-evident lineage ledger (issue 4)."""
+"""Audit stage: the tamper-evident lineage ledger, its verification and exports, and erasure impact."""

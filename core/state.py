@@ -1,4 +1,5 @@
-"""Where gdprep keeps keys, the vault and (later) its database: `.gdprep/` or `$GDPREP_HOME`."""
+"""Where gdprep keeps keys, the vault and the ledger database: `.gdprep/` or `$GDPREP_HOME`; and how a secret
+file is written there."""
 
 from __future__ import annotations
 

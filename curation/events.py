@@ -1,7 +1,7 @@
 """Curation decisions as structured events: the lineage hook.
 
 Every input record gets exactly one final decision: removed by a stage (with a stable reason code),
-or assigned to a split. The audit ledger (issue 4) stores these events as they are; `removals.jsonl`
+or assigned to a split. The audit ledger stores these events as they are; `removals.jsonl`
 and `decisions.jsonl` are written from them, so there is one format, not two.
 """
 

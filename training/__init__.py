@@ -1,1 +1,1 @@
-"""Training stage: gated LoRA/QLoRA fine-tuning and memorisation probes (issue 5)."""
+"""Training stage: gated LoRA/QLoRA fine-tuning and memorisation probes."""

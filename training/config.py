@@ -42,7 +42,7 @@ TaskType = Literal["generation", "extraction", "classification", "summarisation"
 
 
 class TrainConfig(_Strict):
-    """A complete training job (see training/README or `gdprep train --print-config`)."""
+    """A complete training job, every field described (`gdprep train --config FILE` reads one from YAML)."""
 
     schema_version: Literal[1] = Field(1, description="Config schema version; this build reads version 1")
     base_model: str = Field(description="Local Hugging Face causal-LM directory (never downloaded)")

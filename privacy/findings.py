@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Final
+
+#: the key under which gdprep's pattern recognizers name the pattern that matched, in a Presidio result's
+#: recognition_metadata (Presidio drops the explanation unless asked for its decision process; this stays)
+PATTERN_NAME_KEY: Final[str] = "gdprep_pattern"
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -192,3 +194,13 @@ def test_the_check_sees_an_upward_import(source: str, code: str, problem: str | 
 def test_the_check_sees_a_cycle() -> None:
     edges = [Edge("privacy", "curation", "a.py:1"), Edge("curation", "privacy", "b.py:1"), Edge("service", "core", "")]
     assert _cycles(edges) == [("curation", "privacy"), ("privacy", "curation")]
+
+
+def test_the_detection_worker_module_imports_no_heavy_library() -> None:
+    # a spawned detection worker arms its parent-death signal in `_worker_init`, which runs only once
+    # gdprep.privacy.engine is imported: Presidio, spaCy or torch at module level would leave seconds in which
+    # a killed parent leaves the worker behind (they are imported inside Detector instead)
+    code = ("import sys, gdprep.privacy.engine; "
+            "print(sorted(m for m in ('presidio_analyzer', 'spacy', 'torch', 'transformers') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

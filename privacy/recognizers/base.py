@@ -18,10 +18,9 @@ from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerRe
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from gdprep.privacy.entities import ENGINE_LANGUAGE, ENTITY_TYPES
+from gdprep.privacy.findings import PATTERN_NAME_KEY
 
 DEFAULT_FLAGS = regex.IGNORECASE | regex.MULTILINE
-#: recognition_metadata key naming the pattern that matched
-PATTERN_NAME_KEY = "gdprep_pattern"
 REGEX_TIMEOUT_S = 2.0
 
 
@@ -129,7 +128,6 @@ class GdprepPatternRecognizer(LocalRecognizer):
                     recognition_metadata={
                         RecognizerResult.RECOGNIZER_NAME_KEY: self._name,
                         RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                        # Presidio drops the explanation unless asked for its decision process; this stays
                         PATTERN_NAME_KEY: pattern_name,
                     },
                 ))

@@ -419,14 +419,14 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
         # e-mail headers: "From: Anna Weber <anna@...>", "Von: ...", "À : ..."
         ("person_mail_header", rf"^[ \t>]*{_MAIL_HEADER}[ \t]*:[ \t]*(?P<value>{_NAME_ANY})[ \t]*[<\[(]", 0.75),
         # a salutation line that is only a name: "Brenda,\n"
-        ("person_salutation_line", rf"^[ \t]*(?P<value>{_NAME_ANY})[ \t]*,[ \t]*$", 0.55),
+        ("person_salutation_line", rf"^[ \t]*(?P<value>{_NAME_ANY})[ \t]*,[ \t]*$", 0.55, r"(?m),[ \t]*$"),
         # a lower-case name must fill the field: "Patient: ahmed khan" but not "Customer: yes please"
         ("person_label", rf"{_LABEL_START}{_LABEL}[ \t]*:[ \t]*{_OPTIONAL_HONORIFIC}"
                          rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER}{_END_OF_FIELD})", 0.7),
         ("person_presenting", rf"{_WORD_START}{_PRESENTING}[ \t]+(?P<value>{_NAME_CAP}|{_NAME_LOWER2})"
                               rf"(?:{_AFFILIATION}|(?=[ \t]*[.!]?[ \t]*$))", 0.65),
         # an e-mail that opens with the addressee: "Brenda, while I'm on leave ..."
-        ("person_opening_address", rf"^[ \t]*(?P<value>{_NAME_ANY}),[ \t]+{_OPENER}", 0.55),
+        ("person_opening_address", rf"^[ \t]*(?P<value>{_NAME_ANY}),[ \t]+{_OPENER}", 0.55, rf",[ \t]+{_OPENER}"),
         # "Checked and bagged by ben austin": a past participle's agent (names of 2+ words only)
         ("person_agent_by", rf"{_WORD_START}\p{{Ll}}+ed[ \t]+by[ \t]+(?P<value>{_NAME_CAP2}|{_NAME_LOWER2})"
                             rf"{_END_OF_PHRASE}", 0.55),
@@ -464,7 +464,7 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
                                       rf"(?P<value>{_NAME_ANY})[ \t]?:", 0.7),
         ("person_chat_speaker", rf"^[ \t]*(?:\[[\d:T .-]{{4,20}}\][ \t]*)?(?P<value>{_NAME_ANY})"
                                 rf"(?:[ \t]*\(\d{{1,2}}:\d{{2}}(?::\d{{2}})?\))?[ \t]?:[ \t]+(?=\p{{Ll}}|@|[\[(])",
-                                0.6),
+                                0.6, r":[ \t]+[\p{Ll}@\[(]"),
         # "@Ekaterina kurze Frage", "hey @louis"
         ("person_mention", r"(?<![\w.@])@(?P<value>\p{Lu}\p{Ll}{2,}|\p{Ll}{3,})(?![\w@.-]*\.\p{L})", 0.6),
         ("person_json_key", rf"{_PERSON_KEY}(?P<value>{_NAME_ANY})(?=[\"'])", 0.7),

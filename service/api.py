@@ -33,8 +33,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from gdprep import __version__
 from gdprep.audit.ledger import Ledger
 from gdprep.errors import GdprepError, IntegrityError
-from gdprep.service.jobs import JobStore, ServiceSettings, WorkerPool
+from gdprep.service.job_store import JobStore
+from gdprep.service.jobs import WorkerPool
 from gdprep.service.keys import FailureLimiter, KeyStore, Principal, Role
+from gdprep.service.settings import ServiceSettings
 
 log = logging.getLogger("gdprep.api")
 

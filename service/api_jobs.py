@@ -23,17 +23,8 @@ from gdprep.errors import UsageError
 from gdprep.records import file_sha256
 from gdprep.service import reviews
 from gdprep.service.api import API_VERSION, ErrorResponse, Services, ServicesDep, private_dir, require_roles
-from gdprep.service.jobs import (
-    STAGES,
-    Job,
-    JobStatus,
-    check_format,
-    new_job_id,
-    resolve_server_path,
-    safe_filename,
-    stage_list,
-    validate_input,
-)
+from gdprep.service.inputs import check_format, resolve_server_path, safe_filename, stage_list, validate_input
+from gdprep.service.job import STAGES, Job, JobStatus, new_job_id
 from gdprep.service.keys import Principal, Role
 
 _CHUNK = 1024 * 1024

@@ -925,7 +925,7 @@ def serve(
     import uvicorn
 
     from gdprep.service.api import create_app
-    from gdprep.service.jobs import ServiceSettings
+    from gdprep.service.settings import ServiceSettings
 
     def go() -> None:
         settings = ServiceSettings.from_env(

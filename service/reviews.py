@@ -13,7 +13,9 @@ from typing import Any
 from gdprep.audit.ledger import Ledger
 from gdprep.errors import UsageError
 from gdprep.privacy.decisions import DECISIONS
-from gdprep.service.jobs import Job, JobStatus, JobStore, ServiceSettings, new_job_id
+from gdprep.service.job import Job, JobStatus, new_job_id
+from gdprep.service.job_store import JobStore
+from gdprep.service.settings import ServiceSettings
 
 MAX_DEANONYMISE = 100
 
@@ -56,7 +58,7 @@ def split_review_id(value: str) -> tuple[str, str]:
 def review_items(settings: ServiceSettings, store: JobStore, job: Job) -> list[dict[str, Any]]:
     """The report's review queue with each item's current decision (masked context only, never values)."""
     report = load_report(settings, job)
-    decided = store.decisions_for(job.id)
+    decided = store.decisions.for_job(job.id)
     items = []
     for item in report.get("review_queue", []):
         fid = item.get("finding_id")
@@ -84,7 +86,7 @@ def decide(settings: ServiceSettings, store: JobStore, ledger: Ledger, job: Job,
     item = items.get(finding_id)
     if item is None:
         raise NotFound("no such finding in this job's review queue")
-    row = store.decide(job.id, finding_id, decision, comment, actor)
+    row = store.decisions.decide(job.id, finding_id, decision, comment, actor)
     # the comment may mention anything: the ledger keeps its hash, the decisions table the text
     ledger.append("review_decision", {
         "job": job.id, "privacy_run": job.runs.get("privacy"), "finding_id": finding_id,
@@ -113,7 +115,7 @@ def rematerialise(store: JobStore, ledger: Ledger, job: Job, *, actor: str, acto
         raise UsageError(f"only a succeeded job can be materialised again (this one is {job.status})")
     if "privacy" not in job.stages:
         raise UsageError("this job did not run the privacy stage, so there are no review decisions to apply")
-    decisions = {fid: row["decision"] for fid, row in store.decisions_for(job.id).items()}
+    decisions = {fid: row["decision"] for fid, row in store.decisions.for_job(job.id).items()}
     # decisions made on the parent's own parent carry over, newer ones win
     merged = {**job.decisions, **decisions}
     new = _child(job, source="rematerialise", owner=job.owner, owner_role=job.owner_role, decisions=merged)

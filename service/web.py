@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from gdprep.errors import GdprepError
 from gdprep.service import reviews
 from gdprep.service.api import Services, check_key, get_services
-from gdprep.service.jobs import FINAL, Job, JobStatus
+from gdprep.service.job import FINAL, Job, JobStatus
 from gdprep.service.keys import Principal, Role
 
 log = logging.getLogger("gdprep.web")

@@ -197,7 +197,7 @@ def test_a_starting_server_stops_the_workers_a_killed_server_left_holding_the_va
     from fastapi.testclient import TestClient
 
     from gdprep.service.api import create_app
-    from gdprep.service.jobs import ServiceSettings
+    from gdprep.service.settings import ServiceSettings
 
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()  # a server that was killed: its pid names no process now

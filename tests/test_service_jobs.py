@@ -19,8 +19,10 @@ from fastapi.testclient import TestClient
 
 from gdprep.service.api import Services, create_app
 from gdprep.service.api_jobs import router as jobs_router
-from gdprep.service.jobs import JobStatus, ServiceSettings, run_job
+from gdprep.service.job import JobStatus
+from gdprep.service.jobs import run_job
 from gdprep.service.keys import ROLES, KeyStore
+from gdprep.service.settings import ServiceSettings
 from tests.api_helpers import assert_error, auth
 
 MAX_UPLOAD = 2000

@@ -20,7 +20,8 @@ import httpx
 import pytest
 
 from gdprep.audit.ledger import Ledger
-from gdprep.service.jobs import JobStatus, JobStore
+from gdprep.service.job import JobStatus
+from gdprep.service.job_store import JobStore
 from gdprep.service.keys import KeyStore
 from tests.pg import ledger_url as ledger_url  # noqa: F401  (SQLite and PostgreSQL)
 from tests.pg import postgres_url as postgres_url  # noqa: F401  (registers the session fixture here)

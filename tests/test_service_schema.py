@@ -32,8 +32,12 @@ from schemathesis.specs.openapi.checks import (
 from gdprep.audit.ledger import Ledger, utc_now
 from gdprep.examples.generate import generate_sample, write_jsonl
 from gdprep.service.api import create_app
-from gdprep.service.jobs import Job, JobStatus, JobStore, ServiceSettings, new_job_id, run_job, validate_input
+from gdprep.service.inputs import validate_input
+from gdprep.service.job import Job, JobStatus, new_job_id
+from gdprep.service.job_store import JobStore
+from gdprep.service.jobs import run_job
 from gdprep.service.keys import ROLES, KeyStore
+from gdprep.service.settings import ServiceSettings
 
 pytestmark = pytest.mark.slow
 

@@ -18,8 +18,11 @@ from fastapi.testclient import TestClient
 
 from gdprep.audit.ledger import Ledger, utc_now
 from gdprep.service.api import create_app
-from gdprep.service.jobs import Job, JobStatus, JobStore, ServiceSettings, new_job_id, run_job
+from gdprep.service.job import Job, JobStatus, new_job_id
+from gdprep.service.job_store import JobStore
+from gdprep.service.jobs import run_job
 from gdprep.service.keys import KeyStore
+from gdprep.service.settings import ServiceSettings
 from gdprep.service.web import SESSION_COOKIE, snippet_segments
 
 # planted personal data: none of it may appear in any page

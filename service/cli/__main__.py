@@ -1,0 +1,5 @@
+"""`python -m gdprep.service.cli`: the `gdprep` command."""
+
+from gdprep.service.cli import main
+
+main()

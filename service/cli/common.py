@@ -1,0 +1,162 @@
+"""What every `gdprep` command shares: the consoles, the common options, and the one place where
+GdprepError (and a few OS and database errors) become an exit code: 0 ok, 2 bad usage/input, 1 other."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from gdprep.errors import GdprepError, StorageError
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+class OnErrorChoice(StrEnum):
+    fail = "fail"
+    quarantine = "quarantine"
+
+
+class FormatChoice(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+
+
+PolicyOpt = Annotated[str | None, typer.Option("--policy", "-p", help="Shipped policy name or path to a YAML file "
+                                                "(default: uk-gdpr-default).")]
+InputOpt = Annotated[Path, typer.Option("--input", "-i", help="Input file: .jsonl, .csv or .parquet.")]
+OnErrorOpt = Annotated[OnErrorChoice, typer.Option(
+    "--on-error", help="fail: stop at the first bad record; quarantine: set bad records aside with a reason.")]
+QuarantineOpt = Annotated[Path | None, typer.Option(
+    "--quarantine", help="Where bad records go with --on-error quarantine (default: OUTPUT.quarantine.jsonl).")]
+LedgerOpt = Annotated[str | None, typer.Option(
+    "--ledger-url", help="Ledger database URL (default: $GDPREP_LEDGER_URL, else SQLite in the state directory).")]
+WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=0,
+                                         help="Detection processes; 0 = one per CPU core.")]
+FormatOpt = Annotated[FormatChoice | None, typer.Option("--format", help="Input format when the extension "
+                                                        "does not tell it.")]
+
+
+# Below this many records a second process costs more (model load) than it saves.
+_RECORDS_PER_EXTRA_WORKER = 2000
+
+
+def _workers(value: int, n_records: int | None = None) -> int:
+    """`--workers 0` means: one per core, but no more than the input can keep busy."""
+    from gdprep.privacy.engine import default_workers
+
+    if value:
+        return value
+    if n_records is None:
+        return default_workers()
+    return max(1, min(default_workers(), n_records // _RECORDS_PER_EXTRA_WORKER + 1))
+
+
+@contextmanager
+def _progress(label: str, total: int | None) -> Iterator[Callable[[int], None] | None]:
+    """A rich progress bar on a terminal; nothing at all when output is piped or in CI."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def _count_records(path: Path) -> int | None:
+    """Cheap total for the progress bar (lines or Parquet row count); None when unknown."""
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            import pyarrow.parquet as pq
+
+            return int(pq.ParquetFile(path).metadata.num_rows)
+        with path.open("rb") as fh:
+            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+        return lines - 1 if path.suffix.lower() == ".csv" else lines
+    except Exception:  # the count is cosmetic; the real read reports real errors
+        return None
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    # paths and messages may contain "[...]": print them as text, never as rich markup
+    err.print("[red]error:[/red] " + escape(message), markup=True, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def _run(fn: Callable[[], Any]) -> Any:
+    from concurrent.futures.process import BrokenProcessPool
+
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        return fn()
+    except GdprepError as exc:
+        raise _fail(str(exc), exc.exit_code) from None
+    except BrokenProcessPool:
+        raise _fail("a detection worker process failed to start or died; run with --workers 1 to see the "
+                    "cause", 1) from None
+    except OSError as exc:  # a read-only or full file system, a missing folder, no permission: never a traceback
+        action = "write" if exc.errno in (errno.EROFS, errno.ENOSPC, errno.EDQUOT) else "write or read"
+        raise _fail(str(StorageError.from_os_error(exc, action=action)), 2) from None
+    except OperationalError as exc:
+        message, code = _database_problem(exc)
+        raise _fail(message, code) from None
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        raise typer.Exit(130) from None
+
+
+def _database_problem(exc: Exception) -> tuple[str, int]:
+    """What to tell about a database that cannot be opened or written: the state directory's file system
+    when that is the cause (exit 2, like any unwritable path), else the driver's own words (exit 1)."""
+    from gdprep.state import state_dir
+
+    home = state_dir(create=False)
+    if home.is_dir() and not os.access(home, os.W_OK):
+        readonly = bool(os.statvfs(home).f_flag & os.ST_RDONLY)
+        what = "read-only file system" if readonly else "permission denied"
+        return (f"cannot write {home}: {what}; the ledger database lives there. Set GDPREP_HOME to a writable "
+                "directory or pass --ledger-url"), 2
+    detail = str(getattr(exc, "orig", exc)).splitlines()[0]
+    return (f"the ledger database could not be opened or written ({detail}); check --ledger-url, "
+            "$GDPREP_LEDGER_URL or the state directory"), 1
+
+
+def _summary_line(summary: Any) -> str:
+    return (f"{summary.n_in} records in: {summary.n_out} written, {summary.n_quarantined} quarantined, "
+            f"{summary.n_dropped} dropped; {summary.n_findings} findings in {summary.elapsed_s:.1f}s")
+
+
+def _warn_duplicate_ids(summary: Any, input_path: Path) -> None:
+    """Ids must be unique: lineage, review decisions and deanonymisation find records by them."""
+    if summary.n_duplicate_ids:
+        lines = ", ".join(str(n) for n in summary.duplicate_id_lines)
+        more = ", ..." if summary.n_duplicate_ids > len(summary.duplicate_id_lines) else ""
+        err.print(escape(f"warning: {input_path}: {summary.n_duplicate_ids} record(s) repeat the id of an earlier "
+                         f"record (lines {lines}{more}); give every record its own id"), markup=False)
+
+
+
+
+def _command_line() -> str:
+    """The command as typed, for the ledger (arguments are paths and options, not record content)."""
+    return " ".join(["gdprep", *sys.argv[1:]])
+
+
+RunOpt = Annotated[str | None, typer.Option("--run", help="Training run id (`gdprep train` prints it).")]
+AdapterOpt = Annotated[Path | None, typer.Option("--adapter", help="Adapter directory written by `gdprep train`.")]
+DeviceOpt = Annotated[str, typer.Option("--device", help="auto (CUDA when present), cpu or cuda.")]

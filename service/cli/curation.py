@@ -1,0 +1,104 @@
+"""`gdprep sample` and `gdprep curate`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from gdprep.errors import UsageError
+from gdprep.service.cli.common import (
+    FormatChoice,
+    LedgerOpt,
+    OnErrorChoice,
+    OnErrorOpt,
+    PolicyOpt,
+    _command_line,
+    _count_records,
+    _progress,
+    _run,
+    err,
+    out,
+)
+
+
+def sample(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the JSONL.")],
+    n: Annotated[int, typer.Option("--n", min=1, help="Number of records.")] = 120,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same file).")] = 7,
+) -> None:
+    """Generate a synthetic UK/EU sample dataset (Faker): tickets, e-mails, HR and clinical notes."""
+    from gdprep.examples.generate import generate_sample
+
+    def go() -> None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with output.open("w", encoding="utf-8") as fh:
+            for rec in generate_sample(n, seed):
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        err.print(f"{n} records -> {output}")
+
+    _run(go)
+
+
+def curate(
+    input: Annotated[Path | None, typer.Option("--input", "-i", help="Input file: .jsonl, .csv or .parquet "
+                                               "(text, prompt/completion or chat records).")] = None,
+    output_dir: Annotated[Path | None, typer.Option("--output-dir", "-o", help="Directory for train/validation/"
+                                                    "test, removals.jsonl, the report and hf/.")] = None,
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="Curation config YAML (default: every "
+                                                "documented default; see --print-config).")] = None,
+    policy: PolicyOpt = None,
+    on_error: OnErrorOpt = OnErrorChoice.fail,
+    fmt: Annotated[FormatChoice | None, typer.Option("--format", help="Format of the split files (default: the "
+                                                      "input's).")] = None,
+    input_format: Annotated[FormatChoice | None, typer.Option(
+        "--input-format", help="Input format when the extension does not tell it.")] = None,
+    print_config: Annotated[bool, typer.Option("--print-config", help="Print the effective config as YAML "
+                                               "(every field and default) and exit.")] = False,
+    ledger_url: LedgerOpt = None,
+) -> None:
+    """Curate a dataset: exact and near-duplicate removal, quality filters, label balancing and a
+    stratified, group-aware train/validation/test split, with a reason for every removed record."""
+    from gdprep.curation.config import load_curation_config
+    from gdprep.policies import load_policy
+
+    def go() -> None:
+        cfg = load_curation_config(config)
+        if print_config:
+            import yaml
+
+            out.print(escape(yaml.safe_dump(cfg.model_dump(mode="json"), sort_keys=False)), end="")
+            return
+        if input is None or output_dir is None:
+            raise UsageError("--input and --output-dir are required (or pass --print-config)")
+        from gdprep.audit.ledger import Ledger
+        from gdprep.service import stages
+
+        pol = load_policy(policy)
+        total = _count_records(input)
+        ledger = Ledger(ledger_url)
+        with _progress("curate", total) as tick:
+            report = stages.curate(ledger, input, output_dir, cfg, pol, command=_command_line(),
+                                   on_error=on_error.value, input_format=input_format.value if input_format else None,
+                                   output_format=fmt.value if fmt else None,
+                                   progress=(lambda stage, n: tick(n) if stage == "scan" else None) if tick else None)
+        _print_curation(report, output_dir)
+
+    _run(go)
+
+
+def _print_curation(report: dict[str, Any], output_dir: Path) -> None:
+    counts = report["counts"]
+    err.print(f"curate: {counts['input']:,} in -> train {counts['train']:,}, validation {counts['validation']:,}, "
+              f"test {counts['test']:,}, removed {counts['removed']:,}")
+    for stage in report["stages"]:
+        if stage["removed"]:
+            reasons = ", ".join(f"{r} {n:,}" for r, n in stage["reasons"].items())
+            err.print(f"  {stage['stage']}: -{stage['removed']:,} ({escape(reasons)})")
+    leak = report["leakage"]
+    if leak.get("enabled"):
+        err.print(f"  leakage check: {leak['result']}")
+    err.print(f"  outputs: {escape(str(output_dir))}")

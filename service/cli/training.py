@@ -1,0 +1,138 @@
+"""`gdprep train`, `probe` and `evaluate` (the adapter's task metrics)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from gdprep.service.cli.common import (
+    AdapterOpt,
+    DeviceOpt,
+    LedgerOpt,
+    PolicyOpt,
+    RunOpt,
+    _command_line,
+    _run,
+    err,
+    out,
+)
+
+
+def train(
+    config: Annotated[Path, typer.Option("--config", "-c", help="Training config YAML (see training/config.py).")],
+    policy: PolicyOpt = None,
+    ledger_url: LedgerOpt = None,
+) -> None:
+    """LoRA fine-tuning of a local model, only on data the audit ledger shows was redacted and curated,
+    only in a region the policy's residency allows. Writes the adapter and manifest.json; the run goes to the ledger."""
+    from gdprep.audit.ledger import Ledger
+    from gdprep.policies import load_policy
+    from gdprep.service import stages
+    from gdprep.training.config import load_train_config
+
+    def go() -> None:
+        cfg = load_train_config(config)
+        manifest = stages.train(Ledger(ledger_url), cfg, load_policy(policy or cfg.policy))
+        metrics = manifest["metrics"]
+        err.print(f"train: {int(metrics['steps'])} steps, train loss {metrics['train_loss']:.4f}"
+                  + (f", eval loss {metrics['eval_loss']:.4f}" if "eval_loss" in metrics else "")
+                  + f"; adapter {manifest['adapter_sha256'][:16]}... on {manifest['device']}")
+        err.print(f"training run {manifest['ledger_run']}: probe it with `gdprep probe --run {manifest['ledger_run']}`")
+
+    _run(go)
+
+
+
+def probe(
+    run: RunOpt = None,
+    adapter: AdapterOpt = None,
+    policy: PolicyOpt = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Report directory (default: <output_dir>/probes).")
+                       ] = None,
+    candidates: Annotated[int, typer.Option("--candidates", min=1000, help="Random secrets each canary is ranked "
+                                            "among.")] = 10_000,
+    max_records: Annotated[int, typer.Option("--max-records", min=10, help="Most member / non-member records "
+                                             "probed.")] = 1000,
+    device: DeviceOpt = "auto",
+    key_file: Annotated[Path | None, typer.Option("--key-file", help="Master key file (to read the vault).")] = None,
+    ledger_url: LedgerOpt = None,
+) -> None:
+    """Memorisation probes on a trained adapter (canary exposure, PII regurgitation, verbatim extraction,
+    membership inference) and the release decision under the policy's `release_gate`. Writes
+    probe_report.json and .html; the decision goes to the ledger. Exit code 3 when release fails."""
+    from gdprep.audit.ledger import Ledger
+    from gdprep.policies import load_policy
+    from gdprep.service import stages
+    from gdprep.training.probes import ProbeSettings
+
+    def go() -> None:
+        settings = ProbeSettings(canary_candidates=candidates, max_records=max_records)
+        report = stages.probe(Ledger(ledger_url), load_policy(policy) if policy else None, run_id=run,
+                              adapter_dir=adapter, out_dir=out_dir, settings=settings, device=device,
+                              key_file=key_file, command=_command_line())
+        _print_probe(report, out_dir)
+        if report["decision"]["release"] != "pass":
+            raise typer.Exit(3)
+
+    _run(go)
+
+
+def _print_probe(report: dict[str, Any], out_dir: Path | None = None) -> None:
+    results, decision = report["results"], report["decision"]
+    for c in results["canaries"]:
+        out.print(f"canary {escape(c['ref'])} x{c['repetitions']}: rank {c['rank']:g} of {c['candidates'] + 1}, "
+                  f"exposure {c['exposure']:.1f} bits ({c['estimate']}; log2|R| {c['log2_space']:.1f})")
+    reg = results["regurgitation"]
+    out.print(f"regurgitation: {len(reg['hits'])} hits in {reg['samples']} completions over {reg['values_checked']} "
+              f"vault values ({reg.get('values_skipped', 0)} one-word everyday values not checked)")
+    for k, train_k in results["extraction"]["train"].items():
+        test_k = results["extraction"]["test"].get(k, {})
+        if train_k.get("rate") is not None:
+            out.print(f"extraction k={k}: train {train_k['extracted']}/{train_k['eligible']}, test "
+                      f"{test_k.get('extracted')}/{test_k.get('eligible')}")
+    mia = results.get("membership_inference")
+    for signal, stats in (mia or {}).get("signals", {}).items():
+        low, high = stats["auc_ci"]
+        out.print(f"membership inference {signal}: AUC {stats['auc']:.3f} [{low:.3f}, {high:.3f}], "
+                  f"TPR@1%FPR {stats['tpr_at_1pct_fpr']:.3f}")
+    style = "bold green" if decision["release"] == "pass" else "bold red"
+    out.print(f"[{style}]release: {decision['release']}[/{style}]")
+    for reason in decision["reasons"]:
+        out.print(f"  - {escape(reason)}")
+    where = out_dir or Path(report["adapter"]["path"]).parent / "probes"
+    out.print(escape(f"report: {where / 'probe_report.html'} (probe run {report['probe_run']})"))
+
+
+def evaluate_task(
+    run: RunOpt = None,
+    adapter: AdapterOpt = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Where evaluation.json goes (default: next to "
+                                                 "the adapter).")] = None,
+    max_new_tokens: Annotated[int, typer.Option("--max-new-tokens", min=1)] = 64,
+    device: DeviceOpt = "auto",
+    ledger_url: LedgerOpt = None,
+) -> None:
+    """Task metrics on the test split, per the task type in the training config, for the adapter and the
+    bare base model: exact match / token F1 (extraction), accuracy / macro-F1 (classification), ROUGE-L
+    (summarisation), JSON validity / schema compliance (structured)."""
+    from gdprep.audit.ledger import Ledger
+    from gdprep.training.release import run_evaluate
+
+    def go() -> None:
+        result = run_evaluate(Ledger(ledger_url), run_id=run, adapter_dir=adapter, out_dir=out_dir, device=device,
+                              max_new_tokens=max_new_tokens, command=_command_line())
+        from rich.table import Table
+
+        table = Table(title=f"task: {result['adapter']['task']} (n={result['adapter']['n']})")
+        for col in ("metric", "adapter", "base model", "delta"):
+            table.add_column(col)
+        for name, value in result["adapter"]["metrics"].items():
+            if name != "n":
+                table.add_row(name, f"{value:.4f}", f"{result['base']['metrics'][name]:.4f}",
+                              f"{result['delta'][name]:+.4f}")
+        out.print(table)
+
+    _run(go)

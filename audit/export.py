@@ -21,7 +21,8 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -206,27 +207,42 @@ def _write_csv(entries: Sequence[Entry], out_dir: Path) -> Path:
     return path
 
 
-def _runs(entries: Sequence[Entry]) -> dict[str, dict[str, Any]]:
-    runs: dict[str, dict[str, Any]] = {}
+@dataclass
+class _Run:
+    """One run as the ledger tells it: its start and end entries, dataset versions and per-record tallies."""
+
+    run_id: str
+    start: Entry | None = None
+    end: Entry | None = None
+    datasets: list[dict[str, Any]] = field(default_factory=list)
+    records: Counter[str] = field(default_factory=Counter)      # entry kind -> records
+    reasons: Counter[str] = field(default_factory=Counter)
+    types: Counter[str] = field(default_factory=Counter)        # finding type -> findings
+    special: set[str] = field(default_factory=set)
+
+
+def _started_runs(entries: Sequence[Entry]) -> Iterator[_Run]:
+    """The runs the entries tell of, in order of their first entry; a run whose start is not among the
+    entries is left out (the OpenLineage, PROV and ROPA views all describe a run from its start)."""
+    runs: dict[str, _Run] = {}
     for e in entries:
         if e.run_id is None:
             continue
-        run = runs.setdefault(e.run_id, {"datasets": [], "records": Counter(), "reasons": Counter(),
-                                         "types": Counter(), "special": set()})
+        run = runs.setdefault(e.run_id, _Run(e.run_id))
         if e.kind == "run_started":
-            run["start"] = e
+            run.start = e
         elif e.kind in RUN_TERMINAL_KINDS:
-            run["end"] = e
+            run.end = e
         elif e.kind == "dataset_version":
-            run["datasets"].append(e.payload)
+            run.datasets.append(e.payload)
         elif e.record_key is not None:
-            run["records"][e.kind] += 1
+            run.records[e.kind] += 1
             if e.payload.get("reason"):
-                run["reasons"][e.payload["reason"]] += 1
+                run.reasons[e.payload["reason"]] += 1
             for f in e.payload.get("findings", []):
-                run["types"][f["type"]] += 1
-            run["special"].update(e.payload.get("special_categories", ()) or e.payload.get("categories", ()))
-    return runs
+                run.types[f["type"]] += 1
+            run.special.update(e.payload.get("special_categories", ()) or e.payload.get("categories", ()))
+    return (run for run in runs.values() if run.start is not None)
 
 
 def _dataset_ol(d: dict[str, Any]) -> dict[str, Any]:
@@ -237,20 +253,18 @@ def _dataset_ol(d: dict[str, Any]) -> dict[str, Any]:
 
 def _write_openlineage(entries: Sequence[Entry], out_dir: Path) -> Path:
     events = []
-    for run_id, run in _runs(entries).items():
-        start = run.get("start")
-        if start is None:
-            continue
+    for run in _started_runs(entries):
+        start, end, run_id = run.start, run.end, run.run_id
+        assert start is not None  # _started_runs gives only runs with a start
         job = {"namespace": NAMESPACE, "name": f"gdprep.{start.payload.get('stage')}"}
-        inputs = [_dataset_ol(d) for d in run["datasets"] if d["role"] == "input"]
-        outputs = [_dataset_ol(d) for d in run["datasets"] if d["role"] != "input"]
+        inputs = [_dataset_ol(d) for d in run.datasets if d["role"] == "input"]
+        outputs = [_dataset_ol(d) for d in run.datasets if d["role"] != "input"]
         events.append({"eventType": "START", "eventTime": start.created_at, "producer": PRODUCER,
                        "schemaURL": _OL_SCHEMA, "run": {"runId": _uuid(run_id), "facets": {}}, "job": job,
                        "inputs": inputs, "outputs": []})
-        end = run.get("end")
         if end is not None:
-            stats = {"_producer": PRODUCER, "_schemaURL": _FACET_SCHEMA, "records": dict(run["records"]),
-                     "reasons": dict(run["reasons"]), "finding_types": dict(run["types"])}
+            stats = {"_producer": PRODUCER, "_schemaURL": _FACET_SCHEMA, "records": dict(run.records),
+                     "reasons": dict(run.reasons), "finding_types": dict(run.types)}
             # a run whose process was killed ends in OpenLineage's ABORT
             event_type = {"run_completed": "COMPLETE", "run_interrupted": "ABORT"}.get(end.kind, "FAIL")
             events.append({"eventType": event_type,
@@ -274,12 +288,10 @@ def _write_prov(entries: Sequence[Entry], out_dir: Path) -> Path:
     doc.add_namespace("gdprep", "urn:gdprep:")
     tool = doc.agent("gdprep:tool", {"prov:type": "prov:SoftwareAgent", "gdprep:version": __version__})
     users: dict[str, Any] = {}
-    for run_id, run in _runs(entries).items():
-        start = run.get("start")
-        if start is None:
-            continue
-        end = run.get("end")
-        activity = doc.activity(f"gdprep:run-{run_id}", start.created_at, end.created_at if end else None,
+    for run in _started_runs(entries):
+        start, end = run.start, run.end
+        assert start is not None  # _started_runs gives only runs with a start
+        activity = doc.activity(f"gdprep:run-{run.run_id}", start.created_at, end.created_at if end else None,
                                 {"gdprep:stage": start.payload.get("stage"),
                                  "gdprep:outcome": end.kind if end else "running"})
         user_id = f"gdprep:user-{start.payload.get('actor')}"
@@ -287,7 +299,7 @@ def _write_prov(entries: Sequence[Entry], out_dir: Path) -> Path:
         doc.wasAssociatedWith(activity, user)
         doc.wasAssociatedWith(activity, tool)
         used = []
-        for d in run["datasets"]:
+        for d in run.datasets:
             entity = doc.entity(f"gdprep:dataset-{d['sha256']}", {"gdprep:name": d["name"], "gdprep:role": d["role"],
                                                                   "gdprep:records": d["records"]})
             if d["role"] == "input":
@@ -304,22 +316,20 @@ def _write_prov(entries: Sequence[Entry], out_dir: Path) -> Path:
 
 def _write_ropa(entries: Sequence[Entry], out_dir: Path) -> Path:
     activities = []
-    for run_id, run in _runs(entries).items():
-        start = run.get("start")
-        if start is None:
-            continue
-        end = run.get("end")
+    for run in _started_runs(entries):
+        start, end = run.start, run.end
+        assert start is not None  # _started_runs gives only runs with a start
         activities.append({
-            "run_id": run_id, "stage": start.payload.get("stage"), "controller_actor": start.payload.get("actor"),
+            "run_id": run.run_id, "stage": start.payload.get("stage"), "controller_actor": start.payload.get("actor"),
             "started_at": start.created_at, "ended_at": end.created_at if end else None,
             "outcome": {"run_completed": "completed", "run_failed": "failed",
                         "run_interrupted": "interrupted"}.get(end.kind) if end else "unfinished",
             "purpose": "preparing a dataset for fine-tuning a language model, with personal data removed",
             "categories_of_data_subjects": "people named or identified in the dataset's records (e.g. customers, "
                                            "staff, patients, correspondents)",
-            "categories_of_personal_data": sorted(run["types"]),
-            "special_categories_flagged": sorted(run["special"]),
-            "records_processed": sum(run["records"].values()),
+            "categories_of_personal_data": sorted(run.types),
+            "special_categories_flagged": sorted(run.special),
+            "records_processed": sum(run.records.values()),
             "policy_hash": start.payload.get("policy_hash"),
             "recipients": [], "transfers_outside_uk_eea": "none: processing runs on the organisation's machines",
             "retention": "source data as set by the controller; the redacted and curated versions until replaced "
@@ -330,7 +340,7 @@ def _write_ropa(entries: Sequence[Entry], out_dir: Path) -> Path:
                                    "(AES-GCM)", "tamper-evident ledger with Ed25519-signed checkpoints",
                                    "keyed HMACs instead of identifiers", "memorisation probes before a model is "
                                    "released (training stage)"],
-            "datasets": [{"role": d["role"], "name": d["name"], "sha256": d["sha256"]} for d in run["datasets"]],
+            "datasets": [{"role": d["role"], "name": d["name"], "sha256": d["sha256"]} for d in run.datasets],
         })
     path = out_dir / "ropa.json"
     path.write_text(json.dumps({"record_of_processing_activities": activities}, indent=2, sort_keys=True),

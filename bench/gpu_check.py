@@ -466,7 +466,8 @@ def part_base(ctx: dict[str, Any]) -> dict[str, Any]:
     import torch
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
-    from gdprep.training.train import _collate, build_smoke_model, tokenize_rows
+    from gdprep.training.smoke import build_smoke_model
+    from gdprep.training.train import _collate, tokenize_rows
 
     size, dev = ctx["size"], ctx["device"]
     model_dir = ctx["work"] / "base"

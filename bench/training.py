@@ -113,7 +113,8 @@ def build_bench_model(train_file: Path, out_dir: Path, seed: int,
     import torch
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
-    from gdprep.training.train import _read_rows, build_smoke_model
+    from gdprep.training.smoke import build_smoke_model
+    from gdprep.training.train import _read_rows
 
     texts = [f"{r['prompt']}\n{r['completion']}" for r in _read_rows(train_file)]
     build_smoke_model(texts, out_dir, vocab_size=VOCAB_SIZE, seed=seed)

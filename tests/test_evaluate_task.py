@@ -276,7 +276,7 @@ def test_evaluate_run_on_a_smoke_model_with_a_fresh_adapter(tmp_path: Path,
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModelForCausalLM
 
-    from gdprep.training.train import build_smoke_model
+    from gdprep.training.smoke import build_smoke_model
 
     rows = [{"id": f"t{i}", "prompt": f"Is ticket {i} about billing?", "completion": ("yes", "no")[i % 2]}
             for i in range(4)]

@@ -22,7 +22,8 @@ from gdprep.service.cli import app
 from gdprep.training.config import TrainConfig
 from gdprep.training.probes import ProbeSettings
 from gdprep.training.release import AdapterNotFound, find_adapter, run_probe
-from gdprep.training.train import build_smoke_model, run_training
+from gdprep.training.smoke import build_smoke_model
+from gdprep.training.train import run_training
 
 from .conftest import CURATE_YAML, redact_and_curate
 

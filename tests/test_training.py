@@ -11,7 +11,8 @@ import pytest
 from gdprep.audit.ledger import Ledger
 from gdprep.training.config import TrainConfig, load_train_config
 from gdprep.training.gate import GateRefused, check_gate
-from gdprep.training.train import build_smoke_model, run_training, tokenize_rows
+from gdprep.training.smoke import build_smoke_model
+from gdprep.training.train import run_training, tokenize_rows
 
 from .conftest import redact_and_curate
 

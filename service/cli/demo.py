@@ -85,7 +85,7 @@ def _demo_training(ledger: Any, pol: Any, out_dir: Path) -> None:
     from gdprep.service import stages
     from gdprep.training.config import TrainConfig
     from gdprep.training.probes import ProbeSettings
-    from gdprep.training.train import build_smoke_model
+    from gdprep.training.smoke import build_smoke_model
 
     curated = out_dir / "curated"
     model_dir = out_dir / "smoke-model"

@@ -95,7 +95,6 @@ vosotros y ya yo lunes martes miércoles jueves viernes sábado
 """.split())
 
 
-
 def _not_one_of(words: Iterable[str]) -> str:
     """A look-ahead refusing a token that is one of `words` (any case)."""
     alternation = "|".join(sorted((w.replace("'", "['’]") for w in words), key=len, reverse=True))

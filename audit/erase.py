@@ -17,7 +17,8 @@ from typing import Any
 
 from gdprep.audit.ledger import Ledger, actor
 from gdprep.errors import UsageError
-from gdprep.records import RecordReader, RecordWriter, TextFieldSpec, file_sha256
+from gdprep.record_writers import RecordWriter
+from gdprep.records import RecordReader, TextFieldSpec, file_sha256
 
 
 def one_month_after(day: datetime.date) -> datetime.date:

@@ -4,20 +4,19 @@ pretraining documents (a 50-word minimum would drop every "Yes.")."""
 
 from __future__ import annotations
 
-import functools
 import json
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal, Protocol
 
-import regex
-from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from gdprep.curation.example import Example
+from gdprep.curation.languages import language_codes, language_detector, validated_languages
 from gdprep.curation.normalise import normalise
+from gdprep.curation.repetition import WORD_RE, duplicate_ngram_chars, duplicate_shares, top_ngram_chars
 from gdprep.errors import ConfigError, ModelNotInstalledError
 
 FieldName = Literal["prompt", "completion", "text"]
@@ -39,8 +38,6 @@ _DEFAULT_MIN_CHARS: dict[FieldName, int] = {"prompt": 1, "completion": 1, "text"
 PLACEHOLDER_RE = re.compile(r"<[A-Z][A-Z_]*[A-Z](?:_\d+|#[0-9a-f]+)?>|<ENC:[A-Z][A-Z0-9_]*:[A-Za-z0-9_-]+>"
                             r"|\[REDACTED\]|\*{4,}")
 
-# words for repetition: letters, digits and marks, with inner apostrophes ("don't" is one word)
-_WORD_RE = regex.compile(r"[\p{L}\p{N}\p{M}]+(?:['’][\p{L}\p{N}\p{M}]+)*")
 _PARAGRAPH_SPLIT_RE = re.compile(r"\n\s*\n")
 _JSON_FENCE_RE = re.compile(r"\A```[\w+.-]*[ \t]*\r?\n(.*?)\r?\n?```\Z", re.DOTALL)
 
@@ -129,7 +126,7 @@ class QualityConfig(_Strict):
     def _known_languages(cls, value: list[str] | None) -> list[str] | None:
         if value is None:
             return None
-        return _language_codes(value, "quality.languages")
+        return language_codes(value, "quality.languages")
 
     @model_validator(mode="after")
     def _tokenizer_for_tokens(self) -> QualityConfig:
@@ -304,7 +301,7 @@ class RepetitionFilter:
 
     def check(self, example: Example) -> dict[str, Any] | None:
         for name, text in _fields(example):
-            words = _WORD_RE.findall(text.casefold())
+            words = WORD_RE.findall(text.casefold())
             if not words or len(words) < self._min_words:
                 continue
             failure = self._check_field(text, words)
@@ -319,7 +316,7 @@ class RepetitionFilter:
     def _check_field(self, text: str, words: list[str]) -> tuple[str, int, float, float] | None:
         for unit, units in (("line", text.split("\n")), ("paragraph", _PARAGRAPH_SPLIT_RE.split(text))):
             count_limit, char_limit = self._line_limits if unit == "line" else self._paragraph_limits
-            count_share, char_share = _duplicate_shares(units)
+            count_share, char_share = duplicate_shares(units)
             if count_share > count_limit:
                 return f"duplicate_{unit}_fraction", 0, count_share, count_limit
             if char_share > char_limit:
@@ -341,65 +338,14 @@ class RepetitionFilter:
                         for i in range(len(words) - n + 1)]
             counts = Counter(gram_ids)
             if n in self._top:
-                share = _top_ngram_chars(gram_ids, counts, offsets, n) / total
+                share = top_ngram_chars(gram_ids, counts, offsets, n) / total
                 if share > self._top[n]:
                     return "top_ngram_char_fraction", n, share, self._top[n]
             if n in self._duplicate:
-                share = _duplicate_ngram_chars(gram_ids, counts, offsets, n) / total
+                share = duplicate_ngram_chars(gram_ids, counts, offsets, n) / total
                 if share > self._duplicate[n]:
                     return "duplicate_ngram_char_fraction", n, share, self._duplicate[n]
         return None
-
-
-def _duplicate_shares(units: list[str]) -> tuple[float, float]:
-    """(duplicate units / units, characters of duplicate units / characters of all units); a unit is a
-    duplicate from its second occurrence on."""
-    seen: set[str] = set()
-    count = duplicates = chars = duplicate_chars = 0
-    for raw in units:
-        unit = raw.strip()
-        if not unit:
-            continue
-        count += 1
-        chars += len(unit)
-        if unit in seen:
-            if _WORD_RE.search(unit):
-                duplicates += 1
-                duplicate_chars += len(unit)
-        else:
-            seen.add(unit)
-    if not count:
-        return 0.0, 0.0
-    return duplicates / count, duplicate_chars / chars
-
-
-def _top_ngram_chars(gram_ids: list[int], counts: Counter[int], offsets: list[int], n: int) -> int:
-    """Word characters covered by the occurrences of the most frequent n-gram (overlaps counted once);
-    among equally frequent n-grams the one covering most. Zero when no n-gram occurs twice."""
-    top_count = max(counts.values())
-    if top_count < 2:
-        return 0
-    positions: dict[int, list[int]] = defaultdict(list)
-    for i, gram in enumerate(gram_ids):
-        if counts[gram] == top_count:
-            positions[gram].append(i)
-    return max(_covered_chars(starts, offsets, n) for starts in positions.values())
-
-
-def _duplicate_ngram_chars(gram_ids: list[int], counts: Counter[int], offsets: list[int], n: int) -> int:
-    """Word characters covered by any n-gram that occurs more than once, each word counted once."""
-    return _covered_chars([i for i, gram in enumerate(gram_ids) if counts[gram] > 1], offsets, n)
-
-
-def _covered_chars(starts: list[int], offsets: list[int], n: int) -> int:
-    """Characters of the words covered by n-word windows at ascending `starts`, overlaps counted once."""
-    covered = covered_until = 0
-    for start in starts:
-        end = start + n
-        if end > covered_until:
-            covered += offsets[end] - offsets[max(start, covered_until)]
-            covered_until = end
-    return covered
 
 
 class LanguageFilter:
@@ -411,7 +357,7 @@ class LanguageFilter:
 
     def __init__(self, allowed: Sequence[str], *, min_chars: int = 40, min_confidence: float = 0.5,
                  low_accuracy: bool = False) -> None:
-        self._allowed = frozenset(_validated_languages(allowed, "allowed languages"))
+        self._allowed = frozenset(validated_languages(allowed, "allowed languages"))
         self._detector_languages = self._allowed | _DETECTOR_LANGUAGES
         self._min_chars = max(min_chars, 1)
         self._min_confidence = min_confidence
@@ -421,7 +367,7 @@ class LanguageFilter:
     def load(self) -> None:
         """Load the Latin-script models now (about 6 s and 650 MB in high-accuracy mode) rather than on
         the first record; the detector is shared by every filter with the same languages and mode."""
-        _detector(self._detector_languages, self._low_accuracy).compute_language_confidence_values(
+        language_detector(self._detector_languages, self._low_accuracy).compute_language_confidence_values(
             _LATIN_WARM_UP)
 
     def _samples(self, example: Example) -> list[tuple[str, str]]:
@@ -437,7 +383,7 @@ class LanguageFilter:
         """Detect the languages of a whole batch at once, on every core (lingua's parallel API); `check`
         then reads the results. Without it, `check` detects one text at a time."""
         jobs = [(ex.index, name, sample) for ex in examples for name, sample in self._samples(ex)]
-        detector = _detector(self._detector_languages, self._low_accuracy)
+        detector = language_detector(self._detector_languages, self._low_accuracy)
         results = detector.compute_language_confidence_values_in_parallel([sample for _, _, sample in jobs])
         self._prepared = {(index, name): values for (index, name, _), values in zip(jobs, results, strict=True)}
 
@@ -445,7 +391,7 @@ class LanguageFilter:
         for name, sample in self._samples(example):
             values = self._prepared.get((example.index, name))
             if values is None:
-                values = _detector(self._detector_languages,
+                values = language_detector(self._detector_languages,
                                    self._low_accuracy).compute_language_confidence_values(sample)
             if not values or values[0].value < self._min_confidence:
                 continue
@@ -454,37 +400,6 @@ class LanguageFilter:
                 return {"field": name, "language": code, "confidence": round(values[0].value, 4),
                         "min_confidence": self._min_confidence, "allowed": sorted(self._allowed)}
         return None
-
-
-@functools.cache
-def supported_languages() -> frozenset[str]:
-    """ISO 639-1 codes (lower case) that the language detector knows."""
-    return frozenset(language.iso_code_639_1.name.lower() for language in Language.all())
-
-
-@functools.cache
-def _detector(codes: frozenset[str], low_accuracy: bool) -> LanguageDetector:
-    # built once per language set and mode; lingua loads each script's models on first use
-    languages = [Language.from_iso_code_639_1(IsoCode639_1.from_str(code)) for code in sorted(codes)]
-    builder = LanguageDetectorBuilder.from_languages(*languages)
-    return (builder.with_low_accuracy_mode() if low_accuracy else builder).build()
-
-
-def _language_codes(languages: Sequence[str], where: str) -> list[str]:
-    """Lower-cased, de-duplicated codes; ValueError naming `where` for a code the detector does not know."""
-    codes = list(dict.fromkeys(code.lower() for code in languages))
-    unknown = [code for code in codes if code not in supported_languages()]
-    if unknown:
-        raise ValueError(f"{where} has codes the language detector does not know: {unknown}; use ISO 639-1 "
-                         f"codes from {sorted(supported_languages())}")
-    return codes
-
-
-def _validated_languages(languages: Sequence[str], where: str) -> list[str]:
-    try:
-        return _language_codes(languages, where)
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from None
 
 
 def load_token_counter(tokenizer_path: str) -> Callable[[str], int]:
@@ -528,7 +443,7 @@ def build_filters(config: QualityConfig, languages: Sequence[str]) -> list[Quali
     if config.min_alpha_fraction > 0.0:
         filters.append(NonAlphabeticFilter(config.min_alpha_fraction, config.alpha_min_chars))
     filters.append(RepetitionFilter(config))
-    allowed = config.languages if config.languages is not None else _validated_languages(languages, "languages")
+    allowed = config.languages if config.languages is not None else validated_languages(languages, "languages")
     if allowed:
         filters.append(LanguageFilter(allowed, min_chars=config.language_min_chars,
                                       min_confidence=config.language_min_confidence,

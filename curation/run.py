@@ -18,7 +18,8 @@ from gdprep.curation.pipeline import CurationOutcome, Curator, leakage_report
 from gdprep.curation.sources import FileSource
 from gdprep.errors import StorageError, UsageError
 from gdprep.lineage import LineageSink
-from gdprep.records import OnError, RecordWriter, file_sha256
+from gdprep.record_writers import RecordWriter
+from gdprep.records import OnError, file_sha256
 from gdprep.staging import StagedOutputs
 from gdprep.versions import tool_versions
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gdprep.duplicate_ids import IdTally
 from gdprep.errors import IntegrityError, UsageError
 from gdprep.fieldpaths import FieldTally, data_key_paths, mask_data_keys
 from gdprep.lineage import LineageSink
@@ -22,15 +23,13 @@ from gdprep.privacy.scanner import PrivacyScanner, ScannedRecord
 from gdprep.privacy.special_categories import SpecialCategoryFlag
 from gdprep.privacy.subjects import DIRECT_IDENTIFIERS, looks_like_personal_data, normalise_identifier
 from gdprep.privacy.vault import Vault
+from gdprep.record_writers import JsonlSink, RecordWriter
 from gdprep.records import (
     BadRecord,
     Format,
-    IdTally,
-    JsonlSink,
     OnError,
     Record,
     RecordReader,
-    RecordWriter,
     set_text,
 )
 from gdprep.staging import StagedOutputs
@@ -419,7 +418,7 @@ class _RedactRun:
     def _finish(self, staged: _StagedRun, *, workers: int, command: str, started: float,
                 shown_input: str | None) -> dict[str, Any]:
         """Close the summary, write the report (JSON and HTML) to its staging paths; return the report."""
-        from gdprep.privacy.report import write_report_files
+        from gdprep.privacy.report_html import write_report_files
 
         summary, paths, tally = self.summary, self.paths, self.tally
         summary.n_duplicate_ids, summary.duplicate_id_lines = self.ids.duplicates()

@@ -5,29 +5,19 @@ from __future__ import annotations
 
 import functools
 import heapq
-import json
 import math
-import os
 import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Final
 
-from jinja2 import Environment
-from markupsafe import Markup, escape
-
-from gdprep.charts import bar_chart_svg, fmt_count, scale, svg_open
-from gdprep.errors import StorageError, UsageError
 from gdprep.fieldpaths import data_key_paths, mask_data_keys
 from gdprep.policies.schema import Policy
 from gdprep.privacy.decisions import finding_id_of
 from gdprep.privacy.findings import Finding
 from gdprep.privacy.subjects import looks_like_personal_data
-from gdprep.templating import template_environment
 from gdprep.versions import tool_versions
 
 REPORT_SCHEMA_VERSION: Final = 1
@@ -39,7 +29,6 @@ OTHER_KEY: Final = "(other)"
 MARK_OPEN: Final = "\u27e6"   # ⟦ — cannot be confused with text a record is likely to contain
 MARK_CLOSE: Final = "\u27e7"  # ⟧
 _MAX_SHAPE_CHARS: Final = 60
-_TEMPLATE_NAME: Final = "report.html.j2"
 #: a record id that looks like personal data is shown as this prefix and the ledger's keyed hash of it
 HASHED_ID_PREFIX: Final = "record_key:"
 #: ... or, where no ledger keys the hash, as this
@@ -297,12 +286,6 @@ class ReportBuilder:
         the run's field coverage: every path scanned and skipped, with counts. `duplicate_ids` is the
         number of records whose id an earlier record already had, and the first few of their lines."""
         low, high = self._band
-        hist_bins = [
-            {"low": round(i / HISTOGRAM_BINS, 2), "high": round((i + 1) / HISTOGRAM_BINS, 2),
-             "count": self._hist_redacted[i] + self._hist_below[i],
-             "redacted": self._hist_redacted[i], "below_threshold": self._hist_below[i]}
-            for i in range(HISTOGRAM_BINS)
-        ]
         top = sorted(self._top, key=lambda entry: (-entry[0], -entry[1]))
         report: dict[str, Any] = {
             "schema_version": REPORT_SCHEMA_VERSION,
@@ -331,37 +314,14 @@ class ReportBuilder:
                 "duplicate_ids": duplicate_ids[0],
                 "duplicate_id_lines": list(duplicate_ids[1]),
             },
-            "findings": {
-                "total": sum(self._hist_redacted),
-                "by_entity_type": _ranked(self._by_type),
-                "by_recognizer": _ranked(self._by_recognizer),
-                "by_field": _ranked(self._by_field),
-            },
-            "below_threshold": {
-                "total": sum(self._hist_below),
-                "by_entity_type": _ranked(self._below_by_type),
-                "by_recognizer": _ranked(self._below_by_recognizer),
-                "by_field": _ranked(self._below_by_field),
-            },
-            "score_histogram": {
-                "bin_width": 1 / HISTOGRAM_BINS,
-                "total": sum(self._hist_redacted) + sum(self._hist_below),
-                "bins": hist_bins,
-            },
+            "findings": _tally(self._hist_redacted, self._by_type, self._by_recognizer, self._by_field),
+            "below_threshold": _tally(self._hist_below, self._below_by_type, self._below_by_recognizer,
+                                      self._below_by_field),
+            "score_histogram": self._score_histogram(),
             "top_n": self._top_n,
             "top_records": [{"record_id": rid, "count": count, "types": dict(types)}
                             for count, _seq, rid, types in top],
-            "special_categories": {
-                "records_flagged": self._records_flagged,
-                "flags_total": sum(self._flags_by_category.values()),
-                "by_category": _ranked(self._flags_by_category),
-                "records_by_category": _ranked(self._records_by_category),
-                "by_cue": _ranked(self._flags_by_cue),
-                "records_by_action": dict(self._actions),
-                "flagged_records_by_action": _ranked(self._flagged_actions),
-                "flagged_records": list(self._flagged),
-                "flagged_records_truncated": self._records_flagged > len(self._flagged),
-            },
+            "special_categories": self._special_categories(),
             "review_band": {"low": low, "high": high},
             "review_limit": self._review_limit,
             "review_total": self._review_total,
@@ -378,6 +338,29 @@ class ReportBuilder:
         return report
 
     # ----------------------------------------------------------------------------------------- helpers
+
+    def _score_histogram(self) -> dict[str, Any]:
+        bins = [
+            {"low": round(i / HISTOGRAM_BINS, 2), "high": round((i + 1) / HISTOGRAM_BINS, 2),
+             "count": self._hist_redacted[i] + self._hist_below[i],
+             "redacted": self._hist_redacted[i], "below_threshold": self._hist_below[i]}
+            for i in range(HISTOGRAM_BINS)
+        ]
+        return {"bin_width": 1 / HISTOGRAM_BINS, "total": sum(self._hist_redacted) + sum(self._hist_below),
+                "bins": bins}
+
+    def _special_categories(self) -> dict[str, Any]:
+        return {
+            "records_flagged": self._records_flagged,
+            "flags_total": sum(self._flags_by_category.values()),
+            "by_category": _ranked(self._flags_by_category),
+            "records_by_category": _ranked(self._records_by_category),
+            "by_cue": _ranked(self._flags_by_cue),
+            "records_by_action": dict(self._actions),
+            "flagged_records_by_action": _ranked(self._flagged_actions),
+            "flagged_records": list(self._flagged),
+            "flagged_records_truncated": self._records_flagged > len(self._flagged),
+        }
 
     @staticmethod
     def _count(finding: Finding, by_type: Counter[str], by_recognizer: Counter[str],
@@ -459,115 +442,13 @@ class ReportBuilder:
             self._review.append(item)
 
 
+def _tally(histogram: Sequence[int], by_type: Counter[str], by_recognizer: Counter[str],
+           by_field: Counter[str]) -> dict[str, Any]:
+    """A report section of findings: the total, then the counts by entity type, recognizer and field."""
+    return {"total": sum(histogram), "by_entity_type": _ranked(by_type), "by_recognizer": _ranked(by_recognizer),
+            "by_field": _ranked(by_field)}
+
+
 def _chain(*groups: Iterable[Finding]) -> Iterable[Finding]:
     for group in groups:
         yield from group
-
-
-# --------------------------------------------------------------------------------------------- output
-
-def histogram_svg(chart_id: str, title: str, bins: Sequence[Mapping[str, Any]],
-                  review_band: tuple[float, float]) -> Markup:
-    """The score histogram as inline SVG: stacked bars (redacted / below threshold) per 0.1 bin, with
-    the review band shaded."""
-    left, right, top, bottom = 70, 20, 56, 56
-    width, height = 760, 340
-    plot_w, plot_h = width - left - right, height - top - bottom
-    base_y = top + plot_h
-    maximum = max((int(b["count"]) for b in bins), default=0)
-    step, scale_max = scale(maximum)
-    slot = plot_w / max(len(bins), 1)
-    parts = svg_open(chart_id, title, width, height)
-    low, high = review_band
-    band_x, band_w = left + plot_w * low, plot_w * (high - low)
-    parts.append(f'<rect x="{band_x:.1f}" y="{top}" width="{band_w:.1f}" height="{plot_h}" class="band">'
-                 f'<title>review band {low:g} to {high:g}</title></rect>')
-    parts.append(f'<text x="{band_x + band_w / 2:.1f}" y="{top - 6}" text-anchor="middle" class="tick">'
-                 f'review band</text>')
-    for tick in range(0, scale_max + 1, step):
-        y = base_y - plot_h * tick / scale_max
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" class="grid"/>')
-        parts.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" class="tick">{fmt_count(tick)}</text>')
-    for i, b in enumerate(bins):
-        x = left + i * slot + 4
-        redacted, below = int(b["redacted"]), int(b["below_threshold"])
-        h_below = plot_h * below / scale_max
-        h_red = plot_h * redacted / scale_max
-        if redacted + below == 0:
-            continue
-        tip = f'{b["low"]:.1f}–{b["high"]:.1f}: {fmt_count(redacted)} redacted, {fmt_count(below)} below threshold'
-        parts.append(f'<rect x="{x:.1f}" y="{base_y - h_below:.1f}" width="{slot - 8:.1f}" '
-                     f'height="{h_below:.1f}" class="bar-below"><title>{escape(tip)}</title></rect>')
-        parts.append(f'<rect x="{x:.1f}" y="{base_y - h_below - h_red:.1f}" width="{slot - 8:.1f}" '
-                     f'height="{h_red:.1f}" class="bar"><title>{escape(tip)}</title></rect>')
-        parts.append(f'<text x="{x + (slot - 8) / 2:.1f}" y="{base_y - h_below - h_red - 4:.1f}" '
-                     f'text-anchor="middle" class="value">{fmt_count(redacted + below)}</text>')
-    for i in range(len(bins) + 1):
-        x = left + i * slot
-        parts.append(f'<text x="{x:.1f}" y="{base_y + 16}" text-anchor="middle" class="tick">'
-                     f'{i / max(len(bins), 1):.1f}</text>')
-    parts.append(f'<line x1="{left}" y1="{base_y}" x2="{left + plot_w}" y2="{base_y}" class="axis"/>')
-    parts.append(f'<line x1="{left}" y1="{top}" x2="{left}" y2="{base_y}" class="axis"/>')
-    parts.append(f'<text x="{left + plot_w / 2:.0f}" y="{height - 12}" text-anchor="middle" '
-                 f'class="axis-title">Detection score</text>')
-    parts.append(f'<text x="18" y="{top + plot_h / 2:.0f}" text-anchor="middle" class="axis-title" '
-                 f'transform="rotate(-90 18 {top + plot_h / 2:.0f})">Findings</text>')
-    legend_x = left + plot_w - 250
-    parts.append(f'<rect x="{legend_x}" y="30" width="12" height="12" class="bar"/>'
-                 f'<text x="{legend_x + 18}" y="40" class="tick">redacted</text>'
-                 f'<rect x="{legend_x + 100}" y="30" width="12" height="12" class="bar-below"/>'
-                 f'<text x="{legend_x + 118}" y="40" class="tick">below threshold</text>')
-    parts.append("</svg>")
-    return Markup("\n".join(parts))
-
-
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    env = template_environment(Path(__file__).parent / "templates")
-    env.filters["num"] = lambda value: fmt_count(value) if isinstance(value, int) else value
-    return env
-
-
-def render_html(report: Mapping[str, Any]) -> str:
-    """The report as one self-contained HTML page (inline CSS and SVG, no scripts, no web addresses)."""
-    findings = report["findings"]
-    charts = {
-        "entities": bar_chart_svg("chart-entities", "Redacted findings by entity type",
-                                  [(k, v) for k, v in findings["by_entity_type"].items()],
-                                  "Findings redacted"),
-        "histogram": histogram_svg("chart-scores", "Detection scores of all findings",
-                                   report["score_histogram"]["bins"],
-                                   (report["review_band"]["low"], report["review_band"]["high"])),
-    }
-    extra = {key: value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-             for key, value in report.get("extra", {}).items()}
-    return _environment().get_template(_TEMPLATE_NAME).render(report=report, charts=charts, extra=extra)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def write_report(report: Mapping[str, Any], json_path: Path) -> Path:
-    """Write the JSON report and the HTML page beside it (same stem, `.html`); return the HTML path."""
-    json_path = Path(json_path)
-    html_path = json_path.with_suffix(".html")
-    if html_path == json_path:
-        raise UsageError(f"report path {json_path} ends in .html; give the JSON path, e.g. REPORT.json")
-    write_report_files(report, json_path, html_path)
-    return html_path
-
-
-def write_report_files(report: Mapping[str, Any], json_path: Path, html_path: Path,
-                       shown: Path | None = None) -> None:
-    """Write the JSON report to `json_path` and its HTML page to `html_path` (a run's staging paths);
-    errors name `shown`, the path the user asked for."""
-    html = render_html(report)  # rendered first so a template error leaves no half-written pair
-    try:
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(json_path, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-        _write_atomic(html_path, html)
-    except OSError as exc:
-        raise StorageError.from_os_error(exc, shown or json_path) from None

@@ -10,7 +10,8 @@ from gdprep.policies import Policy
 from gdprep.privacy.keys import KeyRing
 from gdprep.privacy.operators import RedactionContext, deanonymize
 from gdprep.privacy.vault import Vault
-from gdprep.records import Record, RecordReader, RecordWriter, detect_format, set_text
+from gdprep.record_writers import RecordWriter
+from gdprep.records import Record, RecordReader, detect_format, set_text
 
 
 class Restorer:

@@ -17,7 +17,7 @@ import tempfile
 import threading
 import zipfile
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -381,19 +381,10 @@ def create_erasure_request(body: ErasureRequestIn, services: ServicesDep, princi
     return erasure_request(services, principal, body.subject)
 
 
-def create_app(ledger_url: str | None = None, settings: ServiceSettings | None = None) -> FastAPI:
-    """The API over the ledger at `ledger_url` (default: `$GDPREP_LEDGER_URL`, else SQLite in the state dir).
-    `settings` (default: from the environment, see ServiceSettings) sets the data root, input roots, upload
-    limit and the number of job worker processes, which start with the app and stop with it."""
-    from sqlalchemy.exc import OperationalError
-
-    settings = settings or ServiceSettings.from_env(ledger_url=ledger_url)
-    if ledger_url is not None and settings.ledger_url != ledger_url:
-        from dataclasses import replace
-
-        settings = replace(settings, ledger_url=ledger_url)
-    holder = _ServiceHolder(settings)
-    pool: list[WorkerPool] = []
+def _lifespan(settings: ServiceSettings, holder: _ServiceHolder,
+              pool: list[WorkerPool]) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Start-up and shut-down: private folders, orphaned workers stopped, the job workers started (into
+    `pool`) after recovering what a killed server left running; at the end the workers stop."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -417,22 +408,12 @@ def create_app(ledger_url: str | None = None, settings: ServiceSettings | None =
             workers.stop()
         holder.close()
 
-    app = FastAPI(title="gdprep", version=__version__,
-                  summary="GDPR-focused data preparation: jobs, redaction reports and reviews, audit and erasure.",
-                  lifespan=lifespan, redoc_url=None)
-    app.state.services = holder
-    app.state.settings = settings
-    app.state.auth_limiter = FailureLimiter(max_failures=max(1, settings.auth_failures_per_minute), window_s=60.0)
-    app.state.pool = pool
-    app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(GdprepError, _gdprep_error)
-    app.add_exception_handler(OperationalError, _database_error)
-    app.add_exception_handler(OSError, _storage_error)
-    app.add_exception_handler(Exception, _unexpected_error)
+    return lifespan
 
-    app.add_middleware(UploadLimit, path=f"/{API_VERSION}/jobs", limit=settings.max_upload_bytes + _FORM_OVERHEAD,
-                       shown_limit=settings.max_upload_bytes)
+
+def _add_health_routes(app: FastAPI, settings: ServiceSettings, holder: _ServiceHolder,
+                       pool: list[WorkerPool]) -> None:
+    """/healthz and /readyz, outside the versioned API (a load balancer asks them without a key)."""
 
     @app.get("/healthz", response_model=Health, tags=["health"])
     def healthz() -> Health:
@@ -455,6 +436,40 @@ def create_app(ledger_url: str | None = None, settings: ServiceSettings | None =
             return error_response(503, "the job workers are still loading the detection models",
                                   details={"workers": settings.workers})
         return Health(status="ready")
+
+
+def create_app(ledger_url: str | None = None, settings: ServiceSettings | None = None) -> FastAPI:
+    """The API over the ledger at `ledger_url` (default: `$GDPREP_LEDGER_URL`, else SQLite in the state dir).
+    `settings` (default: from the environment, see ServiceSettings) sets the data root, input roots, upload
+    limit and the number of job worker processes, which start with the app and stop with it."""
+    from sqlalchemy.exc import OperationalError
+
+    settings = settings or ServiceSettings.from_env(ledger_url=ledger_url)
+    if ledger_url is not None and settings.ledger_url != ledger_url:
+        from dataclasses import replace
+
+        settings = replace(settings, ledger_url=ledger_url)
+    holder = _ServiceHolder(settings)
+    pool: list[WorkerPool] = []
+
+    app = FastAPI(title="gdprep", version=__version__,
+                  summary="GDPR-focused data preparation: jobs, redaction reports and reviews, audit and erasure.",
+                  lifespan=_lifespan(settings, holder, pool), redoc_url=None)
+    app.state.services = holder
+    app.state.settings = settings
+    app.state.auth_limiter = FailureLimiter(max_failures=max(1, settings.auth_failures_per_minute), window_s=60.0)
+    app.state.pool = pool
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(GdprepError, _gdprep_error)
+    app.add_exception_handler(OperationalError, _database_error)
+    app.add_exception_handler(OSError, _storage_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+
+    app.add_middleware(UploadLimit, path=f"/{API_VERSION}/jobs", limit=settings.max_upload_bytes + _FORM_OVERHEAD,
+                       shown_limit=settings.max_upload_bytes)
+
+    _add_health_routes(app, settings, holder, pool)
 
     from gdprep.service.api_jobs import router as jobs_router
     from gdprep.service.web import router as web_router

@@ -341,8 +341,8 @@ def get_report(job_id: str, request: Request, services: ServicesDep, principal: 
     except reviews.NotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
     if _wants_html(request.headers.get("accept", "")):
-        from gdprep.privacy.report import render_html
-        from gdprep.service.web import report_response
+        from gdprep.privacy.report_html import render_html
+        from gdprep.service.web_headers import report_response
 
         return report_response(render_html(report))
     return JSONResponse(report)

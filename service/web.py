@@ -7,14 +7,11 @@ the key is looked up on every request, so revoking it ends its sessions. Every f
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import secrets
-import threading
-import time
 from collections.abc import Callable, Coroutine, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -30,7 +27,9 @@ from gdprep.errors import GdprepError
 from gdprep.service import reviews
 from gdprep.service.api import Services, check_key, get_services
 from gdprep.service.job import FINAL, Job, JobStatus
-from gdprep.service.keys import Principal, Role
+from gdprep.service.keys import Role
+from gdprep.service.web_headers import report_response, security_headers
+from gdprep.service.web_sessions import SessionStore, WebSession, session_store
 
 log = logging.getLogger("gdprep.web")
 
@@ -38,8 +37,6 @@ PREFIX = "/ui"
 SESSION_COOKIE = "gdprep_session"
 LOGIN_COOKIE = "gdprep_login"
 CSRF_FIELD = "csrf_token"
-SESSION_IDLE_S = 30 * 60          # a session unused this long ends
-SESSION_MAX_S = 12 * 60 * 60      # and none lives longer than this, used or not
 LOGIN_FORM_TTL_S = 15 * 60        # how long a sign-in form may be left open
 PAGE_SIZE = 25
 _TEMPLATES = Path(__file__).parent / "templates"
@@ -48,101 +45,6 @@ READERS = (Role.engineer, Role.compliance_officer, Role.auditor)        # jobs a
 REVIEW_READERS = (Role.compliance_officer, Role.auditor)                # the review queue
 DECIDERS = (Role.compliance_officer,)                                   # confirm / reject
 REMATERIALISERS = (Role.engineer, Role.compliance_officer)              # as POST /v1/jobs/{id}/rematerialise
-
-
-# -- sessions -------------------------------------------------------------------------------------------------
-@dataclass(slots=True)
-class WebSession:
-    """One signed-in browser: who it acts as and the token its forms must carry."""
-
-    principal: Principal
-    csrf: str
-    created: float
-    last_seen: float
-
-    @property
-    def name(self) -> str:
-        return self.principal.name
-
-    @property
-    def role(self) -> str:
-        return self.principal.role
-
-
-@dataclass
-class SessionStore:
-    """Server-side sessions: the cookie holds a random id (never the API key); the store keeps only the id's
-    SHA-256, so a memory dump of the map cannot be replayed as cookies. `secret` signs sign-in form tokens."""
-
-    idle_s: float = SESSION_IDLE_S
-    max_s: float = SESSION_MAX_S
-    secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
-    _sessions: dict[str, WebSession] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    @staticmethod
-    def _key(session_id: str) -> str:
-        return hashlib.sha256(session_id.encode("utf-8")).hexdigest()
-
-    def create(self, principal: Principal) -> tuple[str, WebSession]:
-        now = time.monotonic()
-        session_id = secrets.token_urlsafe(32)
-        session = WebSession(principal=principal, csrf=secrets.token_urlsafe(32), created=now, last_seen=now)
-        with self._lock:
-            self._purge(now)
-            self._sessions[self._key(session_id)] = session
-        return session_id, session
-
-    def get(self, session_id: str) -> WebSession | None:
-        now = time.monotonic()
-        key = self._key(session_id)
-        with self._lock:
-            session = self._sessions.get(key)
-            if session is None:
-                return None
-            if now - session.last_seen > self.idle_s or now - session.created > self.max_s:
-                del self._sessions[key]
-                return None
-            session.last_seen = now
-            return session
-
-    def drop(self, session_id: str) -> None:
-        with self._lock:
-            self._sessions.pop(self._key(session_id), None)
-
-    def drop_key(self, key_id: str) -> int:
-        """End every session of one API key (it was revoked); returns how many."""
-        with self._lock:
-            gone = [k for k, s in self._sessions.items() if s.principal.key_id == key_id]
-            for k in gone:
-                del self._sessions[k]
-        return len(gone)
-
-    def _purge(self, now: float) -> None:
-        expired = [k for k, s in self._sessions.items()
-                   if now - s.last_seen > self.idle_s or now - s.created > self.max_s]
-        for k in expired:
-            del self._sessions[k]
-
-    # sign-in forms: a random nonce in a short-lived cookie, its HMAC in the form (see login_token)
-    def login_token(self, nonce: str) -> str:
-        return hmac.new(self.secret, f"login:{nonce}".encode(), hashlib.sha256).hexdigest()
-
-
-_STORE_LOCK = threading.Lock()
-
-
-def session_store(request: Request) -> SessionStore:
-    """The app's session store (made on first use: create_app does not know about pages)."""
-    state = request.app.state
-    store: SessionStore | None = getattr(state, "web_sessions", None)
-    if store is None:
-        with _STORE_LOCK:
-            store = getattr(state, "web_sessions", None)
-            if store is None:
-                store = SessionStore()
-                state.web_sessions = store
-    return store
 
 
 def _key_active(services: Services, key_id: str) -> bool:
@@ -242,26 +144,6 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     return HTMLResponse(html, status_code=status_code)
 
 
-def _csp(nonce: str) -> str:
-    return ("default-src 'none'; "
-            f"script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; img-src 'self' data:; "
-            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-
-
-def _security_headers(request: Request, response: Response) -> None:
-    nonce = getattr(request.state, "csp_nonce", secrets.token_urlsafe(18))
-    response.headers.setdefault("Content-Security-Policy", _csp(nonce))
-    _fixed_security_headers(response)
-
-
-def _fixed_security_headers(response: Response) -> None:
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
-
-
 def _error_page(request: Request, exc: Exception) -> Response:
     from sqlalchemy.exc import OperationalError
 
@@ -303,7 +185,7 @@ class PageRoute(APIRoute):
                 response = RedirectResponse(_login_url(exc.next_path), status.HTTP_303_SEE_OTHER)
             except Exception as exc:
                 response = _error_page(request, exc)
-            _security_headers(request, response)
+            security_headers(request, response)
             return response
 
         return page_handler
@@ -491,7 +373,7 @@ def job_artifact(job_id: str, name: str, request: Request, services: ServicesDep
 @router.get("/jobs/{job_id}/report")
 def report_page(job_id: str, request: Request, services: ServicesDep, session: SessionDep) -> Response:
     """The redaction report as render_html makes it (self-contained, SVG charts), with a way back."""
-    from gdprep.privacy.report import render_html
+    from gdprep.privacy.report_html import render_html
 
     require(session, READERS, "read redaction reports")
     job = _visible(services, session, job_id)
@@ -502,27 +384,6 @@ def report_page(job_id: str, request: Request, services: ServicesDep, session: S
             f'<nav class="gdprep-ui" aria-label="gdprep"><a href="{PREFIX}/jobs/{job.id}">&larr; Job {job.id[:12]}</a>'
             f' &middot; <a href="{PREFIX}/jobs">All jobs</a></nav>')
     return report_response(html.replace("<body>", "<body>\n" + back, 1))
-
-
-def report_response(html: str) -> HTMLResponse:
-    """A rendered redaction report as a response, here and from the JSON API alike: the report is fixed markup
-    with inline <style> blocks only, so its CSP allows exactly those (by hash) and no scripts, and no other
-    site may frame it."""
-    response = HTMLResponse(html)
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; script-src 'none'; style-src " + " ".join(_style_hashes(html))
-        + "; img-src data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'")
-    _fixed_security_headers(response)
-    return response
-
-
-def _style_hashes(html: str) -> list[str]:
-    import base64
-    import re
-
-    bodies = re.findall(r"<style>(.*?)</style>", html, flags=re.DOTALL)
-    return [f"'sha256-{base64.b64encode(hashlib.sha256(b.encode('utf-8')).digest()).decode()}'"
-            for b in bodies] or ["'none'"]
 
 
 # -- review queue ------------------------------------------------------------------------------------------------

@@ -11,7 +11,8 @@ import pytest
 
 from gdprep.errors import InputError, UsageError
 from gdprep.policies import FieldSpec
-from gdprep.records import BadRecord, Record, RecordReader, RecordWriter, content_id, set_text
+from gdprep.record_writers import RecordWriter
+from gdprep.records import BadRecord, Record, RecordReader, content_id, set_text
 
 SPEC = FieldSpec()
 

@@ -17,8 +17,8 @@ from gdprep.privacy.report import (
     mask_snippet,
     normalise_field,
     shape_of,
-    write_report,
 )
+from gdprep.privacy.report_html import write_report
 
 NAME = "Jonathan Whitfield"
 EMAIL = "j.whitfield@example.org"

@@ -190,22 +190,13 @@ def run_training(config: TrainConfig, ledger: Ledger | None = None, policy: Poli
     return manifest
 
 
-def _train(config: TrainConfig, gate: Any, rec: Any) -> dict[str, Any]:
+def _load_for_lora(config: TrainConfig, base: Path, cuda: bool) -> tuple[Any, Any, int | None]:
+    """The base model's tokenizer, the base model wrapped in a LoRA adapter (4-bit with `qlora` on CUDA,
+    bf16 where CUDA supports it) and the CPU threads set for it (None on CUDA)."""
     import torch
     from peft import LoraConfig, get_peft_model
-    from transformers import (
-        AutoModelForCausalLM,
-        AutoTokenizer,
-        EarlyStoppingCallback,
-        Trainer,
-        TrainingArguments,
-        set_seed,
-    )
-    from transformers.trainer_utils import get_last_checkpoint
+    from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    set_seed(config.seed)
-    base = Path(config.base_model)
-    cuda = torch.cuda.is_available() and config.device != "cpu"
     tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True, trust_remote_code=False)
     if tokenizer.pad_token_id is None:
         tokenizer.pad_token = tokenizer.eos_token
@@ -228,6 +219,43 @@ def _train(config: TrainConfig, gate: Any, rec: Any) -> dict[str, Any]:
                       target_modules=config.lora.target_modules, task_type="CAUSAL_LM")
     model = get_peft_model(base_model, lora)
     threads = configure_cpu_threads(model, config.cpu_threads) if not cuda else None
+    return tokenizer, model, threads
+
+
+def _manifest(config: TrainConfig, gate: Any, rec: Any, base: Path, *, cuda: bool, threads: int | None,
+              metrics: dict[str, Any], adapter_hash: str, canaries: Sequence[Canary]) -> dict[str, Any]:
+    """What `manifest.json` holds: the base model and its weights' hashes, the datasets the gate accepted,
+    the config, versions, metrics, the adapter's hash, the training run and the canaries."""
+    import peft
+    import torch
+    import transformers
+
+    return {
+        "schema": "gdprep.adapter_manifest/1",
+        "base_model": {"path": str(base), "name": base.name, "weights_sha256": weights_sha256(base),
+                       "smoke_model": (base / "SMOKE_MODEL.txt").exists()},
+        "datasets": {"train_sha256": gate.dataset_sha256, "curation_run": gate.curation_run,
+                     "privacy_run": gate.privacy_run},
+        "region": gate.region, "config": config.model_dump(mode="json"), "seed": config.seed,
+        "device": "cuda" if cuda else "cpu", "qlora": bool(cuda and config.qlora), "cpu_threads": threads,
+        "versions": {"torch": torch.__version__, "transformers": transformers.__version__,
+                     "peft": peft.__version__},
+        "metrics": {k: (float(v) if isinstance(v, (int, float)) else v) for k, v in metrics.items()},
+        "adapter_sha256": adapter_hash, "ledger_run": rec.run_id,
+        "canaries": [c.to_json() for c in canaries],
+        "test_file": str(test) if (test := default_test_file(config)) else None,
+    }
+
+
+def _train(config: TrainConfig, gate: Any, rec: Any) -> dict[str, Any]:
+    import torch
+    from transformers import EarlyStoppingCallback, Trainer, TrainingArguments, set_seed
+    from transformers.trainer_utils import get_last_checkpoint
+
+    set_seed(config.seed)
+    base = Path(config.base_model)
+    cuda = torch.cuda.is_available() and config.device != "cpu"
+    tokenizer, model, threads = _load_for_lora(config, base, cuda)
 
     out = Path(config.output_dir)
     rows = _read_rows(Path(config.train_file))
@@ -267,23 +295,7 @@ def _train(config: TrainConfig, gate: Any, rec: Any) -> dict[str, Any]:
     model.save_pretrained(str(adapter_dir), safe_serialization=True)
     tokenizer.save_pretrained(adapter_dir)
     adapter_hash = adapter_digest(adapter_dir)
-    import peft
-    import transformers
-
-    manifest = {
-        "schema": "gdprep.adapter_manifest/1",
-        "base_model": {"path": str(base), "name": base.name, "weights_sha256": weights_sha256(base),
-                       "smoke_model": (base / "SMOKE_MODEL.txt").exists()},
-        "datasets": {"train_sha256": gate.dataset_sha256, "curation_run": gate.curation_run,
-                     "privacy_run": gate.privacy_run},
-        "region": gate.region, "config": config.model_dump(mode="json"), "seed": config.seed,
-        "device": "cuda" if cuda else "cpu", "qlora": bool(cuda and config.qlora), "cpu_threads": threads,
-        "versions": {"torch": torch.__version__, "transformers": transformers.__version__,
-                     "peft": peft.__version__},
-        "metrics": {k: (float(v) if isinstance(v, (int, float)) else v) for k, v in metrics.items()},
-        "adapter_sha256": adapter_hash, "ledger_run": rec.run_id,
-        "canaries": [c.to_json() for c in canaries],
-        "test_file": str(test) if (test := default_test_file(config)) else None,
-    }
+    manifest = _manifest(config, gate, rec, base, cuda=cuda, threads=threads, metrics=metrics,
+                         adapter_hash=adapter_hash, canaries=canaries)
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
     return manifest

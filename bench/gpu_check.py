@@ -548,10 +548,10 @@ def _train_part(ctx: dict[str, Any], name: str, qlora: bool) -> dict[str, Any]:
         record["gpu_peak_reserved_bytes"] = torch.cuda.max_memory_reserved()
         record["gpu_peak_over_before_bytes"] = record["gpu_peak_allocated_bytes"] - record["gpu_allocated_before_bytes"]
     record["throughput"] = step_throughput(record.pop("_clock"), config.eval_steps)
-    record["manifest"] = {k: manifest[k] for k in ("device", "qlora", "metrics", "versions", "adapter_sha256",
+    record["manifest"] = {k: manifest.to_json()[k] for k in ("device", "qlora", "metrics", "versions", "adapter_sha256",
                                                    "ledger_run", "datasets", "region")}
-    record["manifest"]["canaries"] = [{"ref": c["ref"], "repetitions": c["repetitions"]} for c in manifest["canaries"]]
-    metrics = manifest["metrics"]
+    record["manifest"]["canaries"] = [{"ref": c["ref"], "repetitions": c["repetitions"]} for c in manifest.canaries]
+    metrics = manifest.metrics
     if metrics.get("train_tokens") and metrics.get("train_runtime"):
         record["manifest_tokens_s"] = metrics["train_tokens"] / metrics["train_runtime"]
     history = record.get("log_history", [])
@@ -567,7 +567,7 @@ def _train_part(ctx: dict[str, Any], name: str, qlora: bool) -> dict[str, Any]:
                                            size["train"]["max_length"])
     model_info = record.get("model_in_trainer", {})
     checks = {
-        "manifest_device_is_requested": manifest["device"] == dev,
+        "manifest_device_is_requested": manifest.device == dev,
         "weights_on_device": bool(model_info) and all(k.startswith(dev) for k in model_info["param_devices"]),
         "train_loss_decreased": len(train_losses) >= 2 and train_losses[-1][1] < train_losses[0][1],
         "eval_loss_decreased": len(eval_losses) >= 2 and min(v for _, v in eval_losses) < eval_losses[0][1],
@@ -577,7 +577,7 @@ def _train_part(ctx: dict[str, Any], name: str, qlora: bool) -> dict[str, Any]:
     if dev == "cuda":
         if qlora:
             bases = model_info.get("lora_base_layer_types", {})
-            checks["manifest_qlora_true"] = manifest["qlora"] is True
+            checks["manifest_qlora_true"] = manifest.qlora is True
             checks["lora_bases_all_bnb_linear4bit"] = bool(bases) and all(
                 k.startswith("bitsandbytes") and k.endswith("Linear4bit") for k in bases)
             checks["nf4_bf16_compute"] = bool(model_info.get("quant_states")) and all(
@@ -655,7 +655,7 @@ def _probe_part(ctx: dict[str, Any], name: str) -> dict[str, Any]:
         torch.cuda.empty_cache()
         torch.cuda.reset_peak_memory_stats()
     t0 = time.perf_counter()
-    report = run_probe(Ledger(), None, run_id=manifest["ledger_run"], settings=settings, device=dev,
+    report = run_probe(Ledger(), None, run_id=manifest.ledger_run, settings=settings, device=dev,
                        out_dir=ctx["work"] / f"probes_{name}")
     seconds = time.perf_counter() - t0
     shutil.copy(ctx["work"] / f"probes_{name}" / "probe_report.json", ctx["out"] / f"probe_report_{name}.json")

@@ -233,10 +233,10 @@ def run_ours(config: Any, warmup: int, cuda: bool) -> tuple[dict[str, Any], list
         manifest = run_training(config)
     wall = time.perf_counter() - start
     result = clock.result(warmup)
-    if result["steps"] != manifest["metrics"]["steps"]:
-        raise SystemExit(f"clock saw {result['steps']} steps, the Trainer reports {manifest['metrics']['steps']}")
-    metrics = manifest["metrics"]
-    result.update({"run_training_wall_s": wall, "train_loss": metrics["train_loss"], "device": manifest["device"]})
+    if result["steps"] != manifest.metrics["steps"]:
+        raise SystemExit(f"clock saw {result['steps']} steps, the Trainer reports {manifest.metrics['steps']}")
+    metrics = manifest.metrics
+    result.update({"run_training_wall_s": wall, "train_loss": metrics["train_loss"], "device": manifest.device})
     if metrics.get("train_runtime") and metrics.get("train_tokens"):
         # the manifest's own figure: the Trainer's train_runtime spans the whole loop, the first steps and the
         # checkpoint after the last step included, so it reads a little lower than the timed window

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from gdprep.curation.config import CurationConfig
     from gdprep.privacy.pipeline import RunSummary
     from gdprep.training.config import TrainConfig
+    from gdprep.training.manifest import AdapterManifest
     from gdprep.training.probes import ProbeSettings
 
 #: called with the ledger run's id as soon as the run is open (a job stores it before the stage works)
@@ -73,7 +74,7 @@ def deanonymise(ledger: Ledger, input_path: Path, output_path: Path, policy: Pol
     return n_records, n_tokens
 
 
-def train(ledger: Ledger, config: TrainConfig, policy: Policy | None = None) -> dict[str, Any]:
+def train(ledger: Ledger, config: TrainConfig, policy: Policy | None = None) -> AdapterManifest:
     """Gated training; the training package opens its own `training` run (the gate reads the ledger first)."""
     from gdprep.training.train import run_training
 

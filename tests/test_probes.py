@@ -95,7 +95,7 @@ def home(trained: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Ledger:
 
 def test_canaries_inserted_16_times_are_exposed_and_fail_the_gate(trained: dict[str, Any], home: Ledger) -> None:
     manifest = trained["runs"]["canaries"]
-    report = run_probe(home, load_policy(None), run_id=manifest["ledger_run"], settings=SETTINGS)
+    report = run_probe(home, load_policy(None), run_id=manifest.ledger_run, settings=SETTINGS)
     exposure = {c["repetitions"]: c["exposure"] for c in report["results"]["canaries"]}
     assert sorted(exposure) == [1, 4, 16]
     limit = report["results"]["canaries"][0]["log2_space"] - 10
@@ -105,19 +105,19 @@ def test_canaries_inserted_16_times_are_exposed_and_fail_the_gate(trained: dict[
     decision = report["decision"]
     assert decision["release"] == "fail" and decision["checks"]["canary_exposure"] is False
     assert any("inserted 16x" in reason for reason in decision["reasons"])
-    out = Path(manifest["config"]["output_dir"]) / "probes"
+    out = Path(manifest.config["output_dir"]) / "probes"
     assert json.loads((out / "probe_report.json").read_text(encoding="utf-8"))["decision"] == decision
     html = (out / "probe_report.html").read_text(encoding="utf-8")
     assert "FAIL" in html and "<script" not in html
     recorded = [e for e in home.iter_entries() if e.kind == "release_decision"]
     assert recorded[-1].payload["release"] == "fail"
-    assert recorded[-1].payload["training_run"] == manifest["ledger_run"]
+    assert recorded[-1].payload["training_run"] == manifest.ledger_run
     assert home.verify().ok
 
 
 def test_the_model_trained_without_canaries_passes(trained: dict[str, Any], home: Ledger) -> None:
     manifest = trained["runs"]["clean"]
-    report = run_probe(home, load_policy(None), run_id=manifest["ledger_run"], settings=SETTINGS)
+    report = run_probe(home, load_policy(None), run_id=manifest.ledger_run, settings=SETTINGS)
     assert report["results"]["canaries"] == []
     assert report["decision"]["release"] == "pass", report["decision"]["reasons"]
     mia = report["results"]["membership_inference"]
@@ -136,9 +136,9 @@ def test_regurgitation_finds_a_value_the_model_memorised(trained: dict[str, Any]
     from gdprep.training.train import Canary
 
     manifest = trained["runs"]["canaries"]
-    canary = next(Canary.from_json(c) for c in manifest["canaries"] if c["repetitions"] == 16)
-    adapter = Path(manifest["config"]["output_dir"]) / "adapter"
-    loaded = load_model(Path(manifest["base_model"]["path"]), adapter)
+    canary = next(Canary.from_json(c) for c in manifest.canaries if c["repetitions"] == 16)
+    adapter = Path(manifest.config["output_dir"]) / "adapter"
+    loaded = load_model(Path(manifest.base_model.path), adapter)
     rows = [{"id": "leak", "text": canary.prefix + "<UK_BANK_ACCOUNT>"}]
     found = regurgitation(loaded, ProbeData(rows, [], [], [PiiValue("UK_BANK_ACCOUNT", canary.secret,
                                                                     "<UK_BANK_ACCOUNT>")]),
@@ -150,11 +150,11 @@ def test_regurgitation_finds_a_value_the_model_memorised(trained: dict[str, Any]
 
 def test_probe_and_evaluate_from_the_cli(trained: dict[str, Any], home: Ledger) -> None:
     runner = CliRunner()
-    run_id = trained["runs"]["clean"]["ledger_run"]
+    run_id = trained["runs"]["clean"].ledger_run
     result = runner.invoke(app, ["probe", "--run", run_id, "--candidates", "1000"])
     assert result.exit_code == 0, result.output
     assert "release: pass" in result.output
-    result = runner.invoke(app, ["probe", "--run", trained["runs"]["canaries"]["ledger_run"], "--candidates",
+    result = runner.invoke(app, ["probe", "--run", trained["runs"]["canaries"].ledger_run, "--candidates",
                                  "1000"])
     assert result.exit_code == 3 and "release: fail" in result.output
     adapter = str(trained["root"] / "clean" / "adapter")
@@ -179,7 +179,7 @@ def test_a_changed_adapter_is_refused(trained: dict[str, Any], home: Ledger, tmp
 
     manifest = trained["runs"]["clean"]
     copy = tmp_path / "copy"
-    shutil.copytree(Path(manifest["config"]["output_dir"]), copy)
+    shutil.copytree(Path(manifest.config["output_dir"]), copy)
     weights = copy / "adapter" / "adapter_model.safetensors"
     data = bytearray(weights.read_bytes())
     data[-1] ^= 1
@@ -200,7 +200,7 @@ def test_erasure_impact_names_the_adapters_trained_on_the_subject(trained: dict[
         runs = {a["training_run"] for a in impact["adapters"]}
         if impact["splits"].get("train"):
             in_train += 1
-            assert runs == {trained["runs"]["canaries"]["ledger_run"], trained["runs"]["clean"]["ledger_run"]}
+            assert runs == {trained["runs"]["canaries"].ledger_run, trained["runs"]["clean"].ledger_run}
         else:
             assert runs == set()
     assert in_train >= 1
@@ -224,7 +224,7 @@ def test_probing_runs_offline_and_an_outbound_connection_fails_it(trained: dict[
         return original(*args, **kwargs)
 
     monkeypatch.setattr("gdprep.training.release.run_probes", phoning_home)
-    run_id = trained["runs"]["clean"]["ledger_run"]
+    run_id = trained["runs"]["clean"].ledger_run
     with pytest.raises(EgressError):
         run_probe(home, load_policy(None), run_id=run_id, settings=SETTINGS, out_dir=trained["root"] / "egress")
     assert set(seen.values()) == {"1"}
@@ -242,7 +242,7 @@ def test_the_merged_adapter_scores_like_the_unmerged_one(trained: dict[str, Any]
     from gdprep.training.modelio import load_model
 
     manifest = trained["runs"]["canaries"]
-    base, adapter = Path(manifest["base_model"]["path"]), Path(manifest["config"]["output_dir"]) / "adapter"
+    base, adapter = Path(manifest.base_model.path), Path(manifest.config["output_dir"]) / "adapter"
     merged = load_model(base, adapter, device="cpu")
     unmerged = PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(base), str(adapter)).eval()
     bare = AutoModelForCausalLM.from_pretrained(base).eval()

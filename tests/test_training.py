@@ -46,7 +46,8 @@ def test_training_writes_adapter_and_manifest_and_is_in_the_ledger(curated: dict
     out = curated["tmp"] / "out"
     assert (out / "adapter" / "adapter_model.safetensors").is_file()
     saved = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert saved == json.loads(json.dumps(manifest))
+    assert saved == manifest.to_json() and set(saved) >= {"schema", "base_model", "datasets", "adapter_sha256"}
+    assert saved["schema"] == "gdprep.adapter_manifest/1"
     assert saved["base_model"]["smoke_model"] is True and saved["base_model"]["weights_sha256"]
     assert saved["config"]["lora"]["r"] == 16 and saved["config"]["lora"]["alpha"] == 32
     assert saved["metrics"]["steps"] > 0 and saved["metrics"]["eval_loss"] > 0
@@ -61,7 +62,7 @@ def test_training_writes_adapter_and_manifest_and_is_in_the_ledger(curated: dict
 def test_training_resumes_from_the_last_checkpoint(curated: dict[str, Path]) -> None:
     run_training(_config(curated, epochs=1))
     resumed = run_training(_config(curated, epochs=2))
-    assert resumed["metrics"]["resumed_from"] is not None
+    assert resumed.metrics["resumed_from"] is not None
 
 
 @pytest.mark.parametrize(("case", "message"), [
@@ -104,7 +105,7 @@ def test_allowed_regions_come_from_the_policy(curated: dict[str, Path], tmp_path
     path = tmp_path / "us-pilot.yaml"
     path.write_text(__import__("yaml").safe_dump(default), encoding="utf-8")
     manifest = run_training(_config(curated, region="us-east-1", epochs=1, policy=str(path)))
-    started = [e for e in Ledger().iter_entries() if e.kind == "run_started" and e.run_id == manifest["ledger_run"]]
+    started = [e for e in Ledger().iter_entries() if e.kind == "run_started" and e.run_id == manifest.ledger_run]
     assert started[0].payload["policy_hash"] == load_policy(str(path)).canonical_hash()
     with pytest.raises(GateRefused, match="residency"):
         run_training(_config(curated, region="GB", policy=str(path)))

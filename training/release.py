@@ -18,6 +18,7 @@ from gdprep.errors import ConfigError, GdprepError
 from gdprep.offline import enforce_offline
 from gdprep.policies.schema import Policy
 from gdprep.records import file_sha256
+from gdprep.training.manifest import AdapterManifest
 from gdprep.training.probes import PiiValue, ProbeData, ProbeSettings, release_decision, run_probes
 from gdprep.training.train import Canary, _read_rows, adapter_digest
 
@@ -31,23 +32,22 @@ class AdapterNotFound(GdprepError):
 @dataclass(frozen=True)
 class TrainedAdapter:
     adapter_dir: Path
-    manifest: dict[str, Any]
+    manifest: AdapterManifest
     training_run: str | None
     in_ledger: bool
     sha256: str
 
     @property
     def base_dir(self) -> Path:
-        return Path(self.manifest["base_model"]["path"])
+        return Path(self.manifest.base_model.path)
 
     @property
     def train_file(self) -> Path:
-        return Path(self.manifest["config"]["train_file"])
+        return Path(self.manifest.config["train_file"])
 
     @property
     def test_file(self) -> Path | None:
-        test = self.manifest.get("test_file")
-        return Path(test) if test else None
+        return Path(self.manifest.test_file) if self.manifest.test_file else None
 
 
 def find_adapter(ledger: Ledger, *, run_id: str | None = None, adapter_dir: Path | None = None) -> TrainedAdapter:
@@ -75,8 +75,8 @@ def find_adapter(ledger: Ledger, *, run_id: str | None = None, adapter_dir: Path
     if not manifest_path.is_file():
         raise AdapterNotFound(f"{manifest_path} is missing; probes need the manifest `gdprep train` writes next to "
                               "the adapter directory")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    training_run = run_id or manifest.get("ledger_run")
+    manifest = AdapterManifest.read(manifest_path)
+    training_run = run_id or manifest.ledger_run
     recorded = adapters.get(training_run)
     digest = adapter_digest(adapter_dir)
     if recorded is not None and recorded.get("adapter_sha256") != digest:
@@ -125,22 +125,22 @@ def run_probe(ledger: Ledger, policy: Policy | None = None, *, run_id: str | Non
     enforce_offline()
     settings = settings or ProbeSettings()
     found = find_adapter(ledger, run_id=run_id, adapter_dir=adapter_dir)
-    policy = policy or load_policy(found.manifest["config"].get("policy"))
+    policy = policy or load_policy(found.manifest.config.get("policy"))
     test_file = found.test_file
     if test_file is None or not test_file.is_file():
         raise ConfigError(f"no test split for the probes ({test_file or 'none recorded'}); set `test_file` in the "
                           "training config (membership inference and extraction compare against it)")
     train_rows, test_rows = _read_rows(found.train_file), _read_rows(test_file)
-    canaries = [Canary.from_json(c) for c in found.manifest.get("canaries", [])]
+    canaries = [Canary.from_json(c) for c in found.manifest.canaries]
     out = out_dir or found.adapter_dir.parent / "probes"
     out.mkdir(parents=True, exist_ok=True)
     config = {"settings": settings.model_dump(mode="json"), "adapter": str(found.adapter_dir),
               "training_run": found.training_run}
     with ledger_run(ledger, "probes", command=command, config=config, policy_hash=policy.canonical_hash()) as rec:
-        pii = vault_values(ledger, found.manifest.get("datasets", {}).get("privacy_run"), key_file=key_file)
+        pii = vault_values(ledger, found.manifest.datasets.privacy_run, key_file=key_file)
         # reading originals is a key event, like deanonymisation; the values themselves stay in memory
         rec.event("key_event", {"event": "vault_read_for_probe", "values": len(pii),
-                                "privacy_run": found.manifest.get("datasets", {}).get("privacy_run")})
+                                "privacy_run": found.manifest.datasets.privacy_run})
         target = load_model(found.base_dir, found.adapter_dir, device=device)
         results = run_probes(target, load_model(found.base_dir, device=device),
                              ProbeData(train_rows, test_rows, canaries, pii), settings)
@@ -154,9 +154,9 @@ def run_probe(ledger: Ledger, policy: Policy | None = None, *, run_id: str | Non
             "schema": "gdprep.probe_report/1", "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "training_run": found.training_run, "probe_run": rec.run_id,
             "adapter": {"path": str(found.adapter_dir), "sha256": found.sha256},
-            "base_model": {k: found.manifest["base_model"].get(k) for k in ("path", "name", "smoke_model")},
+            "base_model": found.manifest.base_model.model_dump(include={"path", "name", "smoke_model"}),
             "policy": {"name": policy.name, "hash": policy.canonical_hash()},
-            "dataset": {"train_sha256": found.manifest.get("datasets", {}).get("train_sha256"),
+            "dataset": {"train_sha256": found.manifest.datasets.train_sha256,
                         "test_file": str(test_file), "train_records": len(train_rows),
                         "test_records": len(test_rows)},
             "results": results, "decision": decision,
@@ -182,7 +182,7 @@ def run_evaluate(ledger: Ledger, *, run_id: str | None = None, adapter_dir: Path
     from gdprep.training.evaluate import evaluate_run
 
     found = find_adapter(ledger, run_id=run_id, adapter_dir=adapter_dir)
-    cfg = found.manifest["config"]
+    cfg = found.manifest.config
     test_file = found.test_file
     if test_file is None:
         raise ConfigError("no test split recorded for this run; set `test_file` in the training config")

@@ -31,6 +31,7 @@ from gdprep.policies.schema import Policy
 from gdprep.records import file_sha256
 from gdprep.training.config import CanarySettings, TrainConfig, default_test_file
 from gdprep.training.gate import check_gate
+from gdprep.training.manifest import AdapterManifest, BaseModelInfo, DatasetInfo
 from gdprep.training.modelio import configure_cpu_threads
 
 IGNORE = -100
@@ -171,7 +172,8 @@ def _collate(pad_id: int) -> Any:
     return collate
 
 
-def run_training(config: TrainConfig, ledger: Ledger | None = None, policy: Policy | None = None) -> dict[str, Any]:
+def run_training(config: TrainConfig, ledger: Ledger | None = None, policy: Policy | None = None
+                 ) -> AdapterManifest:
     """Gate (under `policy`, else the config's policy), then train; returns the manifest."""
     from gdprep.policies import load_policy
 
@@ -185,8 +187,8 @@ def run_training(config: TrainConfig, ledger: Ledger | None = None, policy: Poli
     with ledger_run(ledger, "training", command="gdprep train", config=config.model_dump(mode="json"),
                     policy_hash=policy.canonical_hash()) as rec:
         manifest = _train(config, gate, rec)
-        rec.event("adapter", {"adapter_sha256": manifest["adapter_sha256"], "dataset_sha256": gate.dataset_sha256,
-                              "base_model_weights": manifest["base_model"]["weights_sha256"]})
+        rec.event("adapter", {"adapter_sha256": manifest.adapter_sha256, "dataset_sha256": gate.dataset_sha256,
+                              "base_model_weights": manifest.base_model.weights_sha256})
     return manifest
 
 
@@ -223,31 +225,28 @@ def _load_for_lora(config: TrainConfig, base: Path, cuda: bool) -> tuple[Any, An
 
 
 def _manifest(config: TrainConfig, gate: Any, rec: Any, base: Path, *, cuda: bool, threads: int | None,
-              metrics: dict[str, Any], adapter_hash: str, canaries: Sequence[Canary]) -> dict[str, Any]:
+              metrics: dict[str, Any], adapter_hash: str, canaries: Sequence[Canary]) -> AdapterManifest:
     """What `manifest.json` holds: the base model and its weights' hashes, the datasets the gate accepted,
     the config, versions, metrics, the adapter's hash, the training run and the canaries."""
     import peft
     import torch
     import transformers
 
-    return {
-        "schema": "gdprep.adapter_manifest/1",
-        "base_model": {"path": str(base), "name": base.name, "weights_sha256": weights_sha256(base),
-                       "smoke_model": (base / "SMOKE_MODEL.txt").exists()},
-        "datasets": {"train_sha256": gate.dataset_sha256, "curation_run": gate.curation_run,
-                     "privacy_run": gate.privacy_run},
-        "region": gate.region, "config": config.model_dump(mode="json"), "seed": config.seed,
-        "device": "cuda" if cuda else "cpu", "qlora": bool(cuda and config.qlora), "cpu_threads": threads,
-        "versions": {"torch": torch.__version__, "transformers": transformers.__version__,
-                     "peft": peft.__version__},
-        "metrics": {k: (float(v) if isinstance(v, (int, float)) else v) for k, v in metrics.items()},
-        "adapter_sha256": adapter_hash, "ledger_run": rec.run_id,
-        "canaries": [c.to_json() for c in canaries],
-        "test_file": str(test) if (test := default_test_file(config)) else None,
-    }
+    return AdapterManifest(
+        base_model=BaseModelInfo(path=str(base), name=base.name, weights_sha256=weights_sha256(base),
+                                 smoke_model=(base / "SMOKE_MODEL.txt").exists()),
+        datasets=DatasetInfo(train_sha256=gate.dataset_sha256, curation_run=gate.curation_run,
+                             privacy_run=gate.privacy_run),
+        region=gate.region, config=config.model_dump(mode="json"), seed=config.seed,
+        device="cuda" if cuda else "cpu", qlora=bool(cuda and config.qlora), cpu_threads=threads,
+        versions={"torch": torch.__version__, "transformers": transformers.__version__, "peft": peft.__version__},
+        metrics={k: (float(v) if isinstance(v, (int, float)) else v) for k, v in metrics.items()},
+        adapter_sha256=adapter_hash, ledger_run=rec.run_id, canaries=[c.to_json() for c in canaries],
+        test_file=str(test) if (test := default_test_file(config)) else None,
+    )
 
 
-def _train(config: TrainConfig, gate: Any, rec: Any) -> dict[str, Any]:
+def _train(config: TrainConfig, gate: Any, rec: Any) -> AdapterManifest:
     import torch
     from transformers import EarlyStoppingCallback, Trainer, TrainingArguments, set_seed
     from transformers.trainer_utils import get_last_checkpoint
@@ -297,5 +296,5 @@ def _train(config: TrainConfig, gate: Any, rec: Any) -> dict[str, Any]:
     adapter_hash = adapter_digest(adapter_dir)
     manifest = _manifest(config, gate, rec, base, cuda=cuda, threads=threads, metrics=metrics,
                          adapter_hash=adapter_hash, canaries=canaries)
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8")
+    manifest.write(out / "manifest.json")
     return manifest

@@ -108,10 +108,10 @@ def _demo_training(ledger: Any, pol: Any, out_dir: Path) -> None:
         "canaries": {"enabled": True, "repetitions": [1, 4, 16]},
     })
     manifest = stages.train(ledger, config, pol)
-    metrics = manifest["metrics"]
-    out.print(f"train: {int(metrics['steps'])} steps on {manifest['device']}, train loss "
+    metrics = manifest.metrics
+    out.print(f"train: {int(metrics['steps'])} steps on {manifest.device}, train loss "
               f"{metrics['train_loss']:.3f}, eval loss {metrics.get('eval_loss', float('nan')):.3f}; "
-              f"adapter {training_dir / 'adapter'} (run {manifest['ledger_run']})")
-    report = stages.probe(ledger, pol, run_id=manifest["ledger_run"], settings=ProbeSettings(bootstrap=500),
+              f"adapter {training_dir / 'adapter'} (run {manifest.ledger_run})")
+    report = stages.probe(ledger, pol, run_id=manifest.ledger_run, settings=ProbeSettings(bootstrap=500),
                           command="gdprep demo")
     _print_probe(report)

@@ -36,11 +36,11 @@ def train(
     def go() -> None:
         cfg = load_train_config(config)
         manifest = stages.train(Ledger(ledger_url), cfg, load_policy(policy or cfg.policy))
-        metrics = manifest["metrics"]
+        metrics = manifest.metrics
         err.print(f"train: {int(metrics['steps'])} steps, train loss {metrics['train_loss']:.4f}"
                   + (f", eval loss {metrics['eval_loss']:.4f}" if "eval_loss" in metrics else "")
-                  + f"; adapter {manifest['adapter_sha256'][:16]}... on {manifest['device']}")
-        err.print(f"training run {manifest['ledger_run']}: probe it with `gdprep probe --run {manifest['ledger_run']}`")
+                  + f"; adapter {manifest.adapter_sha256[:16]}... on {manifest.device}")
+        err.print(f"training run {manifest.ledger_run}: probe it with `gdprep probe --run {manifest.ledger_run}`")
 
     _run(go)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -30,6 +30,17 @@ from gdprep.service.cli.common import (
 )
 
 
+def _print_summary(summary: Any, input_path: Path, extra: str | None = None) -> None:
+    """What detect and redact print when done: counts, duplicate ids, fields skipped, [extra], outputs."""
+    err.print(_summary_line(summary))
+    _warn_duplicate_ids(summary, input_path)
+    err.print(f"  {summary.fields.skipped_line()}", markup=False, highlight=False)
+    if extra is not None:
+        err.print(f"  {extra}")
+    for name, path in summary.outputs.items():
+        err.print(f"  {name}: {path}")
+
+
 def detect(
     input: InputOpt,
     output: Annotated[Path, typer.Option("--output", "-o", help="Findings file (JSONL): one line per record.")],
@@ -50,11 +61,7 @@ def detect(
         with _progress("detect", total) as tick:
             summary = run_detect(input, output, pol, on_error=on_error.value, quarantine_path=quarantine,
                                  fmt=fmt.value if fmt else None, workers=_workers(workers, total), progress=tick)
-        err.print(_summary_line(summary))
-        _warn_duplicate_ids(summary, input)
-        err.print(f"  {summary.fields.skipped_line()}", markup=False, highlight=False)
-        for name, path in summary.outputs.items():
-            err.print(f"  {name}: {path}")
+        _print_summary(summary, input)
 
     _run(go)
 
@@ -93,13 +100,9 @@ def redact(
                                     quarantine_path=quarantine, fmt=fmt.value if fmt else None,
                                     workers=_workers(workers, total), key_file=key_file, progress=tick,
                                     decisions=decided)
-        err.print(_summary_line(summary))
-        _warn_duplicate_ids(summary, input)
-        err.print(f"  {summary.fields.skipped_line()}", markup=False, highlight=False)
-        if decided is not None:
-            err.print(f"  decisions: {summary.n_decisions_applied} applied, {summary.n_decisions_unmatched} unmatched")
-        for name, path in summary.outputs.items():
-            err.print(f"  {name}: {path}")
+        decisions_line = (f"decisions: {summary.n_decisions_applied} applied, "
+                          f"{summary.n_decisions_unmatched} unmatched") if decided is not None else None
+        _print_summary(summary, input, decisions_line)
 
     _run(go)
 

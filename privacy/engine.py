@@ -22,6 +22,7 @@ from gdprep.privacy.entities import ENGINE_LANGUAGE
 from gdprep.privacy.findings import PATTERN_NAME_KEY, Finding, RawFinding
 from gdprep.privacy.nermodel.spans import (
     NOT_ADDRESS_TYPES,
+    NUMBERLESS_ADDRESS_SCORE,
     all_plain_words,
     clean_model_span,
     common_words,
@@ -204,8 +205,11 @@ class Detector:
                 continue
             street = person_as_street(doc.text, ent.start_char, ent.end_char) if ent.label_ == "PERSON" else None
             if street is not None and "STREET_ADDRESS" in self._model_types:
-                # "445 Philip Ways": a house number before it and a street word last make a name a street
-                found.append(RawFinding(*street, "STREET_ADDRESS", MODEL_SCORE, "GdprepNerRecognizer"))
+                # "445 Philip Ways": a house number before it and a street word last make a name a street;
+                # "Harmon Underpass" without one is a street named alone, kept for review
+                start, end, numbered = street
+                score = MODEL_SCORE if numbered else NUMBERLESS_ADDRESS_SCORE
+                found.append(RawFinding(start, end, "STREET_ADDRESS", score, "GdprepNerRecognizer"))
                 continue
             cleaned = clean_model_span(doc.text, ent.start_char, ent.end_char, ent.label_)
             if cleaned is None:

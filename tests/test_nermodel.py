@@ -243,19 +243,50 @@ def test_a_street_ending_needs_a_compound_street_name() -> None:
     assert not _names_street_type("the delegate") and not _names_street_type("an offering")
 
 
-@pytest.mark.parametrize(("text", "value", "expected"), [
-    ("He lives at 445 Philip Ways with his sister.", "Philip Ways", "445 Philip Ways"),  # plural street word
-    ("Return it to 12 Albert Mount, please", "Albert Mount", "12 Albert Mount"),
-    ("Call Sarah Hill at noon.", "Sarah Hill", None),                 # no house number before it
-    ("I owe 3 Sarah Hill", "Sarah", None),                            # one word is no street
-    ("Version 2.4 Gregory Mount", "Gregory Mount", None),             # a version is no house number
+@pytest.mark.parametrize(("text", "value", "expected", "numbered"), [
+    ("He lives at 445 Philip Ways with his sister.", "Philip Ways", "445 Philip Ways", True),  # plural street word
+    ("Return it to 12 Albert Mount, please", "Albert Mount", "12 Albert Mount", True),
+    ("Call Sarah Hill at noon.", "Sarah Hill", None, None),           # "Hill" is a common surname
+    ("I owe 3 Sarah Hill", "Sarah", None, None),                      # one word is no street
+    ("Version 2.4 Gregory Mount", "Gregory Mount", None, None),       # a version is no house number
+    # no number, but a street word no reference list knows as a name: a street named alone
+    ("The new office is at Harmon Underpass.", "Harmon Underpass", "Harmon Underpass", False),
+    ("The parcel was left at Nathan Ways.", "Nathan Ways", "Nathan Ways", False),
+    ("ask nathan ways", "nathan ways", None, None),                   # in lower case it stays a name
 ])
-def test_a_numbered_name_ending_in_a_street_word_is_a_street(text: str, value: str, expected: str | None) -> None:
+def test_a_name_ending_in_a_street_word_is_a_street(text: str, value: str, expected: str | None,
+                                                    numbered: bool | None) -> None:
     from gdprep.privacy.nermodel.spans import person_as_street
 
     start = text.index(value)
     span = person_as_street(text, start, start + len(value))
     assert (text[span[0]:span[1]] if span else None) == expected
+    assert (span[2] if span else None) is numbered
+
+
+@pytest.mark.parametrize(("text", "model_span", "expected"), [
+    # the model stops after the street; the town, state and ZIP code written after it join the address
+    ("Mail: 71494 Wolfe Plains, East Kathrynmouth, OK 78058", "71494 Wolfe Plains",
+     "71494 Wolfe Plains, East Kathrynmouth, OK 78058"),
+    ("Her home on 92412 Daniel Springs\nRonniemouth, IN 30997 was sold.", "92412 Daniel Springs",
+     "92412 Daniel Springs\nRonniemouth, IN 30997"),
+    ("Send it to 5 Mill Lane, Leeds LS6 2QT today", "5 Mill Lane", "5 Mill Lane, Leeds LS6 2QT"),
+    # ... and a street word the model left out: "407 Shawn" + "Springs"
+    ("Is 407 Shawn Springs still your address?", "407 Shawn", "407 Shawn Springs"),
+    # a bare town with no postcode, or a name after the comma, stays out
+    ("Meet at 5 Mill Lane, Sarah said", "5 Mill Lane", "5 Mill Lane"),
+    ("Meet at 5 Mill Lane, Leeds, at noon", "5 Mill Lane", "5 Mill Lane"),
+])
+def test_model_addresses_take_in_the_town_and_postcode_after_them(text: str, model_span: str,
+                                                                  expected: str) -> None:
+    from gdprep.privacy.findings import RawFinding
+    from gdprep.privacy.nermodel.spans import validated_address
+
+    start = text.index(model_span)
+    finding = RawFinding(start, start + len(model_span), "STREET_ADDRESS", 0.85, "GdprepNerRecognizer")
+    found = validated_address(text, finding, [])
+    assert found is not None
+    assert text[found.start:found.end] == expected
 
 
 def test_corpus_recipe_4_writes_names_surname_first_and_with_suffixes() -> None:

@@ -288,7 +288,7 @@ bulevardul calea şoseaua șoseaua aleea piața ulica cesta trg οδός οδ λ
 _STREET_TYPE_ENDINGS = ("straße", "strasse", "str.", "gasse", "weg", "allee", "platz", "ring", "damm", "straat",
                         "laan", "gracht", "plein", "gatan", "vägen", "gränd", "vej", "gade", "katu", "tie", "kuja",
                         "veien", "vegen", "gata", "gate", "utca", "tänav", "iela")
-_NUMBERLESS_ADDRESS_SCORE = 0.55  # redacted, and listed for review (the default band is [0.3, 0.6))
+NUMBERLESS_ADDRESS_SCORE = 0.55  # redacted, and listed for review (the default band is [0.3, 0.6))
 # a word and a number alone ("HTTP 502", "Nimbus 14 laptop", "Husova 12") is listed for review, not redacted
 _BARE_NUMBER_ADDRESS_SCORE = 0.45
 # what makes a numbered span an address: a postcode shape, or parts on separate lines or after a comma
@@ -316,10 +316,11 @@ def _is_street_type_word(word: str) -> bool:
 
 def _names_street_type(value: str, plurals: bool = True) -> bool:
     """True when `value` holds a street-type word (with `plurals`, also its plural: "Ways"; a street named
-    without a number needs the word itself, as "Parks", "Fields" and "Banks" are surnames too)."""
+    without a number needs the word itself or a plural no reference list knows as a name: "Parks", "Fields"
+    and "Banks" are surnames, "Ways" is not)."""
     for word in _WORD.findall(value):
         w = word.strip(".,'’()").lower()
-        if _is_street_type_word(w) if plurals else w in _STREET_TYPE_WORDS:
+        if _is_street_type_word(w) if plurals else (w in _STREET_TYPE_WORDS or names_a_street(w)):
             return True
         # a compound street name is written with a capital ("Hauptstraße", "Storgatan"); "delegate",
         # "offering" and "charitie" are not streets
@@ -331,9 +332,30 @@ def _names_street_type(value: str, plurals: bool = True) -> bool:
 _HOUSE_NUMBER_BEFORE = regex.compile(r"(?<![\p{L}\p{N}.,:/-])\d{1,5}[A-Za-z]?[ \t]+$")
 
 
-def person_as_street(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """A model name that is really a street: a house number before it on the same line and a street-type word
-    last ("445 Philip Ways", "12 Albert Mount"). Returns the address span, number included, or None."""
+def names_a_street(word: str) -> bool:
+    """A street-type word that the reference lists do not know as a given name or a common surname: after a
+    given name it makes a street named after a person ("Shawn Springs", "Harmon Underpass"), where "Sarah
+    Hill" and "Anna Lane" stay names."""
+    return _is_street_type_word(word) and not _name_like(word)
+
+
+_STREET_WORD_AFTER = regex.compile(r"[ \t]+(\p{Lu}[\p{L}.]*)")
+
+
+def _street_word_after(text: str, end: int) -> int:
+    """`end`, moved past a capitalised street-type word right after it: the model's "407 Shawn" in "407 Shawn
+    Springs" stops where the street's name would go on."""
+    match = _STREET_WORD_AFTER.match(text, end)
+    if match is not None and names_a_street(match[1]):
+        return match.end()
+    return end
+
+
+def person_as_street(text: str, start: int, end: int) -> tuple[int, int, bool] | None:
+    """A model name that is really a street, as `(start, end, numbered)`: a street-type word last and either
+    a house number before it on the same line ("445 Philip Ways", "12 Albert Mount": the span takes the
+    number in) or, without one, a last word that the reference lists do not know as a given name or surname
+    ("at Harmon Underpass", but "Sarah Hill" stays a name). None when it reads as a name."""
     while end > start and text[end - 1] in " \t\n.,;:!?)":
         end -= 1
     words = text[start:end].split()
@@ -342,7 +364,11 @@ def person_as_street(text: str, start: int, end: int) -> tuple[int, int] | None:
     if not _is_street_type_word(words[-1]):
         return None
     number = _HOUSE_NUMBER_BEFORE.search(text, max(0, start - 12), start)
-    return (number.start(), end) if number is not None else None
+    if number is not None:
+        return number.start(), end, True
+    if all(w[:1].isupper() for w in words) and names_a_street(words[-1]):
+        return start, end, False
+    return None
 
 
 def _cut_tail_phrase(text: str, start: int, end: int) -> int:
@@ -358,8 +384,12 @@ def validated_address(text: str, finding: RawFinding, others: list[RawFinding]) 
     """A model address, cut back where it runs into a value a rule recognizer typed as something else or
     into the next phrase ("... LS6 2QT before Friday"). Kept at the model's score when what is left holds a
     digit outside dates and times (a house number or a postcode); a street named without one ("Maple Drive")
-    is kept for review when it carries a street-type word, and dropped otherwise."""
+    is kept for review when it carries a street-type word, and dropped otherwise. A town with its postcode
+    right after the span joins it ("12 Wolfe Plains, East Kathrynmouth, OK 78058")."""
+    from gdprep.privacy.recognizers.address import postal_tail_end  # imports Presidio: not at module level
+
     start, end = finding.start, finding.end
+    end = postal_tail_end(text, _street_word_after(text, end))
     for other in sorted(others, key=lambda o: o.start):
         if other.end <= start or other.start >= end:
             continue
@@ -379,7 +409,7 @@ def validated_address(text: str, finding: RawFinding, others: list[RawFinding]) 
     if not any(ch.isdigit() for ch in _date_like().sub(" ", value)):
         if "\n" in value or not _names_street_type(value, plurals=False) or all_plain_words(value):
             return None
-        score = min(score, _NUMBERLESS_ADDRESS_SCORE)
+        score = min(score, NUMBERLESS_ADDRESS_SCORE)
     elif not _names_street_type(value) and not _POSTCODE_OR_PARTS.search(value) and _NOT_A_STREET.search(value):
         score = min(score, _BARE_NUMBER_ADDRESS_SCORE)
     return RawFinding(start, end, finding.entity_type, score, finding.recognizer)

@@ -193,6 +193,23 @@ _MILITARY = (
     rf"|(?:USNS|USS|USNV|USCGC)[ \t]+{_CAP_WORD}(?:[ \t]+{_CAP_WORD})?)"
     r"(?:[ \t]*,[ \t]*|[ \t]*\n[ \t]*|[ \t]+)(?:APO|FPO|DPO)[ \t]+A[AEP][ \t]+\d{5}(?:-\d{4})?(?!\d)"
 )
+# the town and postcode that may follow a street another detector found (the model): the `_TAIL` forms that
+# carry a postcode, and the North American one also on the next line ("...Springs\nRonniemouth, IN 30997")
+_POSTAL_TAIL = regex.compile(
+    rf"(?:(?:{_COMMA}{_TOWN}){{0,2}}{_POSTCODE_TAIL}"
+    rf"|(?:{_COMMA}{_TOWN}){{1,2}}{_COMMA}\d{{5}}{_PHRASE_STOPS}"
+    rf"|(?:{_COMMA}|[ \t]*\n[ \t]*){_TOWN}(?:{_COMMA}{_TOWN})?(?:[ \t]+[A-Z]{{2,3}})?[ \t]+"
+    r"(?:\d{5}(?:-\d{4})?|[A-Z]\d[A-Z][ ]?\d[A-Z]\d)(?![\p{L}\p{N}]))"
+)
+
+
+def postal_tail_end(text: str, end: int) -> int:
+    """Where an address ending at `end` ends once the town and postcode written right after it are taken in
+    (`end` itself when none are)."""
+    match = _POSTAL_TAIL.match(text, end)
+    return match.end() if match is not None else end
+
+
 # an address that carries a postcode is near certain
 _HAS_POSTCODE = regex.compile(rf"(?i:{_UK_POSTCODE})|(?<=,[ \t]*|\n[ \t]*){_EU_POSTCODE}[ \t]+\p{{Lu}}")
 _WITH_POSTCODE_SCORE = 0.85

@@ -1,5 +1,5 @@
-"""One-shot GPU check of gdprep's training code: bf16 LoRA and 4-bit QLoRA through the real `run_training`
-(privacy gate, ledger, Trainer, adapter, manifest), the memorisation probes (`run_probe`) on CUDA, and
+"""One-shot GPU check of gdprep's training code: bf16 LoRA and 4-bit QLoRA through the real `stages.train`
+(privacy gate, ledger, Trainer, adapter, manifest), the memorisation probes (`stages.probe`) on CUDA, and
 `bench/training.py` (ours against a bare transformers + peft loop) on CUDA.
 
 Two modes:
@@ -19,11 +19,11 @@ Two modes:
    env     versions, GPU, bf16 support, a bitsandbytes Linear4bit forward/backward on its own
    base    a Llama built from a config (tokenizer: `build_smoke_model` on generic text), pre-trained briefly
            on the device (full parameters, plain loop) so that LoRA and the probes have something to move
-   lora    `run_training` with qlora: false -> device, dtypes, loss curve, tokens/s, peak GPU memory,
+   lora    `stages.train` with qlora: false -> device, dtypes, loss curve, tokens/s, peak GPU memory,
            validation loss of the merged adapter against the base model's
    qlora   the same with qlora: true -> the LoRA base layers must be bitsandbytes Linear4bit (nf4, bf16
            compute); peak memory against the bf16 run
-   probes_lora / probes_qlora   `run_probe` (canary exposure, PII regurgitation against the vault, k-extraction,
+   probes_lora / probes_qlora   `stages.probe` (canary exposure, PII regurgitation against the vault, k-extraction,
            membership inference, release decision) at reduced sizes on each adapter
    bench   `bench/training.py`'s `main` with its data preparation replaced by the prepared (redacted,
            curated, ledger-recorded) dataset; everything else is bench/training.py's own code
@@ -521,8 +521,9 @@ def part_base(ctx: dict[str, Any]) -> dict[str, Any]:
 def _train_part(ctx: dict[str, Any], name: str, qlora: bool) -> dict[str, Any]:
     import torch
 
+    from gdprep.audit.ledger import Ledger
+    from gdprep.service import stages
     from gdprep.training.config import TrainConfig
-    from gdprep.training.train import run_training
 
     size, dev, work = ctx["size"], ctx["device"], ctx["work"]
     if "base_dir" not in ctx:
@@ -541,7 +542,7 @@ def _train_part(ctx: dict[str, Any], name: str, qlora: bool) -> dict[str, Any]:
         record["gpu_allocated_before_bytes"] = torch.cuda.memory_allocated()
     t0 = time.perf_counter()
     with trainer_probe(record):
-        manifest = run_training(config)
+        manifest = stages.train(Ledger(), config)
     record["run_training_wall_s"] = time.perf_counter() - t0
     if dev == "cuda":
         record["gpu_peak_allocated_bytes"] = torch.cuda.max_memory_allocated()
@@ -641,8 +642,8 @@ def _probe_part(ctx: dict[str, Any], name: str) -> dict[str, Any]:
     import torch
 
     from gdprep.audit.ledger import Ledger
+    from gdprep.service import stages
     from gdprep.training.probes import ProbeSettings
-    from gdprep.training.release import run_probe
 
     manifest = ctx.get(f"{name}_manifest")
     if manifest is None:
@@ -655,8 +656,8 @@ def _probe_part(ctx: dict[str, Any], name: str) -> dict[str, Any]:
         torch.cuda.empty_cache()
         torch.cuda.reset_peak_memory_stats()
     t0 = time.perf_counter()
-    report = run_probe(Ledger(), None, run_id=manifest.ledger_run, settings=settings, device=dev,
-                       out_dir=ctx["work"] / f"probes_{name}")
+    report = stages.probe(Ledger(), None, run_id=manifest.ledger_run, settings=settings, device=dev,
+                          out_dir=ctx["work"] / f"probes_{name}", command="gdprep probe")
     seconds = time.perf_counter() - t0
     shutil.copy(ctx["work"] / f"probes_{name}" / "probe_report.json", ctx["out"] / f"probe_report_{name}.json")
     results = report["results"]

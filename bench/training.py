@@ -9,7 +9,7 @@ One run builds one dataset and one model and measures both systems on them:
 - model: a randomly initialised Llama (hidden 256, 4 layers, 4 heads, intermediate 688) with a byte-level
   BPE tokenizer trained offline on the train file (`build_smoke_model`, then a bigger config saved over it),
   so that compute dominates Python overhead. Not a real language model.
-- gdprep: `gdprep.training.train.run_training(config)` for real: gate, ledger run, model load, LoRA,
+- gdprep: `gdprep.service.stages.train(Ledger(), config)` for real: gate, ledger run, model load, LoRA,
   `tokenize_rows`, the Hugging Face `Trainer`, adapter and manifest. No validation file, so no evaluation;
   `eval_steps` (which is also the checkpoint and logging interval) is set beyond the last step unless
   `--eval-steps` says otherwise, so no checkpoint is saved inside the timed window (the Trainer still saves
@@ -26,7 +26,7 @@ Timing, the same for both: a clock stamps the end of every optimiser step (on CU
 The timed window runs from the end of step `--warmup-steps` to the end of the last step; tokens are the
 non-padding input tokens (attention-mask sum) of the batches of the steps inside it. Model loading, the
 gate, tokenisation and saving fall outside. To hook into our path without changing it, this process (only)
-wraps `transformers.Trainer.__init__` while `run_training` runs, adding a timing callback and wrapping the
+wraps `transformers.Trainer.__init__` while `stages.train` runs, adding a timing callback and wrapping the
 data collator with the same token counter the bare loop uses. Each system runs `--repeats` times, the order
 alternating (gdprep first in the 1st, 3rd, ... repeat), with the same seed and torch thread count. Reported
 per system: the best run, the median run, and the per-step minimum (every step is the same batch in every
@@ -225,12 +225,13 @@ def clocked_trainer(clock: StepClock) -> Iterator[None]:
 
 
 def run_ours(config: Any, warmup: int, cuda: bool) -> tuple[dict[str, Any], list[list[int]]]:
-    from gdprep.training.train import run_training
+    from gdprep.audit.ledger import Ledger
+    from gdprep.service import stages
 
     clock = StepClock(cuda=cuda)
     start = time.perf_counter()
     with clocked_trainer(clock):
-        manifest = run_training(config)
+        manifest = stages.train(Ledger(), config)
     wall = time.perf_counter() - start
     result = clock.result(warmup)
     if result["steps"] != manifest.metrics["steps"]:
@@ -421,7 +422,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     header = f"{'system':44} {'tokens':>9} {'padded':>9} {'seconds':>8} {'tokens/s':>10} {'CPU s':>8}"
     print(header)
     print("-" * len(header))
-    names = {"gdprep": "gdprep run_training (Trainer)", "bare": "bare transformers + peft loop"}
+    names = {"gdprep": "gdprep stages.train (Trainer)", "bare": "bare transformers + peft loop"}
     for system, summary in (("gdprep", ours), ("bare", bare)):
         for kind in ("best", "median"):
             print(f"{names[system] + ', ' + kind:44} {summary['tokens']:9,} {summary['padded_tokens']:9,} "
@@ -440,7 +441,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{r['manifest_tokens_s']:,.0f}" for r in runs["gdprep"]) + " tokens/s; clock over the same span: "
             + ", ".join(f"{r['all_steps_tokens'] / r['begin_to_end_s']:,.0f}" for r in runs["gdprep"]))
     walls = [r["run_training_wall_s"] for r in runs["gdprep"]]
-    print("gdprep run_training wall time (gate, load, tokenise, train, save): "
+    print("gdprep stages.train wall time (gate, load, tokenise, train, save): "
           + ", ".join(f"{w:.1f} s" for w in walls))
     print()
     passed = ratio_step_min >= TARGET

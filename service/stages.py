@@ -75,18 +75,42 @@ def deanonymise(ledger: Ledger, input_path: Path, output_path: Path, policy: Pol
 
 
 def train(ledger: Ledger, config: TrainConfig, policy: Policy | None = None) -> AdapterManifest:
-    """Gated training; the training package opens its own `training` run (the gate reads the ledger first)."""
-    from gdprep.training.train import run_training
+    """The gate (`prepare_training`; it refuses before any run opens), then a `training` run in the ledger
+    around `train_in_run`. `policy` defaults to the config's."""
+    from gdprep.audit.lineage import ledger_run
+    from gdprep.training.train import prepare_training, train_in_run
 
-    return run_training(config, ledger, policy)
+    job = prepare_training(config, ledger, policy)
+    with ledger_run(ledger, "training", command="gdprep train", config=job.run_config,
+                    policy_hash=job.policy.canonical_hash()) as rec:
+        return train_in_run(job, rec)
 
 
 def probe(ledger: Ledger, policy: Policy | None, *, settings: ProbeSettings, command: str,
-          **options: Any) -> dict[str, Any]:
-    """Memorisation probes and the release decision, as a `probes` run in the ledger."""
-    from gdprep.training.release import run_probe
+          run_id: str | None = None, adapter_dir: Path | None = None, out_dir: Path | None = None,
+          device: str = "auto", key_file: Path | None = None) -> dict[str, Any]:
+    """Memorisation probes and the release decision, as a `probes` run in the ledger. The adapter, the policy
+    (default: the training run's) and the splits are checked by `prepare_probe` before the run opens."""
+    from gdprep.audit.lineage import ledger_run
+    from gdprep.training.release import prepare_probe, probe_in_run
 
-    return run_probe(ledger, policy, settings=settings, command=command, **options)
+    job = prepare_probe(ledger, policy, run_id=run_id, adapter_dir=adapter_dir, out_dir=out_dir,
+                        settings=settings)
+    with ledger_run(ledger, "probes", command=command, config=job.run_config,
+                    policy_hash=job.policy.canonical_hash()) as rec:
+        return probe_in_run(job, rec, device=device, key_file=key_file)
+
+
+def evaluate(ledger: Ledger, *, command: str, run_id: str | None = None, adapter_dir: Path | None = None,
+             out_dir: Path | None = None, device: str = "auto", max_new_tokens: int = 64) -> dict[str, Any]:
+    """Task metrics of a trained adapter and its base model, as an `evaluation` run in the ledger (the
+    adapter and its test split are found by `prepare_evaluation` before the run opens)."""
+    from gdprep.audit.lineage import ledger_run
+    from gdprep.training.release import evaluate_in_run, prepare_evaluation
+
+    job = prepare_evaluation(ledger, run_id=run_id, adapter_dir=adapter_dir)
+    with ledger_run(ledger, "evaluation", command=command, config=job.run_config) as rec:
+        return evaluate_in_run(job, rec, out_dir=out_dir, device=device, max_new_tokens=max_new_tokens)
 
 
 def erasure_impact(ledger: Ledger, subject: str, *, requested: datetime.date | None = None) -> dict[str, Any]:

@@ -152,6 +152,39 @@ def test_no_module_over_the_limit() -> None:
     assert not long, f"modules over {MAX_MODULE_LINES} lines:\n" + "\n".join(long)
 
 
+#: where a ledger run may be opened: `ledger_run` itself, and the recorded stages that call it
+RUN_OPENERS = {"audit/lineage.py", "service/stages.py"}
+
+
+def _opens_a_run(node: ast.AST) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    return name in ("ledger_run", "start_run")
+
+
+def test_ledger_runs_are_opened_only_in_the_stages_module() -> None:
+    """A stage package works inside a run it is given; `service/stages.py` opens it, so a stage's gate can
+    refuse before any run exists and every front door records the same run."""
+    found = []
+    for _folder, path in _modules():
+        rel = path.relative_to(ROOT).as_posix()
+        if rel not in RUN_OPENERS:
+            found += [f"{rel}:{node.lineno}" for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), rel))
+                      if _opens_a_run(node)]
+    assert not found, "ledger runs opened outside service/stages.py:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize(("code", "opens"), [
+    ("with ledger_run(ledger, 'training', command='gdprep train') as rec:\n    pass\n", True),
+    ("run_id = self.ledger.start_run('probes', command='gdprep probe')\n", True),
+    ("manifest = train_in_run(job, rec)\nprint(manifest.ledger_run)\n", False),
+])
+def test_the_check_sees_a_run_being_opened(code: str, opens: bool) -> None:
+    assert any(_opens_a_run(node) for node in ast.walk(ast.parse(code))) == opens
+
+
 def test_allow_lists_name_what_exists_and_is_still_long() -> None:
     """An entry that no longer applies is removed, so the lists only ever shrink."""
     for rel in LONG_MODULES:
@@ -169,7 +202,7 @@ def test_allow_lists_name_what_exists_and_is_still_long() -> None:
     ("audit", "def f():\n    from gdprep.privacy.vault import Vault\n", "upward"),
     ("privacy", "from gdprep.curation import steps\n", "upward"),
     ("core", "import gdprep.service.cli\n", "upward"),
-    ("service", "from gdprep.training.train import run_training\n", None),
+    ("service", "from gdprep.training.train import train_in_run\n", None),
     ("training", "from gdprep import errors\n", None),
 ])
 def test_the_check_sees_an_upward_import(source: str, code: str, problem: str | None) -> None:

@@ -1,7 +1,7 @@
 """Probe sensitivity: the memorisation probes find what a model memorised and the release gate acts on it.
 
 One tiny model (a smoke model, not a real one) is pre-trained on generic support-desk text, then
-LoRA-trained twice through the real gated path (`gdprep redact` -> `gdprep curate` -> `run_training`):
+LoRA-trained twice through the real gated path (`gdprep redact` -> `gdprep curate` -> `stages.train`):
 once with canaries inserted 1x and 16x, once without. Fixed seeds throughout.
 """
 
@@ -18,12 +18,12 @@ from typer.testing import CliRunner
 
 from gdprep.audit.ledger import Ledger
 from gdprep.policies import load_policy
+from gdprep.service import stages
 from gdprep.service.cli import app
 from gdprep.training.config import TrainConfig
 from gdprep.training.probes import ProbeSettings
-from gdprep.training.release import AdapterNotFound, find_adapter, run_probe
+from gdprep.training.release import AdapterNotFound, find_adapter
 from gdprep.training.smoke import build_smoke_model
-from gdprep.training.train import run_training
 
 from .conftest import CURATE_YAML, redact_and_curate
 
@@ -83,7 +83,7 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
             config = TrainConfig.model_validate({
                 "base_model": str(base), "train_file": str(root / "cur" / "train.jsonl"),
                 "output_dir": str(root / name), "canaries": canaries, **TRAIN})
-            runs[name] = run_training(config)
+            runs[name] = stages.train(Ledger(), config)
         yield {"root": root, "runs": runs, "home": root / "home"}
 
 
@@ -95,7 +95,8 @@ def home(trained: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> Ledger:
 
 def test_canaries_inserted_16_times_are_exposed_and_fail_the_gate(trained: dict[str, Any], home: Ledger) -> None:
     manifest = trained["runs"]["canaries"]
-    report = run_probe(home, load_policy(None), run_id=manifest.ledger_run, settings=SETTINGS)
+    report = stages.probe(home, load_policy(None), run_id=manifest.ledger_run, settings=SETTINGS,
+                          command="gdprep probe")
     exposure = {c["repetitions"]: c["exposure"] for c in report["results"]["canaries"]}
     assert sorted(exposure) == [1, 4, 16]
     limit = report["results"]["canaries"][0]["log2_space"] - 10
@@ -111,13 +112,18 @@ def test_canaries_inserted_16_times_are_exposed_and_fail_the_gate(trained: dict[
     assert "FAIL" in html and "<script" not in html
     recorded = [e for e in home.iter_entries() if e.kind == "release_decision"]
     assert recorded[-1].payload["release"] == "fail"
+    run = [e for e in home.iter_entries() if e.run_id == report["probe_run"]]
+    assert [e.kind for e in run] == ["run_started", "key_event", "release_decision", "run_completed"]
+    assert run[0].payload["config"] == {"settings": SETTINGS.model_dump(mode="json"),
+                                        "adapter": str(out.parent / "adapter"), "training_run": manifest.ledger_run}
     assert recorded[-1].payload["training_run"] == manifest.ledger_run
     assert home.verify().ok
 
 
 def test_the_model_trained_without_canaries_passes(trained: dict[str, Any], home: Ledger) -> None:
     manifest = trained["runs"]["clean"]
-    report = run_probe(home, load_policy(None), run_id=manifest.ledger_run, settings=SETTINGS)
+    report = stages.probe(home, load_policy(None), run_id=manifest.ledger_run, settings=SETTINGS,
+                          command="gdprep probe")
     assert report["results"]["canaries"] == []
     assert report["decision"]["release"] == "pass", report["decision"]["reasons"]
     mia = report["results"]["membership_inference"]
@@ -171,7 +177,37 @@ def test_probe_and_evaluate_from_the_cli(trained: dict[str, Any], home: Ledger) 
     assert evaluation["adapter"]["task"] == "generation" and evaluation["adapter"]["n"] > 80
     # the adapter learnt the task: its completions overlap the references more than the base model's
     assert evaluation["delta"]["token_f1"] > 0
-    assert any(e.kind == "evaluation" for e in home.iter_entries())
+    run = [e for e in home.iter_entries() if e.run_id == evaluation["evaluation_run"]]
+    assert [e.kind for e in run] == ["run_started", "evaluation", "run_completed"]
+    assert run[0].payload["config"] == {"adapter": adapter, "training_run": run_id, "task": "generation"}
+    assert run[1].payload["training_run"] == run_id and run[1].payload["test_sha256"] == evaluation["test_sha256"]
+
+
+def _runs_of(ledger: Ledger, stage: str) -> int:
+    return sum(e.kind == "run_started" and e.payload["stage"] == stage for e in ledger.iter_entries())
+
+
+def test_probe_and_evaluate_refuse_before_their_run_opens(trained: dict[str, Any], home: Ledger,
+                                                          tmp_path: Path) -> None:
+    """An adapter whose manifest names no usable test split is refused by the checks that come before the
+    ledger run, so the refusal leaves no run started (and none unfinished)."""
+    import shutil
+
+    from gdprep.errors import ConfigError
+
+    copy = tmp_path / "copy"
+    shutil.copytree(Path(trained["runs"]["clean"].config["output_dir"]), copy)
+    saved = json.loads((copy / "manifest.json").read_text(encoding="utf-8"))
+    probes, evaluations = _runs_of(home, "probes"), _runs_of(home, "evaluation")
+    (copy / "manifest.json").write_text(json.dumps({**saved, "test_file": str(tmp_path / "gone.jsonl")}),
+                                        encoding="utf-8")
+    with pytest.raises(ConfigError, match="no test split for the probes"):
+        stages.probe(home, None, adapter_dir=copy / "adapter", settings=SETTINGS, command="gdprep probe")
+    (copy / "manifest.json").write_text(json.dumps({**saved, "test_file": None}), encoding="utf-8")
+    with pytest.raises(ConfigError, match="no test split recorded"):
+        stages.evaluate(home, adapter_dir=copy / "adapter", command="gdprep evaluate")
+    assert (_runs_of(home, "probes"), _runs_of(home, "evaluation")) == (probes, evaluations)
+    assert home.unfinished_runs() == {}
 
 
 def test_a_changed_adapter_is_refused(trained: dict[str, Any], home: Ledger, tmp_path: Path) -> None:
@@ -226,7 +262,8 @@ def test_probing_runs_offline_and_an_outbound_connection_fails_it(trained: dict[
     monkeypatch.setattr("gdprep.training.release.run_probes", phoning_home)
     run_id = trained["runs"]["clean"].ledger_run
     with pytest.raises(EgressError):
-        run_probe(home, load_policy(None), run_id=run_id, settings=SETTINGS, out_dir=trained["root"] / "egress")
+        stages.probe(home, load_policy(None), run_id=run_id, settings=SETTINGS, out_dir=trained["root"] / "egress",
+                     command="gdprep probe")
     assert set(seen.values()) == {"1"}
     assert not (trained["root"] / "egress" / "probe_report.json").exists()
     failed = [e for e in home.iter_entries() if e.kind == "run_failed"]

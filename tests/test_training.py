@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 
 from gdprep.audit.ledger import Ledger
+from gdprep.service import stages
 from gdprep.training.config import TrainConfig, load_train_config
 from gdprep.training.gate import GateRefused, check_gate
+from gdprep.training.manifest import AdapterManifest
 from gdprep.training.smoke import build_smoke_model
-from gdprep.training.train import run_training, tokenize_rows
+from gdprep.training.train import prepare_training, tokenize_rows
 
 from .conftest import redact_and_curate
 
@@ -32,6 +34,15 @@ def curated(tmp_path: Path) -> dict[str, Path]:
             "validation.jsonl", "model": model, "raw": tmp_path / "in.jsonl"}
 
 
+def run_training(config: TrainConfig) -> AdapterManifest:
+    """Gated training as every front door runs it: `stages.train` on the state directory's ledger."""
+    return stages.train(Ledger(), config)
+
+
+def _training_runs() -> list[str | None]:
+    return [e.run_id for e in Ledger().iter_entries() if e.kind == "run_started" and e.payload["stage"] == "training"]
+
+
 def _config(paths: dict[str, Path], **overrides: Any) -> TrainConfig:
     data: dict[str, Any] = {"base_model": str(paths["model"]), "train_file": str(paths["train"]),
                             "validation_file": str(paths["validation"]), "output_dir": str(paths["tmp"] / "out"),
@@ -42,7 +53,8 @@ def _config(paths: dict[str, Path], **overrides: Any) -> TrainConfig:
 
 
 def test_training_writes_adapter_and_manifest_and_is_in_the_ledger(curated: dict[str, Path]) -> None:
-    manifest = run_training(_config(curated))
+    config = _config(curated)
+    manifest = run_training(config)
     out = curated["tmp"] / "out"
     assert (out / "adapter" / "adapter_model.safetensors").is_file()
     saved = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -55,7 +67,11 @@ def test_training_writes_adapter_and_manifest_and_is_in_the_ledger(curated: dict
     ledger = Ledger()
     kinds = [(e.kind, e.payload.get("stage")) for e in ledger.iter_entries() if e.kind.startswith("run_")]
     assert ("run_started", "training") in kinds and ("run_completed", "training") in kinds
-    assert any(e.kind == "adapter" for e in ledger.iter_entries())
+    run = [e for e in ledger.iter_entries() if e.run_id == manifest.ledger_run]
+    assert [e.kind for e in run] == ["run_started", "adapter", "run_completed"]
+    assert run[0].payload["command"] == "gdprep train" and run[0].payload["config"] == config.model_dump(mode="json")
+    assert run[1].payload["adapter_sha256"] == manifest.adapter_sha256
+    assert run[1].payload["dataset_sha256"] == manifest.datasets.train_sha256
     assert ledger.verify().ok
 
 
@@ -91,6 +107,10 @@ def test_the_gate_refuses(curated: dict[str, Path], monkeypatch: pytest.MonkeyPa
     with pytest.raises(GateRefused, match=message):
         run_training(cfg)
     assert not (curated["tmp"] / "out" / "adapter").exists()
+    # the gate refuses before the training run opens: no run is started (and so none is left unfinished)
+    assert _training_runs() == []
+    with pytest.raises(GateRefused, match=message):
+        prepare_training(cfg, Ledger())
 
 
 def test_allowed_regions_come_from_the_policy(curated: dict[str, Path], tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """`gdprep probe` and `gdprep evaluate`: find a trained adapter through the ledger, check it is the one that
 was trained, run the memorisation probes (or the task metrics), decide on release, write the report and
-record the outcome in the ledger."""
+record the outcome in the ledger. Each has a `prepare_*` part that checks everything before a ledger run
+opens and an `*_in_run` part that works inside the run `service/stages.py` opens."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from gdprep.audit.ledger import Ledger
-from gdprep.audit.lineage import ledger_run
+from gdprep.audit.lineage import RunRecorder
 from gdprep.errors import ConfigError, GdprepError
 from gdprep.offline import enforce_offline
 from gdprep.policies.schema import Policy
@@ -113,14 +114,33 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def run_probe(ledger: Ledger, policy: Policy | None = None, *, run_id: str | None = None,
-              adapter_dir: Path | None = None, out_dir: Path | None = None, settings: ProbeSettings | None = None,
-              device: str = "auto", key_file: Path | None = None, command: str = "gdprep probe") -> dict[str, Any]:
-    """Probe, decide under `policy` (default: the one the training run used), write `probe_report.json`
-    and `.html`, record the decision; returns the report."""
+@dataclass(frozen=True)
+class PreparedProbe:
+    """A probe job whose adapter, policy and splits were found and read before its `probes` run opens."""
+
+    found: TrainedAdapter
+    policy: Policy
+    settings: ProbeSettings
+    test_file: Path
+    train_rows: list[dict[str, Any]]
+    test_rows: list[dict[str, Any]]
+    canaries: list[Canary]
+    out_dir: Path
+
+    @property
+    def run_config(self) -> dict[str, Any]:
+        """The config the ledger's `run_started` entry records."""
+        return {"settings": self.settings.model_dump(mode="json"), "adapter": str(self.found.adapter_dir),
+                "training_run": self.found.training_run}
+
+
+def prepare_probe(ledger: Ledger, policy: Policy | None = None, *, run_id: str | None = None,
+                  adapter_dir: Path | None = None, out_dir: Path | None = None,
+                  settings: ProbeSettings | None = None) -> PreparedProbe:
+    """What must hold before a `probes` run opens: offline mode, the adapter (found through the ledger and
+    unchanged since training), the policy (`policy`, else the one the training run used) and a test split;
+    the splits are read and the report directory (default `<output_dir>/probes`) is made."""
     from gdprep.policies import load_policy
-    from gdprep.training.modelio import load_model
-    from gdprep.training.report import render_probe_html
 
     enforce_offline()
     settings = settings or ProbeSettings()
@@ -134,70 +154,103 @@ def run_probe(ledger: Ledger, policy: Policy | None = None, *, run_id: str | Non
     canaries = [Canary.from_json(c) for c in found.manifest.canaries]
     out = out_dir or found.adapter_dir.parent / "probes"
     out.mkdir(parents=True, exist_ok=True)
-    config = {"settings": settings.model_dump(mode="json"), "adapter": str(found.adapter_dir),
-              "training_run": found.training_run}
-    with ledger_run(ledger, "probes", command=command, config=config, policy_hash=policy.canonical_hash()) as rec:
-        pii = vault_values(ledger, found.manifest.datasets.privacy_run, key_file=key_file)
-        # reading originals is a key event, like deanonymisation; the values themselves stay in memory
-        rec.event("key_event", {"event": "vault_read_for_probe", "values": len(pii),
-                                "privacy_run": found.manifest.datasets.privacy_run})
-        target = load_model(found.base_dir, found.adapter_dir, device=device)
-        results = run_probes(target, load_model(found.base_dir, device=device),
-                             ProbeData(train_rows, test_rows, canaries, pii), settings)
-        decision = release_decision(results, policy.release_gate)
-        if not found.in_ledger:
-            decision["checks"]["lineage"] = False
-            decision["reasons"].insert(0, "the adapter's training run is not in the audit ledger, so its data "
-                                          "lineage cannot be shown")
-            decision["release"] = "fail"
-        report = {
-            "schema": "gdprep.probe_report/1", "created": datetime.now(UTC).isoformat(timespec="seconds"),
-            "training_run": found.training_run, "probe_run": rec.run_id,
-            "adapter": {"path": str(found.adapter_dir), "sha256": found.sha256},
-            "base_model": found.manifest.base_model.model_dump(include={"path", "name", "smoke_model"}),
-            "policy": {"name": policy.name, "hash": policy.canonical_hash()},
-            "dataset": {"train_sha256": found.manifest.datasets.train_sha256,
-                        "test_file": str(test_file), "train_records": len(train_rows),
-                        "test_records": len(test_rows)},
-            "results": results, "decision": decision,
-        }
-        text = json.dumps(report, indent=2, sort_keys=True)
-        _write_atomically(out / "probe_report.json", text)
-        _write_atomically(out / "probe_report.html", render_probe_html(report))
-        rec.event("release_decision", {
-            "release": decision["release"], "reasons": decision["reasons"], "checks": decision["checks"],
-            "training_run": found.training_run, "adapter_sha256": report["adapter"]["sha256"],
-            "report_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-            "max_canary_exposure": max((c["exposure"] for c in results["canaries"]), default=None),
-            "regurgitated": len(results["regurgitation"]["hits"]),
-        })
+    return PreparedProbe(found, policy, settings, test_file, train_rows, test_rows, canaries, out)
+
+
+def probe_in_run(job: PreparedProbe, rec: RunRecorder, *, device: str = "auto",
+                 key_file: Path | None = None) -> dict[str, Any]:
+    """Inside the already-open `probes` run `rec`: read the vault's originals (a key event), probe, decide
+    under the job's policy, write `probe_report.json` and `.html` and record the decision; returns the report."""
+    from gdprep.training.modelio import load_model
+    from gdprep.training.report import render_probe_html
+
+    found = job.found
+    pii = vault_values(rec.ledger, found.manifest.datasets.privacy_run, key_file=key_file)
+    # reading originals is a key event, like deanonymisation; the values themselves stay in memory
+    rec.event("key_event", {"event": "vault_read_for_probe", "values": len(pii),
+                            "privacy_run": found.manifest.datasets.privacy_run})
+    target = load_model(found.base_dir, found.adapter_dir, device=device)
+    results = run_probes(target, load_model(found.base_dir, device=device),
+                         ProbeData(job.train_rows, job.test_rows, job.canaries, pii), job.settings)
+    decision = release_decision(results, job.policy.release_gate)
+    if not found.in_ledger:
+        decision["checks"]["lineage"] = False
+        decision["reasons"].insert(0, "the adapter's training run is not in the audit ledger, so its data "
+                                      "lineage cannot be shown")
+        decision["release"] = "fail"
+    report = _probe_report(job, rec.run_id, results, decision)
+    text = json.dumps(report, indent=2, sort_keys=True)
+    _write_atomically(job.out_dir / "probe_report.json", text)
+    _write_atomically(job.out_dir / "probe_report.html", render_probe_html(report))
+    rec.event("release_decision", {
+        "release": decision["release"], "reasons": decision["reasons"], "checks": decision["checks"],
+        "training_run": found.training_run, "adapter_sha256": report["adapter"]["sha256"],
+        "report_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "max_canary_exposure": max((c["exposure"] for c in results["canaries"]), default=None),
+        "regurgitated": len(results["regurgitation"]["hits"]),
+    })
     return report
 
 
-def run_evaluate(ledger: Ledger, *, run_id: str | None = None, adapter_dir: Path | None = None,
-                 out_dir: Path | None = None, device: str = "auto", max_new_tokens: int = 64,
-                 command: str = "gdprep evaluate") -> dict[str, Any]:
-    """Task metrics on the test split for the adapter and the bare base model; written to
-    `evaluation.json` and recorded in the ledger."""
-    from gdprep.training.evaluate import evaluate_run
+def _probe_report(job: PreparedProbe, probe_run: str, results: dict[str, Any],
+                  decision: dict[str, Any]) -> dict[str, Any]:
+    found, policy = job.found, job.policy
+    return {
+        "schema": "gdprep.probe_report/1", "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "training_run": found.training_run, "probe_run": probe_run,
+        "adapter": {"path": str(found.adapter_dir), "sha256": found.sha256},
+        "base_model": found.manifest.base_model.model_dump(include={"path", "name", "smoke_model"}),
+        "policy": {"name": policy.name, "hash": policy.canonical_hash()},
+        "dataset": {"train_sha256": found.manifest.datasets.train_sha256,
+                    "test_file": str(job.test_file), "train_records": len(job.train_rows),
+                    "test_records": len(job.test_rows)},
+        "results": results, "decision": decision,
+    }
 
+
+@dataclass(frozen=True)
+class PreparedEvaluation:
+    """An evaluation job whose adapter and test split were found before its `evaluation` run opens."""
+
+    found: TrainedAdapter
+    test_file: Path
+    task: str
+    schema_path: Path | None
+
+    @property
+    def run_config(self) -> dict[str, Any]:
+        """The config the ledger's `run_started` entry records."""
+        return {"adapter": str(self.found.adapter_dir), "training_run": self.found.training_run, "task": self.task}
+
+
+def prepare_evaluation(ledger: Ledger, *, run_id: str | None = None,
+                       adapter_dir: Path | None = None) -> PreparedEvaluation:
+    """What must hold before an `evaluation` run opens: the adapter (found through the ledger and unchanged
+    since training) and a recorded test split."""
     found = find_adapter(ledger, run_id=run_id, adapter_dir=adapter_dir)
     cfg = found.manifest.config
     test_file = found.test_file
     if test_file is None:
         raise ConfigError("no test split recorded for this run; set `test_file` in the training config")
     schema = Path(cfg["json_schema"]) if cfg.get("json_schema") else None
-    with ledger_run(ledger, "evaluation", command=command,
-                    config={"adapter": str(found.adapter_dir), "training_run": found.training_run,
-                            "task": cfg.get("task", "generation")}) as rec:
-        result = evaluate_run(found.adapter_dir, test_file, cfg.get("task", "generation"), schema_path=schema,
-                              device=device, max_new_tokens=max_new_tokens)
-        result.update({"training_run": found.training_run, "evaluation_run": rec.run_id,
-                       "test_file": str(test_file), "test_sha256": file_sha256(test_file)})
-        out = out_dir or found.adapter_dir.parent
-        out.mkdir(parents=True, exist_ok=True)
-        _write_atomically(out / "evaluation.json", json.dumps(result, indent=2, sort_keys=True))
-        rec.event("evaluation", {"training_run": found.training_run, "task": result["adapter"]["task"],
-                                 "metrics": result["adapter"]["metrics"], "base_metrics": result["base"]["metrics"],
-                                 "test_sha256": result["test_sha256"]})
+    return PreparedEvaluation(found, test_file, cfg.get("task", "generation"), schema)
+
+
+def evaluate_in_run(job: PreparedEvaluation, rec: RunRecorder, *, out_dir: Path | None = None,
+                    device: str = "auto", max_new_tokens: int = 64) -> dict[str, Any]:
+    """Inside the already-open `evaluation` run `rec`: task metrics on the test split for the adapter and the
+    bare base model, written to `evaluation.json` (default: next to the adapter) and recorded."""
+    from gdprep.training.evaluate import evaluate_run
+
+    found, test_file = job.found, job.test_file
+    result = evaluate_run(found.adapter_dir, test_file, job.task, schema_path=job.schema_path,
+                          device=device, max_new_tokens=max_new_tokens)
+    result.update({"training_run": found.training_run, "evaluation_run": rec.run_id,
+                   "test_file": str(test_file), "test_sha256": file_sha256(test_file)})
+    out = out_dir or found.adapter_dir.parent
+    out.mkdir(parents=True, exist_ok=True)
+    _write_atomically(out / "evaluation.json", json.dumps(result, indent=2, sort_keys=True))
+    rec.event("evaluation", {"training_run": found.training_run, "task": result["adapter"]["task"],
+                             "metrics": result["adapter"]["metrics"], "base_metrics": result["base"]["metrics"],
+                             "test_sha256": result["test_sha256"]})
     return result

@@ -7,8 +7,9 @@
 - Validation loss every `eval_steps`, early stopping, the best checkpoint kept, resume after an
   interruption from the last checkpoint in `output_dir`.
 - Outputs: the adapter (safetensors, `save_pretrained`) and `manifest.json` (base model and the SHA-256
-  of its weight files, dataset hashes from the ledger, config, seed, versions, metrics); the run's start,
-  completion or failure go to the audit ledger.
+  of its weight files, dataset hashes from the ledger, config, seed, versions, metrics).
+- `prepare_training` runs the gate before any ledger run opens; `train_in_run` trains inside a `training` run
+  that `service/stages.py:train` opens (its start, completion or failure go to the audit ledger).
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from gdprep.audit.ledger import Ledger
-from gdprep.audit.lineage import ledger_run
+from gdprep.audit.lineage import RunRecorder
 from gdprep.errors import ConfigError
 from gdprep.offline import enforce_offline
 from gdprep.policies.schema import Policy
 from gdprep.records import file_sha256
 from gdprep.training.config import CanarySettings, TrainConfig, default_test_file
-from gdprep.training.gate import check_gate
+from gdprep.training.gate import GateResult, check_gate
 from gdprep.training.manifest import AdapterManifest, BaseModelInfo, DatasetInfo
 from gdprep.training.modelio import configure_cpu_threads
 
@@ -172,23 +173,40 @@ def _collate(pad_id: int) -> Any:
     return collate
 
 
-def run_training(config: TrainConfig, ledger: Ledger | None = None, policy: Policy | None = None
-                 ) -> AdapterManifest:
-    """Gate (under `policy`, else the config's policy), then train; returns the manifest."""
+@dataclass(frozen=True, slots=True)
+class PreparedTraining:
+    """A training job the gate accepted: what `train_in_run` trains, and what its `training` run records."""
+
+    config: TrainConfig
+    policy: Policy
+    gate: GateResult
+
+    @property
+    def run_config(self) -> dict[str, Any]:
+        """The config the ledger's `run_started` entry records."""
+        return self.config.model_dump(mode="json")
+
+
+def prepare_training(config: TrainConfig, ledger: Ledger, policy: Policy | None = None) -> PreparedTraining:
+    """Everything that must hold before a `training` run opens in the ledger: offline mode and the egress
+    guard, the policy (`policy`, else the config's) and the gate (ledger-verified redaction and curation of
+    the train file, an allowed region). Raises `GateRefused` with no run opened."""
     from gdprep.policies import load_policy
 
     enforce_offline()
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    ledger = ledger or Ledger()
     policy = policy or load_policy(config.policy)
-    train_file = Path(config.train_file)
-    gate = check_gate(ledger, train_file, region=config.region,
+    gate = check_gate(ledger, Path(config.train_file), region=config.region,
                       allowed_regions=policy.residency.allowed_regions)
-    with ledger_run(ledger, "training", command="gdprep train", config=config.model_dump(mode="json"),
-                    policy_hash=policy.canonical_hash()) as rec:
-        manifest = _train(config, gate, rec)
-        rec.event("adapter", {"adapter_sha256": manifest.adapter_sha256, "dataset_sha256": gate.dataset_sha256,
-                              "base_model_weights": manifest.base_model.weights_sha256})
+    return PreparedTraining(config, policy, gate)
+
+
+def train_in_run(job: PreparedTraining, rec: RunRecorder) -> AdapterManifest:
+    """Train inside the already-open `training` run `rec` and record the adapter's hash there; returns the
+    manifest (also written to `output_dir/manifest.json`)."""
+    manifest = _train(job.config, job.gate, rec)
+    rec.event("adapter", {"adapter_sha256": manifest.adapter_sha256, "dataset_sha256": job.gate.dataset_sha256,
+                          "base_model_weights": manifest.base_model.weights_sha256})
     return manifest
 
 
@@ -224,7 +242,7 @@ def _load_for_lora(config: TrainConfig, base: Path, cuda: bool) -> tuple[Any, An
     return tokenizer, model, threads
 
 
-def _manifest(config: TrainConfig, gate: Any, rec: Any, base: Path, *, cuda: bool, threads: int | None,
+def _manifest(config: TrainConfig, gate: GateResult, rec: RunRecorder, base: Path, *, cuda: bool, threads: int | None,
               metrics: dict[str, Any], adapter_hash: str, canaries: Sequence[Canary]) -> AdapterManifest:
     """What `manifest.json` holds: the base model and its weights' hashes, the datasets the gate accepted,
     the config, versions, metrics, the adapter's hash, the training run and the canaries."""
@@ -246,7 +264,7 @@ def _manifest(config: TrainConfig, gate: Any, rec: Any, base: Path, *, cuda: boo
     )
 
 
-def _train(config: TrainConfig, gate: Any, rec: Any) -> AdapterManifest:
+def _train(config: TrainConfig, gate: GateResult, rec: RunRecorder) -> AdapterManifest:
     import torch
     from transformers import EarlyStoppingCallback, Trainer, TrainingArguments, set_seed
     from transformers.trainer_utils import get_last_checkpoint

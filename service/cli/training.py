@@ -119,11 +119,11 @@ def evaluate_task(
     bare base model: exact match / token F1 (extraction), accuracy / macro-F1 (classification), ROUGE-L
     (summarisation), JSON validity / schema compliance (structured)."""
     from gdprep.audit.ledger import Ledger
-    from gdprep.training.release import run_evaluate
+    from gdprep.service import stages
 
     def go() -> None:
-        result = run_evaluate(Ledger(ledger_url), run_id=run, adapter_dir=adapter, out_dir=out_dir, device=device,
-                              max_new_tokens=max_new_tokens, command=_command_line())
+        result = stages.evaluate(Ledger(ledger_url), run_id=run, adapter_dir=adapter, out_dir=out_dir, device=device,
+                                 max_new_tokens=max_new_tokens, command=_command_line())
         from rich.table import Table
 
         table = Table(title=f"task: {result['adapter']['task']} (n={result['adapter']['n']})")

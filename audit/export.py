@@ -80,7 +80,7 @@ def trace_record(ledger: Ledger, record_id: str) -> dict[str, Any]:
 
 def export_bundle(ledger: Ledger, out_dir: Path, *, fmt: str = "csv", run_id: str | None = None) -> Path:
     if fmt not in FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(FORMATS)} (got {fmt!r})")
+        raise UsageError(f"--view must be one of {', '.join(FORMATS)} (got {fmt!r})")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     entries = list(ledger.iter_entries())

@@ -83,7 +83,8 @@ def detect_format(path: Path, explicit: str | None = None) -> Format:
     fmt = _EXTENSIONS.get(path.suffix.lower())
     if fmt is None:
         raise UsageError(f"{path}: cannot tell the format from the extension {path.suffix!r}; "
-                         "name the file .jsonl, .csv or .parquet, or pass --format")
+                         "name the file .jsonl, .csv or .parquet, or pass --format (in gdprep curate: "
+                         "--input-format)")
     return fmt
 
 
@@ -337,7 +338,8 @@ class RecordReader:
                              path=str(self.path), reason="wrong_format")
         if self.format != "parquet" and head == _PARQUET_MAGIC:
             raise InputError(f"looks like a Parquet file but was read as {self.format}; "
-                             "rename it to .parquet or pass --format parquet", path=str(self.path),
+                             "rename it to .parquet or pass --format parquet (in gdprep curate: "
+                             "--input-format parquet)", path=str(self.path),
                              reason="wrong_format")
 
     def _read_layout(self) -> None:

@@ -46,7 +46,7 @@ def run_curate(input_path: Path, output_dir: Path, config: CurationConfig, *, la
                         batch_size=config.output.batch_size)
     fmt = output_format or (config.output.format if config.output.format != "input" else source.format)
     if fmt not in _EXTENSIONS:
-        raise UsageError(f"--format must be jsonl, csv or parquet (got {fmt!r})")
+        raise UsageError(f"--output-format must be jsonl, csv or parquet (got {fmt!r})")
 
     # every output is staged and published together, replacing all of an earlier run's (see gdprep.staging)
     try:

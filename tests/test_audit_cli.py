@@ -99,7 +99,7 @@ def test_tampering_with_the_database_fails_verify_naming_the_entry(pipeline: dic
 @pytest.mark.parametrize("fmt", ["csv", "openlineage", "prov", "ropa"])
 def test_exports_parse_verify_offline_and_hold_no_raw_pii(pipeline: dict[str, Path], fmt: str) -> None:
     out = pipeline["tmp"] / f"bundle-{fmt}"
-    result = CliRunner().invoke(app, ["audit", "export", "--format", fmt, "--out", str(out)])
+    result = CliRunner().invoke(app, ["audit", "export", "--view", fmt, "--out", str(out)])
     assert result.exit_code == 0, result.output
     if fmt == "openlineage":
         events = json.loads((out / "openlineage.json").read_text(encoding="utf-8"))

@@ -395,7 +395,7 @@ def test_verify_exit_status_3_names_a_killed_run(tmp_path: Path) -> None:
     _cli_history(home, runs=1)  # the next run records the killed one as interrupted
     assert _cli("audit", "verify").exit_code == 0
     bundle = tmp_path / "bundle"
-    assert _cli("audit", "export", "--out", str(bundle), "--format", "openlineage").exit_code == 0
+    assert _cli("audit", "export", "--out", str(bundle), "--view", "openlineage").exit_code == 0
     events = json.loads((bundle / "openlineage.json").read_text(encoding="utf-8"))
     ends = {e["run"]["runId"].replace("-", ""): e["eventType"] for e in events if e["eventType"] != "START"}
     assert ends[run_id] == "ABORT" and list(ends.values()).count("COMPLETE") == 2

@@ -13,6 +13,7 @@ from gdprep.errors import IntegrityError, UsageError
 from gdprep.service.cli.common import (
     LedgerOpt,
     PolicyOpt,
+    _renamed_option,
     _run,
     err,
     out,
@@ -138,10 +139,12 @@ def audit_trace(
 @audit_app.command("export")
 def audit_export(
     out_dir: Annotated[Path, typer.Option("--out", help="Bundle directory to write.")],
-    fmt: Annotated[str, typer.Option("--format", help="csv (per-record lineage), openlineage, prov or ropa.")]
-    = "csv",
+    view: Annotated[str | None, typer.Option("--view", help="csv (per-record lineage), openlineage, prov or "
+                                             "ropa (default: csv).")] = None,
     run: Annotated[str | None, typer.Option("--run", help="Only this run id.")] = None,
     ledger_url: LedgerOpt = None,
+    # the old spelling of --view, kept for scripts: elsewhere --format is the input format
+    old_view: Annotated[str | None, typer.Option("--format", hidden=True, help="Deprecated: use --view.")] = None,
 ) -> None:
     """Export the ledger as a bundle that holds the entries, the signed checkpoints and the public key, so
     `gdprep audit verify --bundle DIR` can check it offline."""
@@ -149,7 +152,8 @@ def audit_export(
     from gdprep.audit.ledger import Ledger
 
     def go() -> None:
-        path = export_bundle(Ledger(ledger_url), out_dir, fmt=fmt, run_id=run)
+        chosen = _renamed_option(view, old_view, command="gdprep audit export", old="--format", new="--view")
+        path = export_bundle(Ledger(ledger_url), out_dir, fmt=chosen or "csv", run_id=run)
         out.print(f"wrote {path}")
 
     _run(go)

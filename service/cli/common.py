@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from gdprep.errors import GdprepError, StorageError
+from gdprep.errors import GdprepError, StorageError, UsageError
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -44,6 +44,7 @@ LedgerOpt = Annotated[str | None, typer.Option(
     "--ledger-url", help="Ledger database URL (default: $GDPREP_LEDGER_URL, else SQLite in the state directory).")]
 WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=0,
                                          help="Detection processes; 0 = one per CPU core.")]
+#: `--format` is the input format in every command that has one; nowhere does it name an output or a view
 FormatOpt = Annotated[FormatChoice | None, typer.Option("--format", help="Input format when the extension "
                                                         "does not tell it.")]
 
@@ -150,6 +151,19 @@ def _warn_duplicate_ids(summary: Any, input_path: Path) -> None:
                          f"record (lines {lines}{more}); give every record its own id"), markup=False)
 
 
+
+
+def _renamed_option(new_value: Any, old_value: Any, *, command: str, old: str, new: str) -> Any:
+    """The value of an option whose old spelling is still accepted (hidden): the new spelling's, else the old
+    one's, with a one-line deprecation warning on stderr. Both spellings with different values is a usage error."""
+    if old_value is None:
+        return new_value
+    err.print(f"warning: `{command} {old}` is deprecated; use {new} (--format is the input format in every "
+              "command)", markup=False, highlight=False)
+    if new_value is not None and new_value != old_value:
+        raise UsageError(f"{old} and {new} are two spellings of one option and were given different values; "
+                         f"give {new} only")
+    return old_value
 
 
 def _command_line() -> str:

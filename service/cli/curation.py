@@ -19,6 +19,7 @@ from gdprep.service.cli.common import (
     _command_line,
     _count_records,
     _progress,
+    _renamed_option,
     _run,
     err,
     out,
@@ -52,10 +53,13 @@ def curate(
                                                 "documented default; see --print-config).")] = None,
     policy: PolicyOpt = None,
     on_error: OnErrorOpt = OnErrorChoice.fail,
-    fmt: Annotated[FormatChoice | None, typer.Option("--format", help="Format of the split files (default: the "
-                                                      "input's).")] = None,
+    output_format: Annotated[FormatChoice | None, typer.Option(
+        "--output-format", help="Format of the split files (default: the input's).")] = None,
     input_format: Annotated[FormatChoice | None, typer.Option(
         "--input-format", help="Input format when the extension does not tell it.")] = None,
+    # the old spelling of --output-format, kept for scripts: elsewhere --format is the input format
+    old_output_format: Annotated[FormatChoice | None, typer.Option(
+        "--format", hidden=True, help="Deprecated: the split files' format; use --output-format.")] = None,
     print_config: Annotated[bool, typer.Option("--print-config", help="Print the effective config as YAML "
                                                "(every field and default) and exit.")] = False,
     ledger_url: LedgerOpt = None,
@@ -66,6 +70,8 @@ def curate(
     from gdprep.policies import load_policy
 
     def go() -> None:
+        split_format = _renamed_option(output_format, old_output_format, command="gdprep curate", old="--format",
+                                       new="--output-format")
         cfg = load_curation_config(config)
         if print_config:
             import yaml
@@ -83,7 +89,7 @@ def curate(
         with _progress("curate", total) as tick:
             report = stages.curate(ledger, input, output_dir, cfg, pol, command=_command_line(),
                                    on_error=on_error.value, input_format=input_format.value if input_format else None,
-                                   output_format=fmt.value if fmt else None,
+                                   output_format=split_format.value if split_format else None,
                                    progress=(lambda stage, n: tick(n) if stage == "scan" else None) if tick else None)
         _print_curation(report, output_dir)
 

@@ -161,7 +161,7 @@ class JobStore:
         return job.status if job else JobStatus.cancelled
 
     def recover(self, stale_after_s: float, *, reason: str | None = None,
-                only_workers: Sequence[str] | None = None) -> list[str]:
+                only_workers: Sequence[str] | None = None) -> builtins.list[str]:
         """Mark running jobs whose worker stopped beating as interrupted; returns their ids."""
         from sqlalchemy import or_, select
 

@@ -198,18 +198,28 @@ class Detector:
             # the NER's first batch) is not charged to the first records
             self.analyze_texts([_WARM_UP_TEXT])
 
+    def _as_street(self, text: str, finding: RawFinding) -> RawFinding | None:
+        """A name, from the model or a rule, that is really a street: "445 Philip Ways" (a house number before
+        it and a street word last) or "Harmon Underpass" (no number, a street word that is no name; a street
+        named alone, kept for review)."""
+        if finding.entity_type != "PERSON" or "STREET_ADDRESS" not in self._model_types:
+            return None
+        street = person_as_street(text, finding.start, finding.end)
+        if street is None:
+            return None
+        start, end, numbered = street
+        score = MODEL_SCORE if numbered else NUMBERLESS_ADDRESS_SCORE
+        return RawFinding(start, end, "STREET_ADDRESS", score, finding.recognizer)
+
     def _model_findings(self, doc: Any) -> list[RawFinding]:
         found: list[RawFinding] = []
         for ent in doc.ents:
             if ent.label_ not in self._model_types:
                 continue
-            street = person_as_street(doc.text, ent.start_char, ent.end_char) if ent.label_ == "PERSON" else None
-            if street is not None and "STREET_ADDRESS" in self._model_types:
-                # "445 Philip Ways": a house number before it and a street word last make a name a street;
-                # "Harmon Underpass" without one is a street named alone, kept for review
-                start, end, numbered = street
-                score = MODEL_SCORE if numbered else NUMBERLESS_ADDRESS_SCORE
-                found.append(RawFinding(start, end, "STREET_ADDRESS", score, "GdprepNerRecognizer"))
+            street = self._as_street(doc.text, RawFinding(ent.start_char, ent.end_char, ent.label_, MODEL_SCORE,
+                                                          "GdprepNerRecognizer"))
+            if street is not None:
+                found.append(street)
                 continue
             cleaned = clean_model_span(doc.text, ent.start_char, ent.end_char, ent.label_)
             if cleaned is None:
@@ -280,6 +290,8 @@ class Detector:
             # as from the model's
             rules = [t for t in (_trimmed_person(text, r, (r.start, r.end) in trusted) for r in rules) if t is not None]
             rules = [r for r in rules if not self._identifier_label(text, r, rules)]
+            rules = [street if (street := self._as_street(text, r)) is not None and (r.start, r.end) not in trusted
+                     else r for r in rules]
             # the model proposes names and addresses; what the rules typed by checksum or cue bounds them
             typed = [r for r in rules if r.entity_type in NOT_ADDRESS_TYPES and r.score >= 0.5]
             found: list[RawFinding] = []

@@ -26,7 +26,6 @@ from presidio_analyzer import EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from gdprep.privacy.names import given_names, surname_ranks
-from gdprep.privacy.nermodel.spans import names_a_street
 from gdprep.privacy.recognizers.base import make_result
 from gdprep.privacy.recognizers.person import is_name_stop_word
 from gdprep.privacy.wordlists import english_words, stop_words
@@ -166,7 +165,7 @@ class GivenNameRecognizer(EntityRecognizer):  # type: ignore[misc]  # presidio i
             return None
         prev_word = words[i - 1][2].lower() if i > 0 and _adjacent(text, words[i - 1][1], start) else ""
         next_word = words[i + 1][2].lower() if i + 1 < len(words) and _adjacent(text, end, words[i + 1][0]) else ""
-        if prev_word in _STREET_BEFORE or next_word in _STREET_AFTER or names_a_street(next_word):
+        if prev_word in _STREET_BEFORE or next_word in _STREET_AFTER:
             return None
         shape = _shape(word)
         function_word = low in _function_words() or is_name_stop_word(low) or low in _MONTHS_AND_DAYS

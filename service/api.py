@@ -1,6 +1,7 @@
 """The HTTP API (FastAPI): a thin, versioned layer over the pipeline and audit functions, with bearer API keys
 and roles. This module holds the app, health, errors and the audit routes; `api_jobs` the jobs, reports,
-reviews and keys routes; `web` the pages for people.
+reviews and keys routes; `web` the pages for people; `deps` what they all depend on (services, the caller's
+key and role, the error shape).
 
 Every error has one shape, `{"error": {"code", "message", "details"}}`; responses never carry raw personal
 data (except deanonymise, for its role), and request bodies are never echoed back in validation errors.
@@ -11,36 +12,42 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import math
 import shutil
 import tempfile
-import threading
 import zipfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request, status
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gdprep import __version__
-from gdprep.audit.ledger import Ledger
 from gdprep.errors import GdprepError, IntegrityError
-from gdprep.service.job_store import JobStore
+from gdprep.service.api_jobs import router as jobs_router
+from gdprep.service.deps import (
+    API_VERSION,
+    Auditor,
+    ErasureOfficer,
+    ErrorResponse,
+    ServiceHolder,
+    Services,
+    ServicesDep,
+    Verifier,
+    private_dir,
+)
 from gdprep.service.jobs import WorkerPool
-from gdprep.service.keys import FailureLimiter, KeyStore, Principal, Role
+from gdprep.service.keys import FailureLimiter, Principal
 from gdprep.service.settings import ServiceSettings
+from gdprep.service.web import router as web_router
 
 log = logging.getLogger("gdprep.api")
 
-API_VERSION = "v1"
 EXPORT_FORMATS = ("csv", "openlineage", "prov", "ropa")
 ExportFormat = Literal["csv", "openlineage", "prov", "ropa"]
 
@@ -49,106 +56,7 @@ _CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_f
           429: "too_many_requests", 500: "internal_error", 503: "not_ready"}
 
 
-# -- settings and services --------------------------------------------------------------------------------
-@dataclass(slots=True)
-class Services:
-    ledger: Ledger
-    keys: KeyStore
-    jobs: JobStore
-    # one ledger writer per process at a time (the ledger also serialises writers across processes)
-    write_lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-class _ServiceHolder:
-    """Opens the ledger on first use (not at import or app creation), so /readyz can report a database that is
-    down instead of the server failing to start; a failed open is retried on the next request."""
-
-    def __init__(self, settings: ServiceSettings) -> None:
-        self.settings = settings
-        self._services: Services | None = None
-        self._lock = threading.Lock()
-
-    def get(self) -> Services:
-        with self._lock:
-            if self._services is None:
-                ledger = Ledger(self.settings.ledger_url)
-                self._services = Services(ledger=ledger, keys=KeyStore(ledger), jobs=JobStore(ledger))
-            return self._services
-
-    def close(self) -> None:
-        if self._services is not None:
-            self._services.ledger.engine.dispose()
-
-
-def get_services(request: Request) -> Services:
-    holder: _ServiceHolder = request.app.state.services
-    return holder.get()
-
-
-ServicesDep = Annotated[Services, Depends(get_services)]
-_bearer = HTTPBearer(auto_error=False, description="An API key from `gdprep keys create`.")
-
-
-def client_of(request: Request) -> str:
-    """Who failed sign-ins are counted against: the peer address (the server trusts no forwarding headers)."""
-    return request.client.host if request.client is not None else "unknown"
-
-
-def check_key(request: Request, services: Services, secret: str) -> Principal | None:
-    """Authenticate `secret` for the client of `request`: a client with too many recent failures is refused
-    (429) before its key is even looked at, and every failure counts."""
-    limiter: FailureLimiter = request.app.state.auth_limiter
-    client = client_of(request)
-    wait = limiter.retry_after(client)
-    if wait:
-        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, f"too many failed sign-ins from this client; try "
-                            f"again in {math.ceil(wait)} s", headers={"Retry-After": str(math.ceil(wait))})
-    principal = services.keys.authenticate(secret)
-    if principal is None:
-        limiter.failed(client)
-    return principal
-
-
-def current_principal(request: Request, services: ServicesDep,
-                      credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
-    if credentials is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing bearer API key (Authorization: Bearer <key>)",
-                            headers={"WWW-Authenticate": "Bearer"})
-    principal = check_key(request, services, credentials.credentials)
-    if principal is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "invalid or revoked API key",
-                            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
-    return principal
-
-
-def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
-    allowed = frozenset(r.value for r in roles)
-
-    def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
-        if principal.role not in allowed:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, f"role {principal.role!r} may not do this; it needs one "
-                                f"of: {', '.join(sorted(allowed))}")
-        return principal
-
-    return check
-
-
-Verifier = Annotated[Principal, Depends(require_roles(Role.auditor, Role.compliance_officer, Role.admin))]
-Auditor = Annotated[Principal, Depends(require_roles(Role.auditor))]
-ErasureOfficer = Annotated[Principal, Depends(require_roles(Role.compliance_officer, Role.admin))]
-
-
 # -- schemas ----------------------------------------------------------------------------------------------
-class ErrorBody(BaseModel):
-    code: str = Field(description="Stable machine-readable error code.")
-    message: str = Field(description="What was wrong and what to do.")
-    details: dict[str, Any] = Field(default_factory=dict, description="Structured context (never request data).")
-
-
-class ErrorResponse(BaseModel):
-    error: ErrorBody
-
-
 class Health(BaseModel):
     status: str = Field(description="`ok` when the process is alive, `ready` when the database answers.")
 
@@ -288,16 +196,6 @@ class UploadLimit:
         await self.app(scope, counted, send)
 
 
-def private_dir(folder: Path) -> None:
-    """Create `folder` (and its parents) readable by this user only, like the state directory: uploads and job
-    outputs hold personal data."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    try:
-        folder.chmod(0o700)
-    except OSError:  # e.g. a mounted volume that ignores chmod
-        log.warning("could not make %s private (mode 0700)", folder)
-
-
 # -- service functions (what the routes call) ----------------------------------------------------------------
 def export_zip(services: Services, principal: Principal, fmt: str, run_id: str | None, work: Path) -> Path:
     """Write an export bundle as a zip under `work` and record the export (who, what, its hash) in the ledger."""
@@ -381,7 +279,7 @@ def create_erasure_request(body: ErasureRequestIn, services: ServicesDep, princi
     return erasure_request(services, principal, body.subject)
 
 
-def _lifespan(settings: ServiceSettings, holder: _ServiceHolder,
+def _lifespan(settings: ServiceSettings, holder: ServiceHolder,
               pool: list[WorkerPool]) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     """Start-up and shut-down: private folders, orphaned workers stopped, the job workers started (into
     `pool`) after recovering what a killed server left running; at the end the workers stop."""
@@ -411,7 +309,7 @@ def _lifespan(settings: ServiceSettings, holder: _ServiceHolder,
     return lifespan
 
 
-def _add_health_routes(app: FastAPI, settings: ServiceSettings, holder: _ServiceHolder,
+def _add_health_routes(app: FastAPI, settings: ServiceSettings, holder: ServiceHolder,
                        pool: list[WorkerPool]) -> None:
     """/healthz and /readyz, outside the versioned API (a load balancer asks them without a key)."""
 
@@ -449,7 +347,7 @@ def create_app(ledger_url: str | None = None, settings: ServiceSettings | None =
         from dataclasses import replace
 
         settings = replace(settings, ledger_url=ledger_url)
-    holder = _ServiceHolder(settings)
+    holder = ServiceHolder(settings)
     pool: list[WorkerPool] = []
 
     app = FastAPI(title="gdprep", version=__version__,
@@ -470,9 +368,6 @@ def create_app(ledger_url: str | None = None, settings: ServiceSettings | None =
                        shown_limit=settings.max_upload_bytes)
 
     _add_health_routes(app, settings, holder, pool)
-
-    from gdprep.service.api_jobs import router as jobs_router
-    from gdprep.service.web import router as web_router
 
     app.include_router(router)
     app.include_router(jobs_router)

@@ -1,4 +1,5 @@
-"""The jobs, reports, reviews and keys routes of the HTTP API (mounted by `api.create_app`).
+"""The jobs, reports, reviews and keys routes of the HTTP API (mounted by `api.create_app`; what they
+depend on comes from `deps`).
 
 Engineers see only their own jobs (another engineer's job answers 404, as if it did not exist);
 compliance officers and auditors read every job. Every change is written to the ledger with the key's name.
@@ -13,7 +14,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile, status
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile, status
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
@@ -22,22 +23,25 @@ from gdprep.audit.ledger import utc_now
 from gdprep.errors import UsageError
 from gdprep.records import file_sha256
 from gdprep.service import reviews
-from gdprep.service.api import API_VERSION, ErrorResponse, Services, ServicesDep, private_dir, require_roles
+from gdprep.service.deps import (
+    API_VERSION,
+    Admin,
+    Engineer,
+    ErrorResponse,
+    JobReader,
+    Officer,
+    Rematerialiser,
+    ReportReader,
+    ReviewReader,
+    Services,
+    ServicesDep,
+    private_dir,
+)
 from gdprep.service.inputs import check_format, resolve_server_path, safe_filename, stage_list, validate_input
 from gdprep.service.job import STAGES, Job, JobStatus, new_job_id
 from gdprep.service.keys import Principal, Role
 
 _CHUNK = 1024 * 1024
-
-# the caller, checked to hold one of the roles: written out as `Annotated` aliases (not built by a helper) so
-# that a type checker sees each one as `Principal`
-Engineer = Annotated[Principal, Depends(require_roles(Role.engineer))]
-JobReader = Annotated[Principal, Depends(require_roles(Role.engineer, Role.compliance_officer, Role.auditor))]
-ReportReader = Annotated[Principal, Depends(require_roles(Role.engineer, Role.compliance_officer, Role.auditor))]
-ReviewReader = Annotated[Principal, Depends(require_roles(Role.compliance_officer, Role.auditor))]
-Officer = Annotated[Principal, Depends(require_roles(Role.compliance_officer))]
-Rematerialiser = Annotated[Principal, Depends(require_roles(Role.engineer, Role.compliance_officer))]
-Admin = Annotated[Principal, Depends(require_roles(Role.admin))]
 
 _ERRS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse}
                                            for code in (400, 401, 403, 404, 409, 422, 429)}

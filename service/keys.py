@@ -232,6 +232,15 @@ class KeyStore:
             return None
         return Principal(name=row.name, role=row.role, key_id=row.key_id)
 
+    def is_active(self, key_id: str) -> bool:
+        """Whether the key with this id exists and is not revoked: one indexed select, no scrypt (a page's
+        session is checked with it on every request)."""
+        from sqlalchemy import select
+
+        with self.ledger.engine.connect() as conn:
+            row = conn.execute(select(self.table.c.revoked_at).where(self.table.c.key_id == key_id)).first()
+        return row is not None and row.revoked_at is None
+
     def _bounded_scrypt(self, secret: str, salt: bytes, params: dict[str, int]) -> bytes:
         with self._scrypt_slots:
             with self._stats_lock:

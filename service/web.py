@@ -25,7 +25,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gdprep.errors import GdprepError
 from gdprep.service import reviews
-from gdprep.service.api import Services, check_key, get_services
+from gdprep.service.api_jobs import download_artifact, visible_job
+from gdprep.service.deps import Services, ServicesDep, check_key
 from gdprep.service.job import FINAL, Job, JobStatus
 from gdprep.service.keys import Role
 from gdprep.service.web_headers import report_response, security_headers
@@ -47,16 +48,6 @@ DECIDERS = (Role.compliance_officer,)                                   # confir
 REMATERIALISERS = (Role.engineer, Role.compliance_officer)              # as POST /v1/jobs/{id}/rematerialise
 
 
-def _key_active(services: Services, key_id: str) -> bool:
-    """Whether the key still exists and is not revoked (one indexed select; no scrypt)."""
-    from sqlalchemy import select
-
-    table = services.keys.table
-    with services.ledger.engine.connect() as conn:
-        row = conn.execute(select(table.c.revoked_at).where(table.c.key_id == key_id)).first()
-    return row is not None and row.revoked_at is None
-
-
 # -- errors that become pages ----------------------------------------------------------------------------------
 class PageError(Exception):
     """Answer with an HTML error page (status and a message for the person)."""
@@ -75,11 +66,11 @@ class LoginRequired(Exception):
         self.next_path = next_path
 
 
-def current_session(request: Request, services: Annotated[Services, Depends(get_services)]) -> WebSession:
+def current_session(request: Request, services: ServicesDep) -> WebSession:
     store = session_store(request)
     session_id = request.cookies.get(SESSION_COOKIE)
     session = store.get(session_id) if session_id else None
-    if session is not None and not _key_active(services, session.principal.key_id):
+    if session is not None and not services.keys.is_active(session.principal.key_id):
         store.drop_key(session.principal.key_id)
         session = None
     if session is None:
@@ -90,7 +81,6 @@ def current_session(request: Request, services: Annotated[Services, Depends(get_
 
 
 SessionDep = Annotated[WebSession, Depends(current_session)]
-ServicesDep = Annotated[Services, Depends(get_services)]
 
 
 def require(session: WebSession, roles: tuple[Role, ...], what: str) -> None:
@@ -290,8 +280,6 @@ def home(request: Request, session: SessionDep) -> Response:
 
 # -- jobs ---------------------------------------------------------------------------------------------------------
 def _visible(services: Services, session: WebSession, job_id: str) -> Job:
-    from gdprep.service.api_jobs import visible_job
-
     return visible_job(services, session.principal, job_id)
 
 
@@ -364,8 +352,6 @@ def job_page(job_id: str, request: Request, services: ServicesDep, session: Sess
 @router.get("/jobs/{job_id}/artifacts/{name:path}")
 def job_artifact(job_id: str, name: str, request: Request, services: ServicesDep, session: SessionDep) -> Any:
     """An output file, for the engineer who owns the job (recorded in the ledger like the API download)."""
-    from gdprep.service.api_jobs import download_artifact
-
     require(session, (Role.engineer,), "download job outputs")
     return download_artifact(job_id, name, request, services, session.principal)
 

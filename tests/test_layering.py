@@ -1,6 +1,7 @@
 """The package's shape, enforced: folders import only downwards (core <- policies <- privacy, curation, audit
 <- training <- service), no two folders import each other, no function is over 80 lines and no module over
-500. Every module is parsed with `ast`, so imports inside functions count as much as those at the top."""
+500, and no two modules in service/ import each other. Every module is parsed with `ast`, so imports inside
+functions count as much as those at the top."""
 
 from __future__ import annotations
 
@@ -123,6 +124,68 @@ def test_no_folder_imports_upwards_or_sideways() -> None:
 
 def test_no_cycle_between_folders() -> None:
     assert _cycles(_edges()) == []
+
+
+def _service_modules() -> dict[str, str]:
+    """Import name -> source of every module in service/ (a package under its own name, from `__init__.py`)."""
+    modules = {}
+    for path in sorted((ROOT / "service").rglob("*.py")):
+        parts = path.relative_to(ROOT / "service").with_suffix("").parts
+        parts = parts[:-1] if parts[-1] == "__init__" else parts
+        modules[".".join(("gdprep.service", *parts))] = path.read_text(encoding="utf-8")
+    return modules
+
+
+def _module_edges(sources: dict[str, str]) -> list[Edge]:
+    """Import edges between the modules in `sources`, function-local imports included. `from pkg import mod`
+    is an edge to `pkg.mod` only, as `import pkg.mod` is, not to `pkg` (a package importing its own modules
+    is no cycle)."""
+
+    def known(name: str) -> str | None:
+        while name and name not in sources:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    edges = []
+    for module, source in sources.items():
+        is_package = any(other.startswith(module + ".") for other in sources)
+        package = module if is_package else module.rpartition(".")[0]
+        for node in ast.walk(ast.parse(source, module)):
+            names = _imported_names(node, package)
+            if isinstance(node, ast.ImportFrom):  # [module, module.alias, ...]: the submodule where there is one
+                targets = [known(n) if n in sources else known(names[0]) for n in names[1:]]
+            else:
+                targets = [known(n) for n in names]
+            edges += [Edge(module, t, f"{module}:{getattr(node, 'lineno', 0)}")
+                      for t in dict.fromkeys(targets) if t is not None and t != module]
+    return edges
+
+
+def test_no_import_cycle_between_service_modules() -> None:
+    """`api` mounts the routers of `api_jobs` and `web`, which take what they depend on from `deps`: no module
+    in service/ imports one that imports it back, directly or through others, even inside a function."""
+    edges = _module_edges(_service_modules())
+    cycles = _cycles(edges)
+    where = [f"{e.where}: {e.source} imports {e.target}" for e in edges if (e.source, e.target) in cycles]
+    assert not cycles, "import cycles in service/:\n" + "\n".join(where)
+
+
+@pytest.mark.parametrize(("sources", "cycle"), [
+    ({"gdprep.service.api": "from gdprep.service.web import router\n",
+      "gdprep.service.web": "def f():\n    from gdprep.service.api import Services\n"}, True),
+    ({"gdprep.service.a": "from gdprep.service import b\n",
+      "gdprep.service.b": "import gdprep.service.c\n",
+      "gdprep.service.c": "from gdprep.service.a import x\n"}, True),
+    ({"gdprep.service.cli": "from gdprep.service.cli import privacy\n",
+      "gdprep.service.cli.privacy": "from .common import app\n",
+      "gdprep.service.cli.common": "import typer\n"}, False),
+    ({"gdprep.service.api": "from gdprep.service.deps import Services\nfrom gdprep.service.web import router\n",
+      "gdprep.service.web": "from gdprep.service.deps import Services\n",
+      "gdprep.service.deps": "from gdprep.service.keys import Role\n"}, False),
+])
+def test_the_check_sees_a_cycle_between_modules(sources: dict[str, str], cycle: bool) -> None:
+    """The rule on made-up modules: a function-local import back closes a cycle, and so does a longer loop."""
+    assert bool(_cycles(_module_edges(sources))) == cycle
 
 
 def _functions(tree: ast.AST) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:

@@ -110,6 +110,8 @@ def test_revoked_key_is_refused_and_listed_as_revoked(store: KeyStore) -> None:
     assert store.authenticate(keep) is not None
     listed = {k.name: k for k in store.list()}
     assert not listed["old"].active and listed["new"].active
+    assert not store.is_active(listed["old"].key_id) and store.is_active(listed["new"].key_id)
+    assert not store.is_active("no-such-key-id")
 
 
 def test_list_never_returns_hashes(store: KeyStore) -> None:

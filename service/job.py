@@ -57,6 +57,9 @@ class Job:
     decisions: dict[str, str] = field(default_factory=dict)   # finding id -> confirm|reject (rematerialise)
     summary: dict[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:  # a status read back from the database is a plain string
+        self.status = JobStatus(self.status)
+
     @property
     def final(self) -> bool:
         return self.status in FINAL
@@ -70,10 +73,6 @@ class Job:
                 "progress": self.progress, "error": self.error, "cancel_requested": self.cancel_requested,
                 "runs": self.runs, "artifacts": sorted(self.outputs), "parent": self.parent,
                 "decisions_applied": len(self.decisions), "summary": self.summary}
-
-
-    def __post_init__(self) -> None:
-        self.status = JobStatus(self.status)
 
 
 def new_job_id() -> str:

@@ -17,9 +17,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from gdprep.service.api import Services, create_app
+from gdprep.service.api import create_app
 from gdprep.service.api_jobs import router as jobs_router
-from gdprep.service.job import JobStatus
+from gdprep.service.deps import Services
+from gdprep.service.job import Job, JobStatus
 from gdprep.service.jobs import run_job
 from gdprep.service.keys import ROLES, KeyStore
 from gdprep.service.settings import ServiceSettings
@@ -37,6 +38,10 @@ ROWS = [
 PLANTED = ("Jane Smith", "020 7946 0958", "jane.smith@example.org", "Margaret Oduya", "AB123456C", "SW1A 1AA")
 DATA = "".join(json.dumps(r) + "\n" for r in ROWS).encode()
 ENGINEER = "engineer-key"
+_JOB_FIELDS: dict[str, Any] = {"id": "j1", "owner": ENGINEER, "owner_role": "engineer", "stages": ["privacy"],
+                               "policy": "uk-gdpr-default", "source": "upload", "input_name": "data.jsonl",
+                               "input_path": "/srv/in.jsonl", "input_sha256": "0" * 64, "input_records": 1,
+                               "created_at": "2026-01-01T00:00:00Z"}
 
 
 @dataclass
@@ -718,6 +723,33 @@ def test_responses_show_no_server_paths(env: Env) -> None:
         response = env.client.get(f"/v1/jobs/{env.job}/artifacts/{name}", headers=engineer)
         assert response.status_code == 200
         assert root not in response.text and ".partial" not in response.text, name
+
+
+def test_a_job_read_back_from_the_store_has_a_job_status() -> None:
+    # the database column holds the plain string; the model gives the enum back, and a wrong value is refused
+    assert type(Job(**{**_JOB_FIELDS, "status": "succeeded"}).status) is JobStatus
+    assert Job(**{**_JOB_FIELDS, "status": "succeeded"}).status is JobStatus.succeeded
+    with pytest.raises(ValueError, match="'finished' is not a valid JobStatus"):
+        Job(**{**_JOB_FIELDS, "status": "finished"})
+
+
+def test_the_stored_job_status_is_the_enum(env: Env) -> None:
+    job = env.services.jobs.get(env.job)
+    assert job is not None and job.status is JobStatus.succeeded and job.final
+
+
+def test_the_report_names_files_as_the_user_knows_them_as_the_run_wrote_it(env: Env) -> None:
+    """The privacy stage is given the upload's name, so the report is written right once and published as the
+    run wrote it: its hash in the job's outputs is the published file's, and nothing rewrites it afterwards."""
+    engineer = auth(env.keys["engineer"])
+    listed = {a["name"]: a for a in env.client.get(f"/v1/jobs/{env.job}/artifacts", headers=engineer).json()}
+    response = env.client.get(f"/v1/jobs/{env.job}/artifacts/report.json", headers=engineer)
+    assert response.status_code == 200
+    assert hashlib.sha256(response.content).hexdigest() == listed["report.json"]["sha256"]
+    report = response.json()
+    assert report["paths"] == {"input": "data.jsonl", "output": "redacted.jsonl"}
+    assert report["extra"]["outputs"] == {"output": "redacted.jsonl", "report": "report.json",
+                                         "report_html": "report.html"}
 
 
 # -- admin key routes -----------------------------------------------------------------------------------------------

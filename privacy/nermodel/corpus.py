@@ -40,7 +40,7 @@ from faker.config import AVAILABLE_LOCALES
 from gdprep.privacy.nermodel.frames import prose_frames
 
 LABELS = ("PERSON", "STREET_ADDRESS")
-RECIPE_VERSION = 5
+RECIPE_VERSION = 6
 
 PER, ADR = LABELS
 Seg = tuple[str, str | None]

@@ -2,10 +2,10 @@
 address in running text, composed freely so that the model learns names and addresses from their shape and
 the words around them rather than from a few fixed sentences.
 
-Every phrase here was written for this recipe. A frame is `lead + slot + tail`, where the slot is a corpus
-placeholder (`{name}`, `{addr}` ...), and one example joins one to three frames into a paragraph. Some frames
-carry a company, product, city or team in the slot instead, unlabelled, so that "I spoke with" is not read as
-"a name follows".
+Every phrase here was written for this recipe (recipe 6 added the clause frames). A frame is
+`lead + slot + tail`, where the slot is a corpus placeholder (`{name}`, `{addr}` ...), and one example joins one
+to three frames into a paragraph. Some frames carry a company, product, city or team in the slot instead,
+unlabelled, so that "I spoke with" is not read as "a name follows".
 """
 
 from __future__ import annotations
@@ -77,6 +77,70 @@ PERSON_ADDRESS: Final[tuple[str, ...]] = (
     "{name} - {addr} - {phone}",
     "Recipient: {name}, {addr}",
 )
+# recipe 6: a name inside the sentence's structure rather than after a lead-in: in a clause that opens the
+# sentence ("As X mentioned earlier, ..."), between commas as an appositive, at the end after a verb, in a
+# question, in a list; written for this recipe like the phrases above
+CLAUSE_OPENERS: Final[tuple[str, ...]] = (
+    "As", "When", "Before", "After", "Although", "Since", "Because", "If", "Once", "Unless", "While", "Until",
+    "Now that", "Even though", "Just as", "Ever since",
+)
+CLAUSE_VERBS: Final[tuple[str, ...]] = (
+    "mentioned earlier", "said", "pointed out", "explained on the call", "left", "arrived", "called back",
+    "agreed", "signed the lease", "was away", "wrote yesterday", "asked", "replied", "joined the team",
+    "finished the audit", "approved it", "noticed", "suggested last week", "moved house", "went on leave",
+    "took over", "complained", "confirmed", "is not here",
+)
+MAIN_CLAUSES: Final[tuple[str, ...]] = (
+    "the printer is broken", "we have closed the ticket", "the refund went out on Friday",
+    "nobody has updated the rota", "the meeting moved to Thursday", "the figures need checking again",
+    "please resend the contract", "I have escalated it", "the order was put on hold", "we will need a new quote",
+    "the keys are with reception", "the claim is still open", "I cannot sign it off", "the boiler was fixed",
+    "the form has to be filed again", "everyone else has been told",
+)
+APPOSITIVE_HEADS: Final[tuple[str, ...]] = (
+    "The auditor", "Our landlord", "Her solicitor", "His solicitor", "The new caretaker", "Their accountant",
+    "The on-call engineer", "My neighbour", "The course tutor", "Our contact at the bank", "The shift supervisor",
+    "The previous owner", "Your case worker", "The head of finance", "A former colleague",
+)
+APPOSITIVE_TAILS: Final[tuple[str, ...]] = (
+    "found three issues.", "has not replied.", "is off sick today.", "needs the keys back.", "sent a reminder.",
+    "will chair the panel.", "signed for the parcel.", "disagreed.", "asked for a refund.", "was copied in.",
+)
+OBJECT_LEADS: Final[tuple[str, ...]] = (
+    "The prize was shared with", "It turned out to be", "The last person to leave was", "Everyone voted for",
+    "Keys are held by", "The spare laptop went to", "Thanks again to", "Minutes taken by", "Nobody has heard from",
+    "The complaint was about", "I was sitting next to", "The shift was swapped with", "Send my regards to",
+    "The request came in from", "We owe an apology to", "Half the team blamed", "The caller asked for",
+)
+QUESTIONS: Final[tuple[str, ...]] = (
+    "Has {slot} replied yet?", "Will {slot} be at the offsite?", "Does {slot} still need a laptop?",
+    "Did {slot} sign the NDA?", "Why did {slot} cancel?", "Where is {slot} based now?",
+    "Was {slot} told about the change?", "Can {slot} cover the late shift?", "Who is covering for {slot}?",
+    "Shall I loop in {slot}?",
+)
+LISTS: Final[tuple[str, ...]] = (
+    "{a}, {b} and {c} attended.", "Present: {a}, {b}, {c}.", "{a} and {b} were absent.",
+    "Thanks to {a}, {b} and {c} for their help.", "The panel ({a}, {b}) agreed.", "{a} with {b}",
+)
+# a surname alone, or a given name alone, stands in a slot as often as a full name
+_CLAUSE_SLOTS: Final[tuple[str, ...]] = ("{name}", "{name}", "{name}", "{last}", "{first}", "{hon}")
+
+
+def _clause_sentence(rng: random.Random, slot: str) -> str:
+    r = rng.random()
+    if r < 0.3:
+        return f"{rng.choice(CLAUSE_OPENERS)} {slot} {rng.choice(CLAUSE_VERBS)}, {rng.choice(MAIN_CLAUSES)}."
+    if r < 0.45:
+        return f"{rng.choice(APPOSITIVE_HEADS)}, {slot}, {rng.choice(APPOSITIVE_TAILS)}"
+    if r < 0.7:
+        return f"{rng.choice(OBJECT_LEADS)} {slot}."
+    if r < 0.88:
+        return rng.choice(QUESTIONS).replace("{slot}", slot)
+    slots = [f"{{name{i}}}" if rng.random() < 0.6 else rng.choice((f"{{first{i}}}", f"{{last{i}}}"))
+             for i in (2, 3, 4)]
+    return rng.choice(LISTS).format(a=slots[0], b=slots[1], c=slots[2])
+
+
 # what may stand in a person's slot without being one
 NOT_A_PERSON: Final[tuple[str, ...]] = ("{company}", "{team}", "{city}", "{product}", "the {team}", "{company}'s team")
 
@@ -101,13 +165,17 @@ def prose_frames(rng: random.Random) -> str:
     parts: list[str] = []
     for _ in range(rng.choice((1, 1, 2, 2, 3))):
         r = rng.random()
-        if r < 0.5:
+        if r < 0.3:
             slot = rng.choice(("{name}", "{name}", "{name}", "{first}", "{hon}", "{name2}"))
             parts.append(_person_sentence(rng, slot))
+        elif r < 0.5:
+            parts.append(_clause_sentence(rng, rng.choice(_CLAUSE_SLOTS)))
         elif r < 0.75:
             parts.append(_address_sentence(rng))
         elif r < 0.87:
             parts.append(rng.choice(PERSON_ADDRESS))
         else:  # the same frames around something that is no person
-            parts.append(_person_sentence(rng, rng.choice(NOT_A_PERSON)))
+            not_a_person = rng.choice(NOT_A_PERSON)
+            parts.append(_person_sentence(rng, not_a_person) if rng.random() < 0.6
+                         else _clause_sentence(rng, not_a_person))
     return " ".join(parts)

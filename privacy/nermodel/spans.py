@@ -182,6 +182,15 @@ def _followed_by_company_marker(text: str, end: int) -> bool:
     return match is not None and match["word"].lower().strip(".").replace(".", "") in _COMPANY_MARKERS
 
 
+def _in_firm_name(text: str, start: int, end: int) -> bool:
+    """"Kennedy, Carter and Short": surnames listed as a firm's name (the given-name recognizer's rule)."""
+    if "," not in text[max(0, start - 40):end + 40]:
+        return False
+    from gdprep.privacy.recognizers.gazetteer import in_firm_name  # imports Presidio: not at module level
+
+    return in_firm_name(text, start, end)
+
+
 def clean_model_span(text: str, start: int, end: int, etype: str) -> tuple[int, int] | None:
     """Trim what the model's token boundaries leave around a span (possessives, punctuation); reject a
     PERSON span that cannot be a name (digits, e-mail or markup characters, a company suffix)."""
@@ -206,7 +215,7 @@ def clean_model_span(text: str, start: int, end: int, etype: str) -> tuple[int, 
             return None
         if any(w.lower().strip(".,") in _COMPANY_MARKERS for w in stripped.replace("-", " ").split()):
             return None
-        if _followed_by_company_marker(text, end):
+        if _followed_by_company_marker(text, end) or _in_firm_name(text, start, end):
             return None
         if _lower_case_non_name(stripped):
             return None
@@ -296,6 +305,9 @@ _POSTCODE_OR_PARTS = regex.compile(
     r"(?<![\d.,])\d{4,5}(?!\d|[.,]\d)|\b\d{2}-\d{3}\b|\b\d{3}[ ]\d{2}\b|\b\d{4}-\d{3}\b"
     r"|\b[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}\b|\b[A-Z]\d[A-Z][ ]?\d[A-Z]\d\b|\b[A-Z]\d{2}[ ]?[A-Z\d]{4}\b"
     r"|\b[A-Z]{1,2}-\d{4,5}\b|[,;][ \t]+\S|\n")
+_POSTCODE = regex.compile(_POSTCODE_OR_PARTS.pattern.rsplit("|[,;]", 1)[0])
+_CODE = regex.compile(r"\p{L}+-[\p{L}\p{N}-]+")  # "KV-2194-S", "INV-2025-00259": a code, not a postcode
+_COUNTED_WORD = regex.compile(r"\d{1,4}[ \t]+(?P<word>\p{Ll}[\p{Ll}'’-]*)(?![\p{L}])")
 # ... and reads like a product, a code, a price or a status instead: a lower-case word ("Nimbus 14 laptop"),
 # an all-capitals word ("HTTP 502"), a decimal ("27,90"), a hyphenated code ("CS-999285"), a long digit run
 _NOT_A_STREET = regex.compile(r"(?<![\p{L}])\p{Ll}{2,}(?![\p{L}.])|\b\p{Lu}{2,}\b|\d[.,]\d|[A-Za-z]-\d|\d{6,}")
@@ -380,6 +392,41 @@ def _cut_tail_phrase(text: str, start: int, end: int) -> int:
     return end
 
 
+_LEAD_WORD = regex.compile(r"(?P<word>\p{Ll}[\p{Ll}\p{M}'’-]+)[ \t]+(?=\d|\p{Lu})")
+
+
+def _skip_lead_word(text: str, start: int, end: int) -> int:
+    """Past a lower-case word that opens the span and is no street word, before a house number or a capital:
+    the model takes in the cue ("domiciliée 166 boulevard ...", "wohnhaft Mosemannplatz 52")."""
+    match = _LEAD_WORD.match(text, start, end)
+    if match is None or _is_street_type_word(match["word"]) or match["word"] in _function_words():
+        return start
+    return match.end()
+
+
+def _cut_label_line(text: str, start: int, end: int) -> int:
+    """End the span before its last line when that line is the next field's label: no digit in it, and an
+    opening bracket or a colon in or right after it ("...5985 NL Oosterwijk\nRekeningnummer (IBAN")."""
+    newline = text.rfind("\n", start, end)
+    if newline < 0:
+        return end
+    last = text[newline + 1:end]
+    following = text[end:end + 2].lstrip(" \t")
+    if any(ch.isdigit() for ch in last) or not ("(" in last or ":" in last or following[:1] in (":", "(")):
+        return end
+    return newline
+
+
+def _looks_like_code(value: str) -> bool:
+    """Written in capitals and digits only, with more code-like groups than words: an account number or a
+    postcode on its own ("RO49 0AAA 1B31 0075", "QA1 1AA"), not an address ("12 HIGH STREET, LEEDS LS1 2AB")."""
+    if any(ch.islower() for ch in value):
+        return False
+    groups = _WORD.findall(value)
+    words = sum(1 for g in groups if g.strip(".,'’()").isalpha())
+    return 2 * words < len(groups)
+
+
 def validated_address(text: str, finding: RawFinding, others: list[RawFinding]) -> RawFinding | None:
     """A model address, cut back where it runs into a value a rule recognizer typed as something else or
     into the next phrase ("... LS6 2QT before Friday"). Kept at the model's score when what is left holds a
@@ -399,17 +446,30 @@ def validated_address(text: str, finding: RawFinding, others: list[RawFinding]) 
             end = other.start
     while start < end and text[start] in _ADDRESS_EDGE + ").":
         start += 1
-    end = _cut_tail_phrase(text, start, end)
-    while end > start and text[end - 1] in _ADDRESS_EDGE:
-        end -= 1
+    start = _skip_lead_word(text, start, end)
+    end = _cut_label_line(text, start, _cut_tail_phrase(text, start, end))
+    while end > start and (text[end - 1] in _ADDRESS_EDGE or text[end - 3:end] == "..."):
+        end -= 3 if text[end - 3:end] == "..." else 1
     if end - start < 4:
         return None
     score = finding.score
     value = text[start:end]
+    if _looks_like_code(value):
+        return None
     if not any(ch.isdigit() for ch in _date_like().sub(" ", value)):
-        if "\n" in value or not _names_street_type(value, plurals=False) or all_plain_words(value):
+        # a street named alone is written with a capital: "the account will close automatically" is none
+        if "\n" in value or not _names_street_type(value, plurals=False) or all_plain_words(value) \
+                or not any(w[:1].isupper() for w in _WORD.findall(value)):
             return None
         score = min(score, NUMBERLESS_ADDRESS_SCORE)
-    elif not _names_street_type(value) and not _POSTCODE_OR_PARTS.search(value) and _NOT_A_STREET.search(value):
-        score = min(score, _BARE_NUMBER_ADDRESS_SCORE)
+    elif not _names_street_type(value):
+        # a number and then a lower-case word that is no name is a quantity, not a house number: "3 days
+        # productive cough", "109 pezzi di" (a street after a number is capitalised, carries a street word, or
+        # is a name: "8315 craig land")
+        counted = _COUNTED_WORD.match(value)
+        if counted is not None and not _name_like(counted["word"]) \
+                and not _POSTCODE.search(_CODE.sub(" ", value)):
+            return None
+        if not _POSTCODE_OR_PARTS.search(value) and _NOT_A_STREET.search(value):
+            score = min(score, _BARE_NUMBER_ADDRESS_SCORE)
     return RawFinding(start, end, finding.entity_type, score, finding.recognizer)

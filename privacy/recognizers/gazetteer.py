@@ -180,7 +180,7 @@ class GivenNameRecognizer(EntityRecognizer):  # type: ignore[misc]  # presidio i
                 return None
             score = FULL_NAME_SCORE if shape != "lower" else LOWER_FULL_NAME_SCORE
             return start, surname_end, score, "given_name_surname", used
-        if len(low) < 3 or shape == "upper" or _company_follows(text, end) or _in_firm_name(text, start, end):
+        if len(low) < 3 or shape == "upper" or _company_follows(text, end) or in_firm_name(text, start, end):
             return None
         if shape == "lower":
             min_freq = MIN_FREQ_LOWER + (1 if _english_like(low) else 0)
@@ -275,7 +275,7 @@ _FIRM_NAME = regex.compile(r"\p{Lu}[\p{L}\p{M}'’-]+,[ \t]+\p{Lu}[\p{L}\p{M}'�
                            r"\p{Lu}[\p{L}\p{M}'’-]+")
 
 
-def _in_firm_name(text: str, start: int, end: int) -> bool:
+def in_firm_name(text: str, start: int, end: int) -> bool:
     """"Dodd, Johnson and Wyatt", "Hall, Kirk and Moore": surnames listed as a firm's name. A list that
     starts with a given name ("Anna, Peter and Maria") is a list of people."""
     window_start = max(0, start - 60)

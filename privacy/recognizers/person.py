@@ -32,6 +32,7 @@ they this those to today tomorrow too unknown urgent us user valued very was we 
 with world writing yes yesterday you your
 admin both buddy darling guest guests honey ladies gentlemen mate neighbour neighbours pal parents partner
 partners reader readers sweetie webmaster
+ask call cc email phone ping remind ring tell
 software engineer developer data product director analyst consultant designer scientist architect
 associate specialist vice vp executive officer assistant lead senior junior head intern
 str string int integer float bool boolean list dict object array number text true false void

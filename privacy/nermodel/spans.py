@@ -147,6 +147,8 @@ def trim_name(text: str, start: int, end: int, plain_words: bool = True) -> tupl
         # "andré hardy segnala l'errore"
         for i in range(1, len(words)):
             word = edge_word(i)
+            if i < len(words) - 1 and _INITIAL.fullmatch(text, *words[i]):
+                continue  # a middle initial goes on to the surname: "josephine k. van oudewater"
             particle = is_name_stop_word(word) and not is_cue_word(word)  # "de", "van", "von"
             # a function word that is also a name ("may", "ellen", "jose", "hans") does not end one
             if is_cue_word(word) or (not particle and (_is_plain_word(word) or (
@@ -157,6 +159,7 @@ def trim_name(text: str, start: int, end: int, plain_words: bool = True) -> tupl
 
 
 _DASHES = frozenset({"-", "–", "—"})
+_INITIAL = regex.compile(r"\p{L}\.")
 # honorifics written before a name, in the languages of the corpus (never part of the PERSON span)
 _HONORIFIC_WORDS = frozenset("""
 mr mrs ms mx dr prof messrs mme mlle dhr mevr mw dott dott.ssa sig sig.ra sig.na herr herrn frau madame monsieur
@@ -226,8 +229,12 @@ def _lower_case_non_name(value: str) -> bool:
     """A span written all in lower case needs at least half its words known to the reference lists as names
     (`_name_evidence`): the model proposes lower-case phrases of other languages ("ritardi dovuti", "rotura de
     cristal"). Function words ("de", "van", "than", "will") are no evidence either way, and alone no name."""
-    words = [w.strip(".,'’") for w in _WORD.findall(value)]
+    raw = _WORD.findall(value)
+    words = [w.strip(".,'’") for w in raw]
     if not words or not all(w[:1].islower() for w in words if w):
+        return False
+    # a middle initial between two words is the shape of a name: "adeshina t. morawo"
+    if len(raw) >= 3 and any(_INITIAL.fullmatch(w) for w in raw[1:-1]):
         return False
     content = [w for w in words if w and w not in _function_words()]
     return 2 * sum(_name_evidence(w) for w in content) < len(content) or not content

@@ -139,6 +139,18 @@ def test_scores(recognizer: PhoneRecognizer, text: str, low: float, high: float)
     assert low <= result.score <= high
 
 
+@pytest.mark.parametrize("text", [
+    "Τηλέφωνο: 6912345678", "τηλ. 6912345678",  # Greek
+    "Ligue-me: 912345678", "telefone 912345678",  # Portuguese
+    "tlf. 20123456",                             # Danish/Norwegian
+    "tālr. 67123456", "helista 51234567",        # Latvian, Estonian
+])
+def test_cue_words_of_more_eu_languages_vouch_for_a_bare_number(recognizer: PhoneRecognizer, text: str) -> None:
+    number = text.split()[-1]
+    assert _spans(recognizer, number) == []
+    assert _spans(recognizer, text) == [number]
+
+
 def test_bare_number_without_cue_is_dropped(recognizer: PhoneRecognizer) -> None:
     assert _spans(recognizer, "612345678") == []
     assert _spans(recognizer, "call 612345678") == ["612345678"]

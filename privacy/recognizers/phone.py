@@ -49,6 +49,9 @@ _CONTEXT_WORDS = regex.compile(
     r"kom[óo]rka|called|calling|rang|phoned|anrufen|zurückrufen|rückruf|appeler|rappeler|appelez|bellen"
     r"|terugbellen|chiamare|richiamare|chiamata|llamar|ll[áa]menos|llamada|numero"
     r"|n[úu]mero[ \t]+de[ \t]+tel[ée]fono"
+    # Portuguese, Greek, Nordic, Baltic, Finnish, Polish, Hungarian, Croatian/Slovene cue words and abbreviations
+    r"|telefone|ligue|ligar|τηλ|τηλέφωνο|τηλεφωνο|κινητό|κινητο|mobiil|helista|tlf|tfn|puhelin|puh|matkapuhelin"
+    r"|zadzwo[ńn]|h[íi]vjon|h[íi]vja|t[āa]lr|t[āa]lrunis|mobitel|gsm"
     # "my number is ...", "reach her at ...", "text me on ..."
     r"|(?:my|your|his|her|their|our)[ \t]+(?:new[ \t]+|direct[ \t]+|mobile[ \t]+)?number"
     r"|reach[ \t]+(?:me|him|her|us|them)|text[ \t]+(?:me|him|her|us|them))\b",

@@ -20,6 +20,7 @@ from gdprep.privacy.recognizers.network import NETWORK_RECOGNIZERS
 from gdprep.privacy.recognizers.organisations import ORGANISATION_RECOGNIZERS
 from gdprep.privacy.recognizers.person import PERSON_RECOGNIZERS
 from gdprep.privacy.recognizers.phone import PhoneRecognizer
+from gdprep.privacy.recognizers.scripts import SCRIPT_RECOGNIZERS
 from gdprep.privacy.recognizers.tabular import TABULAR_RECOGNIZERS
 from gdprep.privacy.recognizers.uk import UK_RECOGNIZERS
 
@@ -41,7 +42,7 @@ def register_recognizer(cls: type[EntityRecognizer]) -> type[EntityRecognizer]:
 for _group in (UK_RECOGNIZERS, (PhoneRecognizer,), EU_ID_RECOGNIZERS, NORDIC_RECOGNIZERS, BALTIC_RECOGNIZERS,
                CENTRAL_RECOGNIZERS, SOUTH_RECOGNIZERS, WEST_RECOGNIZERS, DOCUMENT_RECOGNIZERS,
                ORGANISATION_RECOGNIZERS, BANKING_RECOGNIZERS, NETWORK_RECOGNIZERS, ADDRESS_RECOGNIZERS,
-               PERSON_RECOGNIZERS, GAZETTEER_RECOGNIZERS, DOB_RECOGNIZERS, TABULAR_RECOGNIZERS):
+               PERSON_RECOGNIZERS, SCRIPT_RECOGNIZERS, GAZETTEER_RECOGNIZERS, DOB_RECOGNIZERS, TABULAR_RECOGNIZERS):
     for _cls in _group:
         register_recognizer(_cls)
 

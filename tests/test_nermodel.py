@@ -337,6 +337,9 @@ def test_model_addresses_lose_cues_labels_counts_and_codes(value: str, expected:
     ("Her home on 92412 Daniel Springs\nRonniemouth, IN 30997 was sold.", "92412 Daniel Springs",
      "92412 Daniel Springs\nRonniemouth, IN 30997"),
     ("Send it to 5 Mill Lane, Leeds LS6 2QT today", "5 Mill Lane", "5 Mill Lane, Leeds LS6 2QT"),
+    ("mail: 743 johnny ridge, new kylechester, mi 22706", "743 johnny ridge",
+     "743 johnny ridge, new kylechester, mi 22706"),                    # typed in lower case
+    ("meet at 12 main st, and then we left at 12345", "12 main st", "12 main st"),
     # ... and a street word the model left out: "407 Shawn" + "Springs"
     ("Is 407 Shawn Springs still your address?", "407 Shawn", "407 Shawn Springs"),
     # a bare town with no postcode, or a name after the comma, stays out

@@ -199,7 +199,10 @@ _POSTAL_TAIL = regex.compile(
     rf"(?:(?:{_COMMA}{_TOWN}){{0,2}}{_POSTCODE_TAIL}"
     rf"|(?:{_COMMA}{_TOWN}){{1,2}}{_COMMA}\d{{5}}{_PHRASE_STOPS}"
     rf"|(?:{_COMMA}|[ \t]*\n[ \t]*){_TOWN}(?:{_COMMA}{_TOWN})?(?:[ \t]+[A-Z]{{2,3}})?[ \t]+"
-    r"(?:\d{5}(?:-\d{4})?|[A-Z]\d[A-Z][ ]?\d[A-Z]\d)(?![\p{L}\p{N}]))"
+    r"(?:\d{5}(?:-\d{4})?|[A-Z]\d[A-Z][ ]?\d[A-Z]\d)(?![\p{L}\p{N}])"
+    # typed in lower case: ", danielchester, tn 19704" (the ZIP code is what makes it an address's tail)
+    rf"|(?:{_COMMA}\p{{Ll}}+(?:[ -]\p{{Ll}}+){{0,2}}){{1,2}},?[ \t]+[a-z]{{2}}[ \t]+\d{{5}}(?:-\d{{4}})?"
+    r"(?![\p{L}\p{N}]))"
 )
 
 

@@ -73,6 +73,7 @@ NOT_FOUND = [
     "Il paziente è stato dimesso in buone condizioni.",
     "The engineer from Dodd, Johnson and Wyatt did not turn up.",  # a firm of three surnames
     "Daños: rotura de cristal del escaparate",
+    "Age 39 (born 1985), non-smoker",                 # a form label that a name list also holds
 ]
 
 

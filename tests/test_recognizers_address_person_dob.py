@@ -233,6 +233,8 @@ DOB_VALID = [
     ("DoB on the booking system says 18 Jul 1999", "18 Jul 1999"),
     ("Luogo e data di nascita: Napoli, 6 marzo 1954", "6 marzo 1954"),
     ("Votre date de naissance.\nClient : le 21/10/1985", "21/10/1985"),
+    ("DOB 3rd Apr 85", "3rd Apr 85"),                       # a two-digit year where the phrase ends
+    ("DOB: 12 March '85, male", "12 March '85"),
 ]
 
 DOB_INVALID = [
@@ -249,6 +251,8 @@ DOB_INVALID = [
     "Seen 12/03/2024, DOB not given",
     "Delivered 12/03/2024 (order date)",
     "DOB on file; next review is 12/03/2026 at the clinic",
+    "DOB 31 Feb 85",                                        # no such day in 1985 or 2085
+    "DOB checked on 5 May 20 minutes ago",                  # a two-digit year must end the phrase
 ]
 
 

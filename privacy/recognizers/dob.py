@@ -144,6 +144,8 @@ _DATE = (
     rf"|{_YEAR4}\.[ \t]?\d{{1,2}}\.[ \t]?\d{{1,2}}(?!\d)"
     # 12 March 1985, 12th of March 1985, 12. März 1985, 14.března 1986, 1er mars 1985, 12 de marzo de 1985
     rf"|{_DAY}(?:{_ORDINAL}(?:\s+(?:of|de))?\s+|\.){_MONTH},?\s+(?:(?:de|del)\s+)?{_YEAR4}"
+    # 3rd Apr 85, 12 March '85: a two-digit year only where the phrase ends ("on 5 May 20 people came" is none)
+    rf"|{_DAY}{_ORDINAL}\s+{_MONTH},?\s+['’]?\d{{2}}(?=[ \t]*(?:$|[,.;)\n]))"
     # year first: 1986. március 14 (hu), 1986 m. kovo 14 (lt; "d." after the day stays outside)
     rf"|{_YEAR4}(?:\.|[ \t]*m\.)?[ \t]+{_MONTH}(?:[ \t]+mėn\.)?[ \t]+{_DAY}"
     # 1986. gada 14. martā (lv)
@@ -319,8 +321,15 @@ def is_calendar_date(value: str) -> bool:
     month_word = next((_MONTH_NAMES.get(w) or _ROMAN_MONTHS[w] for w in _LETTERS.findall(value.lower())
                        if w in _MONTH_NAMES or w in _ROMAN_MONTHS), None)
     if month_word is not None:
-        day, year = sorted(numbers, key=len) if len(numbers) == 2 else ("", "")
-        return len(day) <= 2 and len(year) == 4 and _exists(int(year), month_word, int(day))
+        if len(numbers) != 2:
+            return False
+        # "12 March '85" is day first; with a four-digit year the shorter number is the day wherever it stands
+        day, year = numbers if len(numbers[0]) == len(numbers[1]) == 2 else sorted(numbers, key=len)
+        # only the day-first form has a two-digit year ("3rd Apr 85"; "Feb 29, 96" is no form of ours)
+        if len(day) > 2 or len(year) not in (2, 4) or (len(year) == 2 and not value.lstrip()[:1].isdigit()):
+            return False
+        years = [int(year)] if len(year) == 4 else [1900 + int(year), 2000 + int(year)]
+        return any(_exists(y, month_word, int(day)) for y in years)
     if len(numbers) != 3:
         return False
     first, second, third = numbers

@@ -52,7 +52,7 @@ happy dolly penny rich hunter mason baker page chase miles drew sue art rob bob 
 chuck bud buck cliff forest heath lane rod norm guy ray dean earl duke king prince major baron sterling
 angel christian german france florence georgia virginia victoria jordan kent india israel sydney paris
 chelsea austin lincoln adelaide florida carolina lorraine holland ireland england britain london
-ago alter asset file pile valve novel oak sub ok uk oh long line mall deep tiny young said silver wolf
+age ago alter asset file pile valve novel oak sub ok uk oh long line mall deep tiny young said silver wolf
 rain bang ban bay beat brandy cam constant dale dare don doc edit ergo fan ferry franc gang gent glen gong
 gull gun hale hang hardy hero hind islam jet joke lap lie loan mane mare marine mate max merit mile mitre
 moon nail odd owe pal peep peer pin raid ram rim roar rye saviour shady slave song soon stole sun tang tea

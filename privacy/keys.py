@@ -31,6 +31,7 @@ _HKDF_LABELS: dict[str, tuple[bytes, int]] = {
     "vault": (b"gdprep/v1/vault-aes-gcm", 32),
     "siv": (b"gdprep/v1/token-aes-siv", 64),
     "surrogate": (b"gdprep/v1/surrogate-seed", 32),
+    "pseudonym": (b"gdprep/v1/pseudonym-token", 32),
 }
 _KEY_ID_LABEL = b"gdprep/v1/key-id"
 _KEY_FILE_ARG_FIX = "pass the path of an existing key file"
@@ -67,7 +68,8 @@ def _decode_base64(text: bytes) -> bytes | None:
 class KeyRing:
     """The master key plus its derived sub-keys. Open with `KeyRing.open()`; `repr` shows only key_id."""
 
-    __slots__ = ("_hmac_key", "_vault_key", "_siv_key", "_surrogate_key", "_key_id", "source", "created")
+    __slots__ = ("_hmac_key", "_vault_key", "_siv_key", "_surrogate_key", "_pseudonym_key", "_key_id", "source",
+                 "created")
 
     def __init__(self, master: bytes, source: str) -> None:
         if len(master) != MASTER_KEY_BYTES:
@@ -77,6 +79,7 @@ class KeyRing:
         self._vault_key = _derive(master, *_HKDF_LABELS["vault"])
         self._siv_key = _derive(master, *_HKDF_LABELS["siv"])
         self._surrogate_key = _derive(master, *_HKDF_LABELS["surrogate"])
+        self._pseudonym_key = _derive(master, *_HKDF_LABELS["pseudonym"])
         label_mac = hmac.new(master, _KEY_ID_LABEL, hashlib.sha256).digest()
         self._key_id = hashlib.sha256(label_mac).hexdigest()[:16]
         #: where the key came from ("key file /x/master.key", "$GDPREP_MASTER_KEY"); never the key
@@ -146,6 +149,12 @@ class KeyRing:
         """HMAC-SHA256(hmac_key, type NUL value): the keyed fingerprint of one original value."""
         message = f"{entity_type}\x00{value}".encode()
         return hmac.new(self._hmac_key, message, hashlib.sha256).digest()
+
+    def pseudonym_digest(self, entity_type: str, value: str) -> bytes:
+        """HMAC-SHA256(pseudonym_key, type NUL value): what a pseudonym token's digits come from. A key of its
+        own, so a token says nothing about the lookup digest the ledger records."""
+        message = f"{entity_type}\x00{value}".encode()
+        return hmac.new(self._pseudonym_key, message, hashlib.sha256).digest()
 
     def __repr__(self) -> str:
         return f"KeyRing(key_id={self._key_id!r}, source={self.source!r})"

@@ -31,7 +31,8 @@ from gdprep.privacy.vault import ENTITY_TYPE_RE, Vault
 if TYPE_CHECKING:
     from faker import Faker
 
-#: Every token gdprep emits: placeholder <TYPE>, pseudonym <TYPE_n>, hash <TYPE#hex>, encrypt <ENC:TYPE:b64>.
+#: Every token gdprep emits: placeholder <TYPE>, pseudonym <TYPE_digits> (<TYPE_n> from version-1 vaults), hash
+#: <TYPE#hex>, encrypt <ENC:TYPE:b64>.
 TOKEN_RE = re.compile(
     r"<(?:ENC:(?P<enc_type>[A-Z][A-Z0-9_]*):(?P<enc_data>[A-Za-z0-9_-]+)"
     r"|(?P<type>[A-Z][A-Z0-9_]*)(?:#(?P<hash>[0-9a-f]+))?)>"
@@ -363,8 +364,7 @@ class Redactor:
                ) -> tuple[str, list[AppliedOperation]]:
         """Replace every finding; returns the new text and, per finding, where its replacement sits in it.
 
-        Findings must not overlap. Replacements are cut from the original offsets, so no offset shifts;
-        operators run in reading order so pseudonym numbers follow the text (<PERSON_1> comes first)."""
+        Findings must not overlap. Replacements are cut from the original offsets, so no offset shifts."""
         ordered = sorted(findings, key=lambda f: (f.start, f.end))
         _check_findings(text, ordered)
         pieces: list[str] = []

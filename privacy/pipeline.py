@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,30 +79,6 @@ def _check_output_paths(input_path: Path, *outputs: Path | None) -> None:
             raise UsageError(f"output {out} is a directory; give a file path")
         if out.parent.exists() and not out.parent.is_dir():
             raise UsageError(f"cannot write {out}: {out.parent} is not a directory")
-
-
-@contextmanager
-def _vault_lock(vault_path: Path, wait: Callable[[], None] | None = None) -> Iterator[None]:
-    """One run at a time per vault: two runs that each load the vault and save it at the end would hand
-    the same pseudonym to different people. Without `wait`, a busy vault is an error at once; with it,
-    `wait()` is called between attempts (it sleeps, and may raise to give up)."""
-    import fcntl
-
-    vault_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(Vault.lock_path(vault_path), "w") as lock:
-        while True:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if wait is None:
-                    raise UsageError(f"another gdprep run is using the vault {vault_path}; wait for it to finish, "
-                                     "or give this run its own GDPREP_HOME") from None
-                wait()
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _quarantine_row(path: Path, bad: BadRecord) -> dict[str, Any]:
@@ -236,13 +211,12 @@ def run_redact(input_path: Path, output_path: Path, report_path: Path, policy: P
                out_fmt: str | None = None, workers: int = 1, key_file: Path | None = None,
                vault_path: Path | None = None, progress: ProgressFn | None = None,
                command: str = "gdprep redact", lineage: LineageSink | None = None,
-               decisions: Mapping[str, str] | None = None,
-               vault_wait: Callable[[], None] | None = None, shown_input: str | None = None) -> RunSummary:
+               decisions: Mapping[str, str] | None = None, shown_input: str | None = None) -> RunSummary:
     """`gdprep redact`: redacted records in the input's format, a JSON + HTML report, quarantine and
     dropped-record files. Every input record is accounted for.
 
-    One run at a time uses a vault: another run's is an error at once, unless `vault_wait` is given (the
-    service's workers queue for it; `vault_wait` sleeps between attempts and may raise to give up).
+    Runs may share a vault at the same time: a value's pseudonym comes from a keyed HMAC, not from a
+    counter, and the vault takes each run's new entries under a short lock (see `gdprep.privacy.vault`).
 
     `decisions` (finding id -> "confirm" | "reject", see `gdprep.privacy.decisions`) are compliance
     officers' review decisions: a rejected finding stays as written, a confirmed below-threshold finding
@@ -261,12 +235,11 @@ def run_redact(input_path: Path, output_path: Path, report_path: Path, policy: P
     reader = RecordReader(input_path, policy.fields, fmt=fmt, max_chars=policy.max_text_chars, on_error=on_error)
     out_format = detect_format(output_path, out_fmt) if out_fmt or output_path.suffix else reader.format
     vault_file = vault_path or Vault.default_path()
-    with _vault_lock(vault_file, vault_wait):
-        keyring = KeyRing.open(key_file=key_file)
-        vault = Vault.open(vault_file, keyring)
-        run = _RedactRun(reader, input_path, paths, policy, keyring, vault, lineage=lineage, decisions=decisions)
-        return run.run(out_format, workers=workers, progress=progress, command=command, started=started,
-                       shown_input=shown_input)
+    keyring = KeyRing.open(key_file=key_file)
+    vault = Vault.open(vault_file, keyring)
+    run = _RedactRun(reader, input_path, paths, policy, keyring, vault, lineage=lineage, decisions=decisions)
+    return run.run(out_format, workers=workers, progress=progress, command=command, started=started,
+                   shown_input=shown_input)
 
 
 class _RedactRun:
@@ -324,7 +297,7 @@ class _RedactRun:
                        n_dropped=staged.written(paths.dropped)).check_accounting(reader.n_items)
             data_report = self._finish(staged, workers=workers, command=command, started=started,
                                        shown_input=shown_input)
-            self.vault.save()  # before the outputs appear: every token in them must be resolvable
+            self.vault.save()  # flushed before the outputs appear: every token in them must be resolvable
             staged.staged.commit()
         except BaseException:
             staged.discard()

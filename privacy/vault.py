@@ -1,69 +1,64 @@
 """The pseudonym vault: original <-> pseudonym token / surrogate, kept only AES-GCM encrypted on disk.
 
-File layout: MAGIC | version (1 byte) | key_id (16 ASCII hex) | nonce (12 bytes) | AES-GCM ciphertext.
-The header before the nonce is the AES-GCM associated data, so changing any byte of it is detected.
+A token is derived from a keyed HMAC of the entity type and the value, so the same value gets the same
+token in every run, whatever the number of workers or the runs beside it. Runs add their entries to one
+append-only file under a short lock (`lock_path`), each first reading what the others added, so two
+runs never give one token or surrogate to two different values. The file formats are in `vault_file.py`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
+import fcntl
 import os
 import re
-import tempfile
 import threading
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-from gdprep import __version__
-from gdprep.errors import IntegrityError, VaultError
+from gdprep.errors import VaultError
 from gdprep.privacy.keys import KeyRing
+from gdprep.privacy.vault_file import (
+    FORMAT_V1,
+    FORMAT_VERSION,
+    GENERATION_BYTES,
+    HEADER_BYTES,
+    Entry,
+    VaultCodec,
+)
 from gdprep.state import state_dir
 
-MAGIC = b"GDPVAULT"
-FORMAT_VERSION = 1
-NONCE_BYTES = 12
-_KEY_ID_BYTES = 16
-_HEADER_BYTES = len(MAGIC) + 1 + _KEY_ID_BYTES
+__all__ = ["DEFAULT_VAULT_FILE", "ENTITY_TYPE_RE", "FORMAT_VERSION", "TOKEN_DIGITS", "Vault"]
+
 DEFAULT_VAULT_FILE = "vault.bin"
 #: enough for the linear probing over 2,000 reserved fictional phone numbers (see operators.py)
 MAX_SURROGATE_ATTEMPTS = 5000
 ENTITY_TYPE_RE = re.compile(r"[A-Z][A-Z0-9_]*")
-
-
-@dataclass(slots=True)
-class _Entry:
-    entity_type: str
-    original: str
-    token: str | None = None
-    surrogate: str | None = None
-
-    def to_json(self) -> dict[str, str]:
-        data = {"t": self.entity_type, "o": self.original}
-        if self.token is not None:
-            data["p"] = self.token
-        if self.surrogate is not None:
-            data["s"] = self.surrogate
-        return data
+#: digits of a pseudonym token (<PERSON_4821397716>): about 33 bits, short enough for training text. Two
+#: values of one type want the same token about once in 10^10 pairs (0.5% of vaults with 10,000 of a type);
+#: then the later of the two gets 4 more digits, the one case where the order of runs shows in a token
+TOKEN_DIGITS = 10
+_TOKEN_DIGITS_STEP = 4
+_TOKEN_DIGITS_MAX = 76  # an HMAC-SHA256 has 77 decimal digits
+_Entry = Entry  # the name erasure callbacks were typed with
 
 
 class Vault:
-    """The mapping for one dataset or project. Call `save()` to persist; nothing is written in clear."""
+    """The mapping for one dataset or project. Entries reach the file as they are issued; `save()` flushes
+    them to disk (and applies erasures), and must come before any output that uses them is published."""
 
     def __init__(self, path: Path, keyring: KeyRing) -> None:
         self.path = path
         self._keyring = keyring
-        self._aead = AESGCM(keyring.vault_key)
-        self._entries: dict[str, _Entry] = {}   # HMAC(type NUL original) hex -> entry
-        self._counters: dict[str, int] = {}     # entity type -> last pseudonym number issued
+        self._codec = VaultCodec(path, keyring.vault_key, keyring.key_id, keyring.source)
+        self._entries: dict[str, Entry] = {}   # HMAC(type NUL original) hex -> entry
         self._by_token: dict[str, str] = {}
         self._by_surrogate: dict[str, str] = {}
         self._lock = threading.RLock()
+        self._generation: bytes | None = None  # of the version-2 file read so far (None: none, or version 1)
+        self._end = 0                           # where the records read so far end
+        self._count = 0                         # how many records were read so far
+        self._forgotten: set[str] = set()       # lookups erased here and not yet saved
         self.dirty = False
         #: bumped on every change, so callers can cache what they derive from the mapping
         self.revision = 0
@@ -75,7 +70,7 @@ class Vault:
 
     @staticmethod
     def lock_path(path: Path) -> Path:
-        """The lock file that gives one run at a time the vault at `path`."""
+        """The lock file held while a run adds entries to the vault at `path` (briefly, per new value)."""
         return path.with_name(path.name + ".lock")
 
     @property
@@ -84,99 +79,122 @@ class Vault:
 
     @classmethod
     def open(cls, path: Path, keyring: KeyRing) -> Vault:
-        """Open the vault at `path`; a missing file is an empty vault (created on the first `save()`)."""
+        """Open the vault at `path`; a missing file is an empty vault (created when the first entry is added)."""
         vault = cls(Path(path), keyring)
-        try:
-            blob = vault.path.read_bytes()
-        except FileNotFoundError:
-            return vault
-        except OSError as exc:
-            raise VaultError(f"vault {vault.path} could not be read ({exc.strerror}). "
-                             f"Fix: check its permissions") from None
-        vault._load(vault._decrypt(blob))
+        data = vault._read_file()
+        if data is not None:
+            vault._absorb_file(data)
         return vault
 
-    def _header(self) -> bytes:
-        return MAGIC + bytes([FORMAT_VERSION]) + self.key_id.encode("ascii")
-
-    def _decrypt(self, blob: bytes) -> dict[str, Any]:
-        where = f"vault {self.path}"
-        if len(blob) < _HEADER_BYTES + NONCE_BYTES + 16 or not blob.startswith(MAGIC):
-            raise IntegrityError(f"{where} is not a gdprep vault (bad header or truncated). "
-                                 f"Fix: restore it from a backup or point to the right file")
-        version = blob[len(MAGIC)]
-        if version != FORMAT_VERSION:
-            raise VaultError(f"{where} has format version {version}; this gdprep reads version "
-                             f"{FORMAT_VERSION}. Fix: use the gdprep version that wrote it")
-        file_key_id = blob[len(MAGIC) + 1:_HEADER_BYTES].decode("ascii", errors="replace")
-        if file_key_id != self.key_id:
-            raise VaultError(f"{where} was written with key id {file_key_id} but the key from "
-                             f"{self._keyring.source} has key id {self.key_id}: the key does not match. "
-                             f"Fix: use the key that wrote the vault (--key-file, $GDPREP_KEY_FILE)")
-        nonce = blob[_HEADER_BYTES:_HEADER_BYTES + NONCE_BYTES]
+    def _read_file(self) -> bytes | None:
         try:
-            plain = self._aead.decrypt(nonce, blob[_HEADER_BYTES + NONCE_BYTES:], blob[:_HEADER_BYTES])
-        except InvalidTag:
-            raise IntegrityError(f"{where} failed its integrity check: the file was modified or "
-                                 f"corrupted, or the key does not match (key id {self.key_id}). "
-                                 f"Fix: restore the vault from a backup") from None
-        try:
-            payload = json.loads(plain)
-        except ValueError:
-            raise IntegrityError(f"{where} decrypted but its payload is not valid JSON") from None
-        if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
-            raise IntegrityError(f"{where} decrypted but its payload has an unknown layout")
-        return payload
+            return self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise VaultError(f"vault {self.path} could not be read ({exc.strerror}). "
+                             f"Fix: check its permissions") from None
 
-    def _load(self, payload: dict[str, Any]) -> None:
-        try:
-            self._counters = {str(k): int(v) for k, v in payload["counters"].items()}
-            for lookup, raw in payload["entries"].items():
-                entry = _Entry(raw["t"], raw["o"], raw.get("p"), raw.get("s"))
-                self._index(lookup, entry)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            raise IntegrityError(f"vault {self.path} decrypted but its payload has an unknown layout") from None
+    def _absorb_file(self, data: bytes) -> None:
+        """Take in a whole file (a new generation: what this vault held before is replaced)."""
+        chunk = self._codec.read(data)
+        self._entries.clear()
+        self._by_token.clear()
+        self._by_surrogate.clear()
+        for lookup, entry in chunk.entries:
+            self._merge(lookup, entry)
+        self._generation, self._end, self._count = chunk.generation, chunk.end, chunk.count
+        self._changed()
 
-    def _index(self, lookup: str, entry: _Entry) -> None:
-        self._entries[lookup] = entry
-        if entry.token is not None:
-            self._by_token[entry.token] = lookup
-        if entry.surrogate is not None:
-            self._by_surrogate[entry.surrogate] = lookup
+    def _merge(self, lookup: str, entry: Entry) -> None:
+        """A record adds to what is known of its lookup: a token, a surrogate, or both."""
+        known = self._entries.setdefault(lookup, entry)
+        if known is not entry:
+            known.token = known.token or entry.token
+            known.surrogate = known.surrogate or entry.surrogate
+        if known.token is not None:
+            self._by_token[known.token] = lookup
+        if known.surrogate is not None:
+            self._by_surrogate[known.surrogate] = lookup
+
+    @contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        """Held only while entries are read and added (not for a whole run), by threads and processes alike."""
+        with self._lock:
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            with open(self.lock_path(self.path), "a") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _catch_up(self) -> None:
+        """Under the file lock: read what other runs added (only the new bytes, unless the file was replaced),
+        migrate a version-1 file, create a missing one, and cut off a record a killed run left half written."""
+        try:
+            handle = open(self.path, "rb")
+        except FileNotFoundError:
+            self._rewrite()
+            return
+        except OSError as exc:
+            raise VaultError(f"vault {self.path} could not be read ({exc.strerror}). "
+                             f"Fix: check its permissions") from None
+        with handle:
+            head = handle.read(HEADER_BYTES)
+            version = self._codec.check_header(head)
+            if version == FORMAT_V1 or self._generation is None or head[-GENERATION_BYTES:] != self._generation:
+                self._absorb_file(head + handle.read())  # new, or replaced since (an erasure, a migration)
+            else:
+                handle.seek(self._end)
+                chunk = self._codec.read_records(head, handle.read(), self._end, self._count)
+                for lookup, entry in chunk.entries:
+                    self._merge(lookup, entry)
+                if chunk.entries:
+                    self._changed()
+                self._end, self._count = chunk.end, chunk.count
+            size = os.fstat(handle.fileno()).st_size
+        if version == FORMAT_V1:
+            self._rewrite()  # old tokens are kept: they are entries like any other
+        elif self._end < size:
+            os.truncate(self.path, self._end)
+
+    def _rewrite(self) -> None:
+        self._generation, self._end, self._count = self._codec.write_new(list(self._entries.items()))
+
+    def _append(self, lookup: str, entry: Entry) -> None:
+        """Under the file lock, after `_catch_up`: add one record at the end of the file."""
+        assert self._generation is not None
+        header = self._codec.header(self._generation)
+        record = self._codec.record(header, self._count, lookup, entry)
+        with open(self.path, "ab") as handle:
+            handle.write(record)
+        self._end += len(record)
+        self._count += 1
+        self._merge(lookup, entry)
+        self.dirty = True
+        self._changed()
 
     def save(self) -> None:
-        """Encrypt and write atomically (temp file in the same directory, then os.replace), mode 0600."""
-        with self._lock:
-            payload = {
-                "format": FORMAT_VERSION,
-                "written_by": f"gdprep {__version__}",
-                "key_id": self.key_id,
-                "counters": self._counters,
-                "entries": {lookup: entry.to_json() for lookup, entry in self._entries.items()},
-            }
-            plain = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-            nonce = os.urandom(NONCE_BYTES)
-            header = self._header()
-            blob = header + nonce + self._aead.encrypt(nonce, plain, header)
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            # mkstemp creates the file 0600, so the ciphertext is never readable by others either
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(blob)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(tmp_name, self.path)
-            except OSError as exc:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(tmp_name)
-                raise VaultError(f"vault {self.path} could not be written ({exc.strerror}). "
-                                 f"Fix: check the directory exists and is writable") from None
-            self.path.chmod(0o600)
+        """Flush the added entries to disk and carry out erasures (`forget*`), rewriting the file without the
+        erased entries; creates the file (mode 0600) for a vault that has none yet."""
+        with self._file_lock():
+            if self._forgotten:
+                self._catch_up()
+                self._drop(self._forgotten)
+                self._forgotten.clear()
+                self._rewrite()
+            elif not self.path.exists():
+                self._catch_up()  # creates it
+            else:
+                fd = os.open(self.path, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
             self.dirty = False
 
     def _changed(self) -> None:
-        self.dirty = True
         self.revision += 1
 
     def _lookup(self, entity_type: str, original: str) -> str:
@@ -184,43 +202,60 @@ class Vault:
             raise ValueError(f"entity type {entity_type!r} must match {ENTITY_TYPE_RE.pattern}")
         return self._keyring.keyed_digest(entity_type, original).hex()
 
-    def _entry(self, entity_type: str, original: str) -> tuple[str, _Entry]:
-        """The entry for this original; a new one is only indexed once a token or surrogate is set."""
+    def _issue(self, entity_type: str, original: str, has: Callable[[Entry], str | None],
+               choose: Callable[[Entry], None]) -> str:
+        """The value `has` reads from the original's entry; when there is none yet, `choose` sets it under
+        the file lock, after reading what other runs added, and the entry is appended."""
         lookup = self._lookup(entity_type, original)
-        return lookup, self._entries.get(lookup) or _Entry(entity_type, original)
+        with self._lock:
+            known = self._entries.get(lookup)
+            if known is not None and (value := has(known)) is not None:
+                return value
+            with self._file_lock():
+                self._catch_up()
+                known = self._entries.get(lookup)
+                if known is not None and (value := has(known)) is not None:
+                    return value
+                entry = Entry(entity_type, original)
+                choose(entry)
+                self._append(lookup, entry)
+                issued = has(entry)
+                assert issued is not None
+                return issued
 
     def pseudonym(self, entity_type: str, original: str) -> str:
-        """`<TYPE_n>`, numbered per type in the order first seen; the same original keeps its token."""
-        with self._lock:
-            lookup, entry = self._entry(entity_type, original)
-            if entry.token is None:
-                number = self._counters.get(entity_type, 0) + 1
-                self._counters[entity_type] = number
-                entry.token = f"<{entity_type}_{number}>"
-                self._index(lookup, entry)
-                self._changed()
-            return entry.token
+        """`<TYPE_digits>`, the digits from a keyed HMAC of type and value: the same in every run. A value
+        already in the vault keeps the token it has (version-1 vaults numbered them: `<PERSON_3>`)."""
+        def choose(entry: Entry) -> None:
+            number = int.from_bytes(self._keyring.pseudonym_digest(entity_type, original), "big")
+            for digits in range(TOKEN_DIGITS, _TOKEN_DIGITS_MAX + 1, _TOKEN_DIGITS_STEP):
+                token = f"<{entity_type}_{number % 10 ** digits:0{digits}d}>"
+                if token not in self._by_token:
+                    entry.token = token
+                    return
+            raise VaultError(f"no unused {entity_type} token for a value (vault {self.path}). Fix: restore "
+                             f"the vault from a backup; it holds more tokens than can be")
+
+        return self._issue(entity_type, original, lambda e: e.token, choose)
 
     def surrogate(self, entity_type: str, original: str, make: Callable[[int], str]) -> str:
-        """A realistic stand-in from `make(attempt)`, stored so the same original always gets it back.
+        """A realistic stand-in from `make(attempt)` (derived from a keyed HMAC of the value and the attempt),
+        stored so the same original always gets it back; the first attempt not already taken wins.
 
         Surrogates are unique across the whole vault (not only per type) and never equal their original,
         so that deanonymisation maps each one back to exactly one value."""
-        with self._lock:
-            lookup, entry = self._entry(entity_type, original)
-            if entry.surrogate is not None:
-                return entry.surrogate
+        def choose(entry: Entry) -> None:
             for attempt in range(MAX_SURROGATE_ATTEMPTS):
                 candidate = make(attempt)
                 if (candidate and candidate not in self._by_surrogate
                         and candidate.casefold() != original.casefold()):
                     entry.surrogate = candidate
-                    self._index(lookup, entry)
-                    self._changed()
-                    return candidate
+                    return
             raise VaultError(f"no unused {entity_type} surrogate found after {MAX_SURROGATE_ATTEMPTS} attempts "
                              f"(vault {self.path} holds {len(self._by_surrogate)} surrogates). Fix: use the "
                              f"pseudonym or encrypt operator for {entity_type}")
+
+        return self._issue(entity_type, original, lambda e: e.surrogate, choose)
 
     def original_for(self, token_or_surrogate: str, entity_type: str | None = None) -> str | None:
         """The original behind a pseudonym token or a surrogate, or None if this vault never issued it."""
@@ -246,20 +281,28 @@ class Vault:
         """Remove every entry whose (entity type, original) `matches`."""
         return self.forget_where(lambda _lookup, e: matches(e.entity_type, e.original))
 
-    def forget_where(self, matches: Callable[[str, _Entry], bool]) -> int:
+    def forget_where(self, matches: Callable[[str, Entry], bool]) -> int:
         """Remove the entries `matches(lookup, entry)` selects: their tokens and surrogates can no longer
         be reversed once the vault is saved (erasure). Returns how many were removed."""
         with self._lock:
-            doomed = [lookup for lookup, e in self._entries.items() if matches(lookup, e)]
-            for lookup in doomed:
-                entry = self._entries.pop(lookup)
-                if entry.token is not None:
-                    self._by_token.pop(entry.token, None)
-                if entry.surrogate is not None:
-                    self._by_surrogate.pop(entry.surrogate, None)
+            doomed = {lookup for lookup, e in self._entries.items() if matches(lookup, e)}
+            self._drop(doomed)
+            self._forgotten |= doomed
             if doomed:
-                self._changed()
+                self.dirty = True
             return len(doomed)
+
+    def _drop(self, lookups: Collection[str]) -> None:
+        for lookup in lookups:
+            entry = self._entries.pop(lookup, None)
+            if entry is None:
+                continue
+            if entry.token is not None:
+                self._by_token.pop(entry.token, None)
+            if entry.surrogate is not None:
+                self._by_surrogate.pop(entry.surrogate, None)
+        if lookups:
+            self._changed()
 
     def originals(self, lookups: Collection[str]) -> list[tuple[str, str, str]]:
         """(entity type, original, token or surrogate) of the entries with these lookup keys, for in-memory

@@ -172,18 +172,11 @@ def _privacy_stage(job: Job, input_path: Path, work: Path, ledger: Ledger, progr
     config = _job_config(job, {"decisions": len(job.decisions)} if job.decisions else None)
     kwargs: dict[str, Any] = {"decisions": job.decisions} if job.decisions else {}
 
-    def vault_wait() -> None:
-        """Privacy stages share the vault one at a time (pseudonyms are allocated in order): wait."""
-        progress.state["privacy"]["waiting_for"] = "vault"
-        time.sleep(0.2)
-        progress.tick("privacy", 0)  # raises JobCancelled when cancelled
-
     command = f"gdprep serve: job {job.id}"
     result = stages.redact(ledger, input_path, out, report, policy, command=command, report_command=command,
                            config=config, started=lambda run_id: runs.__setitem__("privacy", run_id),
                            on_error="quarantine", workers=1, progress=lambda n: progress.tick("privacy", n),
-                           vault_wait=vault_wait, shown_input=job.input_name, **kwargs)
-    progress.state["privacy"].pop("waiting_for", None)
+                           shown_input=job.input_name, **kwargs)
     for path in result.outputs.values():
         produced.append(Path(path).relative_to(work).as_posix())
     return out, {"in": result.n_in, "out": result.n_out, "quarantined": result.n_quarantined,
@@ -218,7 +211,7 @@ def _curation_stage(job: Job, input_path: Path, work: Path, ledger: Ledger, prog
 # -- worker processes -------------------------------------------------------------------------------------
 def _worker_main(settings: ServiceSettings, name: str, ready: Any, stop: Any, server_pid: int) -> None:
     """One worker process: load the models once, then claim and run jobs until told to stop. It ends with
-    its server (a worker left running would hold the vault and claim jobs unsupervised), and it is in the
+    its server (a worker left running might hold the vault's lock and claim jobs unsupervised), and it is in the
     registry so that a later server can stop it should it outlive its own."""
     from gdprep.privacy.vault import Vault
     from gdprep.service.orphans import WorkerRegistry
@@ -301,7 +294,7 @@ class WorkerPool:
     @staticmethod
     def stop_orphans() -> list[int]:
         """At startup, before any job is recovered: stop job workers that a killed server on this host left
-        running (they would hold the vault and claim jobs unsupervised); returns their pids."""
+        running (they might hold the vault's lock and claim jobs unsupervised); returns their pids."""
         from gdprep.service.orphans import WorkerRegistry
 
         return WorkerRegistry.default().stop_orphans()

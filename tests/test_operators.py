@@ -233,10 +233,12 @@ def test_redactor_offsets_point_into_output(ctx: RedactionContext) -> None:
     findings = [_f(27, 35, "IP_ADDRESS"), _f(0, 3), _f(8, 15), _f(20, 23)]  # deliberately unsorted
     ops = {"PERSON": "pseudonym", "IP_ADDRESS": "redact"}
     out, applied = Redactor(ctx).redact(text, findings, lambda t: OperatorSpec(type=ops[t]))  # type: ignore[arg-type]
-    assert out == "<PERSON_1> met <PERSON_2> and <PERSON_1> at !"  # numbered in reading order
+    ann, bob = ctx.vault.pseudonym("PERSON", "Ann"), ctx.vault.pseudonym("PERSON", "Bob Lee")
+    assert re.fullmatch(r"<PERSON_\d{10}>", ann) and ann != bob
+    assert out == f"{ann} met {bob} and {ann} at !"
     assert [(a.start, a.end, a.operator) for a in applied] == [
         (0, 3, "pseudonym"), (8, 15, "pseudonym"), (20, 23, "pseudonym"), (27, 35, "redact")]
-    assert [out[a.out_start:a.out_end] for a in applied] == ["<PERSON_1>", "<PERSON_2>", "<PERSON_1>", ""]
+    assert [out[a.out_start:a.out_end] for a in applied] == [ann, bob, ann, ""]
     assert applied[-1].out_start == out.index("!")
     assert applied[0].to_json()["field"] == "text"
 
@@ -322,8 +324,8 @@ def test_encrypted_token_from_another_key_is_refused(tmp_path: Path, ctx: Redact
 
 def test_context_open_uses_state_dir(tmp_path: Path) -> None:
     ctx = RedactionContext.open()
-    _apply(ctx, "pseudonym", "Anna")
+    token = _apply(ctx, "pseudonym", "Anna")
     ctx.vault.save()
     assert (tmp_path / "home" / "vault.bin").exists()
-    assert RedactionContext.open().vault.original_for("<PERSON_1>") == "Anna"
+    assert RedactionContext.open().vault.original_for(token) == "Anna"
     assert "Anna" not in repr(ctx) and ctx.keyring.key_id in repr(ctx)

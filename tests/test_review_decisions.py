@@ -3,6 +3,7 @@ decisions file, what reject / confirm do to the output, the report, the lineage 
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -72,11 +73,21 @@ def _item(report: dict[str, Any], record_id: str, redacted: bool) -> dict[str, A
     return items[0]
 
 
+#: one key for the module's runs, so a value's pseudonym (an HMAC under it) is the same in each
+_MASTER_KEY = base64.b64encode(bytes(range(40, 72))).decode("ascii")
+
+
+@pytest.fixture(autouse=True)
+def _one_key(_isolated_state: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GDPREP_MASTER_KEY", _MASTER_KEY)
+
+
 @pytest.fixture(scope="module")
 def baseline(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], dict[str, Any]]:
-    """A run without decisions (the state directory is this module's own, so the first run makes a key)."""
+    """A run without decisions, in a state directory of this module's own (with the module's key)."""
     mp = pytest.MonkeyPatch()
     mp.setenv("GDPREP_HOME", str(tmp_path_factory.mktemp("home")))
+    mp.setenv("GDPREP_MASTER_KEY", _MASTER_KEY)
     try:
         _summary, texts, report = _redact(tmp_path_factory.mktemp("baseline"))
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import pickle
+import re
 import stat
 from pathlib import Path
 
@@ -160,24 +161,38 @@ def test_missing_vault_is_empty(tmp_path: Path, ring: KeyRing) -> None:
     assert not (tmp_path / "vault.bin").exists()
 
 
-def test_pseudonyms_are_numbered_per_type_and_stable(tmp_path: Path, ring: KeyRing) -> None:
+def test_pseudonyms_come_from_the_key_not_from_the_order(tmp_path: Path, ring: KeyRing) -> None:
     vault = Vault.open(tmp_path / "vault.bin", ring)
     calls = [("PERSON", "Anna"), ("PERSON", "Ben"), ("EMAIL_ADDRESS", "a@b.c"), ("PERSON", "Anna"),
              ("UK_NHS", "Anna")]
     tokens = [vault.pseudonym(t, o) for t, o in calls]
-    assert tokens == ["<PERSON_1>", "<PERSON_2>", "<EMAIL_ADDRESS_1>", "<PERSON_1>", "<UK_NHS_1>"]
-    assert len(vault) == 4
+    assert [t.rsplit("_", 1)[0] for t in tokens] == ["<PERSON", "<PERSON", "<EMAIL_ADDRESS", "<PERSON", "<UK_NHS"]
+    assert all(re.fullmatch(r"<[A-Z_]+_\d{10}>", t) for t in tokens)
+    assert tokens[0] == tokens[3] and len(set(tokens)) == 4 and len(vault) == 4
     vault.save()
     reopened = Vault.open(tmp_path / "vault.bin", ring)
     assert [reopened.pseudonym(t, o) for t, o in calls] == tokens
-    assert reopened.pseudonym("PERSON", "Cleo") == "<PERSON_3>"  # numbering continues across runs
-    assert reopened.original_for("<PERSON_2>") == "Ben"
+    assert reopened.original_for(tokens[1]) == "Ben"
+    # another vault with the same key, values in the reverse order: the same tokens
+    other = Vault.open(tmp_path / "other.bin", ring)
+    assert [other.pseudonym(t, o) for t, o in reversed(calls)] == tokens[::-1]
+    # another key: other tokens
+    assert Vault.open(tmp_path / "b.bin", KeyRing(KEY_B, "test")).pseudonym("PERSON", "Anna") != tokens[0]
+
+
+def test_a_token_taken_by_another_value_gets_more_digits(tmp_path: Path, ring: KeyRing) -> None:
+    first_choice = Vault.open(tmp_path / "probe.bin", ring).pseudonym("PERSON", "Ben")
+    vault = Vault.open(tmp_path / "vault.bin", ring)
+    vault._by_token[first_choice] = vault.lookup_key("PERSON", "Anna")  # as if Anna's HMAC ended alike
+    longer = vault.pseudonym("PERSON", "Ben")
+    assert re.fullmatch(r"<PERSON_\d{14}>", longer) and longer[-11:] == first_choice[-11:]
+    assert Vault.open(tmp_path / "vault.bin", ring).pseudonym("PERSON", "Ben") == longer  # kept from then on
 
 
 @pytest.mark.parametrize(("query", "entity_type", "expected"), [
-    ("<PERSON_1>", None, "Anna"),
-    ("<PERSON_1>", "PERSON", "Anna"),
-    ("<PERSON_1>", "EMAIL_ADDRESS", None),
+    ("TOKEN", None, "Anna"),
+    ("TOKEN", "PERSON", "Anna"),
+    ("TOKEN", "EMAIL_ADDRESS", None),
     ("Zed Quill", None, "Anna"),
     ("Zed Quill", "PERSON", "Anna"),
     ("Zed Quill", "LOCATION", None),
@@ -187,9 +202,9 @@ def test_pseudonyms_are_numbered_per_type_and_stable(tmp_path: Path, ring: KeyRi
 def test_original_for(tmp_path: Path, ring: KeyRing, query: str, entity_type: str | None,
                       expected: str | None) -> None:
     vault = Vault.open(tmp_path / "vault.bin", ring)
-    vault.pseudonym("PERSON", "Anna")
+    token = vault.pseudonym("PERSON", "Anna")
     vault.surrogate("PERSON", "Anna", lambda attempt: "Zed Quill")
-    assert vault.original_for(query, entity_type) == expected
+    assert vault.original_for(token if query == "TOKEN" else query, entity_type) == expected
 
 
 def test_surrogates_retry_on_collision_and_never_echo_the_original(tmp_path: Path, ring: KeyRing) -> None:
@@ -233,30 +248,32 @@ ORIGINALS = [("PERSON", "Gwendolyn Featherstonehaugh"), ("EMAIL_ADDRESS", "gwen.
 def test_vault_file_holds_no_originals_in_clear(tmp_path: Path, ring: KeyRing) -> None:
     path = tmp_path / "state" / "vault.bin"
     vault = Vault.open(path, ring)
+    tokens = {}
     for entity_type, original in ORIGINALS:
-        vault.pseudonym(entity_type, original)
+        tokens[entity_type] = vault.pseudonym(entity_type, original)
         vault.surrogate(entity_type, original, lambda a, o=original: f"Fake {len(o)} {a}")
     vault.save()
     blob = path.read_bytes()
     assert blob.startswith(b"GDPVAULT")
     for entity_type, original in ORIGINALS:
-        for needle in (original, original.split()[-1], f"<{entity_type}_1>", f"Fake {len(original)}"):
+        for needle in (original, original.split()[-1], tokens[entity_type], f"Fake {len(original)}"):
             for encoded in (needle.encode("utf-8"), needle.encode("utf-16-le"), needle.encode("latin-1", "ignore")):
                 assert encoded not in blob
     assert _mode(path) == 0o600
-    assert [p.name for p in path.parent.iterdir()] == ["vault.bin"]  # no temp file left behind
+    # no temp file left behind (the lock file holds nothing)
+    assert sorted(p.name for p in path.parent.iterdir()) == ["vault.bin", "vault.bin.lock"]
     assert not vault.dirty
 
 
-def test_save_uses_a_fresh_nonce(tmp_path: Path, ring: KeyRing) -> None:
-    path = tmp_path / "vault.bin"
-    vault = Vault.open(path, ring)
-    vault.pseudonym("PERSON", "Anna")
-    vault.save()
-    first = path.read_bytes()
-    vault.save()
-    assert path.read_bytes() != first
-    assert Vault.open(path, ring).original_for("<PERSON_1>") == "Anna"
+def test_every_record_uses_a_fresh_nonce(tmp_path: Path, ring: KeyRing) -> None:
+    blobs = []
+    for name in ("a.bin", "b.bin"):
+        vault = Vault.open(tmp_path / name, ring)
+        token = vault.pseudonym("PERSON", "Anna")
+        vault.save()
+        blobs.append((tmp_path / name).read_bytes())
+        assert Vault.open(tmp_path / name, ring).original_for(token) == "Anna"
+    assert blobs[0][57:] != blobs[1][57:]  # same entry, other nonce and ciphertext
 
 
 def _saved_vault(tmp_path: Path, ring: KeyRing) -> Path:
@@ -277,8 +294,10 @@ def test_wrong_key_is_refused(tmp_path: Path, ring: KeyRing) -> None:
     (0, IntegrityError),    # magic
     (8, VaultError),        # format version
     (12, VaultError),       # key id
-    (30, IntegrityError),   # nonce
-    (45, IntegrityError),   # ciphertext
+    (30, IntegrityError),   # generation (the records' associated data)
+    (41, IntegrityError),   # a record's length
+    (45, IntegrityError),   # a record's nonce
+    (60, IntegrityError),   # a record's ciphertext
     (-1, IntegrityError),   # GCM tag
 ])
 def test_tampered_vault_is_refused(tmp_path: Path, ring: KeyRing, offset: int, error: type[Exception]) -> None:

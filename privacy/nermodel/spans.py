@@ -308,11 +308,12 @@ NUMBERLESS_ADDRESS_SCORE = 0.55  # redacted, and listed for review (the default 
 # a word and a number alone ("HTTP 502", "Nimbus 14 laptop", "Husova 12") is listed for review, not redacted
 _BARE_NUMBER_ADDRESS_SCORE = 0.45
 # what makes a numbered span an address: a postcode shape, or parts on separate lines or after a comma
-_POSTCODE_OR_PARTS = regex.compile(
+_POSTCODE_SHAPES = (
     r"(?<![\d.,])\d{4,5}(?!\d|[.,]\d)|\b\d{2}-\d{3}\b|\b\d{3}[ ]\d{2}\b|\b\d{4}-\d{3}\b"
     r"|\b[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}\b|\b[A-Z]\d[A-Z][ ]?\d[A-Z]\d\b|\b[A-Z]\d{2}[ ]?[A-Z\d]{4}\b"
-    r"|\b[A-Z]{1,2}-\d{4,5}\b|[,;][ \t]+\S|\n")
-_POSTCODE = regex.compile(_POSTCODE_OR_PARTS.pattern.rsplit("|[,;]", 1)[0])
+    r"|\b[A-Z]{1,2}-\d{4,5}\b")
+_POSTCODE = regex.compile(_POSTCODE_SHAPES)
+_POSTCODE_OR_PARTS = regex.compile(_POSTCODE_SHAPES + r"|[,;][ \t]+\S|\n")
 _CODE = regex.compile(r"\p{L}+-[\p{L}\p{N}-]+")  # "KV-2194-S", "INV-2025-00259": a code, not a postcode
 _COUNTED_WORD = regex.compile(r"\d{1,4}[ \t]+(?P<word>\p{Ll}[\p{Ll}'’-]*)(?![\p{L}])")
 # ... and reads like a product, a code, a price or a status instead: a lower-case word ("Nimbus 14 laptop"),

@@ -51,10 +51,12 @@ _POSTCODE_TAIL = rf"(?:{_COMMA}|[ \t]+|[ \t]*\n[ \t]*){_POSTCODE_PART}(?:{_COMMA
 # ", Leeds LS6 2QT" / ", 10115 Berlin, Germany" / ", 5907 JO, Hasselt" / "\n10115 Berlin" (envelope layout) /
 # ", London." (a bare town only where the phrase ends, so "5 Mill Lane, Sarah said" keeps Sarah out)
 _PHRASE_STOPS = r"(?=[ \t]*(?:$|[.;:)!?\n]))"
+_TOWNS_POSTCODE = rf"(?:{_COMMA}{_TOWN}){{0,2}}{_POSTCODE_TAIL}"
+# "..., Soria, 02878": the postcode last, after the town or province
+_TOWNS_THEN_POSTCODE = rf"(?:{_COMMA}{_TOWN}){{1,2}}{_COMMA}\d{{5}}{_PHRASE_STOPS}"
 _TAIL = (
-    rf"(?:(?:{_COMMA}{_TOWN}){{0,2}}{_POSTCODE_TAIL}"
-    # "..., Soria, 02878": the postcode last, after the town or province
-    rf"|(?:{_COMMA}{_TOWN}){{1,2}}{_COMMA}\d{{5}}{_PHRASE_STOPS}"
+    rf"(?:{_TOWNS_POSTCODE}"
+    rf"|{_TOWNS_THEN_POSTCODE}"
     # North American and Australian: "..., Anchorage, AK 99510", "..., Toronto, ON M5V 3L9", "..., Fitzroy VIC 3065"
     rf"|(?:{_COMMA}{_TOWN}){{1,2}}(?:[ \t]+[A-Z]{{2,3}})?[ \t]+"
     r"(?:\d{5}(?:-\d{4})?|\d{4}|[A-Z]\d[A-Z][ ]?\d[A-Z]\d)(?![\p{L}\p{N}])"
@@ -196,8 +198,8 @@ _MILITARY = (
 # the town and postcode that may follow a street another detector found (the model): the `_TAIL` forms that
 # carry a postcode, and the North American one also on the next line ("...Springs\nRonniemouth, IN 30997")
 _POSTAL_TAIL = regex.compile(
-    rf"(?:(?:{_COMMA}{_TOWN}){{0,2}}{_POSTCODE_TAIL}"
-    rf"|(?:{_COMMA}{_TOWN}){{1,2}}{_COMMA}\d{{5}}{_PHRASE_STOPS}"
+    rf"(?:{_TOWNS_POSTCODE}"
+    rf"|{_TOWNS_THEN_POSTCODE}"
     rf"|(?:{_COMMA}|[ \t]*\n[ \t]*){_TOWN}(?:{_COMMA}{_TOWN})?(?:[ \t]+[A-Z]{{2,3}})?[ \t]+"
     r"(?:\d{5}(?:-\d{4})?|[A-Z]\d[A-Z][ ]?\d[A-Z]\d)(?![\p{L}\p{N}])"
     # typed in lower case: ", danielchester, tn 19704" (the ZIP code is what makes it an address's tail)

@@ -169,6 +169,11 @@ class Detector:
         self.nlp_engine = SpacyNlpEngine(models=[{"lang_code": ENGINE_LANGUAGE, "model_name": SPACY_MODEL}])
         self.nlp_engine.nlp = {ENGINE_LANGUAGE: self.nlp}  # type: ignore[assignment]
         registry = FixedRegistry(supported_languages=[ENGINE_LANGUAGE])
+        # Presidio gathers the recognizers in a set, ordered by object address, so equal findings of two
+        # recognizers came back in another order in every process; in name order every process agrees
+        answer_of = registry.get_recognizers
+        registry.get_recognizers = (  # type: ignore[method-assign]
+            lambda *args, **kwargs: sorted(answer_of(*args, **kwargs), key=lambda r: r.name))
         # every recognizer is registered (the policy's entity list filters at analysis time): an empty
         # registry would make Presidio load its own predefined recognizers instead
         with _collection_paused():

@@ -27,6 +27,7 @@ from gdprep.privacy.nermodel.spans import (
     clean_model_span,
     common_words,
     given_name_frequency,
+    lone_name_in_sentence,
     person_as_street,
     trim_name,
     validated_address,
@@ -47,7 +48,8 @@ SPACY_NER_SCORE = 0.85
 MODEL_SCORE = 0.85
 MODEL_SINGLE_TOKEN_SCORE = 0.55  # redacted, and listed for review (the default band is [0.3, 0.6))
 # a lone word the model calls a name that no reference list knows as a given name ("Brookfield was
-# mentioned") is as often a place or a firm: it goes to review unless a cue recognizer confirms it
+# mentioned") is as often a place or a firm: it goes to review unless a cue recognizer confirms it, or it is
+# written with a capital inside an English sentence ("As Permadi mentioned", `lone_name_in_sentence`)
 MODEL_UNKNOWN_SINGLE_TOKEN_SCORE = 0.45
 T = TypeVar("T")
 # what may stand between an identifier's label and its value: "nino: ", "nino is ", "pesel nr "
@@ -233,7 +235,10 @@ class Detector:
             value = doc.text[start:end]
             score = MODEL_SCORE
             if ent.label_ == "PERSON" and len(value.split()) == 1:
-                known = given_name_frequency(value) > 0
+                # the model's own one-word span: a word left after trimming others off ("Ms. Donna| Lambe") has
+                # lost the words the model read it with
+                alone = len(ent) == 1 and lone_name_in_sentence(doc.text, start, end)
+                known = alone or given_name_frequency(value) > 0
                 score = MODEL_SINGLE_TOKEN_SCORE if known else MODEL_UNKNOWN_SINGLE_TOKEN_SCORE
             found.append(RawFinding(start, end, ent.label_, score, "GdprepNerRecognizer"))
         return found

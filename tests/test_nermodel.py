@@ -284,6 +284,11 @@ def test_a_street_ending_needs_a_compound_street_name() -> None:
     ("The new office is at Harmon Underpass.", "Harmon Underpass", "Harmon Underpass", False),
     ("The parcel was left at Nathan Ways.", "Nathan Ways", "Nathan Ways", False),
     ("ask nathan ways", "nathan ways", None, None),                   # in lower case it stays a name
+    # a surname as the street word, but a place word before it
+    ("Her home on Sarah Hill was sold.", "Sarah Hill", "Sarah Hill", False),
+    ("We moved to Courtney Parks last spring.", "Courtney Parks", "Courtney Parks", False),
+    ("Meet me outside Neal Shore at six.", "Neal Shore", "Neal Shore", False),
+    ("The report was sent to Sarah Hill.", "Sarah Hill", None, None),    # a person receives it
 ])
 def test_a_name_ending_in_a_street_word_is_a_street(text: str, value: str, expected: str | None,
                                                     numbered: bool | None) -> None:
@@ -293,6 +298,25 @@ def test_a_name_ending_in_a_street_word_is_a_street(text: str, value: str, expec
     span = person_as_street(text, start, start + len(value))
     assert (text[span[0]:span[1]] if span else None) == expected
     assert (span[2] if span else None) is numbered
+
+
+@pytest.mark.parametrize(("text", "value", "expected"), [
+    ("As Permadi mentioned earlier, the printer is broken.", "Permadi", True),
+    ("Apologies, Johnsen, for the delay.", "Johnsen", True),
+    ("Regards - Makinwa", "Makinwa", True),
+    ("Permadi mentioned it earlier.", "Permadi", False),                 # a sentence's first word
+    ("Meeting notes.\nPermadi: the printer", "Permadi", False),           # a line's first word
+    ("Payment will be made by BACS to the account.", "BACS", False),      # all capitals: an acronym
+    ("I bought a house in the Town of Hamilton.", "Town", False),         # an English word
+    ("We now work with Brightwater Energy LLP.", "Brightwater", False),   # one word of a longer proper name
+    ("Hallo, ich habe eine kurze Frage zu der Rechnung.", "Frage", False),  # German capitalises its nouns
+])
+def test_a_lone_model_name_counts_when_capitalised_inside_a_sentence(text: str, value: str,
+                                                                      expected: bool) -> None:
+    from gdprep.privacy.nermodel.spans import lone_name_in_sentence
+
+    start = text.index(value)
+    assert lone_name_in_sentence(text, start, start + len(value)) is expected
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -1,11 +1,11 @@
-"""Names in Han or Hangul script inside European-language text (EastAsianScriptNameRecognizer)."""
+"""Names in Han, Hangul and other non-European scripts inside European-language text."""
 
 from __future__ import annotations
 
 import pytest
 
 from gdprep.privacy.recognizers.registry import RECOGNIZERS
-from gdprep.privacy.recognizers.scripts import EastAsianScriptNameRecognizer
+from gdprep.privacy.recognizers.scripts import EastAsianScriptNameRecognizer, OtherScriptNameRecognizer
 
 RECOGNIZER = EastAsianScriptNameRecognizer()
 
@@ -35,3 +35,39 @@ def test_other_text_is_left_to_the_model(text: str) -> None:
 
 def test_registered() -> None:
     assert RECOGNIZERS["EastAsianScriptNameRecognizer"] is EastAsianScriptNameRecognizer
+
+
+OTHER = OtherScriptNameRecognizer()
+
+
+def found_other(text: str) -> list[str]:
+    return [text[r.start:r.end] for r in OTHER.analyze(text, ["PERSON"]) if r.score == 0.55]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Yesterday محمد الهاشمي told the committee that the budget was wrong.", "محمد الهاشمي"),
+    ("Apologies, قريش, for the delay.", "قريش"),
+    ("Contact דוד כהן today", "דוד כהן"),
+    ("Patient: राहुल कुमार, 45 years", "राहुल कुमार"),
+    ("Thanks, ஆட்டநத்தி", "ஆட்டநத்தி"),
+    ("The contract was signed by สมชาย ใจดี yesterday", "สมชาย ใจดี"),
+    ("Kontakt: გიორგი ბერიძე, Tbilisi", "გიორგი ბერიძე"),
+])
+def test_a_short_run_in_another_script_in_european_text_is_a_name_for_review(text: str, name: str) -> None:
+    assert found_other(text) == [name]
+
+
+@pytest.mark.parametrize("text", [
+    "مرحبا بكم في متجرنا الجديد نحن سعداء بخدمتكم",  # a record written in Arabic
+    # four words or more in the script: a phrase, however much English is around it
+    "The note said محمد الهاشمي بن سعيد العلي and nothing else, so we forwarded it to the team in Leeds.",
+    "ok שלום",                                          # no European word
+    "ok: דוד כהן שלום ותודה רבה",                       # more of the script than European letters
+    "Ship it to Leeds, please.",
+])
+def test_prose_in_another_script_is_not_a_name(text: str) -> None:
+    assert found_other(text) == []
+
+
+def test_other_scripts_registered() -> None:
+    assert RECOGNIZERS["OtherScriptNameRecognizer"] is OtherScriptNameRecognizer

@@ -176,6 +176,46 @@ def _function_words() -> frozenset[str]:
     return stop_words(*EU_STOP_WORD_LANGUAGES)
 
 
+#: a word written as a name: a capital, then lower case ("Permadi", "Procházková", "O'Neill", "Smith-Jones");
+#: all capitals ("BACS", "FICHA") are acronyms and headings as often as names
+_TITLE_CASE_WORD = regex.compile(r"\p{Lu}\p{Ll}{2,}(?:['’-]\p{Lu}?\p{Ll}+)?")
+#: what may end just before a sentence, a line or a heading opens: the capital after it says nothing
+_BEFORE_SENTENCE = frozenset(".!?:;\n])»\"“”•*>|")
+#: German capitalises every noun ("kurze Frage", "Rückfragen bitte an"): its prose is no place to read a lone
+#: capitalised word as a name. Two of its function words that English and Dutch lack mark a German text.
+_GERMAN_MIN_FUNCTION_WORDS = 2
+_CAPITAL_WORD_AFTER = regex.compile(r"[ \t]+\p{Lu}")
+
+
+@functools.cache
+def _german_only_function_words() -> frozenset[str]:
+    from gdprep.privacy.wordlists import english_words, stop_words
+
+    return stop_words("de") - stop_words("en", "nl", "fr", "it", "es") - english_words()
+
+
+def _german_prose(text: str) -> bool:
+    german = _german_only_function_words()
+    seen = {w for w in regex.findall(r"\p{Ll}+", text) if w in german}
+    return len(seen) >= _GERMAN_MIN_FUNCTION_WORDS
+
+
+def lone_name_in_sentence(text: str, start: int, end: int) -> bool:
+    """A lone word the model calls a name, written with a capital inside a sentence rather than at its start,
+    that is no ordinary word of English or an EU language's function words, and not in German prose: "As
+    Permadi mentioned earlier", "Apologies, Johnsen, for the delay". The model saw the sentence; the capital
+    inside it is the writer saying the word is a name."""
+    word = text[start:end]
+    if not _TITLE_CASE_WORD.fullmatch(word) or word.lower() in common_words():
+        return False
+    before = text[max(0, start - 80):start].rstrip(" \t")
+    if not before or before[-1] in _BEFORE_SENTENCE:
+        return False
+    if _CAPITAL_WORD_AFTER.match(text, end):  # "Brightwater Energy LLP": one word of a longer proper name
+        return False
+    return not _german_prose(text)
+
+
 _COMPANY_AFTER = regex.compile(r"[ \t]*,?[ \t]*(?P<word>[\p{L}.]+)")
 
 
@@ -371,11 +411,21 @@ def _street_word_after(text: str, end: int) -> int:
     return end
 
 
+#: words after which a capitalised phrase ending in a street-type word is a place even when that word is a
+#: surname too ("her home on Sarah Hill", "moved to Courtney Parks", "outside Neal Shore"); "sent to Sarah Hill"
+#: and "ask Anna Lane" stay names
+_PLACE_BEFORE = regex.compile(
+    r"(?:\b(?:on|outside|near|along|off|opposite|behind|beside|alongside)"
+    r"|\b(?:lives?|lived|living|moved?|moving|relocated|located|situated|based|home|house|flat|office|shop)"
+    r"[ \t]+(?:at|to|on|in))[ \t]+$", regex.IGNORECASE)
+
+
 def person_as_street(text: str, start: int, end: int) -> tuple[int, int, bool] | None:
     """A model name that is really a street, as `(start, end, numbered)`: a street-type word last and either
     a house number before it on the same line ("445 Philip Ways", "12 Albert Mount": the span takes the
     number in) or, without one, a last word that the reference lists do not know as a given name or surname
-    ("at Harmon Underpass", but "Sarah Hill" stays a name). None when it reads as a name."""
+    ("at Harmon Underpass", but "Sarah Hill" stays a name) or a place word before it ("her home on Sarah
+    Hill"). None when it reads as a name."""
     while end > start and text[end - 1] in " \t\n.,;:!?)":
         end -= 1
     words = text[start:end].split()
@@ -386,7 +436,8 @@ def person_as_street(text: str, start: int, end: int) -> tuple[int, int, bool] |
     number = _HOUSE_NUMBER_BEFORE.search(text, max(0, start - 12), start)
     if number is not None:
         return number.start(), end, True
-    if all(w[:1].isupper() for w in words) and names_a_street(words[-1]):
+    if all(w[:1].isupper() for w in words) and (names_a_street(words[-1])
+                                                 or _PLACE_BEFORE.search(text, max(0, start - 40), start)):
         return start, end, False
     return None
 

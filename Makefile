@@ -12,7 +12,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# torch first, pinned: with no torch installed, a plain `torch` requirement would pull a CUDA build
 	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e '.[dev,train,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,train,bench,ray]'
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -68,6 +68,13 @@ class EgressError(GdprepError):
     exit_code = 1
 
 
+class ResidencyError(GdprepError):
+    """The run would process data in a region the policy does not allow, or on a cluster whose region
+    nobody declared."""
+
+    exit_code = 2
+
+
 class StorageError(GdprepError):
     """A file or directory could not be written or read: a read-only file system, no space left, no
     permission. The message names the path and what to do."""

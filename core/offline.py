@@ -28,10 +28,19 @@ def offline_tld_extractor() -> tldextract.TLDExtract:
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
 
 
+#: hosts a run declared and the policy allowed (a Ray cluster's head, see `gdprep.ray_cluster`)
+_ALLOWED_HOSTS: set[str] = set()
+
+
+def allow_egress_to(host: str) -> None:
+    """Let this process reach `host` besides loopback: only for a cluster the residency check passed."""
+    _ALLOWED_HOSTS.add(host)
+
+
 def _loopback(host: Any) -> bool:
     if not isinstance(host, str):
         return False
-    if host == "localhost":
+    if host == "localhost" or host in _ALLOWED_HOSTS:
         return True
     try:
         return ipaddress.ip_address(host.split("%", 1)[0]).is_loopback

@@ -22,6 +22,7 @@ from gdprep.privacy.scanner import PrivacyScanner, ScannedRecord
 from gdprep.privacy.special_categories import SpecialCategoryFlag
 from gdprep.privacy.subjects import DIRECT_IDENTIFIERS, looks_like_personal_data, normalise_identifier
 from gdprep.privacy.vault import Vault
+from gdprep.ray_cluster import EngineSpec
 from gdprep.record_writers import JsonlSink, RecordWriter
 from gdprep.records import (
     BadRecord,
@@ -50,6 +51,7 @@ class RunSummary:
     n_duplicate_ids: int = 0         # records whose id an earlier record of the input already had
     duplicate_id_lines: list[int] = field(default_factory=list)  # the first few of their lines
     elapsed_s: float = 0.0
+    engine: dict[str, Any] = field(default_factory=dict)  # the engine and, for Ray, the cluster's size
     fields: FieldTally = field(default_factory=FieldTally)  # field paths scanned and skipped, `[*]` for positions
     outputs: dict[str, str] = field(default_factory=dict)
     report: dict[str, Any] | None = None
@@ -137,7 +139,7 @@ class _StagedRun:
 
 def run_detect(input_path: Path, output_path: Path, policy: Policy, *, on_error: OnError = "fail",
                quarantine_path: Path | None = None, fmt: str | None = None, workers: int = 1,
-               progress: ProgressFn | None = None) -> RunSummary:
+               progress: ProgressFn | None = None, engine: EngineSpec | None = None) -> RunSummary:
     """`gdprep detect`: one JSON line per record with its findings (offsets, types, scores; no values)."""
     from gdprep.privacy.report import MASKED_ID
 
@@ -150,7 +152,8 @@ def run_detect(input_path: Path, output_path: Path, policy: Policy, *, on_error:
     run = _StagedRun(input_path, output_path, (output_path, qpath))
     try:
         out = JsonlSink(run.paths[output_path])
-        with PrivacyScanner(policy, workers=workers) as scanner, out:
+        with PrivacyScanner(policy, workers=workers, engine=engine) as scanner, out:
+            summary.engine = scanner.engine_info()
             for item in scanner.scan(reader.batches()):
                 summary.n_in += 1
                 if isinstance(item, BadRecord):
@@ -211,7 +214,8 @@ def run_redact(input_path: Path, output_path: Path, report_path: Path, policy: P
                out_fmt: str | None = None, workers: int = 1, key_file: Path | None = None,
                vault_path: Path | None = None, progress: ProgressFn | None = None,
                command: str = "gdprep redact", lineage: LineageSink | None = None,
-               decisions: Mapping[str, str] | None = None, shown_input: str | None = None) -> RunSummary:
+               decisions: Mapping[str, str] | None = None, shown_input: str | None = None,
+               engine: EngineSpec | None = None) -> RunSummary:
     """`gdprep redact`: redacted records in the input's format, a JSON + HTML report, quarantine and
     dropped-record files. Every input record is accounted for.
 
@@ -239,7 +243,7 @@ def run_redact(input_path: Path, output_path: Path, report_path: Path, policy: P
     vault = Vault.open(vault_file, keyring)
     run = _RedactRun(reader, input_path, paths, policy, keyring, vault, lineage=lineage, decisions=decisions)
     return run.run(out_format, workers=workers, progress=progress, command=command, started=started,
-                   shown_input=shown_input)
+                   shown_input=shown_input, engine=engine)
 
 
 class _RedactRun:
@@ -268,7 +272,7 @@ class _RedactRun:
         self._buffer: list[dict[str, Any]] = []
 
     def run(self, out_format: Format, *, workers: int, progress: ProgressFn | None, command: str,
-            started: float, shown_input: str | None) -> RunSummary:
+            started: float, shown_input: str | None, engine: EngineSpec | None = None) -> RunSummary:
         reader, paths, summary = self.reader, self.paths, self.summary
         staged = _StagedRun(self.input_path, paths.output,
                             (paths.output, paths.quarantine, paths.dropped, paths.report, paths.html))
@@ -277,7 +281,10 @@ class _RedactRun:
             writer = RecordWriter(staged.paths[paths.output], out_format, self.policy.fields.messages_field,
                                   columns=reader.columns if same_format else None,
                                   schema=reader.schema if same_format else None)
-            with PrivacyScanner(self.policy, workers=workers) as scanner, writer:
+            with PrivacyScanner(self.policy, workers=workers, engine=engine) as scanner, writer:
+                summary.engine = scanner.engine_info()
+                if self.lineage is not None and engine is not None and engine.is_ray:
+                    self.lineage.event("engine", summary.engine)
                 for item in scanner.scan(reader.batches()):
                     summary.n_in += 1
                     if progress:
@@ -403,7 +410,8 @@ class _RedactRun:
             summary.outputs["dropped"] = str(paths.dropped)
         summary.outputs["report_html"] = str(paths.html)
         outputs = summary.outputs if shown_input is None else {k: Path(v).name for k, v in summary.outputs.items()}
-        extra: dict[str, object] = {"outputs": outputs, "key_id": self.keyring.key_id, "workers": workers}
+        extra: dict[str, object] = {"outputs": outputs, "key_id": self.keyring.key_id, "workers": workers,
+                                    "engine": summary.engine.get("engine", "local")}
         if tally is not None:
             summary.n_decisions_applied = tally.n_applied
             summary.n_decisions_unmatched = len(tally.unmatched())

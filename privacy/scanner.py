@@ -8,13 +8,18 @@ import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from gdprep.fieldpaths import parse_path
 from gdprep.policies import Policy
 from gdprep.privacy.engine import DetectionPool
 from gdprep.privacy.findings import Finding
 from gdprep.privacy.special_categories import SpecialCategoryDetector, SpecialCategoryFlag
+from gdprep.ray_cluster import EngineSpec
 from gdprep.records import BadRecord, Record
+
+if TYPE_CHECKING:
+    from gdprep.privacy.distributed import RayDetectionPool
 
 _ACTION_RANK = {"none": 0, "keep": 1, "review": 2, "drop": 3}
 #: a value this short is scanned with its field's name in front ("bsn: 111222333", "customer phone: 0770..."),
@@ -56,12 +61,24 @@ class ScannedRecord:
 class PrivacyScanner:
     """Streams records through detection. Built once per run; reuses one engine (or worker pool)."""
 
-    def __init__(self, policy: Policy, *, workers: int = 1) -> None:
+    def __init__(self, policy: Policy, *, workers: int = 1, engine: EngineSpec | None = None) -> None:
         self.policy = policy
-        self.pool = DetectionPool(policy, workers=workers)
+        self.pool: DetectionPool | RayDetectionPool
+        if engine is not None and engine.is_ray:
+            from gdprep.privacy.distributed import RayDetectionPool
+
+            self.pool = RayDetectionPool(policy, engine)
+        else:
+            self.pool = DetectionPool(policy, workers=workers)
         self.special = SpecialCategoryDetector()
         # free-text fields: their key says nothing about what is in them
         self._no_context = {*policy.fields.text_fields, policy.fields.message_content_key}
+
+    def engine_info(self) -> dict[str, Any]:
+        """The engine that runs detection, for the report and the ledger (a Ray cluster's size with it)."""
+        if isinstance(self.pool, DetectionPool):
+            return {"engine": "local", "workers": self.pool.workers}
+        return self.pool.cluster.to_json()
 
     def close(self) -> None:
         self.pool.close()

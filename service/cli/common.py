@@ -44,6 +44,29 @@ LedgerOpt = Annotated[str | None, typer.Option(
     "--ledger-url", help="Ledger database URL (default: $GDPREP_LEDGER_URL, else SQLite in the state directory).")]
 WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=0,
                                          help="Detection processes; 0 = one per CPU core.")]
+class EngineChoice(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
+EngineOpt = Annotated[EngineChoice, typer.Option(
+    "--engine", help='local: processes on this machine; ray: Ray Data on a Ray cluster (pip install "gdprep[ray]"). '
+    "Same inputs, policy and config give the same outputs on both.")]
+RayAddressOpt = Annotated[str | None, typer.Option(
+    "--ray-address", help="With --engine ray: an existing cluster (host:port, or ray://host:10001); default: start "
+    "a local Ray on this machine. Needs --ray-region.")]
+RayRegionOpt = Annotated[str | None, typer.Option(
+    "--ray-region", help="With --engine ray: the cluster's region (default: $GDPREP_REGION); it must be in the "
+    "policy's residency.allowed_regions.")]
+
+
+def _engine(engine: EngineChoice, address: str | None, region: str | None, workers: int = 0) -> Any:
+    """The `EngineSpec` of a command's --engine options (`workers`: Ray actors, 0 = one per cluster CPU)."""
+    from gdprep.ray_cluster import EngineSpec
+
+    return EngineSpec(engine.value, address, region, workers)
+
+
 #: `--format` is the input format in every command that has one; nowhere does it name an output or a view
 FormatOpt = Annotated[FormatChoice | None, typer.Option("--format", help="Input format when the extension "
                                                         "does not tell it.")]

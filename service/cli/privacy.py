@@ -10,6 +10,8 @@ import typer
 
 from gdprep.errors import UsageError
 from gdprep.service.cli.common import (
+    EngineChoice,
+    EngineOpt,
     FormatOpt,
     InputOpt,
     LedgerOpt,
@@ -17,9 +19,12 @@ from gdprep.service.cli.common import (
     OnErrorOpt,
     PolicyOpt,
     QuarantineOpt,
+    RayAddressOpt,
+    RayRegionOpt,
     WorkersOpt,
     _command_line,
     _count_records,
+    _engine,
     _progress,
     _run,
     _summary_line,
@@ -49,6 +54,9 @@ def detect(
     quarantine: QuarantineOpt = None,
     fmt: FormatOpt = None,
     workers: WorkersOpt = 1,
+    engine: EngineOpt = EngineChoice.local,
+    ray_address: RayAddressOpt = None,
+    ray_region: RayRegionOpt = None,
 ) -> None:
     """Find personal data. Writes {"id", "entities": [{field, start, end, entity_type, score, recognizer}]}
     per record; offsets index the original field text. Values are never written."""
@@ -56,11 +64,13 @@ def detect(
     from gdprep.privacy.pipeline import run_detect
 
     def go() -> None:
+        spec = _engine(engine, ray_address, ray_region, workers)
         pol = load_policy(policy)
         total = _count_records(input)
         with _progress("detect", total) as tick:
             summary = run_detect(input, output, pol, on_error=on_error.value, quarantine_path=quarantine,
-                                 fmt=fmt.value if fmt else None, workers=_workers(workers, total), progress=tick)
+                                 fmt=fmt.value if fmt else None, workers=_workers(workers, total), progress=tick,
+                                 engine=spec)
         _print_summary(summary, input)
 
     _run(go)
@@ -81,6 +91,9 @@ def redact(
     ledger_url: LedgerOpt = None,
     decisions: Annotated[Path | None, typer.Option(
         "--decisions", help='Review decisions to apply: JSONL of {"finding_id", "decision": confirm|reject}.')] = None,
+    engine: EngineOpt = EngineChoice.local,
+    ray_address: RayAddressOpt = None,
+    ray_region: RayRegionOpt = None,
 ) -> None:
     """Redact personal data under a policy. Keeps ids and every other field; writes a JSON + HTML report."""
     from gdprep.policies import load_policy
@@ -90,13 +103,17 @@ def redact(
     def go() -> None:
         from gdprep.audit.ledger import Ledger
 
+        spec = _engine(engine, ray_address, ray_region, workers)
         pol = load_policy(policy)
         decided = load_decisions(decisions) if decisions is not None else None
         total = _count_records(input)
         ledger = Ledger(ledger_url)
+        config: dict[str, Any] = {"workers": workers}
+        if spec.is_ray:
+            config.update(engine="ray", ray_address=ray_address, ray_region=ray_region)
         with _progress("redact", total) as tick:
             summary = stages.redact(ledger, input, output, report, pol, command=_command_line(),
-                                    config={"workers": workers}, on_error=on_error.value,
+                                    config=config, engine=spec, on_error=on_error.value,
                                     quarantine_path=quarantine, fmt=fmt.value if fmt else None,
                                     workers=_workers(workers, total), key_file=key_file, progress=tick,
                                     decisions=decided)

@@ -40,6 +40,7 @@ VALID = [
     (UkNhsRecognizer, "NHS No. 401 023 2137", "401 023 2137"),
     (UkNhsRecognizer, "Her NHS number is 4010232137", "4010232137"),
     (UkNhsRecognizer, "ref (943 476 5870)", "943 476 5870"),
+    (UkNhsRecognizer, "Patient called from 943 476 5919", "943 476 5919"),  # health: NHS despite the cue
     (UkPostcodeRecognizer, "10 Downing Street, London SW1A 2AA.", "SW1A 2AA"),
     (UkPostcodeRecognizer, "Manchester M1 1AE", "M1 1AE"),
     (UkPostcodeRecognizer, "Birmingham B33 8TH, UK", "B33 8TH"),
@@ -100,6 +101,8 @@ INVALID = [
     (UkNhsRecognizer, "943 476 5919 2", "longer digit run"),
     (UkNhsRecognizer, "943 476-5919", "mixed separators"),
     (UkNhsRecognizer, "Order 4505577104", "order number"),
+    (UkNhsRecognizer, "You can reach her at 640-326-1401.", "a phone cue and nothing of health"),
+    (UkNhsRecognizer, "My number is 089 078 6666, text first.", "a phone cue and nothing of health"),
     (UkPostcodeRecognizer, "ABC1 1AA", "three-letter area"),
     (UkPostcodeRecognizer, "SW1A 1AAB", "inside a longer token"),
     (UkPostcodeRecognizer, "Q1 1AA", "Q never first"),

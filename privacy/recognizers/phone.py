@@ -250,6 +250,11 @@ class PhoneRecognizer(LocalRecognizer):
         return score, reason, valid
 
     @staticmethod
+    def has_phone_cue(text: str, start: int, end: int) -> bool:
+        """A phone cue word before or after the span on its own line ("call", "Tel.", "mobile", ...)."""
+        return PhoneRecognizer._has_context(text, start, end)
+
+    @staticmethod
     def _has_context(text: str, start: int, end: int) -> bool:
         # a cue counts on the number's own line: "Tél. : +33 ...\nColis 7607372656" is a parcel number
         line_start = text.rfind("\n", 0, start) + 1

@@ -9,6 +9,9 @@ from __future__ import annotations
 import calendar
 from typing import ClassVar
 
+import regex
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 from stdnum.gb import nhs as stdnum_nhs
 from stdnum.gb import vat as stdnum_vat
 
@@ -54,6 +57,11 @@ class UkNinoRecognizer(GdprepPatternRecognizer):
     CONTEXT: ClassVar[list[str]] = ["national", "insurance", "nino", "ni"]
 
 
+#: a record that mentions health care keeps its 3-3-4 numbers NHS numbers, cue words or not
+_HEALTH_CUE = regex.compile(r"\b(?:nhs|chi|patient|health|hospital|gp|clinic|surgery|nurse|doctor|referral"
+                            r"|prescription|ward|a&e|ambulance|medical)\b", regex.IGNORECASE)
+
+
 class UkNhsRecognizer(GdprepPatternRecognizer):
     """NHS number: ten digits, 3-3-4, mod 11 check digit (stdnum.gb.nhs).
 
@@ -72,6 +80,20 @@ class UkNhsRecognizer(GdprepPatternRecognizer):
 
     def validate(self, value: str) -> bool | None:
         return stdnum_nhs.is_valid(value)
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+                ) -> list[RecognizerResult]:
+        """A grouped number after a phone cue ("reach her at 640-326-1401", "My number is 089 078 6666") is the
+        phone number it reads as, in a record that says nothing of health: one in eleven 3-3-4 phone numbers
+        passes the NHS check digit."""
+        results = super().analyze(text, entities, nlp_artifacts)
+        if not results or _HEALTH_CUE.search(text):
+            return results
+        from gdprep.privacy.recognizers.phone import PhoneRecognizer  # phone imports this module
+
+        return [r for r in results
+                if r.analysis_explanation is None or r.analysis_explanation.pattern_name != "uk_nhs_grouped"
+                or not PhoneRecognizer.has_phone_cue(text, r.start, r.end)]
 
 
 class UkPostcodeRecognizer(GdprepPatternRecognizer):

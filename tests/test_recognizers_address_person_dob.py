@@ -234,6 +234,8 @@ DOB_VALID = [
     ("Luogo e data di nascita: Napoli, 6 marzo 1954", "6 marzo 1954"),
     ("Votre date de naissance.\nClient : le 21/10/1985", "21/10/1985"),
     ("DOB 3rd Apr 85", "3rd Apr 85"),                       # a two-digit year where the phrase ends
+    ("DOB 12-Jan-1977", "12-Jan-1977"),                     # the month named between two hyphens
+    ("born 3/Mar/85.", "3/Mar/85"),
     ("DOB: 12 March '85, male", "12 March '85"),
 ]
 

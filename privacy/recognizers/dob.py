@@ -144,6 +144,8 @@ _DATE = (
     rf"|{_YEAR4}\.[ \t]?\d{{1,2}}\.[ \t]?\d{{1,2}}(?!\d)"
     # 12 March 1985, 12th of March 1985, 12. März 1985, 14.března 1986, 1er mars 1985, 12 de marzo de 1985
     rf"|{_DAY}(?:{_ORDINAL}(?:\s+(?:of|de))?\s+|\.){_MONTH},?\s+(?:(?:de|del)\s+)?{_YEAR4}"
+    # 12-Jan-1977, 3/Mar/85 (clinical and US forms): the month's name between two equal separators
+    rf"|{_DAY}(?P<sep3>[/-]){_MONTH}(?P=sep3)(?:{_YEAR4}|\d{{2}}(?![\d./-]\d))"
     # 3rd Apr 85, 12 March '85: a two-digit year only where the phrase ends ("on 5 May 20 people came" is none)
     rf"|{_DAY}{_ORDINAL}\s+{_MONTH},?\s+['’]?\d{{2}}(?=[ \t]*(?:$|[,.;)\n]))"
     # year first: 1986. március 14 (hu), 1986 m. kovo 14 (lt; "d." after the day stays outside)

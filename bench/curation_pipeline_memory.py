@@ -4,7 +4,8 @@ prompt/completion records, at two sizes, each in a fresh process.
 Records are written to a temporary JSONL first (streamed, never held), about 5% of them near-duplicate
 variants and 2% exact copies, with three labels and a customer group key. The run uses the default
 config plus `fields.label_field` and `fields.group_field`; `--no-language` turns the (slowest) language
-filter off; `--index compact` uses the compact near-duplicate index. Peak RSS is `ru_maxrss` of the child process.
+filter off; `--index rensa` uses rensa's LSH tables instead of the default compact index. Peak RSS is
+`ru_maxrss` of the child process.
 
     python bench/curation_pipeline_memory.py [--sizes 100000,1000000] [--no-language] [--keep DIR]
 """
@@ -76,7 +77,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--no-language", action="store_true", help="turn the language filter off")
     parser.add_argument("--keep", type=Path, default=None, help="keep inputs and outputs here")
-    parser.add_argument("--index", choices=["rensa", "compact"], default="rensa", help="near-duplicate index")
+    parser.add_argument("--index", choices=["rensa", "compact"], default="compact",
+                        help="near-duplicate index (default: the config default, compact)")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

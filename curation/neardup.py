@@ -81,6 +81,15 @@ def hashed_word_shingles(rensa: Any, texts: Sequence[str], ngram: int, *, normal
 _BIG_BUCKET = 64
 
 
+def bucket_pairs(members: list[int]) -> Iterable[tuple[int, int]]:
+    """The candidate pairs of one LSH bucket (its members sorted): every pair, or, in a bucket of more than
+    `_BIG_BUCKET` records, a chain plus a star (each member to the first), so a boilerplate bucket costs O(n)
+    pairs; components stay connected and every link is verified."""
+    if len(members) <= _BIG_BUCKET:
+        return itertools.combinations(members, 2)
+    return itertools.chain(zip(members, members[1:], strict=False), ((members[0], m) for m in members[2:]))
+
+
 def jaccard(a: set[str], b: set[str]) -> float:
     if not a and not b:
         return 1.0
@@ -137,14 +146,16 @@ class NearDuplicateIndex:
         self._band_chunks: list[np.ndarray] = []
         self._finalised = True
         self._record_of_key = array("q")  # rensa key -> record index
+        self._n_released = 0
         self._pairs: set[tuple[int, int]] = set()
         # shingle hashes of indexed records, kept (up to cache_bytes) so that verification need not read
-        # and hash those texts again: record index -> (batch hash array, start, end)
-        self._cache: dict[int, tuple[np.ndarray, int, int]] = {}
+        # and hash those texts again: per batch (record indices, hashes, row bounds), numpy arrays only, so a
+        # million cached records cost their hashes and 16 bytes each, not a Python object apiece
+        self._cache: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self._cache_left = cache_bytes
 
     def __len__(self) -> int:
-        return len(self._record_of_key)
+        return len(self._record_of_key) or self._n_released
 
     def _tokens(self, texts: Sequence[str], normalised: bool = True
                 ) -> tuple[list[list[bytes]] | list[list[str]], tuple[np.ndarray, list[int]] | None]:
@@ -169,9 +180,8 @@ class NearDuplicateIndex:
         self._record_of_key.extend(indices)
         if batch is not None and self._cache_left > 0:
             hashes, bounds = batch
-            self._cache_left -= hashes.nbytes
-            for k, record in enumerate(indices):
-                self._cache[record] = (hashes, bounds[k], bounds[k + 1])
+            self._cache_left -= hashes.nbytes + 16 * len(indices)
+            self._cache.append((np.asarray(indices, dtype=np.int64), hashes, np.asarray(bounds, dtype=np.int64)))
         matrix = self._rensa.RMinHash.digest_matrix_from_token_sets(sets, self.num_perm, self.seed)
         if self._lsh is None:
             self._add_bands(matrix)
@@ -189,14 +199,22 @@ class NearDuplicateIndex:
                 if other != me:
                     self._pairs.add((other, me) if other < me else (me, other))
 
-    def _add_bands(self, matrix: Any) -> None:
+    def _bands_of(self, matrix: Any) -> np.ndarray:
         rows = np.array(matrix.to_rows(), dtype=np.uint64)
         width = self.num_perm // self.num_bands
         mix = np.array([_MIX[k % len(_MIX)] ^ (k * 0x9E3779B1) for k in range(width)], dtype=np.uint64)
         with np.errstate(over="ignore"):
-            bands = np.stack([(rows[:, b * width:(b + 1) * width] * mix).sum(axis=1, dtype=np.uint64)
-                              for b in range(self.num_bands)], axis=1)
-        self._band_chunks.append(bands)
+            return np.stack([(rows[:, b * width:(b + 1) * width] * mix).sum(axis=1, dtype=np.uint64)
+                             for b in range(self.num_bands)], axis=1)
+
+    def band_hashes(self, texts: Sequence[str], *, normalised: bool = True) -> np.ndarray:
+        """The compact index's band hashes of a batch of texts, one row per text (what `add` indexes): a
+        distributed engine computes them where the texts are and bands them with `bucket_pairs`."""
+        sets, _ = self._tokens(texts, normalised)
+        return self._bands_of(self._rensa.RMinHash.digest_matrix_from_token_sets(sets, self.num_perm, self.seed))
+
+    def _add_bands(self, matrix: Any) -> None:
+        self._band_chunks.append(self._bands_of(matrix))
         self._finalised = False
 
     def _find_band_collisions(self) -> None:
@@ -205,25 +223,17 @@ class NearDuplicateIndex:
         boilerplate bucket costs O(n) pairs; components stay connected and every link is verified."""
         if self._finalised or not self._band_chunks:
             return
-        bands = np.concatenate(self._band_chunks)
-        self._band_chunks = [bands]
         records = np.frombuffer(self._record_of_key, dtype=np.int64)
         for b in range(self.num_bands):
-            column = bands[:, b]
+            # one band's column at a time: joining all chunks first would hold the band hashes twice
+            column = np.concatenate([chunk[:, b] for chunk in self._band_chunks])
             order = np.argsort(column, kind="stable")
             ordered = column[order]
             starts = np.flatnonzero(np.diff(ordered) != 0) + 1
             bounds = np.concatenate(([0], starts, [len(ordered)]))
-            for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-                if hi - lo < 2:
-                    continue
-                members = sorted(records[order[lo:hi]].tolist())
-                if len(members) <= _BIG_BUCKET:
-                    pairs: Iterable[tuple[int, int]] = itertools.combinations(members, 2)
-                else:
-                    pairs = itertools.chain(zip(members, members[1:], strict=False),
-                                            ((members[0], m) for m in members[2:]))
-                self._pairs.update(pairs)
+            shared = np.flatnonzero(np.diff(bounds) >= 2)  # only buckets of two or more make pairs
+            for lo, hi in zip(bounds[shared].tolist(), bounds[shared + 1].tolist(), strict=True):
+                self._pairs.update(bucket_pairs(sorted(records[order[lo:hi]].tolist())))
         self._finalised = True
 
     @property
@@ -234,10 +244,31 @@ class NearDuplicateIndex:
     def candidate_members(self) -> set[int]:
         return {i for pair in self.candidate_pairs for i in pair}
 
+    def _cached(self, members: Iterable[int]) -> dict[int, np.ndarray]:
+        """The distinct shingle hashes of those `members` that are cached."""
+        wanted = np.fromiter(members, dtype=np.int64)
+        found: dict[int, np.ndarray] = {}
+        for indices, hashes, bounds in self._cache:
+            for k in np.flatnonzero(np.isin(indices, wanted)).tolist():
+                found[int(indices[k])] = np.unique(hashes[bounds[k]:bounds[k + 1]])
+        return found
+
     def members_needing_text(self, pairs: Iterable[tuple[int, int]] | None = None) -> set[int]:
         """Candidate members whose shingles are not cached: `verify` needs their normalised texts."""
         chosen = self.candidate_pairs if pairs is None else pairs
-        return {i for pair in chosen for i in pair if i not in self._cache}
+        members = {i for pair in chosen for i in pair}
+        wanted = np.fromiter(members, dtype=np.int64, count=len(members))
+        cached = {int(i) for indices, _, _ in self._cache for i in indices[np.isin(indices, wanted)]}
+        return members - cached
+
+    def release(self) -> None:
+        """Free the band hashes, the LSH tables and the cache once the pairs are known and verified; the
+        candidate pairs stay for the report."""
+        self._find_band_collisions()
+        self._band_chunks, self._cache, self._cache_left = [], [], 0
+        self._lsh = None
+        self._n_released = len(self._record_of_key)  # len() stays for the report
+        self._record_of_key = array("q")
 
     def verify(self, texts: Mapping[int, str], pairs: Iterable[tuple[int, int]] | None = None, *,
                normalised: bool = True) -> list[tuple[int, int, float]]:
@@ -253,11 +284,7 @@ class NearDuplicateIndex:
                 return jaccard(sets[a], sets[b])
         else:
             # the Jaccard of the 64-bit shingle hashes: exact unless two different n-grams collide
-            unique: dict[int, np.ndarray] = {}
-            for i in members:
-                if i in self._cache:
-                    hashes, lo, hi = self._cache[i]
-                    unique[i] = np.unique(hashes[lo:hi])
+            unique = self._cached(members)
             missing = [i for i in members if i not in unique]
             for chunk in range(0, len(missing), 5000):
                 part = missing[chunk:chunk + 5000]

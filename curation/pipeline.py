@@ -20,6 +20,7 @@ from gdprep.curation.events import SPLITS, Decision
 from gdprep.curation.neardup import NearDuplicateIndex
 from gdprep.curation.normalise import example_key
 from gdprep.curation.steps import STEPS, Context, Source, make_context
+from gdprep.ray_cluster import RaySession
 
 LEAK_EXAMPLES_SHOWN = 100
 
@@ -38,13 +39,15 @@ class Curator:
     the language filter)."""
 
     def __init__(self, config: CurationConfig, languages: Sequence[str],
-                 progress: Callable[[str, int], None] | None = None) -> None:
+                 progress: Callable[[str, int], None] | None = None, ray: RaySession | None = None) -> None:
         self.config = config
         self.languages = list(languages)
         self.progress = progress
+        self.ray = ray
 
     def run(self, source: Source) -> CurationOutcome:
         ctx = make_context(self.config, source, self.languages, self.progress)
+        ctx.ray = self.ray
         for step in STEPS:
             step().run(ctx)
         ordered = [ctx.decisions[i] for i in range(ctx.n)]
@@ -68,7 +71,6 @@ def _report(ctx: Context, decisions: list[Decision]) -> dict[str, Any]:
     per_split_labels = {s: dict(sorted(Counter(ctx.labels[i] or "(none)" for i, sp in ctx.assignment.items()
                                                if sp == s).items())) for s in SPLITS}
     cfg = ctx.config
-    index = ctx.near_index
     exact_groups = ctx.exact_groups if cfg.exact_dedup.enabled else {}
     return {
         "counts": {
@@ -86,8 +88,8 @@ def _report(ctx: Context, decisions: list[Decision]) -> dict[str, Any]:
             "exact_group_sizes": _size_histogram(len(m) for m in exact_groups.values()),
             "near_enabled": cfg.near_dedup.enabled,
             "near_action": cfg.near_dedup.action,
-            "lsh_bands": index.num_bands if index is not None else None,
-            "candidate_pairs": len(index.candidate_pairs) if index is not None else 0,
+            "lsh_bands": ctx.near_bands,
+            "candidate_pairs": ctx.near_candidates,
             "verified_pairs": len(ctx.near_edges),
             "near_clusters": len(ctx.clusters),
             "near_cluster_sizes": _size_histogram(len(m) for m in ctx.clusters.values()),

@@ -18,6 +18,8 @@ from gdprep.curation.pipeline import CurationOutcome, Curator, leakage_report
 from gdprep.curation.sources import FileSource
 from gdprep.errors import StorageError, UsageError
 from gdprep.lineage import LineageSink
+from gdprep.policies.schema import DEFAULT_ALLOWED_REGIONS
+from gdprep.ray_cluster import EngineSpec, RaySession
 from gdprep.record_writers import RecordWriter
 from gdprep.records import OnError, file_sha256
 from gdprep.staging import StagedOutputs
@@ -32,9 +34,14 @@ def run_curate(input_path: Path, output_dir: Path, config: CurationConfig, *, la
                policy_name: str | None = None, on_error: OnError = "fail", input_format: str | None = None,
                output_format: str | None = None, progress: Callable[[str, int], None] | None = None,
                on_decision: Callable[[Decision], None] | None = None,
-               lineage: LineageSink | None = None) -> dict[str, Any]:
+               lineage: LineageSink | None = None, engine: EngineSpec | None = None,
+               allowed_regions: Sequence[str] = DEFAULT_ALLOWED_REGIONS) -> dict[str, Any]:
     """Curate `input_path` into `output_dir`; return the report. `on_decision` receives every record's
-    decision (the lineage hook for the audit ledger)."""
+    decision (the lineage hook for the audit ledger). With the `ray` engine the near-duplicate stages run on
+    Ray (`allowed_regions`: the policy's residency); the outputs are the local engine's."""
+    if engine is not None and engine.is_ray and config.near_dedup.enabled and config.near_dedup.index != "compact":
+        raise UsageError(f"near_dedup.index: {config.near_dedup.index} runs on the local engine only; with "
+                         "--engine ray use near_dedup.index: compact (the default)")
     input_path, output_dir = Path(input_path), Path(output_dir)
     if output_dir.exists() and not output_dir.is_dir():
         raise UsageError(f"--output-dir {output_dir} is a file; give a directory")
@@ -63,9 +70,8 @@ def run_curate(input_path: Path, output_dir: Path, config: CurationConfig, *, la
     staged.check_writable()
 
     try:
-        curator = Curator(config, languages, progress)
         t0 = time.perf_counter()
-        outcome = curator.run(source)
+        outcome = _run_stages(source, config, languages, progress, lineage, engine, allowed_regions)
         timings["stages_s"] = time.perf_counter() - t0
         staging.mkdir(exist_ok=True)
         t0 = time.perf_counter()
@@ -103,6 +109,22 @@ def run_curate(input_path: Path, output_dir: Path, config: CurationConfig, *, la
     if lineage is not None:
         record_lineage(lineage, outcome.decisions, input_path, output_dir, fmt, report, record_hashes)
     return report
+
+
+def _run_stages(source: FileSource, config: CurationConfig, languages: Sequence[str],
+                progress: Callable[[str, int], None] | None, lineage: LineageSink | None, engine: EngineSpec | None,
+                allowed_regions: Sequence[str]) -> CurationOutcome:
+    """The curation steps on this machine, or with the near-duplicate stages on Ray (the ledger then gets the
+    cluster's size)."""
+    if engine is None or not engine.is_ray:
+        return Curator(config, languages, progress).run(source)
+    with RaySession(engine, allowed_regions) as session:
+        cluster = session.info()
+        cluster.actors["near_dedup_partitions"] = max(2, 2 * session.actors())
+        outcome = Curator(config, languages, progress, ray=session).run(source)
+    if lineage is not None:
+        lineage.event("engine", cluster.to_json())
+    return outcome
 
 
 def record_lineage(lineage: LineageSink, decisions: Sequence[Decision], input_path: Path, output_dir: Path,

@@ -16,13 +16,14 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
-from gdprep.curation.config import CurationConfig
+from gdprep.curation.config import CurationConfig, NearDedupConfig
 from gdprep.curation.events import SPLITS, Decision
 from gdprep.curation.neardup import NearDuplicateIndex, connected_components
 from gdprep.curation.normalise import example_hash, example_key
 from gdprep.curation.quality import QUALITY_REASONS, QualityFilter, build_filters, first_failure, prepare_batch
 from gdprep.curation.sources import Item
 from gdprep.errors import InputError
+from gdprep.ray_cluster import RaySession
 
 Failure = tuple[str, dict[str, Any]]
 
@@ -59,6 +60,9 @@ class Context:
     clusters: dict[int, list[int]] = field(default_factory=dict)      # near clusters over first indices
     cluster_of: dict[int, int] = field(default_factory=dict)
     near_index: NearDuplicateIndex | None = None
+    near_bands: int | None = None   # the LSH bands used, and the candidate pairs they gave (for the report)
+    near_candidates: int = 0
+    ray: RaySession | None = None   # the `ray` engine's session; None: this process does the work
     near_edges: list[tuple[int, int, float]] = field(default_factory=list)
     assignment: dict[int, str] = field(default_factory=dict)
     upsampled: dict[int, int] = field(default_factory=dict)
@@ -219,21 +223,23 @@ class NearDedupStep(Step):
         cfg = ctx.config.near_dedup
         if not cfg.enabled:
             return
-        index = NearDuplicateIndex(threshold=cfg.threshold, num_perm=cfg.num_perm, ngram=cfg.ngram, unit=cfg.unit,
-                                   seed=cfg.seed, num_bands=cfg.num_bands, index=cfg.index)
-        ctx.near_index = index
         # one record per distinct content: the group's first member stands for it
         wanted = {i for i in ctx.alive() if i not in ctx.duplicate_of}
-        for batch in ctx.source.batches():
-            indices, texts = [], []
-            for item in batch:
-                if item.index in wanted and item.example is not None:
-                    indices.append(item.index)
-                    texts.append(example_key(item.example, ctx.config.normalise.casefold))
-            index.add(indices, texts)
-            ctx.progress("near_dedup", len(batch))
-        ctx.near_edges = index.verify(ctx.texts(index.members_needing_text()))
-        ctx.clusters = connected_components(ctx.near_edges)
+        if ctx.ray is not None:
+            from gdprep.curation.distributed import ray_near_duplicates
+
+            found = ray_near_duplicates(ctx.ray, self._texts(ctx, wanted), self.params(cfg))
+            ctx.near_bands, ctx.near_candidates = found.num_bands, len(found.candidate_pairs)
+            ctx.near_edges, ctx.clusters = found.edges, found.clusters
+        else:
+            index = NearDuplicateIndex(**self.params(cfg), index=cfg.index)
+            for indices, texts in self._texts(ctx, wanted):
+                index.add(indices, texts)
+            ctx.near_edges = index.verify(ctx.texts(index.members_needing_text()))
+            ctx.near_bands, ctx.near_candidates = index.num_bands, len(index.candidate_pairs)
+            index.release()
+            ctx.near_index = index
+            ctx.clusters = connected_components(ctx.near_edges)
         ctx.cluster_of = {m: root for root, members in ctx.clusters.items() for m in members}
         if cfg.action != "drop":
             return
@@ -269,6 +275,24 @@ class NearDedupStep(Step):
                         details = {**old.details, "exact_group_kept_id": old.kept_id}
                         ctx.remove(m, ExactDedupStep.name, "exact_duplicate", cluster_id=old.cluster_id,
                                    kept_id=ctx.ids[kept], details=details)
+
+
+    @staticmethod
+    def params(cfg: NearDedupConfig) -> dict[str, Any]:
+        return {"threshold": cfg.threshold, "num_perm": cfg.num_perm, "ngram": cfg.ngram, "unit": cfg.unit,
+                "seed": cfg.seed, "num_bands": cfg.num_bands}
+
+    @staticmethod
+    def _texts(ctx: Context, wanted: set[int]) -> Iterator[tuple[list[int], list[str]]]:
+        """(input indices, normalised texts) of the wanted records, a batch at a time."""
+        for batch in ctx.source.batches():
+            indices, texts = [], []
+            for item in batch:
+                if item.index in wanted and item.example is not None:
+                    indices.append(item.index)
+                    texts.append(example_key(item.example, ctx.config.normalise.casefold))
+            yield indices, texts
+            ctx.progress("near_dedup", len(batch))
 
 
 class QualityStep(Step):

@@ -53,7 +53,7 @@ def curate(ledger: Ledger, input_path: Path, output_dir: Path, cfg: CurationConf
         if started is not None:
             started(rec.run_id)
         return run_curate(input_path, output_dir, cfg, languages=policy.languages, policy_name=policy.name,
-                          lineage=rec, **options)
+                          lineage=rec, allowed_regions=policy.residency.allowed_regions, **options)
 
 
 def deanonymise(ledger: Ledger, input_path: Path, output_path: Path, policy: Policy, *, reason: str,

@@ -199,3 +199,56 @@ def test_kill_9_of_a_ray_run_leaves_no_process_and_no_output(tmp_path: Path) -> 
         if run.poll() is None:
             run.kill()
     assert not (tmp_path / "out.jsonl").exists() and not (tmp_path / "r.json").exists()
+
+
+def _curation_rows(n: int) -> list[dict[str, Any]]:
+    """Support tickets, a tenth of them copies and a tenth near copies (one word changed) of earlier ones."""
+    import random
+
+    rng = random.Random(5)
+    words = ("refund order parcel courier invoice account password delivery late damaged missing card address "
+             "router engineer visit booking flight seat hotel warranty battery screen").split()
+    rows: list[dict[str, Any]] = []
+    for i in range(n):
+        roll = rng.random()
+        if rows and roll < 0.1:
+            row = {**rng.choice(rows), "id": f"r{i}"}
+        elif rows and roll < 0.2:
+            base = rng.choice(rows)
+            text = base["completion"].split()
+            text[rng.randrange(len(text))] = rng.choice(words)
+            row = {**base, "id": f"r{i}", "completion": " ".join(text)}
+        else:
+            row = {"id": f"r{i}", "prompt": "Customer asks about " + " ".join(rng.choices(words, k=8)),
+                   "completion": "Thanks for writing. " + " ".join(rng.choices(words, k=rng.randint(12, 30))),
+                   "label": rng.choice(("billing", "delivery", "tech"))}
+        rows.append(row)
+    return rows
+
+
+def test_curate_on_ray_is_byte_identical_to_local(local_ray: Any, tmp_path: Path) -> None:
+    from gdprep.curation.config import load_curation_config
+    from gdprep.curation.run import run_curate
+
+    src = write_jsonl(tmp_path / "in.jsonl", _curation_rows(400))
+    cfg = load_curation_config(None, {"fields.label_field": "label", "quality.languages": [],
+                                      "output.hf_dataset": False})
+    reports = {name: run_curate(src, tmp_path / name, cfg, languages=["en"], engine=engine)
+               for name, engine in (("local", None), ("ray", EngineSpec("ray", workers=2)))}
+    dedup = reports["local"]["dedup"]
+    assert dedup["verified_pairs"] > 20 and dedup["near_clusters"] > 10  # the near-duplicate stages had work
+    assert reports["ray"]["counts"] == reports["local"]["counts"]
+    for name in ("train.jsonl", "validation.jsonl", "test.jsonl", "removals.jsonl", "decisions.jsonl",
+                 "curation_report.json"):
+        assert (tmp_path / "ray" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
+
+
+def test_curate_on_ray_refuses_the_rensa_index(tmp_path: Path) -> None:
+    from gdprep.curation.config import load_curation_config
+    from gdprep.curation.run import run_curate
+    from gdprep.errors import UsageError
+
+    src = write_jsonl(tmp_path / "in.jsonl", _curation_rows(5))
+    cfg = load_curation_config(None, {"near_dedup.index": "rensa"})
+    with pytest.raises(UsageError, match="near_dedup.index: rensa runs on the local engine only"):
+        run_curate(src, tmp_path / "out", cfg, languages=["en"], engine=EngineSpec("ray"))

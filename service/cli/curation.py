@@ -11,13 +11,18 @@ from rich.markup import escape
 
 from gdprep.errors import UsageError
 from gdprep.service.cli.common import (
+    EngineChoice,
+    EngineOpt,
     FormatChoice,
     LedgerOpt,
     OnErrorChoice,
     OnErrorOpt,
     PolicyOpt,
+    RayAddressOpt,
+    RayRegionOpt,
     _command_line,
     _count_records,
+    _engine,
     _progress,
     _renamed_option,
     _run,
@@ -63,6 +68,11 @@ def curate(
     print_config: Annotated[bool, typer.Option("--print-config", help="Print the effective config as YAML "
                                                "(every field and default) and exit.")] = False,
     ledger_url: LedgerOpt = None,
+    engine: EngineOpt = EngineChoice.local,
+    ray_address: RayAddressOpt = None,
+    ray_region: RayRegionOpt = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=0, help="With --engine ray: Ray CPUs to plan the "
+                                         "near-duplicate shuffle for (0 = the cluster's).")] = 0,
 ) -> None:
     """Curate a dataset: exact and near-duplicate removal, quality filters, label balancing and a
     stratified, group-aware train/validation/test split, with a reason for every removed record."""
@@ -83,11 +93,12 @@ def curate(
         from gdprep.audit.ledger import Ledger
         from gdprep.service import stages
 
+        spec = _engine(engine, ray_address, ray_region, workers)
         pol = load_policy(policy)
         total = _count_records(input)
         ledger = Ledger(ledger_url)
         with _progress("curate", total) as tick:
-            report = stages.curate(ledger, input, output_dir, cfg, pol, command=_command_line(),
+            report = stages.curate(ledger, input, output_dir, cfg, pol, command=_command_line(), engine=spec,
                                    on_error=on_error.value, input_format=input_format.value if input_format else None,
                                    output_format=split_format.value if split_format else None,
                                    progress=(lambda stage, n: tick(n) if stage == "scan" else None) if tick else None)

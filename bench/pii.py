@@ -127,6 +127,7 @@ class Systems:
         # EntityRecognizer subclass, and gdprep's own (e.g. PhoneRecognizer) would shadow its defaults
         self.presidio = build_presidio() if with_presidio else None
         self.pool = DetectionPool(policy, workers=1)
+        self.pool.warm_up()  # compiled patterns and first batches outside the timed region, as for Presidio
         if self.presidio is not None:
             self.presidio[0].analyze(text="warm up", language="en")
 

@@ -195,6 +195,7 @@ def _mentions(text: str, folded: set[str], exact: set[str], longest: int) -> Ite
 
 @functools.cache
 def _list_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    from gdprep.privacy.recognizers.base import compile_pattern
     from gdprep.privacy.recognizers.person import NAME_CAP_PATTERN, NAME_LOWER_PATTERN
 
     name = rf"(?P<value>{NAME_CAP_PATTERN}|{NAME_LOWER_PATTERN})"
@@ -203,9 +204,9 @@ def _list_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
               r"|[ \t]+(?P<conj>and|und|et|en|e|y|&)[ \t]+)")
     # a list item ends the list or is followed by the next item; "Anna Weber, BSN 123" is no list
     item_end = r"(?=[ \t]*(?:$|[,;.)!?\n(]|(?:and|und|et|en|e|y|&)[ \t]))"
-    after = regex.compile(rf"\G{note}{joiner}{name}{item_end}", regex.MULTILINE)
+    after = compile_pattern(rf"\G{note}{joiner}{name}{item_end}", regex.MULTILINE)
     # (?r): searched backwards from the anchor, so only the text just before it is tried
-    before = regex.compile(rf"(?r){name}{note}{joiner}\Z", regex.MULTILINE)
+    before = compile_pattern(rf"(?r){name}{note}{joiner}\Z", regex.MULTILINE)
     return after, before
 
 

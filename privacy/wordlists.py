@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 
-_STOP_WORD_MODULES = {lang: f"spacy.lang.{lang}.stop_words" for lang in ("en", "de", "fr", "nl", "it", "es")}
 #: every EU/EEA language spaCy ships stop words for (Norwegian as nb), for the name checks on model spans
 EU_STOP_WORD_LANGUAGES = ("en", "de", "fr", "nl", "it", "es", "pt", "pl", "cs", "sk", "hu", "sv", "da", "nb", "fi",
                           "et", "lv", "lt", "el", "ro", "hr", "sl", "bg", "ga", "is", "lb")
@@ -35,14 +34,28 @@ def english_words() -> frozenset[str]:
 
 @functools.cache
 def stop_words(*languages: str) -> frozenset[str]:
-    """spaCy's stop-word lists for `languages` (codes in `_STOP_WORD_MODULES`), merged."""
-    import importlib
-
+    """spaCy's stop-word lists for `languages` (spaCy's language codes), merged."""
     words: set[str] = set()
     for lang in languages:
-        try:
-            module = importlib.import_module(_STOP_WORD_MODULES.get(lang, f"spacy.lang.{lang}.stop_words"))
-        except ModuleNotFoundError:  # a spaCy build without that language: no stop words for it
-            continue
-        words |= module.STOP_WORDS
+        words |= _language_stop_words(lang)
     return frozenset(words)
+
+
+@functools.cache
+def _language_stop_words(lang: str) -> frozenset[str]:
+    """One language's `spacy.lang.<lang>.stop_words.STOP_WORDS`, read from its file alone: importing it the
+    usual way runs the language package's `__init__`, which builds that language's tokenizer exceptions
+    (French alone takes seconds). The file only defines the set."""
+    import importlib.util
+    from pathlib import Path
+
+    lang_root = importlib.util.find_spec("spacy.lang")
+    if lang_root is None or not lang_root.submodule_search_locations:
+        return frozenset()
+    path = Path(next(iter(lang_root.submodule_search_locations)), lang, "stop_words.py")
+    spec = importlib.util.spec_from_file_location(f"_gdprep_stop_words_{lang}", path)
+    if spec is None or spec.loader is None or not path.is_file():  # a spaCy build without that language
+        return frozenset()
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return frozenset(getattr(module, "STOP_WORDS", ()))

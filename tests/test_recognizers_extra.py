@@ -118,3 +118,21 @@ def test_birth_date_by_position(text: str, found: list[str]) -> None:
     from gdprep.privacy.recognizers.dob import BirthDateShapeRecognizer
 
     assert spans(BirthDateShapeRecognizer(), text, "DATE_OF_BIRTH") == found
+
+
+def test_every_registered_pattern_compiles_and_compiling_changes_no_finding() -> None:
+    """Patterns compile on first use; a broken one must still fail here, not on a user's first record that
+    needs it. And a recognizer gives the same findings whether its patterns were compiled up front or lazily."""
+    from gdprep.privacy.recognizers.base import GdprepPatternRecognizer
+
+    text = ("Dear Mr Alan Example, my name is Jo Sample (DOB 01/02/1980), call 020 7946 0000, NHS 943 476 5919, "
+            "10 Downing Street, London SW1A 2AA; Hauptstraße 5, 10115 Berlin.")
+    for cls in RECOGNIZERS.values():
+        lazy = cls()  # type: ignore[call-arg]
+        if not isinstance(lazy, GdprepPatternRecognizer):
+            continue
+        eager = cls()  # type: ignore[call-arg]
+        eager.compile_all()
+        assert all(compiled is not None for _, compiled, _, _ in eager._compiled), cls.__name__
+        found = [(r.start, r.end, r.entity_type, r.score) for r in lazy.analyze(text, [])]
+        assert found == [(r.start, r.end, r.entity_type, r.score) for r in eager.analyze(text, [])], cls.__name__

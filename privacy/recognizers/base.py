@@ -10,7 +10,9 @@ with an unanchored name.
 
 from __future__ import annotations
 
+import gc
 import threading
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 import regex
@@ -22,6 +24,21 @@ from gdprep.privacy.findings import PATTERN_NAME_KEY
 
 DEFAULT_FLAGS = regex.IGNORECASE | regex.MULTILINE
 REGEX_TIMEOUT_S = 2.0
+
+#: word lists that patterns name as `\L<name>` (`regex` named lists): a set lookup that compiles at once,
+#: where the same words written as an alternation are parsed again, slowly, in every pattern holding them
+NAMED_LISTS: dict[str, frozenset[str]] = {}
+
+
+def named_list(name: str, words: Iterable[str]) -> str:
+    """Register `words` as the named list `name` and return the pattern that matches one of them."""
+    NAMED_LISTS[name] = frozenset(words)
+    return rf"\L<{name}>"
+
+
+def compile_pattern(pattern: str, flags: int = 0) -> regex.Pattern[str]:
+    """`regex.compile` with every registered named list available to the pattern."""
+    return regex.compile(pattern, flags, ignore_unused=True, **NAMED_LISTS)
 
 
 class _Gates(threading.local):
@@ -69,8 +86,11 @@ class GdprepPatternRecognizer(LocalRecognizer):
         for spec in self.PATTERNS:
             if not isinstance(spec[2], (int, float)) or not 0.0 < spec[2] <= 1.0:
                 raise ValueError(f"{self._name} pattern {spec[0]!r}: score must be a number in (0, 1]")
-        self._compiled = [
-            (spec[0], regex.compile(spec[1], self.FLAGS), spec[2],
+        # patterns compile on first use: a run that never needs one (no text passes its gate or prefilter)
+        # never pays for it, and a one-record run starts sooner. The prefilters are small; they compile now.
+        self._sources = [spec[1] for spec in self.PATTERNS]
+        self._compiled: list[tuple[str, regex.Pattern[str] | None, float, regex.Pattern[str] | None]] = [
+            (spec[0], None, spec[2],
              regex.compile(spec[3], regex.IGNORECASE) if len(spec) > 3 else None)  # type: ignore[misc]
             for spec in self.PATTERNS
         ]
@@ -89,6 +109,27 @@ class GdprepPatternRecognizer(LocalRecognizer):
         """Return True when a checksum passes, False to reject, None when there is nothing to check."""
         return None
 
+    def _compile(self, index: int) -> regex.Pattern[str]:
+        """Pattern `index`, compiled now and kept (two threads may both compile it: the same result)."""
+        name, _, score, prefilter = self._compiled[index]
+        # compiling allocates many long-lived objects; the collections they would trigger cost more than
+        # the compiling itself
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            compiled = compile_pattern(self._sources[index], self.FLAGS)
+        finally:
+            if collecting:
+                gc.enable()
+        self._compiled[index] = (name, compiled, score, prefilter)
+        return compiled
+
+    def compile_all(self) -> None:
+        """Compile every pattern now (a long-lived worker about to scan many records)."""
+        for index, (_, compiled, _, _) in enumerate(self._compiled):
+            if compiled is None:
+                self._compile(index)
+
     def worth_searching(self, text: str) -> bool:
         """False when no pattern can match `text`: it lacks the GATE."""
         return self._gate is None or passes_gate(self._gate, text)
@@ -100,12 +141,14 @@ class GdprepPatternRecognizer(LocalRecognizer):
         results: list[RecognizerResult] = []
         seen: set[tuple[int, int]] = set()
         prefiltered: dict[str, bool] = {}  # patterns often share a prefilter: search the text once for each
-        for pattern_name, compiled, score, prefilter in self._compiled:
+        for index, (pattern_name, compiled, score, prefilter) in enumerate(self._compiled):
             if prefilter is not None:
                 if prefilter.pattern not in prefiltered:
                     prefiltered[prefilter.pattern] = prefilter.search(text) is not None
                 if not prefiltered[prefilter.pattern]:
                     continue
+            if compiled is None:
+                compiled = self._compile(index)
             for match in compiled.finditer(text, timeout=REGEX_TIMEOUT_S):
                 if "value" in compiled.groupindex and match.group("value") is not None:
                     start, end = match.span("value")

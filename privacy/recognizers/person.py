@@ -14,7 +14,7 @@ import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from gdprep.privacy.recognizers.base import GdprepPatternRecognizer, make_result
+from gdprep.privacy.recognizers.base import GdprepPatternRecognizer, compile_pattern, make_result, named_list
 from gdprep.privacy.wordlists import english_words
 
 # Words that follow a cue but are not names. Written for this module (greetings, pronouns,
@@ -96,19 +96,20 @@ vosotros y ya yo lunes martes miércoles jueves viernes sábado
 """.split())
 
 
-def _not_one_of(words: Iterable[str]) -> str:
-    """A look-ahead refusing a token that is one of `words` (any case)."""
-    alternation = "|".join(sorted((w.replace("'", "['’]") for w in words), key=len, reverse=True))
-    return rf"(?!(?i:{alternation})(?![\p{{L}}\p{{M}}'’-]))"
+def _not_one_of(name: str, words: Iterable[str]) -> str:
+    """A look-ahead refusing a token that is one of `words` (any case, either apostrophe), through the named
+    list `name`."""
+    spelt = {w.replace("'", apostrophe) for w in words for apostrophe in ("'", "’")}
+    return rf"(?!(?i:{named_list(name, spelt)})(?![\p{{L}}\p{{M}}'’-]))"
 
 
-_NOT_STOP = _not_one_of(_STOP_WORDS)
+_NOT_STOP = _not_one_of("name_stop_words", _STOP_WORDS)
 # Cue words that are also common surnames or given names ("Mrs Driver", "Mr. Allen", "Ms Donna Lambe"): right
 # after a capitalised honorific they are names
 _NAME_LIKE_CUE_WORDS: Final[frozenset[str]] = frozenset(
     "allen bang best caro case child darling domenica donna driver english french friday gentile german good "
     "guest head irish love meng moe ravi sales welsh".split())
-_NOT_STOP_AFTER_HONORIFIC = _not_one_of(_STOP_WORDS - _NAME_LIKE_CUE_WORDS)
+_NOT_STOP_AFTER_HONORIFIC = _not_one_of("name_stop_words_after_honorific", _STOP_WORDS - _NAME_LIKE_CUE_WORDS)
 
 # A capitalised token: Sarah, O'Neill, Jean-Luc, McAdam, MÜLLER, Jansen-de Vries. At least two letters.
 _HYPHEN_PART = r"(?:-(?:(?i:de|van|van[ \t]+der|van[ \t]+den|ter|ten|le|la)[ \t]+)?\p{L}[\p{L}\p{M}]*+){0,3}+"
@@ -513,7 +514,8 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
     def __init__(self) -> None:
         super().__init__()
         self._name_before = [
-            (pattern, regex.compile(rf"{left}(?P<value>{names})", self.FLAGS), regex.compile(cue, self.FLAGS), score)
+            (pattern, compile_pattern(rf"{left}(?P<value>{names})", self.FLAGS), compile_pattern(cue, self.FLAGS),
+             score)
             for pattern, left, names, cue, score in self.NAME_BEFORE
         ]
 

@@ -19,7 +19,10 @@ its default recognizers and the same spaCy model, through BatchAnalyzerEngine) i
 Speed: gdprep with one detection process and Presidio's BatchAnalyzerEngine in one process, timed in the same
 run on the same ~120-character records (best of `--repeats`; model loading outside the timed region).
 
-    python bench/pii.py [--n 400] [--seed 11] [--sources all] [--json bench/out/pii.json]
+Start-up: `gdprep detect` on one record against a bare Python that imports Presidio and loads the spaCy
+model, in fresh processes, alternating (bench/startup.py; target within 1.5x).
+
+    python bench/pii.py [--n 400] [--seed 11] [--sources all] [--startup-repeats 3] [--json bench/out/pii.json]
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from devset import generate_devset  # noqa: E402
+from startup import print_startup, startup  # noqa: E402
 
 from gdprep.offline import enforce_offline  # noqa: E402
 from gdprep.policies import Policy, load_policy  # noqa: E402
@@ -239,6 +243,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per system; the fastest counts")
     parser.add_argument("--no-presidio", action="store_true", help="score gdprep only (faster)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
+    parser.add_argument("--startup-repeats", type=int, default=3,
+                        help="runs of each start-up command (bench/startup.py); 0 skips the start-up figures")
     args = parser.parse_args(argv)
     names = list(SOURCES) if args.sources == "all" else [s.strip() for s in args.sources.split(",")]
     unknown = [s for s in names if s not in SOURCES]
@@ -252,6 +258,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         timing = speed(systems, [SOURCES[n] for n in names], args.seed, args.repeats)
     finally:
         systems.close()
+    # in fresh processes, after the scoring process has closed its pool
+    start_up = startup(args.startup_repeats) if args.startup_repeats > 0 else None
 
     print(f"{args.n} records per source, seed {args.seed}, policy {POLICY}, cpus {os.cpu_count()}")
     header = (f"{'source':20} {'system':9} {'span R':>7} {'span P':>7} {'char P':>7} {'char R':>7} "
@@ -284,6 +292,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "presidio_batch_docs_s" in timing:
         print(f"  presidio BatchAnalyzerEngine (1 proc): {timing['presidio_batch_docs_s']:8.1f} docs/s")
         print(f"  ratio gdprep / presidio:               {timing['ratio']:8.2f}x")
+    if start_up is not None:
+        print_startup(start_up)
     held_out = {name: row for name, row in rows.items() if not row["tuned_on"]}
     targets: dict[str, bool] = {}
     if held_out:
@@ -310,7 +320,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         payload = {"meta": {"n": args.n, "seed": args.seed, "policy": POLICY, "cpus": os.cpu_count()},
-                   "sources": rows, "speed": timing, "targets": targets}
+                   "sources": rows, "speed": timing, "startup": start_up, "targets": targets}
         args.json.write_text(json.dumps(payload, indent=2), encoding="utf-8")
     return 0
 

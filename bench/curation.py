@@ -9,7 +9,8 @@ the normalised text >= threshold).
   hashes of candidates are still cached from `add` (a bounded cache); any not cached would be read and
   normalised again, as the stage's second pass does. Reports the verified pairs.
 - gdprep, compact index: the same with `index="compact"` (band hashes in numpy arrays instead of rensa's
-  LSH tables: far less memory per record); shown for information, the targets use the default index.
+  LSH tables: far less memory per record). It is the config's default since 1M-record runs had to stay
+  under 2 GB; the throughput target below is checked on the rensa index (`near_dedup.index: rensa`).
 - datasketch: one `MinHash(num_perm, seed)` per document updated with `update_batch` of the same
   shingles as UTF-8 bytes, inserted into `MinHashLSH(threshold, num_perm)` (its own band choice), then
   `lsh.query` per document. Reports its LSH candidate pairs unverified, as it is usually used; a

@@ -159,11 +159,25 @@ class RaySession:
                 # a private temp dir (logs, sockets, spilled objects), removed when the run ends
                 self._temp_dir = tempfile.mkdtemp(prefix="gdprep-ray-")
                 self._start_reaper(self._temp_dir)
-                ray.init(num_cpus=self.spec.workers or None, _node_ip_address="127.0.0.1",
+                # address "local": a new Ray, never one that $RAY_ADDRESS or a `ray start` on this machine
+                # names, which would bypass the residency check
+                ray.init(address="local", num_cpus=self.spec.workers or None, _node_ip_address="127.0.0.1",
                          object_store_memory=LOCAL_OBJECT_STORE_BYTES, _temp_dir=self._temp_dir, **quiet)
                 self._started = True
+        else:
+            self._check_joined()
         self._configure_data()
         return self
+
+    def _check_joined(self) -> None:
+        """A Ray this process was already connected to (by its caller) is held to the same rule as an address:
+        a node on another machine needs a declared, allowed region."""
+        local = {"127.0.0.1", "localhost", self.ray.util.get_node_ip_address()}
+        remote = sorted({n.get("NodeManagerAddress") for n in self.ray.nodes() if n.get("Alive")} - local)
+        if remote and self.region is None:
+            raise ResidencyError(f"this process is connected to a Ray cluster with nodes on other machines "
+                                 f"({', '.join(map(str, remote[:3]))}); declare its region with --ray-region (or "
+                                 f"${REGION_ENV}) so the policy's residency can be checked")
 
     def _start_reaper(self, temp_dir: str) -> None:
         """Start the process that removes this Ray if this process is killed (see `gdprep.reaper`), then mark

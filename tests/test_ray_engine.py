@@ -56,12 +56,19 @@ def test_redact_on_ray_is_byte_identical_to_local(local_ray: Any, tmp_path: Path
     src = write_jsonl(tmp_path / "in.jsonl", _records(40))
     with src.open("a", encoding="utf-8") as fh:
         fh.write("{not json\n")  # a bad record: quarantined by both engines at the same place
-    runs = {}
-    for name, engine in (("local", None), ("ray", EngineSpec("ray", workers=2))):
-        runs[name] = run_redact(src, tmp_path / f"{name}.jsonl", tmp_path / f"{name}.report.json", POLICY,
-                                on_error="quarantine", engine=engine)
+    from gdprep.audit.ledger import Ledger
+    from gdprep.service import stages
+
+    runs = {"local": run_redact(src, tmp_path / "local.jsonl", tmp_path / "local.report.json", POLICY,
+                                on_error="quarantine")}
+    ledger = Ledger()
+    runs["ray"] = stages.redact(ledger, src, tmp_path / "ray.jsonl", tmp_path / "ray.report.json", POLICY,
+                                command="gdprep redact --engine ray", config={"engine": "ray"}, on_error="quarantine",
+                                engine=EngineSpec("ray", workers=2))
     assert runs["ray"].engine["engine"] == "ray" and runs["ray"].engine["actors"] == {"detector": 2}
-    assert runs["ray"].engine["cpus"] == 2 and runs["ray"].engine["nodes"] == 1
+    # the ledger records the engine and the cluster's size
+    recorded = [e.payload for e in ledger.iter_entries() if e.kind == "engine"]
+    assert [(p["engine"], p["nodes"], p["cpus"], p["actors"]) for p in recorded] == [("ray", 1, 2, {"detector": 2})]
     assert runs["local"].n_findings > 40  # the sample is full of personal data: the comparison means something
     for suffix in (".jsonl", ".quarantine.jsonl"):
         assert (tmp_path / f"ray{suffix}").read_bytes() == (tmp_path / f"local{suffix}").read_bytes()

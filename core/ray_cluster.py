@@ -14,6 +14,7 @@ import logging
 import os
 import shutil
 import tempfile
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
@@ -148,13 +149,21 @@ class RaySession:
         enforce_offline()
         for name in ("ray", "ray.data"):  # Ray's start-up notices would garble the CLI's stderr
             logging.getLogger(name).setLevel(logging.ERROR)
+        warnings.filterwarnings("ignore", module=r"ray(\.|$)")  # e.g. "fewer inputs than actors" on tiny input
         if not ray.is_initialized():
             quiet = {"include_dashboard": False, "logging_level": logging.ERROR, "log_to_driver": False,
                      "configure_logging": True}
             if self.spec.address:
                 # the declared, allowed cluster head is the one remote host this process may reach
                 allow_egress_to(self.spec.address.removeprefix("ray://").rsplit(":", 1)[0])
-                ray.init(address=self.spec.address, **quiet)
+                try:
+                    ray.init(address=self.spec.address, **quiet)
+                except Exception as exc:  # Ray raises ConnectionError, RuntimeError, its own errors ...
+                    raise RayEngineError(
+                        f"cannot connect to the Ray cluster at {self.spec.address} ({type(exc).__name__}: "
+                        f"{str(exc)[:200]}); check the address and that the cluster runs. A cluster with token "
+                        "authentication also needs RAY_AUTH_MODE=token here and its token (~/.ray/auth_token or "
+                        "$RAY_AUTH_TOKEN)") from None
             else:
                 # a private temp dir (logs, sockets, spilled objects), removed when the run ends
                 self._temp_dir = tempfile.mkdtemp(prefix="gdprep-ray-")

@@ -95,6 +95,7 @@ def test_training_is_deterministic(tmp_path: Path) -> None:
      "STREET_ADDRESS"),
     ("Indirizzo: Via Garibaldi 41, 20121 Milano (MI)", "Via Garibaldi 41, 20121 Milano (MI)", "STREET_ADDRESS"),
     ("Thanks for your help, Mrs Okonkwo will call you tomorrow.", "Okonkwo", "PERSON"),
+    ("Please send it to Agnieszka Wiśniewska, ul. Długa 14/3, 80-827 Gdańsk.", "Agnieszka Wiśniewska", "PERSON"),
     ("Επικοινωνία: Νίκος Γεωργίου, τηλ. 210 1234567", "Νίκος Γεωργίου", "PERSON"),
     ("hey it's siobhan murphy again, any update on my refund?", "siobhan murphy", "PERSON"),
 ])

@@ -95,3 +95,27 @@ def test_cue_finds_name(text: str, name: str) -> None:
 @pytest.mark.parametrize("text", NOT_FOUND)
 def test_cue_ignores_ordinary_words(text: str) -> None:
     assert names(text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Hi, I'm Jo Sample, call me on 020 7946 0000.",
+    "From: Anna Weber <anna@example.org>\nTo: team",
+    "Brenda,\nthe report is attached.",
+    "Patient: ahmed khan\nDOB: 01/02/1980",
+    "Regards,\nSarah Jones",
+    "[14:30] Liane: ok, danke",
+    "Agent (Elliot): how can I help?",
+    "Je m'appelle Sylvie Roche et j'habite à Lyon.",
+    "Dear Mr. Okonkwo, thank you for your letter.",
+    "hey @louis, can you check?",
+    '{"customer_name": "Maria Rossi"}',
+    "I met with Tom Hill yesterday about the claim.",
+])
+def test_cue_prefilters_change_no_finding(text: str) -> None:
+    """Each cue pattern is skipped for a text without its cue (`_cue_prefilter`): never a finding lost."""
+    with_prefilters = PersonCueRecognizer()
+    without = PersonCueRecognizer()
+    without._compiled = [(name, compiled, score, None) for name, compiled, score, _ in without._compiled]
+    found = [(r.start, r.end, r.score) for r in with_prefilters.analyze(text, ["PERSON"])]
+    assert found == [(r.start, r.end, r.score) for r in without.analyze(text, ["PERSON"])]
+    assert found or text.startswith("hey")  # every text but the mention holds a cued name

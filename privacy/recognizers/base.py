@@ -91,7 +91,7 @@ class GdprepPatternRecognizer(LocalRecognizer):
         self._sources = [spec[1] for spec in self.PATTERNS]
         self._compiled: list[tuple[str, regex.Pattern[str] | None, float, regex.Pattern[str] | None]] = [
             (spec[0], None, spec[2],
-             regex.compile(spec[3], regex.IGNORECASE) if len(spec) > 3 else None)  # type: ignore[misc]
+             compile_pattern(spec[3], regex.IGNORECASE) if len(spec) > 3 else None)  # type: ignore[misc]
             for spec in self.PATTERNS
         ]
         self._gate = regex.compile(self.GATE) if self.GATE is not None else None

@@ -8,7 +8,7 @@ these cues ("Hi team", "je suis désolé") keeps the cues from reporting ordinar
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Final
+from typing import Any, Final
 
 import regex
 from presidio_analyzer import RecognizerResult
@@ -402,6 +402,28 @@ _RECORD_LABEL = (
 )
 
 
+def _cue_prefilter(pattern: str) -> str | None:
+    """What a pattern must find before its name: the part before `(?P<value>`, when it stands on its own and
+    holds a cue (a word of at least three letters). A text where it is absent cannot match the pattern, so
+    the pattern (and its long name part) is neither compiled nor run for it."""
+    left = pattern.split("(?P<value>", 1)[0]
+    if left == pattern or not regex.search(r"[a-z]{3}", left):
+        return None
+    try:
+        compile_pattern(left)
+    except regex.error:  # the value group sits inside a group opened before it
+        return None
+    return "(?m)" + left  # the pattern's own flags: line anchors; the prefilter adds IGNORECASE (a superset)
+
+
+def _with_cue_prefilters(patterns: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    with_prefilters = []
+    for spec in patterns:
+        prefilter = _cue_prefilter(spec[1]) if len(spec) == 3 else None
+        with_prefilters.append(spec if prefilter is None else (*spec, prefilter))
+    return with_prefilters
+
+
 class PersonCueRecognizer(GdprepPatternRecognizer):
     """A name after an honorific, a self-introduction, a field label, a greeting or a sign-off."""
 
@@ -473,6 +495,7 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
                                    rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER2}{_END_OF_PHRASE})", 0.55),
         # a possessive before an identifier names its holder: "Tom Hill's passport", "anna weber's NHS number"
     ]
+    PATTERNS = _with_cue_prefilters(PATTERNS)
     CONTEXT = ["name", "named", "called", "nom", "naam", "nome", "nombre", "heiße", "appelle", "chiamo",
                "llamo"]
     # Cues that FOLLOW the name. Scanning for a name at every word is slow, so these find the cue first

@@ -310,3 +310,18 @@ def test_pathological_input_does_not_backtrack(text: str) -> None:
     # every pattern runs under the regex module's timeout (base.py): catastrophic backtracking would raise
     for recognizer in (ADDRESS, PERSON, DOB):
         assert isinstance(recognizer.analyze(text, [recognizer.ENTITY]), list)
+
+
+@pytest.mark.parametrize("cls", DOB_RECOGNIZERS)
+def test_dob_cue_prefilters_change_no_finding(cls: type[GdprepPatternRecognizer]) -> None:
+    """A date-of-birth pattern is skipped for a text without its cue: the same findings as running them all."""
+    with_prefilters, without = cls(), cls()
+    without._compiled = [(name, compiled, score, None) for name, compiled, score, _ in without._compiled]
+    texts = [text for text, _ in DOB_VALID] + list(DOB_INVALID)
+    texts += ["Anna Weber (12.03.1980) called", "Mme Inès Lambert, 13/02/1986, adressée par", "12/03/1985 (DOB)"]
+    found = 0
+    for text in texts:
+        expected = [(r.start, r.end, r.score) for r in without.analyze(text, [])]
+        assert [(r.start, r.end, r.score) for r in with_prefilters.analyze(text, [])] == expected, text
+        found += len(expected)
+    assert found

@@ -266,8 +266,12 @@ _VERB_AFTER = _accents_optional(r"geboren|born|született|född|født|syntynyt|s
                                 r"|gimė|născută?|rođen[ao]?|rojen[ao]?|роден[ао]?|γεννήθηκε|urodzon[ya]"
                                 r"|narozen[ao]?|narodený|narodená|nascid[oa]")
 
-# every date shape holds two digits in a row: a text without them cannot hold a date of birth
-_HAS_DATE = r"\d\d"
+# Prefilters: the cue each pattern needs besides its date. A text without it cannot match, so the pattern
+# (each holds the 18 KB date shape) is neither compiled nor run for it. (Every date shape also holds two
+# digits in a row, but most texts have those; far fewer have a birth cue.)
+_LABEL_CUE_PREFILTER = "(?m)" + _LABEL_CUE
+_VERB_CUE_PREFILTER = "(?m)" + _VERB_CUE
+_CUE_AFTER_PREFILTER = r"(?m)(?:" + _LABEL_CUE + r"|(?-i:" + _VERB_AFTER + r"))"
 
 
 class DateOfBirthRecognizer(GdprepPatternRecognizer):
@@ -276,21 +280,21 @@ class DateOfBirthRecognizer(GdprepPatternRecognizer):
 
     ENTITY = "DATE_OF_BIRTH"
     PATTERNS = [
-        ("dob_label", _LABEL_CUE + _SEPARATORS + _FORMAT_HINT + _COPULA + _DATE, 0.85, _HAS_DATE),
-        ("dob_born", _VERB_CUE + _SEPARATORS + _SHORT_PHRASE + r"[ \t:]*" + _DATE, 0.75, _HAS_DATE),
+        ("dob_label", _LABEL_CUE + _SEPARATORS + _FORMAT_HINT + _COPULA + _DATE, 0.85, _LABEL_CUE_PREFILTER),
+        ("dob_born", _VERB_CUE + _SEPARATORS + _SHORT_PHRASE + r"[ \t:]*" + _DATE, 0.75, _VERB_CUE_PREFILTER),
         # "DoB on the rota system says 5 May 1967"; "Luogo e data di nascita: Italia, 6 marzo 1954"
         ("dob_label_says", _LABEL_CUE + r"(?:[ \t]+[\p{L}'’]+){1,5}[ \t]+(?i:says|shows|reads|is|was|given[ \t]+as"
-                           r"|listed[ \t]+as)[ \t:]+" + _DATE, 0.7, _HAS_DATE),
+                           r"|listed[ \t]+as)[ \t:]+" + _DATE, 0.7, _LABEL_CUE_PREFILTER),
         ("dob_label_place", _LABEL_CUE + r"[ \t]*:[ \t]*\p{L}[\p{L}\p{M}'’-]*(?:[ \t]+\p{L}[\p{L}\p{M}'’-]*)?,[ \t]*"
-                            + _DATE, 0.7, _HAS_DATE),
+                            + _DATE, 0.7, _LABEL_CUE_PREFILTER),
         # "passed on birth date (9 May 1986)"; a question and its answer on the next line:
         # "Your date of birth, please?\nCustomer: 4 Jul 1948", "uw geboortedatum en adres?\nKlant: 24-10-1963"
         ("dob_check", _LABEL_CUE + r"[ \t]+(?i:check|verification|verified|confirmed|matched|on[ \t]+file)"
-                      r"[ \t]*[,:(]?[ \t]*" + _DATE, 0.6, _HAS_DATE),
-        ("dob_bracketed", _LABEL_CUE + r"[^\d\n()]{0,15}\(\s*" + _DATE, 0.6, _HAS_DATE),
+                      r"[ \t]*[,:(]?[ \t]*" + _DATE, 0.6, _LABEL_CUE_PREFILTER),
+        ("dob_bracketed", _LABEL_CUE + r"[^\d\n()]{0,15}\(\s*" + _DATE, 0.6, _LABEL_CUE_PREFILTER),
         ("dob_answer", _LABEL_CUE + r"[^\d\n]{0,40}[?.][ \t]*\r?\n[^\d\n:]{0,30}:[ \t]*"
-                       r"(?:[\p{L}'’]{1,8}[,.!]?[ \t]+){0,3}" + _DATE, 0.6, _HAS_DATE),
-        ("dob_abbreviated", _ABBREVIATED_CUE + _DATE, 0.7, _HAS_DATE),
+                       r"(?:[\p{L}'’]{1,8}[,.!]?[ \t]+){0,3}" + _DATE, 0.6, _LABEL_CUE_PREFILTER),
+        ("dob_abbreviated", _ABBREVIATED_CUE + _DATE, 0.7, "(?m)" + _ABBREVIATED_CUE),
         # the cue after the date (never after a comma or colon, which start a new field):
         # "12/03/1985 (date of birth)", "1976-08-14 is my birthday", "Er ist am 4. Oktober 2000 geboren",
         # "07-05-1988  ← geboortedatum", "1986. március 14-én született", "1986 m. kovo 14 d. gimęs"
@@ -300,9 +304,9 @@ class DateOfBirthRecognizer(GdprepPatternRecognizer):
                           r"|haar|la[ \t]+mia|la[ \t]+sua|mi|su)[ \t]+)?"
                           # ...but not "seen 12/03/2024, DOB 01/02/1980": that cue labels the next date
                           r"(?:" + _LABEL_CUE + r"|(?-i:" + _VERB_AFTER + r")(?![\p{L}\p{N}]))(?![^\n\d]{0,15}\d)",
-         0.7, _HAS_DATE),
+         0.7, _CUE_AFTER_PREFILTER),
         # German "(* 07.07.1993)": the asterisk is the birth sign
-        ("dob_asterisk", r"\(\*[ \t]*" + _DATE + r"[ \t]*\)", 0.75, _HAS_DATE),
+        ("dob_asterisk", r"\(\*[ \t]*" + _DATE + r"[ \t]*\)", 0.75, r"\(\*"),
     ]
     CONTEXT = ["birth", "born", "dob", "geboren", "naissance", "nascita", "nacimiento", "geboorte"]
 
@@ -354,6 +358,13 @@ _THIS_YEAR = datetime.date.today().year
 _ADULT_BIRTH_YEARS = range(1900, _THIS_YEAR - 13)
 
 
+# "(DOB)", "(born)", "(geb.)" after a date
+_BIRTH_MARK = r"\([ \t]*(?i:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|born|geb\.?|née?)[ \t]*\)"
+# an honorific or a heading label before a name: "Mme Inès Lambert, 13/02/1986", "Re: Mr John Doe, 1 May 1950"
+_ADDRESSEE = (r"(?:(?-i:Mr|Mrs|Ms|Miss|Mx|Mme|Mlle|M\.|Herr|Frau|Dhr\.|Mevr\.|Sig\.(?:ra)?|Sr\.|Sra\.)"
+              r"|(?i:re|patient|patiente|patientin|paziente|paz\.|paciente|patiënt)[ \t]*:)")
+
+
 class BirthDateShapeRecognizer(GdprepPatternRecognizer):
     """Dates of birth recognisable by where they stand rather than by a cue word before them: a date
     marked "(DOB)" after it, or a date of an adult's birth year in brackets right after a name
@@ -362,16 +373,13 @@ class BirthDateShapeRecognizer(GdprepPatternRecognizer):
 
     ENTITY = "DATE_OF_BIRTH"
     PATTERNS = [
-        ("dob_marked_after", _DATE + r"[ \t]*\([ \t]*(?i:d\.?\s?o\.?\s?b\.?|date\s+of\s+birth|born|geb\.?|née?)"
-                             r"[ \t]*\)", 0.7),
+        ("dob_marked_after", _DATE + r"[ \t]*" + _BIRTH_MARK, 0.7, _BIRTH_MARK),
         ("dob_after_name", r"(?-i:\p{Lu}[\p{Ll}\p{M}'’-]+[ \t]+\p{Lu}[\p{Ll}\p{M}'’-]+)[ \t]*\([ \t]*" + _DATE
-                           + r"[ \t]*\)", 0.55),
+                           + r"[ \t]*\)", 0.55, r"\("),
         # a clinical or legal heading: "Mme Inès Lambert, 13/02/1986, adressée par", "Re: Mr John Doe, 1 May 1950;"
-        ("dob_after_addressee", r"(?:(?-i:Mr|Mrs|Ms|Miss|Mx|Mme|Mlle|M\.|Herr|Frau|Dhr\.|Mevr\.|Sig\.(?:ra)?|Sr\."
-                                r"|Sra\.)|(?i:re|patient|patiente|patientin|paziente|paz\.|paciente|patiënt)[ \t]*:)"
-                                r"[ \t]+(?:\p{L}[\p{L}\p{M}'’.-]*[ \t]+){0,3}\p{L}[\p{L}\p{M}'’-]+,[ \t]*"
+        ("dob_after_addressee", _ADDRESSEE + r"[ \t]+(?:\p{L}[\p{L}\p{M}'’.-]*[ \t]+){0,3}\p{L}[\p{L}\p{M}'’-]+,[ \t]*"
                                 + _DATE
-                                + r"[ \t]*(?=[,;)]|\r?\n|$)", 0.55),
+                                + r"[ \t]*(?=[,;)]|\r?\n|$)", 0.55, _ADDRESSEE),
     ]
     CONTEXT = ["birth", "born", "dob"]
 

@@ -25,6 +25,12 @@ def spans(recognizer: GdprepPatternRecognizer, text: str) -> list[str]:
 
 ADDRESS_VALID = [
     ("Please post it to 221B Quillon Street.", "221B Quillon Street"),
+    # Ukrainian, Russian and Bulgarian in Cyrillic: street word, name, house number, flat, town, postcode
+    ("He lives at вул. Хрещатик, 22, кв. 5, м. Київ, 01001 with his sister.",
+     "вул. Хрещатик, 22, кв. 5, м. Київ, 01001"),
+    ("Адрес: г. Рязань, ул. Слободская, д. 186 к. 139, 030824", "г. Рязань, ул. Слободская, д. 186 к. 139, 030824"),
+    ("Адрес: гр. София, бул. „Витоша“ 15, бл. 5, вх. А", "гр. София, бул. „Витоша“ 15, бл. 5, вх. А"),
+    ("Нова адреса: проспект Перемоги, буд. 8.", "проспект Перемоги, буд. 8"),
     ("Flat 3, 14 Kingsway Road, Leeds LS6 2QT", "Flat 3, 14 Kingsway Road, Leeds LS6 2QT"),
     ("New address: Apartment 12, 5 Queen's Gate, London SW7 5HR.",
      "Apartment 12, 5 Queen's Gate, London SW7 5HR"),
@@ -75,6 +81,8 @@ ADDRESS_VALID = [
 
 ADDRESS_INVALID = [
     "Step 3 of 5",
+    "Зустріч на вул. Хрещатик завтра о 5.",   # a street with no house number: a place
+    "Ціна 250 грн, доставка 2 дні.",
     "See Version 2 Road map for details",
     "Call 3 times before giving up",
     "Chapter 12 Place holders are explained later",

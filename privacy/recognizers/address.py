@@ -182,6 +182,26 @@ _EU_STREET_LINE = (
     rf"{_WORD_START}(?=\p{{Lu}}){_CAP_WORD}(?:[ \t]+{_ROMANCE_NAME})?[ \t]+{_HOUSE_NO_MARK}{_NUMBER}{_FLOOR}"
     rf"{_COMMA}(?:[A-Z]{{1,2}}-)?\d{{5}}(?!\d)[ \t]+{_TOWN}"
 )
+# Ukrainian, Russian and Bulgarian addresses in Cyrillic: a street word ("вул.", "ул.", "просп.", "бул.", ...)
+# before the street's name, then the house number ("буд. 8", "д. 218", "15"), flats and blocks ("кв. 25",
+# "к. 1", "бл. 5, вх. А"), and the town and postcode when they follow; a town may also come first ("г. Рязань,
+# ул. Слободская, д. 186"). The house number is required: "на вул. Хрещатик" alone is a place.
+_CYR_WORD = r"[„\"«]?\p{Lu}[\p{Cyrillic}\p{M}'’-]*+[“\"»]?"
+_CYR_STREET_TYPE = (
+    r"(?i:вул\.|вулиця|ул\.|улица|просп\.|проспект|пр-т|пр\.|пров\.|провулок|пер\.|переулок|бул\.|бульвар"
+    r"|булевар|бульв\.|наб\.|набережна|набережная|пл\.|площа|площадь|ш\.|шосе|шоссе|алея|аллея|алл\.|туп\."
+    r"|тупик|узвіз|мкр\.|мікрорайон|микрорайон|ж\.к\.|кв-л)"
+)
+_CYR_TOWN_WORD = r"(?:г\.|гр\.|м\.|с\.|смт|д\.|пос\.|село|місто|город)"
+_CYR_PART = r"(?:буд\.|будинок|д\.|дом|кв\.|квартира|к\.|корп\.|корпус|стр\.|строение|бл\.|вх\.|ет\.|ап\.|оф\.)"
+_CYRILLIC_ADDRESS = (
+    rf"(?<![\p{{L}}\p{{N}}])(?:{_CYR_TOWN_WORD}[ \t]*{_CYR_WORD}(?:[ \t]+{_CYR_WORD})?,[ \t]*)?"
+    rf"{_CYR_STREET_TYPE}[ \t]*{_CYR_WORD}(?:[ \t]+{_CYR_WORD}){{0,2}}"
+    rf",?[ \t]*(?:(?:буд\.|будинок|д\.|дом|№)[ \t]*)?\d{{1,4}}[\p{{Cyrillic}}]?(?:/\d{{1,4}})?(?![\p{{L}}\p{{N}}])"
+    rf"(?:,?[ \t]*{_CYR_PART}[ \t]*[\d\p{{Lu}}]{{1,4}}(?![\p{{L}}\p{{N}}]))*"
+    rf"(?:,[ \t]*(?:{_CYR_TOWN_WORD}[ \t]*)?{_CYR_WORD}(?:[ \t]+{_CYR_WORD})?(?=[ \t]*(?:,|$|[.;\n])))?"
+    r"(?:,?[ \t]*\d{4,6}(?![\p{L}\p{N}]))?"
+)
 # a post-office box, with its town and postcode when they follow: "PO Box 123, Springfield, IL 62704",
 # "Postfach 10 11 40", "Postbus 1234, 1000 AA Amsterdam"
 _PO_BOX = (
@@ -236,6 +256,7 @@ class StreetAddressRecognizer(GdprepPatternRecognizer):
         (_FLAT_PATTERN, _FLAT, 0.7),
         ("address_us_military", _MILITARY, 0.85),
         ("address_po_box", _PO_BOX, 0.7),
+        ("address_cyrillic", _CYRILLIC_ADDRESS, 0.75, r"\p{Cyrillic}"),
     ]
     CONTEXT = ["address", "street", "live", "lives", "adresse", "anschrift", "adres", "indirizzo",
                "dirección", "domicilio", "wohnhaft", "woonachtig", "residente", "postcode"]

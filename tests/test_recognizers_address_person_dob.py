@@ -31,6 +31,10 @@ ADDRESS_VALID = [
     ("Адрес: г. Рязань, ул. Слободская, д. 186 к. 139, 030824", "г. Рязань, ул. Слободская, д. 186 к. 139, 030824"),
     ("Адрес: гр. София, бул. „Витоша“ 15, бл. 5, вх. А", "гр. София, бул. „Витоша“ 15, бл. 5, вх. А"),
     ("Нова адреса: проспект Перемоги, буд. 8.", "проспект Перемоги, буд. 8"),
+    # Latin America and Indonesia
+    ("He lives at Cl. 121 # 34-97 with his sister.", "Cl. 121 # 34-97"),
+    ("Envíelo a Carrera 43Y Bis # 4M-4 Este.", "Carrera 43Y Bis # 4M-4 Este"),
+    ("Kirim ke Jl. Indragiri No. 3, Bengkulu", "Jl. Indragiri No. 3, Bengkulu"),
     ("Flat 3, 14 Kingsway Road, Leeds LS6 2QT", "Flat 3, 14 Kingsway Road, Leeds LS6 2QT"),
     ("New address: Apartment 12, 5 Queen's Gate, London SW7 5HR.",
      "Apartment 12, 5 Queen's Gate, London SW7 5HR"),
@@ -83,6 +87,8 @@ ADDRESS_INVALID = [
     "Step 3 of 5",
     "Зустріч на вул. Хрещатик завтра о 5.",   # a street with no house number: a place
     "Ціна 250 грн, доставка 2 дні.",
+    "Room 5 # 2-3 notes",                      # a grid address needs its street kind
+    "the gang of 5 arrived",
     "See Version 2 Road map for details",
     "Call 3 times before giving up",
     "Chapter 12 Place holders are explained later",

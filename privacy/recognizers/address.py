@@ -92,7 +92,10 @@ _TYPE_FIRST = (
     r"\b(?i:via|viale|v\.le|piazza|p\.zza|piazzale|corso|c\.so|largo|vicolo|strada|contrada|lungomare"
     r"|lungotevere|borgo|salita|calle|c/|avenida|avda\.?|plaza|pza\.?|paseo|p\.º|pº|carretera|ctra\.?"
     r"|camino|ronda|travesía|glorieta|rambla|cuesta|callejón|pasaje|bulevar|urbanización|urb\.|vía"
-    r"|carrer|avinguda|plaça|passeig|rua|praça|travessa|alameda|laan)(?![\p{L}\p{M}])"
+    r"|carrer|avinguda|plaça|passeig|rua|praça|travessa|alameda|laan"
+    # Brazil, Latin America and Indonesia, where many of our users' customers and staff come from
+    r"|rodovia|estrada|ladeira|beco|viela|vereda|diagonal|carrera|cra\.|transversal|jalan|jl\.|gang|gg\.)"
+    r"(?![\p{L}\p{M}])"
 )
 _HOUSE_NO_MARK = r"(?:(?i:n\.?[ºo°]\.?|nº|n°|no\.|núm\.?|num\.?)[ \t]*)?"
 # Spanish/Italian floor and door after the number: ", 3º B", ", 2º izda.", " scala B", ", piso 3"
@@ -202,6 +205,14 @@ _CYRILLIC_ADDRESS = (
     rf"(?:,[ \t]*(?:{_CYR_TOWN_WORD}[ \t]*)?{_CYR_WORD}(?:[ \t]+{_CYR_WORD})?(?=[ \t]*(?:,|$|[.;\n])))?"
     r"(?:,?[ \t]*\d{4,6}(?![\p{L}\p{N}]))?"
 )
+# Colombian grid addresses: street kind and number, "#", cross street and distance ("Cl. 15 # 22L-8",
+# "Carrera 43Y Bis # 4M-4 Este"), with the town and department when they follow
+_GRID_QUARTER = r"(?:[ \t]+(?:Este|Sur|Norte|Oeste))?"
+_GRID_ADDRESS = (
+    r"\b(?:Calle|Cl\.|Cll\.|Carrera|Cra\.|Cr\.|Kr\.|Diagonal|Dg\.|Transversal|Tv\.|Avenida(?:[ \t]+[Cc]alle)?"
+    r"|Av\.|Ak\.|Ac\.)[ \t]+\d{1,3}[A-Z]?(?:[ \t]?[ªº])?(?:[ \t]+Bis)?" + _GRID_QUARTER
+    + r"[ \t]*(?:#|No\.?|N°)[ \t]*\d{1,3}[A-Z]?-\d{1,3}" + _GRID_QUARTER + r"(?![\p{L}\p{N}])" + _TAIL
+)
 # a post-office box, with its town and postcode when they follow: "PO Box 123, Springfield, IL 62704",
 # "Postfach 10 11 40", "Postbus 1234, 1000 AA Amsterdam"
 _PO_BOX = (
@@ -257,6 +268,7 @@ class StreetAddressRecognizer(GdprepPatternRecognizer):
         ("address_us_military", _MILITARY, 0.85),
         ("address_po_box", _PO_BOX, 0.7),
         ("address_cyrillic", _CYRILLIC_ADDRESS, 0.75, r"\p{Cyrillic}"),
+        ("address_grid", _GRID_ADDRESS, 0.75, r"\w-\d"),
     ]
     CONTEXT = ["address", "street", "live", "lives", "adresse", "anschrift", "adres", "indirizzo",
                "dirección", "domicilio", "wohnhaft", "woonachtig", "residente", "postcode"]

@@ -170,8 +170,12 @@ class RaySession:
                 self._start_reaper(self._temp_dir)
                 # address "local": a new Ray, never one that $RAY_ADDRESS or a `ray start` on this machine
                 # names, which would bypass the residency check
-                ray.init(address="local", num_cpus=self.spec.workers or None, _node_ip_address="127.0.0.1",
-                         object_store_memory=LOCAL_OBJECT_STORE_BYTES, _temp_dir=self._temp_dir, **quiet)
+                try:
+                    ray.init(address="local", num_cpus=self.spec.workers or None, _node_ip_address="127.0.0.1",
+                             object_store_memory=LOCAL_OBJECT_STORE_BYTES, _temp_dir=self._temp_dir, **quiet)
+                except BaseException:
+                    self.__exit__(None, None, None)  # the reaper and the temp dir go again
+                    raise
                 self._started = True
         else:
             self._check_joined()
@@ -232,7 +236,9 @@ class RaySession:
 
     def actors(self, wanted: int = 0) -> int:
         """How many actors a stage runs: `wanted`, else the spec's workers, else one per cluster CPU."""
-        return max(1, wanted or self.spec.workers or self.info().cpus)
+        cpus = max(1, self.info().cpus)
+        # no more actors than the cluster has CPUs: an actor pool larger than the cluster would wait forever
+        return max(1, min(wanted or self.spec.workers or cpus, cpus))
 
 
 class RayEngineError(GdprepError):

@@ -34,14 +34,16 @@ def marked_processes(marker: str) -> list[int]:
     return found
 
 
-def reap(marker: str, temp_dir: Path, rounds: int = 10) -> int:
-    """SIGKILL every marked process (a few rounds: one may start another while we look); remove `temp_dir`.
-    Returns how many processes were killed."""
+def reap(marker: str, temp_dir: Path, *, quiet_s: float = 5.0, limit_s: float = 30.0) -> int:
+    """SIGKILL every marked process until none has been seen for `quiet_s` (a dying raylet may still be
+    starting a worker while we look), for at most `limit_s`; then remove `temp_dir`. Returns how many
+    processes were killed."""
     killed = 0
-    for _ in range(rounds):
+    started = last_seen = time.monotonic()
+    while time.monotonic() - last_seen < quiet_s and time.monotonic() - started < limit_s:
         pids = marked_processes(marker)
-        if not pids:
-            break
+        if pids:
+            last_seen = time.monotonic()
         for pid in pids:
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(pid, signal.SIGKILL)

@@ -48,8 +48,12 @@ class RayDetectionPool:
     def __init__(self, policy: Policy, spec: EngineSpec) -> None:
         self.policy = policy
         self.session = RaySession(spec, policy.residency.allowed_regions).__enter__()
-        self.n_actors = self.session.actors()
-        self.cluster = self.session.info()
+        try:
+            self.n_actors = self.session.actors()
+            self.cluster = self.session.info()
+        except BaseException:
+            self.session.__exit__(None, None, None)
+            raise
         self.cluster.actors["detector"] = self.n_actors
 
     def map_records(self, batches: Iterable[tuple[T, list[list[tuple[str, str]]]]]

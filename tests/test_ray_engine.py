@@ -201,7 +201,10 @@ def test_kill_9_of_a_ray_run_leaves_no_process_and_no_output(tmp_path: Path) -> 
         deadline = time.monotonic() + 30
         while _processes_with_env(mine) and time.monotonic() < deadline:
             time.sleep(0.5)
-        assert _processes_with_env(mine) == []
+        left = {pid: (Path(f"/proc/{pid}/cmdline").read_bytes()[:30],
+                      [e for e in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0") if b"RAY_SESSION" in e])
+                for pid in _processes_with_env(mine)}
+        assert left == {}
     finally:
         if run.poll() is None:
             run.kill()

@@ -20,6 +20,7 @@ from gdprep.offline import enforce_offline
 from gdprep.policies import Policy
 from gdprep.privacy.entities import ENGINE_LANGUAGE
 from gdprep.privacy.findings import PATTERN_NAME_KEY, Finding, RawFinding
+from gdprep.privacy.nermodel.lone_names import lone_name_in_sentence
 from gdprep.privacy.nermodel.spans import (
     NOT_ADDRESS_TYPES,
     NUMBERLESS_ADDRESS_SCORE,
@@ -27,7 +28,6 @@ from gdprep.privacy.nermodel.spans import (
     clean_model_span,
     common_words,
     given_name_frequency,
-    lone_name_in_sentence,
     person_as_street,
     trim_name,
     validated_address,

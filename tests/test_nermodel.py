@@ -314,7 +314,7 @@ def test_a_name_ending_in_a_street_word_is_a_street(text: str, value: str, expec
 ])
 def test_a_lone_model_name_counts_when_capitalised_inside_a_sentence(text: str, value: str,
                                                                       expected: bool) -> None:
-    from gdprep.privacy.nermodel.spans import lone_name_in_sentence
+    from gdprep.privacy.nermodel.lone_names import lone_name_in_sentence
 
     start = text.index(value)
     assert lone_name_in_sentence(text, start, start + len(value)) is expected

@@ -27,7 +27,7 @@ POLICY = Policy.model_validate({**_BASE, "name": "review-test", "review_band": {
 
 ROWS = [
     {"id": "a", "text": "Please call Jane Smith on 020 7946 0958 or mail jane@example.org."},
-    {"id": "b", "text": "I spoke to Margaret Oduya yesterday. Then Okonkwo nodded and it was fine."},
+    {"id": "b", "text": "I spoke to Margaret Oduya yesterday. Okonkwo nodded and it was fine."},
     {"id": "c", "text": "Met with Paris about the order, ref AB123456C."},
 ]
 

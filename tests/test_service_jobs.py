@@ -31,7 +31,7 @@ MAX_UPLOAD = 2000
 # in the review band (r2: "Okonkwo"), a lower-case given name redacted inside the review band (r3: "jamie")
 ROWS = [
     {"id": "r1", "text": "Please call Jane Smith on 020 7946 0958 or mail jane.smith@example.org."},
-    {"id": "r2", "text": "I spoke to Margaret Oduya yesterday. Then Okonkwo nodded and it was fine."},
+    {"id": "r2", "text": "I spoke to Margaret Oduya yesterday. Okonkwo nodded and it was fine."},
     {"id": "r3", "text": "order for jamie at the front desk"},
     {"id": "r4", "text": "My NI number is AB123456C and the postcode is SW1A 1AA."},
 ]

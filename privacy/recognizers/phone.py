@@ -220,7 +220,7 @@ class PhoneRecognizer(LocalRecognizer):
             return None
         if len(set(_DIGIT.findall(raw))) == 1:  # "00000000000", "5555 5555": a placeholder, not a number
             return None
-        if _in_steuernummer(text, start, end) and not self._has_context(text, start, end):
+        if _in_steuernummer(text, start, end) and not self.has_phone_cue(text, start, end):
             return None
         valid = phonenumbers.is_valid_number(number)
         stripped = raw.lstrip("(")
@@ -243,7 +243,7 @@ class PhoneRecognizer(LocalRecognizer):
             score, reason = 0.4, "possible_length"  # kept only with a cue word (below)
         else:
             return None
-        if self._has_context(text, start, end):
+        if self.has_phone_cue(text, start, end):
             score, reason = min(1.0, score + _CONTEXT_BOOST), reason + "+context"
         elif score < 0.5:  # a bare digit run with no cue is as likely an order number
             return None
@@ -252,10 +252,6 @@ class PhoneRecognizer(LocalRecognizer):
     @staticmethod
     def has_phone_cue(text: str, start: int, end: int) -> bool:
         """A phone cue word before or after the span on its own line ("call", "Tel.", "mobile", ...)."""
-        return PhoneRecognizer._has_context(text, start, end)
-
-    @staticmethod
-    def _has_context(text: str, start: int, end: int) -> bool:
         # a cue counts on the number's own line: "Tél. : +33 ...\nColis 7607372656" is a parcel number
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", end)

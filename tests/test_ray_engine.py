@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -178,10 +179,14 @@ def test_kill_9_of_a_ray_run_leaves_no_process_and_no_output(tmp_path: Path) -> 
     import time
 
     src = write_jsonl(tmp_path / "in.jsonl", _records(30))
-    mine = f"GDPREP_HOME={os.environ['GDPREP_HOME']}"  # every process the run starts inherits it
+    # every process the run starts inherits this variable, and no other process has it: GDPREP_HOME is the
+    # whole test session's, and the agents of another test's Ray linger a minute after its shutdown
+    token = f"kill-test-{uuid.uuid4().hex}"
+    mine = f"GDPREP_KILL_TEST={token}"
     run = subprocess.Popen([sys.executable, "-m", "gdprep.service.cli", "redact", "-i", str(src), "-o",
                             str(tmp_path / "out.jsonl"), "-r", str(tmp_path / "r.json"), "--engine", "ray",
-                            "--workers", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            "--workers", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           env={**os.environ, "GDPREP_KILL_TEST": token})
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and run.poll() is None:

@@ -119,3 +119,12 @@ def test_cue_prefilters_change_no_finding(text: str) -> None:
     found = [(r.start, r.end, r.score) for r in with_prefilters.analyze(text, ["PERSON"])]
     assert found == [(r.start, r.end, r.score) for r in without.analyze(text, ["PERSON"])]
     assert found or text.startswith("hey")  # every text but the mention holds a cued name
+
+
+def test_a_pattern_with_a_top_level_alternation_gets_no_cue_prefilter() -> None:
+    from gdprep.privacy.recognizers.person import _cue_prefilter
+
+    assert _cue_prefilter(r"(?i:hello)[ \t]+(?P<value>\p{Lu}\p{Ll}+)") == r"(?m)(?i:hello)[ \t]+"
+    # the second branch matches without "hello": its cue is not necessary, so no prefilter
+    assert _cue_prefilter(r"(?i:hello)[ \t]+(?P<value>\p{Lu}\p{Ll}+)|@(?P<value>\w+)") is None
+    assert _cue_prefilter(r"[|](?i:hello)[ \t]+(?P<value>\p{Lu}\p{Ll}+)") is not None  # "|" in a class

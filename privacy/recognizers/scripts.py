@@ -15,7 +15,7 @@ often than anything else our users' records hold. Scored in the review band for 
 
 from __future__ import annotations
 
-from typing import Final
+from typing import ClassVar, Final
 
 import regex
 from presidio_analyzer import RecognizerResult
@@ -30,27 +30,39 @@ _EUROPEAN_LETTER = regex.compile(r"[\p{Latin}\p{Greek}\p{Cyrillic}]")
 _EUROPEAN_PER_EAST_ASIAN = 3
 
 
-class EastAsianScriptNameRecognizer(GdprepPatternRecognizer):
-    """A lone Han or Hangul word of two to four characters in European-language text."""
+class _ScriptNameRecognizer(GdprepPatternRecognizer):
+    """A name in a non-European script (`SCRIPT_CHAR`) standing alone in a record written in European letters
+    (`written_in_european`, the subclass's rule)."""
 
     ENTITY = "PERSON"
+    SCRIPT_CHAR: ClassVar[regex.Pattern[str]]
+
+    def worth_searching(self, text: str) -> bool:
+        return self.SCRIPT_CHAR.search(text) is not None
+
+    def written_in_european(self, text: str) -> bool:
+        raise NotImplementedError
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+                ) -> list[RecognizerResult]:
+        if not self.worth_searching(text) or not self.written_in_european(text):
+            return []
+        return super().analyze(text, entities, nlp_artifacts)
+
+
+class EastAsianScriptNameRecognizer(_ScriptNameRecognizer):
+    """A lone Han or Hangul word of two to four characters in European-language text."""
+
+    SCRIPT_CHAR = _EAST_ASIAN_CHAR
     PATTERNS = [
         ("person_east_asian_script",
          rf"(?<![{_EAST_ASIAN}\p{{L}}\p{{N}}])(?:\p{{Han}}{{2,4}}|\p{{Hangul}}{{2,4}})(?![{_EAST_ASIAN}\p{{L}}\p{{N}}])",
          0.55),
     ]
 
-    def worth_searching(self, text: str) -> bool:
-        return _EAST_ASIAN_CHAR.search(text) is not None
-
-    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
-                ) -> list[RecognizerResult]:
-        if not self.worth_searching(text):
-            return []
+    def written_in_european(self, text: str) -> bool:
         east_asian = len(_EAST_ASIAN_CHAR.findall(text))
-        if len(_EUROPEAN_LETTER.findall(text)) < _EUROPEAN_PER_EAST_ASIAN * east_asian:
-            return []
-        return super().analyze(text, entities, nlp_artifacts)
+        return len(_EUROPEAN_LETTER.findall(text)) >= _EUROPEAN_PER_EAST_ASIAN * east_asian
 
 
 #: scripts whose words are separated by spaces like Latin (Thai is not, but a name in it is one short run)
@@ -67,32 +79,24 @@ _OTHER_SCRIPT_WORDS = "|".join(
     for name in _OTHER_SCRIPTS)
 
 
-class OtherScriptNameRecognizer(GdprepPatternRecognizer):
+class OtherScriptNameRecognizer(_ScriptNameRecognizer):
     """One to three words in Arabic, Hebrew, an Indic script, Thai, Georgian, Armenian or Ethiopic script
     standing alone in European-language text."""
 
-    ENTITY = "PERSON"
+    SCRIPT_CHAR = _OTHER_SCRIPT_CHAR
     PATTERNS = [
         ("person_other_script",
          rf"(?<![\p{{L}}\p{{M}}\p{{N}}])(?:{_OTHER_SCRIPT_WORDS})(?![\p{{L}}\p{{M}}\p{{N}}])",
          0.55),
     ]
 
-    def worth_searching(self, text: str) -> bool:
-        return _OTHER_SCRIPT_CHAR.search(text) is not None
-
-    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
-                ) -> list[RecognizerResult]:
-        if not self.worth_searching(text):
-            return []
+    def written_in_european(self, text: str) -> bool:
         # a run of four words or more in the script is prose in it (the pattern leaves it). The record must
         # be written in European letters: as many of them as of the script's, or, in a short record
         # ("Thanks, ஆட்டநத்தி", "signed: प्रिया शर्मा"), a European word and no more than three in the script
-        european = len(_EUROPEAN_LETTER.findall(text))
-        if european < len(_OTHER_SCRIPT_CHAR.findall(text)) and (
-                _EUROPEAN_WORD.search(text) is None or len(_OTHER_SCRIPT_WORD.findall(text)) > _MAX_NAME_WORDS):
-            return []
-        return super().analyze(text, entities, nlp_artifacts)
+        if len(_EUROPEAN_LETTER.findall(text)) >= len(_OTHER_SCRIPT_CHAR.findall(text)):
+            return True
+        return _EUROPEAN_WORD.search(text) is not None and len(_OTHER_SCRIPT_WORD.findall(text)) <= _MAX_NAME_WORDS
 
 
 SCRIPT_RECOGNIZERS: Final[tuple[type[GdprepPatternRecognizer], ...]] = (EastAsianScriptNameRecognizer,

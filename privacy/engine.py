@@ -4,8 +4,6 @@ core does detection work."""
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import multiprocessing as mp
 import os
 from collections import deque
@@ -18,6 +16,7 @@ import regex
 from gdprep.errors import ModelNotInstalledError
 from gdprep.offline import enforce_offline
 from gdprep.policies import Policy
+from gdprep.privacy.collector import collection_paused
 from gdprep.privacy.entities import ENGINE_LANGUAGE
 from gdprep.privacy.findings import PATTERN_NAME_KEY, Finding, RawFinding
 from gdprep.privacy.nermodel.lone_names import lone_name_in_sentence
@@ -135,21 +134,6 @@ def _trimmed_person(text: str, finding: RawFinding, trusted: bool = False) -> Ra
     return RawFinding(span[0], span[1], finding.entity_type, finding.score, finding.recognizer)
 
 
-@contextlib.contextmanager
-def _collection_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused: compiling the recognizers' patterns allocates millions of
-    long-lived objects, and the collections they trigger on the way cost more than the compiling itself
-    (all recognizers: 7.5 s with them, 3 s without). Not around spaCy's model load: srsly switches the
-    collector back on whatever it found."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 class Detector:
     """spaCy + Presidio, built once. `analyze_texts` is the hot path: one spaCy `pipe` per batch."""
 
@@ -178,7 +162,7 @@ class Detector:
             lambda *args, **kwargs: sorted(answer_of(*args, **kwargs), key=lambda r: r.name))
         # every recognizer is registered (the policy's entity list filters at analysis time): an empty
         # registry would make Presidio load its own predefined recognizers instead
-        with _collection_paused():
+        with collection_paused():
             recognizers = build_recognizers(None)
         for recognizer in recognizers:
             registry.add_recognizer(recognizer)
@@ -199,14 +183,14 @@ class Detector:
 
         self._place_types = {label: etype for label, etype in _SPACY_LABELS.items() if etype in policy.entities}
         self._min_score = min(min(rule.threshold for rule in policy.entities.values()), policy.review_band.low)
-        with _collection_paused():
+        with collection_paused():
             common_words(), given_names(), surname_ranks()  # the name checks' lists now, not in the first batch
 
     def warm_up(self) -> None:
         """Compile every recognizer's patterns and run each once, so that lazily built state (patterns,
         phone metadata, the NER's first batch) is not charged to the first records. For processes that
         will scan many records; a one-record run is quicker without it."""
-        with _collection_paused():
+        with collection_paused():
             for recognizer in self.analyzer.registry.recognizers:
                 compile_all = getattr(recognizer, "compile_all", None)
                 if compile_all is not None:

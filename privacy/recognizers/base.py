@@ -10,7 +10,6 @@ with an unanchored name.
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections.abc import Iterable
 from typing import Any, ClassVar
@@ -19,6 +18,7 @@ import regex
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from gdprep.privacy.collector import collection_paused
 from gdprep.privacy.entities import ENGINE_LANGUAGE, ENTITY_TYPES
 from gdprep.privacy.findings import PATTERN_NAME_KEY
 
@@ -112,15 +112,8 @@ class GdprepPatternRecognizer(LocalRecognizer):
     def _compile(self, index: int) -> regex.Pattern[str]:
         """Pattern `index`, compiled now and kept (two threads may both compile it: the same result)."""
         name, _, score, prefilter = self._compiled[index]
-        # compiling allocates many long-lived objects; the collections they would trigger cost more than
-        # the compiling itself
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with collection_paused():
             compiled = compile_pattern(self._sources[index], self.FLAGS)
-        finally:
-            if collecting:
-                gc.enable()
         self._compiled[index] = (name, compiled, score, prefilter)
         return compiled
 

@@ -402,9 +402,9 @@ _RECORD_LABEL = (
 )
 
 
-def _top_level_alternation(pattern: str) -> bool:
-    """A `|` outside every group and character class."""
-    depth, in_class, i = 0, False, 0
+def _structure(pattern: str) -> tuple[int, bool]:
+    """(groups still open at the end, whether a `|` stands outside every group and character class)."""
+    depth, in_class, bar, i = 0, False, False, 0
     while i < len(pattern):
         char = pattern[i]
         if char == "\\":
@@ -417,21 +417,18 @@ def _top_level_alternation(pattern: str) -> bool:
         elif char in "()":
             depth += 1 if char == "(" else -1
         elif char == "|" and depth == 0:
-            return True
+            bar = True
         i += 1
-    return False
+    return depth, bar
 
 
 def _cue_prefilter(pattern: str) -> str | None:
-    """What a pattern must find before its name: the part before `(?P<value>`, when it stands on its own and
-    holds a cue (a word of at least three letters). A text where it is absent cannot match the pattern, so
-    the pattern (and its long name part) is neither compiled nor run for it."""
+    """What a pattern must find before its name: the part before `(?P<value>`, when it stands on its own (no
+    group left open, no top-level alternation: "A(?P<value>..)|B..." can match without A) and holds a cue (a
+    word of at least three letters). A text where it is absent cannot match the pattern, so the pattern (and
+    its long name part) is neither compiled nor run for it."""
     left = pattern.split("(?P<value>", 1)[0]
-    if left == pattern or not regex.search(r"[a-z]{3}", left) or _top_level_alternation(pattern):
-        return None  # "A(?P<value>..)|B..." can match without A
-    try:
-        compile_pattern(left)
-    except regex.error:  # the value group sits inside a group opened before it
+    if left == pattern or not regex.search(r"[a-z]{3}", left) or _structure(pattern)[1] or _structure(left)[0]:
         return None
     return "(?m)" + left  # the pattern's own flags: line anchors; the prefilter adds IGNORECASE (a superset)
 

@@ -62,6 +62,18 @@ FOUND = [
     ("Martin owns the escalation and Ottilie Frame updates the FAQ", "Ottilie Frame"),
     ("the account is held by orla quennell. Please check", "orla quennell"),
     ("Zoals besproken met mijn collega Juul Quellec ontvang je", "Juul Quellec"),
+    # a lone surname as the subject of a subordinate clause, in a question, beside "I", after a dash sign-off
+    ("Could you check whether Quennell received the invoice?", "Quennell"),
+    ("As Wrenfield mentioned earlier, the printer is broken.", "Wrenfield"),
+    ("Please note that Brissac no longer works here.", "Brissac"),
+    ("Since Roorda moved to Leeds, nobody calls.", "Roorda"),
+    ("Born in 1980, Kloosterboer moved to Leeds at ten.", "Kloosterboer"),
+    ("Is Pfeiffenberger available on Tuesday?", "Pfeiffenberger"),
+    ("Has Ferrantelli replied to the tender?", "Ferrantelli"),
+    ("Hembrock and I went to school together.", "Hembrock"),
+    ("Regards - Ottilie", "Ottilie"),
+    ("According to Maddox, shipping takes three days.", "Maddox"),
+    ("Apologies, Marisol, for the delay.", "Marisol"),
 ]
 
 NOT_FOUND = [
@@ -84,7 +96,15 @@ NOT_FOUND = [
     "hiya, i want to cancel my order",
     "Met vriendelijke groet,\nVerhuurteam",
     "What's your date of birth?\nVisitor: its 27 May 1988",
+    "Since the update, nothing works.",
+    "Is the office available on Tuesday?",
+    "According to the report, sales fell.",
+    "Could you check whether it arrived?",
 ]
+
+
+def test_the_clause_opener_is_not_part_of_the_name() -> None:
+    assert names("Since Roorda moved to Leeds, nobody calls.") == ["Roorda"]
 
 
 @pytest.mark.parametrize(("text", "name"), FOUND)

@@ -151,6 +151,15 @@ def test_cue_words_of_more_eu_languages_vouch_for_a_bare_number(recognizer: Phon
     assert _spans(recognizer, text) == [number]
 
 
+@pytest.mark.parametrize("text", [
+    "You can text 2025550143", "Reach out on 2025550143", "dial 2025550143", "get me at 2025550143",
+])
+def test_english_verbs_of_calling_vouch_for_a_bare_number(recognizer: PhoneRecognizer, text: str) -> None:
+    number = text.split()[-1]
+    assert _spans(recognizer, f"Reference {number}") == []
+    assert _spans(recognizer, text) == [number]
+
+
 def test_bare_number_without_cue_is_dropped(recognizer: PhoneRecognizer) -> None:
     assert _spans(recognizer, "612345678") == []
     assert _spans(recognizer, "call 612345678") == ["612345678"]

@@ -244,6 +244,7 @@ _GREETING = (
     r"|lieve|goedemorgen|goedemiddag|gentil(?:e|issim[oa])|egregi[oa]|car[oa]|ciao|buongiorno|buonasera|salve"
     r"|estimad[oa]|querid[oa]|hola|buen[oa]s[ \t]+(?:días|dias|tardes|noches)"
     r"|thank[ \t]+you|thanks|merci|danke|dank[ \t]+je|bedankt|grazie|gracias|congratulations|congrats"
+    r"|sorry|apologies|my[ \t]+apologies|welcome(?:[ \t]+back)?"
     r"|félicitations|herzlichen[ \t]+glückwunsch|gefeliciteerd|complimenti|felicidades|enhorabuena)"
 )
 _SIGN_OFF = (
@@ -348,6 +349,7 @@ _PERSON_VERB = (
     r"|pregunta|solicita|raised|exceeded|achieved|completed|received|wishes|souhaite|möchte|wil[ \t]+graag"
     r"|vuole|quiere|has[ \t]+been|was[ \t]+seen|was[ \t]+admitted|presented|owns|updates|chairs|takes|went"
     r"|goes|gets|leads|runs|handles|covers|is[ \t]+happy|is[ \t]+off|no[ \t]+longer|will[ \t]+(?:call|send|be)"
+    r"|moved|relocated|retired|resigned|died|graduated|lives|lived|works|worked|studied|studies"
     r"|gaat|zal|wird|va|sera|andrà|irá)\b)"
 )
 # "Ansprechpartner ist Jan Weber", "the contact person is anna weber."
@@ -377,13 +379,28 @@ _ROLE_WORD = (
     r"|directrice|afdeling|teamleider|ufficio|responsabile|reparto|magazzino|jefe|jefa|departamento|dpto"
     r"|compras|logística|administración|acquisti)(?![\p{L}])"
 )
+_CLAUSE_OPENER = (r"(?i:whether|if|that|because|since|as|when|while|unless|until|although|though|once|after"
+                  r"|before|so)")
 # where a sentence's subject can start: line or sentence start, or after "and"/a comma in a list of clauses
-_SUBJECT_START = (r"(?:^|(?<=[.!?;:\"“(>*-][ \t]{0,3})|(?<=,[ \t]{1,3})"
+_SUBJECT_START = (r"(?:(?:^|(?<=[.!?;:\"“(>*-][ \t]{0,3})|(?<=,[ \t]{1,3})"
                   r"|(?<=(?<![\p{L}])(?i:and|und|et|en|e|y)[ \t])"
+                  # a subordinate clause has a subject of its own: "check whether Townsend received it", "as
+                  # Friberg mentioned", "note that Reynolds no longer works here"
+                  rf"|(?<=(?<![\p{{L}}]){_CLAUSE_OPENER}[ \t]))"
+                  # ... and the name is the word after the opener ("Since Weber moved": not "Since Weber")
+                  rf"(?!{_CLAUSE_OPENER}[ \t])"
                   # a sentence that opens with a time word: "Then Pemberton said", "Danach Okafor schrieb"
                   r"|(?<=(?:^|[.!?;:\n][ \t]{0,3})(?:Then|Later|Afterwards|Yesterday|Today|Also|Finally|Meanwhile"
                   r"|Dann|Danach|Später|Gestern|Heute|Puis|Ensuite|Hier|Daarna|Gisteren|Dopo|Poi|Ieri|Luego"
                   r"|Después|Ayer)[ \t,]{1,2}))")
+_QUESTION_AUX = r"(?i:is|was|has|had|did|does|can|could|will|would|should|shall|may)"
+# what a question asks about a person ("Is X available", "Did X call"), not about a place or a thing
+_QUESTION_PREDICATE = (
+    r"(?i:available|around|free|coming|joining|attending|back|aware|able|happy|still|already|ever|off|away"
+    r"|replied|responded|called|rung|phoned|emailed|confirmed|agreed|signed|sent|seen|answered|approved|said|asked"
+    r"|left|arrived|joined|finished|reviewed|call|ring|reply|confirm|agree|sign|send|know|attend|join|come|help"
+    r"|approve|review|mind|remember)"
+)
 _CLOSING_WORD = (
     r"regards|wishes|grüßen|grüssen|grüße|grüsse|groeten|groet|saluti|saludos|saludo|cordialement|distinguées"
     r"|salutations|atentamente|cordialmente|sincerely|faithfully|truly"
@@ -476,13 +493,20 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
                             rf"(?P<value>{_NAME_ANY})(?=[ \t]*(?:[,!:;.\-–—]|$))", 0.6),
         # the name ends its line: "Regards,\nSarah Jones" or "Thanks, Sarah"
         ("person_sign_off", rf"{_LINE_OR_SENTENCE_START}{_SIGN_OFF}[ \t]*"
-                            rf"(?:[,.!]?[ \t]*(?:\r?\n[ \t]*){{1,2}}{_OPTIONAL_HONORIFIC_ANY}|,[ \t]*)"
+                            rf"(?:[,.!]?[ \t]*(?:\r?\n[ \t]*){{1,2}}{_OPTIONAL_HONORIFIC_ANY}|,[ \t]*"
+                            rf"|[ \t]+[-–—]{{1,2}}[ \t]+)"
                             rf"(?P<value>{_NAME_ANY}){_END_OF_LINE}", 0.6),
         # lower-case names after these cues must end the phrase ("Customer toby mann (DOB ...)")
         ("person_role", rf"{_WORD_START}{_ROLE}[ \t]*[,:]?[ \t]+{_OPTIONAL_HONORIFIC}"
                         rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER2}{_END_OF_PHRASE})", 0.65),
         ("person_on_behalf", rf"{_WORD_START}{_ON_BEHALF}[ \t]*:?[ \t]+{_OPTIONAL_HONORIFIC_ANY}"
                              rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER}(?=[ \t]*(?:$|[,;|/()<\[.])))", 0.7),
+        # "According to Lindqvist, ..." (a firm or an agency too, so only for review)
+        ("person_according", rf"{_WORD_START}(?i:according[ \t]+to)[ \t]+{_OPTIONAL_HONORIFIC_ANY}"
+                             rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER2}{_END_OF_PHRASE})", 0.55),
+        # a question about a person: "Is Mthonti available on Tuesday?", "Has Havel replied?"
+        ("person_question", rf"{_LINE_OR_SENTENCE_START}{_QUESTION_AUX}[ \t]+(?P<value>{_NAME_CAP})"
+                            rf"(?=[ \t]+{_QUESTION_PREDICATE}(?![\p{{L}}]))", 0.6),
         ("person_met", rf"{_WORD_START}{_MET}[ \t]+{_OPTIONAL_HONORIFIC_ANY}"
                        rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER2}{_END_OF_PHRASE})", 0.6),
         ("person_record_label", rf"{_WORD_START}{_RECORD_LABEL}[ \t]*:[ \t]*{_OPTIONAL_HONORIFIC}"
@@ -524,6 +548,8 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
         # a name that opens a sentence and is followed by what people do: "Bradley Ferran rang about ..."
         ("person_subject", _SUBJECT_START, rf"{_NAME_CAP}|{_NAME_LOWER2}",
          rf"[ \t]+{_PERSON_VERB_WORDS}", 0.6),
+        # "Lagarde and I went to school together", "anna weber and me"
+        ("person_and_me", _WORD_START, rf"{_NAME_CAP}|{_NAME_LOWER2}", r"[ \t]+and[ \t]+(?:I|(?i:me|myself))\b", 0.6),
         # e-mail quoting: "On 3 May, Anna Weber wrote:"
         ("person_wrote", _WORD_START, rf"{_NAME_CAP}|{_NAME_LOWER2}",
          rf"(?:[ \t]+<[^>\n]{{3,80}}>)?[ \t]+{_WROTE}", 0.65),

@@ -54,7 +54,10 @@ _CONTEXT_WORDS = regex.compile(
     r"|zadzwo[ńn]|h[íi]vjon|h[íi]vja|t[āa]lr|t[āa]lrunis|mobitel|gsm"
     # "my number is ...", "reach her at ...", "text me on ..."
     r"|(?:my|your|his|her|their|our)[ \t]+(?:new[ \t]+|direct[ \t]+|mobile[ \t]+)?number"
-    r"|reach[ \t]+(?:me|him|her|us|them)|text[ \t]+(?:me|him|her|us|them))\b",
+    r"|reach[ \t]+(?:me|him|her|us|them)|text[ \t]+(?:me|him|her|us|them)"
+    # "dial ...", "reach out on ...", "get me at ...", "you can text ... after 6pm"
+    r"|dial(?:l?ed|l?ing)?|(?:reach|get)[ \t]+(?:(?:out|me|him|her|us|them)[ \t]+)?(?:on|at)"
+    r"|(?:can|could|please|just|to)[ \t]+text)\b",
     regex.IGNORECASE,
 )
 # The North American grouping, 3-3-4 with "-", "." or a bracketed area code, with an optional "+1"/"1-"/"001-"

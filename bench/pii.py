@@ -130,21 +130,22 @@ class Systems:
         # Presidio first: its default registry looks recognizer classes up by class name among every loaded
         # EntityRecognizer subclass, and gdprep's own (e.g. PhoneRecognizer) would shadow its defaults
         self.presidio = build_presidio() if with_presidio else None
+        self.policy = policy
         self.pool = DetectionPool(policy, workers=1)
         self.pool.warm_up()  # compiled patterns and first batches outside the timed region, as for Presidio
         if self.presidio is not None:
             self.presidio[0].analyze(text="warm up", language="en")
 
-    def gdprep(self, texts: list[str]) -> list[list[Span]]:
+    def gdprep(self, texts: list[str], pool: DetectionPool | None = None) -> list[list[Span]]:
         batches = [(None, [[("text", t)] for t in texts[i:i + 64]]) for i in range(0, len(texts), 64)]
         out = []
-        for _, per_record in self.pool.map_records(iter(batches)):
+        for _, per_record in (pool or self.pool).map_records(iter(batches)):
             out.extend([Span(f.start, f.end, f.entity_type) for f in kept] for kept, _ in per_record)
         return out
 
-    def presidio_batch(self, texts: list[str]) -> list[list[Span]]:
+    def presidio_batch(self, texts: list[str], processes: int = 1) -> list[list[Span]]:
         assert self.presidio is not None
-        results = self.presidio[1].analyze_iterator(texts, language="en", batch_size=64)
+        results = self.presidio[1].analyze_iterator(texts, language="en", batch_size=64, n_process=processes)
         return [[Span(r.start, r.end, PRESIDIO_TO_OURS.get(r.entity_type, r.entity_type)) for r in rs]
                 for rs in results]
 
@@ -220,7 +221,7 @@ def score_source(source: Source, systems: Systems, n: int, seed: int, policy: Po
     return row
 
 
-def speed(systems: Systems, sources: list[Source], seed: int, repeats: int) -> dict[str, Any]:
+def speed(systems: Systems, sources: list[Source], seed: int, repeats: int, processes: int) -> dict[str, Any]:
     texts: list[str] = []
     for source in sources:
         texts += [r["text"] for r in source.generate(600, seed + 1)
@@ -232,6 +233,18 @@ def speed(systems: Systems, sources: list[Source], seed: int, repeats: int) -> d
         _, elapsed = best_of(repeats, lambda: systems.presidio_batch(texts))
         out["presidio_batch_docs_s"] = len(texts) / elapsed
         out["ratio"] = out["gdprep_docs_s"] / out["presidio_batch_docs_s"]
+    if processes > 1:
+        # the same records with `processes` processes each: gdprep's detection pool, and Presidio's batch
+        # engine with spaCy's n_process (its recognizers then run in the calling process, as Presidio does)
+        with DetectionPool(systems.policy, workers=processes) as pool:
+            pool.warm_up()
+            _, elapsed = best_of(repeats, lambda: systems.gdprep(texts, pool))
+        out["processes"] = processes
+        out["gdprep_multi_docs_s"] = len(texts) / elapsed
+        if systems.presidio is not None:
+            _, elapsed = best_of(repeats, lambda: systems.presidio_batch(texts, processes))
+            out["presidio_multi_docs_s"] = len(texts) / elapsed
+            out["multi_ratio"] = out["gdprep_multi_docs_s"] / out["presidio_multi_docs_s"]
     return out
 
 
@@ -241,6 +254,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--sources", default="all", help=f"comma-separated, from {', '.join(SOURCES)}")
     parser.add_argument("--repeats", type=int, default=3, help="timed runs per system; the fastest counts")
+    parser.add_argument("--processes", type=int, default=2,
+                        help="also time both systems with this many processes each (1 skips it)")
     parser.add_argument("--no-presidio", action="store_true", help="score gdprep only (faster)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures as JSON")
     parser.add_argument("--startup-repeats", type=int, default=3,
@@ -255,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     systems = Systems(policy, with_presidio=not args.no_presidio)
     try:
         rows = {name: score_source(SOURCES[name], systems, args.n, args.seed, policy) for name in names}
-        timing = speed(systems, [SOURCES[n] for n in names], args.seed, args.repeats)
+        timing = speed(systems, [SOURCES[n] for n in names], args.seed, args.repeats, args.processes)
     finally:
         systems.close()
     # in fresh processes, after the scoring process has closed its pool
@@ -292,6 +307,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "presidio_batch_docs_s" in timing:
         print(f"  presidio BatchAnalyzerEngine (1 proc): {timing['presidio_batch_docs_s']:8.1f} docs/s")
         print(f"  ratio gdprep / presidio:               {timing['ratio']:8.2f}x")
+    if "gdprep_multi_docs_s" in timing:
+        n = timing["processes"]
+        print(f"  {f'gdprep ({n} detection processes):':37}{timing['gdprep_multi_docs_s']:8.1f} docs/s")
+        if "presidio_multi_docs_s" in timing:
+            print(f"  {f'presidio batch (n_process={n}):':37}{timing['presidio_multi_docs_s']:8.1f} docs/s")
+            print(f"  {f'ratio gdprep / presidio ({n} each):':37}{timing['multi_ratio']:8.2f}x")
     if start_up is not None:
         print_startup(start_up)
     held_out = {name: row for name, row in rows.items() if not row["tuned_on"]}

@@ -4,6 +4,7 @@ core does detection work."""
 
 from __future__ import annotations
 
+import functools
 import multiprocessing as mp
 import os
 from collections import deque
@@ -102,6 +103,41 @@ def _context_enhancer() -> Any:
             return i
 
     return BisectContextEnhancer()
+
+
+@functools.cache
+def _lazy_artifacts_class() -> type:
+    """Presidio's NLP artifacts of one doc, with the token offsets, lemmas and keywords built on first use:
+    Presidio's context step reads them only when a recognizer found something, and building them walks every
+    token of every text."""
+    from presidio_analyzer.nlp_engine import NlpArtifacts
+    from spacy.attrs import IDX, LOWER
+
+    class LazyArtifacts(NlpArtifacts):
+        def __init__(self, doc: Any, nlp_engine: Any) -> None:  # no super().__init__: it builds everything now
+            self.entities: list[Any] = []
+            self.tokens = doc
+            self.nlp_engine = nlp_engine
+            self.scores: list[float] = []
+
+        @functools.cached_property
+        def _columns(self) -> Any:
+            return self.tokens.to_array([IDX, LOWER])
+
+        @functools.cached_property
+        def tokens_indices(self) -> list[int]:  # type: ignore[override]
+            return [int(i) for i in self._columns[:, 0]]
+
+        @functools.cached_property
+        def lemmas(self) -> list[str]:  # type: ignore[override]
+            strings = self.tokens.vocab.strings
+            return [strings[int(h)] for h in self._columns[:, 1]]
+
+        @functools.cached_property
+        def keywords(self) -> list[str]:  # type: ignore[override]
+            return self.set_keywords(self.nlp_engine, self.lemmas, ENGINE_LANGUAGE)
+
+    return LazyArtifacts
 
 
 _LITERAL_WHITESPACE = {"\\n": " \n", "\\r": " \r", "\\t": " \t"}
@@ -210,26 +246,28 @@ class Detector:
         score = MODEL_SCORE if numbered else NUMBERLESS_ADDRESS_SCORE
         return RawFinding(start, end, "STREET_ADDRESS", score, finding.recognizer)
 
-    def _model_findings(self, doc: Any) -> list[RawFinding]:
+    def _model_findings(self, text: str, doc: Any) -> list[RawFinding]:
+        """The model's names and addresses in `doc`, the model's reading of `text` (`doc.text` is `text`, but
+        spaCy joins it from the tokens on every access)."""
         found: list[RawFinding] = []
         for ent in doc.ents:
             if ent.label_ not in self._model_types:
                 continue
-            street = self._as_street(doc.text, RawFinding(ent.start_char, ent.end_char, ent.label_, MODEL_SCORE,
-                                                          "GdprepNerRecognizer"))
+            street = self._as_street(text, RawFinding(ent.start_char, ent.end_char, ent.label_, MODEL_SCORE,
+                                                      "GdprepNerRecognizer"))
             if street is not None:
                 found.append(street)
                 continue
-            cleaned = clean_model_span(doc.text, ent.start_char, ent.end_char, ent.label_)
+            cleaned = clean_model_span(text, ent.start_char, ent.end_char, ent.label_)
             if cleaned is None:
                 continue
             start, end = cleaned
-            value = doc.text[start:end]
+            value = text[start:end]
             score = MODEL_SCORE
             if ent.label_ == "PERSON" and len(value.split()) == 1:
                 # the model's own one-word span: a word left after trimming others off ("Ms. Donna| Lambe") has
                 # lost the words the model read it with
-                alone = len(ent) == 1 and lone_name_in_sentence(doc.text, start, end)
+                alone = len(ent) == 1 and lone_name_in_sentence(text, start, end)
                 known = alone or given_name_frequency(value) > 0
                 score = MODEL_SINGLE_TOKEN_SCORE if known else MODEL_UNKNOWN_SINGLE_TOKEN_SCORE
             found.append(RawFinding(start, end, ent.label_, score, "GdprepNerRecognizer"))
@@ -261,12 +299,7 @@ class Detector:
         return found
 
     def _artifacts(self, doc: Any) -> Any:
-        from presidio_analyzer.nlp_engine import NlpArtifacts
-
-        return NlpArtifacts(
-            entities=[], tokens=doc, tokens_indices=[t.idx for t in doc], lemmas=[t.lower_ for t in doc],
-            nlp_engine=self.nlp_engine, language=ENGINE_LANGUAGE, scores=[],
-        )
+        return _lazy_artifacts_class()(doc, self.nlp_engine)
 
     def analyze_texts(self, texts: list[str]) -> list[list[RawFinding]]:
         out: list[list[RawFinding]] = []
@@ -297,7 +330,7 @@ class Detector:
             # the model proposes names and addresses; what the rules typed by checksum or cue bounds them
             typed = [r for r in rules if r.entity_type in NOT_ADDRESS_TYPES and r.score >= 0.5]
             found: list[RawFinding] = []
-            for finding in self._model_findings(doc):
+            for finding in self._model_findings(text, doc):
                 if finding.entity_type == "STREET_ADDRESS":
                     validated = validated_address(text, finding, typed)
                     if validated is not None:

@@ -59,3 +59,27 @@ def _language_stop_words(lang: str) -> frozenset[str]:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return frozenset(getattr(module, "STOP_WORDS", ()))
+
+
+#: the languages whose function words tell one of them apart from the others in `prose_in`
+_PROSE_LANGUAGES = ("en", "de", "nl", "fr", "it", "es")
+#: two distinct function words of one language that the others (and English's dictionary) lack mark its prose
+_PROSE_MIN_FUNCTION_WORDS = 2
+
+
+@functools.cache
+def _own_function_words(lang: str) -> frozenset[str]:
+    others = tuple(other for other in _PROSE_LANGUAGES if other not in (lang, "en"))
+    return stop_words(lang) - stop_words("en", *others) - english_words()
+
+
+def prose_in(lang: str, text: str) -> bool:
+    """Whether `text` holds at least two distinct function words of `lang` (a spaCy language code, one of
+    en/de/nl/fr/it/es) that the other five and English's dictionary lack: "ik heb mijn ... doorgegeven" is
+    Dutch, "Anna van Dijk" is not."""
+    import regex
+
+    own = _own_function_words(lang)
+    seen = {w for w in regex.findall(r"\p{Ll}+", text) if w in own}
+    return len(seen) >= _PROSE_MIN_FUNCTION_WORDS
+

@@ -131,6 +131,39 @@ def test_checksum_only_ids_are_typed_by_their_cue() -> None:
     assert score_of(NlBsnRecognizer, f"klant {BSN_A}") == 0.5  # bare: redacted, and listed for review
 
 
+def _spaced(value: str) -> str:
+    return f"{value[:3]} {value[3:6]} {value[6:]}"
+
+
+def _dotted(value: str) -> str:
+    return f"{value[:4]}.{value[4:6]}.{value[6:]}"
+
+
+def test_a_bsn_in_three_groups_is_one_only_in_dutch_prose() -> None:
+    dutch = "Ik heb mijn nummer {} al doorgegeven."
+    assert found(NlBsnRecognizer, dutch.format(_spaced(BSN_A))) == [_spaced(BSN_A)]
+    assert found(NlBsnRecognizer, dutch.format(_spaced(bad_last(BSN_A)))) == []
+    assert found(NlBsnRecognizer, f"Details: {_spaced(BSN_A)}") == []
+
+
+def test_an_uncued_bsn_layout_is_no_phone_number() -> None:
+    from gdprep.privacy.recognizers.phone import PhoneRecognizer
+
+    phone = PhoneRecognizer()
+
+    def phones(text: str) -> list[str]:
+        return [text[r.start:r.end] for r in phone.analyze(text, ["PHONE_NUMBER"])]
+
+    # "1234.56.782" is how Dutch records write a BSN; phone numbers are not grouped 4-2-3 with dots
+    assert phones(f"Identificatie: {_dotted(BSN_A)}") == []
+    assert found(NlBsnRecognizer, f"Identificatie: {_dotted(BSN_A)}") == [_dotted(BSN_A)]
+    # three groups of three: a BSN in Dutch prose, a phone number elsewhere
+    assert phones(f"Ik heb mijn nummer {_spaced(BSN_A)} al doorgegeven.") == []
+    assert phones(f"Details: {_spaced(BSN_A)}") == [_spaced(BSN_A)]
+    # a phone cue keeps the phone reading, whatever the checksum says
+    assert phones(f"Bel mij op {_dotted(BSN_A)}") == [_dotted(BSN_A)]
+
+
 # -- FR NIR -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("text", "expected"), [
     ("N° de sécurité sociale : 2 95 10 99 126 111 93", ["2 95 10 99 126 111 93"]),

@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-import functools
-
 import regex
 
 from gdprep.privacy.nermodel.spans import common_words
+from gdprep.privacy.wordlists import prose_in
 
 #: a word written as a name: a capital, then lower case ("Permadi", "Procházková", "O'Neill", "Smith-Jones");
 #: all capitals ("BACS", "FICHA") are acronyms and headings as often as names
 _TITLE_CASE_WORD = regex.compile(r"\p{Lu}\p{Ll}{2,}(?:['’-]\p{Lu}?\p{Ll}+)?")
 #: what may end just before a sentence, a line or a heading opens: the capital after it says nothing
 _BEFORE_SENTENCE = frozenset(".!?:;\n])»\"“”•*>|")
-#: German capitalises every noun ("kurze Frage", "Rückfragen bitte an"): its prose is no place to read a lone
-#: capitalised word as a name. Two of its function words that English and Dutch lack mark a German text.
-_GERMAN_MIN_FUNCTION_WORDS = 2
 _CAPITAL_WORD_AFTER = regex.compile(r"[ \t]+\p{Lu}")
-
-
-@functools.cache
-def _german_only_function_words() -> frozenset[str]:
-    from gdprep.privacy.wordlists import english_words, stop_words
-
-    return stop_words("de") - stop_words("en", "nl", "fr", "it", "es") - english_words()
-
-
-def _german_prose(text: str) -> bool:
-    german = _german_only_function_words()
-    seen = {w for w in regex.findall(r"\p{Ll}+", text) if w in german}
-    return len(seen) >= _GERMAN_MIN_FUNCTION_WORDS
 
 
 def lone_name_in_sentence(text: str, start: int, end: int) -> bool:
@@ -45,4 +28,6 @@ def lone_name_in_sentence(text: str, start: int, end: int) -> bool:
         return False
     if _CAPITAL_WORD_AFTER.match(text, end):  # "Brightwater Energy LLP": one word of a longer proper name
         return False
-    return not _german_prose(text)
+    # German capitalises every noun ("kurze Frage", "Rückfragen bitte an"): its prose is no place to read a
+    # lone capitalised word as a name
+    return not prose_in("de", text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from typing import ClassVar
 
+import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from stdnum.de import idnr as stdnum_idnr
@@ -20,6 +21,7 @@ from stdnum.nl import bsn as stdnum_bsn
 from stdnum.pl import pesel as stdnum_pesel
 
 from gdprep.privacy.recognizers.base import GdprepPatternRecognizer
+from gdprep.privacy.wordlists import prose_in
 
 # Up to 30 characters between a cue and its value: no digits (another number would be the value) and
 # no sentence break, so "my BSN. Order 123456782" does not tie the cue to the order number.
@@ -39,6 +41,9 @@ _NOT_AFTER_OTHER_LABEL = (
 )
 # the suffix that marks a pattern with no cue word in front of it (see _CheckDigitRunRecognizer)
 _BARE = "_bare"
+_SPACED_IN_DUTCH = "nl_bsn_spaced"
+_BSN_DOTTED = regex.compile(r"\d{4}\.\d{2}\.\d{3}")
+_BSN_SPACED = regex.compile(r"\d{3} \d{3} \d{3}")
 
 
 class _CheckDigitRunRecognizer(GdprepPatternRecognizer):
@@ -168,11 +173,33 @@ class NlBsnRecognizer(_CheckDigitRunRecognizer):
         # a bare 9-digit run passing the 11-proof is redacted and listed for review (0.5, inside the default
         # review band), unless a label says it is another kind of number ("order 123456782")
         (f"nl_bsn{_BARE}", rf"{_NOT_AFTER_OTHER_LABEL}{_START}(?:\d{{9}}|\d{{4}}\.\d{{2}}\.\d{{3}}){_END}", 0.5),
+        # in three groups of three it reads as a phone number as often: a BSN only in Dutch prose (below)
+        (f"{_SPACED_IN_DUTCH}{_BARE}", rf"{_NOT_AFTER_OTHER_LABEL}{_START}\d{{3}} \d{{3}} \d{{3}}{_END}", 0.5),
     ]
     CONTEXT: ClassVar[list[str]] = ["bsn", "burgerservicenummer", "sofinummer"]
 
     def validate(self, value: str) -> bool | None:
         return stdnum_bsn.is_valid(value)
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+                ) -> list[RecognizerResult]:
+        results = super().analyze(text, entities, nlp_artifacts)
+        if any(_pattern_name(r) == f"{_SPACED_IN_DUTCH}{_BARE}" for r in results) and not prose_in("nl", text):
+            results = [r for r in results if _pattern_name(r) != f"{_SPACED_IN_DUTCH}{_BARE}"]
+        return results
+
+
+def reads_as_bsn(text: str, start: int, end: int) -> bool:
+    """A nine-digit number written as Dutch records write a BSN that passes the 11-proof: "1234.56.782" (a
+    layout phone numbers do not use), or "123 456 782" in Dutch prose."""
+    value = text[start:end]
+    if not (_BSN_DOTTED.fullmatch(value) or (_BSN_SPACED.fullmatch(value) and prose_in("nl", text))):
+        return False
+    return bool(stdnum_bsn.is_valid(value))
+
+
+def _pattern_name(result: RecognizerResult) -> str | None:
+    return result.analysis_explanation.pattern_name if result.analysis_explanation is not None else None
 
 
 class PlPeselRecognizer(_CheckDigitRunRecognizer):

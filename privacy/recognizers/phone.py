@@ -18,6 +18,7 @@ from stdnum import luhn
 from stdnum.de import stnr
 
 from gdprep.privacy.entities import ENGINE_LANGUAGE
+from gdprep.privacy.recognizers.eu_ids import reads_as_bsn
 from gdprep.privacy.recognizers.uk import UkPostcodeRecognizer
 
 #: regions tried in order; the first gives the national reading of a number written without "+"
@@ -223,7 +224,8 @@ class PhoneRecognizer(LocalRecognizer):
             return None
         if len(set(_DIGIT.findall(raw))) == 1:  # "00000000000", "5555 5555": a placeholder, not a number
             return None
-        if _in_steuernummer(text, start, end) and not self.has_phone_cue(text, start, end):
+        if (_in_steuernummer(text, start, end) or reads_as_bsn(text, start, end)) \
+                and not self.has_phone_cue(text, start, end):
             return None
         valid = phonenumbers.is_valid_number(number)
         stripped = raw.lstrip("(")

@@ -178,6 +178,7 @@ class Detector:
         from presidio_analyzer import AnalyzerEngine
         from presidio_analyzer.nlp_engine import SpacyNlpEngine
 
+        from gdprep.privacy.analysis import RecognizerRun
         from gdprep.privacy.recognizers.registry import FixedRegistry, build_recognizers
 
         self.entity_types = sorted(policy.entities)
@@ -214,6 +215,10 @@ class Detector:
             registry=registry, nlp_engine=self.nlp_engine, supported_languages=[ENGINE_LANGUAGE],
             context_aware_enhancer=_context_enhancer(),
         )
+        # the same steps as `self.analyzer.analyze`, with its recognizer list and hooks settled once
+        self._run = RecognizerRun(
+            registry.get_recognizers(language=ENGINE_LANGUAGE, entities=self._pattern_entities, all_fields=False),
+            self._pattern_entities, self.analyzer.context_aware_enhancer) if self._pattern_entities else None
         self.policy = policy
         from gdprep.privacy.names import given_names, surname_ranks
 
@@ -309,12 +314,8 @@ class Detector:
             artifacts = self._artifacts(doc)
             rules: list[RawFinding] = []
             trusted: set[tuple[int, int]] = set()
-            if self._pattern_entities:
-                results = self.analyzer.analyze(
-                    text=text, language=ENGINE_LANGUAGE, entities=self._pattern_entities,
-                    nlp_artifacts=artifacts, score_threshold=self._min_score,
-                )
-                for r in results:
+            if self._run is not None:
+                for r in self._run.analyze(text, artifacts, self._min_score):
                     metadata = r.recognition_metadata or {}
                     rules.append(RawFinding(r.start, r.end, r.entity_type, float(r.score),
                                             metadata.get("recognizer_name", "unknown")))

@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from gdprep.privacy.recognizers.registry import RECOGNIZERS
-from gdprep.privacy.recognizers.scripts import EastAsianScriptNameRecognizer, OtherScriptNameRecognizer
+from gdprep.privacy.recognizers.scripts import (
+    EastAsianScriptNameRecognizer,
+    GreekCyrillicNameRecognizer,
+    OtherScriptNameRecognizer,
+)
 
 RECOGNIZER = EastAsianScriptNameRecognizer()
 
@@ -71,3 +75,34 @@ def test_prose_in_another_script_is_not_a_name(text: str) -> None:
 
 def test_other_scripts_registered() -> None:
     assert RECOGNIZERS["OtherScriptNameRecognizer"] is OtherScriptNameRecognizer
+
+
+GREEK_CYRILLIC = GreekCyrillicNameRecognizer()
+
+
+def found_greek_cyrillic(text: str) -> list[str]:
+    return [text[r.start:r.end] for r in GREEK_CYRILLIC.analyze(text, ["PERSON"]) if r.score == 0.55]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Goodbye drinks for Δόμνα Σκαρπέτας are at 5.", "Δόμνα Σκαρπέτας"),
+    ("Please add Κοκκινίδου to the mailing list.", "Κοκκινίδου"),
+    ("Bitte Коваленко in CC setzen.", "Коваленко"),
+])
+def test_capitalised_greek_or_cyrillic_words_in_latin_text_are_a_name_for_review(text: str, name: str) -> None:
+    assert found_greek_cyrillic(text) == [name]
+
+
+@pytest.mark.parametrize("text", [
+    "Ο Γιάννης Παπαδόπουλος ήρθε χθες στο γραφείο.",  # Greek prose: a capital opens any sentence
+    "Привет, как дела? Олена",                         # Cyrillic prose
+    "The sum Σ of x",                                   # one letter
+    "ΑΦΜ 123456789",                                    # capitals only: an abbreviation
+    "Please add Kowalski to the mailing list.",        # Latin letters are the other recognizers' work
+])
+def test_greek_and_cyrillic_prose_or_symbols_are_not_names(text: str) -> None:
+    assert found_greek_cyrillic(text) == []
+
+
+def test_greek_cyrillic_registered() -> None:
+    assert RECOGNIZERS["GreekCyrillicNameRecognizer"] is GreekCyrillicNameRecognizer

@@ -10,7 +10,9 @@ Korean is left to the name model: there a word of two characters is any word.
 The same holds for a short run of words in Arabic, Hebrew, an Indic script, Thai, Georgian, Armenian or
 Ethiopic inside European-language text ("Yesterday محمد الهاشمي told the committee", "signed: प्रिया शर्मा"):
 one to three words in one such script, in a record written mostly in European letters, is a name far more
-often than anything else our users' records hold. Scored in the review band for the same reason.
+often than anything else our users' records hold. Scored in the review band for the same reason. Greek and
+Cyrillic are European scripts, so there the rule is narrower: one to three capitalised words in a record
+written in Latin letters.
 """
 
 from __future__ import annotations
@@ -99,5 +101,41 @@ class OtherScriptNameRecognizer(_ScriptNameRecognizer):
         return _EUROPEAN_WORD.search(text) is not None and len(_OTHER_SCRIPT_WORD.findall(text)) <= _MAX_NAME_WORDS
 
 
+_GREEK_CYRILLIC_CHAR = regex.compile(r"[\p{Greek}\p{Cyrillic}]")
+_LATIN_LETTER = regex.compile(r"\p{Latin}")
+_GREEK_CYRILLIC_WORD = regex.compile(r"[\p{Greek}\p{Cyrillic}]+")
+
+
+def _capitalised(script: str) -> str:
+    """A word of `script` written with a capital, then lower case."""
+    return rf"(?=\p{{Lu}})\p{{{script}}}(?:(?=\p{{Ll}})\p{{{script}}})+"
+
+
+#: one to three capitalised words of one of the two scripts ("Δόμνα Σκαρπέτας", "Олена Коваленко"), not part of a
+#: longer run in it
+_CAPITALISED_WORDS = "|".join(
+    rf"(?<![\p{{{name}}}][ \t]*){_capitalised(name)}(?:[ \t]+{_capitalised(name)}){{0,{_MAX_NAME_WORDS - 1}}}"
+    rf"(?![ \t]*[\p{{{name}}}])"
+    for name in ("Greek", "Cyrillic"))
+
+
+class GreekCyrillicNameRecognizer(_ScriptNameRecognizer):
+    """One to three capitalised Greek or Cyrillic words standing alone in a record written in Latin letters
+    ("Goodbye drinks for Δόμνα Σκαρπέτας are at 5", "Please add Коваленко to the list"). Greek and Bulgarian
+    prose is left to the rest of the detector: there a capitalised word is any word opening a sentence."""
+
+    SCRIPT_CHAR = _GREEK_CYRILLIC_CHAR
+    PATTERNS = [
+        ("person_greek_cyrillic_in_latin",
+         rf"(?<![\p{{L}}\p{{M}}\p{{N}}])(?:{_CAPITALISED_WORDS})(?![\p{{L}}\p{{M}}\p{{N}}])", 0.55),
+    ]
+
+    def written_in_european(self, text: str) -> bool:
+        # written in Latin letters: at least as many of them, and no more than three words in the script
+        return (len(_LATIN_LETTER.findall(text)) >= len(_GREEK_CYRILLIC_CHAR.findall(text))
+                and len(_GREEK_CYRILLIC_WORD.findall(text)) <= _MAX_NAME_WORDS)
+
+
 SCRIPT_RECOGNIZERS: Final[tuple[type[GdprepPatternRecognizer], ...]] = (EastAsianScriptNameRecognizer,
-                                                                         OtherScriptNameRecognizer)
+                                                                         OtherScriptNameRecognizer,
+                                                                         GreekCyrillicNameRecognizer)

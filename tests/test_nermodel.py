@@ -239,6 +239,8 @@ def test_corpus_recipe_3_holds_numberless_streets_lower_case_and_romanised_names
     ("Benthe van Bergen", False, "Benthe van Bergen"),
     ("josephine k. van oudewater", True, "josephine k. van oudewater"),  # a middle initial goes on
     ("john k. smith wrote", True, "john k. smith"),
+    ("Ó Lachtnáin", True, "Ó Lachtnáin"),                       # Gaelic particles stay before a capital
+    ("Ní Bhriain", True, "Ní Bhriain"),
 ])
 def test_names_are_trimmed_to_the_name(value: str, plain_words: bool, expected: str) -> None:
     from gdprep.privacy.nermodel.spans import trim_name
@@ -311,6 +313,7 @@ def test_a_name_ending_in_a_street_word_is_a_street(text: str, value: str, expec
     ("I bought a house in the Town of Hamilton.", "Town", False),         # an English word
     ("We now work with Brightwater Energy LLP.", "Brightwater", False),   # one word of a longer proper name
     ("Hallo, ich habe eine kurze Frage zu der Rechnung.", "Frage", False),  # German capitalises its nouns
+    ("Flight booked for Hawkins, seat 12A.", "Hawkins", True),  # in the dictionary, but a listed surname
 ])
 def test_a_lone_model_name_counts_when_capitalised_inside_a_sentence(text: str, value: str,
                                                                       expected: bool) -> None:
@@ -472,3 +475,15 @@ def test_a_capitalised_honorific_vouches_for_the_surname_after_it(detector, text
     names = {text[f.start:f.end] for f in detector.analyze_texts([text])[0]
              if f.entity_type == "PERSON" and f.score >= 0.5}
     assert names == (set() if kept is None else {kept})
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Can someone thank Ifa for the cake?", "Ifa"),            # "someone thank" trimmed off the model's span
+    ("Shout-out to Ó Lachtnáin for fixing the build!", "Ó Lachtnáin"),
+    ("Flight booked for Hawkins, seat 12A.", "Hawkins"),
+])
+def test_a_lone_model_name_inside_a_sentence_is_redacted(detector, text: str,  # type: ignore[no-untyped-def]
+                                                         value: str) -> None:
+    kept, _ = detector.scan_records([[("text", text)]])[0]
+    assert value in [text[f.start:f.end] for f in kept if f.entity_type == "PERSON"]
+

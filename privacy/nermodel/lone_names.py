@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import regex
 
-from gdprep.privacy.nermodel.spans import common_words
+from gdprep.privacy.nermodel.words import plain_word
 from gdprep.privacy.wordlists import prose_in
 
 #: a word written as a name: a capital, then lower case ("Permadi", "Procházková", "O'Neill", "Smith-Jones");
@@ -21,7 +21,8 @@ def lone_name_in_sentence(text: str, start: int, end: int) -> bool:
     Permadi mentioned earlier", "Apologies, Johnsen, for the delay". The model saw the sentence; the capital
     inside it is the writer saying the word is a name."""
     word = text[start:end]
-    if not _TITLE_CASE_WORD.fullmatch(word) or word.lower() in common_words():
+    # a dictionary word that the reference lists know as a surname is a name here ("Hawkins", "Weber")
+    if not _TITLE_CASE_WORD.fullmatch(word) or plain_word(word):
         return False
     before = text[max(0, start - 80):start].rstrip(" \t")
     if not before or before[-1] in _BEFORE_SENTENCE:

@@ -12,6 +12,14 @@ import regex
 
 from gdprep.privacy.entities import NATIONAL_ID_TYPES
 from gdprep.privacy.findings import RawFinding
+from gdprep.privacy.nermodel.words import (
+    UNRANKED,
+    common_surname,
+    given_name_frequency,
+    name_like,
+    plain_word,
+    surname_rank,
+)
 
 _COMPANY_MARKERS = frozenset({"eur", "gbp", "usd", "chf", "sek", "dkk", "pln", "czk",  # "Betrag von EUR"
                               "ltd", "limited", "plc", "llp", "gmbh", "ag", "kg", "sa", "sas", "sarl", "bv", "nv",
@@ -20,67 +28,11 @@ _COMPANY_MARKERS = frozenset({"eur", "gbp", "usd", "chf", "sek", "dkk", "pln", "
                               "usns", "uss", "usnv", "uscgc"})
 
 
-@functools.cache
-def common_words() -> frozenset[str]:
-    from gdprep.privacy.wordlists import EU_STOP_WORD_LANGUAGES, english_words, stop_words
-
-    return english_words() | stop_words(*EU_STOP_WORD_LANGUAGES)
-
-
-def given_name_frequency(word: str) -> int:
-    from gdprep.privacy.names import given_names
-
-    return given_names().get(word.strip(".,'’()").lower(), 0)
-
-
-# an everyday word is still evidence of a name when it is a common given name or surname ("Rose", "Wall")
-_NAME_FREQUENCY_MIN = 1
-_SURNAME_RANK_MAX = 5000
-
-
-@functools.lru_cache(maxsize=65536)
-def _plain_word(word: str) -> bool:
-    """An ordinary word (English dictionary with its inflections, EU function words) that the public
-    reference lists do not know as a common given name or surname."""
-    w = word.strip(".,'’()!?\"").lower()
-    if not w:
-        return True
-    common = common_words()
-    if w not in common and not any(w.endswith(suffix) and w[: -len(suffix)] in common
-                                   for suffix in ("s", "es", "ed", "d", "ing", "ly")):
-        return False
-    return not _name_like(w)
-
-
-_UNRANKED = 10**9
-
-
-def _surname_rank(word: str) -> int:
-    """The word's rank among the public reference list's surnames (1 = most common), or `_UNRANKED`."""
-    from gdprep.privacy.names import surname_ranks
-
-    return surname_ranks().get(word.lower(), _UNRANKED)
-
-
-def _name_like(word: str) -> bool:
-    """A common given name or a ranked surname in the public reference lists."""
-    w = word.strip(".,'’()").lower()
-    return given_name_frequency(w) >= _NAME_FREQUENCY_MIN or _surname_rank(w) <= _SURNAME_RANK_MAX
-
-
-_COMMON_SURNAME_RANK = 1000
-
-
-def _common_surname(word: str) -> bool:
-    """A capitalised word among the most common surnames of the public reference list ("Allen", "Love")."""
-    return word[:1].isupper() and _surname_rank(word) <= _COMMON_SURNAME_RANK
-
-
 _WORD = regex.compile(r"[^\s,;:]+")
 
 
 def all_plain_words(value: str) -> bool:
-    return all(_plain_word(m.group()) for m in _WORD.finditer(value))
+    return all(plain_word(m.group()) for m in _WORD.finditer(value))
 
 
 def trim_name(text: str, start: int, end: int, plain_words: bool = True) -> tuple[int, int] | None:
@@ -91,8 +43,8 @@ def trim_name(text: str, start: int, end: int, plain_words: bool = True) -> tupl
     (WordNet has "Jacobi", "Bergen"): rule spans, which a cue already vouches for, are trimmed without it."""
     from gdprep.privacy.recognizers.person import is_cue_word, is_name_stop_word
 
-    def _is_plain_word(word: str) -> bool:
-        return plain_words and _plain_word(word)
+    def _isplain_word(word: str) -> bool:
+        return plain_words and plain_word(word)
 
     words = [m.span() for m in _WORD.finditer(text, start, end)]
 
@@ -113,8 +65,9 @@ def trim_name(text: str, start: int, end: int, plain_words: bool = True) -> tupl
     if inner:
         words = words[inner[-1] + 1:]
     # a lower-case ordinary word opens no name, whoever found it: "next week germana chairs"
-    while words and (is_cue_word(edge_word(0)) or _is_plain_word(edge_word(0))
-                     or (edge_word(0)[:1].islower() and _plain_word(edge_word(0)))):
+    while words and (is_cue_word(edge_word(0)) or _isplain_word(edge_word(0))
+                     or (edge_word(0)[:1].islower() and plain_word(edge_word(0)))) \
+            and not _gaelic_particle(words, edge_word):
         words.pop(0)
     # lower-case words before a capitalised name are the sentence around it ("accompagnato dalla moglie Anita
     # Lupo"), unless the reference lists know them as names ("maria Rossi") or they are its particles ("van Gogh")
@@ -125,11 +78,11 @@ def trim_name(text: str, start: int, end: int, plain_words: bool = True) -> tupl
                 and not is_cue_word(edge_word(keep_from - 1)):
             keep_from -= 1
         lead = [edge_word(i) for i in range(keep_from)]
-        if not any(_name_like(w) and w.lower() not in _function_words() for w in lead):
+        if not any(name_like(w) and w.lower() not in _function_words() for w in lead):
             words = words[keep_from:]
     # a capitalised function word that is also a common surname ends a name: "Ashleigh Allen" (German "allen")
-    while words and (is_name_stop_word(edge_word(-1)) or _is_plain_word(edge_word(-1))) and not (
-            len(words) > 1 and _common_surname(edge_word(-1))):
+    while words and (is_name_stop_word(edge_word(-1)) or _isplain_word(edge_word(-1))) and not (
+            len(words) > 1 and common_surname(edge_word(-1))):
         words.pop()
     if not words:
         return None
@@ -140,7 +93,7 @@ def trim_name(text: str, start: int, end: int, plain_words: bool = True) -> tupl
             if word[:1].islower() and not is_name_stop_word(word):
                 words = words[:i]
                 break
-        while len(words) > 1 and is_name_stop_word(edge_word(-1)) and not _common_surname(edge_word(-1)):
+        while len(words) > 1 and is_name_stop_word(edge_word(-1)) and not common_surname(edge_word(-1)):
             words.pop()
     else:
         # a lower-case name ends where the sentence's next word begins: "maurice bärer wurde beauftragt",
@@ -151,11 +104,21 @@ def trim_name(text: str, start: int, end: int, plain_words: bool = True) -> tupl
                 continue  # a middle initial goes on to the surname: "josephine k. van oudewater"
             particle = is_name_stop_word(word) and not is_cue_word(word)  # "de", "van", "von"
             # a function word that is also a name ("may", "ellen", "jose", "hans") does not end one
-            if is_cue_word(word) or (not particle and (_is_plain_word(word) or (
-                    word.lower() in _function_words() and not _name_like(word)))):
+            if is_cue_word(word) or (not particle and (_isplain_word(word) or (
+                    word.lower() in _function_words() and not name_like(word)))):
                 words = words[:i]
                 break
     return words[0][0], words[-1][1]
+
+
+#: the particles of Irish and Scottish surnames, written with a capital before the capitalised name ("Ó Briain",
+#: "Ní Bhriain", "Mac Giolla"): elsewhere "ó" and "ní" are ordinary words
+_GAELIC_PARTICLES = frozenset({"Ó", "O", "Ní", "Nic", "Mac", "Mhic", "Uí", "Ua"})
+
+
+def _gaelic_particle(words: list[tuple[int, int]], edge_word: Any) -> bool:
+    """The span opens with a Gaelic surname particle and a capitalised word follows it."""
+    return len(words) > 1 and edge_word(0) in _GAELIC_PARTICLES and edge_word(1)[:1].isupper()
 
 
 _DASHES = frozenset({"-", "–", "—"})
@@ -243,10 +206,10 @@ def _lower_case_non_name(value: str) -> bool:
 def _name_evidence(word: str) -> float:
     """1 for a given name of some frequency or a surname among the 20,000 most common, 0.5 for a rarer entry
     of the lists ("cristal"), 0 for a word they do not hold."""
-    frequency, rank = given_name_frequency(word), _surname_rank(word)
+    frequency, rank = given_name_frequency(word), surname_rank(word)
     if frequency >= 2 or rank <= 20_000:
         return 1.0
-    return 0.5 if frequency or rank < _UNRANKED else 0.0
+    return 0.5 if frequency or rank < UNRANKED else 0.0
 
 
 # types a rule recognizer finds by checksum, format or cue: a model address span that runs into one of them
@@ -356,7 +319,7 @@ def names_a_street(word: str) -> bool:
     """A street-type word that the reference lists do not know as a given name or a common surname: after a
     given name it makes a street named after a person ("Shawn Springs", "Harmon Underpass"), where "Sarah
     Hill" and "Anna Lane" stay names."""
-    return _is_street_type_word(word) and not _name_like(word)
+    return _is_street_type_word(word) and not name_like(word)
 
 
 _STREET_WORD_AFTER = regex.compile(r"[ \t]+(\p{Lu}[\p{L}.]*)")
@@ -486,7 +449,7 @@ def validated_address(text: str, finding: RawFinding, others: list[RawFinding]) 
         # productive cough", "109 pezzi di" (a street after a number is capitalised, carries a street word, or
         # is a name: "8315 craig land")
         counted = _COUNTED_WORD.match(value)
-        if counted is not None and not _name_like(counted["word"]) \
+        if counted is not None and not name_like(counted["word"]) \
                 and not _POSTCODE.search(_CODE.sub(" ", value)):
             return None
         if not _POSTCODE_OR_PARTS.search(value) and _NOT_A_STREET.search(value):

@@ -1,0 +1,62 @@
+"""Word look-ups behind the name checks: the dictionary of ordinary words (English and EU function words) and
+the public reference lists of given names and surnames."""
+
+from __future__ import annotations
+
+import functools
+
+
+@functools.cache
+def common_words() -> frozenset[str]:
+    from gdprep.privacy.wordlists import EU_STOP_WORD_LANGUAGES, english_words, stop_words
+
+    return english_words() | stop_words(*EU_STOP_WORD_LANGUAGES)
+
+
+def given_name_frequency(word: str) -> int:
+    from gdprep.privacy.names import given_names
+
+    return given_names().get(word.strip(".,'’()").lower(), 0)
+
+
+# an everyday word is still evidence of a name when it is a common given name or surname ("Rose", "Wall")
+_NAME_FREQUENCY_MIN = 1
+_SURNAME_RANK_MAX = 5000
+
+
+@functools.lru_cache(maxsize=65536)
+def plain_word(word: str) -> bool:
+    """An ordinary word (English dictionary with its inflections, EU function words) that the public
+    reference lists do not know as a common given name or surname."""
+    w = word.strip(".,'’()!?\"").lower()
+    if not w:
+        return True
+    common = common_words()
+    if w not in common and not any(w.endswith(suffix) and w[: -len(suffix)] in common
+                                   for suffix in ("s", "es", "ed", "d", "ing", "ly")):
+        return False
+    return not name_like(w)
+
+
+UNRANKED = 10**9
+
+
+def surname_rank(word: str) -> int:
+    """The word's rank among the public reference list's surnames (1 = most common), or `UNRANKED`."""
+    from gdprep.privacy.names import surname_ranks
+
+    return surname_ranks().get(word.lower(), UNRANKED)
+
+
+def name_like(word: str) -> bool:
+    """A common given name or a ranked surname in the public reference lists."""
+    w = word.strip(".,'’()").lower()
+    return given_name_frequency(w) >= _NAME_FREQUENCY_MIN or surname_rank(w) <= _SURNAME_RANK_MAX
+
+
+_COMMON_SURNAME_RANK = 1000
+
+
+def common_surname(word: str) -> bool:
+    """A capitalised word among the most common surnames of the public reference list ("Allen", "Love")."""
+    return word[:1].isupper() and surname_rank(word) <= _COMMON_SURNAME_RANK

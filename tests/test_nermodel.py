@@ -292,6 +292,10 @@ def test_a_street_ending_needs_a_compound_street_name() -> None:
     ("We moved to Courtney Parks last spring.", "Courtney Parks", "Courtney Parks", False),
     ("Meet me outside Neal Shore at six.", "Neal Shore", "Neal Shore", False),
     ("The report was sent to Sarah Hill.", "Sarah Hill", None, None),    # a person receives it
+    ("The new office is at Neal Shore.", "Neal Shore", "Neal Shore", False),  # where something is
+    ("The package was left at Charlotte Keys by mistake.", "Charlotte Keys", "Charlotte Keys", False),
+    ("Our warehouse (Caitlin Green) is closed on Sundays.", "Caitlin Green", "Caitlin Green", False),
+    ("I spoke with Caitlin Green (warehouse) today.", "Caitlin Green", None, None),
 ])
 def test_a_name_ending_in_a_street_word_is_a_street(text: str, value: str, expected: str | None,
                                                     numbered: bool | None) -> None:

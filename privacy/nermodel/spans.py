@@ -340,7 +340,12 @@ def _street_word_after(text: str, end: int) -> int:
 _PLACE_BEFORE = regex.compile(
     r"(?:\b(?:on|outside|near|along|off|opposite|behind|beside|alongside)"
     r"|\b(?:lives?|lived|living|moved?|moving|relocated|located|situated|based|home|house|flat|office|shop)"
-    r"[ \t]+(?:at|to|on|in))[ \t]+$", regex.IGNORECASE)
+    r"[ \t]+(?:at|to|on|in)"
+    # where something is or was left: "the new office is at Neal Shore", "left at Charlotte Keys"
+    r"|\b(?:is|are|was|were|left|parked|stored|kept|dropped|delivered|collected|meet(?:[ \t]+me)?)[ \t]+at"
+    # a place noun with the street in brackets: "our warehouse (Mark Wells)"
+    r"|\b(?:warehouse|office|shop|store|depot|branch|site|home|house|flat|apartment|premises)[ \t]*\()[ \t]*$",
+    regex.IGNORECASE)
 
 
 def person_as_street(text: str, start: int, end: int) -> tuple[int, int, bool] | None:

@@ -13,6 +13,9 @@ from gdprep.privacy.recognizers.dob import _MONTH_NAMES, DateOfBirthRecognizer, 
 DOB = DateOfBirthRecognizer()
 
 FOUND = [
+    # day, month and year separated by spaces, as some forms and exports write them
+    ("de", "Geburtsdatum: 28 02 1985", "28 02 1985"),
+    ("fr", "Mme Roche, née le 01 07 1981", "01 07 1981"),
     # pt
     ("pt", "Data de nascimento: 14/03/1986", "14/03/1986"),
     ("pt", "nascido em Lisboa a 14 de março de 1986", "14 de março de 1986"),
@@ -95,6 +98,7 @@ FOUND = [
 ]
 
 NOT_FOUND = [
+    ("de", "Geburtsdatum: 31 02 1985"),  # no such day
     # pt
     ("pt", "Consulta marcada para 14/03/2024 às 10h."),
     ("pt", "nascido em Lisboa, consulta em 14 de março de 2024"),

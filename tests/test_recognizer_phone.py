@@ -62,6 +62,7 @@ VALID = [
 
 # (text that must yield no phone number, why)
 HARD_NEGATIVES = [
+    ("Geburtsdatum: 28 02 1985", "a date written with spaces"),
     ("Morada: Rua Augusta 120, 1100-053 Lisboa", "Portuguese postcode before its town"),
     ("ul. Długa 5,\n00-950 Warszawa", "Polish postcode opening a line"),
     ("on 12/03/2024", "date with slashes"),

@@ -137,6 +137,8 @@ _DATE = (
     r"(?P<value>(?<!\d)(?:"
     # 12/03/1985, 12-03-85, 12.03.1985 (the same separator twice)
     r"\d{1,2}(?P<sep1>[./-])\d{1,2}(?P=sep1)(?:\d{4}|\d{2})(?![\d./-]\d)"
+    # 12 03 1985 (forms and exports that drop the separators for spaces): padded day and month, four-digit year
+    rf"|(?:0[1-9]|[12]\d|3[01])[ ](?:0[1-9]|1[0-2])[ ]{_YEAR4}(?![ \t]?\d)"
     # 14. 3. 1986, 14.3. 1986 (cs/sk/hr/sl): dotted with spaces, four-digit year only
     rf"|\d{{1,2}}\.[ \t]?\d{{1,2}}\.[ \t]?{_YEAR4}(?![./-]\d)"
     # 1985-03-12, 1986.03.14, 1986. 03. 14 (hu)

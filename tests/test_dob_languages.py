@@ -16,6 +16,8 @@ FOUND = [
     # day, month and year separated by spaces, as some forms and exports write them
     ("de", "Geburtsdatum: 28 02 1985", "28 02 1985"),
     ("fr", "Mme Roche, née le 01 07 1981", "01 07 1981"),
+    ("fr", "née le 6 déc. 1979", "6 déc. 1979"),          # French and Austrian month abbreviations
+    ("de", "geboren am 3. Jänner 1960", "3. Jänner 1960"),
     # pt
     ("pt", "Data de nascimento: 14/03/1986", "14/03/1986"),
     ("pt", "nascido em Lisboa a 14 de março de 1986", "14 de março de 1986"),

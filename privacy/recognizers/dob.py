@@ -35,6 +35,10 @@ _MONTHS_BY_NUMBER: Final = (
 # "listopad(a)" is October in Croatian but November in Polish and Czech: it stands once, under October, so
 # that no real date is rejected (every day of November exists in October).
 _MONTHS_BY_LANGUAGE: Final = (
+    "janv févr mars avr mai juin juil août sept oct nov déc",  # fr abbreviations ("6 déc. 1979")
+    "janv fév mars avr mai juin juil août sept oct nov déc",
+    "jän feb mär apr mai jun jul aug sep okt nov dez",  # de abbreviations, Austrian "Jänner"
+    "jänner feber märz april mai juni juli august september oktober november dezember",
     "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",  # pt
     "jan fev mar abr mai jun jul ago set out nov dez",
     "styczeń luty marzec kwiecień maj czerwiec lipiec sierpień wrzesień październik - grudzień",  # pl

@@ -272,10 +272,9 @@ class Detector:
             value = text[start:end]
             score = MODEL_SCORE
             if ent.label_ == "PERSON" and len(value.split()) == 1:
-                # the model's own one-word span: a word left after trimming others off ("Ms. Donna| Lambe") has
-                # lost the words the model read it with
-                # alone in the model's span, or with only lower-case words trimmed off its start ("someone thank
-                # Ifa"); words trimmed off its end were read as part of the name ("Ansprechpartner albert")
+                # a lone name: the model's own one-word span, or one left after trimming lower-case words off its
+                # start ("someone thank Ifa"). A word left after trimming capitalised words ("Ms. Donna| Lambe")
+                # or words after it ("Ansprechpartner albert") has lost the words the model read it with
                 alone = (len(ent) == 1 or (not any(ch.isupper() for ch in text[ent.start_char:start])
                                            and not _WORD_AFTER_NAME.match(text, end, ent.end_char))) \
                     and lone_name_in_sentence(text, start, end)

@@ -41,7 +41,7 @@ _NOT_AFTER_OTHER_LABEL = (
 )
 # the suffix that marks a pattern with no cue word in front of it (see _CheckDigitRunRecognizer)
 _BARE = "_bare"
-_SPACED_IN_DUTCH = "nl_bsn_spaced"
+_SPACED_IN_DUTCH = f"nl_bsn_spaced{_BARE}"
 _BSN_DOTTED = regex.compile(r"\d{4}\.\d{2}\.\d{3}")
 _BSN_SPACED = regex.compile(r"\d{3} \d{3} \d{3}")
 
@@ -174,7 +174,7 @@ class NlBsnRecognizer(_CheckDigitRunRecognizer):
         # review band), unless a label says it is another kind of number ("order 123456782")
         (f"nl_bsn{_BARE}", rf"{_NOT_AFTER_OTHER_LABEL}{_START}(?:\d{{9}}|\d{{4}}\.\d{{2}}\.\d{{3}}){_END}", 0.5),
         # in three groups of three it reads as a phone number as often: a BSN only in Dutch prose (below)
-        (f"{_SPACED_IN_DUTCH}{_BARE}", rf"{_NOT_AFTER_OTHER_LABEL}{_START}\d{{3}} \d{{3}} \d{{3}}{_END}", 0.5),
+        (_SPACED_IN_DUTCH, rf"{_NOT_AFTER_OTHER_LABEL}{_START}\d{{3}} \d{{3}} \d{{3}}{_END}", 0.5),
     ]
     CONTEXT: ClassVar[list[str]] = ["bsn", "burgerservicenummer", "sofinummer"]
 
@@ -184,8 +184,8 @@ class NlBsnRecognizer(_CheckDigitRunRecognizer):
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
                 ) -> list[RecognizerResult]:
         results = super().analyze(text, entities, nlp_artifacts)
-        if any(_pattern_name(r) == f"{_SPACED_IN_DUTCH}{_BARE}" for r in results) and not prose_in("nl", text):
-            results = [r for r in results if _pattern_name(r) != f"{_SPACED_IN_DUTCH}{_BARE}"]
+        if any(_pattern_name(r) == _SPACED_IN_DUTCH for r in results) and not prose_in("nl", text):
+            results = [r for r in results if _pattern_name(r) != _SPACED_IN_DUTCH]
         return results
 
 

@@ -383,16 +383,16 @@ _CLAUSE_OPENER = (r"(?i:whether|if|that|because|since|as|when|while|unless|until
                   r"|before|so)")
 # where a sentence's subject can start: line or sentence start, or after "and"/a comma in a list of clauses
 _SUBJECT_START = (r"(?:(?:^|(?<=[.!?;:\"“(>*-][ \t]{0,3})|(?<=,[ \t]{1,3})"
-                  r"|(?<=(?<![\p{L}])(?i:and|und|et|en|e|y)[ \t])"
-                  # a subordinate clause has a subject of its own: "check whether Townsend received it", "as
-                  # Friberg mentioned", "note that Reynolds no longer works here"
-                  rf"|(?<=(?<![\p{{L}}]){_CLAUSE_OPENER}[ \t]))"
-                  # ... and the name is the word after the opener ("Since Weber moved": not "Since Weber")
+                  r"|(?<=(?<![\p{L}])(?i:and|und|et|en|e|y)[ \t]))"
+                  # a clause opener is no part of the name ("Since Weber moved": not "Since Weber")
                   rf"(?!{_CLAUSE_OPENER}[ \t])"
                   # a sentence that opens with a time word: "Then Pemberton said", "Danach Okafor schrieb"
                   r"|(?<=(?:^|[.!?;:\n][ \t]{0,3})(?:Then|Later|Afterwards|Yesterday|Today|Also|Finally|Meanwhile"
                   r"|Dann|Danach|Später|Gestern|Heute|Puis|Ensuite|Hier|Daarna|Gisteren|Dopo|Poi|Ieri|Luego"
                   r"|Después|Ayer)[ \t,]{1,2}))")
+# a subordinate clause has a subject of its own: "check whether Townsend received it", "as Friberg mentioned",
+# "note that Reynolds no longer works here"
+_CLAUSE_SUBJECT_START = rf"(?<=(?<![\p{{L}}]){_CLAUSE_OPENER}[ \t])(?!{_CLAUSE_OPENER}[ \t])"
 _QUESTION_AUX = r"(?i:is|was|has|had|did|does|can|could|will|would|should|shall|may)"
 # what a question asks about a person ("Is X available", "Did X call"), not about a place or a thing
 _QUESTION_PREDICATE = (
@@ -506,7 +506,7 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
                              rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER2}{_END_OF_PHRASE})", 0.55),
         # a question about a person: "Is Mthonti available on Tuesday?", "Has Havel replied?"
         ("person_question", rf"{_LINE_OR_SENTENCE_START}{_QUESTION_AUX}[ \t]+(?P<value>{_NAME_CAP})"
-                            rf"(?=[ \t]+{_QUESTION_PREDICATE}(?![\p{{L}}]))", 0.6),
+                            rf"(?=[ \t]+{_QUESTION_PREDICATE}(?![\p{{L}}]))", 0.55),
         ("person_met", rf"{_WORD_START}{_MET}[ \t]+{_OPTIONAL_HONORIFIC_ANY}"
                        rf"(?P<value>{_NAME_CAP}|{_NAME_LOWER2}{_END_OF_PHRASE})", 0.6),
         ("person_record_label", rf"{_WORD_START}{_RECORD_LABEL}[ \t]*:[ \t]*{_OPTIONAL_HONORIFIC}"
@@ -548,8 +548,12 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
         # a name that opens a sentence and is followed by what people do: "Bradley Ferran rang about ..."
         ("person_subject", _SUBJECT_START, rf"{_NAME_CAP}|{_NAME_LOWER2}",
          rf"[ \t]+{_PERSON_VERB_WORDS}", 0.6),
+        # the frames below take a firm or a place as readily ("whether Reuters received"): listed for review
+        ("person_clause_subject", _CLAUSE_SUBJECT_START, rf"{_NAME_CAP}|{_NAME_LOWER2}",
+         rf"[ \t]+{_PERSON_VERB_WORDS}", 0.55),
         # "Lagarde and I went to school together", "anna weber and me"
-        ("person_and_me", _WORD_START, rf"{_NAME_CAP}|{_NAME_LOWER2}", r"[ \t]+and[ \t]+(?:I|(?i:me|myself))\b", 0.6),
+        ("person_and_me", _WORD_START, rf"{_NAME_CAP}|{_NAME_LOWER2}", r"[ \t]+and[ \t]+(?:I|(?i:me|myself))\b",
+         0.55),
         # e-mail quoting: "On 3 May, Anna Weber wrote:"
         ("person_wrote", _WORD_START, rf"{_NAME_CAP}|{_NAME_LOWER2}",
          rf"(?:[ \t]+<[^>\n]{{3,80}}>)?[ \t]+{_WROTE}", 0.65),
@@ -612,7 +616,7 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
 
 
 _WORD_BEGIN = regex.compile(r"(?<![\p{L}\p{M}\p{N}_'’-])[\p{L}]")
-_WEAK_LOWER_CUES = frozenset({"person_role", "person_subject"})
+_WEAK_LOWER_CUES = frozenset({"person_role", "person_subject", "person_clause_subject"})
 _DICTIONARY_CHECKED_ANY_CASE = frozenset({"person_possessive_any", "person_opening_address", "person_agent_by",
                                           "person_with_role"})
 # a chat speaker or an @mention is trusted when capitalised ("@Mohammed"), checked when lower case ("@support")

@@ -3,8 +3,9 @@
 Ray's head processes share their fate with the process that started them, but the agents the raylet starts
 (the dashboard and runtime-env agents) outlive a `kill -9` of that process. The run starts this reaper first:
 it waits for the run to end, then kills every process whose environment carries the run's marker
-(`GDPREP_RAY_SESSION=MARKER`, set before Ray starts, so every Ray process inherits it) and removes Ray's
-temp dir (logs, sockets, spilled objects). After a clean end there is nothing left for it to do.
+(`GDPREP_RAY_SESSION=MARKER`, set before Ray starts, so every Ray process inherits it) or that holds a file
+open in the run's private Ray temp dir, and removes that temp dir (logs, sockets, spilled objects). After a
+clean end there is nothing left for it to do.
 """
 
 from __future__ import annotations
@@ -21,17 +22,30 @@ MARKER_ENV = "GDPREP_RAY_SESSION"
 _PROC = Path("/proc")
 
 
-def marked_processes(marker: str) -> list[int]:
-    """The pids of running processes whose environment holds `GDPREP_RAY_SESSION=marker` (this one aside)."""
+def marked_processes(marker: str, temp_dir: Path | None = None) -> list[int]:
+    """The pids of running processes (this one aside) whose environment holds `GDPREP_RAY_SESSION=marker`,
+    or, with `temp_dir`, that hold a file open under it. Every process of a local Ray keeps its log files open
+    in the run's private temp dir, and that stays visible when `/proc/PID/environ` no longer shows the marker
+    (a CI run once left the dashboard and runtime-env agents behind without it)."""
     needle = f"{MARKER_ENV}={marker}".encode()
     found = []
     for entry in _PROC.iterdir() if _PROC.is_dir() else ():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
             continue
         with contextlib.suppress(OSError):
-            if needle in (entry / "environ").read_bytes().split(b"\0"):
+            if needle in (entry / "environ").read_bytes().split(b"\0") or (
+                    temp_dir is not None and _holds_file_under(entry, temp_dir)):
                 found.append(int(entry.name))
     return found
+
+
+def _holds_file_under(proc: Path, directory: Path) -> bool:
+    prefix = str(directory).rstrip("/") + "/"
+    for fd in (proc / "fd").iterdir():
+        with contextlib.suppress(OSError):
+            if os.readlink(fd).startswith(prefix):
+                return True
+    return False
 
 
 def reap(marker: str, temp_dir: Path, *, quiet_s: float = 5.0, limit_s: float = 30.0) -> int:
@@ -41,7 +55,7 @@ def reap(marker: str, temp_dir: Path, *, quiet_s: float = 5.0, limit_s: float = 
     killed = 0
     started = last_seen = time.monotonic()
     while time.monotonic() - last_seen < quiet_s and time.monotonic() - started < limit_s:
-        pids = marked_processes(marker)
+        pids = marked_processes(marker, temp_dir)
         if pids:
             last_seen = time.monotonic()
         for pid in pids:

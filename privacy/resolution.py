@@ -210,6 +210,9 @@ def _list_patterns() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
     return after, before
 
 
+#: what `_list_patterns` needs right after a name ("(chair), ", " and ") or right before one (", ", " und ")
+_JOINER_AFTER = regex.compile(r"[ \t]*(?:\([^()\n]{1,40}\))?[ \t]*(?:[,;]|(?:and|und|et|en|e|y|&)[ \t])")
+_JOINER_BEFORE = regex.compile(r"(?:[,;][ \t]*|[ \t,;](?:and|und|et|en|e|y|&)[ \t]+)\Z")
 _LIST_ITEM_START = regex.compile(r"(?:^|[:;,\n]|\A)[ \t]*\Z", regex.MULTILINE)
 _LIST_LABEL = regex.compile(r"[ \t]*[\p{L}][\p{L}() \t-]{1,40}:[ \t]")
 
@@ -244,9 +247,14 @@ def _plausible_list_item(text: str, start: int, end: int, anchor: Finding, conju
 def _extend_name_lists(field_name: str, text: str, found: list[Finding], policy: Policy) -> None:
     """"Present: Anna Weber (chair), tom hill and Jan Maas": a name list continues the name it starts
     with. Extends `found` with list neighbours of PERSON findings, left and right, until none is left."""
+    queue = [f for f in found if f.entity_type == "PERSON"]
+    # a list goes on through a separator or a conjunction next to a name: without one, no list pattern (they
+    # are large; compiled on first use) can match
+    if not any(_JOINER_AFTER.match(text, f.end) or _JOINER_BEFORE.search(text, max(0, f.start - 120), f.start)
+               for f in queue):
+        return
     after, before = _list_patterns()
     score = max(PROPAGATED_NAME_SCORE, policy.entities["PERSON"].threshold)
-    queue = [f for f in found if f.entity_type == "PERSON"]
     while queue:
         f = queue.pop()
         candidates = []

@@ -148,3 +148,13 @@ def test_a_pattern_with_a_top_level_alternation_gets_no_cue_prefilter() -> None:
     # the second branch matches without "hello": its cue is not necessary, so no prefilter
     assert _cue_prefilter(r"(?i:hello)[ \t]+(?P<value>\p{Lu}\p{Ll}+)|@(?P<value>\w+)") is None
     assert _cue_prefilter(r"[|](?i:hello)[ \t]+(?P<value>\p{Lu}\p{Ll}+)") is not None  # "|" in a class
+
+
+def test_name_patterns_before_a_cue_compile_when_a_cue_is_found() -> None:
+    recognizer = PersonCueRecognizer()
+    assert recognizer._names_compiled == {}
+    assert names("Then Pemberwick said it was fine.") == ["Pemberwick"]  # the module-level recognizer
+    assert recognizer.analyze("The weather is fine.", ["PERSON"]) == [] and recognizer._names_compiled == {}
+    assert [r.start for r in recognizer.analyze("Quentin Ashdown phoned to cancel.", ["PERSON"])] == [0]
+    assert recognizer._names_compiled
+

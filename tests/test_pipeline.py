@@ -158,3 +158,18 @@ def test_name_lists_extend_their_first_name(text: str, anchor: str, expected: li
     kept = [resolve([raw(start, start + len(anchor), "PERSON", 0.8)], text, "text", POLICY)[0]]
     propagate_names([("text", text)], kept, POLICY)
     assert [text[f.start:f.end] for f in kept[0]] == expected
+
+
+def test_a_name_with_no_separator_beside_it_compiles_no_list_pattern() -> None:
+    from gdprep.privacy.resolution import _list_patterns, propagate_names
+
+    _list_patterns.cache_clear()
+    text = "Ivo Maddox called about the invoice"
+    kept = [resolve([raw(0, 10, "PERSON", 0.8)], text, "text", POLICY)[0]]
+    propagate_names([("text", text)], kept, POLICY)
+    assert [text[f.start:f.end] for f in kept[0]] == ["Ivo Maddox"]
+    assert _list_patterns.cache_info().currsize == 0  # the large list patterns were not needed
+    text = "Tenants: Ivo Maddox and orla quennell\n"
+    kept = [resolve([raw(9, 19, "PERSON", 0.8)], text, "text", POLICY)[0]]
+    propagate_names([("text", text)], kept, POLICY)
+    assert _list_patterns.cache_info().currsize == 1

@@ -14,6 +14,7 @@ import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from gdprep.privacy.collector import collection_paused
 from gdprep.privacy.recognizers.base import GdprepPatternRecognizer, compile_pattern, make_result, named_list
 from gdprep.privacy.wordlists import english_words
 
@@ -583,11 +584,24 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
 
     def __init__(self) -> None:
         super().__init__()
-        self._name_before = [
-            (pattern, compile_pattern(rf"{left}(?P<value>{names})", self.FLAGS), compile_pattern(cue, self.FLAGS),
-             score)
+        # the cues compile now; the (large) name patterns on the first cue found, as the other patterns do
+        self._name_before: list[tuple[str, str, regex.Pattern[str], float]] = [
+            (pattern, rf"{left}(?P<value>{names})", compile_pattern(cue, self.FLAGS), score)
             for pattern, left, names, cue, score in self.NAME_BEFORE
         ]
+        self._names_compiled: dict[str, regex.Pattern[str]] = {}
+
+    def _names_pattern(self, source: str) -> regex.Pattern[str]:
+        compiled = self._names_compiled.get(source)
+        if compiled is None:
+            with collection_paused():
+                compiled = self._names_compiled[source] = compile_pattern(source, self.FLAGS)
+        return compiled
+
+    def compile_all(self) -> None:
+        super().compile_all()
+        for _, source, _, _ in self._name_before:
+            self._names_pattern(source)
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
                 ) -> list[RecognizerResult]:
@@ -599,8 +613,9 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
 
     def _names_before_cues(self, text: str) -> list[RecognizerResult]:
         found = []
-        for pattern, name_rx, cue_rx, score in self._name_before:
+        for pattern, names, cue_rx, score in self._name_before:
             for cue in cue_rx.finditer(text):
+                name_rx = self._names_pattern(names)
                 end = cue.start()
                 # the longest name first: try word starts from the farthest (a name has at most 4 words)
                 for word in _WORD_BEGIN.finditer(text, max(0, end - 80), end):

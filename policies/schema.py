@@ -157,6 +157,120 @@ class ReleaseGate(_Strict):
                                                "bootstrap 95% CI lies wholly above 0.5")
 
 
+#: Art. 6(1) lawful bases by letter, with the name a record of processing shows
+LAWFUL_BASES: dict[str, str] = {
+    "a": "consent", "b": "contract", "c": "legal obligation", "d": "vital interests", "e": "public task",
+    "f": "legitimate interests",
+}
+#: Art. 9(2) conditions for special-category data by letter, in short
+SPECIAL_CATEGORY_CONDITIONS: dict[str, str] = {
+    "a": "explicit consent", "b": "employment, social security and social protection law",
+    "c": "vital interests of a person unable to consent", "d": "not-for-profit body with a political, "
+    "philosophical, religious or trade union aim", "e": "made manifestly public by the data subject",
+    "f": "legal claims or courts acting in their judicial capacity", "g": "substantial public interest",
+    "h": "health or social care (preventive or occupational medicine, diagnosis, treatment, management)",
+    "i": "public health", "j": "archiving in the public interest, scientific or historical research, statistics",
+}
+#: the recorded stages a processing activity can cover
+PROCESSING_STAGES: tuple[str, ...] = ("privacy", "curation", "training", "probes", "evaluation")
+#: special categories that are Art. 9 data; `criminal` is Art. 10 data, under its own rule
+ART9_CATEGORY_IDS: tuple[str, ...] = tuple(c for c in SPECIAL_CATEGORY_IDS if c != "criminal")
+
+
+def _article_letter(value: Any, article: str, choices: dict[str, str], field: str, what: str) -> str:
+    """`f`, `6(1)(f)`, `Art. 6(1)(f)` or a basis's name (`legitimate interests`) -> `6(1)(f)`."""
+    text = str(value).strip().lower().replace("_", " ").replace("article", "").replace("art.", "").strip()
+    text = text.removeprefix(article).strip()
+    letter = text.strip("() ") if len(text.strip("() ")) == 1 else None
+    by_name = {name: key for key, name in choices.items()}
+    letter = letter if letter in choices else by_name.get(text)
+    if letter is None:
+        listed = ", ".join(f"{k} ({v})" for k, v in choices.items())
+        raise ValueError(f"{field}: {value!r} is not an Art. {article} {what}; use one of {listed}, "
+                         f"written as the letter or as {article}(x)")
+    return f"{article}({letter})"
+
+
+class Contact(_Strict):
+    """Who to contact: a person or office, and how."""
+
+    name: str = Field(min_length=1, description="Name of the organisation, office or person")
+    contact: str = Field(min_length=1, description="How to reach them: postal address, e-mail or phone, as the "
+                         "record of processing should show it")
+
+
+class ProcessingActivity(_Strict):
+    """One processing activity of the record of processing (GDPR Art. 30(1)): what it is for, on what lawful
+    basis, about whom, how long data is kept, who receives it, and which gdprep stages carry it out."""
+
+    name: str = Field(min_length=1, description="Short name of the activity, e.g. `Support assistant fine-tuning`")
+    purpose: str = Field(min_length=1, description="Art. 30(1)(b): why the data is processed, in a sentence")
+    lawful_basis: str = Field(description="Art. 6(1) lawful basis: a (consent), b (contract), c (legal obligation), "
+                              "d (vital interests), e (public task) or f (legitimate interests); the letter, "
+                              "`6(1)(f)` or the name")
+    lawful_basis_detail: str = Field("", description="Where the basis is documented, e.g. the reference of the "
+                                     "legitimate interests assessment")
+    data_subjects: list[str] = Field(min_length=1, description="Art. 30(1)(c): categories of data subjects, e.g. "
+                                     "`customers`, `staff`")
+    retention: str = Field(min_length=1, description="Art. 30(1)(f): when the data is erased, e.g. `training "
+                           "splits 12 months after the model is retired`")
+    recipients: list[str] = Field(default_factory=list, description="Art. 30(1)(d): categories of recipients; "
+                                  "[] when no one outside the controller receives the data")
+    transfers: str = Field("", description="Art. 30(1)(e): transfers to third countries or international "
+                           "organisations and their safeguards; empty when there are none")
+    stages: list[Literal["privacy", "curation", "training", "probes", "evaluation"]] = Field(
+        min_length=1, description="The gdprep stages whose runs carry out this activity (each stage belongs to "
+                                  "one activity)")
+
+    @field_validator("lawful_basis")
+    @classmethod
+    def _lawful_basis(cls, value: str) -> str:
+        return _article_letter(value, "6(1)", LAWFUL_BASES, "lawful_basis", "lawful basis")
+
+
+class Processing(_Strict):
+    """The controller's declarations that make the Art. 30 record of processing (`gdprep audit export --view
+    ropa`): who the controller and the DPO are, and one entry per processing activity. Not part of the
+    policy's hash: it says why and on what basis data is processed, not how it is transformed."""
+
+    controller: Contact = Field(description="Art. 30(1)(a): the controller's name and contact details")
+    dpo: Contact | None = Field(None, description="The data protection officer (Art. 37), when one is appointed")
+    representative: Contact | None = Field(None, description="The controller's representative in the EU or UK "
+                                           "(Art. 27), when one is needed")
+    activities: list[ProcessingActivity] = Field(min_length=1, description="The processing activities")
+    special_category_condition: str | None = Field(
+        None, description="Art. 9(2) condition (a-j) for special-category data: required when the policy keeps "
+                          "any (a special_categories action other than drop)")
+    special_category_detail: str = Field("", description="The national-law condition or reference that goes with "
+                                         "it, e.g. `DPA 2018 Sch. 1 Part 1 para 2`")
+    criminal_offence_basis: str = Field("", description="Art. 10: the official authority or law under which "
+                                        "criminal offence data is processed, when the policy keeps it")
+
+    @field_validator("special_category_condition")
+    @classmethod
+    def _condition(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return _article_letter(value, "9(2)", SPECIAL_CATEGORY_CONDITIONS, "special_category_condition",
+                               "condition")
+
+    @model_validator(mode="after")
+    def _one_activity_per_stage(self) -> Processing:
+        owner: dict[str, str] = {}
+        names: set[str] = set()
+        for activity in self.activities:
+            if activity.name in names:
+                raise ValueError(f"processing.activities: two activities are named {activity.name!r}; "
+                                 "give each its own name")
+            names.add(activity.name)
+            for stage in activity.stages:
+                if stage in owner:
+                    raise ValueError(f"processing.activities: stage {stage!r} is in both {owner[stage]!r} and "
+                                     f"{activity.name!r}; give each stage to one activity")
+                owner[stage] = activity.name
+        return self
+
+
 class Policy(_Strict):
     """A complete redaction policy (see policies/*.yaml)."""
 
@@ -175,6 +289,8 @@ class Policy(_Strict):
     residency: Residency = Field(default_factory=Residency, description="Where jobs on this data may run")
     release_gate: ReleaseGate = Field(default_factory=ReleaseGate,
                                       description="Memorisation thresholds a fine-tuned model must meet")
+    processing: Processing | None = Field(None, description="Controller, DPO, purposes and lawful bases for the "
+                                          "Art. 30 record of processing (optional; not part of the policy's hash)")
 
     @model_validator(mode="after")
     def _known_entities(self) -> Policy:
@@ -183,10 +299,35 @@ class Policy(_Strict):
             raise ValueError(f"entities has unknown types {unknown}; known types are {sorted(ENTITY_TYPES)}")
         return self
 
+    @model_validator(mode="after")
+    def _special_category_condition(self) -> Policy:
+        kept = self.kept_special_categories()
+        if self.processing is not None and self.processing.special_category_condition is None and any(
+                c in ART9_CATEGORY_IDS for c in kept):
+            shown = ", ".join(f"{c}: {self.special_categories.action_for(c)}" for c in kept if c in ART9_CATEGORY_IDS)
+            raise ValueError(f"processing.special_category_condition is required: this policy keeps special-category "
+                             f"data ({shown}), so declare its Art. 9(2) condition (a-j, e.g. `h` for health or "
+                             "social care), or set those special_categories actions to drop")
+        return self
+
+    def kept_special_categories(self) -> list[str]:
+        """Special categories whose records stay in the output (kept, or kept and flagged for review)."""
+        return [c for c in SPECIAL_CATEGORY_IDS if self.special_categories.action_for(c) != "drop"]
+
     def canonical_json(self) -> str:
-        """Sorted keys, fixed separators, defaults filled in: equal policies give equal text."""
-        return json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"),
+        """Sorted keys, fixed separators, defaults filled in: equal policies give equal text. The `processing`
+        section is left out: it documents why data is processed, not how, so declaring or updating it does not
+        change the hash the runs recorded."""
+        return json.dumps(self.model_dump(mode="json", exclude={"processing"}), sort_keys=True,
+                          separators=(",", ":"), ensure_ascii=False)
+
+    def processing_hash(self) -> str | None:
+        """The SHA-256 of the `processing` section (canonical JSON), stamped into the record of processing."""
+        if self.processing is None:
+            return None
+        text = json.dumps(self.processing.model_dump(mode="json"), sort_keys=True, separators=(",", ":"),
                           ensure_ascii=False)
+        return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def canonical_hash(self) -> str:
         return "sha256:" + hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()

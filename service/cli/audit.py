@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -109,31 +109,107 @@ def audit_head(ledger_url: LedgerOpt = None) -> None:
 
 @audit_app.command("trace")
 def audit_trace(
-    record_id: Annotated[str, typer.Argument(help="The record's id, as in the dataset.")],
+    record_id: Annotated[str | None, typer.Argument(help="The record's id, as in the dataset.")] = None,
+    adapter: Annotated[str | None, typer.Option("--adapter", help="Trace a registered model version instead "
+                                                "(NAME:VERSION, as `gdprep models list` shows it) back to its "
+                                                "data.")] = None,
     ledger_url: LedgerOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the lineage as JSON.")] = False,
 ) -> None:
-    """The full lineage of one record (findings by type only, redaction, curation outcome and split),
-    with an inclusion proof against the latest signed checkpoint."""
-    from gdprep.audit.export import trace_record
+    """The full lineage of one record (findings by type only, redaction, curation outcome and split, and the
+    adapters trained on its split with their registry versions), with an inclusion proof against the latest
+    signed checkpoint. With --adapter NAME:VERSION: that model version's splits and the curation and privacy
+    runs that made them, its training, probes and evaluation runs, policy, region, release decision,
+    approvals, promotions and rollbacks."""
     from gdprep.audit.ledger import Ledger
+    from gdprep.audit.trace import trace_adapter, trace_record
 
     def go() -> None:
-        lineage = trace_record(Ledger(ledger_url), record_id)
+        if (record_id is None) == (adapter is None):
+            raise UsageError("give a RECORD_ID or --adapter NAME:VERSION (one of them)")
+        ledger = Ledger(ledger_url)
+        lineage = trace_adapter(ledger, adapter) if adapter is not None else trace_record(ledger, str(record_id))
         if as_json:
             out.print(json.dumps(lineage, indent=2), markup=False)
-            return
-        if not lineage["events"]:
-            raise UsageError(f"no ledger entries for record {record_id!r}")
-        for event in lineage["events"]:
-            out.print(escape(f"#{event['seq']} {event['created_at']} {event['kind']} "
-                             f"run {event['run_id'][:8]} {event['summary']}"))
-        proof = lineage["proof"]
-        state = "verified" if proof.get("verified") else "NOT verified"
-        out.print(f"inclusion proof of entry {proof.get('seq')} against the checkpoint of {proof.get('tree_size')} "
-                  f"entries: {state}")
+        elif adapter is not None:
+            _print_adapter_trace(lineage)
+        else:
+            if not lineage["events"]:
+                raise UsageError(f"no ledger entries for record {record_id!r}")
+            _print_record_trace(lineage)
 
     _run(go)
+
+
+def _short(value: object, n: int = 16) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= n + 3 else text[:n] + "..."
+
+
+def _print_record_trace(lineage: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    for event in lineage["events"]:
+        out.print(escape(f"#{event['seq']} {event['created_at']} {event['kind']} "
+                         f"run {event['run_id'][:8]} {event['summary']}"))
+    proof = lineage["proof"]
+    state = "verified" if proof.get("verified") else "NOT verified"
+    out.print(f"inclusion proof of entry {proof.get('seq')} against the checkpoint of {proof.get('tree_size')} "
+              f"entries: {state}")
+    adapters = lineage.get("adapters", [])
+    if not adapters:
+        out.print("adapters trained on a split holding this record: none recorded")
+        return
+    table = Table(title="adapters trained on a split holding this record")
+    for column in ("split", "read as", "training run", "outcome", "adapter sha256", "release", "registry versions"):
+        table.add_column(column)
+    for a in adapters:
+        release = a["release"]["release"] if a["release"] else "not probed"
+        versions = ", ".join(f"{v['model']}:{v['version']} {v['status']}" for v in a["versions"]) or "not registered"
+        table.add_row(escape(f"{a['split']} {_short(a['split_sha256'], 12)}"), a["read_as"], a["training_run"][:8],
+                      a["outcome"], _short(a["adapter_sha256"]), release, escape(versions))
+    out.print(table)
+
+
+def _print_adapter_trace(t: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    out.print(escape(f"{t['model']}:{t['version']}  status {t['status']} (production: "
+                     f"{t['production_version'] or 'none'})  adapter sha256 {t['adapter_sha256']}"))
+    if not t["consistent_with_ledger"]:
+        out.print("[bold red]the registered adapter hash does not match the adapter its training run recorded[/]")
+    out.print(escape(f"training run {t['training_run']}  base model {t['base_model'] or 'unknown'}  region "
+                     f"{t['region'] or 'not recorded'}  policy {t['policy_hash'] or 'not recorded'}"))
+    if len(t["policy_hashes_of_all_runs"]) > 1:
+        out.print(escape("runs on the way here used more than one policy: "
+                         + ", ".join(t["policy_hashes_of_all_runs"])))
+    datasets = Table(title="datasets")
+    for column in ("role", "name", "sha256", "records", "read by", "written by"):
+        datasets.add_column(column)
+    for d in t["datasets"]:
+        written = ", ".join(f"{w['stage']} {w['run_id'][:8]}" for w in d["written_by"]) or "not recorded (source)"
+        datasets.add_row(d["role"], escape(d["name"]), _short(d["sha256"]), str(d["records"] or ""),
+                         f"{d['read_by_stage']} {d['read_by'][:8]}", escape(written))
+    out.print(datasets)
+    runs = Table(title="runs")
+    for column in ("stage", "run", "outcome", "started", "actor", "policy hash", "role"):
+        runs.add_column(column)
+    for r in t["runs"]:
+        runs.add_row(r["stage"], r["run_id"][:8], r["outcome"] + (f" ({r['error']})" if r["error"] else ""),
+                     r["started_at"] or "", escape(r["actor"] or ""), _short(r["policy_hash"], 19), escape(r["role"]))
+    out.print(runs)
+    release = t["release"]
+    out.print(escape("release decision: " + (f"{release['release']} (probes run {release['probe_run'][:8]}, "
+                                             f"{release['at']})" if release else "not probed")))
+    for reason in (release or {}).get("reasons", []):
+        out.print(escape(f"  {reason}"))
+    for a in t["approvals"] or [{}]:
+        out.print(escape(f"approved by {a['approver']} ({a.get('role')}) at {a['at']}" if a else "approvals: none"))
+    for h in t["history"]:
+        if h["event"] in ("model_promoted", "model_rolled_back"):
+            detail = (f"to {h.get('version')}" if h["event"] == "model_promoted"
+                      else f"{h.get('from_version')} -> {h.get('to_version')}")
+            out.print(escape(f"{h['event'].removeprefix('model_')} {detail} by {h.get('actor')} at {h['at']}"))
 
 
 @audit_app.command("export")
@@ -142,18 +218,28 @@ def audit_export(
     view: Annotated[str | None, typer.Option("--view", help="csv (per-record lineage), openlineage, prov or "
                                              "ropa (default: csv).")] = None,
     run: Annotated[str | None, typer.Option("--run", help="Only this run id.")] = None,
+    policy: Annotated[str | None, typer.Option("--policy", "-p", help="With --view ropa: the policy (shipped name "
+                                               "or YAML path) whose processing section gives the controller, "
+                                               "purposes and lawful bases (default: uk-gdpr-default).")] = None,
     ledger_url: LedgerOpt = None,
     # the old spelling of --view, kept for scripts: elsewhere --format is the input format
     old_view: Annotated[str | None, typer.Option("--format", hidden=True, help="Deprecated: use --view.")] = None,
 ) -> None:
     """Export the ledger as a bundle that holds the entries, the signed checkpoints and the public key, so
-    `gdprep audit verify --bundle DIR` can check it offline."""
+    `gdprep audit verify --bundle DIR` can check it offline, and the chosen view: csv (lineage.csv, runs.csv and
+    COLUMNS.txt, their column guide), openlineage, prov, or ropa (the Art. 30 record of processing as
+    ropa.json and a printable ropa.html)."""
     from gdprep.audit.export import export_bundle
     from gdprep.audit.ledger import Ledger
+    from gdprep.policies import load_policy
 
     def go() -> None:
         chosen = _renamed_option(view, old_view, command="gdprep audit export", old="--format", new="--view")
-        path = export_bundle(Ledger(ledger_url), out_dir, fmt=chosen or "csv", run_id=run)
+        if policy is not None and chosen != "ropa":
+            raise UsageError("--policy chooses the record of processing's declarations: use it with --view ropa")
+        path = export_bundle(Ledger(ledger_url), out_dir, fmt=chosen or "csv", run_id=run,
+                             policy=load_policy(policy) if chosen == "ropa" else None, policy_source=policy,
+                             on_warning=lambda w: err.print(f"warning: {w}", markup=False))
         out.print(f"wrote {path}")
 
     _run(go)

@@ -1,0 +1,1 @@
+"""Jinja templates of the audit views (the printable record of processing)."""

@@ -161,13 +161,14 @@ def _print_record_trace(lineage: dict[str, Any]) -> None:
         out.print("adapters trained on a split holding this record: none recorded")
         return
     table = Table(title="adapters trained on a split holding this record")
-    for column in ("split", "read as", "training run", "outcome", "adapter sha256", "release", "registry versions"):
-        table.add_column(column)
+    for column in ("split", "training run", "outcome", "adapter sha256", "release", "registry versions"):
+        table.add_column(column, overflow="fold")
     for a in adapters:
         release = a["release"]["release"] if a["release"] else "not probed"
         versions = ", ".join(f"{v['model']}:{v['version']} {v['status']}" for v in a["versions"]) or "not registered"
-        table.add_row(escape(f"{a['split']} {_short(a['split_sha256'], 12)}"), a["read_as"], a["training_run"][:8],
-                      a["outcome"], _short(a["adapter_sha256"]), release, escape(versions))
+        split = a["split"] if a["read_as"] == a["split"] else f"{a['split']} (read as {a['read_as']})"
+        table.add_row(escape(split), a["training_run"][:8], a["outcome"], _short(a["adapter_sha256"], 12), release,
+                      escape(versions))
     out.print(table)
 
 
@@ -185,18 +186,19 @@ def _print_adapter_trace(t: dict[str, Any]) -> None:
                          + ", ".join(t["policy_hashes_of_all_runs"])))
     datasets = Table(title="datasets")
     for column in ("role", "name", "sha256", "records", "read by", "written by"):
-        datasets.add_column(column)
+        datasets.add_column(column, overflow="fold")
     for d in t["datasets"]:
         written = ", ".join(f"{w['stage']} {w['run_id'][:8]}" for w in d["written_by"]) or "not recorded (source)"
-        datasets.add_row(d["role"], escape(d["name"]), _short(d["sha256"]), str(d["records"] or ""),
+        datasets.add_row(d["role"], escape(d["name"]), _short(d["sha256"], 12), str(d["records"] or ""),
                          f"{d['read_by_stage']} {d['read_by'][:8]}", escape(written))
     out.print(datasets)
     runs = Table(title="runs")
     for column in ("stage", "run", "outcome", "started", "actor", "policy hash", "role"):
-        runs.add_column(column)
+        runs.add_column(column, overflow="fold")
     for r in t["runs"]:
         runs.add_row(r["stage"], r["run_id"][:8], r["outcome"] + (f" ({r['error']})" if r["error"] else ""),
-                     r["started_at"] or "", escape(r["actor"] or ""), _short(r["policy_hash"], 19), escape(r["role"]))
+                     (r["started_at"] or "")[:19].replace("T", " "), escape(r["actor"] or ""),
+                     _short(r["policy_hash"], 14), escape(r["role"]))
     out.print(runs)
     release = t["release"]
     out.print(escape("release decision: " + (f"{release['release']} (probes run {release['probe_run'][:8]}, "

@@ -76,25 +76,34 @@ def _activities(policy: Policy, runs: list[Run]) -> list[_Activity]:
 
 class _Categories:
     """The categories of personal data a run processed: those found in its records, and for a run that reads
-    another's output (curation, training, probes), those of the runs upstream of it."""
+    another's output (curation, training, probes), those found by the runs upstream of it. Each finding counts
+    once however many runs downstream read its record."""
 
     def __init__(self, graph: LineageGraph) -> None:
         self.graph = graph
-        self._memo: dict[str, tuple[Counter[tuple[str, str]], set[str]]] = {}
+        self._memo: dict[str, frozenset[str]] = {}
 
-    def of(self, run: Run, trail: frozenset[str] = frozenset()) -> tuple[Counter[tuple[str, str]], set[str]]:
+    def sources(self, run: Run, trail: frozenset[str] = frozenset()) -> frozenset[str]:
+        """The run and every run upstream of it (by the dataset versions it read, or the adapter it examined)."""
         if run.run_id in self._memo:
             return self._memo[run.run_id]
-        treatments, special = Counter(run.treatments), set(run.special)
-        sources = [p for a in self.graph.inputs(run) for p in self.graph.producers(a.key)]
+        upstream = [p for a in self.graph.inputs(run) for p in self.graph.producers(a.key)]
         if run.stage in ("probes", "evaluation") and run.training_run in self.graph.runs:
-            sources.append(self.graph.runs[run.training_run])
-        for source in sources:
+            upstream.append(self.graph.runs[run.training_run])
+        found = {run.run_id}
+        for source in upstream:
             if source.run_id not in trail and source.run_id != run.run_id:
-                more, flagged = self.of(source, trail | {run.run_id})
-                treatments.update(more)
-                special |= flagged
-        self._memo[run.run_id] = (treatments, special)
+                found |= self.sources(source, trail | {run.run_id})
+        self._memo[run.run_id] = frozenset(found)
+        return self._memo[run.run_id]
+
+    def of(self, runs: list[Run]) -> tuple[Counter[tuple[str, str]], set[str]]:
+        """(entity type, operator) -> findings, and the special categories flagged, over `runs` and upstream."""
+        treatments: Counter[tuple[str, str]] = Counter()
+        special: set[str] = set()
+        for run_id in set().union(*(self.sources(r) for r in runs)):
+            treatments.update(self.graph.runs[run_id].treatments)
+            special |= self.graph.runs[run_id].special
         return treatments, special
 
 
@@ -163,12 +172,7 @@ def _activity_entry(activity: _Activity, runs: list[Run], data: ExportInput, pol
                     categories: _Categories) -> dict[str, Any]:
     declared = activity.declared
     missing = NOT_DECLARED if policy.processing is None else NOT_COVERED
-    treatments: Counter[tuple[str, str]] = Counter()
-    special: set[str] = set()
-    for run in runs:
-        more, flagged = categories.of(run)
-        treatments.update(more)
-        special |= flagged
+    treatments, special = categories.of(runs)
     regions = sorted({r.region for r in runs if r.region})
     return {
         "name": activity.name, "stages": list(activity.stages),

@@ -20,6 +20,12 @@ OFFLINE_ENV = {
     "HF_HUB_DISABLE_TELEMETRY": "1",
     "DO_NOT_TRACK": "1",
 }
+#: set whatever the environment says: these libraries would otherwise send usage data (MLflow reads
+#: DO_NOT_TRACK only when it is "true")
+TELEMETRY_OFF = {
+    "MLFLOW_DISABLE_TELEMETRY": "true",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+}
 
 
 @functools.cache
@@ -86,6 +92,7 @@ def enforce_offline() -> None:
     start-up (the detection engine does, in every worker process)."""
     for key, value in OFFLINE_ENV.items():
         os.environ.setdefault(key, value)
+    os.environ.update(TELEMETRY_OFF)
     extractor = offline_tld_extractor()
     tldextract.extract = extractor  # type: ignore[assignment]
     tldextract.tldextract.TLD_EXTRACTOR = extractor

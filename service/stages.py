@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gdprep.audit.ledger import Ledger
+from gdprep.errors import GdprepError
 from gdprep.policies import Policy
 from gdprep.records import TextFieldSpec
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
     from gdprep.training.config import TrainConfig
     from gdprep.training.manifest import AdapterManifest
     from gdprep.training.probes import ProbeSettings
+    from gdprep.training.registry import Registered
 
 #: called with the ledger run's id as soon as the run is open (a job stores it before the stage works)
 RunStarted = Callable[[str], None]
@@ -74,16 +76,61 @@ def deanonymise(ledger: Ledger, input_path: Path, output_path: Path, policy: Pol
     return n_records, n_tokens
 
 
-def train(ledger: Ledger, config: TrainConfig, policy: Policy | None = None) -> AdapterManifest:
+def train(ledger: Ledger, config: TrainConfig, policy: Policy | None = None, *,
+          register: bool = True) -> AdapterManifest:
     """The gate (`prepare_training`; it refuses before any run opens), then a `training` run in the ledger
-    around `train_in_run`. `policy` defaults to the config's."""
+    around `train_in_run`, then the adapter registered as a new version of the config's registered model
+    (`register_adapter`). `policy` defaults to the config's."""
     from gdprep.audit.lineage import ledger_run
     from gdprep.training.train import prepare_training, train_in_run
 
     job = prepare_training(config, ledger, policy)
     with ledger_run(ledger, "training", command="gdprep train", config=job.run_config,
                     policy_hash=job.policy.canonical_hash()) as rec:
-        return train_in_run(job, rec)
+        manifest = train_in_run(job, rec)
+    if register:
+        register_adapter(ledger, manifest.ledger_run or "", job.policy, name=config.registered_model,
+                         after_training=True)
+    return manifest
+
+
+def register_adapter(ledger: Ledger, training_run: str, policy: Policy, *, name: str | None = None,
+                     after_training: bool = False) -> Registered:
+    """Log a finished training run to MLflow and register its adapter (see `gdprep.training.registry`);
+    `name` defaults to the config's registered model, else the output directory's name."""
+    from gdprep.training.registry import RegistryError, default_model_name, opened, training_facts
+    from gdprep.training.release import find_adapter
+
+    found = find_adapter(ledger, run_id=training_run)
+    try:
+        with opened(ledger, policy.residency.allowed_regions) as registry:
+            facts = training_facts(ledger, training_run, found.adapter_dir)
+            return registry.register(facts, name or default_model_name(facts.config))
+    except RegistryError as exc:
+        if not after_training:
+            raise
+        raise RegistryError(f"training run {training_run} finished and its adapter is in {found.adapter_dir}, but "
+                            f"registering it failed: {exc}. Register it with `gdprep models register --run "
+                            f"{training_run}`") from exc
+
+
+def _attach(ledger: Ledger, policy: Policy | str | None, training_run: str | None, kind: str, tags: Mapping[str, Any],
+            metrics: Mapping[str, Any], artifact: Path | None) -> dict[str, Any]:
+    """Put a probe or evaluation result on the registered versions of the adapter; the ledger already holds
+    it, so a registry that cannot be reached is reported, not fatal."""
+    from gdprep.policies import load_policy
+    from gdprep.training.registry import opened
+
+    if not training_run:
+        return {"versions": []}
+    numbers = {k: float(v) for k, v in metrics.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    try:
+        rules = policy if isinstance(policy, Policy) else load_policy(policy)
+        with opened(ledger, rules.residency.allowed_regions) as registry:
+            return {"versions": registry.attach(training_run, kind=kind, tags={k: str(v) for k, v in tags.items()},
+                                                metrics=numbers, artifact=artifact)}
+    except GdprepError as exc:
+        return {"versions": [], "error": str(exc)}
 
 
 def probe(ledger: Ledger, policy: Policy | None, *, settings: ProbeSettings, command: str,
@@ -98,7 +145,17 @@ def probe(ledger: Ledger, policy: Policy | None, *, settings: ProbeSettings, com
                         settings=settings)
     with ledger_run(ledger, "probes", command=command, config=job.run_config,
                     policy_hash=job.policy.canonical_hash()) as rec:
-        return probe_in_run(job, rec, device=device, key_file=key_file)
+        report = probe_in_run(job, rec, device=device, key_file=key_file)
+    decision, results = report["decision"], report["results"]
+    mia = (results.get("membership_inference") or {}).get("signals", {})
+    metrics: dict[str, Any] = {
+        "max_canary_exposure": max((c["exposure"] for c in results["canaries"]), default=None),
+        "regurgitated": len(results["regurgitation"]["hits"]),
+        **{f"mia_auc.{signal}": stats["auc"] for signal, stats in mia.items()}}
+    report["registry"] = _attach(ledger, job.policy, report.get("training_run"), "probe",
+                                 {"release": decision["release"], "run": report["probe_run"]}, metrics,
+                                 job.out_dir / "probe_report.json")
+    return report
 
 
 def evaluate(ledger: Ledger, *, command: str, run_id: str | None = None, adapter_dir: Path | None = None,
@@ -110,7 +167,12 @@ def evaluate(ledger: Ledger, *, command: str, run_id: str | None = None, adapter
 
     job = prepare_evaluation(ledger, run_id=run_id, adapter_dir=adapter_dir)
     with ledger_run(ledger, "evaluation", command=command, config=job.run_config) as rec:
-        return evaluate_in_run(job, rec, out_dir=out_dir, device=device, max_new_tokens=max_new_tokens)
+        result = evaluate_in_run(job, rec, out_dir=out_dir, device=device, max_new_tokens=max_new_tokens)
+    metrics = {f"adapter.{k}": v for k, v in result["adapter"]["metrics"].items()}
+    metrics.update({f"base.{k}": v for k, v in result["base"]["metrics"].items()})
+    result["registry"] = _attach(ledger, job.found.manifest.config.get("policy"), job.found.training_run, "evaluation",
+                                 {"task": result["adapter"]["task"], "run": rec.run_id}, metrics, None)
+    return result
 
 
 def erasure_impact(ledger: Ledger, subject: str, *, requested: datetime.date | None = None) -> dict[str, Any]:

@@ -68,10 +68,15 @@ def test_training_writes_adapter_and_manifest_and_is_in_the_ledger(curated: dict
     kinds = [(e.kind, e.payload.get("stage")) for e in ledger.iter_entries() if e.kind.startswith("run_")]
     assert ("run_started", "training") in kinds and ("run_completed", "training") in kinds
     run = [e for e in ledger.iter_entries() if e.run_id == manifest.ledger_run]
-    assert [e.kind for e in run] == ["run_started", "adapter", "run_completed"]
+    # the three splits are the run's inputs, the adapter its output
+    assert [e.kind for e in run] == ["run_started", *["dataset_version"] * 3, "adapter", "run_completed"]
+    assert [(e.payload["role"], e.payload["direction"]) for e in run[1:4]] == [
+        ("train", "input"), ("validation", "input"), ("test", "input")]
+    assert run[1].payload["sha256"] == manifest.datasets.train_sha256
+    assert run[4].payload["region"] == "GB" and run[4].payload["policy_hash"] == run[0].payload["policy_hash"]
     assert run[0].payload["command"] == "gdprep train" and run[0].payload["config"] == config.model_dump(mode="json")
-    assert run[1].payload["adapter_sha256"] == manifest.adapter_sha256
-    assert run[1].payload["dataset_sha256"] == manifest.datasets.train_sha256
+    assert run[4].payload["adapter_sha256"] == manifest.adapter_sha256
+    assert run[4].payload["dataset_sha256"] == manifest.datasets.train_sha256
     assert ledger.verify().ok
 
 

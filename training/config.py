@@ -71,6 +71,9 @@ class TrainConfig(_Strict):
                                                  "policy's residency.allowed_regions")
     policy: str | None = Field(None, description="Policy (name or YAML path) whose residency and release gate "
                                "apply (default: uk-gdpr-default)")
+    registered_model: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$",
+                                         description="Registered model (MLflow) the adapter becomes a new version "
+                                         "of (default: the output directory's name)")
 
 
 def default_test_file(config: TrainConfig) -> Path | None:

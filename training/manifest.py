@@ -56,6 +56,8 @@ class AdapterManifest(BaseModel):
     ledger_run: str | None = None
     canaries: list[dict[str, Any]] = Field(default_factory=list)
     test_file: str | None = None
+    #: the loss curve: {"step", "loss" and/or "eval_loss"} per logged optimiser step
+    loss_history: list[dict[str, float]] = Field(default_factory=list)
 
     @property
     def output_dir(self) -> Path:

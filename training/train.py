@@ -204,10 +204,29 @@ def prepare_training(config: TrainConfig, ledger: Ledger, policy: Policy | None 
 def train_in_run(job: PreparedTraining, rec: RunRecorder) -> AdapterManifest:
     """Train inside the already-open `training` run `rec` and record the adapter's hash there; returns the
     manifest (also written to `output_dir/manifest.json`)."""
-    manifest = _train(job.config, job.gate, rec)
+    config = job.config
+    manifest = _train(config, job.gate, rec)
+    # the splits are the run's inputs (the train split is the one the gate accepted), the adapter its output
+    for role, name in (("train", config.train_file), ("validation", config.validation_file),
+                       ("test", manifest.test_file)):
+        if name and Path(name).is_file():
+            rec.input_dataset(role, Path(name), count_records(Path(name)))
     rec.event("adapter", {"adapter_sha256": manifest.adapter_sha256, "dataset_sha256": job.gate.dataset_sha256,
-                          "base_model_weights": manifest.base_model.weights_sha256})
+                          "base_model_weights": manifest.base_model.weights_sha256,
+                          "base_model": manifest.base_model.name, "region": job.gate.region,
+                          "policy_hash": job.policy.canonical_hash(),
+                          "adapter_dir": str(Path(config.output_dir) / "adapter")})
     return manifest
+
+
+def count_records(path: Path) -> int:
+    """Records in a JSONL (non-blank lines) or Parquet split."""
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    with path.open("rb") as fh:
+        return sum(1 for line in fh if line.strip())
 
 
 def _load_for_lora(config: TrainConfig, base: Path, cuda: bool) -> tuple[Any, Any, int | None]:
@@ -264,6 +283,21 @@ def _manifest(config: TrainConfig, gate: GateResult, rec: RunRecorder, base: Pat
     )
 
 
+def loss_history(log_history: Sequence[dict[str, Any]]) -> list[dict[str, float]]:
+    """The loss curve from the trainer's log: one point per logged step, with the training loss, the
+    validation loss or both."""
+    points: dict[int, dict[str, float]] = {}
+    for entry in log_history:
+        step = entry.get("step")
+        if not isinstance(step, int):
+            continue
+        for key in ("loss", "eval_loss"):
+            value = entry.get(key)
+            if isinstance(value, (int, float)):
+                points.setdefault(step, {"step": float(step)})[key] = float(value)
+    return [points[s] for s in sorted(points)]
+
+
 def _train(config: TrainConfig, gate: GateResult, rec: RunRecorder) -> AdapterManifest:
     import torch
     from transformers import EarlyStoppingCallback, Trainer, TrainingArguments, set_seed
@@ -308,11 +342,13 @@ def _train(config: TrainConfig, gate: GateResult, rec: RunRecorder) -> AdapterMa
                                                                      * (trainer.state.epoch or 0.0))}
     if has_eval:
         metrics.update(trainer.evaluate())
+    history = loss_history(trainer.state.log_history)
     adapter_dir = out / "adapter"
     model.save_pretrained(str(adapter_dir), safe_serialization=True)
     tokenizer.save_pretrained(adapter_dir)
     adapter_hash = adapter_digest(adapter_dir)
     manifest = _manifest(config, gate, rec, base, cuda=cuda, threads=threads, metrics=metrics,
                          adapter_hash=adapter_hash, canaries=canaries)
+    manifest.loss_history = history
     manifest.write(out / "manifest.json")
     return manifest

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import typer
 
-from gdprep.service.cli import audit, curation, demo, model, policy, privacy, serve, training
+from gdprep.service.cli import audit, curation, demo, model, models, policy, privacy, serve, training
 from gdprep.service.cli.audit import EXIT_UNSIGNED_TAIL
 
 __all__ = ["EXIT_UNSIGNED_TAIL", "app", "main"]
@@ -36,6 +36,7 @@ app.add_typer(policy.policy_app, name="policy")
 app.add_typer(audit.audit_app, name="audit")
 app.add_typer(serve.keys_app, name="keys")
 app.add_typer(model.model_app, name="model")
+app.add_typer(models.models_app, name="models")
 
 
 def main() -> None:

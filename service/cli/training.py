@@ -40,6 +40,10 @@ def train(
         err.print(f"train: {int(metrics['steps'])} steps, train loss {metrics['train_loss']:.4f}"
                   + (f", eval loss {metrics['eval_loss']:.4f}" if "eval_loss" in metrics else "")
                   + f"; adapter {manifest.adapter_sha256[:16]}... on {manifest.device}")
+        from gdprep.audit.models import versions_of_training_run
+
+        for version in versions_of_training_run(Ledger(ledger_url).iter_entries(), manifest.ledger_run or ""):
+            err.print(f"registered {escape(version.key)} (MLflow run {version.mlflow_run_id})")
         err.print(f"training run {manifest.ledger_run}: probe it with `gdprep probe --run {manifest.ledger_run}`")
 
     _run(go)
@@ -104,6 +108,17 @@ def _print_probe(report: dict[str, Any], out_dir: Path | None = None) -> None:
         out.print(f"  - {escape(reason)}")
     where = out_dir or Path(report["adapter"]["path"]).parent / "probes"
     out.print(escape(f"report: {where / 'probe_report.html'} (probe run {report['probe_run']})"))
+    _print_registry(report.get("registry"))
+
+
+def _print_registry(registry: dict[str, Any] | None) -> None:
+    """Which registered versions the result was attached to, or why it could not be."""
+    if not registry:
+        return
+    if registry.get("error"):
+        err.print(f"[yellow]not attached to the model registry: {escape(registry['error'])}[/yellow]")
+    elif registry.get("versions"):
+        out.print(escape(f"attached to {', '.join(registry['versions'])} in the model registry"))
 
 
 def evaluate_task(
@@ -134,5 +149,6 @@ def evaluate_task(
                 table.add_row(name, f"{value:.4f}", f"{result['base']['metrics'][name]:.4f}",
                               f"{result['delta'][name]:+.4f}")
         out.print(table)
+        _print_registry(result.get("registry"))
 
     _run(go)

@@ -30,6 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from gdprep import __version__
 from gdprep.errors import GdprepError, IntegrityError
 from gdprep.service.api_jobs import router as jobs_router
+from gdprep.service.api_models import router as models_router
 from gdprep.service.deps import (
     API_VERSION,
     Auditor,
@@ -129,6 +130,7 @@ def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
 def _gdprep_error(_request: Request, exc: Exception) -> JSONResponse:
     from gdprep.errors import InputError
     from gdprep.service.reviews import NotFound
+    from gdprep.training.gate import GateRefused
 
     assert isinstance(exc, GdprepError)
     if isinstance(exc, NotFound):
@@ -138,6 +140,8 @@ def _gdprep_error(_request: Request, exc: Exception) -> JSONResponse:
                               details={"file": exc.path, "line": exc.line, "reason": exc.reason})
     if isinstance(exc, IntegrityError):
         return error_response(409, str(exc), code="integrity_error")
+    if isinstance(exc, GateRefused):  # training may not start on this data, here: the request cannot be served
+        return error_response(422, str(exc), code="gate_refused")
     if exc.exit_code == 2:  # the caller asked for something wrong (usage, input, unknown run)
         return error_response(400, str(exc), details={"type": type(exc).__name__})
     log.error("gdprep error in request: %s", type(exc).__name__)
@@ -371,5 +375,6 @@ def create_app(ledger_url: str | None = None, settings: ServiceSettings | None =
 
     app.include_router(router)
     app.include_router(jobs_router)
+    app.include_router(models_router)
     app.include_router(web_router)
     return app

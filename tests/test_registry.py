@@ -236,3 +236,85 @@ def test_unknown_models_and_versions_are_named(registry_home: dict[str, Any], le
     assert result.exit_code == 2 and "versions: 1, 2, 3" in result.output
     result = runner.invoke(app, ["models", "promote", MODEL])
     assert result.exit_code == 2 and "NAME:VERSION" in result.output
+
+
+# -- the HTTP API -------------------------------------------------------------------------------------------
+@pytest.fixture()
+def api(registry_home: dict[str, Any], ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The service on the module's state directory (no job workers), one key per role, and two adapters
+    registered again as versions 1 and 2 of `api-bot` (both passed their probes)."""
+    from fastapi.testclient import TestClient
+
+    from gdprep.service.api import create_app
+    from gdprep.service.keys import ROLES, KeyStore
+
+    monkeypatch.setenv("GDPREP_WORKERS", "0")
+    monkeypatch.setenv("GDPREP_SERVICE_ROOT", str(registry_home["root"] / "service"))
+    store = KeyStore(ledger)
+    existing = {k.name for k in store.list()}
+    suffix = str(len(existing))  # names are unique for good: one set of keys per test
+    keys = {role: store.create(f"api-{role}-{suffix}", role) for role in ROLES}
+    if "api-bot" not in model_states(ledger.iter_entries()):
+        for manifest in registry_home["runs"][:2]:
+            stages.register_adapter(ledger, manifest.ledger_run, load_policy(None), name="api-bot")
+    with TestClient(create_app()) as client:
+        yield client, keys
+
+
+@pytest.mark.parametrize(("route", "allowed"), [
+    ("GET /v1/models", {"engineer", "compliance_officer", "auditor", "admin"}),
+    ("GET /v1/models/api-bot", {"engineer", "compliance_officer", "auditor", "admin"}),
+    # the writes name a version or model that does not exist: allowed roles get 404, so nothing changes
+    ("POST /v1/models/api-bot/versions/99/approve", {"compliance_officer"}),
+    ("POST /v1/models/api-bot/versions/99/promote", {"admin"}),
+    ("POST /v1/models/no-such-model/rollback", {"admin"}),
+    ("POST /v1/models/no-such-model/versions/1/rollback", {"admin"}),
+])
+def test_model_routes_follow_the_role_matrix(api: Any, route: str, allowed: set[str]) -> None:
+    from tests.api_helpers import assert_error, auth
+
+    client, keys = api
+    method, path = route.split(" ", 1)
+    assert client.request(method, path).status_code == 401
+    for role, secret in keys.items():
+        body = {"reason": "test of the role matrix"} if path.endswith("rollback") else None
+        response = client.request(method, path, headers=auth(secret), json=body)
+        if role in allowed:
+            assert response.status_code in (200, 404), (role, response.text)
+        else:
+            assert_error(response, 403, "forbidden")
+
+
+def test_approve_promote_and_roll_back_through_the_api(api: Any) -> None:
+    from tests.api_helpers import assert_error, auth
+
+    client, keys = api
+    officer, admin = auth(keys["compliance_officer"]), auth(keys["admin"])
+    # promotion before approval: 422 naming what is missing
+    error = assert_error(client.post("/v1/models/api-bot/versions/1/promote", headers=admin), 422,
+                         "validation_error")
+    assert "approval" in error["message"]
+    for version in ("1", "2"):
+        done = client.post(f"/v1/models/api-bot/versions/{version}/approve", headers=officer,
+                           json={"note": "read the probe report"})
+        assert done.status_code == 200, done.text
+        approvals = next(v for v in done.json()["versions"] if v["version"] == version)["approvals"]
+        assert approvals[-1]["approver"].startswith("api-compliance_officer-") and approvals[-1]["via"] == "api"
+        done = client.post(f"/v1/models/api-bot/versions/{version}/promote", headers=admin)
+        assert done.status_code == 200 and done.json()["production"] == version, done.text
+    assert_error(client.post("/v1/models/api-bot/versions/1/rollback", headers=admin,
+                             json={"reason": "not the current one"}), 409, "conflict")
+    done = client.post("/v1/models/api-bot/versions/2/rollback", headers=admin, json={"reason": "tone regressed"})
+    assert done.status_code == 200 and done.json()["production"] == "1", done.text
+    assert str(_client().get_model_version_by_alias("api-bot", "production").version) == "1"
+    assert_error(client.post("/v1/models/api-bot/rollback", headers=admin, json={"reason": "again"}), 409,
+                 "conflict")
+    shown = client.get("/v1/models/api-bot", headers=auth(keys["auditor"])).json()
+    assert shown["production"] == "1" and all(v["registry_problems"] == [] for v in shown["versions"])
+    assert_error(client.get("/v1/models/nope", headers=auth(keys["auditor"])), 404, "not_found")
+    assert_error(client.post("/v1/models/api-bot/versions/9/approve", headers=officer), 404, "not_found")
+    entries = [e.payload for e in Ledger().iter_entries() if e.payload.get("name") == "api-bot"
+               and e.kind in ("model_approved", "model_promoted", "model_rolled_back")]
+    assert [(e.get("approver") or e.get("actor")).rsplit("-", 1)[0] for e in entries] == [
+        "api-compliance_officer", "api-admin", "api-compliance_officer", "api-admin", "api-admin"]
+    assert Ledger().verify().ok

@@ -58,6 +58,10 @@ class RegistryError(GdprepError):
     exit_code = 2
 
 
+class RegistryNotFound(RegistryError):
+    """No such registered model or version in the ledger."""
+
+
 class RegistryRefused(GdprepError):
     """A registry entry the ledger contradicts, or a promotion the ledger does not allow; recorded."""
 
@@ -221,13 +225,13 @@ class Registry:
         models = self.models()
         if name not in models:
             known = ", ".join(sorted(models)) or "none yet (train with `registered_model` in the config)"
-            raise RegistryError(f"no registered model {name!r} in the ledger; registered models: {known}")
+            raise RegistryNotFound(f"no registered model {name!r} in the ledger; registered models: {known}")
         return models[name]
 
     def version(self, name: str, version: str) -> VersionState:
         model = self.model(name)
         if version not in model.versions:
-            raise RegistryError(f"{name} has no version {version} in the ledger (versions: "
+            raise RegistryNotFound(f"{name} has no version {version} in the ledger (versions: "
                                 f"{', '.join(sorted(model.versions, key=int)) or 'none'})")
         return model.versions[version]
 

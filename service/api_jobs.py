@@ -7,11 +7,8 @@ compliance officers and auditors read every job. Every change is written to the 
 
 from __future__ import annotations
 
-import hashlib
-import os
 import shutil
 from dataclasses import asdict
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile, status
@@ -19,9 +16,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from gdprep.audit.ledger import utc_now
 from gdprep.errors import UsageError
-from gdprep.records import file_sha256
 from gdprep.service import reviews
 from gdprep.service.deps import (
     API_VERSION,
@@ -37,8 +32,9 @@ from gdprep.service.deps import (
     ServicesDep,
     private_dir,
 )
-from gdprep.service.inputs import check_format, resolve_server_path, safe_filename, stage_list, validate_input
+from gdprep.service.inputs import check_format, resolve_server_path, safe_filename, stage_list
 from gdprep.service.job import STAGES, Job, JobStatus, new_job_id
+from gdprep.service.job_submit import Submission, accept, save_upload
 from gdprep.service.keys import Principal, Role
 
 _CHUNK = 1024 * 1024
@@ -75,7 +71,11 @@ class JobOut(BaseModel):
     artifacts: list[str] = Field(description="Names for GET /v1/jobs/{id}/artifacts/{name}.")
     parent: str | None = Field(description="The job this one resubmits or rematerialises.")
     decisions_applied: int
-    summary: dict[str, Any]
+    summary: dict[str, Any] = Field(description="Per stage: counts (privacy, curation), steps, losses, adapter "
+                                    "SHA-256 and registered version (training), release decision (probe), "
+                                    "metrics (evaluate).")
+    options: dict[str, Any] = Field(description="on_error, and the name, source and SHA-256 of an uploaded "
+                                    "policy, curation config or training config; the training run probed.")
 
 
 class JobPage(BaseModel):
@@ -182,23 +182,6 @@ def _job_out(job: Job) -> JobOut:
     return JobOut(**job.public())
 
 
-async def _save_upload(upload: UploadFile, dest: Path, limit: int) -> str:
-    """Stream the upload to `dest` (mode 0600), refusing it past `limit` bytes; returns its SHA-256. An empty
-    file is accepted, as by the CLI: its job writes empty outputs and a report of 0 records."""
-    digest = hashlib.sha256()
-    size = 0
-    with os.fdopen(os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as fh:
-        while chunk := await upload.read(_CHUNK):
-            size += len(chunk)
-            if size > limit:
-                raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE,
-                                    f"the upload is larger than this server's limit of {limit:,} bytes; split "
-                                    "the file or place it under an allowed input root and pass `path`")
-            digest.update(chunk)
-            fh.write(chunk)
-    return digest.hexdigest()
-
-
 # -- jobs -------------------------------------------------------------------------------------------------
 @router.post("/jobs", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut, tags=["jobs"],
              responses={403: {"model": ErrorResponse}, 413: {"model": ErrorResponse},
@@ -209,59 +192,69 @@ async def submit_job(
     path: Annotated[str | None, Form(description="Or: a file on the server under an allowed input root.")] = None,
     policy: Annotated[str, Form(description="A shipped policy name (GET /v1/policies).")] = "uk-gdpr-default",
     stages: Annotated[str, Form(description=f"Comma-separated, from: {', '.join(STAGES)}.")] = "privacy,curation",
+    policy_file: Annotated[UploadFile | None, File(description="Or: a policy YAML, instead of `policy`.")] = None,
+    curation_config: Annotated[UploadFile | None, File(description="A curation config YAML (default: every "
+                                                       "default).")] = None,
+    training_config: Annotated[UploadFile | None, File(description="A training config YAML (training "
+                                                       "stage).")] = None,
+    training_config_name: Annotated[str | None, Form(description="Or: a named training config (GET "
+                                                     "/v1/training-configs).")] = None,
+    training_run: Annotated[str | None, Form(description="The training run that probe/evaluate alone "
+                                             "read.")] = None,
+    on_error: Annotated[str | None, Form(description="A malformed record: `quarantine` accepts the job and "
+                                         "sets it aside, `fail` fails on it. Default: refused at submission, "
+                                         "quarantined in the stages.")] = None,
 ) -> JobOut:
     """Submit a dataset (upload or server path) for the named stages; returns the queued job at once."""
-    from gdprep.policies.loader import list_policies
-
-    if (file is None) == (path is None or path == ""):
+    if file is not None and path:
         raise UsageError("give exactly one of `file` (an upload) or `path` (a file under an allowed input root)")
-    if policy not in list_policies():
-        raise UsageError(f"unknown policy {policy!r}; choose one of {', '.join(list_policies())}")
-    stage_names = stage_list(stages)
     settings = request.app.state.settings
     job_id = new_job_id()
-    if file is None:
-        assert path is not None
-        return await run_in_threadpool(_accept_path, services, principal, settings, job_id, path, policy,
-                                       stage_names)
-    shown = safe_filename(file.filename or "upload.jsonl")
-    check_format(shown)
+    sub = Submission(job_id=job_id, stages=stage_list(stages), policy=policy, on_error=on_error,
+                     folder=settings.uploads_dir / job_id, training_name=training_config_name or None,
+                     training_run=training_run)
+    if file is not None:
+        sub.input_name = safe_filename(file.filename or "upload.jsonl")
+        check_format(sub.input_name)
     private_dir(settings.uploads_dir)
-    folder = settings.uploads_dir / job_id
-    folder.mkdir(mode=0o700)
-    dest = folder / shown
+    sub.folder.mkdir(mode=0o700)
     try:
-        sha = await _save_upload(file, dest, settings.max_upload_bytes)
+        limit = settings.max_upload_bytes
+        if file is not None:
+            sub.input_path = sub.folder / sub.input_name
+            sub.input_sha256 = await save_upload(file, sub.input_path, limit)
+        for upload, stored, attr in ((policy_file, "policy.yaml", "policy_file"),
+                                     (curation_config, "curation.yaml", "curation_file"),
+                                     (training_config, "training-config.yaml", "training_file")):
+            if upload is not None:
+                await save_upload(upload, sub.folder / stored, limit)
+                setattr(sub, attr, (sub.folder / stored, safe_filename(upload.filename or stored)))
         # validation, the database and the ledger block: off the event loop, so other requests keep flowing
-        return await run_in_threadpool(_accept, services, principal, job_id, "upload", dest, shown, sha, policy,
-                                       stage_names)
+        job = await run_in_threadpool(_accept, services, principal, settings, sub, path)
+        if file is None and not any(sub.folder.iterdir()):
+            sub.folder.rmdir()
+        return _job_out(job)
     except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(sub.folder, ignore_errors=True)
         raise
 
 
-def _accept_path(services: Services, principal: Principal, settings: Any, job_id: str, path: str, policy: str,
-                 stage_names: list[str]) -> JobOut:
-    try:
-        input_path = resolve_server_path(path, settings.input_roots)
-    except PermissionError as exc:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, str(exc)) from None
-    return _accept(services, principal, job_id, "path", input_path, path, None, policy, stage_names)
+def _accept(services: Services, principal: Principal, settings: Any, sub: Submission, path: str | None) -> Job:
+    if path:
+        try:
+            sub.input_path = resolve_server_path(path, settings.input_roots)
+        except PermissionError as exc:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, str(exc)) from None
+        sub.source, sub.input_name = "path", path
+    return accept(services, principal, settings, sub)
 
 
-def _accept(services: Services, principal: Principal, job_id: str, source: str, input_path: Path, shown: str,
-            sha: str | None, policy: str, stage_names: list[str]) -> JobOut:
-    """Validate every record (a bad line is a 422 naming it), then queue the job and record who asked."""
-    n_records = validate_input(input_path, shown, policy)
-    sha = sha or file_sha256(input_path)
-    job = Job(id=job_id, owner=principal.name, owner_role=principal.role, status=JobStatus.queued,
-              stages=stage_names, policy=policy, source=source, input_name=shown, input_path=str(input_path),
-              input_sha256=sha, input_records=n_records, created_at=utc_now(),
-              progress={s: {"state": "pending", "done": 0, "total": n_records} for s in stage_names})
-    services.jobs.create(job)
-    _record(services, principal, "job_submitted", {"job": job.id, "source": source, "stages": stage_names,
-                                                    "policy": policy, "input_sha256": sha, "records": n_records})
-    return _job_out(job)
+@router.get("/training-configs", response_model=list[str], tags=["jobs"])
+def list_training_config_names(request: Request, _principal: JobReader) -> list[str]:
+    """The training configs a job may name (`training_config_name`); YAML files in the server's directory."""
+    from gdprep.service.training_configs import list_training_configs
+
+    return list_training_configs(request.app.state.settings.training_configs_dir)
 
 
 @router.get("/jobs", response_model=JobPage, tags=["jobs"])

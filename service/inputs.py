@@ -53,35 +53,55 @@ def resolve_server_path(raw: str, roots: Sequence[Path]) -> Path:
     return resolved
 
 
-def validate_input(path: Path, shown_name: str, policy_name: str) -> int:
-    """Read every record the way the pipeline will, failing on the first bad one; returns the record count.
-    Errors name the file as the user knows it (not the server's path) and the line."""
+def validate_input(path: Path, shown_name: str, policy_name: str, *, on_error: str = "fail") -> int:
+    """Read every record the way the pipeline will, failing on the first bad one (`on_error="quarantine"`:
+    counting it, for a stage that sets it aside); returns the record count. Errors name the file as the user
+    knows it (not the server's path) and the line."""
     from gdprep.errors import InputError
     from gdprep.policies import load_policy
     from gdprep.records import RecordReader
 
     policy = load_policy(policy_name)
     try:
-        reader = RecordReader(path, policy.fields, max_chars=policy.max_text_chars, on_error="fail")
+        reader = RecordReader(path, policy.fields, max_chars=policy.max_text_chars,
+                              on_error="quarantine" if on_error == "quarantine" else "fail")
         for _ in reader.batches(2048):
             pass
     except InputError as exc:
         raise InputError(exc.detail.removesuffix(". Fix the record, or pass --on-error quarantine to set bad "
-                                                 "records aside and continue") + "; fix that line and submit again",
+                                                 "records aside and continue")
+                         + "; fix that line and submit again (or submit with on_error=quarantine to set bad "
+                           "records aside)",
                          path=shown_name, line=exc.line, reason=exc.reason) from None
     return reader.n_items
 
 
-
 def stage_list(raw: str | Sequence[str]) -> list[str]:
-    """Validated, in pipeline order, no repeats."""
+    """Validated names, in pipeline order, no repeats (whether they make a job together: `stage_plan`)."""
     items = [s.strip() for s in (raw.split(",") if isinstance(raw, str) else raw) if s and s.strip()]
     if not items:
         raise UsageError(f"stages: give at least one of {', '.join(STAGES)}")
     unknown = [s for s in items if s not in STAGES]
     if unknown:
-        raise UsageError(f"stages: unknown {', '.join(map(repr, unknown))}; choose from {', '.join(STAGES)} "
-                         "(training and probes run through `gdprep train` / `gdprep probe` for now)")
+        raise UsageError(f"stages: unknown {', '.join(map(repr, unknown))}; choose from {', '.join(STAGES)}")
     return [s for s in STAGES if s in items]
 
 
+#: what a job's stages may be, for the message that refuses any other combination
+STAGE_PLANS = ("privacy and/or curation", "[privacy,]curation,training[,probe][,evaluate]",
+               "training[,probe][,evaluate] on a curated train split",
+               "probe and/or evaluate with `training_run`")
+
+
+def stage_plan(stages: Sequence[str]) -> str:
+    """What kind of job `stages` (from `stage_list`) make: `records` (privacy and/or curation), `training`
+    (training, after curation or on an already curated train split) or `adapter` (probe and/or evaluate of an
+    earlier training run). Any other combination is a UsageError listing the allowed ones."""
+    data = [s for s in stages if s in ("privacy", "curation")]
+    after = [s for s in stages if s in ("probe", "evaluate")]
+    if "training" in stages:
+        if not data or "curation" in data:  # training reads the curated train split
+            return "training"
+    elif not data or not after:
+        return "adapter" if after else "records"
+    raise UsageError(f"stages {','.join(stages)} do not make a job; a job runs {'; or '.join(STAGE_PLANS)}")

@@ -16,7 +16,7 @@ from gdprep.service.review_decisions import ReviewDecisions
 
 TABLE = "jobs"
 _JOB_ID = re.compile(r"^[0-9a-f]{32}$")
-_JSON_COLUMNS = ("stages", "progress", "runs", "outputs", "decisions", "summary")
+_JSON_COLUMNS = ("stages", "progress", "runs", "outputs", "decisions", "summary", "options")
 
 
 class JobStore:
@@ -57,12 +57,27 @@ class JobStore:
             Column("parent", String(32)),
             Column("decisions", Text, nullable=False, default="{}"),
             Column("summary", Text, nullable=False, default="{}"),
+            Column("options", Text, nullable=False, default="{}"),
         )
         self.decisions = ReviewDecisions(engine, meta)
         if isinstance(ledger, Ledger):
             ledger.create_tables(meta)
         else:
             meta.create_all(engine)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """A jobs table made by an earlier gdprep lacks `options`: add it (its jobs had none)."""
+        from sqlalchemy import inspect, text
+
+        if "options" in {c["name"] for c in inspect(self.engine).get_columns(TABLE)}:
+            return
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(text(f"ALTER TABLE {TABLE} ADD COLUMN options TEXT NOT NULL DEFAULT '{{}}'"))
+        except Exception:  # another process added it first; anything else is still missing the column
+            if "options" not in {c["name"] for c in inspect(self.engine).get_columns(TABLE)}:
+                raise
 
     # -- rows ------------------------------------------------------------------------------------------
     @staticmethod

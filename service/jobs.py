@@ -25,8 +25,9 @@ from gdprep.audit.ledger import Ledger, utc_now
 from gdprep.errors import GdprepError, UsageError
 from gdprep.processes import die_with_parent
 from gdprep.records import file_sha256
-from gdprep.service.job import Job, JobCancelled, JobStatus
+from gdprep.service.job import MODEL_STAGES, Job, JobCancelled, JobStatus
 from gdprep.service.job_store import JobStore
+from gdprep.service.job_training import StageContext, discard_adapter
 from gdprep.service.settings import ServiceSettings
 
 log = logging.getLogger("gdprep.jobs")
@@ -43,7 +44,8 @@ class _Progress:
     cancelled: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
-        self.state = {s: {"state": "pending", "done": 0, "total": self.totals} for s in self.stages}
+        self.state = {s: {"state": "pending", "done": 0, "total": None if s in MODEL_STAGES else self.totals}
+                      for s in self.stages}
 
     def start(self, stage: str) -> None:
         self.state[stage].update(state="running", started_at=utc_now())
@@ -52,6 +54,10 @@ class _Progress:
         self.state[stage]["done"] += n
         if self.cancelled.is_set():
             raise JobCancelled()
+
+    def set(self, stage: str, done: int, total: int | None) -> None:
+        """Progress counted in the stage's own unit (training: optimiser steps)."""
+        self.state[stage].update(done=done, total=total, unit="steps")
 
     def end(self, stage: str, state: str, **extra: Any) -> None:
         self.state[stage].update(state=state, finished_at=utc_now(), **extra)
@@ -93,26 +99,19 @@ def run_job(job: Job, store: JobStore, ledger: Ledger, settings: ServiceSettings
     current = None
     try:
         current_input = Path(job.input_path)
-        if file_sha256(current_input) != job.input_sha256:
+        if job.source != "training_run" and file_sha256(current_input) != job.input_sha256:
             raise UsageError(f"the input {job.input_name} changed on the server since the job was submitted (its "
                              "SHA-256 differs); submit it again")
+        ctx = StageContext(job, settings, work, ledger, runs, produced, progress.set)
         for stage in job.stages:
             current = stage
             progress.start(stage)
             if store.heartbeat(job.id, progress.snapshot()) or progress.cancelled.is_set():
                 raise JobCancelled()
-            if stage == "privacy":
-                current_input, stage_summary = _privacy_stage(job, current_input, work, ledger, progress, runs,
-                                                              produced)
-            elif stage == "curation":
-                current_input, stage_summary = _curation_stage(job, current_input, work, ledger, progress, runs,
-                                                               produced)
-            else:  # validated at submission; a stored job from a newer version could still name one
-                raise UsageError(f"unknown stage {stage!r}")
-            summary[stage] = stage_summary
+            current_input, summary[stage] = _run_stage(stage, ctx, current_input, progress)
             progress.end(stage, "done")
             if stage == "privacy" and "curation" in progress.state:  # curation reads what privacy wrote
-                progress.state["curation"]["total"] = stage_summary["out"]
+                progress.state["curation"]["total"] = summary[stage]["out"]
             store.update(job.id, runs=runs, progress=progress.snapshot())
         if store.heartbeat(job.id, progress.snapshot()) or progress.cancelled.is_set():
             raise JobCancelled()  # asked while the last stage was finishing: nothing is published
@@ -129,6 +128,7 @@ def run_job(job: Job, store: JobStore, ledger: Ledger, settings: ServiceSettings
     except BaseException as exc:
         beater.stop.set()
         shutil.rmtree(work, ignore_errors=True)
+        discard_adapter(settings, job.id)
         if current is not None:
             progress.end(current, "cancelled" if isinstance(exc, JobCancelled) else "failed")
         if isinstance(exc, JobCancelled):
@@ -140,11 +140,38 @@ def run_job(job: Job, store: JobStore, ledger: Ledger, settings: ServiceSettings
             status, error = JobStatus.failed, f"{current} stage: internal error ({type(exc).__name__}); see the " \
                                               "server log"
         store.update(job.id, where_status=[JobStatus.running], status=status, finished_at=utc_now(), error=error,
-                     progress=progress.snapshot(), runs=runs)
+                     progress=progress.snapshot(), runs=runs, summary=summary)
         if not isinstance(exc, Exception):  # KeyboardInterrupt, SystemExit: let the worker stop
             raise
     finally:
         beater.stop.set()
+
+
+def _run_stage(stage: str, ctx: StageContext, current_input: Path,
+               progress: _Progress) -> tuple[Path, dict[str, Any]]:
+    """One stage of the job: (what the next stage reads, the stage's summary)."""
+    from gdprep.service import job_training
+
+    job, work, ledger, runs, produced = ctx.job, ctx.work, ctx.ledger, ctx.runs, ctx.produced
+    if stage == "privacy":
+        return _privacy_stage(job, current_input, work, ledger, progress, runs, produced)
+    if stage == "curation":
+        return _curation_stage(job, current_input, work, ledger, progress, runs, produced)
+    if stage == "training":
+        return job_training.training_stage(ctx, current_input)
+    if stage == "probe":
+        return current_input, job_training.probe_stage(ctx)
+    if stage == "evaluate":
+        return current_input, job_training.evaluate_stage(ctx)
+    # validated at submission; a stored job from a newer version could still name one
+    raise UsageError(f"unknown stage {stage!r}")
+
+
+def discard_outputs(settings: ServiceSettings, job_id: str) -> None:
+    """What a job that did not succeed leaves behind: its partial directory, and its adapter directory unless
+    training finished there (see `job_training.discard_adapter`)."""
+    shutil.rmtree(settings.jobs_dir / f"{job_id}.partial", ignore_errors=True)
+    discard_adapter(settings, job_id)
 
 
 def _make_private(tree: Path) -> None:
@@ -175,7 +202,8 @@ def _privacy_stage(job: Job, input_path: Path, work: Path, ledger: Ledger, progr
     command = f"gdprep serve: job {job.id}"
     result = stages.redact(ledger, input_path, out, report, policy, command=command, report_command=command,
                            config=config, started=lambda run_id: runs.__setitem__("privacy", run_id),
-                           on_error="quarantine", workers=1, progress=lambda n: progress.tick("privacy", n),
+                           on_error=job.options.get("on_error", "quarantine"), workers=1,
+                           progress=lambda n: progress.tick("privacy", n),
                            shown_input=job.input_name, **kwargs)
     for path in result.outputs.values():
         produced.append(Path(path).relative_to(work).as_posix())
@@ -190,7 +218,11 @@ def _curation_stage(job: Job, input_path: Path, work: Path, ledger: Ledger, prog
     from gdprep.service import stages
 
     policy = load_policy(job.policy)
-    cfg = load_curation_config(None)
+    uploaded = job.options.get("curation_config")
+    cfg = load_curation_config(Path(uploaded["path"]) if uploaded else None)
+    if uploaded and file_sha256(Path(uploaded["path"])) != uploaded["sha256"]:
+        raise UsageError("the job's stored curation config changed on the server since the job was submitted; "
+                         "submit the job again")
     out_dir = work / "curated"
 
     def tick(stage: str, n: int) -> None:
@@ -200,8 +232,10 @@ def _curation_stage(job: Job, input_path: Path, work: Path, ledger: Ledger, prog
             raise JobCancelled()
 
     report = stages.curate(ledger, input_path, out_dir, cfg, policy, command=f"gdprep serve: job {job.id}",
-                           config=_job_config(job, {"curation": cfg.model_dump(mode="json")}),
-                           started=lambda run_id: runs.__setitem__("curation", run_id), on_error="quarantine",
+                           config=_job_config(job, {"curation": cfg.model_dump(mode="json"),
+                                                     **({"curation_sha256": uploaded["sha256"]} if uploaded else {})}),
+                           started=lambda run_id: runs.__setitem__("curation", run_id),
+                           on_error=job.options.get("on_error", "quarantine"),
                            progress=tick)
     for path in sorted(p for p in out_dir.rglob("*") if p.is_file()):
         produced.append(path.relative_to(work).as_posix())
@@ -288,7 +322,7 @@ class WorkerPool:
         lost = self.store.recover(0, only_workers=dead, reason="the server was stopped or killed while this job "
                                   "was running") if dead else []
         for job_id in lost:
-            shutil.rmtree(self.settings.jobs_dir / f"{job_id}.partial", ignore_errors=True)
+            discard_outputs(self.settings, job_id)
         return lost
 
     @staticmethod
@@ -326,7 +360,7 @@ class WorkerPool:
                         lost = self.store.recover(0, only_workers=[name], reason=(
                             f"the worker process running this job exited (code {proc.exitcode})"))
                         for job_id in lost:
-                            shutil.rmtree(self.settings.jobs_dir / f"{job_id}.partial", ignore_errors=True)
+                            discard_outputs(self.settings, job_id)
                         del self._procs[name]
                         self._restarts[name] = self._restarts.get(name, 0) + 1
                         delay = min(60.0, 2.0 ** self._restarts[name])
@@ -338,7 +372,7 @@ class WorkerPool:
                         self._spawn(name)
                 self._enforce_cancels()
                 for job_id in self.store.recover(self.settings.stale_after_s):  # other servers' dead workers
-                    shutil.rmtree(self.settings.jobs_dir / f"{job_id}.partial", ignore_errors=True)
+                    discard_outputs(self.settings, job_id)
             except Exception:
                 log.warning("supervisor pass failed", exc_info=True)
 
@@ -353,7 +387,7 @@ class WorkerPool:
             if self.store.update(job_id, where_status=[JobStatus.running], status=JobStatus.cancelled,
                                  finished_at=utc_now(), error="cancelled on request (the worker did not stop in "
                                  "time and was stopped); partial outputs were removed"):
-                shutil.rmtree(self.settings.jobs_dir / f"{job_id}.partial", ignore_errors=True)
+                discard_outputs(self.settings, job_id)
 
     def stop(self, timeout: float = 10.0) -> None:
         # workers first: one the supervisor thread restarted dies with that thread (its parent-death signal
@@ -372,5 +406,5 @@ class WorkerPool:
         if names:  # a job cut short by shutdown is not silently lost
             for job_id in self.store.recover(0, only_workers=names,
                                              reason="the server shut down while this job was running"):
-                shutil.rmtree(self.settings.jobs_dir / f"{job_id}.partial", ignore_errors=True)
+                discard_outputs(self.settings, job_id)
 

@@ -20,6 +20,11 @@ def _int_env(name: str, default: int) -> int:
         raise UsageError(f"${name} must be a whole number (got {raw!r})") from None
 
 
+def _paths_env(name: str) -> tuple[Path, ...]:
+    """A list of directories in an environment variable, separated like $PATH."""
+    return tuple(Path(p).expanduser() for p in os.environ.get(name, "").split(os.pathsep) if p)
+
+
 @dataclass(frozen=True, slots=True)
 class ServiceSettings:
     """Where the service keeps uploads and outputs, what it may read, and how hard it works.
@@ -35,15 +40,19 @@ class ServiceSettings:
     stale_after_s: float = 30.0                 # a running job without a heartbeat this long is interrupted
     cancel_grace_s: float = 20.0                # then a worker that ignores a cancel is stopped
     auth_failures_per_minute: int = 30          # failed sign-ins per client, then 429 ($GDPREP_AUTH_FAILURES)
+    model_roots: tuple[Path, ...] = ()          # base models of training jobs must be under one ($GDPREP_MODEL_ROOTS)
+    training_configs: Path | None = None        # named training configs ($GDPREP_TRAINING_CONFIGS;
+                                                # default <root>/training-configs)
 
     @classmethod
     def from_env(cls, **overrides: Any) -> ServiceSettings:
         from gdprep.state import state_dir
 
         root = Path(os.environ.get("GDPREP_SERVICE_ROOT") or state_dir() / "service")
-        roots = tuple(Path(p).expanduser() for p in os.environ.get("GDPREP_INPUT_ROOTS", "").split(os.pathsep) if p)
         values: dict[str, Any] = {
-            "root": root, "input_roots": roots,
+            "root": root, "input_roots": _paths_env("GDPREP_INPUT_ROOTS"),
+            "model_roots": _paths_env("GDPREP_MODEL_ROOTS"),
+            "training_configs": os.environ.get("GDPREP_TRAINING_CONFIGS") or None,
             "max_upload_bytes": _int_env("GDPREP_MAX_UPLOAD_BYTES", 512 * 1024 * 1024),
             "workers": _int_env("GDPREP_WORKERS", 1),
             "auth_failures_per_minute": _int_env("GDPREP_AUTH_FAILURES", 30),
@@ -52,6 +61,9 @@ class ServiceSettings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         values["root"] = Path(values["root"])
         values["input_roots"] = tuple(Path(p) for p in values["input_roots"])
+        values["model_roots"] = tuple(Path(p) for p in values["model_roots"])
+        if values.get("training_configs") is not None:
+            values["training_configs"] = Path(values["training_configs"]).expanduser()
         return cls(**values)
 
     @property
@@ -61,4 +73,14 @@ class ServiceSettings:
     @property
     def uploads_dir(self) -> Path:
         return self.root / "uploads"
+
+    @property
+    def adapters_dir(self) -> Path:
+        """Each training job's adapter, manifest, probe and evaluation reports: `<adapters>/<job id>/`, outside
+        the job's own directory, because the ledger and the model registry keep pointing at them."""
+        return self.root / "adapters"
+
+    @property
+    def training_configs_dir(self) -> Path:
+        return self.training_configs or self.root / "training-configs"
 

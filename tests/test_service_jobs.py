@@ -140,6 +140,7 @@ ROUTES: list[tuple[str, str, set[str], int]] = [
      {"engineer", "compliance_officer"}, 202),
     ("POST /v1/jobs/{job_id}/deanonymise", "POST /v1/jobs/{job}/deanonymise", {"compliance_officer"}, 200),
     ("GET /v1/policies", "GET /v1/policies", {"engineer", "compliance_officer", "auditor"}, 200),
+    ("GET /v1/training-configs", "GET /v1/training-configs", {"engineer", "compliance_officer", "auditor"}, 200),
     ("GET /v1/keys", "GET /v1/keys", {"admin"}, 200),
     ("POST /v1/keys", "POST /v1/keys", {"admin"}, 201),
     ("DELETE /v1/keys/{name}", "DELETE /v1/keys/{key}", {"admin"}, 200),
@@ -439,7 +440,7 @@ def test_path_under_an_input_root_is_accepted(env: Env) -> None:
     (False, {}, "exactly one of `file`"),
     (False, {"path": ""}, "exactly one of `file`"),
     (True, {"policy": "no-such-policy"}, "unknown policy 'no-such-policy'"),
-    (True, {"stages": "privacy,training"}, "unknown 'training'"),
+    (True, {"stages": "privacy,deploy"}, "unknown 'deploy'"),
     (True, {"stages": " , "}, "at least one"),
 ], ids=["both", "neither", "empty-path", "unknown-policy", "unknown-stage", "no-stage"])
 def test_bad_submission_is_400(env: Env, files: bool, form: dict[str, str], match: str) -> None:

@@ -28,7 +28,7 @@ from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gdprep import __version__
-from gdprep.errors import GdprepError, IntegrityError
+from gdprep.errors import GdprepError, IntegrityError, UsageError
 from gdprep.service.api_jobs import router as jobs_router
 from gdprep.service.api_models import router as models_router
 from gdprep.service.deps import (
@@ -201,11 +201,20 @@ class UploadLimit:
 
 
 # -- service functions (what the routes call) ----------------------------------------------------------------
-def export_zip(services: Services, principal: Principal, fmt: str, run_id: str | None, work: Path) -> Path:
-    """Write an export bundle as a zip under `work` and record the export (who, what, its hash) in the ledger."""
+def export_zip(services: Services, principal: Principal, fmt: str, run_id: str | None, work: Path,
+               policy: str | None = None) -> Path:
+    """Write an export bundle as a zip under `work` and record the export (who, what, its hash) in the ledger.
+    `policy` (a shipped name) is the one whose processing section the ropa view shows."""
     from gdprep.audit.export import export_bundle
+    from gdprep.policies import load_policy
+    from gdprep.policies.loader import list_policies
 
-    bundle = export_bundle(services.ledger, work / "bundle", fmt=fmt, run_id=run_id)
+    if policy is not None and policy not in list_policies():
+        raise UsageError(f"unknown policy {policy!r}; choose one of {', '.join(list_policies())}")
+    if policy is not None and fmt != "ropa":
+        raise UsageError("`policy` applies to the ropa view only")
+    bundle = export_bundle(services.ledger, work / "bundle", fmt=fmt, run_id=run_id,
+                           policy=load_policy(policy) if policy else None, policy_source=policy)
     archive = work / f"gdprep-audit-{fmt}.zip"
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(p for p in bundle.rglob("*") if p.is_file()):
@@ -265,11 +274,15 @@ def audit_trace(record_id: str, services: ServicesDep, _principal: Auditor) -> d
                        400: {"model": ErrorResponse}})
 def audit_export(services: ServicesDep, principal: Auditor,
                  fmt: Annotated[ExportFormat, Query(alias="format", description="The bundle's view.")] = "csv",
-                 run: Annotated[str | None, Query(description="Only this run id.")] = None) -> FileResponse:
+                 run: Annotated[str | None, Query(description="Only this run id.")] = None,
+                 policy: Annotated[str | None, Query(max_length=64, description="ropa view: the shipped policy "
+                                                     "whose processing section (controller, DPO, purposes, lawful "
+                                                     "bases) it shows; default uk-gdpr-default.")] = None,
+                 ) -> FileResponse:
     """An export bundle (entries, signed checkpoints, public key and the chosen view) as a zip."""
     work = Path(tempfile.mkdtemp(prefix="gdprep-export-"))
     try:
-        archive = export_zip(services, principal, fmt, run, work)
+        archive = export_zip(services, principal, fmt, run, work, policy)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise

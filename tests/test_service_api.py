@@ -161,6 +161,18 @@ def test_bad_export_format_is_422(client: TestClient, keys: dict[str, str]) -> N
     assert error["details"]["errors"][0]["loc"] == ["query", "format"]
 
 
+def test_ropa_export_takes_a_shipped_policy(client: TestClient, keys: dict[str, str]) -> None:
+    response = client.get("/v1/audit/export?format=ropa&policy=healthcare", headers=auth(keys["auditor"]))
+    assert response.status_code == 200, response.text
+    with zipfile.ZipFile(io.BytesIO(response.content)) as zf:
+        ropa = json.loads(zf.read("ropa.json"))
+    assert "healthcare" in json.dumps(ropa)
+    assert_error(client.get("/v1/audit/export?format=ropa&policy=nope", headers=auth(keys["auditor"])), 400,
+                 "bad_request")
+    assert_error(client.get("/v1/audit/export?format=csv&policy=healthcare", headers=auth(keys["auditor"])), 400,
+                 "bad_request")
+
+
 def test_unknown_run_in_export_is_400_from_the_domain_error(client: TestClient, keys: dict[str, str]) -> None:
     error = assert_error(client.get("/v1/audit/export?run=nope", headers=auth(keys["auditor"])), 400,
                           "bad_request")

@@ -28,6 +28,7 @@ from gdprep.service import reviews
 from gdprep.service.api_jobs import download_artifact, visible_job
 from gdprep.service.deps import Services, ServicesDep, check_key
 from gdprep.service.job import FINAL, Job, JobStatus
+from gdprep.service.job_charts import loss_curve_svg
 from gdprep.service.keys import Role
 from gdprep.service.web_headers import report_response, security_headers
 from gdprep.service.web_sessions import SessionStore, WebSession, session_store
@@ -309,6 +310,17 @@ def _stages(job: Job) -> list[StageView]:
     return out
 
 
+#: summary entries the job page shows on their own (the loss curve, the release decision) or not at all
+_SHOWN_APART = frozenset({"loss_history", "reasons", "checks", "registry"})
+
+
+def _summary_view(job: Job) -> dict[str, dict[str, Any]]:
+    return {stage: {k: v for k, v in values.items() if k not in _SHOWN_APART and not isinstance(v, list)}
+            | ({"registered_versions": ", ".join(values["registered_versions"])}
+               if values.get("registered_versions") else {})
+            for stage, values in job.summary.items() if isinstance(values, dict)}
+
+
 def _has_report(job: Job) -> bool:
     return job.status == JobStatus.succeeded and reviews.REPORT in job.outputs
 
@@ -342,8 +354,11 @@ def job_page(job_id: str, request: Request, services: ServicesDep, session: Sess
     require(session, READERS, "view jobs")
     job = _visible(services, session, job_id)
     artifacts = sorted(job.outputs) if session.role == Role.engineer and job.status == JobStatus.succeeded else []
+    training = job.summary.get("training") or {}
     return render(request, "job.html.j2", job=job, stages=_stages(job), final=job.status in FINAL,
-                  has_report=_has_report(job), artifacts=artifacts, quote=quote,
+                  has_report=_has_report(job), artifacts=artifacts, quote=quote, summary=_summary_view(job),
+                  loss_chart=loss_curve_svg("loss-curve", training.get("loss_history") or []),
+                  probe=job.summary.get("probe"),
                   can_review=session.role in {r.value for r in REVIEW_READERS},
                   can_rematerialise=(session.role in {r.value for r in REMATERIALISERS} and _has_report(job)
                                      and "privacy" in job.stages))

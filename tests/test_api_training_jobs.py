@@ -7,6 +7,7 @@ uploaded policies and curation configs hashed into the ledger; on_error."""
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import shutil
 from collections.abc import Iterator
@@ -150,10 +151,23 @@ def test_training_configs_are_listed_by_name(env: Env) -> None:
 
 
 def test_job_page_shows_the_loss_curve_and_the_probe_verdict(env: Env) -> None:
-    page = env.client.get(f"/ui/jobs/{env.job['id']}", headers=auth(env.keys["engineer"]))
+    from tests.test_service_web import sign_in
+
+    assert sign_in(env.client, env.keys["auditor"]).status_code == 303
+    try:
+        page = env.client.get(f"/ui/jobs/{env.job['id']}")
+    finally:
+        env.client.cookies.clear()
     assert page.status_code == 200, page.text
-    assert "<svg" in page.text and "loss" in page.text.lower()
-    assert f"release: {env.job['summary']['probe']['release']}" in page.text
+    svg = page.text[page.text.index('<svg role="img" aria-labelledby="loss-curve-title"'):]
+    svg = svg[:svg.index("</svg>")]
+    history = env.job["summary"]["training"]["loss_history"]
+    assert svg.count("<circle") == sum(("loss" in p) + ("eval_loss" in p) for p in history) > 0
+    assert "validation loss" in svg and "http" not in svg
+    probe = env.job["summary"]["probe"]
+    assert f'id="release">release: {probe["release"]}</p>' in page.text
+    assert all(html.escape(reason, quote=False) in page.text for reason in probe["reasons"])
+    assert "loss_history" not in page.text  # the curve is drawn, not dumped into the summary
 
 
 def _curated_split_under_inputs(env: Env) -> Path:

@@ -105,13 +105,17 @@ def _demo_training(ledger: Any, pol: Any, out_dir: Path) -> None:
         "validation_file": str(curated / "validation.jsonl"), "test_file": str(curated / "test.jsonl"),
         "output_dir": str(training_dir), "region": os.environ.get("GDPREP_REGION") or "GB",
         "learning_rate": 5e-3, "epochs": 3, "batch_size": 8, "max_length": 256, "eval_steps": 10, "seed": 7,
-        "canaries": {"enabled": True, "repetitions": [1, 4, 16]},
+        "canaries": {"enabled": True, "repetitions": [1, 4, 16]}, "registered_model": "demo-support-bot",
     })
     manifest = stages.train(ledger, config, pol)
     metrics = manifest.metrics
     out.print(f"train: {int(metrics['steps'])} steps on {manifest.device}, train loss "
               f"{metrics['train_loss']:.3f}, eval loss {metrics.get('eval_loss', float('nan')):.3f}; "
               f"adapter {training_dir / 'adapter'} (run {manifest.ledger_run})")
+    from gdprep.audit.models import versions_of_training_run
+
+    for version in versions_of_training_run(ledger.iter_entries(), manifest.ledger_run or ""):
+        out.print(f"registry: {version.key} in MLflow (`gdprep models show {version.name}`)")
     report = stages.probe(ledger, pol, run_id=manifest.ledger_run, settings=ProbeSettings(bootstrap=500),
                           command="gdprep demo")
     _print_probe(report)

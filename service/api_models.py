@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from gdprep.service.deps import API_VERSION, ErrorResponse, Services, ServicesDep, require_roles
 from gdprep.service.keys import Principal, Role
 
-_ERRS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 422)}
+_ERRS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorResponse} for code in (400, 401, 403, 404, 409, 422)}
 router = APIRouter(prefix=f"/{API_VERSION}/models", tags=["models"], responses=_ERRS)
 
 ModelReader = Annotated[Principal, Depends(require_roles(Role.engineer, Role.compliance_officer, Role.auditor,

@@ -134,7 +134,7 @@ def _child(job: Job, *, source: str, owner: str, owner_role: str, decisions: Map
     return Job(id=new_job_id(), owner=owner, owner_role=owner_role, status=JobStatus.queued, stages=list(job.stages),
                policy=job.policy, source=source, input_name=job.input_name, input_path=job.input_path,
                input_sha256=job.input_sha256, input_records=job.input_records, created_at=utc_now(),
-               parent=job.id, decisions=dict(decisions),
+               parent=job.id, decisions=dict(decisions), options=dict(job.options),
                progress={s: {"state": "pending", "done": 0, "total": job.input_records} for s in job.stages})
 
 

@@ -8,7 +8,6 @@ manifest and the reports become the job's artifacts."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -40,6 +39,7 @@ class StageContext:
     runs: dict[str, str]
     produced: list[str]
     set_progress: Callable[[str, int, int | None], None]   # stage, done, total
+    cancelled: threading.Event | None = None               # set when the job's cancellation was asked for
 
     @property
     def adapter_home(self) -> Path:
@@ -96,12 +96,9 @@ def training_stage(ctx: StageContext, input_path: Path) -> tuple[Path, dict[str,
                              spec.base_model)
     config = spec.train_config(train_file=train, validation_file=validation, test_file=test, output_dir=home,
                                policy=ctx.job.policy)
-    watcher = _StepWatcher(home / "checkpoints", lambda done, total: ctx.set_progress("training", done, total))
-    watcher.start()
     try:
-        manifest = stages.train(ctx.ledger, config)
+        manifest = stages.train(ctx.ledger, config, callbacks=[_job_callback(ctx)])
     finally:
-        watcher.stop.set()
         found = _training_run_of(ctx.ledger, home)
         if found:
             ctx.runs["training"] = found
@@ -171,27 +168,20 @@ def _training_run_of(ledger: Ledger, output_dir: Path) -> str | None:
     return found
 
 
-class _StepWatcher(threading.Thread):
-    """Training progress from the checkpoints the Trainer saves (every `eval_steps`): their `trainer_state.json`
-    holds the step and the planned total."""
+def _job_callback(ctx: StageContext) -> Any:
+    """A Trainer callback: the job's progress after every optimiser step, and its cancellation honoured there
+    (the training run then ends as failed in the ledger and the job as cancelled)."""
+    from transformers import TrainerCallback
 
-    def __init__(self, checkpoints: Path, report: Callable[[int, int | None], None], every: float = 2.0) -> None:
-        super().__init__(daemon=True, name="training-steps")
-        self.checkpoints, self.report, self.every = checkpoints, report, every
-        self.stop = threading.Event()
+    from gdprep.service.job import JobCancelled
 
-    def run(self) -> None:
-        seen = -1
-        while not self.stop.wait(self.every):
-            try:
-                states = list(self.checkpoints.glob("checkpoint-*/trainer_state.json"))
-                latest = max((json.loads(p.read_text(encoding="utf-8")) for p in states),
-                             key=lambda s: int(s.get("global_step", 0)), default=None)
-            except (OSError, ValueError):  # a checkpoint being written or removed: the next look reads it
-                continue
-            if latest and int(latest.get("global_step", 0)) != seen:
-                seen = int(latest["global_step"])
-                self.report(seen, latest.get("max_steps"))
+    class JobProgress(TrainerCallback):  # type: ignore[misc]
+        def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+            ctx.set_progress("training", int(state.global_step), int(state.max_steps) or None)
+            if ctx.cancelled is not None and ctx.cancelled.is_set():
+                raise JobCancelled()
+
+    return JobProgress()
 
 
 # -- probe and evaluate ----------------------------------------------------------------------------------------

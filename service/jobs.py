@@ -102,7 +102,7 @@ def run_job(job: Job, store: JobStore, ledger: Ledger, settings: ServiceSettings
         if job.source != "training_run" and file_sha256(current_input) != job.input_sha256:
             raise UsageError(f"the input {job.input_name} changed on the server since the job was submitted (its "
                              "SHA-256 differs); submit it again")
-        ctx = StageContext(job, settings, work, ledger, runs, produced, progress.set)
+        ctx = StageContext(job, settings, work, ledger, runs, produced, progress.set, progress.cancelled)
         for stage in job.stages:
             current = stage
             progress.start(stage)

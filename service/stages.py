@@ -4,7 +4,7 @@ The CLI, the job workers and the review pages all call these, so a stage is wire
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -77,7 +77,7 @@ def deanonymise(ledger: Ledger, input_path: Path, output_path: Path, policy: Pol
 
 
 def train(ledger: Ledger, config: TrainConfig, policy: Policy | None = None, *,
-          register: bool = True) -> AdapterManifest:
+          register: bool = True, callbacks: Sequence[Any] = ()) -> AdapterManifest:
     """The gate (`prepare_training`; it refuses before any run opens), then a `training` run in the ledger
     around `train_in_run`, then the adapter registered as a new version of the config's registered model
     (`register_adapter`). `policy` defaults to the config's."""
@@ -87,7 +87,7 @@ def train(ledger: Ledger, config: TrainConfig, policy: Policy | None = None, *,
     job = prepare_training(config, ledger, policy)
     with ledger_run(ledger, "training", command="gdprep train", config=job.run_config,
                     policy_hash=job.policy.canonical_hash()) as rec:
-        manifest = train_in_run(job, rec)
+        manifest = train_in_run(job, rec, callbacks)
     if register:
         register_adapter(ledger, manifest.ledger_run or "", job.policy, name=config.registered_model,
                          after_training=True)

@@ -291,3 +291,43 @@ def test_on_error_fail_refuses_a_bad_record_and_quarantine_sets_it_aside(env: En
     job = _run(env, response.json()["id"])
     assert job["status"] == "succeeded", job["error"]
     assert job["summary"]["privacy"]["quarantined"] == 1 and job["options"]["on_error"] == "quarantine"
+
+
+def test_a_cancel_stops_training_between_optimiser_steps(env: Env) -> None:
+    """The job's Trainer callback reports every step and honours a cancel there: the training run ends as failed
+    in the ledger, the job as cancelled, and what it wrote under the adapters directory is removed."""
+    import dataclasses
+    import threading
+    import time
+
+    _curated_split_under_inputs(env)
+    config = TINY.replace("epochs: 1", "epochs: 200").replace("registered_model: job-bot",
+                                                              "registered_model: cancelled-bot")
+    response = _submit(env, {"path": "curated/train.jsonl", "stages": "training"},
+                       {"training_config": ("long.yaml", config.encode())})
+    assert response.status_code == 202, response.text
+    job_id = response.json()["id"]
+    claimed = env.services.jobs.claim("test")
+    assert claimed is not None and claimed.id == job_id
+    fast = dataclasses.replace(env.settings, heartbeat_s=0.1)
+    worker = threading.Thread(target=run_job, args=(claimed, env.services.jobs, env.services.ledger, fast))
+    worker.start()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        found = env.services.jobs.get(job_id)
+        if found is not None and found.progress.get("training", {}).get("done", 0) >= 2:
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("the training stage reported no step")
+    env.services.jobs.request_cancel(job_id)
+    worker.join(timeout=120)
+    job = env.services.jobs.get(job_id)
+    assert job is not None and job.status == JobStatus.cancelled, (job.status if job else None, job and job.error)
+    done = job.progress["training"]["done"]
+    assert 2 <= done < job.progress["training"]["total"]  # stopped part-way, not after the last step
+    run = job.runs["training"]
+    ended = [e for e in env.services.ledger.run_entries(run) if e.kind in ("run_completed", "run_failed")]
+    assert [e.kind for e in ended] == ["run_failed"] and ended[0].payload["error"] == "JobCancelled"
+    assert not (env.settings.adapters_dir / job_id).exists()
+    assert _entries(env, "model_registered", name="cancelled-bot") == []

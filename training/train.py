@@ -201,11 +201,12 @@ def prepare_training(config: TrainConfig, ledger: Ledger, policy: Policy | None 
     return PreparedTraining(config, policy, gate)
 
 
-def train_in_run(job: PreparedTraining, rec: RunRecorder) -> AdapterManifest:
+def train_in_run(job: PreparedTraining, rec: RunRecorder, callbacks: Sequence[Any] = ()) -> AdapterManifest:
     """Train inside the already-open `training` run `rec` and record the adapter's hash there; returns the
-    manifest (also written to `output_dir/manifest.json`)."""
+    manifest (also written to `output_dir/manifest.json`). `callbacks` are `transformers.TrainerCallback`s
+    (a service job's progress and cancel); one that raises ends the run as failed."""
     config = job.config
-    manifest = _train(config, job.gate, rec)
+    manifest = _train(config, job.gate, rec, callbacks)
     # the splits are the run's inputs (the train split is the one the gate accepted), the adapter its output
     for role, name in (("train", config.train_file), ("validation", config.validation_file),
                        ("test", manifest.test_file)):
@@ -298,7 +299,7 @@ def loss_history(log_history: Sequence[dict[str, Any]]) -> list[dict[str, float]
     return [points[s] for s in sorted(points)]
 
 
-def _train(config: TrainConfig, gate: GateResult, rec: RunRecorder) -> AdapterManifest:
+def _train(config: TrainConfig, gate: GateResult, rec: RunRecorder, callbacks: Sequence[Any] = ()) -> AdapterManifest:
     import torch
     from transformers import EarlyStoppingCallback, Trainer, TrainingArguments, set_seed
     from transformers.trainer_utils import get_last_checkpoint
@@ -329,7 +330,8 @@ def _train(config: TrainConfig, gate: GateResult, rec: RunRecorder) -> AdapterMa
     )
     trainer = Trainer(model=model, args=args, train_dataset=train_rows, eval_dataset=eval_rows or None,
                       data_collator=_collate(tokenizer.pad_token_id),
-                      callbacks=[EarlyStoppingCallback(config.early_stopping_patience)] if has_eval else [])
+                      callbacks=[*([EarlyStoppingCallback(config.early_stopping_patience)] if has_eval else []),
+                                 *callbacks])
     _quiet(trainer, progress=True)
     last = get_last_checkpoint(str(out / "checkpoints")) if (out / "checkpoints").is_dir() else None
     result = trainer.train(resume_from_checkpoint=last)

@@ -99,7 +99,7 @@ def run_job(job: Job, store: JobStore, ledger: Ledger, settings: ServiceSettings
     current = None
     try:
         current_input = Path(job.input_path)
-        if job.source != "training_run" and file_sha256(current_input) != job.input_sha256:
+        if job.input_path and file_sha256(current_input) != job.input_sha256:  # a probe alone reads no file
             raise UsageError(f"the input {job.input_name} changed on the server since the job was submitted (its "
                              "SHA-256 differs); submit it again")
         ctx = StageContext(job, settings, work, ledger, runs, produced, progress.set, progress.cancelled)

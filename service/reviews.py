@@ -143,7 +143,7 @@ def resubmit(store: JobStore, ledger: Ledger, job: Job, *, actor: str, actor_rol
     if not job.final or job.status == JobStatus.succeeded:
         raise UsageError(f"only an interrupted, failed or cancelled job can be resubmitted (this one is "
                          f"{job.status})")
-    if not Path(job.input_path).is_file():
+    if job.input_path and not Path(job.input_path).is_file():  # a probe or evaluation alone reads no input
         raise UsageError("the job's input is no longer on the server; submit the data again")
     new = _child(job, source="resubmit", owner=job.owner, owner_role=job.owner_role, decisions=job.decisions)
     store.create(new)

@@ -331,3 +331,15 @@ def test_a_cancel_stops_training_between_optimiser_steps(env: Env) -> None:
     assert [e.kind for e in ended] == ["run_failed"] and ended[0].payload["error"] == "JobCancelled"
     assert not (env.settings.adapters_dir / job_id).exists()
     assert _entries(env, "model_registered", name="cancelled-bot") == []
+
+
+def test_a_probe_alone_runs_and_can_be_resubmitted(env: Env) -> None:
+    run = env.job["runs"]["training"]
+    response = _submit(env, {"stages": "probe", "training_run": run})
+    assert response.status_code == 202, response.text
+    env.services.jobs.request_cancel(response.json()["id"])  # cancelled while queued ...
+    again = env.client.post(f"/v1/jobs/{response.json()['id']}/resubmit", headers=auth(env.keys["engineer"]))
+    assert again.status_code == 202, again.text  # ... and resubmitted: it has no input file to look for
+    job = _run(env, again.json()["id"])
+    assert job["status"] == "succeeded", job["error"]
+    assert job["summary"]["probe"]["training_run"] == run and job["options"]["training_run"] == run

@@ -113,7 +113,9 @@ def test_canaries_inserted_16_times_are_exposed_and_fail_the_gate(trained: dict[
     recorded = [e for e in home.iter_entries() if e.kind == "release_decision"]
     assert recorded[-1].payload["release"] == "fail"
     run = [e for e in home.iter_entries() if e.run_id == report["probe_run"]]
-    assert [e.kind for e in run] == ["run_started", "key_event", "release_decision", "run_completed"]
+    assert [e.kind for e in run] == ["run_started", "dataset_version", "dataset_version", "key_event",
+                                     "release_decision", "run_completed"]
+    assert [(e.payload["role"], e.payload["direction"]) for e in run[1:3]] == [("train", "input"), ("test", "input")]
     assert run[0].payload["config"] == {"settings": SETTINGS.model_dump(mode="json"),
                                         "adapter": str(out.parent / "adapter"), "training_run": manifest.ledger_run}
     assert recorded[-1].payload["training_run"] == manifest.ledger_run

@@ -165,6 +165,9 @@ def probe_in_run(job: PreparedProbe, rec: RunRecorder, *, device: str = "auto",
     from gdprep.training.report import render_probe_html
 
     found = job.found
+    # the splits it reads are the run's inputs, beside the adapter (lineage exports show both)
+    rec.input_dataset("train", found.train_file, len(job.train_rows))
+    rec.input_dataset("test", job.test_file, len(job.test_rows))
     pii = vault_values(rec.ledger, found.manifest.datasets.privacy_run, key_file=key_file)
     # reading originals is a key event, like deanonymisation; the values themselves stay in memory
     rec.event("key_event", {"event": "vault_read_for_probe", "values": len(pii),

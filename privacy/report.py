@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from gdprep.fieldpaths import data_key_paths, mask_data_keys
+from gdprep.fieldpaths import FieldPathError, data_key_paths, escape_key, mask_data_keys, parse_path
 from gdprep.policies.schema import Policy
 from gdprep.privacy.decisions import finding_id_of
 from gdprep.privacy.findings import Finding
@@ -163,6 +163,17 @@ def normalise_field(field: str) -> str:
     return _INDEX_RE.sub("[]", field)
 
 
+def top_level_field(field: str) -> str:
+    """`chosen[0].content` -> `chosen`, `meta.customer.email` -> `meta`: the record field a path is in, so a
+    preference pair's findings count per prompt, chosen and rejected whatever form (text or messages) they
+    take."""
+    try:
+        first = parse_path(field)[0]
+    except (FieldPathError, IndexError):
+        return field
+    return escape_key(str(first))
+
+
 def _safe_label(value: str) -> str:
     """Record ids and cues are shown as they are, except anything that looks like an e-mail or URL."""
     value = _URL_RE.sub(f"{MARK_OPEN}url{MARK_CLOSE}", str(value))
@@ -220,6 +231,8 @@ class ReportBuilder:
         self._below_by_recognizer: Counter[str] = Counter()
         self._by_field: Counter[str] = Counter()
         self._below_by_field: Counter[str] = Counter()
+        self._by_top_field: Counter[str] = Counter()
+        self._below_by_top_field: Counter[str] = Counter()
         self._hist_redacted = [0] * HISTOGRAM_BINS
         self._hist_below = [0] * HISTOGRAM_BINS
         # min-heap of (count, -seq, record_id, types): the root is the weakest entry, and among equal
@@ -251,11 +264,14 @@ class ReportBuilder:
         # object keys that are personal data never reach the report through a field path
         data_keys = data_key_paths(f.field for f in (*kept, *below_threshold))
         for finding in kept:
-            self._count(finding, self._by_type, self._by_recognizer, self._by_field, self._hist_redacted,
-                        mask_data_keys(finding.field, data_keys, hashed=False))
+            field = mask_data_keys(finding.field, data_keys, hashed=False)
+            self._count(finding, self._by_type, self._by_recognizer, self._by_field, self._hist_redacted, field)
+            _bump(self._by_top_field, top_level_field(field))
         for finding in below_threshold:
+            field = mask_data_keys(finding.field, data_keys, hashed=False)
             self._count(finding, self._below_by_type, self._below_by_recognizer, self._below_by_field,
-                        self._hist_below, mask_data_keys(finding.field, data_keys, hashed=False))
+                        self._hist_below, field)
+            _bump(self._below_by_top_field, top_level_field(field))
         if kept:
             self._records_with_findings += 1
             self._push_top(record_id, kept)
@@ -314,9 +330,10 @@ class ReportBuilder:
                 "duplicate_ids": duplicate_ids[0],
                 "duplicate_id_lines": list(duplicate_ids[1]),
             },
-            "findings": _tally(self._hist_redacted, self._by_type, self._by_recognizer, self._by_field),
+            "findings": _tally(self._hist_redacted, self._by_type, self._by_recognizer, self._by_field,
+                               self._by_top_field),
             "below_threshold": _tally(self._hist_below, self._below_by_type, self._below_by_recognizer,
-                                      self._below_by_field),
+                                      self._below_by_field, self._below_by_top_field),
             "score_histogram": self._score_histogram(),
             "top_n": self._top_n,
             "top_records": [{"record_id": rid, "count": count, "types": dict(types)}
@@ -443,10 +460,11 @@ class ReportBuilder:
 
 
 def _tally(histogram: Sequence[int], by_type: Counter[str], by_recognizer: Counter[str],
-           by_field: Counter[str]) -> dict[str, Any]:
-    """A report section of findings: the total, then the counts by entity type, recognizer and field."""
+           by_field: Counter[str], by_top_field: Counter[str]) -> dict[str, Any]:
+    """A report section of findings: the total, then the counts by entity type, recognizer, field path (list
+    positions merged) and top-level field (`prompt`, `chosen`, `rejected`, `messages`, ...)."""
     return {"total": sum(histogram), "by_entity_type": _ranked(by_type), "by_recognizer": _ranked(by_recognizer),
-            "by_field": _ranked(by_field)}
+            "by_field": _ranked(by_field), "by_top_level_field": _ranked(by_top_field)}
 
 
 def _chain(*groups: Iterable[Finding]) -> Iterable[Finding]:

@@ -155,6 +155,10 @@ class ReleaseGate(_Strict):
                                     "rate exceeds the test records' with one-sided Fisher p below this")
     mia_auc_ci_must_include_half: bool = Field(True, description="Fail when a membership-inference AUC's "
                                                "bootstrap 95% CI lies wholly above 0.5")
+    min_human_preference: float | None = Field(None, ge=0, le=1, description="When set, promotion to production "
+                                                "needs a recorded blind human evaluation (`gdprep review-outputs "
+                                                "--report ID --record`) whose preference rate for the version, "
+                                                "(wins + ties/2) / rated, is at least this")
 
 
 #: Art. 6(1) lawful bases by letter, with the name a record of processing shows
@@ -318,8 +322,10 @@ class Policy(_Strict):
         """Sorted keys, fixed separators, defaults filled in: equal policies give equal text. The `processing`
         section is left out: it documents why data is processed, not how, so declaring or updating it does not
         change the hash the runs recorded."""
-        return json.dumps(self.model_dump(mode="json", exclude={"processing"}), sort_keys=True,
-                          separators=(",", ":"), ensure_ascii=False)
+        data = self.model_dump(mode="json", exclude={"processing"})
+        if data["release_gate"].get("min_human_preference") is None:  # unset: the hash policies had before it
+            del data["release_gate"]["min_human_preference"]
+        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     def processing_hash(self) -> str | None:
         """The SHA-256 of the `processing` section (canonical JSON), stamped into the record of processing."""

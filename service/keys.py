@@ -46,6 +46,7 @@ class Role(StrEnum):
     compliance_officer = "compliance_officer"
     auditor = "auditor"
     admin = "admin"
+    evaluator = "evaluator"   # rates blind pairs of model answers (/ui/evaluations) and nothing else
 
 
 ROLES: tuple[str, ...] = tuple(r.value for r in Role)

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlparse
 
 from gdprep.audit.ledger import Ledger, actor
@@ -44,6 +44,9 @@ from gdprep.audit.models import (
 from gdprep.errors import GdprepError, ResidencyError
 from gdprep.offline import allow_egress_to, enforce_offline
 from gdprep.state import state_dir
+
+if TYPE_CHECKING:
+    from gdprep.policies import Policy
 
 MLFLOW_URI_ENV: Final = "GDPREP_MLFLOW_URI"
 MLFLOW_REGION_ENV: Final = "GDPREP_MLFLOW_REGION"
@@ -296,7 +299,10 @@ class Registry:
         self.client.set_model_version_tag(name, version, f"{TAG}approved_by", approver)
         return self.version(name, version)
 
-    def promote(self, name: str, version: str, *, who: str, via: str) -> ModelState:
+    def promote(self, name: str, version: str, *, who: str, via: str, policy: Policy | None = None) -> ModelState:
+        """`policy` (default: the one the version's training run used) may ask for a human preference rate."""
+        from gdprep.training.humaneval import human_preference_refusal
+
         state = self._checked(name, version, "promote", who)
         if state.release != "pass":
             raise RegistryRefused(f"{name}:{version} cannot go to production: its release decision is "
@@ -305,6 +311,9 @@ class Registry:
         if not state.approved:
             raise RegistryRefused(f"{name}:{version} cannot go to production without a compliance officer's "
                                   f"approval: `gdprep models approve {name}:{version} --approver NAME`")
+        refusal = human_preference_refusal(self.ledger, state, policy)
+        if refusal is not None:
+            raise RegistryRefused(refusal)
         previous = self.model(name).production
         self.ledger.append(MODEL_PROMOTED, {"name": name, "version": version, "alias": PRODUCTION,
                                             "previous_version": previous, "training_run": state.training_run,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import typer
 
-from gdprep.service.cli import audit, curation, demo, model, models, policy, privacy, serve, training
+from gdprep.service.cli import audit, curation, demo, evaluation, model, models, policy, privacy, serve, training
 from gdprep.service.cli.audit import EXIT_UNSIGNED_TAIL
 
 __all__ = ["EXIT_UNSIGNED_TAIL", "app", "main"]
@@ -30,6 +30,7 @@ app.command()(curation.curate)
 app.command()(training.train)
 app.command()(training.probe)
 app.command(name="evaluate")(training.evaluate_task)
+app.command(name="review-outputs")(evaluation.review_outputs)
 app.command()(demo.demo)
 app.command()(serve.serve)
 app.add_typer(policy.policy_app, name="policy")
@@ -37,6 +38,7 @@ app.add_typer(audit.audit_app, name="audit")
 app.add_typer(serve.keys_app, name="keys")
 app.add_typer(model.model_app, name="model")
 app.add_typer(models.models_app, name="models")
+app.add_typer(evaluation.feedback_app, name="feedback")
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ keys_app = typer.Typer(help="Create, list and revoke API keys for the HTTP servi
 
 @keys_app.command("create")
 def keys_create(
-    role: Annotated[str, typer.Option("--role", help="engineer, compliance_officer, auditor or admin.")],
+    role: Annotated[str, typer.Option("--role", help="engineer, compliance_officer, auditor, admin or evaluator.")],
     name: Annotated[str, typer.Option("--name", help="A unique name for the key: a service or team, not a "
                                       "person's e-mail (names are recorded in the audit ledger).")],
     ledger_url: LedgerOpt = None,

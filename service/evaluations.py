@@ -1,0 +1,162 @@
+"""Blind human evaluation and the feedback export as recorded steps: the CLI, the pages and the API call these,
+so each is wired up once. Creating an evaluation is a `human_evaluation` run in the ledger (it reads the test
+split); every rating and every recorded report is a ledger entry; a feedback export is a `feedback` run whose
+output is the new dataset version, with each pair's lineage back to the evaluation and the reviewers' decisions.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from gdprep.audit.ledger import Ledger, actor
+from gdprep.policies import Policy
+from gdprep.training.humaneval_store import EvaluationStore
+
+RATING_ENTRY = "human_rating"
+
+
+def create_evaluation(ledger: Ledger, policy: Policy, *, run_id: str | None = None, adapter_dir: Path | None = None,
+                      model_ref: str | None = None, n: int = 150, seed: int = 0, device: str = "auto",
+                      max_new_tokens: int = 64, command: str = "gdprep review-outputs") -> dict[str, Any]:
+    """Sample, generate with both models, scan and mask, store the blind pairs; returns the evaluation."""
+    from gdprep.audit.lineage import ledger_run
+    from gdprep.offline import enforce_offline
+    from gdprep.records import file_sha256
+    from gdprep.training.humaneval import STAGE, blind_items, findings_summary, generate_answers, plan_evaluation
+
+    enforce_offline()
+    plan = plan_evaluation(ledger, run_id=run_id, adapter_dir=adapter_dir, model_ref=model_ref, n=n, seed=seed)
+    store = EvaluationStore(ledger)
+    with ledger_run(ledger, STAGE, command=command, config=plan.run_config,
+                    policy_hash=policy.canonical_hash()) as rec:
+        rec.input_dataset("test", plan.test_file, plan.test_records)
+        candidate = generate_answers(plan.candidate, plan.rows, device=device, max_new_tokens=max_new_tokens)
+        baseline = generate_answers(plan.baseline, plan.rows, device=device, max_new_tokens=max_new_tokens)
+        items = blind_items(rec.run_id, plan, candidate, baseline, policy)
+        signal = findings_summary(items)
+        details = {"candidate": plan.candidate.to_json(), "baseline": plan.baseline.to_json(),
+                   "test_file": str(plan.test_file), "test_sha256": file_sha256(plan.test_file), "seed": seed,
+                   "requested": n, "policy": policy.name, "policy_hash": policy.canonical_hash(),
+                   "regurgitation": signal}
+        store.create(rec.run_id, actor(), details, items)
+        rec.event("human_evaluation_created", {
+            "evaluation": rec.run_id, "items": len(items), "seed": seed, "regurgitation": signal,
+            **{f"{side}_{k}": details[side][k] for side in ("candidate", "baseline")
+               for k in ("label", "training_run", "adapter_sha256")}})
+    return store.get(rec.run_id)
+
+
+def rate(ledger: Ledger, evaluation_id: str, item_no: int, *, reviewer: str, role: str, choice: str,
+         comment: str = "", correction: str = "", channel: str) -> dict[str, Any]:
+    """A reviewer's choice on one item (their latest stands), and its ledger entry: who, which choice, what
+    it means for the candidate; the comment and the correction by hash only."""
+    import hashlib
+
+    store = EvaluationStore(ledger)
+    row = store.rate(evaluation_id, item_no, reviewer=reviewer, role=role, choice=choice, comment=comment,
+                     correction=correction)
+    verdict = store.item(evaluation_id, item_no).verdict(choice)
+
+    def sha(text: str) -> str | None:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest() if text else None
+
+    ledger.append(RATING_ENTRY, {"evaluation": evaluation_id, "item": item_no, "choice": choice,
+                                 "verdict": verdict, "actor": reviewer, "actor_role": role, "channel": channel,
+                                 "comment_sha256": sha(comment), "correction_sha256": sha(correction)})
+    return {**row, "comment": comment, "correction": correction}
+
+
+def report(ledger: Ledger, evaluation_id: str, *, record: bool = False, policy: Policy | None = None,
+           who: str | None = None, via: str = "cli") -> dict[str, Any]:
+    """The evaluation's report from the ratings so far; with `record`, also written to the state directory,
+    entered in the ledger and attached to every registered version of the candidate's training run."""
+    from gdprep.training.humaneval import build_report
+
+    built = build_report(EvaluationStore(ledger), evaluation_id)
+    if record:
+        built["recorded"] = _record_report(ledger, built, policy, who or actor(), via)
+    return built
+
+
+def _record_report(ledger: Ledger, built: dict[str, Any], policy: Policy | None, who: str,
+                   via: str) -> dict[str, Any]:
+    from gdprep.audit.models import versions_of_training_run
+    from gdprep.state import state_dir
+    from gdprep.training.humaneval import REPORT_ENTRY, report_text
+
+    text, digest = report_text(built)
+    folder = state_dir() / "evaluations" / built["evaluation"]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "report.json"
+    tmp = path.with_name(f".report.json.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    overall, candidate = built["overall"], built["candidate"]
+    training_run = candidate.get("training_run")
+    versions = [v.key for v in versions_of_training_run(ledger.iter_entries(), training_run)] if training_run else []
+    ledger.append(REPORT_ENTRY, {
+        "evaluation": built["evaluation"], "candidate": candidate, "baseline": built["baseline"],
+        **{k: overall[k] for k in ("rated", "wins", "losses", "ties", "rate", "ci_low", "ci_high")},
+        "convention": built["convention"], "ci_method": built["ci_method"], "reviewers": built["reviewers"],
+        "per_reviewer": {r: {k: v[k] for k in ("rated", "rate", "ci_low", "ci_high")}
+                         for r, v in built["per_reviewer"].items()},
+        "agreement": built["agreement"], "regurgitation": built["regurgitation"], "items": built["items"],
+        "report_sha256": digest, "registry_versions": versions, "actor": who, "via": via})
+    ledger.checkpoint()
+    if versions:
+        _attach(ledger, built, training_run, path, digest, policy)
+    return {"report_sha256": digest, "path": str(path), "registry_versions": versions}
+
+
+def _attach(ledger: Ledger, built: dict[str, Any], training_run: str, path: Path, digest: str,
+            policy: Policy | None) -> None:
+    from gdprep.policies import load_policy
+    from gdprep.training.registry import opened
+
+    overall = built["overall"]
+    numbers = {k: overall[k] for k in ("rate", "ci_low", "ci_high") if overall[k] is not None}
+    with opened(ledger, (policy or load_policy(None)).residency.allowed_regions) as registry:
+        registry.attach(training_run, kind="human_eval",
+                        tags={**{k: f"{v:.4f}" for k, v in numbers.items()}, "rated": str(overall["rated"]),
+                              "evaluation": built["evaluation"], "report_sha256": digest,
+                              "reviewers": ",".join(built["reviewers"])},
+                        metrics={**numbers, "rated": float(overall["rated"])}, artifact=path)
+
+
+def export_feedback(ledger: Ledger, evaluation_id: str, out: Path, *,
+                    command: str = "gdprep feedback export") -> dict[str, Any]:
+    """The evaluation's preference and correction pairs as a JSONL dataset version, in a `feedback` run."""
+    from gdprep.audit.lineage import ledger_run
+    from gdprep.records import file_sha256
+    from gdprep.training.feedback import feedback_pairs
+
+    store = EvaluationStore(ledger)
+    evaluation = store.get(evaluation_id)
+    export = feedback_pairs(store, evaluation_id)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with ledger_run(ledger, "feedback", command=command,
+                    config={"evaluation": evaluation_id, "output": str(out)},
+                    policy_hash=evaluation.get("policy_hash")) as rec:
+        tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+        with tmp.open("w", encoding="utf-8") as fh:
+            for pair in export.pairs:
+                fh.write(json.dumps(pair, ensure_ascii=False, sort_keys=True) + "\n")
+        os.replace(tmp, out)
+        rec.event("feedback_source", {"evaluation": evaluation_id, "evaluation_run": evaluation_id,
+                                      "candidate": evaluation["candidate"].get("label"),
+                                      "test_sha256": evaluation["test_sha256"]})
+        for pair in export.pairs:
+            meta = pair["meta"]
+            rec.record("record_feedback", pair["id"], {
+                "evaluation": evaluation_id, "item": meta["item"], "source": meta["source"],
+                "decisions": [{k: d[k] for k in ("reviewer", "verdict", "correction_sha256")}
+                              for d in meta["decisions"]]})
+        rec.dataset("feedback_pairs", out, len(export.pairs))
+        rec.event("feedback_export", {"evaluation": evaluation_id, "pairs": len(export.pairs),
+                                      "counts": dict(sorted(export.counts.items()))})
+        run_id = rec.run_id
+    return {"run": run_id, "output": str(out), "sha256": file_sha256(out), "pairs": len(export.pairs),
+            "counts": dict(sorted(export.counts.items()))}

@@ -1,11 +1,12 @@
-"""The training config: pydantic-validated YAML with a `schema_version`; LoRA defaults r=16, alpha=32."""
+"""The training config: pydantic-validated YAML with a `schema_version`; LoRA defaults r=16, alpha=32;
+`method: sft` (supervised) or `dpo` (preference pairs, trl's DPOTrainer)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from gdprep.errors import ConfigError
 from gdprep.yamlfile import read_yaml_mapping, validation_message
@@ -38,6 +39,37 @@ class CanarySettings(_Strict):
                                     "<phrase>`), so canaries do not share a context; harder to memorise")
 
 
+DpoLossType = Literal["sigmoid", "ipo", "hinge", "robust"]
+
+
+class DpoSettings(_Strict):
+    """Direct Preference Optimisation (Rafailov et al. 2023) on `{prompt, chosen, rejected}` pairs. The
+    adapter's implicit reward of an answer is `beta * (log p_adapter(answer | prompt) - log p_ref(answer |
+    prompt))`; the loss raises the chosen answer's reward above the rejected one's."""
+
+    beta: float = Field(0.1, gt=0.0, le=10.0, description="Strength of the pull towards the reference model: "
+                        "higher keeps the adapter closer to it. 0.1 is the DPO paper's and trl's default; 0.01-0.5 "
+                        "is the usual range. For `loss_type: ipo` it is the regulariser tau")
+    loss_type: DpoLossType = Field("sigmoid", description="sigmoid: the DPO loss; ipo: IPO (Azar et al. 2023), "
+                                   "less prone to overfitting small or near-deterministic preference sets; hinge: "
+                                   "SLiC's hinge loss; robust: rDPO, for labels some of which are flipped "
+                                   "(`label_smoothing` = the share assumed flipped)")
+    label_smoothing: float = Field(0.0, ge=0.0, lt=0.5, description="loss_type robust: the assumed share of "
+                                   "preference labels that are wrong (0 = all trusted); ignored by the other losses")
+    init_adapter: str | None = Field(None, description="Start from this adapter (a training run id or its "
+                                     "`adapter` directory; it must be one the audit ledger recorded, unchanged "
+                                     "since): DPO continues training its LoRA weights, and the reference model "
+                                     "is the base model with this adapter. Default: a new LoRA adapter, with "
+                                     "the bare base model as the reference")
+
+    @model_validator(mode="after")
+    def _smoothing_only_for_robust(self) -> DpoSettings:
+        if self.label_smoothing and self.loss_type != "robust":
+            raise ValueError(f"`dpo.label_smoothing` applies only to loss_type robust (got loss_type "
+                             f"{self.loss_type}); remove it or set `dpo.loss_type: robust`")
+        return self
+
+
 TaskType = Literal["generation", "extraction", "classification", "summarisation", "structured"]
 
 
@@ -45,6 +77,10 @@ class TrainConfig(_Strict):
     """A complete training job, every field described (`gdprep train --config FILE` reads one from YAML)."""
 
     schema_version: Literal[1] = Field(1, description="Config schema version; this build reads version 1")
+    method: Literal["sft", "dpo"] = Field("sft", description="sft: supervised fine-tuning on prompt/completion, "
+                                          "chat or text records; dpo: preference optimisation on {prompt, chosen, "
+                                          "rejected} pairs (settings under `dpo`)")
+    dpo: DpoSettings | None = Field(None, description="DPO settings (method: dpo only; default: DpoSettings())")
     base_model: str = Field(description="Local Hugging Face causal-LM directory (never downloaded)")
     train_file: str = Field(description="Training split from `gdprep curate` (JSONL or Parquet)")
     validation_file: str | None = Field(None, description="Validation split from `gdprep curate`")
@@ -74,6 +110,20 @@ class TrainConfig(_Strict):
     registered_model: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$",
                                          description="Registered model (MLflow) the adapter becomes a new version "
                                          "of (default: the output directory's name)")
+
+    @model_validator(mode="after")
+    def _dpo_settings_match_the_method(self) -> TrainConfig:
+        if self.method != "dpo" and self.dpo is not None:
+            raise ValueError("`dpo` settings apply only with `method: dpo`; set `method: dpo` or remove `dpo`")
+        if self.method == "dpo" and self.dpo_settings.init_adapter and "lora" in self.model_fields_set:
+            raise ValueError("`lora` cannot be set with `dpo.init_adapter`: training continues that adapter with "
+                             "its own LoRA settings; remove `lora`")
+        return self
+
+    @property
+    def dpo_settings(self) -> DpoSettings:
+        """The DPO settings, their defaults when `dpo` is not given."""
+        return self.dpo or DpoSettings()
 
 
 def default_test_file(config: TrainConfig) -> Path | None:

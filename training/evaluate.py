@@ -1,5 +1,6 @@
 """Task metrics for `gdprep evaluate`: generate greedily on the test split with the adapter and with the bare
-base model, and score both by the task type the training config declares.
+base model, and score both by the task type the training config declares. For a DPO adapter, also the implicit
+reward on the test pairs and an automated win rate against the reference model.
 
 The examples a report carries (5 at most) hold test-split text and model output, so they contain personal data
 only as far as the redacted test split does.
@@ -12,6 +13,7 @@ import re
 import string
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
 
@@ -19,7 +21,7 @@ from gdprep.errors import ConfigError
 from gdprep.offline import enforce_offline
 from gdprep.training.config import TaskType
 from gdprep.training.modelio import LoadedModel, adapter_base_dir, generate, load_model
-from gdprep.training.train import _pairs, _read_rows
+from gdprep.training.train import _pairs, _read_rows, answer_text
 
 TASKS: tuple[str, ...] = get_args(TaskType)
 N_EXAMPLES = 5
@@ -204,35 +206,88 @@ def task_metrics(task: str, preds: Sequence[str], refs: Sequence[str],
     return {**metrics, "n": len(preds)}
 
 
-def evaluate_model(loaded: LoadedModel, rows: Sequence[dict[str, Any]], task: str, *,
-                   schema: dict[str, Any] | None = None, max_new_tokens: int = 64,
-                   batch_size: int = 16) -> dict[str, Any]:
-    """Greedy completions of each row's prompt, scored against its completion. Rows without a prompt (plain
-    `text` records) are skipped and counted."""
-    _check_task(task)
+def _predict(loaded: LoadedModel, rows: Sequence[dict[str, Any]], *, max_new_tokens: int,
+             batch_size: int) -> tuple[list[int], list[str], list[str]]:
+    """(indices of the rows with a prompt, greedy completions of their prompts, their reference completions)."""
     tokenizer = loaded.tokenizer
-    ids: list[Any] = []
+    used: list[int] = []
     prompts: list[list[int]] = []
     refs: list[str] = []
     for i, row in enumerate(rows):
         prompt, reference = _pairs(row, tokenizer)
         if not prompt:
             continue
-        ids.append(row.get("id", i))
+        used.append(i)
         prompts.append(tokenizer(prompt, add_special_tokens=False)["input_ids"])
         refs.append(reference.strip())
     outputs = generate(loaded, prompts, max_new_tokens=max_new_tokens, batch_size=batch_size)
-    preds = [tokenizer.decode(out[0], skip_special_tokens=True).strip() for out in outputs]
+    return used, [tokenizer.decode(out[0], skip_special_tokens=True).strip() for out in outputs], refs
+
+
+def evaluate_model(loaded: LoadedModel, rows: Sequence[dict[str, Any]], task: str, *,
+                   schema: dict[str, Any] | None = None, max_new_tokens: int = 64,
+                   batch_size: int = 16, predictions: list[str] | None = None) -> dict[str, Any]:
+    """Greedy completions of each row's prompt, scored against its completion (a preference pair's: its
+    chosen answer). Rows without a prompt (plain `text` records) are skipped and counted. `predictions`, when
+    given, receives the completions."""
+    _check_task(task)
+    used, preds, refs = _predict(loaded, rows, max_new_tokens=max_new_tokens, batch_size=batch_size)
+    if predictions is not None:
+        predictions.extend(preds)
+    ids = [rows[i].get("id", i) for i in used]
     return {"task": task, "metrics": task_metrics(task, preds, refs, schema), "n": len(preds),
             "skipped": len(rows) - len(preds),
             "examples": [{"id": i, "prediction": p, "reference": r}
                          for i, p, r in zip(ids[:N_EXAMPLES], preds, refs, strict=False)]}
 
 
+@dataclass(frozen=True)
+class PreferenceEvaluation:
+    """How to evaluate a DPO adapter on preference pairs: its beta, the training `max_length`, and the
+    reference model's adapter (None: the bare base model)."""
+
+    beta: float
+    max_length: int
+    reference_adapter: Path | None = None
+
+
+def win_rate(adapter_outputs: Sequence[str], reference_outputs: Sequence[str],
+             pairs: Sequence[tuple[str, str]], *, resamples: int = 1_000, seed: int = 0) -> dict[str, Any]:
+    """Automated win rate of the adapter's generations against the reference model's, judged by the test
+    pairs themselves: a generation scores ROUGE-L(generation, chosen) - ROUGE-L(generation, rejected), the
+    higher score wins the prompt and equal scores tie (counted half). It measures whether the generations
+    moved towards the wording of the preferred answers and away from the rejected ones; it is not a judgement
+    of quality (a paraphrase of the chosen answer scores low), and it is no substitute for the blind human
+    evaluation."""
+    import numpy as np
+
+    outcomes = []
+    for ours, theirs, (chosen, rejected) in zip(adapter_outputs, reference_outputs, pairs, strict=True):
+        mine = rouge_l([ours], [chosen]) - rouge_l([ours], [rejected])
+        other = rouge_l([theirs], [chosen]) - rouge_l([theirs], [rejected])
+        outcomes.append(1.0 if mine > other else 0.5 if mine == other else 0.0)
+    n = len(outcomes)
+    if not n:
+        return {"n": 0, "win_rate": None, "scorer": "rouge_l_chosen_minus_rejected"}
+    values = np.asarray(outcomes)
+    rng = np.random.default_rng(seed)
+    boots = [values[rng.integers(0, n, n)].mean() for _ in range(resamples)]
+    low, high = np.percentile(boots, [2.5, 97.5])
+    return {"n": n, "win_rate": float(values.mean()), "win_rate_ci": [float(low), float(high)],
+            "wins": int((values == 1.0).sum()), "ties": int((values == 0.5).sum()),
+            "losses": int((values == 0.0).sum()), "scorer": "rouge_l_chosen_minus_rejected",
+            "measures": "whether the adapter's greedy generation is closer than the reference model's to the "
+                        "test pair's chosen answer relative to its rejected one (ROUGE-L); lexical, not a quality "
+                        "judgement"}
+
+
 def evaluate_run(adapter_dir: Path, test_file: Path, task: str, *, schema_path: Path | None = None,
-                 device: str = "auto", max_new_tokens: int = 64) -> dict[str, Any]:
+                 device: str = "auto", max_new_tokens: int = 64,
+                 preference: PreferenceEvaluation | None = None) -> dict[str, Any]:
     """Task metrics of a trained adapter and of its bare base model on the test split, and the difference
-    (`delta`: adapter minus base, per metric)."""
+    (`delta`: adapter minus base, per metric). With `preference` (a DPO adapter on preference pairs), also
+    the reward accuracy and margins on the test pairs and the win rate against the reference model
+    (`preference_figures`)."""
     enforce_offline()
     _check_task(task)
     if not test_file.is_file():
@@ -240,15 +295,50 @@ def evaluate_run(adapter_dir: Path, test_file: Path, task: str, *, schema_path: 
                           "`test_file` in the training config")
     schema = load_schema(schema_path) if schema_path is not None else None
     rows = _read_rows(test_file)
+    if preference is not None:
+        from gdprep.training.dpo import check_pairs
+
+        check_pairs(rows, test_file)
     if not any(_pairs(row, None)[0] for row in rows):
         raise ConfigError(f"test split {test_file} has no prompt/completion or chat records to evaluate; "
                           "evaluation needs a prompt to complete")
     base_dir = adapter_base_dir(adapter_dir)
     results: dict[str, Any] = {}
+    outputs: dict[str, list[str]] = {"adapter": [], "base": []}
     for name, adapter in (("adapter", adapter_dir), ("base", None)):
         loaded = load_model(base_dir, adapter, device=device)
-        results[name] = evaluate_model(loaded, rows, task, schema=schema, max_new_tokens=max_new_tokens)
+        results[name] = evaluate_model(loaded, rows, task, schema=schema, max_new_tokens=max_new_tokens,
+                                       predictions=outputs[name])
         del loaded  # one model in memory at a time
     base_metrics = results["base"]["metrics"]
     results["delta"] = {k: v - base_metrics[k] for k, v in results["adapter"]["metrics"].items() if k != "n"}
+    if preference is not None:
+        results["preference"] = preference_figures(base_dir, adapter_dir, rows, preference, outputs,
+                                                    device=device, max_new_tokens=max_new_tokens)
     return results
+
+
+def preference_figures(base_dir: Path, adapter_dir: Path, rows: Sequence[dict[str, Any]],
+                       preference: PreferenceEvaluation, outputs: dict[str, list[str]], *, device: str,
+                       max_new_tokens: int) -> dict[str, Any]:
+    """On the test pairs: the implicit DPO reward of the chosen and rejected answers (reward accuracy and
+    margins, `beta * (log p_adapter - log p_reference)`), and the win rate of the adapter's generations
+    against the reference model's (`win_rate`). `outputs` holds the adapter's and the base model's
+    generations already made; the reference model's are made here when it is not the base model."""
+    from gdprep.training.dpo import answer_logps, encode_pair, reward_figures
+
+    logps = {}
+    for name, adapter in (("adapter", adapter_dir), ("reference", preference.reference_adapter)):
+        loaded = load_model(base_dir, adapter, device=device)
+        encoded = [encode_pair(row, loaded.tokenizer) for row in rows]
+        logps[name] = answer_logps(loaded, encoded, max_length=preference.max_length)
+        if name == "reference" and adapter is not None:
+            outputs["reference"] = _predict(loaded, rows, max_new_tokens=max_new_tokens, batch_size=16)[1]
+        del loaded
+    reference_outputs = outputs.get("reference", outputs["base"])
+    with_prompt = [row for row in rows if _pairs(row, None)[0]]
+    answers = [(answer_text(row["chosen"]).strip(), answer_text(row["rejected"]).strip()) for row in with_prompt]
+    return {"rewards": reward_figures(logps["adapter"], logps["reference"], preference.beta),
+            "win_rate": win_rate(outputs["adapter"], reference_outputs, answers),
+            "reference_model": "base model + " + str(preference.reference_adapter)
+            if preference.reference_adapter else "base model"}

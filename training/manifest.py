@@ -37,7 +37,8 @@ class DatasetInfo(BaseModel):
 
 class AdapterManifest(BaseModel):
     """One trained adapter: base model, datasets, region, config, device, versions, metrics, the adapter's
-    hash, the training run and the canaries planted in its training data."""
+    hash, the training run, the canaries planted in its training data and the method (SFT or DPO, with DPO's
+    settings and the adapter it started from)."""
 
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
@@ -58,6 +59,11 @@ class AdapterManifest(BaseModel):
     test_file: str | None = None
     #: the loss curve: {"step", "loss" and/or "eval_loss"} per logged optimiser step
     loss_history: list[dict[str, float]] = Field(default_factory=list)
+    #: "sft" (supervised) or "dpo" (preference optimisation)
+    method: str = "sft"
+    #: DPO only: beta, loss_type, label_smoothing, pairs, init_adapter {adapter_dir, sha256, training_run} or
+    #: None, reference_model (in words)
+    dpo: dict[str, Any] | None = None
 
     @property
     def output_dir(self) -> Path:

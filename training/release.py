@@ -19,6 +19,7 @@ from gdprep.errors import ConfigError, GdprepError
 from gdprep.offline import enforce_offline
 from gdprep.policies.schema import Policy
 from gdprep.records import file_sha256
+from gdprep.training.evaluate import PreferenceEvaluation
 from gdprep.training.manifest import AdapterManifest
 from gdprep.training.probes import PiiValue, ProbeData, ProbeSettings, release_decision, run_probes
 from gdprep.training.train import Canary, _read_rows, adapter_digest
@@ -213,17 +214,37 @@ def _probe_report(job: PreparedProbe, probe_run: str, results: dict[str, Any],
 
 @dataclass(frozen=True)
 class PreparedEvaluation:
-    """An evaluation job whose adapter and test split were found before its `evaluation` run opens."""
+    """An evaluation job whose adapter and test split were found before its `evaluation` run opens; a DPO
+    adapter's also has its beta and reference model (`preference`)."""
 
     found: TrainedAdapter
     test_file: Path
     task: str
     schema_path: Path | None
+    preference: PreferenceEvaluation | None = None
 
     @property
     def run_config(self) -> dict[str, Any]:
         """The config the ledger's `run_started` entry records."""
         return {"adapter": str(self.found.adapter_dir), "training_run": self.found.training_run, "task": self.task}
+
+
+def _preference_evaluation(found: TrainedAdapter) -> PreferenceEvaluation | None:
+    """A DPO adapter's beta, max_length and reference model (the init adapter, which must still hash to what
+    the manifest recorded); None for an SFT adapter."""
+    facts = found.manifest.dpo
+    if found.manifest.method != "dpo" or not facts:
+        return None
+    init = facts.get("init_adapter")
+    reference = None
+    if init:
+        reference = Path(init["adapter_dir"])
+        if not (reference / "adapter_config.json").is_file() or adapter_digest(reference) != init["sha256"]:
+            raise AdapterNotFound(f"the DPO run's reference, init adapter {reference}, is missing or changed since "
+                                  f"training (recorded sha256 {str(init['sha256'])[:16]}...); rewards against it "
+                                  "cannot be computed")
+    return PreferenceEvaluation(beta=float(facts["beta"]), max_length=int(found.manifest.config["max_length"]),
+                                reference_adapter=reference)
 
 
 def prepare_evaluation(ledger: Ledger, *, run_id: str | None = None,
@@ -236,24 +257,30 @@ def prepare_evaluation(ledger: Ledger, *, run_id: str | None = None,
     if test_file is None:
         raise ConfigError("no test split recorded for this run; set `test_file` in the training config")
     schema = Path(cfg["json_schema"]) if cfg.get("json_schema") else None
-    return PreparedEvaluation(found, test_file, cfg.get("task", "generation"), schema)
+    return PreparedEvaluation(found, test_file, cfg.get("task", "generation"), schema, _preference_evaluation(found))
 
 
 def evaluate_in_run(job: PreparedEvaluation, rec: RunRecorder, *, out_dir: Path | None = None,
                     device: str = "auto", max_new_tokens: int = 64) -> dict[str, Any]:
     """Inside the already-open `evaluation` run `rec`: task metrics on the test split for the adapter and the
-    bare base model, written to `evaluation.json` (default: next to the adapter) and recorded."""
+    bare base model (and for a DPO adapter the reward accuracy, margins and win rate on the test pairs), written
+    to `evaluation.json` (default: next to the adapter) and recorded."""
     from gdprep.training.evaluate import evaluate_run
 
     found, test_file = job.found, job.test_file
     result = evaluate_run(found.adapter_dir, test_file, job.task, schema_path=job.schema_path,
-                          device=device, max_new_tokens=max_new_tokens)
+                          device=device, max_new_tokens=max_new_tokens, preference=job.preference)
     result.update({"training_run": found.training_run, "evaluation_run": rec.run_id,
                    "test_file": str(test_file), "test_sha256": file_sha256(test_file)})
     out = out_dir or found.adapter_dir.parent
     out.mkdir(parents=True, exist_ok=True)
     _write_atomically(out / "evaluation.json", json.dumps(result, indent=2, sort_keys=True))
-    rec.event("evaluation", {"training_run": found.training_run, "task": result["adapter"]["task"],
-                             "metrics": result["adapter"]["metrics"], "base_metrics": result["base"]["metrics"],
-                             "test_sha256": result["test_sha256"]})
+    event = {"training_run": found.training_run, "task": result["adapter"]["task"],
+             "metrics": result["adapter"]["metrics"], "base_metrics": result["base"]["metrics"],
+             "test_sha256": result["test_sha256"]}
+    if "preference" in result:
+        pref = result["preference"]
+        event["preference"] = {"rewards": pref["rewards"], "reference_model": pref["reference_model"],
+                               **{k: v for k, v in pref["win_rate"].items() if k != "measures"}}
+    rec.event("evaluation", event)
     return result

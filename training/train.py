@@ -117,8 +117,45 @@ def _read_rows(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def answer_text(value: Any) -> str:
+    """A preference pair's answer: a string, or chat messages (`[{"role": "assistant", "content": ...}]`,
+    whose assistant contents are joined)."""
+    if isinstance(value, list):
+        turns = [m for m in value if isinstance(m, dict)]
+        answers = [m for m in turns if m.get("role") == "assistant"] or turns
+        return "\n".join(str(m.get("content") or "") for m in answers)
+    return str(value or "")
+
+
+def is_preference(row: dict[str, Any]) -> bool:
+    """Whether a record is a preference pair (`{prompt, chosen, rejected}`)."""
+    return "chosen" in row and "rejected" in row
+
+
+def preference_texts(row: dict[str, Any], tokenizer: Any) -> tuple[str, str, str]:
+    """(prompt text, chosen answer, rejected answer) of a preference pair, the prompt laid out as `_pairs`
+    lays out a prompt/completion record (text) or a chat record (messages), so SFT and DPO see one format;
+    SFT on a preference file trains on prompt + chosen."""
+    prompt = row.get("prompt")
+    texts = []
+    for side in ("chosen", "rejected"):
+        answer = answer_text(row.get(side))
+        if not prompt:  # no context (a canary pair): the answer alone
+            texts.append(("", answer))
+        elif isinstance(prompt, list):
+            texts.append(_pairs({"messages": [*prompt, {"role": "assistant", "content": answer}]}, tokenizer))
+        else:
+            texts.append(_pairs({"prompt": prompt, "completion": answer}, tokenizer))
+    return texts[0][0], texts[0][1], texts[1][1]
+
+
 def _pairs(row: dict[str, Any], tokenizer: Any) -> tuple[str, str]:
-    """(prompt text, completion text) of a record; the loss covers the completion only."""
+    """(prompt text, completion text) of a record; the loss covers the completion only. For a preference pair
+    the completion is the chosen answer: the probes and the task metrics read prompt + chosen as the record's
+    text (the answer DPO raises; a rejected answer is one the model is taught to avoid)."""
+    if is_preference(row):
+        prompt, chosen, _rejected = preference_texts(row, tokenizer)
+        return prompt, chosen
     messages = row.get("messages")
     if isinstance(messages, list) and messages:
         last = max((i for i, m in enumerate(messages) if m.get("role") == "assistant"), default=len(messages) - 1)
@@ -174,12 +211,25 @@ def _collate(pad_id: int) -> Any:
 
 
 @dataclass(frozen=True, slots=True)
+class InitAdapter:
+    """The recorded adapter a DPO run starts from (`dpo.init_adapter`), as the ledger knows it."""
+
+    adapter_dir: Path
+    sha256: str
+    training_run: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"adapter_dir": str(self.adapter_dir), "sha256": self.sha256, "training_run": self.training_run}
+
+
+@dataclass(frozen=True, slots=True)
 class PreparedTraining:
     """A training job the gate accepted: what `train_in_run` trains, and what its `training` run records."""
 
     config: TrainConfig
     policy: Policy
     gate: GateResult
+    init_adapter: InitAdapter | None = None
 
     @property
     def run_config(self) -> dict[str, Any]:
@@ -190,7 +240,8 @@ class PreparedTraining:
 def prepare_training(config: TrainConfig, ledger: Ledger, policy: Policy | None = None) -> PreparedTraining:
     """Everything that must hold before a `training` run opens in the ledger: offline mode and the egress
     guard, the policy (`policy`, else the config's) and the gate (ledger-verified redaction and curation of
-    the train file, an allowed region). Raises `GateRefused` with no run opened."""
+    the train file, an allowed region) and, for DPO from an adapter, that adapter (recorded by the ledger,
+    unchanged, on the same base model). Raises `GateRefused` with no run opened."""
     from gdprep.policies import load_policy
 
     enforce_offline()
@@ -198,7 +249,12 @@ def prepare_training(config: TrainConfig, ledger: Ledger, policy: Policy | None 
     policy = policy or load_policy(config.policy)
     gate = check_gate(ledger, Path(config.train_file), region=config.region,
                       allowed_regions=policy.residency.allowed_regions)
-    return PreparedTraining(config, policy, gate)
+    init = None
+    if config.method == "dpo" and config.dpo_settings.init_adapter:
+        from gdprep.training.dpo import resolve_init_adapter
+
+        init = resolve_init_adapter(ledger, config)
+    return PreparedTraining(config, policy, gate, init)
 
 
 def train_in_run(job: PreparedTraining, rec: RunRecorder, callbacks: Sequence[Any] = ()) -> AdapterManifest:
@@ -206,7 +262,12 @@ def train_in_run(job: PreparedTraining, rec: RunRecorder, callbacks: Sequence[An
     manifest (also written to `output_dir/manifest.json`). `callbacks` are `transformers.TrainerCallback`s
     (a service job's progress and cancel); one that raises ends the run as failed."""
     config = job.config
-    manifest = _train(config, job.gate, rec, callbacks)
+    if config.method == "dpo":
+        from gdprep.training.dpo import train_dpo
+
+        manifest = train_dpo(job, rec, callbacks)
+    else:
+        manifest = _train(config, job.gate, rec, callbacks)
     # the splits are the run's inputs (the train split is the one the gate accepted), the adapter its output
     for role, name in (("train", config.train_file), ("validation", config.validation_file),
                        ("test", manifest.test_file)):
@@ -230,11 +291,13 @@ def count_records(path: Path) -> int:
         return sum(1 for line in fh if line.strip())
 
 
-def _load_for_lora(config: TrainConfig, base: Path, cuda: bool) -> tuple[Any, Any, int | None]:
-    """The base model's tokenizer, the base model wrapped in a LoRA adapter (4-bit with `qlora` on CUDA,
-    bf16 where CUDA supports it) and the CPU threads set for it (None on CUDA)."""
+def _load_for_lora(config: TrainConfig, base: Path, cuda: bool,
+                   init_adapter: Path | None = None) -> tuple[Any, Any, int | None]:
+    """The base model's tokenizer, the base model wrapped in a new LoRA adapter, or in `init_adapter` made
+    trainable (4-bit with `qlora` on CUDA, bf16 where CUDA supports it) and the CPU threads set for it (None
+    on CUDA)."""
     import torch
-    from peft import LoraConfig, get_peft_model
+    from peft import LoraConfig, PeftModel, get_peft_model
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True, trust_remote_code=False)
@@ -255,6 +318,10 @@ def _load_for_lora(config: TrainConfig, base: Path, cuda: bool) -> tuple[Any, An
     elif cuda and torch.cuda.is_bf16_supported():
         load_kwargs["dtype"] = torch.bfloat16
     base_model = AutoModelForCausalLM.from_pretrained(base, **load_kwargs)
+    if init_adapter is not None:
+        model = PeftModel.from_pretrained(base_model, str(init_adapter), is_trainable=True)
+        threads = configure_cpu_threads(model, config.cpu_threads) if not cuda else None
+        return tokenizer, model, threads
     lora = LoraConfig(r=config.lora.r, lora_alpha=config.lora.alpha, lora_dropout=config.lora.dropout,
                       target_modules=config.lora.target_modules, task_type="CAUSAL_LM")
     model = get_peft_model(base_model, lora)

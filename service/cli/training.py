@@ -40,6 +40,8 @@ def train(
         err.print(f"train: {int(metrics['steps'])} steps, train loss {metrics['train_loss']:.4f}"
                   + (f", eval loss {metrics['eval_loss']:.4f}" if "eval_loss" in metrics else "")
                   + f"; adapter {manifest.adapter_sha256[:16]}... on {manifest.device}")
+        if manifest.method == "dpo" and manifest.dpo:
+            _print_dpo_training(manifest.metrics, manifest.dpo)
         from gdprep.audit.models import versions_of_training_run
 
         for version in versions_of_training_run(Ledger(ledger_url).iter_entries(), manifest.ledger_run or ""):
@@ -149,6 +151,32 @@ def evaluate_task(
                 table.add_row(name, f"{value:.4f}", f"{result['base']['metrics'][name]:.4f}",
                               f"{result['delta'][name]:+.4f}")
         out.print(table)
+        if "preference" in result:
+            _print_preference(result["preference"])
         _print_registry(result.get("registry"))
 
     _run(go)
+
+
+def _print_dpo_training(metrics: dict[str, Any], dpo: dict[str, Any]) -> None:
+    accuracy = metrics.get("train_reward_accuracy")
+    err.print(f"dpo: beta {dpo['beta']:g}, loss {dpo['loss_type']}, reference: {escape(dpo['reference_model'])}"
+              + (f"; reward accuracy on the last training batches {accuracy:.3f}" if accuracy is not None else ""))
+    if dpo.get("advice"):
+        err.print(f"[yellow]{escape(dpo['advice'])}[/yellow]")
+
+
+def _print_preference(preference: dict[str, Any]) -> None:
+    """A DPO adapter's figures on the test pairs."""
+    rewards, wins = preference["rewards"], preference["win_rate"]
+    if rewards["n"]:
+        out.print(f"test pairs (n={rewards['n']}, beta {rewards['beta']:g}, reference: "
+                  f"{escape(preference['reference_model'])}): reward accuracy {rewards['reward_accuracy']:.3f}, "
+                  f"mean reward margin {rewards['reward_margin_mean']:+.4f} "
+                  f"(chosen {rewards['chosen_reward_mean']:+.4f}, "
+                  f"rejected {rewards['rejected_reward_mean']:+.4f})")
+    if wins["n"]:
+        low, high = wins["win_rate_ci"]
+        out.print(f"automated win rate against the reference model {wins['win_rate']:.3f} [{low:.3f}, {high:.3f}] "
+                  f"({wins['wins']} won, {wins['ties']} tied, {wins['losses']} lost; scorer: ROUGE-L to the chosen "
+                  "minus to the rejected answer, lexical, not a quality judgement)")

@@ -71,7 +71,8 @@ def curate(data: Any, config: CurationConfig | None = None, *, languages: Sequen
             for k in range(outcome.upsampled.get(decision.index, 0)):
                 out[decision.split].append(upsampled_copy(row, decision.id, k + 1, cfg.fields.id_field))
     report = dict(outcome.report)
-    report["leakage"] = leakage_report(source, outcome.decisions, cfg)
+    report["leakage"] = leakage_report(source, outcome.decisions, cfg,
+                                        preference="preference" in outcome.report)
     return CurationResult(out, outcome.decisions, report)
 
 

@@ -28,6 +28,10 @@ class FieldsConfig(_Strict):
     text_field: str = Field("text", description="Plain-text records: the text field")
     prompt_field: str = Field("prompt", description="Prompt/completion records: the prompt field")
     completion_field: str = Field("completion", description="Prompt/completion records: the completion field")
+    chosen_field: str = Field("chosen", description="Preference pairs (records with prompt, chosen and rejected): "
+                                                    "the preferred answer, a string or a list of chat messages")
+    rejected_field: str = Field("rejected", description="Preference pairs: the dispreferred answer, a string or a "
+                                                        "list of chat messages")
     messages_field: str = Field("messages", description="Chat records: the list of messages")
     content_key: str = Field("content", description="Chat records: the text key inside each message")
     role_key: str = Field("role", description="Chat records: the role key inside each message")
@@ -108,6 +112,42 @@ class BalanceConfig(_Strict):
         return self
 
 
+class PreferenceConfig(_Strict):
+    """Filters for preference pairs (records with prompt, chosen and rejected); other records pass them."""
+
+    enabled: bool = Field(True, description="Run the preference filters (stage preference) on preference pairs")
+    min_answer_distance: float = Field(
+        0.05, ge=0.0, le=1.0,
+        description="Drop a pair whose chosen and rejected answers are closer than this (reason "
+                    "near_identical_answers). Distance is 1 minus the weighted Jaccard similarity of the "
+                    "answers' word and word-pair counts, after normalisation (NFKC, whitespace, case-fold): 0 "
+                    "for the same words in the same order, 1 for no word in common. Linear in the answers' "
+                    "length, and word pairs make it see order. One changed word in an answer of n words is "
+                    "about 3/(n+1) apart, so the default drops a one-word change only in answers of 60 words or "
+                    "more (a typo fix, re-spacing), whose preference signal is mostly noise, and keeps short "
+                    "answers that differ in one fact; 0 keeps every pair but the identical ones (reason "
+                    "identical_answers)")
+    min_length_ratio: float | None = Field(
+        0.25, gt=0.0, description="Drop a pair whose chosen answer is shorter than this times the rejected one "
+                                  "(characters; reason answer_length_ratio); null turns the bound off")
+    max_length_ratio: float | None = Field(
+        4.0, gt=0.0, description="Drop a pair whose chosen answer is longer than this times the rejected one "
+                                 "(reason answer_length_ratio): a model trained on such pairs learns that "
+                                 "longer wins; null turns the bound off")
+    length_ratio_min_chars: int = Field(
+        40, ge=0, description="The length ratio is checked only when the longer answer has at least this many "
+                              "characters: between short answers (\"Yes.\" against \"No, it is not.\") a ratio "
+                              "says nothing")
+
+    @model_validator(mode="after")
+    def _ratio_bounds(self) -> PreferenceConfig:
+        if (self.min_length_ratio is not None and self.max_length_ratio is not None
+                and self.min_length_ratio > self.max_length_ratio):
+            raise ValueError(f"`preference.min_length_ratio` ({self.min_length_ratio:g}) must not exceed "
+                             f"`preference.max_length_ratio` ({self.max_length_ratio:g})")
+        return self
+
+
 class SplitConfig(_Strict):
     """Stratified, group-aware, deterministic train/validation/test split."""
 
@@ -151,6 +191,8 @@ class CurationConfig(_Strict):
     exact_dedup: ExactDedupConfig = Field(default_factory=ExactDedupConfig, description="Exact duplicates")
     near_dedup: NearDedupConfig = Field(default_factory=NearDedupConfig, description="Near duplicates")
     quality: QualityConfig = Field(default_factory=QualityConfig, description="Quality filters")
+    preference: PreferenceConfig = Field(default_factory=PreferenceConfig,
+                                         description="Preference-pair filters (prompt, chosen, rejected)")
     balance: BalanceConfig = Field(default_factory=BalanceConfig, description="Label balancing")
     split: SplitConfig = Field(default_factory=SplitConfig, description="Train/validation/test split")
     leakage: LeakageConfig = Field(default_factory=LeakageConfig, description="Cross-split leakage check")

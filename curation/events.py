@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
-Stage = Literal["input", "exact_dedup", "near_dedup", "quality", "balance", "split"]
-STAGES: Final[tuple[str, ...]] = ("input", "exact_dedup", "near_dedup", "quality", "balance", "split")
+Stage = Literal["input", "exact_dedup", "near_dedup", "preference", "quality", "balance", "split"]
+STAGES: Final[tuple[str, ...]] = ("input", "exact_dedup", "near_dedup", "preference", "quality", "balance", "split")
 SPLITS: Final[tuple[str, ...]] = ("train", "validation", "test")
 
 

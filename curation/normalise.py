@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 # a unit separator between fields: ("ab", "c") and ("a", "bc") must not give the same key
 _FIELD_SEPARATOR = "\x1f"
+# a record separator between a preference pair's prompt and its chosen answer, so turns cannot move across
+_SIDE_SEPARATOR = "\x1e"
 
 
 def normalise(text: str, casefold: bool = True) -> str:
@@ -45,8 +47,28 @@ def content_hash(record: Mapping[str, Any], casefold: bool = True) -> str:
     return hashlib.sha256(training_text(record, casefold).encode("utf-8")).hexdigest()
 
 
+def _turns_key(turns: tuple[tuple[str, str], ...], casefold: bool) -> str:
+    return _FIELD_SEPARATOR.join(f"{role}:{normalise(content, casefold)}" for role, content in turns)
+
+
+def prompt_key(example: Example, casefold: bool = True) -> str:
+    """A preference pair's normalised prompt (roles included; a string prompt is one user turn): the key
+    that holds a prompt's pairs in one split and that the leakage check compares."""
+    return _turns_key(example.sides.get("prompt", ()), casefold)
+
+
+def prompt_hash(example: Example, casefold: bool = True) -> bytes:
+    """16-byte BLAKE2b digest of `prompt_key`."""
+    return hashlib.blake2b(prompt_key(example, casefold).encode("utf-8"), digest_size=16).digest()
+
+
 def example_key(example: Example, casefold: bool = True) -> str:
-    """The normalised training-relevant text of an `Example` (chat roles included)."""
+    """The normalised training-relevant text of an `Example` (chat roles included). For a preference pair
+    it is the prompt and the chosen answer: two pairs that differ only in the rejected answer teach the
+    model the same answer to the same prompt, so dedup treats them as duplicates."""
+    if example.kind == "preference":
+        return (_turns_key(example.sides["prompt"], casefold) + _SIDE_SEPARATOR
+                + _turns_key(example.sides["chosen"], casefold))
     if example.kind == "chat":
         parts = [f"{role}:{normalise(content, casefold)}" for role, content in example.turns]
     elif example.kind == "pair":

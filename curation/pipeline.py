@@ -11,14 +11,16 @@ Every input record gets exactly one `Decision` (see `gdprep.curation.events`).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from gdprep.curation.config import CurationConfig
 from gdprep.curation.events import SPLITS, Decision
+from gdprep.curation.example import Example
 from gdprep.curation.neardup import NearDuplicateIndex
-from gdprep.curation.normalise import example_key
+from gdprep.curation.normalise import example_key, prompt_key
+from gdprep.curation.sources import Item
 from gdprep.curation.steps import STEPS, Context, Source, make_context
 from gdprep.ray_cluster import RaySession
 
@@ -61,7 +63,9 @@ def _report(ctx: Context, decisions: list[Decision]) -> dict[str, Any]:
     removed_total = sum(removed.values())
     stages = []
     remaining = n
-    for stage in ("input", "exact_dedup", "near_dedup", "quality", "balance"):
+    # the preference stage is shown only for data with preference pairs: other reports stay as they were
+    shown = ("input", "exact_dedup", "near_dedup", *(("preference",) if ctx.prompts else ()), "quality", "balance")
+    for stage in shown:
         by_reason = {str(reason): c for (st, reason), c in sorted(removed.items(), key=lambda kv: str(kv[0]))
                      if st == stage}
         gone = sum(by_reason.values())
@@ -72,7 +76,7 @@ def _report(ctx: Context, decisions: list[Decision]) -> dict[str, Any]:
                                                if sp == s).items())) for s in SPLITS}
     cfg = ctx.config
     exact_groups = ctx.exact_groups if cfg.exact_dedup.enabled else {}
-    return {
+    report = {
         "counts": {
             "input": n,
             "train": split_sizes.get("train", 0),
@@ -104,6 +108,30 @@ def _report(ctx: Context, decisions: list[Decision]) -> dict[str, Any]:
         },
         "splits": {s: split_sizes.get(s, 0) for s in SPLITS},
     }
+    if ctx.prompts:
+        report["preference"] = _preference_report(ctx, removed)
+    return report
+
+
+def _preference_report(ctx: Context, removed: Counter[tuple[str, str | None]]) -> dict[str, Any]:
+    """Preference pairs: how many, what the preference filters removed, and the prompts per split (a prompt
+    in two splits would be a bug: the split holds a prompt's pairs together)."""
+    splits_of_prompt: dict[bytes, set[str]] = {}
+    for i, split in ctx.assignment.items():
+        if i in ctx.prompts:
+            splits_of_prompt.setdefault(ctx.prompts[i], set()).add(split)
+    pairs_per_split = Counter(split for i, split in ctx.assignment.items() if i in ctx.prompts)
+    return {
+        "pairs": len(ctx.prompts),
+        "other_records": ctx.n - len(ctx.prompts),
+        "removed_by_reason": {str(r): c for (st, r), c in sorted(removed.items(), key=lambda kv: str(kv[0]))
+                              if st == "preference"},
+        "distinct_prompts": len({ctx.prompts[i] for i in ctx.prompts}),
+        "pairs_per_split": {s: pairs_per_split.get(s, 0) for s in SPLITS},
+        "prompts_per_split": {s: sum(s in found for found in splits_of_prompt.values()) for s in SPLITS},
+        "prompts_in_several_splits": sum(len(found) > 1 for found in splits_of_prompt.values()),
+        "config": ctx.config.preference.model_dump(mode="json"),
+    }
 
 
 def _size_histogram(sizes: Any) -> dict[str, int]:
@@ -111,21 +139,31 @@ def _size_histogram(sizes: Any) -> dict[str, int]:
     return {str(size): counts[size] for size in sorted(counts)}
 
 
-def leakage_pairs(source: Source, decisions: Sequence[Decision], config: CurationConfig
+def leakage_pairs(source: Source, decisions: Sequence[Decision], config: CurationConfig, *,
+                  key: Callable[[Example, bool], str] = example_key, kinds: Collection[str] | None = None
                   ) -> tuple[list[dict[str, Any]], int, int]:
-    """Cross-split pairs at or above the leakage threshold among the assigned records, found by a fresh
+    """Cross-split pairs at or above the leakage threshold among the assigned records (of `kinds`, default
+    all), compared by `key` (the training text; `prompt_key` for preference prompts), found by a fresh
     MinHash LSH index and verified by their real Jaccard: (pairs, candidate pairs, records indexed)."""
     near = config.near_dedup
     threshold = config.leakage.threshold or near.threshold
     split_of = {d.index: d.split for d in decisions if d.outcome == "assigned"}
+    casefold = config.normalise.casefold
+
+    def wanted(item: Item) -> Example | None:
+        example = item.example
+        if item.index in split_of and example is not None and (kinds is None or example.kind in kinds):
+            return example
+        return None
+
     index = NearDuplicateIndex(threshold=threshold, num_perm=near.num_perm, ngram=near.ngram, unit=near.unit,
                                seed=near.seed + 1, index=near.index)
     for batch in source.batches():
         idx, texts = [], []
         for item in batch:
-            if item.index in split_of and item.example is not None:
+            if (example := wanted(item)) is not None:
                 idx.append(item.index)
-                texts.append(example_key(item.example, config.normalise.casefold))
+                texts.append(key(example, casefold))
         index.add(idx, texts)
     cross = {(a, b) for a, b in index.candidate_pairs if split_of[a] != split_of[b]}
     members = index.members_needing_text(cross)
@@ -133,22 +171,36 @@ def leakage_pairs(source: Source, decisions: Sequence[Decision], config: Curatio
     if members:
         for batch in source.batches():
             for item in batch:
-                if item.index in members and item.example is not None:
-                    texts_by_index[item.index] = example_key(item.example, config.normalise.casefold)
+                if item.index in members and (example := wanted(item)) is not None:
+                    texts_by_index[item.index] = key(example, casefold)
     ids = {d.index: d.id for d in decisions}
     pairs = [{"a": ids[a], "b": ids[b], "split_a": split_of[a], "split_b": split_of[b], "jaccard": round(s, 4)}
              for a, b, s in index.verify(texts_by_index, cross)]
     return pairs, len(cross), len(index)
 
 
-
-def leakage_report(source: Source, decisions: Sequence[Decision], config: CurationConfig) -> dict[str, Any]:
-    """The report's leakage section (the first LEAK_EXAMPLES_SHOWN pairs are listed by id)."""
+def leakage_report(source: Source, decisions: Sequence[Decision], config: CurationConfig, *,
+                   preference: bool = False) -> dict[str, Any]:
+    """The report's leakage section (the first LEAK_EXAMPLES_SHOWN pairs are listed by id). With
+    `preference` (the data has preference pairs), the pairs' prompts are also compared across splits."""
     threshold = config.leakage.threshold or config.near_dedup.threshold
     if not config.leakage.enabled:
         return {"enabled": False, "threshold": threshold}
     pairs, candidates, indexed = leakage_pairs(source, decisions, config)
-    verdict = ("no cross-split pair at or above the threshold" if not pairs
-               else f"{len(pairs)} cross-split pair(s) at or above the threshold")
-    return {"enabled": True, "threshold": threshold, "records_checked": indexed, "candidate_pairs": candidates,
-            "pairs": len(pairs), "examples": pairs[:LEAK_EXAMPLES_SHOWN], "result": verdict}
+    report = {"enabled": True, "threshold": threshold, "records_checked": indexed, "candidate_pairs": candidates,
+              "pairs": len(pairs), "examples": pairs[:LEAK_EXAMPLES_SHOWN], "result": _verdict(pairs, "pair")}
+    if not preference:
+        return report
+    prompt_pairs, prompt_candidates, prompts = leakage_pairs(source, decisions, config, key=prompt_key,
+                                                             kinds=("preference",))
+    if prompts:
+        # the split keeps equal prompts together; this finds prompts that are near, not equal, across splits
+        report["prompts"] = {"records_checked": prompts, "candidate_pairs": prompt_candidates,
+                             "pairs": len(prompt_pairs), "examples": prompt_pairs[:LEAK_EXAMPLES_SHOWN],
+                             "result": _verdict(prompt_pairs, "prompt pair")}
+    return report
+
+
+def _verdict(pairs: Sequence[Any], what: str) -> str:
+    return (f"no cross-split {what} at or above the threshold" if not pairs
+            else f"{len(pairs)} cross-split {what}(s) at or above the threshold")

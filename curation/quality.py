@@ -28,9 +28,14 @@ NgramSize = Annotated[int, Field(ge=1, le=20)]
 QUALITY_REASONS = ("empty_field", "too_short", "too_long", "completion_equals_prompt", "invalid_json",
                    "too_many_placeholders", "non_alphabetic", "repetition", "wrong_language")
 
-#: the fields each kind of record has, in the order filters look at them
+#: the fields each kind of record has, in the order filters look at them. A preference pair is judged by its
+#: prompt and chosen answer: the rejected answer is meant to be worse, and dropping pairs whose rejected answer
+#: repeats itself or strays from the language would drop the pairs that teach the model to avoid that
+#: (the rejected answer has its own checks in `gdprep.curation.preference`, and counts towards too_long)
 _FIELDS_BY_KIND: dict[str, tuple[str, ...]] = {"text": ("text",), "pair": ("prompt", "completion"),
-                                                "chat": ("prompt", "completion")}
+                                                "chat": ("prompt", "completion"), "preference": ("prompt", "chosen")}
+#: the min_chars entry of each field (a chosen answer is a completion)
+_MIN_CHARS_OF = {"prompt": "prompt", "completion": "completion", "text": "text", "chosen": "completion"}
 _DEFAULT_MIN_CHARS: dict[FieldName, int] = {"prompt": 1, "completion": 1, "text": 1}
 
 #: placeholder and pseudonym tokens (<PERSON>, <UK_NHS_12>), hash tokens (<PERSON#9f2c>), encrypted
@@ -174,7 +179,7 @@ class TooShortFilter:
 
     def check(self, example: Example) -> dict[str, Any] | None:
         for name, text in _fields(example):
-            minimum = self._min_chars[name]
+            minimum = self._min_chars[_MIN_CHARS_OF[name]]
             length = len(text.strip())
             if 0 < length < minimum:
                 return {"field": name, "chars": length, "min_chars": minimum}
@@ -200,6 +205,8 @@ class TooLongFilter:
 
     def check(self, example: Example) -> dict[str, Any] | None:
         length = sum(self._measure(text) for _, text in _fields(example) if text)
+        if example.kind == "preference":  # trained on as prompt + chosen and prompt + rejected: the longer counts
+            length += max(0, self._measure(example.parts["rejected"]) - self._measure(example.parts["chosen"]))
         if length > self._max_length:
             return {"unit": self._unit, "length": length, "max_length": self._max_length}
         return None
@@ -229,7 +236,7 @@ class InvalidJsonFilter:
     reason = "invalid_json"
 
     def check(self, example: Example) -> dict[str, Any] | None:
-        name = "text" if example.kind == "text" else "completion"
+        name = {"text": "text", "preference": "chosen"}.get(example.kind, "completion")
         stripped = example.completion.strip()
         fenced = _JSON_FENCE_RE.match(stripped)
         try:
@@ -378,7 +385,7 @@ class LanguageFilter:
     def _samples(self, example: Example) -> list[tuple[str, str]]:
         """(field, sample) pairs to detect, completion first; short fields are skipped."""
         out = []
-        for name, text in sorted(_fields(example), key=lambda field: field[0] != "completion"):
+        for name, text in sorted(_fields(example), key=lambda field: field[0] not in ("completion", "chosen")):
             sample = PLACEHOLDER_RE.sub(" ", text[:_LANGUAGE_SAMPLE_CHARS]).strip()
             if len(sample) >= self._min_chars:
                 out.append((name, sample))

@@ -78,7 +78,7 @@ def run_curate(input_path: Path, output_dir: Path, config: CurationConfig, *, la
         record_hashes = _write_outputs(source, outcome, staging, fmt, config, lineage)
         timings["write_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        leakage = leakage_report(source, outcome.decisions, config)
+        leakage = leakage_report(source, outcome.decisions, config, preference="preference" in outcome.report)
         timings["leakage_s"] = time.perf_counter() - t0
         report = _finish_report(outcome, leakage, config, input_path, source.format, fmt, languages, policy_name)
         from gdprep.curation.report import render_html

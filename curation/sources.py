@@ -43,7 +43,7 @@ def _example(index: int, rid: str, data: dict[str, Any], fields: FieldsConfig) -
         index, rid, data, text_field=fields.text_field, prompt_field=fields.prompt_field,
         completion_field=fields.completion_field, messages_field=fields.messages_field,
         content_key=fields.content_key, role_key=fields.role_key, label_field=fields.label_field,
-        group_field=fields.group_field)
+        group_field=fields.group_field, chosen_field=fields.chosen_field, rejected_field=fields.rejected_field)
 
 
 class FileSource:
@@ -55,7 +55,8 @@ class FileSource:
         self.fields = fields
         self.on_error = on_error
         self.batch_size = batch_size
-        self._spec = _ReaderSpec([fields.text_field, fields.prompt_field, fields.completion_field],
+        self._spec = _ReaderSpec([fields.text_field, fields.prompt_field, fields.completion_field,
+                                  fields.chosen_field, fields.rejected_field],
                                  fields.messages_field, fields.content_key, fields.id_field)
         probe = self._reader(fmt)
         self.format = probe.format

@@ -3,7 +3,7 @@ reason codes it may record; they share a `Context` holding compact per-record st
 content hashes, labels, group keys, completion lengths) and the decisions made so far. Steps that need
 text read the source again (only the records they need), so no step holds the dataset's texts.
 
-Order (`STEPS`): normalise -> exact dedup -> near dedup -> quality -> balance -> split.
+Order (`STEPS`): normalise -> exact dedup -> near dedup -> preference -> quality -> balance -> split.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from typing import Any, ClassVar, Protocol
 from gdprep.curation.config import CurationConfig, NearDedupConfig
 from gdprep.curation.events import SPLITS, Decision
 from gdprep.curation.neardup import NearDuplicateIndex, connected_components
-from gdprep.curation.normalise import example_hash, example_key
+from gdprep.curation.normalise import example_hash, example_key, prompt_hash
+from gdprep.curation.preference import PREFERENCE_REASONS, build_preference_filters
 from gdprep.curation.quality import QUALITY_REASONS, QualityFilter, build_filters, first_failure, prepare_batch
 from gdprep.curation.sources import Item
 from gdprep.errors import InputError
@@ -52,6 +53,7 @@ class Context:
     groups: list[str | None] = field(default_factory=list)
     completion_len: array = field(default_factory=lambda: array("q"))  # type: ignore[type-arg]
     hashes: dict[int, bytes] = field(default_factory=dict)
+    prompts: dict[int, bytes] = field(default_factory=dict)  # preference pairs: 16-byte hash of the prompt
     decisions: dict[int, Decision] = field(default_factory=dict)
     quality: dict[int, Failure | None] = field(default_factory=dict)  # verdicts computed so far
     exact_groups: dict[int, list[int]] = field(default_factory=dict)  # first index -> members
@@ -173,6 +175,8 @@ class NormaliseStep(Step):
                 ctx.groups.append(ex.group)
                 ctx.completion_len.append(len(ex.completion))
                 ctx.hashes[item.index] = example_hash(ex, casefold)
+                if ex.kind == "preference":
+                    ctx.prompts[item.index] = prompt_hash(ex, casefold)
                 if ctx.filters:
                     ctx.quality[item.index] = first_failure(ex, ctx.filters)
             ctx.progress("scan", len(batch))
@@ -295,6 +299,21 @@ class NearDedupStep(Step):
             ctx.progress("near_dedup", len(batch))
 
 
+class PreferenceStep(Step):
+    """The preference-pair filters (see `gdprep.curation.preference`), on the records still alive: their
+    verdicts come with the quality filters' (one pass), and are filed under this stage."""
+
+    name = "preference"
+    reasons = PREFERENCE_REASONS
+
+    def run(self, ctx: Context) -> None:
+        if not ctx.prompts or not ctx.filters:
+            return
+        for i, failure in ctx.quality_of([i for i in ctx.alive() if i in ctx.prompts]).items():
+            if failure is not None and failure[0] in PREFERENCE_REASONS:
+                ctx.remove(i, self.name, failure[0], details=failure[1])
+
+
 class QualityStep(Step):
     """The quality filters (see `gdprep.curation.quality`), on the records still alive."""
 
@@ -386,13 +405,14 @@ class SplitStep(Step):
                 parent[max(ra, rb)] = min(ra, rb)
 
         by_group: dict[str, int] = {}
+        by_prompt: dict[bytes, int] = {}  # preference pairs with one prompt: one unit, so no prompt is in two splits
         for i in survivors:
             key = ctx.groups[i]
             if key is not None:
-                if key in by_group:
-                    union(by_group[key], i)
-                else:
-                    by_group[key] = i
+                union(by_group.setdefault(key, i), i)
+            prompt = ctx.prompts.get(i)
+            if prompt is not None:
+                union(by_prompt.setdefault(prompt, i), i)
         if ctx.config.near_dedup.action == "group":
             for members in ctx.clusters.values():
                 reps = [r for m in members for r in [ctx.exact_kept.get(m, m)] if r in alive]
@@ -452,10 +472,13 @@ def _upsample(ctx: Context, train: list[int]) -> dict[int, int]:
     return extra
 
 
-STEPS: tuple[type[Step], ...] = (NormaliseStep, ExactDedupStep, NearDedupStep, QualityStep, BalanceStep, SplitStep)
+STEPS: tuple[type[Step], ...] = (NormaliseStep, ExactDedupStep, NearDedupStep, PreferenceStep, QualityStep,
+                                 BalanceStep, SplitStep)
 
 
 def make_context(config: CurationConfig, source: Source, languages: Sequence[str],
                  progress: Callable[[str, int], None] | None = None) -> Context:
-    filters = build_filters(config.quality, list(languages)) if config.quality.enabled else []
+    # the preference filters come first: a pair with an empty answer is an empty_answer, not an empty_field
+    filters = build_preference_filters(config.preference, config.normalise.casefold)
+    filters += build_filters(config.quality, list(languages)) if config.quality.enabled else []
     return Context(config, source, filters, progress or (lambda stage, n: None))

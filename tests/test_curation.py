@@ -378,7 +378,8 @@ def test_readme_config_example_is_valid(tmp_path: Path) -> None:
 def test_steps_run_in_the_documented_order_and_remove_only_with_their_reason_codes(tmp_path: Path) -> None:
     from gdprep.curation.steps import STEPS, Step
 
-    assert [s.name for s in STEPS] == ["input", "exact_dedup", "near_dedup", "quality", "balance", "split"]
+    assert [s.name for s in STEPS] == ["input", "exact_dedup", "near_dedup", "preference", "quality", "balance",
+                                      "split"]
     assert all(issubclass(s, Step) and s.run is not Step.run for s in STEPS)
     src = _messy_input(tmp_path)
     run_curate(src, tmp_path / "out", _config(**{"balance.enabled": True, "balance.max_per_label": 70}),

@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gdprep import __version__
 from gdprep.errors import GdprepError, IntegrityError, UsageError
+from gdprep.service.api_evaluations import router as evaluations_router
 from gdprep.service.api_jobs import router as jobs_router
 from gdprep.service.api_models import router as models_router
 from gdprep.service.deps import (
@@ -46,6 +47,7 @@ from gdprep.service.jobs import WorkerPool
 from gdprep.service.keys import FailureLimiter, Principal
 from gdprep.service.settings import ServiceSettings
 from gdprep.service.web import router as web_router
+from gdprep.service.web_evaluations import router as web_evaluations_router
 
 log = logging.getLogger("gdprep.api")
 
@@ -389,5 +391,7 @@ def create_app(ledger_url: str | None = None, settings: ServiceSettings | None =
     app.include_router(router)
     app.include_router(jobs_router)
     app.include_router(models_router)
+    app.include_router(evaluations_router)
     app.include_router(web_router)
+    app.include_router(web_evaluations_router)
     return app

@@ -276,6 +276,8 @@ def logout(request: Request, session: SessionDep, csrf_token: Annotated[str, For
 def home(request: Request, session: SessionDep) -> Response:
     if session.role == Role.admin:
         return render(request, "home.html.j2")
+    if session.role == Role.evaluator:  # evaluators rate answers and see nothing else
+        return _see_other(f"{PREFIX}/evaluations")
     return _see_other(f"{PREFIX}/jobs")
 
 

@@ -126,7 +126,8 @@ def test_list_never_returns_hashes(store: KeyStore) -> None:
 
 @pytest.mark.parametrize(("name", "role", "match"), [
     ("dup", "auditor", "already exists"),
-    ("fresh", "superuser", "unknown role 'superuser': use one of engineer, compliance_officer, auditor, admin, evaluator"),
+    ("fresh", "superuser",
+     "unknown role 'superuser': use one of engineer, compliance_officer, auditor, admin, evaluator"),
     ("has space", "auditor", "is not allowed"),
     ("", "auditor", "is not allowed"),
     ("x" * 65, "auditor", "is not allowed"),

@@ -160,8 +160,10 @@ def test_the_rejected_answer_is_not_held_to_the_quality_filters() -> None:
     rows = [*_pairs(3, 1), {"id": "rep", "prompt": "Tell me about delivery.",
                             "chosen": "Deliveries arrive within three working days across the mainland.",
                             "rejected": "Das Paket kommt morgen an und wir rufen Sie vorher an, versprochen."}]
-    result = curate(rows, _config(**{"quality.languages": ["en"], "preference.max_length_ratio": None}))
-    assert "rep" not in _removed(result)  # a German rejected answer is a fine thing to reject
+    english = {"quality.languages": ["en"], "quality.language_low_accuracy": True, "preference.max_length_ratio": None}
+    assert "rep" not in _removed(curate(rows, _config(**english)))  # a German rejected answer is fine to reject
+    swapped = {**rows[-1], "chosen": rows[-1]["rejected"], "rejected": rows[-1]["chosen"]}
+    assert _removed(curate([*rows[:-1], swapped], _config(**english))) == {"rep": ("quality", "wrong_language")}
 
 
 # --- dedup, balance, split and leakage ---------------------------------------------------------------------
@@ -282,3 +284,34 @@ def test_data_without_preference_pairs_curates_exactly_as_with_the_filters_off()
     assert "preference" not in on.report
     assert [s["stage"] for s in on.report["stages"]] == ["input", "exact_dedup", "near_dedup", "quality", "balance"]
     assert any(r["reason"] == "exact_duplicate" for r in on.removals)  # the comparison had work
+
+
+# --- the ray engine ----------------------------------------------------------------------------------------
+
+def test_curate_preference_pairs_on_ray_is_byte_identical_to_local(tmp_path: Path) -> None:
+    """The ray engine runs only the near-duplicate stages, on the same prompt + chosen keys as the local one."""
+    import os
+
+    ray = pytest.importorskip("ray", reason='the Ray engine needs the extra: pip install "gdprep[ray]"')
+    from gdprep.ray_cluster import EngineSpec
+
+    rows = _pairs(40, 3)
+    for k, row in enumerate(rows[:30]):  # near copies (one word of the chosen answer changed) and message forms
+        words = row["chosen"].split()
+        words[-1] = "zebra"
+        rows.append({**(_as_messages(row) if k % 2 else row), "id": f"near{k}", "chosen": " ".join(words)}
+                    if k % 2 == 0 else {**_as_messages(row), "id": f"copy{k}"})
+    src = write_jsonl(tmp_path / "in.jsonl", rows)
+    cfg = _config(**{"fields.label_field": "label"})
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        reports = {name: run_curate(src, tmp_path / name, cfg, languages=["en"], engine=engine)
+                   for name, engine in (("local", None), ("ray", EngineSpec("ray", workers=2)))}
+    finally:
+        ray.shutdown()
+    assert reports["local"]["dedup"]["verified_pairs"] >= 15  # the near-duplicate stages had work
+    assert reports["local"]["preference"]["prompts_in_several_splits"] == 0
+    for name in ("train.jsonl", "validation.jsonl", "test.jsonl", "removals.jsonl", "decisions.jsonl",
+                 "curation_report.json"):
+        assert (tmp_path / "ray" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name

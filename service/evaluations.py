@@ -6,7 +6,6 @@ output is the new dataset version, with each pair's lineage back to the evaluati
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -22,31 +21,14 @@ def create_evaluation(ledger: Ledger, policy: Policy, *, run_id: str | None = No
                       model_ref: str | None = None, n: int = 150, seed: int = 0, device: str = "auto",
                       max_new_tokens: int = 64, command: str = "gdprep review-outputs") -> dict[str, Any]:
     """Sample, generate with both models, scan and mask, store the blind pairs; returns the evaluation."""
-    from gdprep.audit.lineage import ledger_run
     from gdprep.offline import enforce_offline
-    from gdprep.records import file_sha256
-    from gdprep.training.humaneval import STAGE, blind_items, findings_summary, generate_answers, plan_evaluation
+    from gdprep.service import stages
+    from gdprep.training.humaneval import plan_evaluation
 
     enforce_offline()
     plan = plan_evaluation(ledger, run_id=run_id, adapter_dir=adapter_dir, model_ref=model_ref, n=n, seed=seed)
-    store = EvaluationStore(ledger)
-    with ledger_run(ledger, STAGE, command=command, config=plan.run_config,
-                    policy_hash=policy.canonical_hash()) as rec:
-        rec.input_dataset("test", plan.test_file, plan.test_records)
-        candidate = generate_answers(plan.candidate, plan.rows, device=device, max_new_tokens=max_new_tokens)
-        baseline = generate_answers(plan.baseline, plan.rows, device=device, max_new_tokens=max_new_tokens)
-        items = blind_items(rec.run_id, plan, candidate, baseline, policy)
-        signal = findings_summary(items)
-        details = {"candidate": plan.candidate.to_json(), "baseline": plan.baseline.to_json(),
-                   "test_file": str(plan.test_file), "test_sha256": file_sha256(plan.test_file), "seed": seed,
-                   "requested": n, "policy": policy.name, "policy_hash": policy.canonical_hash(),
-                   "regurgitation": signal}
-        store.create(rec.run_id, actor(), details, items)
-        rec.event("human_evaluation_created", {
-            "evaluation": rec.run_id, "items": len(items), "seed": seed, "regurgitation": signal,
-            **{f"{side}_{k}": details[side][k] for side in ("candidate", "baseline")
-               for k in ("label", "training_run", "adapter_sha256")}})
-    return store.get(rec.run_id)
+    return stages.human_evaluation(ledger, plan, policy, command=command, device=device,
+                                   max_new_tokens=max_new_tokens)
 
 
 def rate(ledger: Ledger, evaluation_id: str, item_no: int, *, reviewer: str, role: str, choice: str,
@@ -129,34 +111,6 @@ def _attach(ledger: Ledger, built: dict[str, Any], training_run: str, path: Path
 def export_feedback(ledger: Ledger, evaluation_id: str, out: Path, *,
                     command: str = "gdprep feedback export") -> dict[str, Any]:
     """The evaluation's preference and correction pairs as a JSONL dataset version, in a `feedback` run."""
-    from gdprep.audit.lineage import ledger_run
-    from gdprep.records import file_sha256
-    from gdprep.training.feedback import feedback_pairs
+    from gdprep.service import stages
 
-    store = EvaluationStore(ledger)
-    evaluation = store.get(evaluation_id)
-    export = feedback_pairs(store, evaluation_id)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with ledger_run(ledger, "feedback", command=command,
-                    config={"evaluation": evaluation_id, "output": str(out)},
-                    policy_hash=evaluation.get("policy_hash")) as rec:
-        tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-        with tmp.open("w", encoding="utf-8") as fh:
-            for pair in export.pairs:
-                fh.write(json.dumps(pair, ensure_ascii=False, sort_keys=True) + "\n")
-        os.replace(tmp, out)
-        rec.event("feedback_source", {"evaluation": evaluation_id, "evaluation_run": evaluation_id,
-                                      "candidate": evaluation["candidate"].get("label"),
-                                      "test_sha256": evaluation["test_sha256"]})
-        for pair in export.pairs:
-            meta = pair["meta"]
-            rec.record("record_feedback", pair["id"], {
-                "evaluation": evaluation_id, "item": meta["item"], "source": meta["source"],
-                "decisions": [{k: d[k] for k in ("reviewer", "verdict", "correction_sha256")}
-                              for d in meta["decisions"]]})
-        rec.dataset("feedback_pairs", out, len(export.pairs))
-        rec.event("feedback_export", {"evaluation": evaluation_id, "pairs": len(export.pairs),
-                                      "counts": dict(sorted(export.counts.items()))})
-        run_id = rec.run_id
-    return {"run": run_id, "output": str(out), "sha256": file_sha256(out), "pairs": len(export.pairs),
-            "counts": dict(sorted(export.counts.items()))}
+    return stages.feedback_export(ledger, evaluation_id, out, command=command)

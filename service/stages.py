@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from gdprep.curation.config import CurationConfig
     from gdprep.privacy.pipeline import RunSummary
     from gdprep.training.config import TrainConfig
+    from gdprep.training.humaneval import EvaluationPlan
     from gdprep.training.manifest import AdapterManifest
     from gdprep.training.probes import ProbeSettings
     from gdprep.training.registry import Registered
@@ -201,3 +202,28 @@ def erase_subject(ledger: Ledger, subject: str, datasets: list[Path], out_dir: P
     report["written"] = written
     report["vault_entries_removed"] = shredded
     return report
+
+
+def human_evaluation(ledger: Ledger, plan: EvaluationPlan, policy: Policy, *, command: str, device: str = "auto",
+                     max_new_tokens: int = 64) -> dict[str, Any]:
+    """A `human_evaluation` run around `evaluation_in_run`: both models answer the sampled test prompts, the
+    answers are scanned and masked and stored as blind pairs; returns the stored evaluation."""
+    from gdprep.audit.lineage import ledger_run
+    from gdprep.training.humaneval import STAGE, evaluation_in_run
+
+    with ledger_run(ledger, STAGE, command=command, config=plan.run_config,
+                    policy_hash=policy.canonical_hash()) as rec:
+        return evaluation_in_run(plan, rec, policy, device=device, max_new_tokens=max_new_tokens)
+
+
+def feedback_export(ledger: Ledger, evaluation_id: str, out: Path, *, command: str) -> dict[str, Any]:
+    """A `feedback` run around `export_in_run`: the evaluation's ratings as preference pairs (a new dataset
+    version), each traced to the evaluation and the reviewers' decisions."""
+    from gdprep.audit.lineage import ledger_run
+    from gdprep.training.feedback import export_in_run
+    from gdprep.training.humaneval_store import EvaluationStore
+
+    evaluation = EvaluationStore(ledger).get(evaluation_id)
+    with ledger_run(ledger, "feedback", command=command, config={"evaluation": evaluation_id, "output": str(out)},
+                    policy_hash=evaluation.get("policy_hash")) as rec:
+        return export_in_run(rec, evaluation, out)

@@ -15,11 +15,16 @@ Answers were masked when the evaluation was made; masked values are written as `
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Final
 
+from gdprep.audit.lineage import RunRecorder
+from gdprep.records import file_sha256
 from gdprep.training.humaneval import unmask_as_placeholders
 from gdprep.training.humaneval_store import EvaluationStore, Item
 
@@ -106,3 +111,29 @@ def feedback_pairs(store: EvaluationStore, evaluation_id: str) -> FeedbackExport
             continue
         export.pairs.extend(_item_pairs(evaluation_id, item, ratings, export.counts))
     return export
+
+
+def export_in_run(rec: RunRecorder, evaluation: dict[str, Any], out: Path) -> dict[str, Any]:
+    """Inside the already-open `feedback` run `rec`: write the pairs to `out` (JSONL, atomically) as the run's
+    output dataset version, each pair's lineage (item, source, the reviewers' decisions) and the counts."""
+    evaluation_id = evaluation["id"]
+    export = feedback_pairs(EvaluationStore(rec.ledger), evaluation_id)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    with tmp.open("w", encoding="utf-8") as fh:
+        for pair in export.pairs:
+            fh.write(json.dumps(pair, ensure_ascii=False, sort_keys=True) + "\n")
+    os.replace(tmp, out)
+    rec.event("feedback_source", {"evaluation": evaluation_id, "evaluation_run": evaluation_id,
+                                  "candidate": evaluation["candidate"].get("label"),
+                                  "test_sha256": evaluation["test_sha256"]})
+    for pair in export.pairs:
+        meta = pair["meta"]
+        rec.record("record_feedback", pair["id"], {
+            "evaluation": evaluation_id, "item": meta["item"], "source": meta["source"],
+            "decisions": [{k: d[k] for k in ("reviewer", "verdict", "correction_sha256")} for d in meta["decisions"]]})
+    rec.dataset("feedback_pairs", out, len(export.pairs))
+    counts = dict(sorted(export.counts.items()))
+    rec.event("feedback_export", {"evaluation": evaluation_id, "pairs": len(export.pairs), "counts": counts})
+    return {"run": rec.run_id, "output": str(out), "sha256": file_sha256(out), "pairs": len(export.pairs),
+            "counts": counts}

@@ -19,6 +19,7 @@ from typing import Any, Final
 
 from gdprep.audit.entries import Entry
 from gdprep.audit.ledger import Ledger
+from gdprep.audit.lineage import RunRecorder
 from gdprep.audit.models import VersionState, model_states
 from gdprep.errors import ConfigError
 from gdprep.policies import Policy
@@ -282,3 +283,28 @@ def human_preference_refusal(ledger: Ledger, state: VersionState, policy: Policy
                 f"{found.get('rated', 0)} ratings (evaluation {found.get('evaluation')}), below policy "
                 f"{policy.name!r}'s release_gate.min_human_preference {threshold:g}")
     return None
+
+
+def evaluation_in_run(plan: EvaluationPlan, rec: RunRecorder, policy: Policy, *, device: str = "auto",
+                      max_new_tokens: int = 64) -> dict[str, Any]:
+    """Inside the already-open `human_evaluation` run `rec`: generate with both models, scan and mask, store
+    the blind pairs (the evaluation's id is the run's) and record what was made; returns the evaluation."""
+    from gdprep.audit.ledger import actor
+    from gdprep.records import file_sha256
+
+    rec.input_dataset("test", plan.test_file, plan.test_records)
+    candidate = generate_answers(plan.candidate, plan.rows, device=device, max_new_tokens=max_new_tokens)
+    baseline = generate_answers(plan.baseline, plan.rows, device=device, max_new_tokens=max_new_tokens)
+    items = blind_items(rec.run_id, plan, candidate, baseline, policy)
+    signal = findings_summary(items)
+    details = {"candidate": plan.candidate.to_json(), "baseline": plan.baseline.to_json(),
+               "test_file": str(plan.test_file), "test_sha256": file_sha256(plan.test_file), "seed": plan.seed,
+               "requested": plan.requested, "policy": policy.name, "policy_hash": policy.canonical_hash(),
+               "regurgitation": signal}
+    store = EvaluationStore(rec.ledger)
+    store.create(rec.run_id, actor(), details, items)
+    rec.event("human_evaluation_created", {
+        "evaluation": rec.run_id, "items": len(items), "seed": plan.seed, "regurgitation": signal,
+        **{f"{side}_{k}": details[side][k] for side in ("candidate", "baseline")
+           for k in ("label", "training_run", "adapter_sha256")}})
+    return store.get(rec.run_id)

@@ -171,6 +171,9 @@ def evaluate(ledger: Ledger, *, command: str, run_id: str | None = None, adapter
         result = evaluate_in_run(job, rec, out_dir=out_dir, device=device, max_new_tokens=max_new_tokens)
     metrics = {f"adapter.{k}": v for k, v in result["adapter"]["metrics"].items()}
     metrics.update({f"base.{k}": v for k, v in result["base"]["metrics"].items()})
+    preference = result.get("preference") or {}  # a DPO adapter: reward accuracy, margins, automated win rate
+    metrics.update({f"dpo.{k}": v for k, v in (preference.get("rewards") or {}).items()})
+    metrics.update({f"dpo.win_rate.{k}": v for k, v in (preference.get("win_rate") or {}).items()})
     result["registry"] = _attach(ledger, job.found.manifest.config.get("policy"), job.found.training_run, "evaluation",
                                  {"task": result["adapter"]["task"], "run": rec.run_id}, metrics, None)
     return result

@@ -266,3 +266,10 @@ def test_dpo_adapters_are_registered_in_mlflow(state: dict[str, Any]) -> None:
     assert params["dpo.init_adapter"] == state["sft"].ledger_run and params["dpo.beta"] == "0.1"
     state_ = model_states(Ledger().iter_entries())[MODEL]
     assert sorted(state_.versions) == ["1", "2"] and all(v.consistent for v in state_.versions.values())
+    # the DPO evaluation figures reach the version's MLflow run, as the task metrics do
+    from gdprep.service import stages
+
+    stages.evaluate(Ledger(), command="gdprep evaluate", run_id=state["dpo"].ledger_run, max_new_tokens=8)
+    metrics = client.get_run(version.run_id).data.metrics
+    assert 0.0 <= metrics["evaluation.dpo.reward_accuracy"] <= 1.0
+    assert "evaluation.dpo.reward_margin_mean" in metrics and "evaluation.dpo.win_rate.win_rate" in metrics

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -176,7 +176,8 @@ SPECIAL_CATEGORY_CONDITIONS: dict[str, str] = {
     "i": "public health", "j": "archiving in the public interest, scientific or historical research, statistics",
 }
 #: the recorded stages a processing activity can cover
-PROCESSING_STAGES: tuple[str, ...] = ("privacy", "curation", "training", "probes", "evaluation")
+ProcessingStage = Literal["privacy", "curation", "training", "probes", "evaluation", "human_evaluation", "feedback"]
+PROCESSING_STAGES: tuple[str, ...] = get_args(ProcessingStage)
 #: special categories that are Art. 9 data; `criminal` is Art. 10 data, under its own rule
 ART9_CATEGORY_IDS: tuple[str, ...] = tuple(c for c in SPECIAL_CATEGORY_IDS if c != "criminal")
 
@@ -222,7 +223,7 @@ class ProcessingActivity(_Strict):
                                   "[] when no one outside the controller receives the data")
     transfers: str = Field("", description="Art. 30(1)(e): transfers to third countries or international "
                            "organisations and their safeguards; empty when there are none")
-    stages: list[Literal["privacy", "curation", "training", "probes", "evaluation"]] = Field(
+    stages: list[ProcessingStage] = Field(
         min_length=1, description="The gdprep stages whose runs carry out this activity (each stage belongs to "
                                   "one activity)")
 

@@ -286,3 +286,12 @@ def test_the_csv_export_has_a_guide_to_every_column(ledger_history: dict[str, An
         section = guide.split(f"\n{name}:")[1].split("\n\n")[0]
         described = {line.split()[0] for line in section.splitlines()[2:] if line.strip()}
         assert described == set(header), name
+
+
+def test_an_activity_may_cover_human_evaluation_and_feedback(tmp_path: Path) -> None:
+    processing = _processing(activities=[*PROCESSING["activities"], {
+        **PROCESSING["activities"][1], "name": "Human review of model answers",
+        "stages": ["human_evaluation", "feedback"]}])
+    policy = load_policy(str(_policy_file(tmp_path, processing)))
+    assert policy.processing is not None
+    assert policy.processing.activities[-1].stages == ["human_evaluation", "feedback"]

@@ -253,6 +253,11 @@ def test_demo_ends_with_a_verified_ledger_trace_and_erase_on_the_sample(tmp_path
     demo = runner.invoke(app, ["demo", "--out", str(tmp_path / "demo"), "--workers", "1"])
     assert demo.exit_code == 0, demo.output
     assert "ledger verified" in demo.output
+    # the preference leg: pairs redacted in all three fields, curated by prompt, DPO from the SFT adapter
+    assert "prompts in several splits: 0" in demo.output and "from the SFT adapter" in demo.output
+    assert "dpo on " in demo.output and "reward accuracy" in demo.output
+    pairs = read_jsonl(tmp_path / "demo" / "preference" / "redacted.jsonl")
+    assert pairs and all({"prompt", "chosen", "rejected"} <= set(p) for p in pairs)
     bundle = tmp_path / "demo" / "audit-bundle"
     assert _verify_bundle(runner, bundle).exit_code == 0
     sample = read_jsonl(Path(str(resources.files("gdprep.examples").joinpath("sample.jsonl"))))

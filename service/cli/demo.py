@@ -28,6 +28,8 @@ def demo(
     policy: PolicyOpt = None,
     workers: WorkersOpt = 0,
     skip_training: Annotated[bool, typer.Option("--skip-training", help="Stop after curation.")] = False,
+    skip_preference: Annotated[bool, typer.Option("--skip-preference", help="Leave out the preference-data leg "
+                                                  "(DPO).")] = False,
 ) -> None:
     """Run the whole chain on the bundled sample data (examples/sample.jsonl): privacy (detect and redact),
     curation (dedup, quality filters, stratified split by label), gated LoRA training of a tiny smoke model
@@ -65,8 +67,11 @@ def demo(
         report = stages.curate(ledger, out_dir / "redacted.jsonl", out_dir / "curated", cfg, pol,
                                command="gdprep demo")
         _print_curation(report, out_dir / "curated")
+        sft_run = None
         if not skip_training:
-            _demo_training(ledger, pol, out_dir)
+            sft_run = _demo_training(ledger, pol, out_dir)
+            if not skip_preference:
+                _demo_preference(ledger, pol, sample_path, out_dir, sft_run)
         # the demo ends as an auditor would: verify the ledger and write an export bundle
         from gdprep.audit.export import export_bundle
 
@@ -79,7 +84,7 @@ def demo(
 
 
 
-def _demo_training(ledger: Any, pol: Any, out_dir: Path) -> None:
+def _demo_training(ledger: Any, pol: Any, out_dir: Path) -> str | None:
     """Train the smoke model on the curated split through the gate, then probe it."""
     from gdprep.examples.generate import generic_corpus
     from gdprep.service import stages
@@ -119,3 +124,77 @@ def _demo_training(ledger: Any, pol: Any, out_dir: Path) -> None:
     report = stages.probe(ledger, pol, run_id=manifest.ledger_run, settings=ProbeSettings(bootstrap=500),
                           command="gdprep demo")
     _print_probe(report)
+    return manifest.ledger_run
+
+
+#: the worse answer of every demo preference pair: polite, generic and of no help
+UNHELPFUL = ("Thank you for your message. I am not able to answer this question here; please contact the "
+             "relevant department, which will get back to you in due course.")
+
+
+def preference_pairs(sample: Path) -> list[dict[str, Any]]:
+    """Preference pairs from the sample's prompt/completion and chat records: the record's own answer is
+    chosen, a generic non-answer rejected (personal data in the prompts is left for the privacy stage)."""
+    import json
+
+    pairs = []
+    for line in sample.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if "prompt" in row:
+            prompt, answer = row["prompt"], row["completion"]
+        elif "messages" in row and row["messages"] and row["messages"][-1].get("role") == "assistant":
+            prompt, answer = row["messages"][:-1], row["messages"][-1]["content"]
+        else:
+            continue
+        pairs.append({"id": f"pref-{row['id']}", "label": row["label"], "prompt": prompt,
+                      "chosen": [{"role": "assistant", "content": answer}],
+                      "rejected": [{"role": "assistant", "content": UNHELPFUL}]})
+    return pairs
+
+
+def _demo_preference(ledger: Any, pol: Any, sample: Path, out_dir: Path, sft_run: str | None) -> None:
+    """The preference-data leg: pairs made from the sample, redacted (all three fields) and curated (pairs
+    grouped by prompt), then DPO from the SFT adapter, and the reward figures on the test pairs."""
+    import json
+
+    from gdprep.curation.config import load_curation_config
+    from gdprep.service import stages
+    from gdprep.training.config import TrainConfig
+
+    work = out_dir / "preference"
+    work.mkdir(parents=True, exist_ok=True)
+    pairs = work / "pairs.jsonl"
+    pairs.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in preference_pairs(sample)),
+                     encoding="utf-8")
+    red = stages.redact(ledger, pairs, work / "redacted.jsonl", work / "report.json", pol,
+                        command="gdprep demo", report_command="gdprep demo")
+    by_field = json.loads((work / "report.json").read_text(encoding="utf-8"))["findings"].get("by_top_level_field", {})
+    out.print(f"preference pairs: {red.n_in} from the sample; findings per field {by_field}")
+    cfg = load_curation_config(None, {"fields.label_field": "label"})
+    report = stages.curate(ledger, work / "redacted.jsonl", work / "curated", cfg, pol, command="gdprep demo")
+    pref = report.get("preference", {})
+    out.print(f"curation: {pref.get('pairs_per_split', report.get('counts', {}))}, prompts in several splits: "
+              f"{pref.get('prompts_in_several_splits', 0)}")
+    curated = work / "curated"
+    config = TrainConfig.model_validate({
+        "base_model": str(out_dir / "smoke-model"), "train_file": str(curated / "train.jsonl"),
+        "validation_file": str(curated / "validation.jsonl"), "test_file": str(curated / "test.jsonl"),
+        "output_dir": str(work / "training"), "region": os.environ.get("GDPREP_REGION") or "GB",
+        "learning_rate": 1e-3, "epochs": 2, "batch_size": 8, "max_length": 256, "eval_steps": 10, "seed": 7,
+        "canaries": {"enabled": False}, "registered_model": "demo-support-bot-dpo", "method": "dpo",
+        "dpo": {"beta": 0.1, **({"init_adapter": sft_run} if sft_run else {})},
+    })
+    manifest = stages.train(ledger, config, pol)
+    metrics = manifest.metrics
+    out.print(f"dpo: {int(metrics['steps'])} steps from {'the SFT adapter' if sft_run else 'the base model'}; "
+              f"reward accuracy {metrics.get('train_reward_accuracy')} on training batches, "
+              f"{metrics.get('eval_reward_accuracy')} on validation pairs")
+    result = stages.evaluate(ledger, command="gdprep demo", run_id=manifest.ledger_run, max_new_tokens=32)
+    rewards = (result.get("preference") or {}).get("rewards", {})
+    win = (result.get("preference") or {}).get("win_rate", {})
+    def shown(value: Any) -> str:
+        return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+    out.print(f"dpo on {rewards.get('n')} test pairs: reward accuracy {shown(rewards.get('reward_accuracy'))}, mean "
+              f"margin {shown(rewards.get('reward_margin_mean'))}; automated win rate {shown(win.get('win_rate'))} "
+              "(lexical; the blind human evaluation is `gdprep review-outputs`)")

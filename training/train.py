@@ -47,10 +47,18 @@ def _quiet(trainer: Any, *, progress: bool = False) -> None:
     from transformers.trainer_callback import PrinterCallback
 
     class StderrLog(TrainerCallback):  # type: ignore[misc]
+        """One line per step and kind of figure: the evaluation after training logs the last step's validation
+        loss again (of the best checkpoint, which the summary line reports), and is not printed twice."""
+
+        def __init__(self) -> None:
+            self.printed: set[tuple[int, frozenset[str]]] = set()
+
         def on_log(self, args: Any, state: Any, control: Any, logs: dict[str, Any] | None = None,
                    **kwargs: Any) -> None:
             shown = {k: v for k, v in (logs or {}).items() if k in ("loss", "eval_loss", "learning_rate")}
-            if shown:
+            seen = (state.global_step, frozenset(shown))
+            if shown and seen not in self.printed:
+                self.printed.add(seen)
                 print(f"step {state.global_step}/{state.max_steps}: "
                       + ", ".join(f"{k} {v:.4g}" for k, v in shown.items()), file=sys.stderr)
 

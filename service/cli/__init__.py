@@ -42,5 +42,10 @@ app.add_typer(evaluation.feedback_app, name="feedback")
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point (and `python -m gdprep.service.cli`). Off a terminal, the libraries' progress
+    bars and deprecation notices are turned off for the whole process first: they would fill a log."""
+    from gdprep.service.quiet import is_terminal, quiet_libraries
+
+    if not is_terminal():
+        quiet_libraries()
     app()

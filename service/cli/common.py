@@ -15,6 +15,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import ProgressColumn, Task
+from rich.text import Text
 
 from gdprep.errors import GdprepError, StorageError, UsageError
 
@@ -88,17 +90,43 @@ def _workers(value: int, n_records: int | None = None) -> int:
 
 
 @contextmanager
-def _progress(label: str, total: int | None) -> Iterator[Callable[[int], None] | None]:
-    """A rich progress bar on a terminal; nothing at all when output is piped or in CI."""
-    if not sys.stderr.isatty() or os.environ.get("CI"):
+def _progress(label: str, total: int | None, *,
+              loading: str | None = "loading models…") -> Iterator[Callable[[int], None] | None]:
+    """A rich progress bar on a terminal: records done, rate and time left; `loading` shows until the first
+    records are done (the models load first). Nothing at all when stderr is piped, a file or in CI."""
+    if not err.is_terminal or os.environ.get("CI"):
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err, transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
+                  TextColumn("eta"), TimeRemainingColumn(), TextColumn("elapsed"), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task(f"{label}: {loading}" if loading else label, total=total)
+        started = [loading is None]
+
+        def tick(n: int) -> None:
+            if not started[0]:
+                started[0] = True
+                bar.update(task, description=label)
+            bar.advance(task, n)
+
+        yield tick
+
+
+class _RateColumn(ProgressColumn):
+    """Records per second over the last seconds; a dash until there is a rate."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text("- records/s" if speed is None else f"{speed:,.0f} records/s", style="progress.data.speed")
 
 
 def _count_records(path: Path) -> int | None:

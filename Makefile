@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test test-fast lint bench model clean
+.PHONY: setup demo test test-fast lint bench model docs-screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ bench: setup
 # retrain the shipped name/address model from its recipe (deterministic; replaces privacy/nermodel/model)
 model: setup
 	$(BIN)/gdprep model train
+
+# the README's screenshots (docs/img/*.png), rendered again in headless Chromium by their browser test
+docs-screenshots: setup
+	GDPREP_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/test_docs_screenshots.py -k render
 
 clean:
 	rm -rf $(VENV) demo-out bench/out .pytest_cache .mypy_cache .ruff_cache

@@ -365,10 +365,10 @@ def test_cli_curate_end_to_end(tmp_path: Path) -> None:
     assert rejected.exit_code == 2 and "split.test" in rejected.output
 
 
-def test_readme_config_example_is_valid(tmp_path: Path) -> None:
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    start = readme.index("```yaml\nschema_version: 1\nfields")
-    block = readme[start + len("```yaml\n"):readme.index("```", start + 7)]
+def test_documented_config_example_is_valid(tmp_path: Path) -> None:
+    page = (Path(__file__).resolve().parents[1] / "docs" / "curation.md").read_text(encoding="utf-8")
+    start = page.index("```yaml\nschema_version: 1\nfields")
+    block = page[start + len("```yaml\n"):page.index("```", start + 7)]
     path = tmp_path / "curate.yaml"
     path.write_text(block, encoding="utf-8")
     cfg = load_curation_config(path)

@@ -196,10 +196,14 @@ def test_training_runs_offline_and_an_outbound_connection_fails_the_run(curated:
     assert failed and failed[-1].payload["stage"] == "training" and failed[-1].payload["error"] == "EgressError"
 
 
-def test_readme_training_config_is_valid(tmp_path: Path) -> None:
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    start = readme.index("```yaml\nschema_version: 1\nbase_model")
+def test_documented_training_configs_are_valid(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1]
+    example = load_train_config(root / "examples" / "train.yaml")  # the README's walkthrough
+    assert example.base_model == "models/my-base-model" and example.train_file == "work/curated/train.jsonl"
+    assert example.lora.target_modules == "all-linear" and example.region == "GB" and example.canaries.enabled
+    page = (root / "docs" / "training.md").read_text(encoding="utf-8")
+    start = page.index("```yaml\nschema_version: 1\nbase_model")
     path = tmp_path / "train.yaml"
-    path.write_text(readme[start + len("```yaml\n"):readme.index("```", start + 7)], encoding="utf-8")
+    path.write_text(page[start + len("```yaml\n"):page.index("```", start + 7)], encoding="utf-8")
     cfg = load_train_config(path)
     assert cfg.lora.target_modules == "all-linear" and cfg.region == "GB"

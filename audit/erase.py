@@ -13,9 +13,12 @@ import calendar
 import datetime
 from collections.abc import Collection
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
+from gdprep.audit.entries import Entry
 from gdprep.audit.ledger import Ledger, actor
+from gdprep.audit.runs import LineageGraph, Run, is_input
+from gdprep.audit.trace import release_of
 from gdprep.errors import UsageError
 from gdprep.record_writers import RecordWriter
 from gdprep.records import RecordReader, TextFieldSpec, file_sha256
@@ -29,74 +32,146 @@ def one_month_after(day: datetime.date) -> datetime.date:
 
 def erasure_impact(ledger: Ledger, identifier_forms: Collection[str], *,
                    requested: datetime.date | None = None) -> dict[str, Any]:
-    """Which records hold the subject (named by the normal forms of their identifier), which runs and
-    dataset versions (input, outputs, splits) contain them, and which training runs (adapters) were trained
-    on a split that holds them."""
+    """Which records hold the subject (named by the normal forms of their identifier), and, run by run, the
+    dataset versions that really hold those records: the privacy run's input and output, the split each curation
+    run that read that output put the record in, the training runs that read that very split file, and their
+    adapters and registered versions. A record id is only unique within its file, so the trail follows files
+    by SHA-256 and never pools splits across runs."""
     requested = requested or datetime.date.today()
-    keys = {ledger.record_key(form) for form in identifier_forms}
-    records: dict[str, dict[str, Any]] = {}
-    runs_with_subject: set[str] = set()
+    form_of = {ledger.record_key(form): form for form in identifier_forms}
     entries = list(ledger.iter_entries())
+    found: list[tuple[str, str]] = []                             # (privacy run, record key) the index matched
+    matched_by: set[str] = set()
     for entry in entries:
-        if entry.kind == "record_redacted" and keys & set(entry.payload.get("subjects", ())):
-            assert entry.record_key is not None
-            record = records.setdefault(entry.record_key, {"record_key": entry.record_key, "events": [],
-                                                           "vault_keys": []})
-            record["vault_keys"] = sorted({*record["vault_keys"], *entry.payload.get("vault_keys", ())})
-            runs_with_subject.add(entry.run_id or "")
-    datasets: dict[str, dict[str, Any]] = {}
-    splits: dict[str, set[str]] = {}
-    for entry in entries:
-        if entry.record_key in records:
-            records[entry.record_key]["events"].append({"seq": entry.seq, "kind": entry.kind, "run_id": entry.run_id,
-                                                        "outcome": entry.payload.get("outcome"),
-                                                        "split": entry.payload.get("split"),
-                                                        "reason": entry.payload.get("reason")})
-            if entry.run_id:
-                runs_with_subject.add(entry.run_id)
-            if entry.payload.get("split"):
-                splits.setdefault(entry.payload["split"], set()).add(entry.record_key)
-    for entry in entries:
-        if entry.kind == "dataset_version" and entry.run_id in runs_with_subject:
-            role = entry.payload["role"]
-            # a split file holds the subject only if one of their records went to that split
-            if role in ("train", "validation", "test") and role not in splits:
-                continue
-            key = f"{entry.run_id}/{role}/{entry.payload['sha256']}"
-            datasets[key] = {"run_id": entry.run_id, "stage": entry.payload["stage"], "role": role,
-                             "name": entry.payload["name"], "sha256": entry.payload["sha256"]}
-    # an adapter trained on a train split that holds the subject's record was trained on (redacted) data of
-    # theirs: whether to retrain is the controller's call, helped by the latest release decision
-    train_hashes = {d["sha256"] for d in datasets.values() if d["role"] == "train"}
-    decisions = {e.payload.get("training_run"): e for e in entries if e.kind == "release_decision"}
-    adapters = []
-    for entry in entries:
-        if entry.kind == "adapter" and entry.payload.get("dataset_sha256") in train_hashes:
-            decision = decisions.get(entry.run_id)
-            adapters.append({"training_run": entry.run_id, "adapter_sha256": entry.payload.get("adapter_sha256"),
-                             "dataset_sha256": entry.payload["dataset_sha256"],
-                             "release": decision.payload.get("release") if decision else None,
-                             "probe_run": decision.run_id if decision else None})
+        hits = form_of.keys() & set(entry.payload.get("subjects", ())) if entry.kind == "record_redacted" else set()
+        if hits and entry.run_id and entry.record_key:
+            found.append((entry.run_id, entry.record_key))
+            matched_by.update(form_of[k].partition(":")[0] for k in hits)
+    keys = {key for _, key in found}
+    trail = _Trail(LineageGraph(e for e in entries if e.record_key is None),
+                   [e for e in entries if e.record_key in keys and e.run_id])
+    for run_id, key in found:
+        trail.follow(run_id, key)
     return {
-        "subject_keys": sorted(keys),
-        "records": list(records.values()),
-        "record_count": len(records),
-        "runs": sorted(r for r in runs_with_subject if r),
-        "dataset_versions": list(datasets.values()),
-        "splits": {split: len(members) for split, members in sorted(splits.items())},
-        "adapters": adapters,
+        "subject_keys": sorted(form_of),
+        "matched_by": sorted(matched_by),
+        "records": [trail.records[key] for key in dict.fromkeys(k for _, k in found)],
+        "record_count": len(keys),
+        "runs": sorted(trail.runs),
+        "dataset_versions": list(trail.datasets.values()),
+        "splits": {split: len(members) for split, members in sorted(trail.splits.items())},
+        "adapters": list(trail.adapters.values()),
         "requested": requested.isoformat(),
         "deadline": one_month_after(requested).isoformat(),
     }
 
 
+#: record entries after which a run's outputs do not hold the record
+_LEFT_OUT: Final = frozenset({"record_dropped", "record_quarantined"})
+
+
+class _Trail:
+    """Follows one record from the run that found the subject in it, through the files that run wrote, to the
+    runs that read those very files (by SHA-256): a curation run puts it in one split, a training run makes an
+    adapter of it."""
+
+    def __init__(self, graph: LineageGraph, record_entries: list[Entry]) -> None:
+        self.graph = graph
+        self.entries: dict[tuple[str, str], list[Entry]] = {}
+        for e in record_entries:
+            self.entries.setdefault((str(e.run_id), str(e.record_key)), []).append(e)
+        self.records: dict[str, dict[str, Any]] = {}
+        self.runs: set[str] = set()
+        self.datasets: dict[tuple[str, str, str], dict[str, Any]] = {}
+        self.splits: dict[str, set[str]] = {}
+        self.adapters: dict[tuple[str, str], dict[str, Any]] = {}
+        self._seen: set[tuple[str, str]] = set()
+
+    def follow(self, run_id: str, key: str) -> None:
+        if (run_id, key) in self._seen or run_id not in self.graph.runs:
+            return
+        self._seen.add((run_id, key))
+        run = self.graph.runs[run_id]
+        events = self.entries.get((run_id, key), [])
+        record = self.records.setdefault(key, {"record_key": key, "events": [], "vault_keys": []})
+        record["events"] += [{"seq": e.seq, "kind": e.kind, "run_id": run_id, "outcome": e.payload.get("outcome"),
+                              "split": e.payload.get("split"), "reason": e.payload.get("reason")} for e in events]
+        record["vault_keys"] = sorted({*record["vault_keys"], *(k for e in events
+                                                                for k in e.payload.get("vault_keys", ()))})
+        self.runs.add(run_id)
+        for d in run.datasets:
+            if is_input(d):
+                self._add(run, d)
+        for d in self._outputs_holding(run, events):
+            self._add(run, d)
+            for consumer, read in self.graph.consumers(str(d.get("sha256"))):
+                if consumer.stage == "training":
+                    self._adapter(consumer, read.role, d)
+                elif self.entries.get((consumer.run_id, key)):
+                    self.follow(consumer.run_id, key)
+
+    def _outputs_holding(self, run: Run, events: list[Entry]) -> list[dict[str, Any]]:
+        outputs = [d for d in run.datasets if not is_input(d)]
+        if run.stage == "curation":
+            placed = {str(e.payload["split"]) for e in events
+                      if e.payload.get("outcome") == "assigned" and e.payload.get("split")}
+            for split in placed:
+                self.splits.setdefault(split, set()).add(str(events[0].record_key))
+            return [d for d in outputs if d.get("role") in placed]
+        if not events or all(e.kind in _LEFT_OUT for e in events):
+            return []
+        return outputs
+
+    def _add(self, run: Run, d: dict[str, Any]) -> None:
+        self.datasets.setdefault((run.run_id, str(d.get("role")), str(d.get("sha256"))), {
+            "run_id": run.run_id, "stage": d.get("stage") or run.stage, "role": d.get("role"),
+            "direction": "input" if is_input(d) else "output", "name": d.get("name"), "sha256": d.get("sha256"),
+            "path": dataset_path(run, d)})
+
+    def _adapter(self, training: Run, read_as: str, split: dict[str, Any]) -> None:
+        adapter = self.graph.adapter_of(training)
+        release = release_of(self.graph, adapter)
+        adapter_dir = (training.adapter or {}).get("adapter_dir")
+        self.adapters.setdefault((training.run_id, str(split.get("sha256"))), {
+            "training_run": training.run_id, "outcome": training.outcome, "read_as": read_as,
+            "split": split.get("role"), "split_name": split.get("name"), "dataset_sha256": split.get("sha256"),
+            "adapter_sha256": adapter, "adapter_dir": _absolute(adapter_dir),
+            "release": release["release"] if release else None, "probe_run": release["probe_run"] if release else None,
+            "versions": self.graph.registered(adapter)})
+
+
+def dataset_path(run: Run, d: dict[str, Any]) -> str | None:
+    """The full path of a dataset version: recorded with it, else the training config's path for a split the
+    training run read, else (a relative path, or none recorded) None."""
+    if d.get("path"):
+        return str(d["path"])
+    if run.stage == "training" and is_input(d):
+        named = run.config.get(f"{d.get('role')}_file")
+        if named and Path(str(named)).name == d.get("name"):
+            return _absolute(str(named))
+    return None
+
+
+def _absolute(path: str | None) -> str | None:
+    """A recorded path that is absolute; a relative one depends on a working directory nobody recorded."""
+    return path if path and Path(path).is_absolute() else None
+
+
 def rewrite_without(ledger: Ledger, report: dict[str, Any], datasets: list[Path], out_dir: Path, *,
                     fields: TextFieldSpec) -> list[dict[str, Any]]:
-    """New versions of `datasets` in `out_dir` without the records of `report` (from `erasure_impact`)."""
-    affected = {r["record_key"] for r in report["records"]}
+    """New versions of `datasets` in `out_dir` without the records of `report` (from `erasure_impact`). A file
+    the ledger knows as a dataset version that does not hold the subject keeps every record: a record there with
+    the same id is someone else's."""
+    from gdprep.audit.trace import run_level_entries
+
+    holding = {d["sha256"] for d in report["dataset_versions"]}
+    known = {e.payload.get("sha256") for e in run_level_entries(ledger) if e.kind == "dataset_version"}
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for path in datasets:
+        source_sha = file_sha256(path)
+        holds = source_sha in holding or source_sha not in known
+        affected = {r["record_key"] for r in report["records"]} if holds else set()
         reader = RecordReader(path, fields, require_text=False)
         target = out_dir / path.name
         if target.resolve() == path.resolve():
@@ -116,8 +191,9 @@ def rewrite_without(ledger: Ledger, report: dict[str, Any], datasets: list[Path]
                     rows.append(data)
                     kept += 1
                 writer.write(rows)
-        written.append({"source": path.name, "source_sha256": file_sha256(path), "output": str(target),
-                        "output_sha256": file_sha256(target), "removed": removed, "kept": kept})
+        written.append({"source": path.name, "source_sha256": source_sha, "output": str(target),
+                        "output_sha256": file_sha256(target), "removed": removed, "kept": kept,
+                        "holds_subject": source_sha in holding if source_sha in known else None})
     return written
 
 

@@ -51,14 +51,15 @@ class RunRecorder:
 
     def dataset(self, role: str, path: Path, records: int) -> None:
         self._buffer.append(("dataset_version", self.run_id, None,
-                             {"stage": self.stage, "role": role, "name": path.name, "sha256": file_sha256(path),
-                              "bytes": path.stat().st_size, "records": records}))
+                             {"stage": self.stage, "role": role, "name": path.name, "path": str(path.resolve()),
+                              "sha256": file_sha256(path), "bytes": path.stat().st_size, "records": records}))
 
     def input_dataset(self, role: str, path: Path, records: int) -> None:
         """A dataset the run read, in a named role (a training run's train, validation and test splits)."""
         self._buffer.append(("dataset_version", self.run_id, None,
                              {"stage": self.stage, "role": role, "direction": "input", "name": path.name,
-                              "sha256": file_sha256(path), "bytes": path.stat().st_size, "records": records}))
+                              "path": str(path.resolve()), "sha256": file_sha256(path),
+                              "bytes": path.stat().st_size, "records": records}))
 
     def flush(self) -> None:
         if self._buffer:

@@ -1,22 +1,30 @@
 """Direct identifiers of a data subject and their normal forms, for the subject index behind
 `gdprep erase --subject`: the same person written two ways ("Anna@Example.org", "+44 7700 900123" and
-"07700 900123") gives the same key."""
+"07700 900123", "Zoë Müller" and "MULLER, Zoe") gives the same key. The ledger holds only keyed HMACs of
+these forms, never the forms themselves."""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Final
 
 import regex
 
 from gdprep.privacy.entities import NATIONAL_ID_TYPES
 
+#: what the subject index holds: identifiers that single out a person (a name too, so a controller can look a
+#: subject up by the name in the request)
 DIRECT_IDENTIFIERS: Final[frozenset[str]] = frozenset({
-    "EMAIL_ADDRESS", "PHONE_NUMBER", "UK_NINO", "UK_NHS", "UK_PASSPORT", "UK_DRIVING_LICENCE", "IBAN_CODE",
+    "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "UK_NINO", "UK_NHS", "UK_PASSPORT", "UK_DRIVING_LICENCE", "IBAN_CODE",
     "CREDIT_CARD", "DE_TAX_ID", "FR_NIR", "ES_DNI", "ES_NIE", "IT_FISCAL_CODE", "NL_BSN", "PL_PESEL",
     *NATIONAL_ID_TYPES,
 })
 _NON_DIGITS = regex.compile(r"\D+")
 _NON_ALNUM = regex.compile(r"[^0-9A-Z]+")
+_NAME_WORD = regex.compile(r"\p{L}+")
+# titles a detector may or may not include in a name's span
+_TITLES: Final = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "herr", "frau", "m", "mme",
+                            "mlle", "sr", "sra", "srta", "sig", "dott"})
 # record ids that are opaque tokens: UUIDs and hex digests (a content id is "sha256:" and 24 hex digits)
 _OPAQUE_ID = regex.compile(r"(?i)(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
                            r"|(?:sha\d+:|md5:)?[0-9a-f]{16,})")
@@ -39,8 +47,18 @@ def _phone(value: str) -> str:
     return "tel:" + digits
 
 
+def _name(value: str) -> str | None:
+    """A name's normal form: its words without accents, case, punctuation or titles, in sorted order (so
+    "Müller, Zoë" is "Zoe Muller"); None when no word is left."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
+    words = sorted(w for w in (m.group().casefold() for m in _NAME_WORD.finditer(plain)) if w not in _TITLES)
+    return "name:" + " ".join(words) if words else None
+
+
 def normalise_identifier(entity_type: str, value: str) -> str:
     """The normal form of one identifier of a known type."""
+    if entity_type == "PERSON":
+        return _name(value) or "name:"
     if entity_type == "EMAIL_ADDRESS":
         return "email:" + value.strip().lower()
     if entity_type == "PHONE_NUMBER":
@@ -63,4 +81,7 @@ def identifier_candidates(value: str) -> set[str]:
     if len(_NON_DIGITS.sub("", value)) >= 7:
         forms.add(_phone(value))
     forms.add("id:" + _NON_ALNUM.sub("", value.upper()))
+    name = _name(value) if "@" not in value and not any(c.isdigit() for c in value) else None
+    if name is not None:
+        forms.add(name)
     return forms

@@ -248,7 +248,8 @@ def audit_export(
 
 
 def erase(
-    subject: Annotated[str, typer.Option("--subject", help="The subject's e-mail, phone number or national id.")],
+    subject: Annotated[str, typer.Option("--subject", help="The subject's e-mail, phone number, national id or "
+                                                 "name (looked up by its keyed hash, never stored).")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report the impact only; change nothing.")] = False,
     dataset: Annotated[list[Path] | None, typer.Option(
         "--dataset", help="A dataset file to rewrite without the subject's records (repeat for each version "
@@ -280,25 +281,35 @@ def erase(
         if as_json:
             out.print(json.dumps(report, indent=2), markup=False)
             return
-        out.print(f"subject found in {report['record_count']} record(s), {len(report['runs'])} run(s); "
-                  f"respond by {report['deadline']} (Art. 12(3), request of {report['requested']})")
-        for ds in report["dataset_versions"]:
-            out.print(escape(f"  {ds['stage']}/{ds['role']}: {ds['name']} sha256 {ds['sha256'][:16]}..."))
-        if report["splits"]:
-            out.print("  splits: " + ", ".join(f"{k} {v}" for k, v in report["splits"].items()))
-        adapters = report.get("adapters", [])
-        out.print(f"  adapters trained on a split holding them: {len(adapters) or 'none'}"
-                  + (" (retrain without them, or document why the adapter is anonymous: see its probe report)"
-                     if adapters else ""))
-        for a in adapters:
-            out.print(f"    training run {a['training_run']}: adapter {str(a['adapter_sha256'])[:16]}..., "
-                      f"release {a['release'] or 'not probed'}")
+        _print_erasure(report)
         for w in report.get("written", []):
-            out.print(escape(f"  wrote {w['output']}: {w['removed']} record(s) removed, {w['kept']} kept"))
+            unrelated = " (the ledger knows this file: it does not hold the subject)" if w.get(
+                "holds_subject") is False else ""
+            out.print(escape(f"  wrote {w['output']}: {w['removed']} record(s) removed, {w['kept']} kept{unrelated}"))
         if "vault_entries_removed" in report:
             out.print(f"  vault entries removed: {report['vault_entries_removed']}; erasure recorded in the ledger")
 
     _run(go)
+
+
+def _print_erasure(report: dict[str, Any]) -> None:
+    matched = f" (matched by {', '.join(report['matched_by'])})" if report.get("matched_by") else ""
+    out.print(f"subject found in {report['record_count']} record(s){matched}, {len(report['runs'])} run(s); "
+              f"respond by {report['deadline']} (Art. 12(3), request of {report['requested']})")
+    for ds in report["dataset_versions"]:
+        out.print(escape(f"  {ds['stage']} run {ds['run_id'][:8]} {ds['direction']} {ds['role']}: "
+                         f"{ds['path'] or ds['name'] + ' (path not recorded)'}  sha256 {ds['sha256'][:16]}..."))
+    if report["splits"]:
+        out.print("  records per split: " + ", ".join(f"{k} {v}" for k, v in report["splits"].items()))
+    adapters = report.get("adapters", [])
+    out.print(f"  adapters whose training read a split holding them: {len(adapters) or 'none'}"
+              + (" (retrain without them, or document why the adapter is anonymous: see its probe report)"
+                 if adapters else ""))
+    for a in adapters:
+        versions = ", ".join(f"{v['model']}:{v['version']} {v['status']}" for v in a["versions"]) or "not registered"
+        out.print(escape(f"    training run {a['training_run']} read {a['split_name']} as {a['read_as']}: adapter "
+                         f"{str(a['adapter_sha256'])[:16]}... in {a['adapter_dir'] or 'path not recorded'}, "
+                         f"release {a['release'] or 'not probed'}, versions {versions}"))
 
 
 @audit_app.command("rotate-key")

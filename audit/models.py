@@ -43,7 +43,9 @@ class VersionState:
     mlflow_run_id: str | None = None
     #: the adapter hash the training run's `adapter` entry recorded (None: the run recorded no adapter)
     trained_adapter_sha256: str | None = None
-    release: str | None = None          # "pass" / "fail" from the latest probes run of this adapter
+    release: str | None = None          # "pass" / "fail" / "inconclusive" from the latest probes run of this adapter
+    #: whether that decision lets the adapter out: pass, or inconclusive under `release_if_inconclusive`
+    released: bool = False
     release_run: str | None = None
     release_reasons: list[str] = field(default_factory=list)
     approvals: list[dict[str, Any]] = field(default_factory=list)
@@ -63,20 +65,24 @@ class VersionState:
         return any(a.get("adapter_sha256") == self.adapter_sha256 for a in self.approvals)
 
     def status(self, production: str | None) -> str:
-        """One word for listings: production, approved, released, failed, unprobed or contradicted."""
+        """One word for listings: production, approved, released, failed, inconclusive, unprobed or
+        contradicted."""
         if not self.consistent:
             return "contradicted"
         if production == self.version:
             return "production"
-        if self.release == "pass":
+        if self.released:
             return "approved" if self.approved else "released"
-        return "failed" if self.release == "fail" else "unprobed"
+        if self.release in ("fail", "inconclusive"):
+            return "failed" if self.release == "fail" else "inconclusive"
+        return "unprobed"
 
     def to_json(self, production: str | None = None) -> dict[str, Any]:
         return {"name": self.name, "version": self.version, "training_run": self.training_run,
                 "adapter_sha256": self.adapter_sha256, "registered_at": self.registered_at,
                 "mlflow_run_id": self.mlflow_run_id, "consistent_with_ledger": self.consistent,
-                "release": self.release, "release_run": self.release_run, "release_reasons": self.release_reasons,
+                "release": self.release, "released": self.released, "release_run": self.release_run,
+                "release_reasons": self.release_reasons,
                 "approvals": self.approvals, "status": self.status(production)}
 
 
@@ -129,6 +135,8 @@ def model_states(entries: Iterable[Entry]) -> dict[str, ModelState]:
             decision = releases.get((v.training_run, v.adapter_sha256))
             if decision is not None:
                 v.release = decision.payload.get("release")
+                # decisions recorded before the inconclusive verdict carry no `released`: pass was the release
+                v.released = bool(decision.payload.get("released", v.release == "pass"))
                 v.release_run = decision.run_id
                 v.release_reasons = list(decision.payload.get("reasons", []))
     return models

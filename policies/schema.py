@@ -63,6 +63,10 @@ class ReviewBand(_Strict):
 
     low: float = Field(0.35, ge=0.0, le=1.0, description="Lowest score that is still shown for review")
     high: float = Field(0.6, ge=0.0, le=1.0, description="Scores at or above this are confident")
+    # left out of dumps at its default, so policies that do not set it keep the hash they had before it
+    allow_reveal: bool = Field(True, exclude_if=lambda v: v is True,
+                               description="Compliance officers may reveal one review finding's unmasked context "
+                                           "(with a logged reason, rate-limited); false switches reveal off")
 
     @model_validator(mode="after")
     def _ordered(self) -> ReviewBand:
@@ -159,6 +163,12 @@ class ReleaseGate(_Strict):
                                                 "needs a recorded blind human evaluation (`gdprep review-outputs "
                                                 "--report ID --record`) whose preference rate for the version, "
                                                 "(wins + ties/2) / rated, is at least this")
+    max_mia_ci_width: float = Field(0.2, gt=0, le=1, description="The verdict is inconclusive, not pass, when a "
+                                    "membership-inference AUC's 95% CI is wider than this (too few test records "
+                                    "for the test to tell members from non-members)")
+    release_if_inconclusive: bool = Field(False, description="Release a model whose verdict is inconclusive (no "
+                                          "check failed, but the test split was too small for the membership-"
+                                          "inference or extraction test to be informative)")
 
 
 #: Art. 6(1) lawful bases by letter, with the name a record of processing shows
@@ -326,6 +336,9 @@ class Policy(_Strict):
         data = self.model_dump(mode="json", exclude={"processing"})
         if data["release_gate"].get("min_human_preference") is None:  # unset: the hash policies had before it
             del data["release_gate"]["min_human_preference"]
+        for name, default in (("max_mia_ci_width", 0.2), ("release_if_inconclusive", False)):
+            if data["release_gate"].get(name) == default:  # at its default: the hash policies had before it
+                del data["release_gate"][name]
         return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     def processing_hash(self) -> str | None:

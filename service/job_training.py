@@ -207,6 +207,8 @@ def probe_stage(ctx: StageContext) -> dict[str, Any]:
         _publish(ctx, out_dir / name, f"probes/{name}")
     decision = report["decision"]
     return {"probe_run": report["probe_run"], "training_run": run, "release": decision["release"],
+            "released": bool(decision.get("released", decision["release"] == "pass")),
+            "needed_test_records": decision.get("needed_test_records"),
             "reasons": list(decision["reasons"]), "checks": decision.get("checks", {}),
             "registry": report.get("registry", {})}
 

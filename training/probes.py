@@ -388,7 +388,10 @@ def run_probes(target: LoadedModel, reference: LoadedModel, data: ProbeData,
 
 # -- the release gate -----------------------------------------------------------------------------------
 def release_decision(results: dict[str, Any], gate: ReleaseGate) -> dict[str, Any]:
-    """`pass` only when every check passes; each failed check gives a reason that names its figures."""
+    """`fail` when a check fails; else `inconclusive` when a statistical check had too little data to find a
+    leak (`probe_power`), else `pass`. Each failed or uninformative check gives a reason that names its
+    figures; `released` says whether the gate lets the model out (an inconclusive verdict only when the policy
+    says `release_if_inconclusive`)."""
     reasons: list[str] = []
     checks: dict[str, bool] = {}
     canaries = results.get("canaries") or []
@@ -432,5 +435,26 @@ def release_decision(results: dict[str, Any], gate: ReleaseGate) -> dict[str, An
             if not ok:
                 reasons.append(f"membership inference ({signal}) AUC {stats['auc']:.3f}, 95% CI "
                                f"[{low:.3f}, {high:.3f}] excludes 0.5")
-    return {"release": "pass" if all(checks.values()) else "fail", "reasons": reasons, "checks": checks,
+    return _verdict(results, gate, checks, reasons)
+
+
+def _verdict(results: dict[str, Any], gate: ReleaseGate, checks: dict[str, bool],
+             reasons: list[str]) -> dict[str, Any]:
+    from gdprep.training.probe_power import evidence
+
+    power = evidence(results, gate)
+    weak = [e for e in power if not e["informative"]]
+    needed = [e["needed_test_records"] for e in weak if e["needed_test_records"] is not None]
+    if not all(checks.values()):
+        release = "fail"
+    elif weak:
+        release = "inconclusive"
+        reasons.extend(f"inconclusive: {e['explanation']}" for e in weak)
+        if gate.release_if_inconclusive:
+            reasons.append("released although inconclusive: the policy sets release_gate.release_if_inconclusive")
+    else:
+        release = "pass"
+    released = release == "pass" or (release == "inconclusive" and gate.release_if_inconclusive)
+    return {"release": release, "released": released, "reasons": reasons, "checks": checks, "evidence": power,
+            "needed_test_records": max(needed) if weak and len(needed) == len(weak) else None,
             "thresholds": gate.model_dump(mode="json")}

@@ -52,6 +52,10 @@ MLFLOW_URI_ENV: Final = "GDPREP_MLFLOW_URI"
 MLFLOW_REGION_ENV: Final = "GDPREP_MLFLOW_REGION"
 EXPERIMENT: Final = "gdprep-training"
 TAG: Final = "gdprep."
+#: what a refusal adds when the verdict was inconclusive: the two ways out
+_INCONCLUSIVE_HINT: Final = ("; an inconclusive verdict means the test split was too small for the probes to find "
+                             "a leak: probe with more test records, or set release_gate.release_if_inconclusive in "
+                             "the policy to accept it")
 NAME_RE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 
 
@@ -288,10 +292,11 @@ class Registry:
 
     def approve(self, name: str, version: str, *, approver: str, role: str, note: str, via: str) -> VersionState:
         state = self._checked(name, version, "approve", approver)
-        if state.release != "pass":
+        if not state.released:
             raise RegistryRefused(f"{name}:{version} cannot be approved: its release decision is "
                                   f"{state.release or 'missing'}; run `gdprep probe --run {state.training_run}` "
-                                  "and approve an adapter whose release gate passed")
+                                  "and approve an adapter whose release gate passed"
+                                  + _INCONCLUSIVE_HINT * (state.release == "inconclusive"))
         self.ledger.append(MODEL_APPROVED, {"name": name, "version": version, "training_run": state.training_run,
                                             "adapter_sha256": state.adapter_sha256, "approver": approver,
                                             "role": role, "note": note, "via": via})
@@ -304,10 +309,10 @@ class Registry:
         from gdprep.training.humaneval import human_preference_refusal
 
         state = self._checked(name, version, "promote", who)
-        if state.release != "pass":
+        if not state.released:
             raise RegistryRefused(f"{name}:{version} cannot go to production: its release decision is "
                                   f"{state.release or 'missing'} (probe it with `gdprep probe --run "
-                                  f"{state.training_run}`)")
+                                  f"{state.training_run}`)" + _INCONCLUSIVE_HINT * (state.release == "inconclusive"))
         if not state.approved:
             raise RegistryRefused(f"{name}:{version} cannot go to production without a compliance officer's "
                                   f"approval: `gdprep models approve {name}:{version} --approver NAME`")

@@ -181,13 +181,14 @@ def probe_in_run(job: PreparedProbe, rec: RunRecorder, *, device: str = "auto",
         decision["checks"]["lineage"] = False
         decision["reasons"].insert(0, "the adapter's training run is not in the audit ledger, so its data "
                                       "lineage cannot be shown")
-        decision["release"] = "fail"
+        decision["release"], decision["released"] = "fail", False
     report = _probe_report(job, rec.run_id, results, decision)
     text = json.dumps(report, indent=2, sort_keys=True)
     _write_atomically(job.out_dir / "probe_report.json", text)
     _write_atomically(job.out_dir / "probe_report.html", render_probe_html(report))
     rec.event("release_decision", {
-        "release": decision["release"], "reasons": decision["reasons"], "checks": decision["checks"],
+        "release": decision["release"], "released": decision["released"], "reasons": decision["reasons"],
+        "checks": decision["checks"], "needed_test_records": decision["needed_test_records"],
         "training_run": found.training_run, "adapter_sha256": report["adapter"]["sha256"],
         "report_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
         "max_canary_exposure": max((c["exposure"] for c in results["canaries"]), default=None),

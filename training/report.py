@@ -39,6 +39,8 @@ _THRESHOLD_DESCRIPTIONS: Final[Mapping[str, str]] = {
     "extraction_alpha": "Fail when the training records' k-extractable rate exceeds the test records' with a "
                         "one-sided Fisher exact p below this",
     "mia_auc_ci_must_include_half": "Fail when a membership-inference AUC's bootstrap 95% CI lies wholly above 0.5",
+    "max_mia_ci_width": "Inconclusive, not pass, when a membership-inference AUC's 95% CI is wider than this",
+    "release_if_inconclusive": "Whether an inconclusive verdict (too few test records) still releases the model",
 }
 _EXTRACTION_CHECK_RE: Final = re.compile(r"extraction_k(\d+)")
 _ID_UNSAFE_RE: Final = re.compile(r"[^A-Za-z0-9_-]+")
@@ -464,4 +466,4 @@ def render_probe_html(report: Mapping[str, Any]) -> str:
              for name, stats in mia["signals"].items()])
     return _environment().get_template(_TEMPLATE_NAME).render(
         report=report, results=results, decision=decision, canaries=canaries, extraction=extraction, mia=mia,
-        charts=charts, passed=decision["release"] == "pass")
+        charts=charts, passed=decision["release"] == "pass", verdict=decision["release"])

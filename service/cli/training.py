@@ -20,6 +20,10 @@ from gdprep.service.cli.common import (
     out,
 )
 
+#: `gdprep probe` exit codes besides 0 (released): a check failed; inconclusive and not released by the policy
+EXIT_RELEASE_FAILED = 3
+EXIT_INCONCLUSIVE = 4
+
 
 def train(
     config: Annotated[Path, typer.Option("--config", "-c", help="Training config YAML (see training/config.py).")],
@@ -68,7 +72,9 @@ def probe(
 ) -> None:
     """Memorisation probes on a trained adapter (canary exposure, PII regurgitation, verbatim extraction,
     membership inference) and the release decision under the policy's `release_gate`. Writes
-    probe_report.json and .html; the decision goes to the ledger. Exit code 3 when release fails."""
+    probe_report.json and .html; the decision goes to the ledger. Exit code 0 when the model may be released
+    (pass, or inconclusive under `release_gate.release_if_inconclusive`), 3 when a check fails, 4 when the
+    verdict is inconclusive (the test split is too small for the probes to find a leak)."""
     from gdprep.audit.ledger import Ledger
     from gdprep.policies import load_policy
     from gdprep.service import stages
@@ -80,8 +86,11 @@ def probe(
                               adapter_dir=adapter, out_dir=out_dir, settings=settings, device=device,
                               key_file=key_file, command=_command_line())
         _print_probe(report, out_dir)
-        if report["decision"]["release"] != "pass":
-            raise typer.Exit(3)
+        decision = report["decision"]
+        if decision["release"] == "fail":
+            raise typer.Exit(EXIT_RELEASE_FAILED)
+        if not decision.get("released", decision["release"] == "pass"):
+            raise typer.Exit(EXIT_INCONCLUSIVE)
 
     _run(go)
 
@@ -104,8 +113,14 @@ def _print_probe(report: dict[str, Any], out_dir: Path | None = None) -> None:
         low, high = stats["auc_ci"]
         out.print(f"membership inference {signal}: AUC {stats['auc']:.3f} [{low:.3f}, {high:.3f}], "
                   f"TPR@1%FPR {stats['tpr_at_1pct_fpr']:.3f}")
-    style = "bold green" if decision["release"] == "pass" else "bold red"
-    out.print(f"[{style}]release: {decision['release']}[/{style}]")
+    style = {"pass": "bold green", "inconclusive": "bold yellow"}.get(decision["release"], "bold red")
+    released = decision.get("released", decision["release"] == "pass")
+    verdict = f"release: {decision['release']}" + (" (released under the policy)"
+                                                   if released and decision["release"] != "pass" else "")
+    out.print(f"[{style}]{escape(verdict)}[/{style}]")
+    if decision.get("needed_test_records"):
+        out.print(f"  about {decision['needed_test_records']:,} test records would make the probes informative "
+                  f"(this split has {report['dataset']['test_records']:,})")
     for reason in decision["reasons"]:
         out.print(f"  - {escape(reason)}")
     where = out_dir or Path(report["adapter"]["path"]).parent / "probes"

@@ -15,6 +15,13 @@ class UsageError(GdprepError):
     exit_code = 2
 
 
+class StateConflict(GdprepError):
+    """The request is valid but the thing it acts on is in the wrong state for it (cancelling a finished job,
+    resubmitting a succeeded one). The message says which state it is in and what can be done."""
+
+    exit_code = 2
+
+
 class InputError(GdprepError):
     """An input file or record is malformed. The message names the file, line and fix."""
 

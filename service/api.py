@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gdprep import __version__
 from gdprep.errors import GdprepError, IntegrityError, UsageError
+from gdprep.service.api_artifacts import router as artifacts_router
 from gdprep.service.api_evaluations import router as evaluations_router
 from gdprep.service.api_jobs import router as jobs_router
 from gdprep.service.api_models import router as models_router
@@ -130,7 +131,7 @@ def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
 
 
 def _gdprep_error(_request: Request, exc: Exception) -> JSONResponse:
-    from gdprep.errors import InputError
+    from gdprep.errors import InputError, StateConflict
     from gdprep.service.reviews import NotFound
     from gdprep.training.gate import GateRefused
 
@@ -140,6 +141,8 @@ def _gdprep_error(_request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, InputError):  # a malformed upload: which file, which line, what to do
         return error_response(422, str(exc), code="malformed_input",
                               details={"file": exc.path, "line": exc.line, "reason": exc.reason})
+    if isinstance(exc, StateConflict):  # the same shape as any 409 conflict: no internal class name
+        return error_response(409, str(exc))
     if isinstance(exc, IntegrityError):
         return error_response(409, str(exc), code="integrity_error")
     if isinstance(exc, GateRefused):  # training may not start on this data, here: the request cannot be served
@@ -389,6 +392,7 @@ def create_app(ledger_url: str | None = None, settings: ServiceSettings | None =
     _add_health_routes(app, settings, holder, pool)
 
     app.include_router(router)
+    app.include_router(artifacts_router)  # before the jobs' artifacts/{name:path}, which would take hf.zip
     app.include_router(jobs_router)
     app.include_router(models_router)
     app.include_router(evaluations_router)

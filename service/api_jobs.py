@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from gdprep.errors import UsageError
+from gdprep.errors import StateConflict, UsageError
 from gdprep.service import reviews
 from gdprep.service.deps import (
     API_VERSION,
@@ -283,7 +283,8 @@ def cancel_job(job_id: str, services: ServicesDep, principal: Engineer) -> JobOu
     """Cancel a queued job now, or stop a running one (its partial outputs are removed)."""
     job = visible_job(services, principal, job_id)
     if job.final:
-        raise HTTPException(status.HTTP_409_CONFLICT, f"the job already finished ({job.status})")
+        raise StateConflict(f"the job already finished ({job.status}); only a queued or running job can be "
+                            "cancelled")
     after = services.jobs.request_cancel(job.id)
     _record(services, principal, "job_cancel_requested", {"job": job.id, "status_after": str(after)})
     return _job_out(visible_job(services, principal, job_id))

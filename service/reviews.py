@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from gdprep.audit.ledger import Ledger
-from gdprep.errors import UsageError
+from gdprep.errors import StateConflict, UsageError
 from gdprep.privacy.decisions import DECISIONS
 from gdprep.service.job import Job, JobStatus, new_job_id
 from gdprep.service.job_store import JobStore
@@ -141,8 +141,8 @@ def _child(job: Job, *, source: str, owner: str, owner_role: str, decisions: Map
 def resubmit(store: JobStore, ledger: Ledger, job: Job, *, actor: str, actor_role: str, key_id: str) -> Job:
     """The same input, policy and stages as a new job (for an interrupted, failed or cancelled one)."""
     if not job.final or job.status == JobStatus.succeeded:
-        raise UsageError(f"only an interrupted, failed or cancelled job can be resubmitted (this one is "
-                         f"{job.status})")
+        raise StateConflict(f"only an interrupted, failed or cancelled job can be resubmitted (this one is "
+                            f"{job.status})")
     if job.input_path and not Path(job.input_path).is_file():  # a probe or evaluation alone reads no input
         raise UsageError("the job's input is no longer on the server; submit the data again")
     new = _child(job, source="resubmit", owner=job.owner, owner_role=job.owner_role, decisions=job.decisions)

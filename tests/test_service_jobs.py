@@ -547,8 +547,45 @@ def test_cancel_a_queued_job(env: Env) -> None:
 def test_cancel_a_finished_job_is_409(env: Env) -> None:
     error = assert_error(env.client.post(f"/v1/jobs/{env.job}/cancel", headers=auth(env.keys["engineer"])), 409,
                           "conflict")
-    assert "succeeded" in error["message"]
+    assert "succeeded" in error["message"] and error["details"] == {}
     assert env.services.jobs.get(env.job).status == JobStatus.succeeded  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("action", ["cancel", "resubmit"])
+def test_a_state_conflict_is_one_409_shape_for_cancel_and_resubmit(env: Env, action: str) -> None:
+    """A succeeded job can be neither cancelled nor resubmitted: both answer 409 `conflict`, saying the job's
+    state, with no internal exception name in the details."""
+    response = env.client.post(f"/v1/jobs/{env.job}/{action}", headers=auth(env.keys["engineer"]))
+    error = assert_error(response, 409, "conflict")
+    assert "succeeded" in error["message"] and error["details"] == {}
+    assert "Error" not in response.text and "StateConflict" not in response.text
+
+
+def test_the_hf_folder_downloads_as_one_zip_with_a_ledger_entry(env: Env) -> None:
+    import io
+    import zipfile
+
+    headers = auth(env.keys["engineer"])
+    listed = {a["name"]: a for a in env.client.get(f"/v1/jobs/{env.job}/artifacts", headers=headers).json()}
+    hf = {name.removeprefix("curated/"): meta for name, meta in listed.items() if name.startswith("curated/hf/")}
+    assert any(name.endswith(".arrow") for name in hf), sorted(listed)
+    response = env.client.get(f"/v1/jobs/{env.job}/artifacts/hf.zip", headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/zip"
+    assert f'filename="{env.job}-hf.zip"' in response.headers["content-disposition"]
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        assert archive.testzip() is None
+        assert set(archive.namelist()) == set(hf)
+        for name, meta in hf.items():
+            assert hashlib.sha256(archive.read(name)).hexdigest() == meta["sha256"]
+    (entry,) = _entries(env, "artifact_download", job=env.job, artifact="hf.zip")
+    assert entry["actor"] == ENGINEER and set(entry["files"]) == {f"curated/{name}" for name in hf}
+    # another engineer's job is answered like a missing one; a job without hf/ is 404 too
+    assert_error(env.client.get(f"/v1/jobs/{env.job}/artifacts/hf.zip", headers=auth(env.keys["engineer2"])),
+                 404, "not_found")
+    made = _submit(env, form={"stages": "privacy"}).json()["id"]
+    _run(env, made)
+    assert_error(env.client.get(f"/v1/jobs/{made}/artifacts/hf.zip", headers=headers), 404, "not_found")
 
 
 def test_cancel_of_a_running_job_stops_it_and_removes_its_outputs(env: Env) -> None:

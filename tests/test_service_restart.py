@@ -256,7 +256,7 @@ def test_jobs_survive_a_killed_server(ledger_url: str, make_server: Callable[[st
     assert api.job(big["id"])["status"] == "interrupted"  # the original stays as it was
     # a job that is not final cannot be resubmitted
     assert httpx.post(f"{second.base}/v1/jobs/{again['id']}/resubmit", headers=api.headers,
-                      timeout=30).status_code == 400
+                      timeout=30).status_code == 409
 
     assert second.stop() in (0, -signal.SIGTERM), second.log_tail()  # uvicorn re-raises the signal it handled
     assert "Application shutdown complete" in second.log_tail()

@@ -33,6 +33,7 @@ from gdprep.service.api_artifacts import router as artifacts_router
 from gdprep.service.api_evaluations import router as evaluations_router
 from gdprep.service.api_jobs import router as jobs_router
 from gdprep.service.api_models import router as models_router
+from gdprep.service.api_reviews import router as reviews_router
 from gdprep.service.deps import (
     API_VERSION,
     Auditor,
@@ -49,6 +50,7 @@ from gdprep.service.keys import FailureLimiter, Principal
 from gdprep.service.settings import ServiceSettings
 from gdprep.service.web import router as web_router
 from gdprep.service.web_evaluations import router as web_evaluations_router
+from gdprep.service.web_reviews import router as web_reviews_router
 
 log = logging.getLogger("gdprep.api")
 
@@ -394,8 +396,10 @@ def create_app(ledger_url: str | None = None, settings: ServiceSettings | None =
     app.include_router(router)
     app.include_router(artifacts_router)  # before the jobs' artifacts/{name:path}, which would take hf.zip
     app.include_router(jobs_router)
+    app.include_router(reviews_router)
     app.include_router(models_router)
     app.include_router(evaluations_router)
     app.include_router(web_router)
     app.include_router(web_evaluations_router)
+    app.include_router(web_reviews_router)
     return app

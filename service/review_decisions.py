@@ -40,6 +40,23 @@ class ReviewDecisions:
             conn.execute(self.table.insert(), [row])
         return row
 
+    def decide_many(self, job_id: str, finding_ids: list[str], decision: str, comment: str,
+                    decided_by: str) -> list[dict[str, Any]]:
+        """The same decision on many findings of one job, in one transaction (a bulk decision)."""
+        from sqlalchemy import delete
+
+        at = utc_now()
+        rows = [{"job_id": job_id, "finding_id": fid, "decision": decision, "comment": comment,
+                 "decided_by": decided_by, "decided_at": at} for fid in finding_ids]
+        if not rows:
+            return rows
+        with self.engine.begin() as conn:
+            for start in range(0, len(finding_ids), 500):  # within every database's bound-parameter limit
+                conn.execute(delete(self.table).where(self.table.c.job_id == job_id)
+                             .where(self.table.c.finding_id.in_(finding_ids[start:start + 500])))
+            conn.execute(self.table.insert(), rows)
+        return rows
+
     def for_job(self, job_id: str) -> dict[str, dict[str, Any]]:
         """finding id -> its decision's row."""
         from sqlalchemy import select

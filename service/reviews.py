@@ -98,6 +98,27 @@ def decide(settings: ServiceSettings, store: JobStore, ledger: Ledger, job: Job,
     return {**item, "decision": decision, "decided_by": actor, "decided_at": row["decided_at"], "comment": comment}
 
 
+def decide_many(store: JobStore, ledger: Ledger, job: Job, items: Sequence[Mapping[str, Any]], decision: str,
+                comment: str, *, actor: str, actor_role: str, key_id: str, channel: str,
+                bulk: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """One decision on many review items (from `review_items`), recorded as `decide` records one: a row per
+    finding in the decisions table and a `review_decision` entry per finding in the ledger, each naming the
+    bulk action (`bulk`: its id, filter kind and size) it came from; one checkpoint after them."""
+    if decision not in DECISIONS:
+        raise UsageError(f"decision must be one of {', '.join(DECISIONS)} (got {decision!r})")
+    rows = store.decisions.decide_many(job.id, [str(i["finding_id"]) for i in items], decision, comment, actor)
+    digest = hashlib.sha256(comment.encode("utf-8")).hexdigest()
+    run = job.runs.get("privacy")
+    entries = [("review_decision", run, _ledger_key(ledger, str(item["record_id"])), {
+        "job": job.id, "privacy_run": run, "finding_id": item["finding_id"], "entity_type": item["entity_type"],
+        "field": item["field"], "decision": decision, "comment_sha256": digest, "actor": actor,
+        "actor_role": actor_role, "key_id": key_id, "channel": channel, "bulk": dict(bulk)}) for item in items]
+    ledger.append_many(entries)
+    ledger.checkpoint()
+    return [{**item, "decision": decision, "decided_by": actor, "decided_at": row["decided_at"], "comment": comment}
+            for item, row in zip(items, rows, strict=True)]
+
+
 def _ledger_key(ledger: Ledger, shown_id: str) -> str | None:
     """The ledger key of a record as the report names it: an id that looks like personal data is shown
     as its ledger key already (`record_key:<hash>`), or masked (then it has none)."""

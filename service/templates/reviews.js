@@ -1,5 +1,5 @@
 // Keyboard shortcuts for the review queue: j/k move the selection, c confirms and r rejects the selected
-// finding, m focuses its comment box. Nothing fires while typing in a field; Esc leaves the field.
+// finding, m focuses its comment box and v its reason-to-reveal box. Nothing fires while typing in a field; Esc leaves the field.
 (function () {
   "use strict";
   var rows = Array.prototype.slice.call(document.querySelectorAll("tr.review-item"));
@@ -58,7 +58,8 @@
       case "c": handled = submit("confirm"); break;
       case "r": handled = submit("reject"); break;
       case "m":
-        var box = rows[current].querySelector('input[name="comment"]');
+      case "v":
+        var box = rows[current].querySelector(event.key === "m" ? 'input[name="comment"]' : 'input[name="reason"]');
         if (box) { box.focus(); } else { handled = false; }
         break;
       default: handled = false;

@@ -245,6 +245,7 @@ class ReportBuilder:
         self._actions: Counter[str] = Counter({action: 0 for action in RECORD_ACTIONS})
         self._flags_by_category: Counter[str] = Counter()
         self._records_by_category: Counter[str] = Counter()
+        self._category_actions: dict[str, Counter[str]] = {}   # category -> outcome -> records
         self._flags_by_cue: Counter[str] = Counter()
         self._flagged_actions: Counter[str] = Counter()
         self._records_flagged = 0
@@ -375,6 +376,7 @@ class ReportBuilder:
             "by_cue": _ranked(self._flags_by_cue),
             "records_by_action": dict(self._actions),
             "flagged_records_by_action": _ranked(self._flagged_actions),
+            "records_by_category_and_action": {c: _ranked(a) for c, a in sorted(self._category_actions.items())},
             "flagged_records": list(self._flagged),
             "flagged_records_truncated": self._records_flagged > len(self._flagged),
         }
@@ -410,6 +412,7 @@ class ReportBuilder:
             _bump(self._flags_by_cue, _safe_label(flag.cue).casefold())
         for category in categories:
             _bump(self._records_by_category, category)
+            self._category_actions.setdefault(category, Counter())[action] += 1
         if len(self._flagged) < self._review_limit:
             self._flagged.append({"record_id": record_id, "categories": categories, "cues": cues,
                                   "action": action})

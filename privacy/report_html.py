@@ -75,15 +75,38 @@ def histogram_svg(chart_id: str, title: str, bins: Sequence[Mapping[str, Any]],
     return Markup("\n".join(parts))
 
 
+def marked_snippet(snippet: str) -> Markup:
+    """A masked snippet as HTML: the finding (`⟦TYPE: Xxxx⟧`) in `<mark class="finding">`, other masked
+    values (`⟦TYPE⟧`) in `<span class="masked">`, every piece escaped."""
+    from gdprep.privacy.report import MARK_CLOSE, MARK_OPEN
+
+    parts: list[str] = []
+    rest = snippet
+    while rest:
+        start = rest.find(MARK_OPEN)
+        end = rest.find(MARK_CLOSE, start + 1) if start >= 0 else -1
+        if start < 0 or end < 0:
+            parts.append(str(escape(rest)))
+            break
+        whole = escape(rest[start:end + 1])
+        kind = '<mark class="finding">' if ": " in rest[start + 1:end] else '<span class="masked">'
+        parts.append(f"{escape(rest[:start])}{kind}{whole}{'</mark>' if kind.startswith('<mark') else '</span>'}")
+        rest = rest[end + 1:]
+    return Markup("".join(parts))
+
+
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     env = template_environment(Path(__file__).parent / "templates")
     env.filters["num"] = lambda value: fmt_count(value) if isinstance(value, int) else value
+    env.filters["marked"] = marked_snippet
     return env
 
 
-def render_html(report: Mapping[str, Any]) -> str:
-    """The report as one self-contained HTML page (inline CSS and SVG, no scripts, no web addresses)."""
+def render_html(report: Mapping[str, Any], *, review_url: str | None = None) -> str:
+    """The report as one self-contained HTML page (inline CSS and SVG, no scripts, no web addresses).
+    `review_url`, where the page is served with a review queue (the service's `/ui/jobs/ID/reviews`), is what
+    the "findings await review" line links to besides the report's own review section."""
     findings = report["findings"]
     charts = {
         "entities": bar_chart_svg("chart-entities", "Redacted findings by entity type",
@@ -95,7 +118,8 @@ def render_html(report: Mapping[str, Any]) -> str:
     }
     extra = {key: value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
              for key, value in report.get("extra", {}).items()}
-    return _environment().get_template(_TEMPLATE_NAME).render(report=report, charts=charts, extra=extra)
+    return _environment().get_template(_TEMPLATE_NAME).render(report=report, charts=charts, extra=extra,
+                                                              review_url=review_url)
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -381,7 +381,7 @@ def report_page(job_id: str, request: Request, services: ServicesDep, session: S
     require(session, READERS, "read redaction reports")
     job = _visible(services, session, job_id)
     report = reviews.load_report(request.app.state.settings, job)
-    html = render_html(report)
+    html = render_html(report, review_url=f"{PREFIX}/jobs/{job.id}/reviews")
     back = ("<style>nav.gdprep-ui { padding: .5rem 1.5rem; background: #f3f5f7; border-bottom: 1px solid #d0d7de; "
             "font: 14px system-ui, sans-serif; }</style>"
             f'<nav class="gdprep-ui" aria-label="gdprep"><a href="{PREFIX}/jobs/{job.id}">&larr; Job {job.id[:12]}</a>'

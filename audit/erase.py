@@ -112,9 +112,9 @@ class _Trail:
 
     def _outputs_holding(self, run: Run, events: list[Entry]) -> list[dict[str, Any]]:
         outputs = [d for d in run.datasets if not is_input(d)]
-        if run.stage == "curation":
-            placed = {str(e.payload["split"]) for e in events
-                      if e.payload.get("outcome") == "assigned" and e.payload.get("split")}
+        placed = {str(e.payload["split"]) for e in events
+                  if e.kind == "record_curated" and e.payload.get("outcome") == "assigned" and e.payload.get("split")}
+        if run.stage == "curation" or placed:
             for split in placed:
                 self.splits.setdefault(split, set()).add(str(events[0].record_key))
             return [d for d in outputs if d.get("role") in placed]

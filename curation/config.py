@@ -223,3 +223,27 @@ def load_curation_config(path: Path | None = None, overrides: dict[str, Any] | N
     except ValidationError as exc:
         raise ConfigError(validation_message("curation config", path, exc,
                                              "`gdprep curate --print-config`")) from None
+
+
+def commented_yaml(model: BaseModel, indent: int = 0) -> str:
+    """`model` as YAML with each field's description above it as a comment (`--print-config`); loading the
+    text gives `model.model_dump(mode="json")` back."""
+    import textwrap
+
+    import yaml
+
+    pad = " " * indent
+    values = model.model_dump(mode="json")
+    lines: list[str] = []
+    for name, info in type(model).model_fields.items():
+        if info.description:
+            lines.extend(textwrap.wrap(info.description, width=max(40, 110 - indent), initial_indent=f"{pad}# ",
+                                       subsequent_indent=f"{pad}#   "))
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            lines.append(f"{pad}{name}:")
+            lines.append(commented_yaml(value, indent + 2).rstrip("\n"))
+        else:
+            dumped = yaml.safe_dump({name: values[name]}, sort_keys=False, allow_unicode=True, width=100)
+            lines.extend(pad + line for line in dumped.rstrip("\n").splitlines())
+    return "\n".join(lines) + "\n"

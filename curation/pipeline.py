@@ -110,7 +110,18 @@ def _report(ctx: Context, decisions: list[Decision]) -> dict[str, Any]:
     }
     if ctx.prompts:
         report["preference"] = _preference_report(ctx, removed)
+    report["warnings"] = _warnings(ctx)
     return report
+
+
+def _warnings(ctx: Context) -> list[dict[str, str]]:
+    """What the user should check although nothing failed: {code, message}, the code a stable identifier."""
+    group_field = ctx.config.fields.group_field
+    if group_field and ctx.n and all(group is None for group in ctx.groups):
+        return [{"code": "group_field_absent",
+                 "message": f"fields.group_field {group_field!r}: no record has this field, so the split is not "
+                            "grouped (records of one group may land in different splits); check the field name"}]
+    return []
 
 
 def _preference_report(ctx: Context, removed: Counter[tuple[str, str | None]]) -> dict[str, Any]:

@@ -250,10 +250,30 @@ def test_evaluate_model_generates_for_prompted_rows_and_scores_them(monkeypatch:
     assert tok.prompts == [f"q{i}\n" for i in range(7)]
     assert calls == {"prompts": [[i] for i in range(7)], "max_new_tokens": 3, "batch_size": 2}
     assert result["n"] == 7 and result["skipped"] == 1 and result["task"] == "classification"
+    assert result["scored_field"] == "completion"  # no row has a label
     # predictions alternate yes / NO against all-"yes" references: 4 of 7 right; only class "yes" counts
     assert result["metrics"] == {"accuracy": pytest.approx(4 / 7), "macro_f1": pytest.approx(8 / 11), "n": 7}
     assert result["examples"] == [{"id": f"r{i}", "prediction": ("yes", "NO")[i % 2], "reference": "yes"}
                                   for i in range(5)]
+
+
+@pytest.mark.parametrize(("labels", "scored", "accuracy"), [
+    (["yes"] * 4, "label", 2 / 4),                # the label field is scored, not the completion ("answer ...")
+    (["YES ", "no", "yes", "no"], "label", 1.0),  # compared after strip and casefold
+    (["yes", None, "yes", "no"], "completion", 0.0),  # a row without a label: the completion is scored
+])
+def test_classification_scores_the_label_field_and_says_so(monkeypatch: pytest.MonkeyPatch, labels: list[Any],
+                                                           scored: str, accuracy: float) -> None:
+    monkeypatch.setattr(ev, "generate", lambda loaded, prompts, **kw: [[list(p)] for p in prompts])
+    rows: list[dict[str, Any]] = [{"id": f"r{i}", "prompt": f"q{i}", "completion": f"answer {i}"} for i in range(4)]
+    for row, label in zip(rows, labels, strict=True):
+        if label is not None:
+            row["label"] = label
+    loaded = LoadedModel(model=None, tokenizer=_FakeTokenizer(), device="cpu", base_dir=Path("."), adapter_dir=None)
+    result = evaluate_model(loaded, rows, "classification", max_new_tokens=3)
+    assert result["scored_field"] == scored
+    assert result["metrics"]["accuracy"] == pytest.approx(accuracy)
+    assert evaluate_model(loaded, rows, "generation", max_new_tokens=3)["scored_field"] == "completion"
 
 
 def test_evaluate_run_refuses_missing_or_unusable_inputs(tmp_path: Path) -> None:

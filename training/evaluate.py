@@ -224,18 +224,34 @@ def _predict(loaded: LoadedModel, rows: Sequence[dict[str, Any]], *, max_new_tok
     return used, [tokenizer.decode(out[0], skip_special_tokens=True).strip() for out in outputs], refs
 
 
+def classification_references(rows: Sequence[dict[str, Any]], used: Sequence[int],
+                              label_field: str = "label") -> list[str] | None:
+    """The label of each used row, when every one of them has one (`task: classification` scores it); None
+    when some row has none (the completion is scored then)."""
+    labels = [rows[i].get(label_field) for i in used]
+    if not labels or not all(isinstance(v, (str, int)) and not isinstance(v, bool) and str(v).strip()
+                             for v in labels):
+        return None
+    return [str(v).strip() for v in labels]
+
+
 def evaluate_model(loaded: LoadedModel, rows: Sequence[dict[str, Any]], task: str, *,
                    schema: dict[str, Any] | None = None, max_new_tokens: int = 64,
-                   batch_size: int = 16, predictions: list[str] | None = None) -> dict[str, Any]:
+                   batch_size: int = 16, predictions: list[str] | None = None,
+                   label_field: str = "label") -> dict[str, Any]:
     """Greedy completions of each row's prompt, scored against its completion (a preference pair's: its
-    chosen answer). Rows without a prompt (plain `text` records) are skipped and counted. `predictions`, when
-    given, receives the completions."""
+    chosen answer), or for `task: classification` against its `label_field` when every row has one;
+    `scored_field` says which. Rows without a prompt (plain `text` records) are skipped and counted.
+    `predictions`, when given, receives the completions."""
     _check_task(task)
     used, preds, refs = _predict(loaded, rows, max_new_tokens=max_new_tokens, batch_size=batch_size)
+    scored = "completion"
+    if task == "classification" and (labels := classification_references(rows, used, label_field)) is not None:
+        refs, scored = labels, label_field
     if predictions is not None:
         predictions.extend(preds)
     ids = [rows[i].get("id", i) for i in used]
-    return {"task": task, "metrics": task_metrics(task, preds, refs, schema), "n": len(preds),
+    return {"task": task, "scored_field": scored, "metrics": task_metrics(task, preds, refs, schema), "n": len(preds),
             "skipped": len(rows) - len(preds),
             "examples": [{"id": i, "prediction": p, "reference": r}
                          for i, p, r in zip(ids[:N_EXAMPLES], preds, refs, strict=False)]}

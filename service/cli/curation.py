@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -32,19 +31,30 @@ from gdprep.service.cli.common import (
 
 
 def sample(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the JSONL.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the records: .jsonl, .csv or "
+                                         ".parquet (the extension sets the format).")],
     n: Annotated[int, typer.Option("--n", min=1, help="Number of records.")] = 120,
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same file).")] = 7,
 ) -> None:
     """Generate a synthetic UK/EU sample dataset (Faker): tickets, e-mails, HR and clinical notes."""
     from gdprep.examples.generate import generate_sample
+    from gdprep.record_writers import RecordWriter
+    from gdprep.records import detect_format
 
     def go() -> None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        with output.open("w", encoding="utf-8") as fh:
-            for rec in generate_sample(n, seed):
-                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        err.print(f"{n} records -> {output}")
+        try:
+            fmt = detect_format(output)
+        except UsageError:
+            raise UsageError(f"--output {output}: cannot tell the format from the extension {output.suffix!r}; "
+                             "name the file .jsonl, .csv or .parquet") from None
+        records = generate_sample(n, seed)
+        # the records have three shapes (text, prompt/completion, chat): a CSV header holds every column
+        columns = list(dict.fromkeys(key for rec in records for key in rec))
+        if fmt == "parquet":  # one schema for all rows: a column a row lacks is null there
+            records = [{key: rec.get(key) for key in columns} for rec in records]
+        with RecordWriter(output, fmt, columns=columns if fmt == "csv" else None) as writer:
+            writer.write(records)
+        err.print(escape(f"{n} records -> {output} ({fmt})"))
 
     _run(go)
 
@@ -84,9 +94,9 @@ def curate(
                                        new="--output-format")
         cfg = load_curation_config(config)
         if print_config:
-            import yaml
+            from gdprep.curation.config import commented_yaml
 
-            out.print(escape(yaml.safe_dump(cfg.model_dump(mode="json"), sort_keys=False)), end="")
+            out.print(commented_yaml(cfg), end="", markup=False, highlight=False)
             return
         if input is None or output_dir is None:
             raise UsageError("--input and --output-dir are required (or pass --print-config)")
@@ -108,6 +118,8 @@ def curate(
 
 
 def _print_curation(report: dict[str, Any], output_dir: Path) -> None:
+    for warning in report.get("warnings", []):
+        err.print(f"warning: {warning['message']}", markup=False, highlight=False)
     counts = report["counts"]
     err.print(f"curate: {counts['input']:,} in -> train {counts['train']:,}, validation {counts['validation']:,}, "
               f"test {counts['test']:,}, removed {counts['removed']:,}")

@@ -26,12 +26,14 @@ EXIT_INCONCLUSIVE = 4
 
 
 def train(
-    config: Annotated[Path, typer.Option("--config", "-c", help="Training config YAML (see training/config.py).")],
+    config: Annotated[Path, typer.Option("--config", "-c", help="Training config YAML; every field is described "
+                                         "in docs/training.md, and examples/train.yaml is one to start from.")],
     policy: PolicyOpt = None,
     ledger_url: LedgerOpt = None,
 ) -> None:
     """LoRA fine-tuning of a local model, only on data the audit ledger shows was redacted and curated,
-    only in a region the policy's residency allows. Writes the adapter and manifest.json; the run goes to the ledger."""
+    only in a region the policy's residency allows. Writes the adapter and manifest.json; the run goes to the ledger.
+    Documentation: docs/training.md."""
     from gdprep.audit.ledger import Ledger
     from gdprep.policies import load_policy
     from gdprep.service import stages
@@ -158,7 +160,9 @@ def evaluate_task(
                                  max_new_tokens=max_new_tokens, command=_command_line())
         from rich.table import Table
 
-        table = Table(title=f"task: {result['adapter']['task']} (n={result['adapter']['n']})")
+        scored = result["adapter"].get("scored_field", "completion")
+        table = Table(title=f"task: {result['adapter']['task']} (n={result['adapter']['n']}; scored against the "
+                            f"{scored!r} field)")
         for col in ("metric", "adapter", "base model", "delta"):
             table.add_column(col)
         for name, value in result["adapter"]["metrics"].items():

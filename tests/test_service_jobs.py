@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 
 from gdprep.service.api import create_app
 from gdprep.service.api_jobs import router as jobs_router
+from gdprep.service.api_reviews import router as reviews_router
 from gdprep.service.deps import Services
 from gdprep.service.job import Job, JobStatus
 from gdprep.service.jobs import run_job
@@ -139,6 +140,8 @@ ROUTES: list[tuple[str, str, set[str], int]] = [
     ("POST /v1/jobs/{job_id}/rematerialise", "POST /v1/jobs/{job}/rematerialise",
      {"engineer", "compliance_officer"}, 202),
     ("POST /v1/jobs/{job_id}/deanonymise", "POST /v1/jobs/{job}/deanonymise", {"compliance_officer"}, 200),
+    ("POST /v1/reviews/{review_id}/reveal", "POST /v1/reviews/{job}.{finding}/reveal", {"compliance_officer"}, 200),
+    ("POST /v1/jobs/{job_id}/reviews/bulk", "POST /v1/jobs/{job}/reviews/bulk", {"compliance_officer"}, 200),
     ("GET /v1/policies", "GET /v1/policies", {"engineer", "compliance_officer", "auditor"}, 200),
     ("GET /v1/training-configs", "GET /v1/training-configs", {"engineer", "compliance_officer", "auditor"}, 200),
     ("GET /v1/keys", "GET /v1/keys", {"admin"}, 200),
@@ -168,7 +171,11 @@ def _call(env: Env, route: str, headers: dict[str, str] | None) -> Any:
     if route == "POST /v1/jobs":
         return env.client.post(path, files={"file": ("data.jsonl", DATA)}, headers=headers)
     body: dict[str, Any] | None = None
-    if template.startswith("/v1/reviews/"):
+    if template.endswith("/reveal"):
+        body = {"reason": "TICKET-1 matrix"}
+    elif template.endswith("/reviews/bulk"):
+        body = {"filter": {"entity_type": "PERSON", "below": 0.5}, "decision": "confirm"}
+    elif template.startswith("/v1/reviews/"):
         body = {"decision": "confirm", "comment": "matrix"}
     elif template.endswith("/deanonymise"):
         body = {"record_ids": ["r1"], "reason": "TICKET-1 matrix"}
@@ -178,7 +185,7 @@ def _call(env: Env, route: str, headers: dict[str, str] | None) -> Any:
 
 
 def test_the_matrix_covers_every_route_of_the_router() -> None:
-    declared = {f"{method} {route.path}" for route in jobs_router.routes
+    declared = {f"{method} {route.path}" for route in [*jobs_router.routes, *reviews_router.routes]
                 for method in route.methods}  # type: ignore[attr-defined]
     assert {d for d, _call, _allowed, _ok in ROUTES} == declared
 

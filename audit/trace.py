@@ -10,7 +10,7 @@ from typing import Any
 
 from gdprep.audit.entries import Entry
 from gdprep.audit.ledger import Ledger
-from gdprep.audit.runs import DATASET, LineageGraph, Run
+from gdprep.audit.runs import DATASET, LineageGraph, Run, is_input
 from gdprep.errors import IntegrityError, UsageError
 
 
@@ -48,18 +48,33 @@ def run_summary(run: Run) -> dict[str, Any]:
 
 
 def trace_record(ledger: Ledger, record_id: str) -> dict[str, Any]:
-    """Every ledger entry about one record, oldest first, with each entry's run, an inclusion proof of the
-    newest one against the latest checkpoint, and the adapters trained (or validated, or tested) on a split
-    that holds the record, with their registered versions."""
+    """Every ledger entry about one record, oldest first, with each entry's run and the source file that run's
+    data came from, an inclusion proof of the newest one against the latest checkpoint, and the adapters trained
+    (or validated, or tested) on a split that holds the record, with their registered versions. A record id is
+    unique within its file only: `files` groups the events by source file, so two records with one id in two
+    files are told apart."""
     entries = ledger.entries_for_record(record_id)
-    events = [{"seq": e.seq, "kind": e.kind, "run_id": e.run_id or "", "created_at": e.created_at,
-               "payload": e.payload, "summary": _summary(e)} for e in entries]
-    runs = {}
+    graph = LineageGraph(run_level_entries(ledger))
+    runs: dict[str, dict[str, Any]] = {}
     for run_id in dict.fromkeys(e.run_id for e in entries if e.run_id):
-        started = next((r for r in ledger.run_entries(run_id) if r.kind == "run_started"), None)
-        if started is not None:
-            runs[run_id] = {"stage": started.payload.get("stage"), "actor": started.payload.get("actor"),
-                            "command": started.payload.get("command"), "started_at": started.created_at}
+        run = graph.runs.get(run_id)
+        if run is not None and run.start is not None:
+            runs[run_id] = {"stage": run.stage, "actor": run.actor, "command": run.command,
+                            "started_at": run.started_at,
+                            "inputs": [_file(d) for d in run.datasets if is_input(d)],
+                            "source_files": source_files(graph, run)}
+    files: dict[str, dict[str, Any]] = {}
+    events = []
+    for e in entries:
+        sources = runs.get(e.run_id or "", {}).get("source_files") or [{"name": None, "sha256": None, "path": None}]
+        group = "+".join(str(f["sha256"]) for f in sources)
+        files.setdefault(group, {"source_files": sources, "runs": [], "events": []})
+        if e.run_id and e.run_id not in files[group]["runs"]:
+            files[group]["runs"].append(e.run_id)
+        files[group]["events"].append(e.seq)
+        events.append({"seq": e.seq, "kind": e.kind, "run_id": e.run_id or "", "created_at": e.created_at,
+                       "payload": e.payload, "summary": _summary(e), "file_group": group,
+                       "source": ", ".join(str(f["name"]) for f in sources if f["name"]) or None})
     proof: dict[str, Any] = {}
     if entries:
         try:
@@ -68,9 +83,33 @@ def trace_record(ledger: Ledger, record_id: str) -> dict[str, Any]:
             proof = {"seq": entries[-1].seq, "verified": False, "error": str(exc)}
     placed = [(e.run_id, str(e.payload["split"])) for e in entries
               if e.kind == "record_curated" and e.payload.get("outcome") == "assigned" and e.payload.get("split")]
-    adapters = adapters_for_splits(LineageGraph(run_level_entries(ledger)), placed) if placed else []
+    adapters = adapters_for_splits(graph, placed) if placed else []
+    for a in adapters:
+        a["source"] = ", ".join(str(f["name"]) for f in runs.get(a["curation_run"], {}).get("source_files", []))
     return {"record_key": ledger.record_key(record_id), "events": events, "runs": runs, "proof": proof,
-            "adapters": adapters}
+            "adapters": adapters, "files": list(files.values())}
+
+
+def _file(d: dict[str, Any]) -> dict[str, Any]:
+    return {"name": d.get("name"), "sha256": d.get("sha256"), "path": d.get("path")}
+
+
+def source_files(graph: LineageGraph, run: Run, seen: set[str] | None = None) -> list[dict[str, Any]]:
+    """The files at the start of a run's data: its inputs, followed back through the runs that wrote them to
+    the ones no run wrote (the source files as they came in)."""
+    seen = set() if seen is None else seen
+    found: list[dict[str, Any]] = []
+    for d in run.datasets:
+        sha = str(d.get("sha256"))
+        if not is_input(d) or sha in seen:
+            continue
+        seen.add(sha)
+        producers = [p for p in graph.producers(sha) if p.run_id != run.run_id]
+        if not producers:
+            found.append(_file(d))
+        for producer in producers:
+            found += [f for f in source_files(graph, producer, seen) if f not in found]
+    return found
 
 
 def adapters_for_splits(graph: LineageGraph, placed: list[tuple[str | None, str]]) -> list[dict[str, Any]]:

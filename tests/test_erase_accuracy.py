@@ -147,3 +147,22 @@ def test_erasing_a_file_the_ledger_knows_does_not_hold_the_subject_keeps_its_rec
         assert (written["removed"], written["holds_subject"]) == (expected_removed, holds)
         kept = [r["id"] for r in read_jsonl(out / "red.jsonl")]
         assert ("r-1" in kept) is not holds and len(kept) == len(HOLDS_SUBJECT) - expected_removed
+
+
+def test_trace_tells_apart_one_id_in_two_files(two_files: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GDPREP_HOME", str(two_files["home"]))
+    result = CliRunner().invoke(app, ["audit", "trace", "r-1", "--json"])
+    assert result.exit_code == 0, result.output
+    lineage = json.loads(result.output)
+    sources = {tuple(f["path"] for f in group["source_files"]): sorted(
+        next(e["kind"] for e in lineage["events"] if e["seq"] == seq) for seq in group["events"])
+        for group in lineage["files"]}
+    assert sources == {(str((two_files[n] / "in.jsonl").resolve()),): ["record_curated", "record_redacted"]
+                       for n in ("a", "b")}
+    for run in lineage["runs"].values():
+        assert [f["name"] for f in run["source_files"]] == ["in.jsonl"]
+    held = [a for a in lineage["adapters"] if a["training_run"] == two_files["runs"]["on_held_split"]]
+    assert held and held[0]["source"] == "in.jsonl"
+    text = CliRunner().invoke(app, ["audit", "trace", "r-1"], terminal_width=300).output
+    assert "2 different records, one per source file" in text
+    assert str((two_files["a"] / "in.jsonl").resolve()) in text and str((two_files["b"] / "in.jsonl").resolve()) in text

@@ -149,9 +149,19 @@ def _short(value: object, n: int = 16) -> str:
 def _print_record_trace(lineage: dict[str, Any]) -> None:
     from rich.table import Table
 
-    for event in lineage["events"]:
-        out.print(escape(f"#{event['seq']} {event['created_at']} {event['kind']} "
-                         f"run {event['run_id'][:8]} {event['summary']}"))
+    files = lineage.get("files", [])
+    if len(files) > 1:
+        out.print(f"[bold]this id names {len(files)} different records, one per source file:[/] the events are "
+                  "grouped by file")
+    for group in files:
+        names = ", ".join(escape(f"{f['path'] or f['name']} (sha256 {_short(f['sha256'], 12)})")
+                          for f in group["source_files"] if f["name"]) or "not recorded"
+        out.print(f"source file: {names}")
+        for event in (e for e in lineage["events"] if e["seq"] in set(group["events"])):
+            run = lineage["runs"].get(event["run_id"], {})
+            read = ", ".join(str(i["name"]) for i in run.get("inputs", []))
+            out.print(escape(f"  #{event['seq']} {event['created_at']} {event['kind']} run {event['run_id'][:8]}"
+                             + (f" (read {read})" if read else "") + f" {event['summary']}"))
     proof = lineage["proof"]
     state = "verified" if proof.get("verified") else "NOT verified"
     out.print(f"inclusion proof of entry {proof.get('seq')} against the checkpoint of {proof.get('tree_size')} "
@@ -161,13 +171,14 @@ def _print_record_trace(lineage: dict[str, Any]) -> None:
         out.print("adapters trained on a split holding this record: none recorded")
         return
     table = Table(title="adapters trained on a split holding this record")
-    for column in ("split", "training run", "outcome", "adapter sha256", "release", "registry versions"):
+    for column in ("source", "split", "training run", "outcome", "adapter sha256", "release", "registry versions"):
         table.add_column(column, overflow="fold")
     for a in adapters:
         release = a["release"]["release"] if a["release"] else "not probed"
         versions = ", ".join(f"{v['model']}:{v['version']} {v['status']}" for v in a["versions"]) or "not registered"
         split = a["split"] if a["read_as"] == a["split"] else f"{a['split']} (read as {a['read_as']})"
-        table.add_row(escape(split), a["training_run"][:8], a["outcome"], _short(a["adapter_sha256"], 12), release,
+        table.add_row(escape(a.get("source") or ""), escape(split), a["training_run"][:8], a["outcome"],
+                      _short(a["adapter_sha256"], 12), release,
                       escape(versions))
     out.print(table)
 

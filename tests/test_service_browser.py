@@ -235,6 +235,17 @@ def test_officer_reviews_in_a_real_browser(server: Server) -> None:
                 page.keyboard.press("r")
             assert page.locator(f"tr[data-review-id='{second}']").get_attribute("data-decision") == "reject"
 
+            # v focuses the selected item's reason-to-reveal box; Enter reveals that finding on a page of its own
+            page.keyboard.press("v")
+            reason = page.locator("tr.review-item.selected input[name=reason]")
+            assert reason.evaluate("el => el === document.activeElement")
+            page.keyboard.type("DPO-7 is this a name?")
+            with page.expect_navigation():
+                page.keyboard.press("Enter")
+            assert page.locator("h1").inner_text() == "Revealed finding"
+            assert page.locator("#revealed-value").inner_text().strip()
+            page.goto(f"{base}/ui/jobs/{job_id}/reviews")
+
             # rematerialise with the decisions: a new job
             with page.expect_navigation():
                 page.click("#rematerialise button[type=submit]")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from markupsafe import Markup, escape
@@ -36,10 +37,18 @@ def svg_open(chart_id: str, title: str, width: int, height: int) -> list[str]:
             f'<text x="{width / 2:.0f}" y="20" text-anchor="middle" class="chart-title">{escape(title)}</text>']
 
 
-def bar_chart_svg(chart_id: str, title: str, items: Sequence[tuple[str, int]], axis_label: str) -> Markup:
-    """A horizontal bar chart (one bar per label) as inline SVG; every text is escaped."""
-    label_w, right_pad, row_h, top = 190, 70, 22, 40
-    width = 760
+#: the width of one character of a 12px label, in SVG units (generous, so long labels are never cut off)
+_CHAR_W = 7.2
+
+
+def bar_chart_svg(chart_id: str, title: str, items: Sequence[tuple[str, int]], axis_label: str, *,
+                  width: int = 760) -> Markup:
+    """A horizontal bar chart (one bar per label) as inline SVG; every text is escaped. `width` is the size in
+    CSS pixels the chart is drawn for: give the width it will be shown at (a half-page column: about 540), so
+    that its 12px text is not scaled down. The label column grows with the longest label, up to 45% of it."""
+    right_pad, row_h, top = 70, 22, 40
+    longest = max((len(label) for label, _value in items), default=0)
+    label_w = math.ceil(min(max(190 * width / 760, longest * _CHAR_W + 16), width * 0.45))
     plot_w = width - label_w - right_pad
     rows = max(len(items), 1)
     axis_y = top + rows * row_h
@@ -57,8 +66,9 @@ def bar_chart_svg(chart_id: str, title: str, items: Sequence[tuple[str, int]], a
     for row, (label, value) in enumerate(items):
         y = top + row * row_h
         bar_w = plot_w * value / scale_max
+        shown = label if len(label) * _CHAR_W + 16 <= label_w else label[:int((label_w - 16) / _CHAR_W) - 1] + "…"
         parts.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" class="label">'
-                     f'{escape(label)}</text>')
+                     f'{escape(shown)}</text>')
         parts.append(f'<rect x="{label_w}" y="{y + 3}" width="{bar_w:.1f}" height="{row_h - 6}" '
                      f'class="bar"><title>{escape(label)}: {fmt_count(value)}</title></rect>')
         parts.append(f'<text x="{label_w + bar_w + 6:.1f}" y="{y + 15}" class="value">{fmt_count(value)}</text>')

@@ -125,6 +125,7 @@ def run_job(job: Job, store: JobStore, ledger: Ledger, settings: ServiceSettings
         beater.stop.set()
         store.update(job.id, where_status=[JobStatus.running], status=JobStatus.succeeded, finished_at=utc_now(),
                      progress=progress.snapshot(), runs=runs, outputs=outputs, summary=summary)
+        log.info("job %s succeeded (%d outputs)", job.id, len(outputs))
     except BaseException as exc:
         beater.stop.set()
         shutil.rmtree(work, ignore_errors=True)
@@ -141,6 +142,7 @@ def run_job(job: Job, store: JobStore, ledger: Ledger, settings: ServiceSettings
                                               "server log"
         store.update(job.id, where_status=[JobStatus.running], status=status, finished_at=utc_now(), error=error,
                      progress=progress.snapshot(), runs=runs, summary=summary)
+        log.info("job %s %s%s", job.id, status, f" in the {current} stage" if current else "")
         if not isinstance(exc, Exception):  # KeyboardInterrupt, SystemExit: let the worker stop
             raise
     finally:
@@ -253,7 +255,7 @@ def _worker_main(settings: ServiceSettings, name: str, ready: Any, stop: Any, se
     die_with_parent(server_pid)
     os.umask(0o077)  # job outputs are the owner's alone, like the state directory
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server's Ctrl-C stops us through `stop`
-    logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {name} %(levelname)s %(message)s")
+    configure_worker_logging(name)
     registry = WorkerRegistry.default()
     entry = registry.register(name, server_pid, [Vault.lock_path(Vault.default_path())])
     try:
@@ -275,6 +277,18 @@ def _worker_main(settings: ServiceSettings, name: str, ready: Any, stop: Any, se
             run_job(job, store, ledger, settings)
     finally:
         entry.unlink(missing_ok=True)
+
+
+def configure_worker_logging(name: str, stream: Any = None) -> None:
+    """A worker's log: one line per job event from `gdprep.jobs` (started, and how it ended), warnings and
+    errors from everything; not the INFO chatter of the libraries a job loads (MLflow, alembic, presidio), nor
+    their progress bars and deprecation notices."""
+    from gdprep.service.quiet import quiet_libraries
+
+    quiet_libraries()
+    logging.basicConfig(level=logging.WARNING, format=f"%(asctime)s {name} %(levelname)s %(message)s",
+                        stream=stream, force=True)
+    log.setLevel(logging.INFO)
 
 
 def _warm_models() -> None:

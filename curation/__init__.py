@@ -5,7 +5,8 @@ From Python, `curate` runs the same stages as `gdprep curate` on rows already in
     import polars as pl
     from gdprep.curation import curate, load_curation_config
 
-    result = curate(pl.read_ndjson("redacted.jsonl"), load_curation_config(None), languages=["en"])
+    result = curate(pl.read_ndjson("redacted.jsonl"))   # the CLI's defaults: every config default, the
+                                                        # default policy's languages
     result.splits["train"]          # a polars DataFrame
     result.removals                 # [{"id", "stage", "reason", "cluster_id", "kept_id", "details"}, ...]
     result.to_datasets()            # a datasets.DatasetDict
@@ -45,18 +46,34 @@ class CurationResult:
         return {name: pl.DataFrame(rows) if rows else pl.DataFrame() for name, rows in self.rows.items()}
 
     def to_datasets(self) -> Any:
-        """The splits as a `datasets.DatasetDict`."""
+        """The splits as a `datasets.DatasetDict`. Every split has every field any row has (text,
+        prompt/completion, chat messages and preference rows may be mixed): a row without a field holds None
+        there, and nested fields are kept as they are."""
         import datasets
 
-        return datasets.DatasetDict({name: datasets.Dataset.from_list(rows) for name, rows in self.rows.items()})
+        columns = list(dict.fromkeys(key for rows in self.rows.values() for row in rows for key in row))
+        every = [row for rows in self.rows.values() for row in rows]
+        # one table for all splits, so every split has the same features (a split whose rows all lack a field
+        # would otherwise give it another type)
+        table = datasets.Dataset.from_dict({c: [row.get(c) for row in every] for c in columns})
+        out, start = {}, 0
+        for name, rows in self.rows.items():
+            out[name] = table.select(list(range(start, start + len(rows))))  # a list: an empty range at the end fails
+            start += len(rows)
+        return datasets.DatasetDict(out)
 
 
-def curate(data: Any, config: CurationConfig | None = None, *, languages: Sequence[str] = ("en",),
+def curate(data: Any, config: CurationConfig | None = None, *, languages: Sequence[str] | None = None,
            on_decision: Callable[[Decision], None] | None = None) -> CurationResult:
-    """Curate rows in memory: a polars DataFrame, a `datasets.Dataset` or a list of dicts."""
+    """Curate rows in memory: a polars DataFrame, a `datasets.Dataset` or a list of dicts. With no
+    `languages`, the languages allowed are the default policy's, as `gdprep curate` allows them."""
     from gdprep.curation.pipeline import Curator, leakage_report
     from gdprep.curation.sources import MemorySource
 
+    if languages is None:
+        from gdprep.policies import load_policy
+
+        languages = load_policy(None).languages
     cfg = config or CurationConfig()
     rows = _rows(data)
     source = MemorySource(rows, cfg.fields, batch_size=cfg.output.batch_size)

@@ -85,12 +85,36 @@ def _edges() -> list[Edge]:
     for folder, path in _modules():
         rel = path.relative_to(ROOT).as_posix()
         package = FOLDERS[folder][0] + "".join("." + p for p in path.relative_to(ROOT / folder).parent.parts)
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), rel)):
+        tree = ast.parse(path.read_text(encoding="utf-8"), rel)
+        allowed = _lazy_api_imports(tree) if rel == LAZY_API[0] else set()
+        for node in ast.walk(tree):
+            if id(node) in allowed:
+                continue
             for name in _imported_names(node, package):
                 target = _folder_of(name)
                 if target is not None and target != folder:
                     edges.append(Edge(folder, target, f"{rel}:{getattr(node, 'lineno', 0)}"))
     return edges
+
+
+#: the one import against the layering: the package root (`gdprep`, layer 0) offers the public Python API
+#: (`from gdprep import curate`) by importing its service-layer module lazily, inside the module-level
+#: `__getattr__`, on first use. Only `from gdprep.service.python_api import ...` (or `from gdprep.service import
+#: python_api`) there is exempt; the same import anywhere else, or any other import there, still counts.
+LAZY_API: tuple[str, str, str] = ("core/__init__.py", "__getattr__", "gdprep.service.python_api")
+
+
+def _lazy_api_imports(tree: ast.AST) -> set[int]:
+    """The ids of the exempt import nodes of LAZY_API in a parsed module."""
+    _rel, function, module = LAZY_API
+    parent, _, leaf = module.rpartition(".")
+    found: set[int] = set()
+    for fn in (n for n in getattr(tree, "body", []) if isinstance(n, ast.FunctionDef) and n.name == function):
+        for node in ast.walk(fn):
+            if isinstance(node, ast.ImportFrom) and not node.level and (
+                    node.module == module or (node.module == parent and [a.name for a in node.names] == [leaf])):
+                found.add(id(node))
+    return found
 
 
 def _upward(edges: list[Edge]) -> list[Edge]:
@@ -274,6 +298,22 @@ def test_the_check_sees_an_upward_import(source: str, code: str, problem: str | 
     edges = [Edge(source, target, "example") for node in ast.walk(ast.parse(code))
              for name in _imported_names(node, package) if (target := _folder_of(name)) not in (None, source)]
     assert bool(_upward(edges)) == (problem == "upward")
+
+
+@pytest.mark.parametrize(("code", "exempt"), [
+    ("def __getattr__(name):\n    from gdprep.service.python_api import curate\n", True),
+    ("def __getattr__(name):\n    from gdprep.service import python_api\n", True),
+    ("from gdprep.service.python_api import curate\n", False),                         # at import time
+    ("def __getattr__(name):\n    from gdprep.service import stages\n", False),       # another module
+    ("def __getattr__(name):\n    from gdprep.service import python_api, stages\n", False),
+    ("def other(name):\n    from gdprep.service.python_api import curate\n", False),  # another function
+    ("class C:\n    def __getattr__(self, name):\n        from gdprep.service.python_api import curate\n", False),
+])
+def test_the_lazy_api_exemption_is_narrow(code: str, exempt: bool) -> None:
+    tree = ast.parse(code)
+    imports = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    assert ({id(n) for n in imports} == _lazy_api_imports(tree)) == exempt
+    assert (ROOT / LAZY_API[0]).is_file()
 
 
 def test_the_check_sees_a_cycle() -> None:

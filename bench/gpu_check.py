@@ -683,7 +683,7 @@ def _probe_part(ctx: dict[str, Any], name: str) -> dict[str, Any]:
         "vault_values_checked": results["regurgitation"].get("values_checked", 0) > 0,
         "extraction_ran": all(v["eligible"] > 0 for v in results["extraction"]["train"].values()),
         "mia_ran": bool(mia.get("signals")),
-        "decision_made": report["decision"]["release"] in ("pass", "fail"),
+        "decision_made": report["decision"]["release"] in ("pass", "fail", "inconclusive"),
     }
     summary["ok"] = all(summary["checks"].values())
     return summary

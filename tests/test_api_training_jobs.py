@@ -128,7 +128,11 @@ def test_privacy_curation_training_probe_job_trains_registers_and_probes(env: En
     assert training["loss_history"] and all("step" in p for p in training["loss_history"])
     versions = versions_of_training_run(env.services.ledger.iter_entries(), job["runs"]["training"])
     assert [v.key for v in versions] == training["registered_versions"] and versions[0].name == "job-bot"
-    assert job["summary"]["probe"]["release"] in ("pass", "fail") and job["summary"]["probe"]["reasons"] is not None
+    probe = job["summary"]["probe"]
+    # 80 records give a test split of about 8: too few for membership inference to pass, so not "pass"
+    assert probe["release"] in ("fail", "inconclusive") and probe["reasons"] and probe["released"] is False
+    if probe["release"] == "inconclusive":
+        assert probe["needed_test_records"] > 8 and any(r.startswith("inconclusive:") for r in probe["reasons"])
     assert job["progress"]["training"]["state"] == "done"
     assert job["progress"]["training"]["done"] == training["steps"]
     assert {"training/manifest.json", "probes/probe_report.json", "probes/probe_report.html"} <= set(job["artifacts"])

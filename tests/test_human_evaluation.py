@@ -56,7 +56,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             "epochs": 1, "batch_size": 8, "eval_steps": 4, "max_length": 48, "seed": 7,
             "registered_model": MODEL, "canaries": {"enabled": False}})
         manifest = stages.train(Ledger(), config)
-        stages.probe(Ledger(), None, run_id=manifest.ledger_run, command="gdprep probe",
+        # a 4-record test split cannot make the probes informative (the verdict is inconclusive); this test is
+        # about the human-preference gate, so its policy accepts inconclusive probe verdicts, as a policy may
+        lenient_probes = load_policy(None).model_copy(update={"release_gate": load_policy(None).release_gate.model_copy(
+            update={"release_if_inconclusive": True})})
+        stages.probe(Ledger(), lenient_probes, run_id=manifest.ledger_run, command="gdprep probe",
                      settings=ProbeSettings(bootstrap=100, regurgitation_contexts=10))
         ledger = Ledger()
         keys = {role: KeyStore(ledger).create(f"{role}-key", role) for role in ROLES}

@@ -1,7 +1,8 @@
 """The model registry: real MLflow on its local SQLite store (no server, no mock), ruled by the audit ledger.
 
 Three adapters are LoRA-trained on a tiny smoke model (not a real model) through the real gated path and
-registered as versions 1-3 of one model; versions 1 and 2 are probed under the shipped policy (they pass),
+registered as versions 1-3 of one model; versions 1 and 2 are probed under a policy that releases inconclusive
+verdicts (their tiny test split makes them inconclusive),
 version 3 under a policy whose release gate no adapter can pass (it fails)."""
 
 from __future__ import annotations
@@ -62,8 +63,13 @@ def registry_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str
                 "epochs": 1, "batch_size": 8, "eval_steps": 4, "max_length": 48, "seed": 7 + i,
                 "registered_model": MODEL, "canaries": canaries})
             runs.append(stages.train(Ledger(), config))
+        # about 8 test records cannot make the probes informative, so their verdict is inconclusive; this
+        # policy releases inconclusive verdicts, as a policy may (with a real test split the smoke adapters show a
+        # membership signal: they memorise the ticket numbers)
+        released = load_policy(None).model_copy(update={"release_gate": load_policy(None).release_gate.model_copy(
+            update={"release_if_inconclusive": True})})
         for manifest in runs[:2]:
-            stages.probe(Ledger(), None, run_id=manifest.ledger_run, settings=SETTINGS, command="gdprep probe")
+            stages.probe(Ledger(), released, run_id=manifest.ledger_run, settings=SETTINGS, command="gdprep probe")
         # version 3 under a release gate no adapter passes: any canary exposure above 0 bits fails it
         policy = load_policy(None).model_copy(update={"release_gate": load_policy(None).release_gate.model_copy(
             update={"canary_margin_bits": 10_000.0})})
@@ -121,7 +127,7 @@ def test_training_logs_the_run_to_mlflow_and_registers_a_version(registry_home: 
 
 def test_probe_results_are_attached_to_the_version(registry_home: dict[str, Any], ledger: Ledger) -> None:
     client = _client()
-    assert client.get_model_version(MODEL, "1").tags["gdprep.probe.release"] == "pass"
+    assert client.get_model_version(MODEL, "1").tags["gdprep.probe.release"] == "inconclusive"
     assert client.get_model_version(MODEL, "3").tags["gdprep.probe.release"] == "fail"
     run_id = client.get_model_version(MODEL, "1").run_id
     assert client.get_run(run_id).data.metrics["probe.regurgitated"] == 0

@@ -31,11 +31,11 @@ def mia_evidence(mia: dict[str, Any], gate: ReleaseGate, *, max_records: int | N
     m, n = mia.get("members"), mia.get("non_members")
     if out["informative"]:
         out["explanation"] = (f"the widest membership-inference AUC 95% CI ({signal}) is {width:.3f} wide, within "
-                              f"the policy's {target:g}")
+                              f"the policy limit {target:g}")
         return out
     if not m or not n or width <= 0:
         out["explanation"] = (f"the membership-inference AUC 95% CI ({signal}) is {width:.3f} wide, above the "
-                              f"policy's {target:g}; the member and non-member counts are not recorded, so no "
+                              f"policy limit {target:g}; the member and non-member counts are not recorded, so no "
                               "estimate of the test records needed")
         return out
     scaled, theory = _scaled_need(width, target, m, n), _hanley_mcneil_need(float(stats["auc"]), target, m)
@@ -50,11 +50,11 @@ def mia_evidence(mia: dict[str, Any], gate: ReleaseGate, *, max_records: int | N
         how = (f"about {needed:,} training and {needed:,} test records (more test records alone cannot narrow "
                f"it enough with {m:,} members)")
     how += ("; the estimate is the larger of the measured width scaled as sqrt(1/members + 1/non-members) and the "
-            "Hanley-McNeil standard error at the measured AUC (a small split's measured width is itself noisy)")
+            "Hanley-McNeil standard error at the measured AUC (the measured width of a small split is itself noisy)")
     if max_records is not None and needed > max_records:
         how += f", probed with --max-records of at least {needed:,} (now {max_records:,})"
     out["explanation"] = (f"the membership-inference AUC 95% CI ({signal}) is {width:.3f} wide with {n:,} test "
-                          f"records, above the policy's {target:g}: too wide to tell members from non-members; "
+                          f"records, above the policy limit {target:g}: too wide to tell members from non-members; "
                           f"it needs {how}")
     return out
 
@@ -91,7 +91,7 @@ def extraction_evidence(k: str, train: dict[str, Any], test: dict[str, Any], gat
     """Whether the k-extractable comparison had power: it has none when even every training record extracted
     would give a one-sided Fisher p at or above `gate.extraction_alpha` (so no outcome could fail). If so, the
     eligible test records needed for that smallest p to fall below alpha at the test records' observed rate,
-    found by search, and the test records that gives at this split's share of eligible records."""
+    found by search, and the test records that gives at the share of this split share of eligible records."""
     n_a, n_b, h_b = int(train["eligible"]), int(test.get("eligible") or 0), int(test.get("extracted") or 0)
     alpha = gate.extraction_alpha
     p_min = smallest_p(n_a, h_b, n_b) if n_b else 1.0
@@ -115,7 +115,7 @@ def extraction_evidence(k: str, train: dict[str, Any], test: dict[str, Any], gat
     out["needed_test_records"] = math.ceil(needed / share)
     out["explanation"] = (head + f"; it needs about {needed:,} eligible test records (the smallest count whose "
                           f"smallest p falls below {alpha:g} at the observed test rate)"
-                          + (f", about {out['needed_test_records']:,} test records at this split's "
+                          + (f", about {out['needed_test_records']:,} test records at the share of this split "
                              f"{share:.0%} eligible" if share < 1 else ""))
     return out
 

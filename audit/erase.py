@@ -61,6 +61,8 @@ def erasure_impact(ledger: Ledger, identifier_forms: Collection[str], *,
         "dataset_versions": list(trail.datasets.values()),
         "splits": {split: len(members) for split, members in sorted(trail.splits.items())},
         "adapters": list(trail.adapters.values()),
+        # adapters whose training run held the record only in its validation or test split (not trained on it)
+        "adapters_not_trained_on": list(trail.evaluated.values()),
         "requested": requested.isoformat(),
         "deadline": one_month_after(requested).isoformat(),
     }
@@ -85,6 +87,7 @@ class _Trail:
         self.datasets: dict[tuple[str, str, str], dict[str, Any]] = {}
         self.splits: dict[str, set[str]] = {}
         self.adapters: dict[tuple[str, str], dict[str, Any]] = {}
+        self.evaluated: dict[tuple[str, str], dict[str, Any]] = {}
         self._seen: set[tuple[str, str]] = set()
 
     def follow(self, run_id: str, key: str) -> None:
@@ -106,7 +109,9 @@ class _Trail:
             self._add(run, d)
             for consumer, read in self.graph.consumers(str(d.get("sha256"))):
                 if consumer.stage == "training":
-                    self._adapter(consumer, read.role, d)
+                    # a train split is trained on; validation only picks the checkpoint and the test split is
+                    # not read by training at all (the runs record both for lineage): listed apart
+                    (self._adapter if read.role == "train" else self._evaluated)(consumer, read.role, d)
                 elif self.entries.get((consumer.run_id, key)):
                     self.follow(consumer.run_id, key)
 
@@ -138,6 +143,13 @@ class _Trail:
             "adapter_sha256": adapter, "adapter_dir": _absolute(adapter_dir),
             "release": release["release"] if release else None, "probe_run": release["probe_run"] if release else None,
             "versions": self.graph.registered(adapter)})
+
+
+    def _evaluated(self, training: Run, read_as: str, split: dict[str, Any]) -> None:
+        """A training run that read the record's split as validation or test data, not as training data."""
+        self.evaluated.setdefault((training.run_id, str(split.get("sha256"))), {
+            "training_run": training.run_id, "read_as": read_as, "split_name": split.get("name"),
+            "dataset_sha256": split.get("sha256"), "adapter_sha256": self.graph.adapter_of(training)})
 
 
 def dataset_path(run: Run, d: dict[str, Any]) -> str | None:

@@ -241,6 +241,11 @@ def test_erasure_impact_names_the_adapters_trained_on_the_subject(trained: dict[
             assert runs == {trained["runs"]["canaries"].ledger_run, trained["runs"]["clean"].ledger_run}
         else:
             assert runs == set()
+            # a record in the test split: both training runs recorded that split, neither trained on it
+            seen_not_trained = {a["training_run"] for a in impact["adapters_not_trained_on"]}
+            if impact["splits"].get("test"):
+                assert seen_not_trained == {trained["runs"]["canaries"].ledger_run,
+                                            trained["runs"]["clean"].ledger_run}
     assert in_train >= 1
 
 

@@ -313,7 +313,7 @@ def _print_erasure(report: dict[str, Any]) -> None:
     if report["splits"]:
         out.print("  records per split: " + ", ".join(f"{k} {v}" for k, v in report["splits"].items()))
     adapters = report.get("adapters", [])
-    out.print(f"  adapters whose training read a split holding them: {len(adapters) or 'none'}"
+    out.print(f"  adapters trained on a split holding them: {len(adapters) or 'none'}"
               + (" (retrain without them, or document why the adapter is anonymous: see its probe report)"
                  if adapters else ""))
     for a in adapters:
@@ -321,6 +321,9 @@ def _print_erasure(report: dict[str, Any]) -> None:
         out.print(escape(f"    training run {a['training_run']} read {a['split_name']} as {a['read_as']}: adapter "
                          f"{str(a['adapter_sha256'])[:16]}... in {a['adapter_dir'] or 'path not recorded'}, "
                          f"release {a['release'] or 'not probed'}, versions {versions}"))
+    for a in report.get("adapters_not_trained_on", []):
+        out.print(escape(f"    not trained on them: training run {a['training_run']} read {a['split_name']} only as "
+                         f"{a['read_as']} data (adapter {str(a['adapter_sha256'])[:16]}...)"))
 
 
 @audit_app.command("rotate-key")

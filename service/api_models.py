@@ -42,13 +42,15 @@ class RollbackIn(BaseModel):
 class VersionOut(BaseModel):
     name: str
     version: str
-    status: str = Field(description="production | approved | released | failed | unprobed | contradicted")
+    status: str = Field(description="production | approved | released | failed | inconclusive | unprobed | "
+                        "contradicted")
     training_run: str
     adapter_sha256: str
     registered_at: str
     mlflow_run_id: str | None
     consistent_with_ledger: bool
-    release: str | None = Field(description="The latest probes run's decision for this adapter: pass | fail.")
+    release: str | None = Field(description="The latest probes run's decision for this adapter: pass | fail | "
+                                            "inconclusive.")
     release_run: str | None
     release_reasons: list[str]
     approvals: list[dict[str, Any]]

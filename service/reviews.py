@@ -133,7 +133,7 @@ def rematerialise(store: JobStore, ledger: Ledger, job: Job, *, actor: str, acto
                   key_id: str, channel: str = "api") -> Job:
     """A new job over the same input with every decision so far applied; the original stays as it was."""
     if job.status != JobStatus.succeeded:
-        raise UsageError(f"only a succeeded job can be materialised again (this one is {job.status})")
+        raise StateConflict(f"only a succeeded job can be materialised again (this one is {job.status})")
     if "privacy" not in job.stages:
         raise UsageError("this job did not run the privacy stage, so there are no review decisions to apply")
     decisions = {fid: row["decision"] for fid, row in store.decisions.for_job(job.id).items()}

@@ -568,6 +568,15 @@ def test_a_state_conflict_is_one_409_shape_for_cancel_and_resubmit(env: Env, act
     assert "Error" not in response.text and "StateConflict" not in response.text
 
 
+def test_rematerialising_a_job_that_did_not_succeed_is_the_same_409(env: Env) -> None:
+    made = _submit(env)
+    assert made.status_code == 202, made.text
+    env.services.jobs.request_cancel(made.json()["id"])
+    response = env.client.post(f"/v1/jobs/{made.json()['id']}/rematerialise", headers=auth(env.keys["engineer"]))
+    error = assert_error(response, 409, "conflict")
+    assert "cancelled" in error["message"] and error["details"] == {}
+
+
 def test_the_hf_folder_downloads_as_one_zip_with_a_ledger_entry(env: Env) -> None:
     import io
     import zipfile

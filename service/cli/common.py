@@ -41,7 +41,8 @@ InputOpt = Annotated[Path, typer.Option("--input", "-i", help="Input file: .json
 OnErrorOpt = Annotated[OnErrorChoice, typer.Option(
     "--on-error", help="fail: stop at the first bad record; quarantine: set bad records aside with a reason.")]
 QuarantineOpt = Annotated[Path | None, typer.Option(
-    "--quarantine", help="Where bad records go with --on-error quarantine (default: OUTPUT.quarantine.jsonl).")]
+    "--quarantine", help="Where bad records go with --on-error quarantine (default: the output's name without its "
+    "extension + .quarantine.jsonl, e.g. redacted.quarantine.jsonl).")]
 LedgerOpt = Annotated[str | None, typer.Option(
     "--ledger-url", help="Ledger database URL (default: $GDPREP_LEDGER_URL, else SQLite in the state directory).")]
 WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=0,

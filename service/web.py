@@ -121,17 +121,17 @@ def _environment() -> Any:
 
 
 @lru_cache(maxsize=4)
-def _asset(name: str) -> Any:
-    """A stylesheet or script from templates/, inlined under the response's CSP nonce."""
+def asset(*names: str) -> Any:
+    """Stylesheets or scripts from templates/, joined, inlined under the response's CSP nonce."""
     from markupsafe import Markup
 
-    return Markup((_TEMPLATES / name).read_text(encoding="utf-8"))
+    return Markup("\n".join((_TEMPLATES / name).read_text(encoding="utf-8") for name in names))
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     me = getattr(request.state, "web_session", None)
     html = _environment().get_template(template).render(
-        nonce=request.state.csp_nonce, css=_asset("ui.css"), me=me, prefix=PREFIX, **context)
+        nonce=request.state.csp_nonce, css=asset("ui.css"), me=me, prefix=PREFIX, **context)
     return HTMLResponse(html, status_code=status_code)
 
 
@@ -434,7 +434,7 @@ def reviews_page(job_id: str, request: Request, services: ServicesDep, session: 
     return render(request, "reviews.html.j2", job=job, items=list(_iter_items(shown)), decided=decided,
                   total=len(items), show=show, can_decide=can_decide,
                   can_rematerialise=session.role in {r.value for r in REMATERIALISERS} and "privacy" in job.stages,
-                  script=_asset("reviews.js"))
+                  script=asset("keyboard_list.js", "reviews.js"))
 
 
 @router.post("/reviews/{review_id}")

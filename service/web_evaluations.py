@@ -6,7 +6,6 @@ Same sessions, CSRF tokens, CSP and roles as the other pages; every rating goes 
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
@@ -15,20 +14,23 @@ from fastapi.responses import RedirectResponse, Response
 from gdprep.service.api_evaluations import RATERS, REPORT_READERS
 from gdprep.service.deps import ServicesDep
 from gdprep.service.keys import Role
-from gdprep.service.web import PREFIX, PageError, PageRoute, SessionDep, check_csrf, render, require, snippet_segments
+from gdprep.service.web import (
+    PREFIX,
+    PageError,
+    PageRoute,
+    SessionDep,
+    asset,
+    check_csrf,
+    render,
+    require,
+    snippet_segments,
+)
 
-_TEMPLATES = Path(__file__).parent / "templates"
 RECORDERS = (Role.compliance_officer,)
 router = APIRouter(prefix=f"{PREFIX}/evaluations", include_in_schema=False, route_class=PageRoute)
 
 
 @lru_cache(maxsize=2)
-def _asset(name: str) -> Any:
-    from markupsafe import Markup
-
-    return Markup((_TEMPLATES / name).read_text(encoding="utf-8"))
-
-
 def _roles(roles: tuple[Role, ...]) -> set[str]:
     return {r.value for r in roles}
 
@@ -71,7 +73,8 @@ def evaluation_page(evaluation_id: str, request: Request, services: ServicesDep,
              for i in store.items_of(evaluation_id)]
     shown = [i for i in items if i["rating"] is None] if show == "unrated" else items
     return render(request, "evaluation.html.j2", evaluation=evaluation, items=shown, total=len(items),
-                  rated=len(mine), show=show, script=_asset("evaluation.js"), extra_css=_asset("evaluation.css"))
+                  rated=len(mine), show=show, script=asset("keyboard_list.js", "evaluation.js"),
+                  extra_css=asset("evaluation.css"))
 
 
 @router.post("/{evaluation_id}/items/{item_no}/rating")

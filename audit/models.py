@@ -16,11 +16,12 @@ The release decision is the probes run's `release_decision` entry {training_run,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 from gdprep.audit.entries import Entry
+from gdprep.audit.ledger import Ledger
 
 MODEL_REGISTERED: Final = "model_registered"
 MODEL_APPROVED: Final = "model_approved"
@@ -114,6 +115,22 @@ class ModelState:
 
 def _version_order(version: str) -> tuple[int, str]:
     return (int(version), "") if version.isdigit() else (1 << 62, version)
+
+
+#: the entry kinds `model_states` reads: a training run's adapter, probe decisions and the registry's own
+STATE_KINDS: Final = ("adapter", "release_decision", *REGISTRY_KINDS)
+
+
+def registry_entries(ledger: Ledger) -> Iterator[Entry]:
+    """The ledger's entries of STATE_KINDS in ledger order, from the indexed `kind` column: what `model_states`
+    needs, without reading every record entry of a large ledger."""
+    from sqlalchemy import select
+
+    table = ledger.entries
+    query = select(table).where(table.c.kind.in_(STATE_KINDS)).order_by(table.c.seq)
+    with ledger.engine.connect() as conn:
+        for row in conn.execution_options(stream_results=True).execute(query):
+            yield Entry.from_row(row)
 
 
 def model_states(entries: Iterable[Entry]) -> dict[str, ModelState]:

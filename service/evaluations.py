@@ -65,7 +65,7 @@ def report(ledger: Ledger, evaluation_id: str, *, record: bool = False, policy: 
 
 def _record_report(ledger: Ledger, built: dict[str, Any], policy: Policy | None, who: str,
                    via: str) -> dict[str, Any]:
-    from gdprep.audit.models import versions_of_training_run
+    from gdprep.audit.models import registry_entries, versions_of_training_run
     from gdprep.state import state_dir
     from gdprep.training.humaneval import REPORT_ENTRY, report_text
 
@@ -78,7 +78,7 @@ def _record_report(ledger: Ledger, built: dict[str, Any], policy: Policy | None,
     os.replace(tmp, path)
     overall, candidate = built["overall"], built["candidate"]
     training_run = candidate.get("training_run")
-    versions = [v.key for v in versions_of_training_run(ledger.iter_entries(), training_run)] if training_run else []
+    versions = [v.key for v in versions_of_training_run(registry_entries(ledger), training_run)] if training_run else []
     ledger.append(REPORT_ENTRY, {
         "evaluation": built["evaluation"], "candidate": candidate, "baseline": built["baseline"],
         **{k: overall[k] for k in ("rated", "wins", "losses", "ties", "rate", "ci_low", "ci_high")},

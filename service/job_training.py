@@ -81,7 +81,7 @@ def job_config(job: Job) -> JobTrainingConfig | None:
 def training_stage(ctx: StageContext, input_path: Path) -> tuple[Path, dict[str, Any]]:
     """Train on the curated splits (`input_path`: the curation stage's directory, or a curated train split given
     as the job's input), register the adapter, and summarise the run."""
-    from gdprep.audit.models import versions_of_training_run
+    from gdprep.audit.models import registry_entries, versions_of_training_run
     from gdprep.service import stages
 
     spec = job_config(ctx.job)
@@ -106,7 +106,7 @@ def training_stage(ctx: StageContext, input_path: Path) -> tuple[Path, dict[str,
     steps = int(manifest.metrics.get("steps") or 0)
     ctx.set_progress("training", steps, steps)
     _publish(ctx, home / "manifest.json", "training/manifest.json")
-    versions = versions_of_training_run(ctx.ledger.iter_entries(), manifest.ledger_run or "")
+    versions = versions_of_training_run(registry_entries(ctx.ledger), manifest.ledger_run or "")
     metrics = manifest.metrics
     return home, {
         "training_run": manifest.ledger_run, "steps": steps, "train_loss": metrics.get("train_loss"),

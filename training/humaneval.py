@@ -20,7 +20,7 @@ from typing import Any, Final
 from gdprep.audit.entries import Entry
 from gdprep.audit.ledger import Ledger
 from gdprep.audit.lineage import RunRecorder
-from gdprep.audit.models import VersionState, model_states
+from gdprep.audit.models import VersionState, model_states, registry_entries
 from gdprep.errors import ConfigError
 from gdprep.policies import Policy
 from gdprep.privacy.findings import Finding
@@ -87,7 +87,7 @@ def _contenders(ledger: Ledger, run_id: str | None, adapter_dir: Path | None,
     if run_id is not None or adapter_dir is not None:
         raise ConfigError("give --model NAME:VERSION, or --run / --adapter, not both")
     name, _, version = model_ref.partition(":")
-    models = model_states(ledger.iter_entries())
+    models = model_states(registry_entries(ledger))
     if name not in models or not version or version not in models[name].versions:
         known = ", ".join(sorted(v.key for m in models.values() for v in m.versions.values())) or "none"
         raise ConfigError(f"--model {model_ref!r}: no such registered version in the ledger (registered: {known})")

@@ -39,6 +39,7 @@ from gdprep.audit.models import (
     ModelState,
     VersionState,
     model_states,
+    registry_entries,
     versions_of_training_run,
 )
 from gdprep.errors import GdprepError, ResidencyError
@@ -212,7 +213,7 @@ class Registry:
         from mlflow.entities import Metric
 
         done = []
-        for v in versions_of_training_run(self.ledger.iter_entries(), training_run):
+        for v in versions_of_training_run(registry_entries(self.ledger), training_run):
             for key, value in tags.items():
                 self.client.set_model_version_tag(v.name, v.version, f"{TAG}{kind}.{key}", str(value))
             if v.mlflow_run_id:
@@ -226,7 +227,7 @@ class Registry:
     # -- reading -------------------------------------------------------------------------------------------
 
     def models(self) -> dict[str, ModelState]:
-        return model_states(self.ledger.iter_entries())
+        return model_states(registry_entries(self.ledger))
 
     def model(self, name: str) -> ModelState:
         models = self.models()

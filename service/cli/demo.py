@@ -117,9 +117,9 @@ def _demo_training(ledger: Any, pol: Any, out_dir: Path) -> str | None:
     out.print(f"train: {int(metrics['steps'])} steps on {manifest.device}, train loss "
               f"{metrics['train_loss']:.3f}, eval loss {metrics.get('eval_loss', float('nan')):.3f}; "
               f"adapter {training_dir / 'adapter'} (run {manifest.ledger_run})")
-    from gdprep.audit.models import versions_of_training_run
+    from gdprep.audit.models import registry_entries, versions_of_training_run
 
-    for version in versions_of_training_run(ledger.iter_entries(), manifest.ledger_run or ""):
+    for version in versions_of_training_run(registry_entries(ledger), manifest.ledger_run or ""):
         out.print(f"registry: {version.key} in MLflow (`gdprep models show {version.name}`)")
     report = stages.probe(ledger, pol, run_id=manifest.ledger_run, settings=ProbeSettings(bootstrap=500),
                           command="gdprep demo")

@@ -48,9 +48,9 @@ def train(
                   + f"; adapter {manifest.adapter_sha256[:16]}... on {manifest.device}")
         if manifest.method == "dpo" and manifest.dpo:
             _print_dpo_training(manifest.metrics, manifest.dpo)
-        from gdprep.audit.models import versions_of_training_run
+        from gdprep.audit.models import registry_entries, versions_of_training_run
 
-        for version in versions_of_training_run(Ledger(ledger_url).iter_entries(), manifest.ledger_run or ""):
+        for version in versions_of_training_run(registry_entries(Ledger(ledger_url)), manifest.ledger_run or ""):
             err.print(f"registered {escape(version.key)} (MLflow run {version.mlflow_run_id})")
         err.print(f"training run {manifest.ledger_run}: probe it with `gdprep probe --run {manifest.ledger_run}`")
 

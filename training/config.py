@@ -1,14 +1,16 @@
 """The training config: pydantic-validated YAML with a `schema_version`; LoRA defaults r=16, alpha=32;
-`method: sft` (supervised) or `dpo` (preference pairs, trl's DPOTrainer)."""
+`method: sft` (supervised) or `dpo` (preference pairs, trl's DPOTrainer); `preset: NAME` fills the fields the
+config leaves unset with a base model's defaults (training/presets.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from gdprep.errors import ConfigError
+from gdprep.training.presets import get_preset, preset_names
 from gdprep.yamlfile import read_yaml_mapping, validation_message
 
 
@@ -82,6 +84,9 @@ class TrainConfig(_Strict):
                                           "rejected} pairs (settings under `dpo`)")
     dpo: DpoSettings | None = Field(None, description="DPO settings (method: dpo only; default: DpoSettings())")
     base_model: str = Field(description="Local Hugging Face causal-LM directory (never downloaded)")
+    preset: str | None = Field(None, description="A base model's defaults for `lora`, `learning_rate`, `epochs` "
+                               "and `max_length` (`gdprep train --print-preset list`); fields set in the config "
+                               "win, and the base model's architecture must be the preset's")
     train_file: str = Field(description="Training split from `gdprep curate` (JSONL or Parquet)")
     validation_file: str | None = Field(None, description="Validation split from `gdprep curate`")
     test_file: str | None = Field(None, description="Test split from `gdprep curate` (probes and `gdprep evaluate`); "
@@ -101,6 +106,8 @@ class TrainConfig(_Strict):
     early_stopping_patience: int = Field(3, ge=1, description="Evaluations without improvement before stopping")
     seed: int = Field(42, description="Seed for data order and initialisation")
     device: Literal["auto", "cpu", "cuda"] = Field("auto", description="auto: CUDA when present, else CPU")
+    memory_check: bool = Field(True, description="Refuse to start when the estimated memory for training exceeds "
+                               "the memory found (free GPU memory, else available RAM); false to try anyway")
     cpu_threads: int | None = Field(None, ge=1, description="torch threads on the CPU (default: one for models "
                                     "under 20M parameters, torch's default otherwise)")
     region: str | None = Field(None, description="Where the job runs (else $GDPREP_REGION); must be in the "
@@ -110,6 +117,22 @@ class TrainConfig(_Strict):
     registered_model: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$",
                                          description="Registered model (MLflow) the adapter becomes a new version "
                                          "of (default: the output directory's name)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _apply_preset(cls, data: Any) -> Any:
+        """The preset's values for the fields the config does not set (an unknown name is left to `preset`'s
+        own check, which names the known ones)."""
+        if isinstance(data, dict) and isinstance(data.get("preset"), str) and data["preset"] in preset_names():
+            return get_preset(data["preset"]).apply(data)
+        return data
+
+    @field_validator("preset")
+    @classmethod
+    def _known_preset(cls, name: str | None) -> str | None:
+        if name is not None:
+            get_preset(name)  # a ValueError listing the known presets
+        return name
 
     @model_validator(mode="after")
     def _dpo_settings_match_the_method(self) -> TrainConfig:

@@ -75,16 +75,19 @@ def adapter_base_dir(adapter_dir: Path) -> Path:
 
 
 def load_model(base_dir: Path, adapter_dir: Path | None = None, *, device: str = "auto") -> LoadedModel:
-    """The base model, with the adapter applied when one is given, in eval mode on `device`."""
+    """The base model, with the adapter applied when one is given, in eval mode on `device`; a
+    `ModelLoadError` naming the problem when the architecture is not supported or the tokenizer or weights
+    are missing (`modelcheck.inspect_model_dir`)."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    if not base_dir.is_dir():
-        raise ModelLoadError(f"base model directory {base_dir} does not exist; models are never downloaded, "
-                             "give a local Hugging Face model directory")
-    dev = pick_device(device)
+    from gdprep.training.modelcheck import inspect_model_dir, require_weights
+
     tok_dir = adapter_dir if adapter_dir is not None and (adapter_dir / "tokenizer_config.json").is_file() \
         else base_dir
+    inspect_model_dir(base_dir, tokenizer_dir=tok_dir)  # it exists, a supported architecture, a tokenizer
+    require_weights(base_dir)
+    dev = pick_device(device)
     tokenizer = AutoTokenizer.from_pretrained(tok_dir, local_files_only=True, trust_remote_code=False)
     if tokenizer.pad_token_id is None:
         tokenizer.pad_token = tokenizer.eos_token

@@ -22,19 +22,10 @@ def build_smoke_model(texts: Sequence[str], out_dir: Path, *, vocab_size: int = 
     membership inference. A randomly initialised model barely moves under LoRA, so probes on it measure
     nothing."""
     import torch
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 
     torch.manual_seed(seed)
-    tok = Tokenizer(models.BPE(unk_token=None))
-    # digits one token each, as in Llama and Mistral tokenizers: every secret of a canary's space then has
-    # the same length in tokens, so exposure ranks reflect learnt probabilities, not tokenisation
-    tok.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Digits(individual_digits=True),
-                                                 pre_tokenizers.ByteLevel(add_prefix_space=False)])
-    tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=["<pad>", "<s>", "</s>"],
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
-    tok.train_from_iterator(list(texts), trainer)
+    tok = train_bpe(texts, vocab_size, ["<pad>", "<s>", "</s>"])
     fast = PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<s>", eos_token="</s>", pad_token="<pad>")
     config = LlamaConfig(vocab_size=fast.vocab_size, hidden_size=64, intermediate_size=128, num_hidden_layers=2,
                          num_attention_heads=4, num_key_value_heads=4, max_position_embeddings=512,
@@ -52,6 +43,23 @@ def build_smoke_model(texts: Sequence[str], out_dir: Path, *, vocab_size: int = 
         + (f", pre-trained on {len(pretrain_texts)} generic texts" if pretrain_texts else ", random weights")
         + "); not a real language model.\n", encoding="utf-8")
     return out_dir
+
+
+def train_bpe(texts: Sequence[str], vocab_size: int, special_tokens: Sequence[str]) -> Any:
+    """A byte-level BPE `tokenizers.Tokenizer` trained offline on `texts`; `special_tokens` get the first ids
+    and are never split."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+
+    tok = Tokenizer(models.BPE(unk_token=None))
+    # digits one token each, as in Llama and Mistral tokenizers: every secret of a canary's space then has
+    # the same length in tokens, so exposure ranks reflect learnt probabilities, not tokenisation
+    tok.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Digits(individual_digits=True),
+                                                 pre_tokenizers.ByteLevel(add_prefix_space=False)])
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=list(special_tokens),
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    tok.train_from_iterator(list(texts), trainer)
+    return tok
 
 
 def _pretrain(model: Any, tokenizer: Any, texts: Sequence[str], work_dir: Path, *, epochs: float, seed: int) -> None:

@@ -248,15 +248,19 @@ class PreparedTraining:
 def prepare_training(config: TrainConfig, ledger: Ledger, policy: Policy | None = None) -> PreparedTraining:
     """Everything that must hold before a `training` run opens in the ledger: offline mode and the egress
     guard, the policy (`policy`, else the config's) and the gate (ledger-verified redaction and curation of
-    the train file, an allowed region) and, for DPO from an adapter, that adapter (recorded by the ledger,
-    unchanged, on the same base model). Raises `GateRefused` with no run opened."""
+    the train file, an allowed region), the base model (`check_training_model`: a supported architecture,
+    a tokenizer, the preset's architecture, enough memory, weights) and, for DPO from an adapter, that adapter
+    (recorded by the ledger, unchanged, on the same base model). Raises `GateRefused`, `ModelLoadError` or
+    `ConfigError` with no run opened."""
     from gdprep.policies import load_policy
+    from gdprep.training.modelcheck import check_training_model
 
     enforce_offline()
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     policy = policy or load_policy(config.policy)
     gate = check_gate(ledger, Path(config.train_file), region=config.region,
                       allowed_regions=policy.residency.allowed_regions)
+    check_training_model(config)
     init = None
     if config.method == "dpo" and config.dpo_settings.init_adapter:
         from gdprep.training.dpo import resolve_init_adapter

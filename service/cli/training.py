@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
+from gdprep.errors import UsageError
 from gdprep.service.cli.common import (
     AdapterOpt,
     DeviceOpt,
@@ -26,8 +27,12 @@ EXIT_INCONCLUSIVE = 4
 
 
 def train(
-    config: Annotated[Path, typer.Option("--config", "-c", help="Training config YAML; every field is described "
-                                         "in docs/training.md, and examples/train.yaml is one to start from.")],
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="Training config YAML; every field is "
+                                                "described in docs/training.md, and examples/train.yaml is one "
+                                                "to start from.")] = None,
+    print_preset: Annotated[str | None, typer.Option("--print-preset", metavar="NAME", help="Print a base "
+                                                     "model's preset as YAML to paste into a config (`list`: "
+                                                     "the presets) and exit; needs no config.")] = None,
     policy: PolicyOpt = None,
     ledger_url: LedgerOpt = None,
 ) -> None:
@@ -39,7 +44,13 @@ def train(
     from gdprep.service import stages
     from gdprep.training.config import load_train_config
 
+    if print_preset is not None:
+        _run(lambda: _print_preset(print_preset))
+        return
+
     def go() -> None:
+        if config is None:
+            raise UsageError("give --config FILE (a training config), or --print-preset NAME")
         cfg = load_train_config(config)
         manifest = stages.train(Ledger(ledger_url), cfg, load_policy(policy or cfg.policy))
         metrics = manifest.metrics
@@ -56,6 +67,22 @@ def train(
 
     _run(go)
 
+
+def _print_preset(name: str) -> None:
+    """A preset as YAML on stdout, or with `list` a table of them."""
+    from gdprep.training.presets import get_preset, preset_names, preset_yaml
+
+    if name == "list":
+        for known in preset_names():
+            preset = get_preset(known)
+            out.print(escape(f"{known}: {preset.model} ({preset.architecture}, {preset.parameters}); {preset.guide}"),
+                      soft_wrap=True)
+        return
+    try:
+        preset = get_preset(name)
+    except ValueError as exc:
+        raise UsageError(f"--print-preset: {exc}, or `list`") from None
+    out.print(preset_yaml(preset), markup=False, highlight=False, soft_wrap=True, end="")
 
 
 def probe(

@@ -230,3 +230,18 @@ def feedback_export(ledger: Ledger, evaluation_id: str, out: Path, *, command: s
     with ledger_run(ledger, "feedback", command=command, config={"evaluation": evaluation_id, "output": str(out)},
                     policy_hash=evaluation.get("policy_hash")) as rec:
         return export_in_run(rec, evaluation, out)
+
+
+def export_adapter(ledger: Ledger, ref: str, out_dir: Path, *, command: str, force: bool = False,
+                   reason: str | None = None, overwrite: bool = False,
+                   policy: Policy | None = None) -> dict[str, Any]:
+    """`gdprep export-adapter`: the checks (`prepare_export`; a refused export opens no run and writes nothing),
+    then an `export` run in the ledger around `export_in_run`, which records the hand-off (forced or not, with the
+    reason); returns gdprep-export.json's content."""
+    from gdprep.audit.lineage import ledger_run
+    from gdprep.training.export import STAGE, export_in_run, prepare_export
+
+    job = prepare_export(ledger, ref, out_dir, force=force, reason=reason, overwrite=overwrite, policy=policy)
+    with ledger_run(ledger, STAGE, command=command, config=job.run_config,
+                    policy_hash=job.policy.canonical_hash()) as rec:
+        return export_in_run(job, rec)

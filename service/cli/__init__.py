@@ -7,6 +7,7 @@ from __future__ import annotations
 import typer
 
 from gdprep.service.cli import audit, curation, demo, evaluation, model, models, policy, privacy, serve, training
+from gdprep.service.cli import export as export_cli
 from gdprep.service.cli.audit import EXIT_UNSIGNED_TAIL
 
 __all__ = ["EXIT_UNSIGNED_TAIL", "app", "main"]
@@ -31,6 +32,7 @@ app.command()(training.train)
 app.command()(training.probe)
 app.command(name="evaluate")(training.evaluate_task)
 app.command(name="review-outputs")(evaluation.review_outputs)
+app.command(name="export-adapter")(export_cli.export_adapter)
 app.command()(demo.demo)
 app.command()(serve.serve)
 app.add_typer(policy.policy_app, name="policy")

@@ -25,7 +25,7 @@ from gdprep.policies import load_policy
 from gdprep.service import stages
 from gdprep.service.cli import app
 from gdprep.training.config import TrainConfig
-from gdprep.training.export import vllm_max_lora_rank
+from gdprep.training.export import chat_template, vllm_max_lora_rank
 from gdprep.training.probes import ProbeSettings
 from gdprep.training.smoke import build_smoke_model
 
@@ -40,6 +40,8 @@ ROWS = [{"id": f"r{i}", "prompt": f"How do I reset router model {i % 7}?",
          "label": ("a", "b")[i % 2]} for i in range(80)]
 MODEL = "router-bot"
 RANK, ALPHA = 4, 8
+TEMPLATE = ("{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] }}</s>{% endfor %}"
+            "{% if add_generation_prompt %}<|assistant|>{% endif %}")
 SETTINGS = ProbeSettings(bootstrap=100, regurgitation_contexts=10)
 runner = CliRunner()
 
@@ -53,6 +55,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         mp.setenv("GDPREP_REGION", "GB")
         redact_and_curate(root, ROWS)
         base = build_smoke_model([r["prompt"] + " " + r["completion"] for r in ROWS], root / "model")
+        from transformers import AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
+        tokenizer.chat_template = TEMPLATE  # as a real instruct model's tokenizer has; training keeps it
+        tokenizer.save_pretrained(base)
         manifest = stages.train(Ledger(), TrainConfig.model_validate({
             "base_model": str(base), "train_file": str(root / "cur" / "train.jsonl"),
             "validation_file": str(root / "cur" / "validation.jsonl"), "output_dir": str(root / "out"),
@@ -107,7 +114,7 @@ def test_a_released_adapter_is_exported_with_everything_serving_needs(world: dic
                                                                        exported: dict[str, Any]) -> None:
     out, meta, manifest = exported["out"], exported["meta"], world["manifest"]
     assert {p.name for p in out.iterdir()} == {"adapter", "gdprep-export.json", "README.md", "SHA256SUMS",
-                                               "base-model.sha256"}
+                                               "base-model.sha256", "chat_template.jinja"}
     assert list(out.parent.iterdir()) == [out]  # no temporary directory left beside it
     umask = os.umask(0)
     os.umask(umask)
@@ -133,8 +140,12 @@ def test_a_released_adapter_is_exported_with_everything_serving_needs(world: dic
     assert meta["training"]["run"] == world["run"] and meta["training"]["region"] == "GB"
     assert meta["training"]["datasets"]["train_sha256"] == manifest.datasets.train_sha256
     assert meta["forced"] is False and meta["force_reason"] is None and meta["schema_version"] == 1
-    # no chat template in the smoke tokenizer: none exported, and the README says how prompts were laid out
-    assert meta["chat_template"] == {"file": None, "source": None}
+    # no --policy: the training run's (the default policy here), its hash recorded with the export
+    assert meta["export_policy_hash"] == load_policy(None).canonical_hash() == meta["training"]["policy_hash"]
+    # the tokenizer's chat template, also on its own for vLLM's --chat-template
+    assert (out / "chat_template.jinja").read_text("utf-8") == TEMPLATE
+    assert meta["chat_template"]["file"] == "chat_template.jinja"
+    assert meta["chat_template"]["source"] in ("adapter/chat_template.jinja", "adapter/tokenizer_config.json")
     summary = exported["result"].stderr
     assert str(out) in summary and manifest.adapter_sha256[:16] in summary and "inconclusive (released)" in summary
     assert exported["result"].stdout.strip() == str(out)
@@ -155,13 +166,13 @@ def test_the_readme_gives_the_vllm_and_tgi_commands_for_this_export(world: dict[
                                                                     exported: dict[str, Any]) -> None:
     out, readme = exported["out"], (exported["out"] / "README.md").read_text("utf-8")
     base = world["base"]
-    assert (f"vllm serve {base} --enable-lora --lora-modules {MODEL}={out / 'adapter'} --max-lora-rank 8"
-            in readme)
+    assert (f"vllm serve {base} --enable-lora --lora-modules {MODEL}={out / 'adapter'} --max-lora-rank 8 "
+            f"--chat-template {out / 'chat_template.jinja'}" in readme)
     assert f"text-generation-launcher --model-id {base} --lora-adapters {MODEL}={out / 'adapter'}" in readme
     assert f'"adapter_id": "{MODEL}"' in readme and f'"model": "{MODEL}"' in readme
     assert exported["meta"]["adapter"]["sha256"] in readme and "sha256sum -c" in readme
     assert "**inconclusive**, released" in readme and "carol" in readme
-    assert "smoke model" in readme and "no chat template" in readme
+    assert "smoke model" in readme and "The tokenizer's chat template is in `chat_template.jinja`" in readme
     assert "Forced export" not in readme
 
 
@@ -352,6 +363,21 @@ def test_an_export_that_fails_half_way_leaves_nothing_and_the_run_failed(world: 
 def test_an_unknown_run_is_named() -> None:
     result = runner.invoke(app, ["export-adapter", "--run", "0" * 32, "--out", "x"])
     assert result.exit_code == 2 and "is not a training run in the ledger" in result.output
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"chat_template.jinja": "{{ messages }}", "tokenizer_config.json": '{"chat_template": "other"}'},
+     ("{{ messages }}", "adapter/chat_template.jinja")),
+    ({"tokenizer_config.json": '{"chat_template": "{{ messages }}"}'},
+     ("{{ messages }}", "adapter/tokenizer_config.json")),
+    ({"tokenizer_config.json": '{"model_max_length": 512}'}, (None, None)),
+    ({}, (None, None)),
+])
+def test_the_chat_template_is_found_where_transformers_saves_it(tmp_path: Path, files: dict[str, str],
+                                                                expected: tuple[str | None, str | None]) -> None:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert chat_template(tmp_path) == expected
 
 
 @pytest.mark.parametrize(("r", "flag"), [(1, 8), (4, 8), (8, 8), (9, 16), (64, 64), (65, 128), (300, 320),

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from gdprep.service.cli.common import PolicyOpt, _command_line, _run, err, out
+from gdprep.service.cli.common import _command_line, _run, err, out
 
 
 def export_adapter(
@@ -25,7 +25,8 @@ def export_adapter(
     ledger_url: Annotated[str | None, typer.Option(
         "--ledger-url", "--ledger", help="Ledger database URL (default: $GDPREP_LEDGER_URL, else SQLite in the "
         "state directory).")] = None,
-    policy: PolicyOpt = None,
+    policy: Annotated[str | None, typer.Option("--policy", "-p", help="Policy (shipped name or YAML path) recorded "
+                                               "with the export run (default: the training run's).")] = None,
 ) -> None:
     """Hand a trained LoRA adapter to serving (vLLM, TGI): the adapter in PEFT format, the base model's name and
     weight hashes, the chat template, the release decision and approvals, a README with the flags to load it, and

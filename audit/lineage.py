@@ -49,10 +49,12 @@ class RunRecorder:
     def event(self, kind: str, payload: Mapping[str, Any]) -> None:
         self._buffer.append((kind, self.run_id, None, {"stage": self.stage, **payload}))
 
-    def dataset(self, role: str, path: Path, records: int) -> None:
+    def dataset(self, role: str, path: Path, records: int, *, extra: Mapping[str, Any] | None = None) -> None:
+        """A dataset version the run wrote; `extra` adds facts about it (a synthetic file's `synthetic` marker)."""
         self._buffer.append(("dataset_version", self.run_id, None,
                              {"stage": self.stage, "role": role, "name": path.name, "path": str(path.resolve()),
-                              "sha256": file_sha256(path), "bytes": path.stat().st_size, "records": records}))
+                              "sha256": file_sha256(path), "bytes": path.stat().st_size, "records": records,
+                              **(extra or {})}))
 
     def input_dataset(self, role: str, path: Path, records: int) -> None:
         """A dataset the run read, in a named role (a training run's train, validation and test splits)."""

@@ -57,10 +57,11 @@ LINEAGE_COLUMNS: Final[tuple[tuple[str, str], ...]] = (
     ("seq", "The entry's position in the ledger (0 is the first entry); entries.jsonl holds it in full"),
     ("created_at", "When the entry was written (UTC, ISO 8601)"),
     ("run_id", "The run that wrote it: see runs.csv"),
-    ("kind", "record_redacted (privacy), record_curated (curation), record_dropped or record_quarantined"),
+    ("kind", "record_redacted (privacy), record_curated (curation), record_synthesised (synthesis: a generated "
+             "record kept or dropped), record_dropped or record_quarantined"),
     ("record_key", "The record, as a keyed HMAC of its id (the ledger never stores the id itself); "
                    "`gdprep audit trace RECORD_ID` finds a record's entries from its id"),
-    ("stage", "privacy or curation"),
+    ("stage", "privacy, curation or synthesis"),
     ("step", "Curation: the step that removed the record (exact_dedup, near_dedup, quality, balance)"),
     ("outcome", "Curation: assigned (kept, in a split) or removed"),
     ("reason", "Why the record was removed, dropped or quarantined, as a stable code (e.g. exact_duplicate, "
@@ -77,7 +78,7 @@ LINEAGE_COLUMNS: Final[tuple[tuple[str, str], ...]] = (
 #: (column, meaning) of runs.csv: one row per thing a run read or wrote
 RUN_COLUMNS: Final[tuple[tuple[str, str], ...]] = (
     ("run_id", "The run (the same id as in lineage.csv, openlineage.json and prov.json)"),
-    ("stage", "privacy, curation, training, probes or evaluation"),
+    ("stage", "privacy, curation, synthesis, training, probes or evaluation"),
     ("outcome", "completed, failed, interrupted (its process was killed) or unfinished"),
     ("started_at", "When the run started (UTC)"),
     ("ended_at", "When it ended (UTC; empty while unfinished)"),
@@ -91,6 +92,8 @@ RUN_COLUMNS: Final[tuple[tuple[str, str], ...]] = (
     ("sha256", "The SHA-256 of the dataset file or of the adapter's weights: the same value links the run that "
                "wrote it to the runs that read it"),
     ("records", "Records in the dataset"),
+    ("synthetic", "For a dataset a synthesis run wrote (`gdprep synth`): what generated its records, as JSON "
+                  "(generator model and weights hash, prompt template and its hash, seed, label); empty for real data"),
     ("registered_versions", "For an adapter: its model registry versions and their status (e.g. "
                             "support-bot:2 production), ';'-separated"),
     ("approvals", "For an adapter: who approved which version, and when, ';'-separated"),
@@ -135,6 +138,8 @@ def _write_runs_csv(data: ExportInput, path: Path) -> None:
                 adapter = a.key if a.kind == ADAPTER else None
                 writer.writerow({**common, "direction": direction, "artefact": a.kind, "role": a.role,
                                  "name": a.name, "sha256": a.sha256, "records": a.records,
+                                 "synthetic": json.dumps(a.details["synthetic"], sort_keys=True)
+                                 if a.details.get("synthetic") else "",
                                  "registered_versions": ";".join(f"{v['model']}:{v['version']} {v['status']}"
                                                                  for v in graph.registered(adapter)),
                                  "approvals": ";".join(f"{x['model']}:{x['version']} by {x['approver']} "
@@ -171,6 +176,8 @@ def _dataset_ol(graph: LineageGraph, a: Artefact) -> dict[str, Any]:
     if a.kind == DATASET:
         facets["gdprep_version"] = _facet(sha256=a.key, bytes=a.bytes, records=a.records, file_name=a.name,
                                           role=a.role)
+        if a.details.get("synthetic"):
+            facets["gdprep_synthetic"] = _facet(**a.details["synthetic"])
     elif a.kind == ADAPTER:
         facets["gdprep_adapter"] = _facet(sha256=a.key, **a.details, registered_versions=graph.registered(a.key),
                                           approvals=graph.approvals(a.key))

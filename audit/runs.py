@@ -264,5 +264,8 @@ class LineageGraph:
 
 
 def _dataset(d: dict[str, Any]) -> Artefact:
+    details: dict[str, Any] = {"stage": d.get("stage")}
+    if d.get("synthetic"):  # a synthesis run's output: what generated it (`gdprep synth`)
+        details["synthetic"] = d["synthetic"]
     return Artefact(DATASET, str(d.get("sha256")), str(d.get("role")), str(d.get("name")), d.get("records"),
-                    d.get("bytes"), details={"stage": d.get("stage")})
+                    d.get("bytes"), details=details)

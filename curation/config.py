@@ -6,9 +6,9 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from gdprep.curation.quality import QualityConfig
 from gdprep.errors import ConfigError
@@ -173,6 +173,32 @@ class LeakageConfig(_Strict):
                                                                       "near-duplicate threshold")
 
 
+SplitName = Literal["train", "validation", "test"]
+#: by default synthetic records train only: validation (model selection) and test (evaluation) stay real
+DEFAULT_SYNTHETIC_SHARE: dict[SplitName, float] = {"train": 1.0, "validation": 0.0, "test": 0.0}
+
+
+class SyntheticConfig(_Strict):
+    """Records marked `meta.synthetic` (written by `gdprep synth`): the most each split may hold."""
+
+    max_share: dict[SplitName, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(
+        default_factory=lambda: dict(DEFAULT_SYNTHETIC_SHARE),
+        description="Most synthetic records per split, as a share of the split's records (1.0: no cap, 0.0: none). "
+                    "Splits not named keep the default: train 1.0, validation 0.0 and test 0.0, so that model "
+                    "selection and evaluation see real records only")
+    over_cap: Literal["move_to_train", "drop"] = Field(
+        "move_to_train", description="A synthetic record over the cap of validation or test: move_to_train puts it "
+                                     "in train (if train's cap allows and it shares no group, near-duplicate "
+                                     "cluster or content with other records; else it is dropped); drop removes it. "
+                                     "Either way the decision says so (reason synthetic_over_cap when dropped)")
+    seed: int = Field(1, description="Seed for which synthetic records stay when a split holds more than its cap")
+
+    @field_validator("max_share", mode="before")
+    @classmethod
+    def _fill_shares(cls, value: Any) -> Any:
+        return {**DEFAULT_SYNTHETIC_SHARE, **value} if isinstance(value, dict) else value
+
+
 class OutputConfig(_Strict):
     """What is written besides the split files."""
 
@@ -196,6 +222,8 @@ class CurationConfig(_Strict):
     balance: BalanceConfig = Field(default_factory=BalanceConfig, description="Label balancing")
     split: SplitConfig = Field(default_factory=SplitConfig, description="Train/validation/test split")
     leakage: LeakageConfig = Field(default_factory=LeakageConfig, description="Cross-split leakage check")
+    synthetic: SyntheticConfig = Field(default_factory=SyntheticConfig,
+                                       description="Caps on synthetic records (meta.synthetic) per split")
     output: OutputConfig = Field(default_factory=OutputConfig, description="Outputs")
 
     def canonical_hash(self) -> str:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
-Stage = Literal["input", "exact_dedup", "near_dedup", "preference", "quality", "balance", "split"]
-STAGES: Final[tuple[str, ...]] = ("input", "exact_dedup", "near_dedup", "preference", "quality", "balance", "split")
+Stage = Literal["input", "exact_dedup", "near_dedup", "preference", "quality", "balance", "split", "synthetic"]
+STAGES: Final[tuple[str, ...]] = ("input", "exact_dedup", "near_dedup", "preference", "quality", "balance", "split",
+                                  "synthetic")
 SPLITS: Final[tuple[str, ...]] = ("train", "validation", "test")
 
 

@@ -21,10 +21,13 @@ from gdprep.curation.example import Example
 from gdprep.curation.neardup import NearDuplicateIndex
 from gdprep.curation.normalise import example_key, prompt_key
 from gdprep.curation.sources import Item
-from gdprep.curation.steps import STEPS, Context, Source, make_context
+from gdprep.curation.steps import STEPS, Context, Source, Step, make_context
+from gdprep.curation.synthetic import SyntheticShareStep
 from gdprep.ray_cluster import RaySession
 
 LEAK_EXAMPLES_SHOWN = 100
+#: every step a curation run takes, in order: the record-level steps, then the cap on synthetic records per split
+CURATION_STEPS: tuple[type[Step], ...] = (*STEPS, SyntheticShareStep)
 
 
 @dataclass(slots=True)
@@ -37,7 +40,7 @@ class CurationOutcome:
 
 
 class Curator:
-    """Runs the steps (`gdprep.curation.steps.STEPS`) over a source. `languages` are the policy's (for
+    """Runs the steps (`CURATION_STEPS`) over a source. `languages` are the policy's (for
     the language filter)."""
 
     def __init__(self, config: CurationConfig, languages: Sequence[str],
@@ -50,7 +53,7 @@ class Curator:
     def run(self, source: Source) -> CurationOutcome:
         ctx = make_context(self.config, source, self.languages, self.progress)
         ctx.ray = self.ray
-        for step in STEPS:
+        for step in CURATION_STEPS:
             step().run(ctx)
         ordered = [ctx.decisions[i] for i in range(ctx.n)]
         return CurationOutcome(ordered, _report(ctx, ordered), ctx.upsampled)
@@ -64,7 +67,8 @@ def _report(ctx: Context, decisions: list[Decision]) -> dict[str, Any]:
     stages = []
     remaining = n
     # the preference stage is shown only for data with preference pairs: other reports stay as they were
-    shown = ("input", "exact_dedup", "near_dedup", *(("preference",) if ctx.prompts else ()), "quality", "balance")
+    shown = ("input", "exact_dedup", "near_dedup", *(("preference",) if ctx.prompts else ()), "quality", "balance",
+             *(("synthetic",) if ctx.synthetic else ()))
     for stage in shown:
         by_reason = {str(reason): c for (st, reason), c in sorted(removed.items(), key=lambda kv: str(kv[0]))
                      if st == stage}
@@ -110,6 +114,8 @@ def _report(ctx: Context, decisions: list[Decision]) -> dict[str, Any]:
     }
     if ctx.prompts:
         report["preference"] = _preference_report(ctx, removed)
+    if ctx.synthetic:
+        report["synthetic"] = ctx.synthetic_info
     report["warnings"] = _warnings(ctx)
     return report
 

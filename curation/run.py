@@ -15,7 +15,7 @@ from typing import Any
 from gdprep.curation.config import CurationConfig
 from gdprep.curation.events import SPLITS, Decision, upsampled_copy
 from gdprep.curation.pipeline import CurationOutcome, Curator, leakage_report
-from gdprep.curation.sources import FileSource
+from gdprep.curation.sources import ChainedSource, FileSource
 from gdprep.errors import StorageError, UsageError
 from gdprep.lineage import LineageSink
 from gdprep.policies.schema import DEFAULT_ALLOWED_REGIONS
@@ -35,22 +35,21 @@ def run_curate(input_path: Path, output_dir: Path, config: CurationConfig, *, la
                output_format: str | None = None, progress: Callable[[str, int], None] | None = None,
                on_decision: Callable[[Decision], None] | None = None,
                lineage: LineageSink | None = None, engine: EngineSpec | None = None,
-               allowed_regions: Sequence[str] = DEFAULT_ALLOWED_REGIONS) -> dict[str, Any]:
-    """Curate `input_path` into `output_dir`; return the report. `on_decision` receives every record's
-    decision (the lineage hook for the audit ledger). With the `ray` engine the near-duplicate stages run on
-    Ray (`allowed_regions`: the policy's residency); the outputs are the local engine's."""
+               allowed_regions: Sequence[str] = DEFAULT_ALLOWED_REGIONS,
+               extra_inputs: Sequence[Path] = ()) -> dict[str, Any]:
+    """Curate `input_path` (and `extra_inputs` after it, as one input: real and synthetic records) into
+    `output_dir`; return the report. `on_decision` receives every record's decision (the lineage hook for the
+    audit ledger). With the `ray` engine the near-duplicate stages run on Ray (`allowed_regions`: the
+    policy's residency); the outputs are the local engine's."""
     if engine is not None and engine.is_ray and config.near_dedup.enabled and config.near_dedup.index != "compact":
         raise UsageError(f"near_dedup.index: {config.near_dedup.index} runs on the local engine only; with "
                          "--engine ray use near_dedup.index: compact (the default)")
     input_path, output_dir = Path(input_path), Path(output_dir)
     if output_dir.exists() and not output_dir.is_dir():
         raise UsageError(f"--output-dir {output_dir} is a file; give a directory")
-    if input_path.resolve().parent == output_dir.resolve() and input_path.stem in SPLITS:
-        raise UsageError(f"input {input_path} would be overwritten by a split file; choose another --output-dir")
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    source = FileSource(input_path, config.fields, fmt=input_format, on_error=on_error,
-                        batch_size=config.output.batch_size)
+    source = _open_source([input_path, *map(Path, extra_inputs)], output_dir, config, input_format, on_error)
     fmt = output_format or (config.output.format if config.output.format != "input" else source.format)
     if fmt not in _EXTENSIONS:
         raise UsageError(f"--output-format must be jsonl, csv or parquet (got {fmt!r})")
@@ -81,6 +80,8 @@ def run_curate(input_path: Path, output_dir: Path, config: CurationConfig, *, la
         leakage = leakage_report(source, outcome.decisions, config, preference="preference" in outcome.report)
         timings["leakage_s"] = time.perf_counter() - t0
         report = _finish_report(outcome, leakage, config, input_path, source.format, fmt, languages, policy_name)
+        if isinstance(source, ChainedSource):
+            report["inputs"] = source.describe()
         from gdprep.curation.report import render_html
 
         _write_text(staging / "curation_report.json", json.dumps(report, indent=2, sort_keys=True,
@@ -111,7 +112,22 @@ def run_curate(input_path: Path, output_dir: Path, config: CurationConfig, *, la
     return report
 
 
-def _run_stages(source: FileSource, config: CurationConfig, languages: Sequence[str],
+def _open_source(inputs: Sequence[Path], output_dir: Path, config: CurationConfig, input_format: str | None,
+                 on_error: OnError) -> FileSource | ChainedSource:
+    """The input file, or several read as one; refused when a split file would overwrite one or one repeats."""
+    for path in inputs:
+        if path.resolve().parent == output_dir.resolve() and path.stem in SPLITS:
+            raise UsageError(f"input {path} would be overwritten by a split file; choose another --output-dir")
+    if len({p.resolve() for p in inputs}) < len(inputs):
+        raise UsageError("the same input file is given twice; give each --input once")
+    if len(inputs) == 1:
+        return FileSource(inputs[0], config.fields, fmt=input_format, on_error=on_error,
+                          batch_size=config.output.batch_size)
+    return ChainedSource(inputs, config.fields, fmt=input_format, on_error=on_error,
+                         batch_size=config.output.batch_size)
+
+
+def _run_stages(source: FileSource | ChainedSource, config: CurationConfig, languages: Sequence[str],
                 progress: Callable[[str, int], None] | None, lineage: LineageSink | None, engine: EngineSpec | None,
                 allowed_regions: Sequence[str]) -> CurationOutcome:
     """The curation steps on this machine, or with the near-duplicate stages on Ray (the ledger then gets the
@@ -131,7 +147,8 @@ def record_lineage(lineage: LineageSink, decisions: Sequence[Decision], input_pa
                    fmt: str, report: dict[str, Any], record_hashes: dict[int, str] | None = None) -> None:
     """Every decision and the dataset versions, into the ledger. Ids (and cluster names, which are built
     from ids) go in as keyed HMACs."""
-    lineage.dataset("input", input_path, report["counts"]["input"])
+    for part in report.get("inputs") or [{"path": str(input_path), "records": report["counts"]["input"]}]:
+        lineage.dataset("input", Path(part["path"]), part["records"])
     for split in SPLITS:
         lineage.dataset(split, output_dir / f"{split}.{_EXTENSIONS[fmt]}", report["counts"][split])
     for d in decisions:
@@ -156,7 +173,7 @@ def _write_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _write_outputs(source: FileSource, outcome: CurationOutcome, staging: Path, fmt: str,
+def _write_outputs(source: FileSource | ChainedSource, outcome: CurationOutcome, staging: Path, fmt: str,
                    config: CurationConfig, lineage: LineageSink | None = None) -> dict[int, str]:
     """Route every record to its split file or to removals; return keyed hashes of the written records
     (for the ledger's per-record dataset versions) when there is a lineage sink."""

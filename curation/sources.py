@@ -7,6 +7,7 @@ A record that cannot be used carries a problem (reason code, message) instead of
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +15,8 @@ from typing import Any
 
 from gdprep.curation.config import FieldsConfig
 from gdprep.curation.example import Example, example_from_record
-from gdprep.errors import InputError
-from gdprep.records import BadRecord, OnError, RecordReader, content_id
+from gdprep.errors import InputError, UsageError
+from gdprep.records import BadRecord, OnError, RecordReader, content_id, file_sha256
 
 
 @dataclass(slots=True)
@@ -118,3 +119,41 @@ class MemorySource:
                     items.append(Item(index, rid, index + 1, data, None, (exc.reason, exc.detail)))
             yield items
 
+
+
+class ChainedSource:
+    """Several files read as one input, one after the other (real records and `gdprep synth`'s synthetic ones):
+    input indices run on across the files. The files must have one format."""
+
+    def __init__(self, paths: Sequence[Path], fields: FieldsConfig, *, fmt: str | None = None,
+                 on_error: OnError = "fail", batch_size: int = 2000) -> None:
+        self.parts = [FileSource(p, fields, fmt=fmt, on_error=on_error, batch_size=batch_size) for p in paths]
+        formats = {part.format for part in self.parts}
+        if len(formats) > 1:
+            listed = ", ".join(f"{part.path} ({part.format})" for part in self.parts)
+            raise UsageError(f"the inputs have different formats: {listed}; give files of one format")
+        self.format = self.parts[0].format
+        columns = [part.columns for part in self.parts]
+        self.columns = list(dict.fromkeys(c for cols in columns for c in cols or ())) if all(columns) else None
+        schemas = [part.schema for part in self.parts]
+        self.schema = schemas[0] if all(s is not None and s.equals(schemas[0]) for s in schemas) else None
+        self.sizes: list[int] = [0] * len(self.parts)  # items per file, known after a full pass
+
+    def batches(self) -> Iterator[list[Item]]:
+        offset = 0
+        for part in self.parts:
+            read = 0
+            for batch in part.batches():
+                for item in batch:
+                    item.index += offset
+                    if item.example is not None:
+                        item.example = dataclasses.replace(item.example, index=item.index)
+                read += len(batch)
+                yield batch
+            self.sizes[self.parts.index(part)] = read
+            offset += read
+
+    def describe(self) -> list[dict[str, Any]]:
+        """Each file's path, SHA-256 and items (after a full pass), for the report and the ledger."""
+        return [{"path": str(part.path), "sha256": file_sha256(part.path), "records": n}
+                for part, n in zip(self.parts, self.sizes, strict=True)]

@@ -25,6 +25,7 @@ from gdprep.curation.quality import QUALITY_REASONS, QualityFilter, build_filter
 from gdprep.curation.sources import Item
 from gdprep.errors import InputError
 from gdprep.ray_cluster import RaySession
+from gdprep.synthetic import synthetic_marker
 
 Failure = tuple[str, dict[str, Any]]
 
@@ -70,6 +71,8 @@ class Context:
     upsampled: dict[int, int] = field(default_factory=dict)
     balance_info: dict[str, Any] = field(default_factory=dict)
     label_counts: dict[str, Counter[str]] = field(default_factory=dict)
+    synthetic: set[int] = field(default_factory=set)   # records marked meta.synthetic (`gdprep synth`)
+    synthetic_info: dict[str, Any] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -175,6 +178,8 @@ class NormaliseStep(Step):
                 ctx.groups.append(ex.group)
                 ctx.completion_len.append(len(ex.completion))
                 ctx.hashes[item.index] = example_hash(ex, casefold)
+                if synthetic_marker(item.data) is not None:
+                    ctx.synthetic.add(item.index)
                 if ex.kind == "preference":
                     ctx.prompts[item.index] = prompt_hash(ex, casefold)
                 if ctx.filters:

@@ -186,7 +186,8 @@ SPECIAL_CATEGORY_CONDITIONS: dict[str, str] = {
     "i": "public health", "j": "archiving in the public interest, scientific or historical research, statistics",
 }
 #: the recorded stages a processing activity can cover
-ProcessingStage = Literal["privacy", "curation", "training", "probes", "evaluation", "human_evaluation", "feedback"]
+ProcessingStage = Literal["privacy", "curation", "synthesis", "training", "probes", "evaluation", "human_evaluation",
+                          "feedback"]
 PROCESSING_STAGES: tuple[str, ...] = get_args(ProcessingStage)
 #: special categories that are Art. 9 data; `criminal` is Art. 10 data, under its own rule
 ART9_CATEGORY_IDS: tuple[str, ...] = tuple(c for c in SPECIAL_CATEGORY_IDS if c != "criminal")

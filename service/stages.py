@@ -245,3 +245,23 @@ def export_adapter(ledger: Ledger, ref: str, out_dir: Path, *, command: str, for
     with ledger_run(ledger, STAGE, command=command, config=job.run_config,
                     policy_hash=job.policy.canonical_hash()) as rec:
         return export_in_run(job, rec)
+
+
+if TYPE_CHECKING:
+    from gdprep.training.synth import SynthSettings, TextGenerator
+
+
+def synthesise(ledger: Ledger, settings: SynthSettings, policy: Policy, cfg: CurationConfig, *, command: str,
+               generator: TextGenerator | None = None) -> dict[str, Any]:
+    """`gdprep synth`: the checks (`prepare_synthesis`: region, model, source, label; it refuses before any run
+    opens), then a `synthesis` run in the ledger around `synthesise_in_run`. `generator` stands in for the
+    model (tests of the filters)."""
+    from gdprep.audit.lineage import ledger_run
+    from gdprep.training.synth import prepare_synthesis, synthesise_in_run
+
+    job = prepare_synthesis(settings, policy, cfg)
+    with ledger_run(ledger, "synthesis", command=command, config=job.run_config,
+                    policy_hash=policy.canonical_hash()) as rec:
+        report = synthesise_in_run(job, rec, generator, command=command)
+    report["synthesis_run"] = rec.run_id
+    return report

@@ -376,15 +376,17 @@ def test_documented_config_example_is_valid(tmp_path: Path) -> None:
 
 
 def test_steps_run_in_the_documented_order_and_remove_only_with_their_reason_codes(tmp_path: Path) -> None:
+    from gdprep.curation.pipeline import CURATION_STEPS
     from gdprep.curation.steps import STEPS, Step
 
-    assert [s.name for s in STEPS] == ["input", "exact_dedup", "near_dedup", "preference", "quality", "balance",
-                                      "split"]
-    assert all(issubclass(s, Step) and s.run is not Step.run for s in STEPS)
+    assert [s.name for s in CURATION_STEPS] == ["input", "exact_dedup", "near_dedup", "preference", "quality",
+                                               "balance", "split", "synthetic"]
+    assert CURATION_STEPS[:len(STEPS)] == STEPS
+    assert all(issubclass(s, Step) and s.run is not Step.run for s in CURATION_STEPS)
     src = _messy_input(tmp_path)
     run_curate(src, tmp_path / "out", _config(**{"balance.enabled": True, "balance.max_per_label": 70}),
                languages=["en"], on_error="quarantine")
-    declared = {s.name: set(s.reasons) for s in STEPS}
+    declared = {s.name: set(s.reasons) for s in CURATION_STEPS}
     reader_codes = {"bad_json", "not_an_object", "missing_text", "non_string_field", "bad_messages", "bad_id",
                     "bad_encoding", "bad_csv_row", "text_too_long", "bad_label"}
     for removal in _read_jsonl(tmp_path / "out" / "removals.jsonl"):

@@ -2,15 +2,17 @@
 
 Training starts only when:
 - the ledger verifies;
-- the training file's SHA-256 is recorded in the ledger as an output (a split) of a curation run whose
-  input was recorded as the output of a privacy run;
+- the training file's SHA-256 is recorded in the ledger as an output (a split) of a curation run each of whose
+  inputs was recorded as the output of a privacy run, or of a synthesis run (`gdprep synth`, whose generated
+  records pass the privacy stage inside the run);
 - the job's region (config or $GDPREP_REGION) is in the policy's `residency.allowed_regions` (EU/EEA
-  and UK by default).
+  and UK by default). `gdprep synth` checks the region the same way (`check_region`).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,16 +37,29 @@ class GateResult:
     region: str
 
 
-def check_gate(ledger: Ledger, train_file: Path, *, region: str | None,
-               allowed_regions: list[str]) -> GateResult:
+def check_region(region: str | None, allowed_regions: Sequence[str], *, what: str = "training",
+                 declare: str = "set `region` in the training config", error: type[GdprepError] = GateRefused) -> str:
+    """The job's region (`region`, else $GDPREP_REGION) when the policy's residency allows it; raises `error`
+    saying how to declare one (`declare`) or that the region is not allowed for `what`."""
     job_region = region or os.environ.get(REGION_ENV)
     if not job_region:
-        raise GateRefused(f"no region declared: set `region` in the training config or ${REGION_ENV} "
-                          "(e.g. GB or eu-west-2); training runs only where the policy allows")
+        raise error(f"no region declared: {declare} or ${REGION_ENV} (e.g. GB or eu-west-2); {what} runs only "
+                    "where the policy allows")
     if job_region not in allowed_regions:
-        raise GateRefused(f"region {job_region!r} is not allowed for training by the policy's residency "
-                          f"(allowed: {', '.join(allowed_regions[:8])}{', ...' if len(allowed_regions) > 8 else ''}); "
-                          "run the job in an allowed region or use a policy that allows this one")
+        shown = ", ".join(allowed_regions[:8]) + (", ..." if len(allowed_regions) > 8 else "")
+        raise error(f"region {job_region!r} is not allowed for {what} by the policy's residency (allowed: {shown}); "
+                    "run the job in an allowed region or use a policy that allows this one")
+    return job_region
+
+
+#: the stages whose output a curation run may read for training: redacted data, and synthetic data (redacted
+#: inside its synthesis run)
+REDACTING_STAGES = ("privacy", "synthesis")
+
+
+def check_gate(ledger: Ledger, train_file: Path, *, region: str | None,
+               allowed_regions: list[str]) -> GateResult:
+    job_region = check_region(region, allowed_regions)
     result = ledger.verify()
     if not result.ok:
         raise GateRefused(f"the audit ledger does not verify ({result.problems[0]}); training needs a ledger "
@@ -56,12 +71,12 @@ def check_gate(ledger: Ledger, train_file: Path, *, region: str | None,
     if not curated:
         raise GateRefused(f"{train_file} (sha256 {digest[:16]}...) is not recorded in the ledger as the train "
                           "split of a curation run; train only on the output of `gdprep curate`")
+    redacted = {str(e.payload.get("sha256")): e.run_id or "" for e in versions
+                if e.payload.get("stage") in REDACTING_STAGES and e.payload.get("role") == "output"}
     for split in curated:
         inputs = [e for e in versions if e.run_id == split.run_id and e.payload.get("role") == "input"]
-        for source in inputs:
-            privacy = [e for e in versions if e.payload.get("stage") == "privacy" and e.payload.get("role") == "output"
-                       and e.payload.get("sha256") == source.payload.get("sha256")]
-            if privacy:
-                return GateResult(digest, split.run_id or "", privacy[0].run_id or "", job_region)
+        # every input of the curation run must be redacted: one raw file beside a redacted one is not enough
+        if inputs and all(str(source.payload.get("sha256")) in redacted for source in inputs):
+            return GateResult(digest, split.run_id or "", redacted[str(inputs[0].payload.get("sha256"))], job_region)
     raise GateRefused(f"{train_file} came from a curation run whose input is not recorded as the output of a "
-                      "privacy run; redact the data with `gdprep redact` before curating it")
+                      "privacy run (or of a synthesis run); redact the data with `gdprep redact` before curating it")

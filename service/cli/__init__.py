@@ -8,6 +8,7 @@ import typer
 
 from gdprep.service.cli import audit, curation, demo, evaluation, model, models, policy, privacy, serve, training
 from gdprep.service.cli import export as export_cli
+from gdprep.service.cli import synth as synth_cli
 from gdprep.service.cli.audit import EXIT_UNSIGNED_TAIL
 
 __all__ = ["EXIT_UNSIGNED_TAIL", "app", "main"]
@@ -28,6 +29,7 @@ app.command()(privacy.deanonymize)
 app.command()(audit.erase)
 app.command()(curation.sample)
 app.command()(curation.curate)
+app.command(name="synth")(synth_cli.synth)
 app.command()(training.train)
 app.command()(training.probe)
 app.command(name="evaluate")(training.evaluate_task)

@@ -60,8 +60,10 @@ def sample(
 
 
 def curate(
-    input: Annotated[Path | None, typer.Option("--input", "-i", help="Input file: .jsonl, .csv or .parquet "
-                                               "(text, prompt/completion or chat records).")] = None,
+    input: Annotated[list[Path] | None, typer.Option("--input", "-i", help="Input file: .jsonl, .csv or .parquet "
+                                                     "(text, prompt/completion or chat records). Repeat it to "
+                                                     "curate several files of one format as one input, e.g. the "
+                                                     "redacted records and `gdprep synth`'s.")] = None,
     output_dir: Annotated[Path | None, typer.Option("--output-dir", "-o", help="Directory for train/validation/"
                                                     "test, removals.jsonl, the report and hf/.")] = None,
     config: Annotated[Path | None, typer.Option("--config", "-c", help="Curation config YAML (default: every "
@@ -98,17 +100,19 @@ def curate(
 
             out.print(commented_yaml(cfg), end="", markup=False, highlight=False)
             return
-        if input is None or output_dir is None:
+        if not input or output_dir is None:
             raise UsageError("--input and --output-dir are required (or pass --print-config)")
         from gdprep.audit.ledger import Ledger
         from gdprep.service import stages
 
         spec = _engine(engine, ray_address, ray_region, workers)
         pol = load_policy(policy)
-        total = _count_records(input)
+        counts = [_count_records(path) for path in input]
+        total = None if None in counts else sum(c or 0 for c in counts)
         ledger = Ledger(ledger_url)
         with _progress("curate", total) as tick:
-            report = stages.curate(ledger, input, output_dir, cfg, pol, command=_command_line(), engine=spec,
+            report = stages.curate(ledger, input[0], output_dir, cfg, pol, command=_command_line(), engine=spec,
+                                   extra_inputs=input[1:],
                                    on_error=on_error.value, input_format=input_format.value if input_format else None,
                                    output_format=split_format.value if split_format else None,
                                    progress=(lambda stage, n: tick(n) if stage == "scan" else None) if tick else None)

@@ -272,12 +272,15 @@ def check_training_model(config: TrainConfig) -> ModelFacts:
                           f"{facts.architecture}; use {fitting or 'no preset'} or another base model")
     if config.memory_check:
         cuda = config.device != "cpu" and torch.cuda.is_available()
-        _check_memory(config, facts, cuda=cuda, half=cuda and torch.cuda.is_bf16_supported())
+        check_memory(config, facts, cuda=cuda, half=cuda and torch.cuda.is_bf16_supported())
     require_weights(base)
     return facts
 
 
-def _check_memory(config: TrainConfig, facts: ModelFacts, *, cuda: bool, half: bool) -> None:
+def check_memory(config: TrainConfig, facts: ModelFacts, *, cuda: bool, half: bool) -> None:
+    """A NotEnoughMemory error when the run's estimate (QLoRA with `qlora` on CUDA, else LoRA in bf16 when
+    `half`, fp32 otherwise) exceeds the memory found; it states both estimates, the memory found and what to
+    change. Nothing is checked when the memory cannot be read."""
     found, where = memory_found(cuda)
     if found is None:
         return
@@ -285,21 +288,25 @@ def _check_memory(config: TrainConfig, facts: ModelFacts, *, cuda: bool, half: b
              "max_length": config.max_length, "pairs": config.method == "dpo"}
     lora = estimate_memory(facts, quantized=False, half=half, **shape)
     qlora = estimate_memory(facts, quantized=True, half=True, **shape)
-    need = qlora if cuda and config.qlora else lora
+    quantized = cuda and config.qlora
+    need = qlora if quantized else lora
     if need.total <= found:
         return
-    if not cuda:
-        advice = "QLoRA needs a CUDA GPU (bitsandbytes); on the CPU the weights are fp32"
-    elif config.qlora:
-        advice = "qlora is already on"
-    elif qlora.total <= found:
-        advice = "set `qlora: true` (it fits)"
+    if need.total - need.activations > found:
+        problem = "is too big for the memory found: its weights alone need about " + \
+            _gib(need.total - need.activations)
     else:
-        advice = "QLoRA would not fit either"
+        problem = (f"fits, but not with batches of batch_size {config.batch_size} x max_length {config.max_length} "
+                   f"tokens (activations about {_gib(need.activations)})")
+    if not cuda:
+        advice = "QLoRA needs a CUDA GPU (bitsandbytes); on the CPU weights are fp32. "
+    elif not quantized and qlora.total <= found:
+        advice = "Set `qlora: true`: it fits. "
+    else:
+        advice = "" if quantized else "QLoRA would not fit either. "
     raise NotEnoughMemory(
         f"base model {facts.path} ({facts.architecture}, about {facts.parameters / 1e9:.2f}B parameters from "
-        f"{facts.parameter_source}) is too big for this machine: training it needs about {lora.describe()} with "
-        f"LoRA{' in bf16' if half else ' in fp32'} and about {qlora.describe()} with QLoRA (4-bit weights), "
-        f"for batches of batch_size {config.batch_size} x max_length {config.max_length} tokens; the memory "
-        f"found is {_gib(found)} ({where}). {advice[0].upper() + advice[1:]}; lower batch_size or max_length, "
-        "or choose a smaller base model; `memory_check: false` tries anyway")
+        f"{facts.parameter_source}) {problem}. Training it needs about {lora.describe()} with LoRA "
+        f"({'bf16' if half else 'fp32'} weights) and about {qlora.describe()} with QLoRA (4-bit weights); the "
+        f"memory found is {_gib(found)} ({where}). {advice}Lower batch_size (raise gradient_accumulation to keep "
+        "the effective batch) or max_length, or choose a smaller base model; `memory_check: false` tries anyway")

@@ -24,6 +24,8 @@ def _summary(entry: Entry) -> str:
         if p.get("outcome") == "assigned":
             return f"curation: kept, split {p.get('split')}"
         return f"curation: removed at {p.get('step')} ({p.get('reason')})"
+    if entry.kind == "record_synthesised":
+        return f"synthesis: {p.get('outcome')}" + (f" ({p.get('reason')})" if p.get("reason") else "")
     if entry.kind in ("record_dropped", "record_quarantined"):
         return f"{entry.kind.removeprefix('record_')}: {p.get('reason')}"
     return json.dumps(p, sort_keys=True)[:120]

@@ -38,6 +38,8 @@ NOT_IN_API = {
     ("curate", "ray_address"): "Ray curation stays with the CLI and the jobs",
     ("curate", "ray_region"): "Ray curation stays with the CLI and the jobs",
     ("curate", "workers"): "with --engine ray only",
+    ("train", "print_preset"): "printing a preset is for a shell; gdprep.training.presets.get_preset(NAME) is the "
+                               "same in Python",
 }
 
 

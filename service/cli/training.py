@@ -27,12 +27,12 @@ EXIT_INCONCLUSIVE = 4
 
 
 def train(
-    config: Annotated[Path | None, typer.Option("--config", "-c", help="Training config YAML; every field is "
-                                                "described in docs/training.md, and examples/train.yaml is one "
-                                                "to start from.")] = None,
-    print_preset: Annotated[str | None, typer.Option("--print-preset", metavar="NAME", help="Print a base "
-                                                     "model's preset as YAML to paste into a config (`list`: "
-                                                     "the presets) and exit; needs no config.")] = None,
+    config: Annotated[Path, typer.Option("--config", "-c", help="Training config YAML; every field is described "
+                                         "in docs/training.md, and examples/train.yaml is one to start from.")],
+    print_preset: Annotated[str | None, typer.Option(
+        "--print-preset", metavar="NAME", is_eager=True, callback=lambda name: _print_preset(name),
+        help="Print a base model's preset as YAML to paste into a config (`list`: the presets) and exit; needs "
+             "no --config.")] = None,
     policy: PolicyOpt = None,
     ledger_url: LedgerOpt = None,
 ) -> None:
@@ -44,13 +44,7 @@ def train(
     from gdprep.service import stages
     from gdprep.training.config import load_train_config
 
-    if print_preset is not None:
-        _run(lambda: _print_preset(print_preset))
-        return
-
     def go() -> None:
-        if config is None:
-            raise UsageError("give --config FILE (a training config), or --print-preset NAME")
         cfg = load_train_config(config)
         manifest = stages.train(Ledger(ledger_url), cfg, load_policy(policy or cfg.policy))
         metrics = manifest.metrics
@@ -68,8 +62,15 @@ def train(
     _run(go)
 
 
-def _print_preset(name: str) -> None:
-    """A preset as YAML on stdout, or with `list` a table of them."""
+def _print_preset(name: str | None) -> None:
+    """`--print-preset`, handled before the other options (so no --config is needed): a preset as YAML on
+    stdout, or with `list` a line for each, then exit."""
+    if name is not None:
+        _run(lambda: _show_preset(name))
+        raise typer.Exit()
+
+
+def _show_preset(name: str) -> None:
     from gdprep.training.presets import get_preset, preset_names, preset_yaml
 
     if name == "list":

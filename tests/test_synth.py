@@ -138,7 +138,7 @@ def _pair(prompt: str, completion: str) -> str:
     return f" {prompt}\nCompletion: {completion}\n### Example\n"
 
 
-def _injected(copy: dict[str, Any]) -> list[str | Generation]:
+def _injected(copy: dict[str, Any], held_out: dict[str, Any]) -> list[str | Generation]:
     return [
         _pair("My parcel never came, can you help?", "We will send a replacement parcel this week."),  # kept
         _pair(copy["prompt"], copy["completion"]),  # a real training record, verbatim: memorisation
@@ -148,6 +148,7 @@ def _injected(copy: dict[str, Any]) -> list[str | Generation]:
         _pair("My parcel never came, can you help?", "We will send a replacement parcel this week."),  # exact dup
         _pair("Where is parcel 77 now?", "Where is parcel 77 now?"),  # quality: completion equals prompt
         Generation(" Where is my parcel?\nCompletion: It will arr", finished=False),  # cut off at the token limit
+        _pair(held_out["prompt"], held_out["completion"]),  # a test-split record (given with --against)
     ]
 
 
@@ -156,10 +157,12 @@ def test_injected_generations_are_redacted_compared_with_the_real_data_and_chain
     redact_and_curate(tmp_path, ROWS, CURATE_YAML)
     train = tmp_path / "cur" / "train.jsonl"
     copy = next(r for r in read_jsonl(train) if r["label"] == "common")
-    generations = _injected(copy)
+    test_split = tmp_path / "cur" / "test.jsonl"
+    held_out = read_jsonl(test_split)[0]
+    generations = _injected(copy, held_out)
     out = tmp_path / "synth.jsonl"
     settings = SynthSettings(model_dir=smoke_model, source=train, label="rare", n=len(generations), output=out,
-                             seed=5, few_shot=2, region="GB")
+                             seed=5, few_shot=2, region="GB", against=(test_split,))
     cfg = load_curation_config(tmp_path / "curate.yaml")
     report = stages.synthesise(Ledger(), settings, load_policy(None), cfg, command="test",
                                generator=Injected(generations))
@@ -167,11 +170,12 @@ def test_injected_generations_are_redacted_compared_with_the_real_data_and_chain
     by_index = {d["index"]: d for d in drops}
     assert {i: d["reason"] for i, d in by_index.items()} == {
         1: "near_copy_of_real", 3: "unparseable", 4: "exact_dup", 5: "quality:completion_equals_prompt",
-        6: "unparseable"}
+        6: "unparseable", 7: "near_copy_of_real"}
     assert by_index[1]["details"] == {"real_record": copy["id"], "jaccard": 1.0}
+    assert by_index[7]["details"] == {"real_record": held_out["id"], "jaccard": 1.0}
     assert by_index[6]["details"] == {"problem": "truncated"} and by_index[4]["details"]["kept_id"] == kept[0]["id"]
-    assert report["memorisation"]["signals"] == 1 and report["counts"]["kept"] == 2 == len(kept)
-    assert report["counts"]["dropped"] == {"exact_dup": 1, "near_copy_of_real": 1, "quality:completion_equals_prompt":
+    assert report["memorisation"]["signals"] == 2 and report["counts"]["kept"] == 2 == len(kept)
+    assert report["counts"]["dropped"] == {"exact_dup": 1, "near_copy_of_real": 2, "quality:completion_equals_prompt":
                                            1, "unparseable": 2}
     # the generated phone number and e-mail address are redacted before anything is written
     text = out.read_text(encoding="utf-8") + (tmp_path / "synth.drops.jsonl").read_text(encoding="utf-8")
@@ -181,7 +185,12 @@ def test_injected_generations_are_redacted_compared_with_the_real_data_and_chain
     assert (tmp_path / "synth.redaction.json").is_file() and not list(tmp_path.glob(".synth.jsonl.*"))
     ledger = Ledger()
     copies = [e for e in ledger.iter_entries() if e.kind == "record_synthesised" and e.payload.get("real_record")]
-    assert [e.payload["real_record"] for e in copies] == [ledger.record_key(copy["id"])]
+    assert [e.payload["real_record"] for e in copies] == [ledger.record_key(copy["id"]),
+                                                          ledger.record_key(held_out["id"])]
+    run = _runs("synthesis")[0].run_id
+    read = [(e.payload["role"], e.payload["name"]) for e in ledger.iter_entries()
+            if e.run_id == run and e.kind == "dataset_version" and e.payload.get("direction") == "input"]
+    assert read == [("source", "train.jsonl"), ("compared", "test.jsonl")]
     trace = trace_record(ledger, kept[1]["id"])
     assert [e["summary"] for e in trace["events"] if e["kind"] == "record_synthesised"] == ["synthesis: kept"]
     assert any(e["kind"] == "record_redacted" and "EMAIL_ADDRESS" in e["summary"] for e in trace["events"])

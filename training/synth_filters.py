@@ -103,9 +103,9 @@ def redact_candidates(job: PreparedSynthesis, candidates: Sequence[Candidate], r
         drop = dropped.get(rid)
         privacy_drop = {"reason": drop.get("reason"), "categories": drop.get("categories", [])} if drop else None
         found.append(Redacted(i, rid, by_id.get(rid), problem, privacy_drop))
-    findings = (summary.report or {}).get("findings", {})
-    return found, {"findings_redacted": summary.n_findings, "by_entity_type": findings.get("by_entity_type", {}),
-                   "records_dropped": summary.n_dropped}
+    by_type = ((summary.report or {}).get("findings") or {}).get("by_entity_type") or {}
+    return found, {"findings_redacted": summary.n_findings, "records_dropped": summary.n_dropped,
+                   "by_entity_type": {k: v for k, v in dict(by_type).items() if v}}
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:

@@ -257,6 +257,12 @@ def test_explicit_fields_win_over_the_preset() -> None:
     assert default.epochs != preset.epochs  # without a preset the config's own defaults hold
 
 
+def test_a_dpo_run_continuing_an_adapter_keeps_that_adapters_lora_settings() -> None:
+    config = TrainConfig.model_validate({"base_model": "m", "train_file": "t", "output_dir": "o", "method": "dpo",
+                                         "dpo": {"init_adapter": "run-1"}, "preset": "qwen2-7b"})
+    assert "lora" not in config.model_fields_set and config.epochs == get_preset("qwen2-7b").epochs
+
+
 def test_unknown_preset_names_the_known_ones(tmp_path: Path) -> None:
     from gdprep.errors import ConfigError
 

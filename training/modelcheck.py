@@ -150,7 +150,10 @@ def _bias_width(architecture: str, config: Any, shapes: dict[str, tuple[int, int
 def _facts(path: Path, architecture: str) -> ModelFacts:
     from transformers import AutoConfig
 
-    config = AutoConfig.from_pretrained(path, local_files_only=True, trust_remote_code=False)
+    try:
+        config = AutoConfig.from_pretrained(path, local_files_only=True, trust_remote_code=False)
+    except (OSError, ValueError, TypeError) as exc:
+        raise ModelLoadError(f"{path / 'config.json'} cannot be read as a {architecture} config: {exc}") from None
     shapes = linear_shapes(architecture, config)
     h, vocab, layers = config.hidden_size, config.vocab_size, config.num_hidden_layers
     tied = bool(getattr(config, "tie_word_embeddings", False))

@@ -6,9 +6,8 @@ not language models."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from gdprep.training.smoke import train_bpe
 
@@ -26,7 +25,6 @@ class TinyFamily:
     pad: str | None
     chat_template: str
     assistant_marker: str         # what the prompt ends with before the assistant's answer
-    config: dict[str, Any] = field(default_factory=dict)
 
 
 FAMILIES: dict[str, TinyFamily] = {
@@ -82,7 +80,7 @@ def build_tiny_model(family: str, texts: Sequence[str], out_dir: Path, *, vocab_
     config = getattr(transformers, spec.config_class)(
         vocab_size=len(fast), hidden_size=48, intermediate_size=96, num_hidden_layers=2, num_attention_heads=4,
         num_key_value_heads=2, max_position_embeddings=512, bos_token_id=fast.bos_token_id,
-        eos_token_id=fast.eos_token_id, pad_token_id=fast.pad_token_id, **spec.config)
+        eos_token_id=fast.eos_token_id, pad_token_id=fast.pad_token_id)
     model = getattr(transformers, spec.architecture)(config)
     out_dir.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out_dir, safe_serialization=True)

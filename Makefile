@@ -4,6 +4,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# test processes (pytest-xdist): one per core, at most 4 (each loads spaCy, Presidio and torch); 0 on one core
+TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; n = min(4, len(os.sched_getaffinity(0))); print(n if n > 1 else 0)")
+# whole files per worker: a module's fixtures (smoke models, trained adapters) are built once, not per worker
+PYTEST := $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: setup demo test test-fast lint bench model docs-screenshots clean
 
@@ -21,10 +25,10 @@ demo: setup
 	$(BIN)/gdprep demo --out demo-out
 
 test: setup
-	$(BIN)/python -m pytest -q
+	$(PYTEST)
 
 test-fast: setup
-	$(BIN)/python -m pytest -q -m 'not slow'
+	$(PYTEST) -m 'not slow'
 
 lint: setup
 	$(BIN)/ruff check core privacy policies service curation training audit examples bench tests

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
+
+# pytest-xdist's workers start with COLUMNS=80 set, and rich fixes a console's width when it is made (at import)
+# with COLUMNS set; tests that widen the output with CliRunner(env={"COLUMNS": ...}) need it unset here
+os.environ.pop("COLUMNS", None)
 
 
 @pytest.fixture(autouse=True)

@@ -115,8 +115,42 @@ def trained(request: pytest.FixtureRequest, curated: dict[str, Any], models: dic
             "validation_file": str(root / "cur" / "validation.jsonl"), "output_dir": str(root / f"out-{family}"),
             "lora": {"r": 8}, "learning_rate": 1e-2, "epochs": 3, "batch_size": 8, "max_length": 128,
             "eval_steps": 4, "region": "GB", "seed": 5})
-        yield {"family": family, "config": config, "manifest": stages.train(Ledger(), config),
-               "model": models[family]}
+        seen = CheckpointingSeen()
+        yield {"family": family, "config": config, "manifest": stages.train(Ledger(), config, callbacks=[seen]),
+               "model": models[family], "checkpointing": seen.states}
+
+
+def CheckpointingSeen() -> Any:  # noqa: N802  (used as a class: a callback made per run)
+    """A Trainer callback whose `states` note, at every optimiser step, whether the model being trained
+    recomputes its activations (gradient checkpointing)."""
+    from transformers import TrainerCallback
+
+    class _Seen(TrainerCallback):  # type: ignore[misc]
+        def __init__(self) -> None:
+            self.states: list[bool] = []
+
+        def on_step_end(self, args: Any, state: Any, control: Any, model: Any = None, **kwargs: Any) -> None:
+            self.states.append(bool(model.is_gradient_checkpointing))
+
+    return _Seen()
+
+
+def test_the_presets_train_with_gradient_checkpointing(trained: dict[str, Any]) -> None:
+    assert trained["config"].gradient_checkpointing is True  # from the preset
+    assert trained["checkpointing"] and all(trained["checkpointing"])
+    assert trained["manifest"].config["gradient_checkpointing"] is True
+
+
+def test_training_without_checkpointing_recomputes_nothing_and_learns_the_same(
+        trained: dict[str, Any], home: Ledger, tmp_path: Path) -> None:
+    """Gradient checkpointing recomputes the same activations: the same run without it ends with the same
+    training loss."""
+    config = trained["config"].model_copy(update={"gradient_checkpointing": False,
+                                                  "output_dir": str(tmp_path / "plain")})
+    seen = CheckpointingSeen()
+    manifest = stages.train(home, config, register=False, callbacks=[seen])
+    assert seen.states and not any(seen.states)
+    assert manifest.metrics["train_loss"] == pytest.approx(trained["manifest"].metrics["train_loss"], rel=1e-4)
 
 
 def test_all_linear_adapts_every_projection_of_the_architecture_and_not_the_head(trained: dict[str, Any]) -> None:
@@ -393,7 +427,8 @@ def test_memory_estimates_agree_with_the_guides_gpu_sizes(models: dict[str, Path
     (40, False, "fits, but not with batches of batch_size 4 x max_length 1024", "QLoRA would not fit either."),
     (45, False, "fits, but not with batches", "Set `qlora: true`: it fits."),
     (12, True, "fits, but not with batches", "with QLoRA (4-bit weights); the memory found is 12.0 GiB (free "
-                                             "memory on GPU 0). Lower batch_size"),
+                                             "memory on GPU 0). `gradient_checkpointing: true` keeps far fewer "
+                                             "activations. Lower batch_size"),
     (6, True, "weights alone need", "Lower batch_size"),
 ])
 def test_too_big_for_the_gpu_says_what_would_fit(models: dict[str, Path], tmp_path: Path,
@@ -414,6 +449,25 @@ def test_too_big_for_the_gpu_says_what_would_fit(models: dict[str, Path], tmp_pa
     check_memory(config, facts, cuda=True, half=True)  # exactly the estimate is enough
 
 
+def test_gradient_checkpointing_lets_the_presets_defaults_fit_the_guides_gpu(models: dict[str, Path],
+                                                                           tmp_path: Path) -> None:
+    """Llama 3.1 8B LoRA at the preset's batch_size 4 x max_length 1024 fits the guide's A100 40GB with
+    gradient checkpointing (the preset's), and not without; the refusal says so."""
+    facts = inspect_model_dir(_model_dir(models["llama"], tmp_path / "m", "published"))
+    shape: dict[str, Any] = {"r": 16, "target_modules": "all-linear", "batch_size": 4, "max_length": 1024}
+    plain, kept = (estimate_memory(facts, quantized=False, half=True, checkpointing=c, **shape) for c in (False, True))
+    assert kept.total < 40 * GIB < plain.total, (kept.describe(), plain.describe())
+    assert kept.weights == plain.weights and kept.activations < plain.activations / 4
+    preset = TrainConfig.model_validate({"base_model": str(facts.path), "train_file": "t", "output_dir": "o",
+                                         "preset": "llama-3.1-8b"})
+    assert preset.gradient_checkpointing and preset.batch_size == 4 and preset.max_length == 1024
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(modelcheck, "memory_found", lambda cuda: (40 * GIB, "free memory on GPU 0"))
+        check_memory(preset, facts, cuda=True, half=True)
+        with pytest.raises(NotEnoughMemory, match="`gradient_checkpointing: true` keeps far fewer activations"):
+            check_memory(preset.model_copy(update={"gradient_checkpointing": False}), facts, cuda=True, half=True)
+
+
 def test_too_big_for_this_machine_is_refused_by_gdprep_train(models: dict[str, Path], curated: dict[str, Any],
                                                              home: Ledger, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
@@ -422,7 +476,8 @@ def test_too_big_for_this_machine_is_refused_by_gdprep_train(models: dict[str, P
     config = {"base_model": str(model), "train_file": str(curated["train"]), "output_dir": str(tmp_path / "out"),
               "region": "GB", "device": "cpu", "preset": "llama-3.1-8b"}
     facts = inspect_model_dir(model)
-    shape: dict[str, Any] = {"r": 16, "target_modules": "all-linear", "batch_size": 4, "max_length": 1024}
+    shape: dict[str, Any] = {"r": 16, "target_modules": "all-linear", "batch_size": 4, "max_length": 1024,
+                             "checkpointing": True}  # the preset's
     lora, qlora = (estimate_memory(facts, quantized=q, half=q, **shape) for q in (False, True))
     runs = _training_runs(home)
     result = _train_cli(config, tmp_path)

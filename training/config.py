@@ -84,9 +84,9 @@ class TrainConfig(_Strict):
                                           "rejected} pairs (settings under `dpo`)")
     dpo: DpoSettings | None = Field(None, description="DPO settings (method: dpo only; default: DpoSettings())")
     base_model: str = Field(description="Local Hugging Face causal-LM directory (never downloaded)")
-    preset: str | None = Field(None, description="A base model's defaults for `lora`, `learning_rate`, `epochs` "
-                               "and `max_length` (`gdprep train --print-preset list`); fields set in the config "
-                               "win, and the base model's architecture must be the preset's")
+    preset: str | None = Field(None, description="A base model's defaults for `lora`, `learning_rate`, `epochs`, "
+                               "`max_length` and `gradient_checkpointing` (`gdprep train --print-preset list`); "
+                               "fields set in the config win, and the base model's architecture must be the preset's")
     train_file: str = Field(description="Training split from `gdprep curate` (JSONL or Parquet)")
     validation_file: str | None = Field(None, description="Validation split from `gdprep curate`")
     test_file: str | None = Field(None, description="Test split from `gdprep curate` (probes and `gdprep evaluate`); "
@@ -101,6 +101,9 @@ class TrainConfig(_Strict):
     epochs: float = Field(3.0, gt=0, description="Training epochs")
     batch_size: int = Field(4, ge=1, description="Per-device batch size")
     gradient_accumulation: int = Field(1, ge=1, description="Gradient accumulation steps")
+    gradient_checkpointing: bool = Field(False, description="Keep only each layer's input for the backward pass and "
+                                         "recompute the rest (about a third slower; activation memory falls from "
+                                         "every layer's intermediates to one layer's); the presets turn it on")
     max_length: int = Field(1024, ge=8, description="Longest tokenised example; longer ones are truncated")
     eval_steps: int = Field(50, ge=1, description="Validation loss every N optimiser steps")
     early_stopping_patience: int = Field(3, ge=1, description="Evaluations without improvement before stopping")

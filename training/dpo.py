@@ -39,6 +39,7 @@ from gdprep.training.train import (
     _quiet,
     _read_rows,
     adapter_digest,
+    checkpointing_args,
     is_preference,
     loss_history,
     make_canaries,
@@ -142,7 +143,7 @@ def _dpo_args(config: TrainConfig, out: Path, *, cuda: bool, has_eval: bool) -> 
         metric_for_best_model="eval_loss", greater_is_better=False, logging_steps=config.eval_steps,
         use_cpu=not cuda, bf16=cuda and torch.cuda.is_bf16_supported(), dataloader_num_workers=0,
         disable_tqdm=True, beta=dpo.beta, loss_type=[dpo.loss_type], label_smoothing=dpo.label_smoothing,
-        max_length=config.max_length, truncation_mode="keep_start",
+        max_length=config.max_length, truncation_mode="keep_start", **checkpointing_args(config),
     )
 
 

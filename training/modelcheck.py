@@ -10,11 +10,13 @@ size, i intermediate size, kv key/value width, L layers, V vocabulary):
 - adapter: A x 16 (fp32 weights, their gradients and AdamW's two moments), where A = r x (in + out) summed
   over the adapted linear layers;
 - activations kept for the backward pass: T x L x (12h + 2kv + 5i) x the activation size (2 in bf16, 4 in
-  fp32), plus T x V x 8 for the logits (fp32) and their gradient;
+  fp32); with `gradient_checkpointing` only each layer's input is kept, T x L x h, plus one layer's
+  intermediates while it is recomputed, T x (12h + 2kv + 5i); plus T x V x 8 for the logits (fp32) and their
+  gradient;
 - runtime: 1 GiB (CUDA context or the Python process, allocator slack).
 
-It is a rough upper bound for a batch filled to `max_length`, without gradient checkpointing; real use is
-often lower, so `memory_check: false` lets a run try anyway."""
+It is a rough upper bound for a batch filled to `max_length`; real use is often lower, so `memory_check: false`
+lets a run try anyway."""
 
 from __future__ import annotations
 
@@ -223,15 +225,17 @@ def adapter_parameters(facts: ModelFacts, r: int, target_modules: list[str] | st
 
 
 def estimate_memory(facts: ModelFacts, *, r: int, target_modules: list[str] | str, batch_size: int,
-                    max_length: int, quantized: bool, half: bool, pairs: bool = False) -> MemoryEstimate:
+                    max_length: int, quantized: bool, half: bool, pairs: bool = False,
+                    checkpointing: bool = False) -> MemoryEstimate:
     """The memory a LoRA run (`quantized`: QLoRA) needs; `half` for bf16 weights and activations, `pairs`
-    for DPO (a chosen and a rejected sequence per example)."""
+    for DPO (a chosen and a rejected sequence per example), `checkpointing` with gradient checkpointing."""
     if quantized:
         weights = int((facts.parameters - facts.embedding_parameters) * 0.5625) + facts.embedding_parameters * 2
     else:
         weights = facts.parameters * (2 if half else 4)
     tokens = batch_size * max_length * (2 if pairs else 1)
-    per_token = facts.layers * (12 * facts.hidden_size + 2 * facts.kv_width + 5 * facts.intermediate_size)
+    per_layer = 12 * facts.hidden_size + 2 * facts.kv_width + 5 * facts.intermediate_size
+    per_token = facts.layers * facts.hidden_size + per_layer if checkpointing else facts.layers * per_layer
     activations = tokens * per_token * (2 if half or quantized else 4) + tokens * facts.vocab_size * 8
     return MemoryEstimate(weights=weights, adapter=adapter_parameters(facts, r, target_modules) * 16,
                           activations=activations)
@@ -288,7 +292,8 @@ def check_memory(config: TrainConfig, facts: ModelFacts, *, cuda: bool, half: bo
     if found is None:
         return
     shape = {"r": config.lora.r, "target_modules": config.lora.target_modules, "batch_size": config.batch_size,
-             "max_length": config.max_length, "pairs": config.method == "dpo"}
+             "max_length": config.max_length, "pairs": config.method == "dpo",
+             "checkpointing": config.gradient_checkpointing}
     lora = estimate_memory(facts, quantized=False, half=half, **shape)
     qlora = estimate_memory(facts, quantized=True, half=True, **shape)
     quantized = cuda and config.qlora
@@ -307,6 +312,8 @@ def check_memory(config: TrainConfig, facts: ModelFacts, *, cuda: bool, half: bo
         advice = "Set `qlora: true`: it fits. "
     else:
         advice = "" if quantized else "QLoRA would not fit either. "
+    if not config.gradient_checkpointing and need.total - need.activations <= found:
+        advice += "`gradient_checkpointing: true` keeps far fewer activations. "
     raise NotEnoughMemory(
         f"base model {facts.path} ({facts.architecture}, about {facts.parameters / 1e9:.2f}B parameters from "
         f"{facts.parameter_source}) {problem}. Training it needs about {lora.describe()} with LoRA "

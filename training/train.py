@@ -363,6 +363,21 @@ def _manifest(config: TrainConfig, gate: GateResult, rec: RunRecorder, base: Pat
     )
 
 
+def checkpointing_args(config: TrainConfig) -> dict[str, Any]:
+    """Trainer arguments for `gradient_checkpointing`: the non-reentrant variant, which needs no gradient on
+    the (frozen) input embeddings of a LoRA model. transformers 5.x names it `activation_checkpointing`
+    (`gradient_checkpointing` is its deprecated alias); older releases know only the old name."""
+    import dataclasses
+
+    from transformers import TrainingArguments
+
+    if not config.gradient_checkpointing:
+        return {}
+    fields = {f.name for f in dataclasses.fields(TrainingArguments)}
+    name = "activation_checkpointing" if "activation_checkpointing" in fields else "gradient_checkpointing"
+    return {name: True, f"{name}_kwargs": {"use_reentrant": False}}
+
+
 def loss_history(log_history: Sequence[dict[str, Any]]) -> list[dict[str, float]]:
     """The loss curve from the trainer's log: one point per logged step, with the training loss, the
     validation loss or both."""
@@ -405,7 +420,7 @@ def _train(config: TrainConfig, gate: GateResult, rec: RunRecorder, callbacks: S
         save_steps=config.eval_steps, save_total_limit=2, load_best_model_at_end=has_eval,
         metric_for_best_model="eval_loss", greater_is_better=False, logging_steps=config.eval_steps,
         use_cpu=not cuda, bf16=cuda and torch.cuda.is_bf16_supported(), remove_unused_columns=False,
-        dataloader_num_workers=0, disable_tqdm=True,
+        dataloader_num_workers=0, disable_tqdm=True, **checkpointing_args(config),
     )
     trainer = Trainer(model=model, args=args, train_dataset=train_rows, eval_dataset=eval_rows or None,
                       data_collator=_collate(tokenizer.pad_token_id),

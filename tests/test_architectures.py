@@ -242,6 +242,26 @@ def test_chat_records_use_the_template_and_the_loss_is_on_the_last_answer(models
     assert whole.startswith(tok.decode(ids)) and not whole[len(tok.decode(ids)):].strip()
 
 
+@pytest.mark.parametrize(("family", "turn_end"), [("phi3", "<|end|>"), ("qwen2", "<|im_end|>")])
+def test_the_answer_ends_as_the_template_ends_a_turn_when_eos_is_another_token(models: dict[str, Path], family: str,
+                                                                               turn_end: str) -> None:
+    """A base model's tokenizer often ends sequences with another token than the template's end of turn
+    (Qwen2 base: <|endoftext|>, its template <|im_end|>): the answer is trained to end with the marker, then
+    the end-of-sequence token."""
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(models[family], local_files_only=True)
+    tok.eos_token = "<|endoftext|>"
+    [row] = tokenize_rows([CHAT], tok, 512)
+    prompt = tok.apply_chat_template(CHAT["messages"][:-1], tokenize=False, add_generation_prompt=True)
+    n_prompt = len(tok(prompt, add_special_tokens=False)["input_ids"])
+    answer = tok("Wait until the light is green.", add_special_tokens=False)["input_ids"]
+    assert row["labels"][n_prompt:] == answer + [tok.convert_tokens_to_ids(turn_end), tok.eos_token_id]
+    assert tok.convert_tokens_to_ids(turn_end) != tok.eos_token_id
+    plain = tokenize_rows([{"prompt": "Reset?", "completion": "Hold the button."}], tok, 512)[0]
+    assert plain["labels"][-1] == tok.eos_token_id and tok.convert_tokens_to_ids(turn_end) not in plain["labels"]
+
+
 @pytest.mark.parametrize("family", list(FAMILIES))
 def test_parameters_counted_from_config_match_the_model(models: dict[str, Path], family: str) -> None:
     from transformers import AutoModelForCausalLM

@@ -178,12 +178,30 @@ def _pairs(row: dict[str, Any], tokenizer: Any) -> tuple[str, str]:
     return "", str(row.get("text") or "")
 
 
+def turn_end(row: dict[str, Any], tokenizer: Any, prompt: str, answer: str) -> str:
+    """What the chat template writes after the answer of a chat record (its end-of-turn marker, e.g.
+    `<|end|>` or `<|im_end|>`, trailing whitespace dropped), so the model learns to end its turn as the
+    template, and so a server, ends it; "" for other records or when the template does not render the answer
+    verbatim after the prompt."""
+    messages = row.get("messages")
+    if not (isinstance(messages, list) and messages and getattr(tokenizer, "chat_template", None)):
+        return ""
+    last = max((i for i, m in enumerate(messages) if m.get("role") == "assistant"), default=len(messages) - 1)
+    whole = str(tokenizer.apply_chat_template(messages[:last + 1], tokenize=False))
+    return whole[len(prompt) + len(answer):].rstrip() if whole.startswith(prompt + answer) else ""
+
+
 def tokenize_rows(rows: Sequence[dict[str, Any]], tokenizer: Any, max_length: int) -> list[dict[str, list[int]]]:
+    """Token ids, attention mask and labels per record: the loss covers the completion (a chat record's last
+    answer with the template's end-of-turn marker) and the end-of-sequence token, never the prompt."""
     out = []
     for row in rows:
         prompt, completion = _pairs(row, tokenizer)
+        completion += turn_end(row, tokenizer, prompt, completion)
         p_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"] if prompt else []
-        c_ids = tokenizer(completion, add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id]
+        c_ids = tokenizer(completion, add_special_tokens=False)["input_ids"]
+        if not (c_ids and c_ids[-1] == tokenizer.eos_token_id):  # the template may end the turn with it
+            c_ids.append(tokenizer.eos_token_id)
         ids = (p_ids + c_ids)[:max_length]
         labels = ([IGNORE] * len(p_ids) + c_ids)[:max_length]
         if all(label == IGNORE for label in labels):

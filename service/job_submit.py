@@ -211,6 +211,7 @@ def _training(services: Services, settings: ServiceSettings, sub: Submission, po
     policy = load_policy(policy_ref)
     region = check_region(config.fields, policy.residency.allowed_regions, policy.name)
     assert sub.input_path is not None
+    _check_base_model(config, sub, policy_ref)
     if "curation" in sub.stages:
         fmt = sub.options.get("curation_config", {}).get("format", "input")
         if fmt == "input" and sub.input_path.suffix.lower() not in SPLIT_FORMATS:
@@ -223,6 +224,21 @@ def _training(services: Services, settings: ServiceSettings, sub: Submission, po
         refuse("probe after training needs the test split next to the train split: give the curated train split "
                "by `path` with its test split beside it, or run curation in the same job")
     check_gate(services.ledger, sub.input_path, region=region, allowed_regions=policy.residency.allowed_regions)
+
+
+def _check_base_model(config: JobTrainingConfig, sub: Submission, policy_ref: str) -> None:
+    """What `gdprep train` checks on the base model before it loads (architecture, tokenizer, the preset's
+    architecture, memory, weights), at submission; the message names the model as the config does, never by
+    its path on the server."""
+    from gdprep.training.modelcheck import check_training_model
+    from gdprep.training.modelio import ModelLoadError
+
+    assert sub.input_path is not None
+    try:
+        check_training_model(config.train_config(train_file=sub.input_path, validation_file=None, test_file=None,
+                                                 output_dir=sub.folder, policy=policy_ref))
+    except (ModelLoadError, ConfigError) as exc:
+        refuse(str(exc).replace(str(config.base_model), str(config.fields.get("base_model", ""))))
 
 
 def _training_config(settings: ServiceSettings, sub: Submission) -> JobTrainingConfig:

@@ -82,7 +82,14 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Env]:
     for folder in ("inputs", "models", "configs"):
         (base / folder).mkdir()
     (base / "configs" / "tiny.yaml").write_text(TINY, encoding="utf-8")
-    build_smoke_model([r["prompt"] + " " + r["completion"] for r in ROWS], base / "models" / "smoke")
+    smoke = build_smoke_model([r["prompt"] + " " + r["completion"] for r in ROWS], base / "models" / "smoke")
+    # two unusable copies: no tokenizer files, and an architecture gdprep does not train
+    for name in ("no-tokenizer", "foo"):
+        shutil.copytree(smoke, base / "models" / name,
+                        ignore=shutil.ignore_patterns("tokenizer*") if name == "no-tokenizer" else None)
+    foo = json.loads((base / "models" / "foo" / "config.json").read_text(encoding="utf-8"))
+    (base / "models" / "foo" / "config.json").write_text(json.dumps({**foo, "architectures": ["FooForCausalLM"]}),
+                                                         encoding="utf-8")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("GDPREP_HOME", str(home))
         mp.setenv("GDPREP_REGION", "GB")
@@ -214,7 +221,13 @@ def test_probe_alone_needs_a_training_run_of_ones_own_jobs(env: Env) -> None:
     (TINY + "output_dir: /tmp/x\n", 422, "validation_error", "`output_dir` is set by the server"),
     (TINY + "lora: {rank: 4}\n", 422, "validation_error", "lora.rank: unknown field"),
     ("- a list\n", 422, "validation_error", "must be a YAML mapping"),
-], ids=["model-outside-roots", "hub-name", "region", "bad-field", "server-field", "unknown-field", "not-mapping"])
+    (TINY.replace("base_model: smoke", "base_model: no-tokenizer"), 422, "validation_error",
+     "no-tokenizer has no tokenizer"),
+    (TINY.replace("base_model: smoke", "base_model: foo"), 422, "validation_error",
+     "names architecture FooForCausalLM"),
+    (TINY + "preset: mistral-7b\n", 422, "validation_error", "`preset: mistral-7b` is for MistralForCausalLM"),
+], ids=["model-outside-roots", "hub-name", "region", "bad-field", "server-field", "unknown-field", "not-mapping",
+        "no-tokenizer", "architecture", "preset"])
 def test_bad_training_config_is_refused(env: Env, config: str, status: int, code: str, match: str) -> None:
     before = env.services.jobs.list(limit=1)[1]
     response = _submit(env, {"stages": "privacy,curation,training"},

@@ -124,7 +124,24 @@ def _demo_training(ledger: Any, pol: Any, out_dir: Path) -> str | None:
     report = stages.probe(ledger, pol, run_id=manifest.ledger_run, settings=ProbeSettings(bootstrap=500),
                           command="gdprep demo")
     _print_probe(report)
+    _demo_export(ledger, pol, out_dir, manifest.ledger_run or "")
     return manifest.ledger_run
+
+
+def _demo_export(ledger: Any, pol: Any, out_dir: Path, run_id: str) -> None:
+    """Hand the adapter to serving as `gdprep export-adapter` would, when the release gate let it go; a
+    refusal is shown as the command gives it (the demo never forces an export)."""
+    from gdprep.service import stages
+    from gdprep.training.export import ExportRefused
+
+    try:
+        exported = stages.export_adapter(ledger, run_id, out_dir / "serving", command="gdprep demo",
+                                         overwrite=True, policy=pol)
+    except ExportRefused as exc:
+        out.print(f"export-adapter: refused ({exc})")
+        return
+    out.print(f"export-adapter: {out_dir / 'serving'} (PEFT adapter, base model hashes, release decision, "
+              f"README with the vLLM and TGI flags; adapter {exported['adapter']['sha256'][:16]}...)")
 
 
 #: the worse answer of every demo preference pair: polite, generic and of no help

@@ -22,6 +22,7 @@ from gdprep.service import stages
 from gdprep.service.cli import app
 from gdprep.training import modelcheck
 from gdprep.training.config import TrainConfig, load_train_config
+from gdprep.training.dpo import encode_pair
 from gdprep.training.modelcheck import (
     SUPPORTED_ARCHITECTURES,
     MissingTokenizer,
@@ -260,6 +261,12 @@ def test_the_answer_ends_as_the_template_ends_a_turn_when_eos_is_another_token(m
     assert tok.convert_tokens_to_ids(turn_end) != tok.eos_token_id
     plain = tokenize_rows([{"prompt": "Reset?", "completion": "Hold the button."}], tok, 512)[0]
     assert plain["labels"][-1] == tok.eos_token_id and tok.convert_tokens_to_ids(turn_end) not in plain["labels"]
+    # DPO lays a chat preference pair out the same way, both answers
+    pair = encode_pair({"prompt": CHAT["messages"][:-1], "chosen": "Wait until the light is green.",
+                        "rejected": "No idea."}, tok)
+    assert pair.chosen_ids == answer + [tok.convert_tokens_to_ids(turn_end), tok.eos_token_id]
+    assert pair.rejected_ids[-2:] == [tok.convert_tokens_to_ids(turn_end), tok.eos_token_id]
+    assert tok.decode(pair.prompt_ids) == prompt
 
 
 @pytest.mark.parametrize("family", list(FAMILIES))

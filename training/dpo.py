@@ -44,6 +44,7 @@ from gdprep.training.train import (
     loss_history,
     make_canaries,
     preference_texts,
+    turn_end,
     weights_sha256,
 )
 
@@ -73,14 +74,22 @@ def check_pairs(rows: Sequence[dict[str, Any]], source: Path | str) -> None:
 
 
 def encode_pair(row: dict[str, Any], tokenizer: Any) -> EncodedPair:
-    """A pair tokenised as SFT tokenises a record (`tokenize_rows`): no special tokens, EOS after the answer."""
+    """A pair tokenised as SFT tokenises a record (`tokenize_rows`): no special tokens, a chat prompt's answer
+    followed by the template's end-of-turn marker, then EOS (once, when the marker is not EOS itself)."""
     prompt, chosen, rejected = preference_texts(row, tokenizer)
+    context = row.get("prompt")
 
     def ids(text: str) -> list[int]:
         return list(tokenizer(text, add_special_tokens=False)["input_ids"]) if text else []
 
-    eos = [tokenizer.eos_token_id]
-    return EncodedPair(ids(prompt), ids(chosen) + eos, ids(rejected) + eos)
+    def answer_ids(answer: str) -> list[int]:
+        if isinstance(context, list) and context:
+            chat = {"messages": [*context, {"role": "assistant", "content": answer}]}
+            answer += turn_end(chat, tokenizer, prompt, answer)
+        out = ids(answer)
+        return out if out and out[-1] == tokenizer.eos_token_id else [*out, tokenizer.eos_token_id]
+
+    return EncodedPair(ids(prompt), answer_ids(chosen), answer_ids(rejected))
 
 
 def with_preference_canaries(rows: list[dict[str, Any]], canaries: Sequence[Canary], seed: int) -> list[dict[str, Any]]:

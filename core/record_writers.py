@@ -78,6 +78,7 @@ class RecordWriter:
     def _write_parquet(self, rows: Sequence[dict[str, Any]]) -> None:
         import pyarrow.parquet as pq
 
+        self._grow(rows)
         table = self._table(rows)
         if table is None and self._widen(rows):
             table = self._table(rows)
@@ -98,10 +99,27 @@ class RecordWriter:
             rows = [{k: (_as_type(v, self._schema.field(k).type) if k in self._promoted else v)
                      for k, v in row.items()} for row in rows]
         try:
-            return (pa.Table.from_pylist(list(rows), schema=self._schema) if self._schema is not None
-                    else pa.Table.from_pylist(list(rows)))
+            return pa.Table.from_pylist(list(rows), schema=self._schema if self._schema is not None
+                                        else inferred_schema(rows))
         except (pa.ArrowInvalid, pa.ArrowTypeError, KeyError):
             return None
+
+    def _grow(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Arrow drops, without a word, a key its schema lacks: a column or struct field first seen after the
+        first rows (a sparse `meta.*` field) would be lost. The schema grows by what the rows hold and it lacks
+        (new columns and struct fields; a column that held only nulls takes the type of its first values),
+        and rows already written are rewritten once to it. Types the schema has are never changed here."""
+        import pyarrow as pa
+
+        if self._schema is None:
+            return
+        try:
+            seen = inferred_schema(rows)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            return  # a column mixing types within these rows: `_widen` or the caller's error deals with it
+        grown = _grown_schema(self._schema, seen)
+        if grown is not None:
+            self._rewrite(grown)
 
     def _widen(self, rows: Sequence[dict[str, Any]]) -> bool:
         """A redacted integer is written as its replacement text: the column (or struct field, or list
@@ -116,8 +134,8 @@ class RecordWriter:
             if not mixed:
                 return False
             try:
-                inferred = pa.Table.from_pylist([{k: (str(v) if k in mixed and type(v) is int else v)
-                                                  for k, v in row.items()} for row in rows]).schema
+                inferred = inferred_schema([{k: (str(v) if k in mixed and type(v) is int else v)
+                                             for k, v in row.items()} for row in rows])
             except (pa.ArrowInvalid, pa.ArrowTypeError):
                 return False
             self._schema = inferred
@@ -152,7 +170,12 @@ class RecordWriter:
         self._parquet_file = self.path.with_name(f"{self.path.name}.widened{self._n_rewrites}")
         self._parquet = pq.ParquetWriter(self._parquet_file, schema)
         for batch in pq.ParquetFile(written).iter_batches():
-            self._parquet.write_table(pa.Table.from_batches([batch]).cast(schema))
+            table = pa.Table.from_batches([batch])
+            try:
+                table = table.cast(schema)  # a column widened to string: its integers as decimal text
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError, ValueError):
+                table = pa.Table.from_pylist(table.to_pylist(), schema=schema)  # grown: new columns are null
+            self._parquet.write_table(table)
         written.unlink()
 
     def close(self) -> None:
@@ -174,6 +197,46 @@ class RecordWriter:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def inferred_schema(rows: Sequence[dict[str, Any]]) -> Any:
+    """The Arrow schema of `rows`, every key of every row (nested ones too) in order of first appearance.
+    `pa.Table.from_pylist` without a schema takes the columns of the first row only and drops the rest."""
+    import pyarrow as pa
+
+    return pa.schema(list(pa.array(list(rows)).type))
+
+
+def _grown_schema(schema: Any, seen: Any) -> Any:
+    """`schema` with what `seen` (the schema of newer rows) adds, or None when it adds nothing: new fields at
+    the end, struct fields added by name, a null-typed field given `seen`'s type. Nothing else changes."""
+    import pyarrow as pa
+
+    fields, changed = [], False
+    for f in schema:
+        index = seen.get_field_index(f.name)
+        wide = _grown_type(f.type, seen.field(index).type) if index >= 0 else f.type
+        changed |= wide != f.type
+        fields.append(f.with_type(wide))
+    for f in seen:
+        if schema.get_field_index(f.name) < 0 and not pa.types.is_null(f.type):
+            fields.append(f)
+            changed = True
+    return pa.schema(fields, metadata=schema.metadata) if changed else None
+
+
+def _grown_type(old: Any, new: Any) -> Any:
+    import pyarrow as pa
+
+    if pa.types.is_null(old):
+        return new
+    if pa.types.is_struct(old) and pa.types.is_struct(new):
+        grown = _grown_schema(pa.schema(list(old)), pa.schema(list(new)))
+        return pa.struct(list(grown)) if grown is not None else old
+    if pa.types.is_list(old) and pa.types.is_list(new):
+        item = _grown_type(old.value_type, new.value_type)
+        return pa.list_(old.value_field.with_type(item)) if item != old.value_type else old
+    return old
 
 
 def _widened_type(arrow_type: Any, value: Any) -> Any:

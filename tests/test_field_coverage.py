@@ -266,6 +266,20 @@ def test_parquet_columns_nested_structs_and_integers(tmp_path: Path) -> None:
     assert "Sarah Thompson" not in json.dumps(rows)
 
 
+def test_redact_to_parquet_keeps_a_field_first_seen_after_the_first_batch(tmp_path: Path) -> None:
+    """JSONL in, Parquet out: the output's schema comes from the first batch written, and a record 300 lines
+    down with a field no earlier record had keeps it (Arrow would drop it silently)."""
+    rows: list[dict[str, Any]] = [{"id": f"r{i}", "text": f"Order {i} shipped."} for i in range(300)]
+    rows.append({"id": "late", "text": "Call Sarah Thompson.", "meta": {"channel": "phone", "agent": {"team": "B"}}})
+    src = write_jsonl(tmp_path / "in.jsonl", rows)
+    out = tmp_path / "out.parquet"
+    run_redact(src, out, tmp_path / "r.json", BASE)
+    written = pq.read_table(out).to_pylist()
+    assert len(written) == 301 and written[0]["meta"] is None
+    late = written[-1]
+    assert late["meta"] == {"channel": "phone", "agent": {"team": "B"}} and "Sarah Thompson" not in late["text"]
+
+
 def test_integer_bsn_and_phone_are_found_and_redacted_in_jsonl(tmp_path: Path) -> None:
     src = write_jsonl(tmp_path / "in.jsonl", [
         {"id": "1", "text": "Account update.", "bsn": 111222333, "phone": 447700900123, "count": 123456789012,

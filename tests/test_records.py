@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -129,6 +130,41 @@ def test_csv_and_parquet_round_trip(tmp_path: Path) -> None:
             writer.write(rows)
         items = read_all(path)
         assert [i.data for i in items] == rows
+
+
+@pytest.mark.parametrize(("batches", "expected_types"), [
+    # a column first seen in a later batch
+    ([[{"id": "1"}], [{"id": "2", "note": "late"}]], {"note": "string"}),
+    # a struct field first seen later, at two levels
+    ([[{"id": "1", "meta": {"k": 1}}], [{"id": "2", "meta": {"k": 2, "synthetic": {"seed": 3}}}]],
+     {"meta": "struct<k: int64, synthetic: struct<seed: int64>>"}),
+    # a column that held only nulls, then values
+    ([[{"id": "1", "email": None}], [{"id": "2", "email": "a@b.eu"}]], {"email": "string"}),
+    # a key first seen later inside chat messages (a list of structs)
+    ([[{"id": "1", "messages": [{"role": "user"}]}], [{"id": "2", "messages": [{"role": "user", "content": "hi"}]}]],
+     {"messages": "list<element: struct<role: string, content: string>>"}),
+], ids=["column", "struct-field", "null-column", "list-of-structs"])
+def test_parquet_keeps_what_later_batches_add(tmp_path: Path, batches: list[list[dict[str, Any]]],
+                                              expected_types: dict[str, str]) -> None:
+    """Arrow drops a key its schema lacks: a field first seen after the first batch must still be written."""
+    path = tmp_path / "out.parquet"
+    with RecordWriter(path, "parquet") as writer:
+        for batch in batches:
+            writer.write(batch)
+    table = pq.read_table(path)
+    assert {name: str(table.schema.field(name).type) for name in expected_types} == expected_types
+    written = table.to_pylist()
+    for row, original in zip(written, [r for b in batches for r in b], strict=True):
+        assert _without_nulls(row) == _without_nulls(original)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.parquet"]  # no rewrite left behind
+
+
+def _without_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
 
 
 def test_csv_row_with_extra_values(tmp_path: Path) -> None:

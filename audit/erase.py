@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import os
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any, Final
@@ -19,9 +20,9 @@ from gdprep.audit.entries import Entry
 from gdprep.audit.ledger import Ledger, actor
 from gdprep.audit.runs import LineageGraph, Run, is_input
 from gdprep.audit.trace import release_of
-from gdprep.errors import UsageError
+from gdprep.errors import InputError, UsageError
 from gdprep.record_writers import RecordWriter
-from gdprep.records import RecordReader, TextFieldSpec, file_sha256
+from gdprep.records import BadRecord, RecordReader, TextFieldSpec, file_sha256
 
 
 def one_month_after(day: datetime.date) -> datetime.date:
@@ -173,9 +174,17 @@ def rewrite_without(ledger: Ledger, report: dict[str, Any], datasets: list[Path]
                     fields: TextFieldSpec) -> list[dict[str, Any]]:
     """New versions of `datasets` in `out_dir` without the records of `report` (from `erasure_impact`). A file
     the ledger knows as a dataset version that does not hold the subject keeps every record: a record there with
-    the same id is someone else's."""
+    the same id is someone else's. A record that cannot be read could not be checked for the subject: the
+    erasure stops there, naming its line, and the new version is not published (it is written under a
+    temporary name and renamed when complete)."""
     from gdprep.audit.trace import run_level_entries
 
+    names: dict[str, Path] = {}
+    for path in datasets:
+        if path.name in names and names[path.name].resolve() != path.resolve():
+            raise UsageError(f"{names[path.name]} and {path} have the same file name and would both be written to "
+                             f"{out_dir / path.name}; erase from them in two runs with different --out-dir")
+        names[path.name] = path
     holding = {d["sha256"] for d in report["dataset_versions"]}
     known = {e.payload.get("sha256") for e in run_level_entries(ledger) if e.kind == "dataset_version"}
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -184,29 +193,42 @@ def rewrite_without(ledger: Ledger, report: dict[str, Any], datasets: list[Path]
         source_sha = file_sha256(path)
         holds = source_sha in holding or source_sha not in known
         affected = {r["record_key"] for r in report["records"]} if holds else set()
-        reader = RecordReader(path, fields, require_text=False)
         target = out_dir / path.name
         if target.resolve() == path.resolve():
             raise UsageError(f"--out-dir would overwrite {path}; choose another directory")
-        removed = kept = 0
-        with RecordWriter(target, reader.format, fields.messages_field, columns=reader.columns,
-                          schema=reader.schema) as writer:
-            for batch in reader.batches(2000):
-                rows = []
-                for rec in batch:
-                    data = getattr(rec, "data", None)
-                    if data is None:
-                        continue
-                    if ledger.record_key(rec.id) in affected:
-                        removed += 1
-                        continue
-                    rows.append(data)
-                    kept += 1
-                writer.write(rows)
+        removed, kept = _rewrite_one(ledger, path, target, fields, affected)
         written.append({"source": path.name, "source_sha256": source_sha, "output": str(target),
                         "output_sha256": file_sha256(target), "removed": removed, "kept": kept,
                         "holds_subject": source_sha in holding if source_sha in known else None})
     return written
+
+
+def _rewrite_one(ledger: Ledger, path: Path, target: Path, fields: TextFieldSpec,
+                 affected: set[str]) -> tuple[int, int]:
+    """`path` without the records in `affected` (record keys), written to `target`; (removed, kept)."""
+    reader = RecordReader(path, fields, require_text=False, on_error="quarantine")
+    partial = target.with_name(f".{target.name}.erasing")
+    removed = kept = 0
+    try:
+        with RecordWriter(partial, reader.format, fields.messages_field, columns=reader.columns,
+                          schema=reader.schema) as writer:
+            for batch in reader.batches(2000):
+                rows = []
+                for rec in batch:
+                    if isinstance(rec, BadRecord):
+                        raise InputError(f"{rec.message}. The erasure copies only records it could check for "
+                                         "the subject: fix the record in the source and erase again",
+                                         path=str(path), line=rec.line, reason=rec.reason)
+                    if ledger.record_key(rec.id) in affected:
+                        removed += 1
+                        continue
+                    rows.append(rec.data)
+                    kept += 1
+                writer.write(rows)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return removed, kept
 
 
 def record_erasure(ledger: Ledger, report: dict[str, Any], written: list[dict[str, Any]], shredded: int) -> None:

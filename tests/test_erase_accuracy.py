@@ -166,3 +166,30 @@ def test_trace_tells_apart_one_id_in_two_files(two_files: dict[str, Any], monkey
     text = CliRunner().invoke(app, ["audit", "trace", "r-1"], terminal_width=300).output
     assert "2 different records, one per source file" in text
     assert str((two_files["a"] / "in.jsonl").resolve()) in text and str((two_files["b"] / "in.jsonl").resolve()) in text
+
+
+def test_two_datasets_with_one_file_name_are_refused_before_anything_is_written(
+        two_files: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both would be written to OUT/red.jsonl, the second over the first."""
+    monkeypatch.setenv("GDPREP_HOME", str(two_files["home"]))
+    before = sum(1 for _ in Ledger().iter_entries())
+    result = CliRunner().invoke(app, ["erase", "--subject", EMAIL, "--dataset", str(two_files["a"] / "red.jsonl"),
+                                      "--dataset", str(two_files["b"] / "red.jsonl"), "--out-dir", str(tmp_path / "o")])
+    assert result.exit_code == 2, result.output
+    assert "have the same file name" in result.output and "two runs with different --out-dir" in result.output
+    assert not (tmp_path / "o" / "red.jsonl").exists()
+    assert sum(1 for _ in Ledger().iter_entries()) == before
+
+
+def test_an_unreadable_record_stops_the_erasure_at_its_line_and_nothing_is_published(
+        two_files: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GDPREP_HOME", str(two_files["home"]))
+    source = tmp_path / "with-bad-line.jsonl"
+    lines = (two_files["a"] / "red.jsonl").read_text(encoding="utf-8").splitlines()
+    source.write_text("\n".join([*lines[:2], "{not json", *lines[2:]]) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["erase", "--subject", EMAIL, "--dataset", str(source),
+                                      "--out-dir", str(tmp_path / "o")])
+    assert result.exit_code == 2, result.output
+    assert f"{source.name}:3: is not valid JSON" in result.output and "fix the record in the source and erase " \
+        "again" in result.output and "--on-error" not in result.output  # erase has no such option
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())  # nothing half written

@@ -30,6 +30,7 @@ from gdprep.service.deps import Services, ServicesDep, check_key
 from gdprep.service.job import FINAL, Job, JobStatus
 from gdprep.service.job_charts import loss_curve_svg
 from gdprep.service.keys import Role
+from gdprep.service.reveal import allowed_by_policy
 from gdprep.service.web_headers import report_response, security_headers
 from gdprep.service.web_sessions import SessionStore, WebSession, session_store
 
@@ -431,8 +432,9 @@ def reviews_page(job_id: str, request: Request, services: ServicesDep, session: 
     decided = sum(1 for i in items if i["decision"])
     shown = [i for i in items if not i["decision"]] if show == "undecided" else items
     can_decide = session.role in {r.value for r in DECIDERS}
+    reveal_on, _ = allowed_by_policy(job)
     return render(request, "reviews.html.j2", job=job, items=list(_iter_items(shown)), decided=decided,
-                  total=len(items), show=show, can_decide=can_decide,
+                  total=len(items), show=show, can_decide=can_decide, can_reveal=can_decide and reveal_on,
                   can_rematerialise=session.role in {r.value for r in REMATERIALISERS} and "privacy" in job.stages,
                   script=asset("keyboard_list.js", "reviews.js"))
 

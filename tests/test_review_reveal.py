@@ -135,6 +135,11 @@ def test_the_policy_can_switch_reveal_off(tmp_path: Path) -> None:
         error = assert_error(_reveal(made, "durand"), 403, "reveal_disabled")
         assert "no-reveal" in error["message"] and "allow_reveal" in error["message"]
         assert made.entries("review_reveal") == []
+        sign_in(made.client, made.keys["compliance_officer"])
+        queue = made.client.get(f"/ui/jobs/{made.job.id}/reviews")
+        assert queue.status_code == 200 and "Confirm" in queue.text
+        assert "/reveal" not in queue.text and "reason to reveal" not in queue.text
+        assert "Reveal is switched off by this job's policy" in queue.text
 
 
 @pytest.mark.parametrize("how", ["deleted", "changed"])

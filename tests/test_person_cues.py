@@ -22,6 +22,10 @@ FOUND = [
     ("Rozmawiałem z panem Wiercichowskim wczoraj.", "Wiercichowskim"),  # Polish honorific in any case form
     ("Volala paní Drahotová ohledně faktury.", "Drahotová"),
     ("Η κα Ξενοφωντίδου ζήτησε επιστροφή χρημάτων.", "Ξενοφωντίδου"),  # Greek abbreviated honorific
+    ("Jag pratade med fru Lindqvarn i går.", "Lindqvarn"),  # Nordic and Baltic honorifics, lower case
+    ("herr Öhrnbeck ringde om fakturan.", "Öhrnbeck"),
+    ("Soitin rouva Kettunmäelle eilen.", "Kettunmäelle"),
+    ("Rääkisin proua Tammelaiuga.", "Tammelaiuga"),
     ("Customer Orla Quennell called twice.", "Orla Quennell"),
     ("Customer orla quennell (DOB 1990-01-02) called.", "orla quennell"),
     ("Il cliente Tizio Brambillone segnala un errore.", "Tizio Brambillone"),

@@ -154,6 +154,9 @@ _HONORIFIC = (
     r"|Meneer|Signor|Signora|Signorina|Don|Doña|Señor|Señora|Señorita|Sir"
     # Polish and Czech in any case form ("z panem Wiśniewskim", "paní Nováková"), Greek ("κα Κωνσταντίνου")
     r"|[Pp]an(?:i|a|u|em|ią)?|[Pp]aní|κ\.|κα|κος|[Κκ]υρία|[Κκ]ύριος|[Κκ]υρίου|[Κκ]υρίας|[Κκ]ύριε"
+    # Nordic and Baltic, written in lower case mid-sentence: "fru Nilsson", "rouva Virtanen" (not Danish "hr.",
+    # which English writes for hours: "takes 1 hr. Passengers ...")
+    r"|[Ff]ru|herr|[Ff]röken|[Ff]rk\.|[Rr]ouva|[Hh]erra|[Nn]eiti|[Pp]roua|[Hh]ärra|[Pp]onas|[Pp]onia"
     # spelt-out honorifics are written in lower case mid-sentence: "de heer Jansen", "la señora Ruiz"
     r"|heer|mevrouw|meneer|monsieur|madame|mademoiselle|signor|signora|signorina|dottor|dottoressa|señor"
     r"|señora|señorita)"

@@ -1,7 +1,7 @@
 """gdprep: GDPR-focused, fully offline data preparation for LLM fine-tuning.
 
-The Python API, with the CLI's arguments and defaults: `from gdprep import detect, redact, curate, train, probe`
-(see `gdprep.service.python_api`). It is imported on first use, so `import gdprep` stays cheap.
+The Python API, with the CLI's arguments and defaults: `from gdprep import detect, redact, curate, train, probe,
+synth, export_adapter` (see `gdprep.service.python_api`). It is imported on first use, so `import gdprep` stays cheap.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ __version__ = "0.1.0"
 _os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
 _os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 
-__all__ = ["__version__", "curate", "detect", "probe", "redact", "train"]
-_API = frozenset({"detect", "redact", "curate", "train", "probe"})
+__all__ = ["__version__", "curate", "detect", "export_adapter", "probe", "redact", "synth", "train"]
+_API = frozenset({"detect", "redact", "curate", "train", "probe", "synth", "export_adapter"})
 
 
 def __getattr__(name: str) -> _Any:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from gdprep.training.config import TrainConfig
     from gdprep.training.manifest import AdapterManifest
 
-__all__ = ["curate", "detect", "probe", "redact", "train"]
+__all__ = ["curate", "detect", "export_adapter", "probe", "redact", "synth", "train"]
 
 OnError = Literal["fail", "quarantine"]
 Format = Literal["jsonl", "csv", "parquet"]
@@ -143,6 +143,44 @@ def probe(run: str | None = None, *, adapter: PathLike | None = None, policy: st
     return stages.probe(Ledger(ledger_url), load_policy(policy) if policy else None, run_id=run,
                         adapter_dir=_path(adapter), out_dir=_path(out_dir), settings=settings, device=device,
                         key_file=_path(key_file), command="gdprep.probe() (Python API)")
+
+
+def synth(model: PathLike, source: PathLike, label: str, output: PathLike, *, n: int = 200, policy: str | None = None,
+          region: str | None = None, seed: int = 0, few_shot: int = 4, max_new_tokens: int = 128,
+          temperature: float = 0.9, label_field: str | None = None, config: PathLike | None = None,
+          against: Sequence[PathLike] | None = None, device: str = "auto",
+          ledger_url: str | None = None) -> dict[str, Any]:
+    """`gdprep synth`: `n` few-shot generations of `label` from the local model, each through the privacy stage,
+    the near-copy check against the real records (a memorisation signal), exact dedup and the quality filters;
+    kept records marked `meta.synthetic` in `output`. Returns the synth report (counts, drops by reason,
+    memorisation matches)."""
+    from gdprep.audit.ledger import Ledger
+    from gdprep.curation.config import load_curation_config
+    from gdprep.policies import load_policy
+    from gdprep.service import stages
+    from gdprep.training.synth import SynthSettings
+
+    settings = SynthSettings(model_dir=Path(model), source=Path(source), label=label, n=n, output=Path(output),
+                             seed=seed, few_shot=few_shot, max_new_tokens=max_new_tokens, temperature=temperature,
+                             region=region, label_field=label_field, against=tuple(Path(a) for a in against or ()),
+                             device=device)
+    return stages.synthesise(Ledger(ledger_url), settings, load_policy(policy), load_curation_config(_path(config)),
+                             command=_command("synth", source))
+
+
+def export_adapter(run: str, out_dir: PathLike, *, force: bool = False, reason: str | None = None,
+                   overwrite: bool = False, ledger_url: str | None = None,
+                   policy: str | None = None) -> dict[str, Any]:
+    """`gdprep export-adapter`: the adapter of a training run (or `NAME:VERSION`) with what a serving team needs,
+    only when its files match the ledger and its release gate let it out (`force` with a `reason` overrides the
+    gate, and the ledger records it). Returns gdprep-export.json's content."""
+    from gdprep.audit.ledger import Ledger
+    from gdprep.policies import load_policy
+    from gdprep.service import stages
+
+    return stages.export_adapter(Ledger(ledger_url), run, Path(out_dir), force=force, reason=reason,
+                                 overwrite=overwrite, policy=load_policy(policy) if policy else None,
+                                 command=f"gdprep.export_adapter({run!r}) (Python API)")
 
 
 def _path(value: PathLike | None) -> Path | None:

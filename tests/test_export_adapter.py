@@ -384,3 +384,14 @@ def test_the_chat_template_is_found_where_transformers_saves_it(tmp_path: Path, 
                                          (512, 512), (513, None)])
 def test_the_vllm_rank_flag_is_the_smallest_accepted_value_that_fits(r: int, flag: int | None) -> None:
     assert vllm_max_lora_rank(r) == flag
+
+
+def test_the_python_api_exports_as_the_cli_does(world: dict[str, Any], ledger_home: Path, tmp_path: Path) -> None:
+    import gdprep
+
+    meta = gdprep.export_adapter(world["run"], tmp_path / "api-export")
+    assert meta["adapter"]["sha256"] == world["manifest"].adapter_sha256 and meta["release"]["released"]
+    assert (tmp_path / "api-export" / "adapter" / "adapter_config.json").is_file()
+    started = [e.payload for e in Ledger().iter_entries() if e.kind == "run_started"
+               and e.payload.get("stage") == "export" and e.run_id == meta["export_run"]]
+    assert [s["command"] for s in started] == [f"gdprep.export_adapter({world['run']!r}) (Python API)"]

@@ -20,15 +20,18 @@ import gdprep
 from gdprep.curation import CurationResult
 from gdprep.service.cli import app
 from gdprep.service.cli import curation as cli_curation
+from gdprep.service.cli import export as cli_export
 from gdprep.service.cli import privacy as cli_privacy
+from gdprep.service.cli import synth as cli_synth
 from gdprep.service.cli import training as cli_training
 
 from .conftest import CURATE_YAML, write_jsonl
 
-API = ("detect", "redact", "curate", "train", "probe")
+API = ("detect", "redact", "curate", "train", "probe", "synth", "export_adapter")
 CLI: dict[str, Callable[..., Any]] = {"detect": cli_privacy.detect, "redact": cli_privacy.redact,
                                       "curate": cli_curation.curate, "train": cli_training.train,
-                                      "probe": cli_training.probe}
+                                      "probe": cli_training.probe, "synth": cli_synth.synth,
+                                      "export_adapter": cli_export.export_adapter}
 #: CLI options the API leaves out, each with its reason
 NOT_IN_API = {
     ("curate", "print_config"): "printing the config is for a shell; CurationConfig() is the same in Python",
@@ -47,10 +50,10 @@ def _plain(value: Any) -> Any:
     return value.value if isinstance(value, enum.Enum) else value
 
 
-def test_the_five_functions_come_from_the_package_root() -> None:
-    from gdprep import curate, detect, probe, redact, train
+def test_the_api_functions_come_from_the_package_root() -> None:
+    from gdprep import curate, detect, export_adapter, probe, redact, synth, train
 
-    for fn in (detect, redact, curate, train, probe):
+    for fn in (detect, redact, curate, train, probe, synth, export_adapter):
         assert callable(fn) and fn.__module__ == "gdprep.service.python_api" and fn.__doc__
     assert set(API) <= set(gdprep.__all__)
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):

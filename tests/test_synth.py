@@ -331,3 +331,17 @@ def test_the_parser_reads_back_a_record_or_names_the_problem(shape: Any, start: 
         assert parsed.fields is None and parsed.problem == expected
     else:
         assert parsed.fields == expected and parsed.problem is None
+
+
+def test_the_python_api_synthesises_what_the_cli_does(tmp_path: Path, smoke_model: Path) -> None:
+    import gdprep
+
+    source = write_jsonl(tmp_path / "src.jsonl", ROWS)
+    (tmp_path / "curate.yaml").write_text(CURATE_YAML, encoding="utf-8")
+    cli = CliRunner().invoke(app, [*_synth_args(smoke_model, source, tmp_path / "cli.jsonl"), "--n", "4"])
+    assert cli.exit_code == 0, cli.output
+    report = gdprep.synth(smoke_model, source, "rare", tmp_path / "api.jsonl", n=4, region="GB", seed=3, few_shot=2,
+                          max_new_tokens=40, temperature=0.7, config=tmp_path / "curate.yaml")
+    assert (tmp_path / "api.jsonl").read_bytes() == (tmp_path / "cli.jsonl").read_bytes()
+    assert report["counts"]["generated"] == 4
+    assert [r.payload["command"] for r in _runs("synthesis")][-1].startswith("gdprep.synth(")

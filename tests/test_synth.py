@@ -207,7 +207,16 @@ def test_injected_generations_are_redacted_compared_with_the_real_data_and_chain
     assert sorted(placed + removed) == sorted(r["id"] for r in kept) and placed
     allowed = load_policy(None).residency.allowed_regions
     gate = check_gate(ledger, tmp_path / "cur2" / "train.jsonl", region="GB", allowed_regions=allowed)
-    assert gate.privacy_run  # the redacted file's privacy run
+    [privacy_run] = [e.run_id for e in _runs("privacy")]
+    synthesis_runs = {e.run_id for e in _runs("synthesis")}
+    # the redacted file's privacy run, and every redacting run the probes read vault values of
+    assert gate.privacy_run == privacy_run and set(gate.privacy_runs) == {privacy_run} | synthesis_runs
+    # given the synthetic file first, the privacy run is still the one named
+    first = runner.invoke(app, ["curate", "-i", str(out), "-i", str(tmp_path / "red.jsonl"), "-o",
+                                str(tmp_path / "cur4"), "-c", str(tmp_path / "curate.yaml")])
+    assert first.exit_code == 0, first.output
+    assert check_gate(ledger, tmp_path / "cur4" / "train.jsonl", region="GB",
+                      allowed_regions=allowed).privacy_run == privacy_run
     # one raw input beside the redacted and synthetic ones: the gate refuses the curated data
     raw = write_jsonl(tmp_path / "raw.jsonl", [{"id": "x1", "prompt": "Where is parcel 99?",
                                                 "completion": "It ships in 9 days.", "label": "common"}])

@@ -33,8 +33,9 @@ class GateRefused(GdprepError):
 class GateResult:
     dataset_sha256: str
     curation_run: str
-    privacy_run: str
+    privacy_run: str            # the first redacting run among the curation run's inputs (a privacy run first)
     region: str
+    privacy_runs: tuple[str, ...] = ()  # every privacy or synthesis run whose output the curation run read
 
 
 def check_region(region: str | None, allowed_regions: Sequence[str], *, what: str = "training",
@@ -77,6 +78,9 @@ def check_gate(ledger: Ledger, train_file: Path, *, region: str | None,
         inputs = [e for e in versions if e.run_id == split.run_id and e.payload.get("role") == "input"]
         # every input of the curation run must be redacted: one raw file beside a redacted one is not enough
         if inputs and all(str(source.payload.get("sha256")) in redacted for source in inputs):
-            return GateResult(digest, split.run_id or "", redacted[str(inputs[0].payload.get("sha256"))], job_region)
+            runs = tuple(dict.fromkeys(redacted[str(source.payload.get("sha256"))] for source in inputs))
+            by_stage = {e.run_id: e.payload.get("stage") for e in versions if e.payload.get("role") == "output"}
+            first = next((r for r in runs if by_stage.get(r) == "privacy"), runs[0])
+            return GateResult(digest, split.run_id or "", first, job_region, runs)
     raise GateRefused(f"{train_file} came from a curation run whose input is not recorded as the output of a "
                       "privacy run (or of a synthesis run); redact the data with `gdprep redact` before curating it")

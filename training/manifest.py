@@ -33,6 +33,12 @@ class DatasetInfo(BaseModel):
     train_sha256: str | None = None
     curation_run: str | None = None
     privacy_run: str | None = None
+    #: every redacting run (privacy, synthesis) whose output the curation run read; older manifests lack it
+    privacy_runs: list[str] = []
+
+    @property
+    def redacting_runs(self) -> list[str]:
+        return self.privacy_runs or ([self.privacy_run] if self.privacy_run else [])
 
 
 class AdapterManifest(BaseModel):

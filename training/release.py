@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -88,17 +89,18 @@ def find_adapter(ledger: Ledger, *, run_id: str | None = None, adapter_dir: Path
     return TrainedAdapter(adapter_dir, manifest, training_run, recorded is not None, digest)
 
 
-def vault_values(ledger: Ledger, privacy_run: str | None, *, key_file: Path | None = None,
+def vault_values(ledger: Ledger, privacy_runs: Collection[str], *, key_file: Path | None = None,
                  vault_path: Path | None = None) -> list[PiiValue]:
-    """The vault's originals for the records the privacy run redacted, decrypted in memory only."""
+    """The vault's originals for the records the redacting runs (privacy, synthesis) redacted, decrypted in
+    memory only."""
     from gdprep.privacy.keys import KeyRing
     from gdprep.privacy.vault import Vault
 
-    if not privacy_run:
+    if not privacy_runs:
         return []
     lookups: set[str] = set()
     for entry in ledger.iter_entries():
-        if entry.run_id == privacy_run and entry.kind == "record_redacted":
+        if entry.run_id in privacy_runs and entry.kind == "record_redacted":
             lookups.update(entry.payload.get("vault_keys") or [])
     if not lookups:
         return []
@@ -169,10 +171,11 @@ def probe_in_run(job: PreparedProbe, rec: RunRecorder, *, device: str = "auto",
     # the splits it reads are the run's inputs, beside the adapter (lineage exports show both)
     rec.input_dataset("train", found.train_file, len(job.train_rows))
     rec.input_dataset("test", job.test_file, len(job.test_rows))
-    pii = vault_values(rec.ledger, found.manifest.datasets.privacy_run, key_file=key_file)
+    runs = found.manifest.datasets.redacting_runs
+    pii = vault_values(rec.ledger, runs, key_file=key_file)
     # reading originals is a key event, like deanonymisation; the values themselves stay in memory
     rec.event("key_event", {"event": "vault_read_for_probe", "values": len(pii),
-                            "privacy_run": found.manifest.datasets.privacy_run})
+                            "privacy_run": found.manifest.datasets.privacy_run, "privacy_runs": runs})
     target = load_model(found.base_dir, found.adapter_dir, device=device)
     results = run_probes(target, load_model(found.base_dir, device=device),
                          ProbeData(job.train_rows, job.test_rows, job.canaries, pii), job.settings)

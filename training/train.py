@@ -371,7 +371,7 @@ def _manifest(config: TrainConfig, gate: GateResult, rec: RunRecorder, base: Pat
         base_model=BaseModelInfo(path=str(base), name=base.name, weights_sha256=weights_sha256(base),
                                  smoke_model=(base / "SMOKE_MODEL.txt").exists()),
         datasets=DatasetInfo(train_sha256=gate.dataset_sha256, curation_run=gate.curation_run,
-                             privacy_run=gate.privacy_run),
+                             privacy_run=gate.privacy_run, privacy_runs=list(gate.privacy_runs)),
         region=gate.region, config=config.model_dump(mode="json"), seed=config.seed,
         device="cuda" if cuda else "cpu", qlora=bool(cuda and config.qlora), cpu_threads=threads,
         versions={"torch": torch.__version__, "transformers": transformers.__version__, "peft": peft.__version__},

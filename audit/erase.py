@@ -175,8 +175,8 @@ def rewrite_without(ledger: Ledger, report: dict[str, Any], datasets: list[Path]
     """New versions of `datasets` in `out_dir` without the records of `report` (from `erasure_impact`). A file
     the ledger knows as a dataset version that does not hold the subject keeps every record: a record there with
     the same id is someone else's. A record that cannot be read could not be checked for the subject: the
-    erasure stops there, naming its line, and the new version is not published (it is written under a
-    temporary name and renamed when complete)."""
+    erasure stops there, naming its line, and no new version is published: each is written under a temporary
+    name, and all are renamed into place once every one is complete."""
     from gdprep.audit.trace import run_level_entries
 
     names: dict[str, Path] = {}
@@ -187,47 +187,49 @@ def rewrite_without(ledger: Ledger, report: dict[str, Any], datasets: list[Path]
         names[path.name] = path
     holding = {d["sha256"] for d in report["dataset_versions"]}
     known = {e.payload.get("sha256") for e in run_level_entries(ledger) if e.kind == "dataset_version"}
+    if any((out_dir / path.name).resolve() == path.resolve() for path in datasets):
+        raise UsageError(f"--out-dir {out_dir} would overwrite a --dataset file; choose another directory")
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for path in datasets:
-        source_sha = file_sha256(path)
-        holds = source_sha in holding or source_sha not in known
-        affected = {r["record_key"] for r in report["records"]} if holds else set()
-        target = out_dir / path.name
-        if target.resolve() == path.resolve():
-            raise UsageError(f"--out-dir would overwrite {path}; choose another directory")
-        removed, kept = _rewrite_one(ledger, path, target, fields, affected)
-        written.append({"source": path.name, "source_sha256": source_sha, "output": str(target),
-                        "output_sha256": file_sha256(target), "removed": removed, "kept": kept,
-                        "holds_subject": source_sha in holding if source_sha in known else None})
+    written, partials = [], []
+    try:
+        for path in datasets:
+            source_sha = file_sha256(path)
+            holds = source_sha in holding or source_sha not in known
+            affected = {r["record_key"] for r in report["records"]} if holds else set()
+            target = out_dir / path.name
+            partials.append((target.with_name(f".{target.name}.erasing"), target))
+            removed, kept = _rewrite_one(ledger, path, partials[-1][0], fields, affected)
+            written.append({"source": path.name, "source_sha256": source_sha, "output": str(target),
+                            "output_sha256": file_sha256(partials[-1][0]), "removed": removed, "kept": kept,
+                            "holds_subject": source_sha in holding if source_sha in known else None})
+        for partial, target in partials:
+            os.replace(partial, target)
+    finally:
+        for partial, _ in partials:
+            partial.unlink(missing_ok=True)
     return written
 
 
-def _rewrite_one(ledger: Ledger, path: Path, target: Path, fields: TextFieldSpec,
+def _rewrite_one(ledger: Ledger, path: Path, partial: Path, fields: TextFieldSpec,
                  affected: set[str]) -> tuple[int, int]:
-    """`path` without the records in `affected` (record keys), written to `target`; (removed, kept)."""
+    """`path` without the records in `affected` (record keys), written to `partial`; (removed, kept)."""
     reader = RecordReader(path, fields, require_text=False, on_error="quarantine")
-    partial = target.with_name(f".{target.name}.erasing")
     removed = kept = 0
-    try:
-        with RecordWriter(partial, reader.format, fields.messages_field, columns=reader.columns,
-                          schema=reader.schema) as writer:
-            for batch in reader.batches(2000):
-                rows = []
-                for rec in batch:
-                    if isinstance(rec, BadRecord):
-                        raise InputError(f"{rec.message}. The erasure copies only records it could check for "
-                                         "the subject: fix the record in the source and erase again",
-                                         path=str(path), line=rec.line, reason=rec.reason)
-                    if ledger.record_key(rec.id) in affected:
-                        removed += 1
-                        continue
-                    rows.append(rec.data)
-                    kept += 1
-                writer.write(rows)
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
+    with RecordWriter(partial, reader.format, fields.messages_field, columns=reader.columns,
+                      schema=reader.schema) as writer:
+        for batch in reader.batches(2000):
+            rows = []
+            for rec in batch:
+                if isinstance(rec, BadRecord):
+                    raise InputError(f"{rec.message}. The erasure copies only records it could check for the "
+                                     "subject: fix the record in the source and erase again",
+                                     path=str(path), line=rec.line, reason=rec.reason)
+                if ledger.record_key(rec.id) in affected:
+                    removed += 1
+                    continue
+                rows.append(rec.data)
+                kept += 1
+            writer.write(rows)
     return removed, kept
 
 

@@ -187,7 +187,8 @@ def test_an_unreadable_record_stops_the_erasure_at_its_line_and_nothing_is_publi
     source = tmp_path / "with-bad-line.jsonl"
     lines = (two_files["a"] / "red.jsonl").read_text(encoding="utf-8").splitlines()
     source.write_text("\n".join([*lines[:2], "{not json", *lines[2:]]) + "\n", encoding="utf-8")
-    result = CliRunner().invoke(app, ["erase", "--subject", EMAIL, "--dataset", str(source),
+    good = two_files["b"] / "red.jsonl"  # read first, and complete, but not published either
+    result = CliRunner().invoke(app, ["erase", "--subject", EMAIL, "--dataset", str(good), "--dataset", str(source),
                                       "--out-dir", str(tmp_path / "o")])
     assert result.exit_code == 2, result.output
     assert f"{source.name}:3: is not valid JSON" in result.output and "fix the record in the source and erase " \

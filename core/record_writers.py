@@ -81,6 +81,7 @@ class RecordWriter:
         self._grow(rows)
         table = self._table(rows)
         if table is None and self._widen(rows):
+            self._grow(rows)  # with the widened columns as text the rows' schema can be read: add what is new
             table = self._table(rows)
         if table is None:
             # never echo the Arrow message: it quotes cell values, which may be personal data
@@ -92,12 +93,17 @@ class RecordWriter:
             self._parquet = pq.ParquetWriter(self._parquet_file, self._schema)
         self._parquet.write_table(table)
 
+    def _converted(self, rows: Sequence[dict[str, Any]]) -> Sequence[dict[str, Any]]:
+        """`rows` with the integers in widened (string) columns written as text."""
+        if not self._promoted:
+            return rows
+        return [{k: (_as_type(v, self._schema.field(k).type) if k in self._promoted else v)
+                 for k, v in row.items()} for row in rows]
+
     def _table(self, rows: Sequence[dict[str, Any]]) -> Any:
         import pyarrow as pa
 
-        if self._promoted:
-            rows = [{k: (_as_type(v, self._schema.field(k).type) if k in self._promoted else v)
-                     for k, v in row.items()} for row in rows]
+        rows = self._converted(rows)
         try:
             return pa.Table.from_pylist(list(rows), schema=self._schema if self._schema is not None
                                         else inferred_schema(rows))
@@ -114,7 +120,7 @@ class RecordWriter:
         if self._schema is None:
             return
         try:
-            seen = inferred_schema(rows)
+            seen = inferred_schema(self._converted(rows))
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             return  # a column mixing types within these rows: `_widen` or the caller's error deals with it
         grown = _grown_schema(self._schema, seen)

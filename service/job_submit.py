@@ -228,15 +228,16 @@ def _training(services: Services, settings: ServiceSettings, sub: Submission, po
 
 def _check_base_model(config: JobTrainingConfig, sub: Submission, policy_ref: str) -> None:
     """What `gdprep train` checks on the base model before it loads (architecture, tokenizer, the preset's
-    architecture, memory, weights), at submission; the message names the model as the config does, never by
-    its path on the server."""
+    architecture, weights), at submission; the message names the model as the config does, never by its path
+    on the server. Memory is checked when the job runs, on the worker: here it would be measured in the API
+    process, while other jobs train."""
     from gdprep.training.modelcheck import check_training_model
     from gdprep.training.modelio import ModelLoadError
 
     assert sub.input_path is not None
     try:
         check_training_model(config.train_config(train_file=sub.input_path, validation_file=None, test_file=None,
-                                                 output_dir=sub.folder, policy=policy_ref))
+                                                 output_dir=sub.folder, policy=policy_ref), memory=False)
     except (ModelLoadError, ConfigError) as exc:
         refuse(str(exc).replace(str(config.base_model), str(config.fields.get("base_model", ""))))
 

@@ -238,6 +238,17 @@ def test_bad_training_config_is_refused(env: Env, config: str, status: int, code
     assert env.services.jobs.list(limit=1)[1] == before
 
 
+def test_memory_is_not_judged_at_submission(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The API process is not where the job trains (and other jobs may be training): memory is checked by the
+    worker when the job starts."""
+    from gdprep.training import modelcheck
+
+    monkeypatch.setattr(modelcheck, "memory_found", lambda cuda: (1024, "available system memory"))
+    response = _submit(env, {"stages": "privacy,curation,training", "training_config_name": "tiny"},
+                       {"file": ("d.jsonl", DATA), "curation_config": ("curate.yaml", CURATE_YAML.encode())})
+    assert response.status_code == 202, response.text
+
+
 def test_gate_refuses_training_on_data_that_was_not_curated(env: Env) -> None:
     response = _submit(env, {"stages": "training", "training_config_name": "tiny"},
                        {"file": ("train.jsonl", DATA)})

@@ -267,6 +267,10 @@ def test_the_answer_ends_as_the_template_ends_a_turn_when_eos_is_another_token(m
     assert pair.chosen_ids == answer + [tok.convert_tokens_to_ids(turn_end), tok.eos_token_id]
     assert pair.rejected_ids[-2:] == [tok.convert_tokens_to_ids(turn_end), tok.eos_token_id]
     assert tok.decode(pair.prompt_ids) == prompt
+    # SFT on the same pair trains prompt + chosen, ended the same way
+    [sft] = tokenize_rows([{"prompt": CHAT["messages"][:-1], "chosen": "Wait until the light is green.",
+                            "rejected": "No idea."}], tok, 512)
+    assert sft["labels"][n_prompt:] == pair.chosen_ids
 
 
 @pytest.mark.parametrize("family", list(FAMILIES))

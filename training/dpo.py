@@ -84,8 +84,7 @@ def encode_pair(row: dict[str, Any], tokenizer: Any) -> EncodedPair:
 
     def answer_ids(answer: str) -> list[int]:
         if isinstance(context, list) and context:
-            chat = {"messages": [*context, {"role": "assistant", "content": answer}]}
-            answer += turn_end(chat, tokenizer, prompt, answer)
+            answer += turn_end(row, tokenizer, prompt, answer)
         out = ids(answer)
         return out if out and out[-1] == tokenizer.eos_token_id else [*out, tokenizer.eos_token_id]
 

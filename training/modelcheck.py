@@ -264,9 +264,11 @@ def memory_found(cuda: bool) -> tuple[int | None, str]:
     return None, "unknown"
 
 
-def check_training_model(config: TrainConfig) -> ModelFacts:
+def check_training_model(config: TrainConfig, *, memory: bool = True) -> ModelFacts:
     """Everything about the base model that can be checked before loading it: `inspect_model_dir`, the
-    preset's architecture, enough memory (unless `memory_check: false`) and weight files."""
+    preset's architecture, enough memory (unless `memory_check: false` or `memory=False`: a service checks a
+    job's model at submission, in the API process, and its memory when the job runs on the worker) and weight
+    files."""
     import torch
 
     base = Path(config.base_model)
@@ -277,7 +279,7 @@ def check_training_model(config: TrainConfig) -> ModelFacts:
                               if get_preset(name).architecture == facts.architecture)
         raise ConfigError(f"`preset: {preset.name}` is for {preset.architecture} ({preset.model}) but {base} is "
                           f"{facts.architecture}; use {fitting or 'no preset'} or another base model")
-    if config.memory_check:
+    if config.memory_check and memory:
         cuda = config.device != "cpu" and torch.cuda.is_available()
         check_memory(config, facts, cuda=cuda, half=cuda and torch.cuda.is_bf16_supported())
     require_weights(base)

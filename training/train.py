@@ -184,6 +184,8 @@ def turn_end(row: dict[str, Any], tokenizer: Any, prompt: str, answer: str) -> s
     template, and so a server, ends it; "" for other records or when the template does not render the answer
     verbatim after the prompt."""
     messages = row.get("messages")
+    if is_preference(row) and isinstance(row.get("prompt"), list):  # the chat is the prompt, `answer` its reply
+        messages = [*row["prompt"], {"role": "assistant", "content": answer}]
     if not (isinstance(messages, list) and messages and getattr(tokenizer, "chat_template", None)):
         return ""
     last = max((i for i, m in enumerate(messages) if m.get("role") == "assistant"), default=len(messages) - 1)

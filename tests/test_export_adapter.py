@@ -333,10 +333,15 @@ def test_an_existing_directory_is_replaced_only_with_overwrite(world: dict[str, 
     result = runner.invoke(app, ["export-adapter", "--run", world["run"], "--out", str(out)])
     assert result.exit_code == 2 and "exists and is not empty" in result.output and "--overwrite" in result.output
     assert (out / "notes.txt").read_text("utf-8") == "keep me"
+    # --overwrite deletes what it replaces: only an earlier export, never a directory of something else
     result = runner.invoke(app, ["export-adapter", "--run", world["run"], "--out", str(out), "--overwrite"])
+    assert result.exit_code == 2 and "is not an earlier export" in result.output, result.output
+    assert (out / "notes.txt").read_text("utf-8") == "keep me"
+    (empty / "stale.txt").write_text("from the earlier export's day", encoding="utf-8")
+    result = runner.invoke(app, ["export-adapter", "--run", world["run"], "--out", str(empty), "--overwrite"])
     assert result.exit_code == 0, result.output
-    assert not (out / "notes.txt").exists() and (out / "adapter" / "adapter_model.safetensors").is_file()
-    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".occupied")] == []
+    assert not (empty / "stale.txt").exists() and (empty / "adapter" / "adapter_model.safetensors").is_file()
+    assert [p.name for p in empty.parent.iterdir() if p.name.startswith(".empty")] == []
     # never over the training output that holds the adapter
     result = runner.invoke(app, ["export-adapter", "--run", world["run"], "--out", str(world["adapter"].parent),
                                  "--overwrite"])

@@ -220,6 +220,10 @@ def check_destination(out_dir: Path, adapter_dir: Path, *, overwrite: bool) -> N
     if target.is_dir() and any(target.iterdir()) and not overwrite:
         raise UsageError(f"--out {out_dir} exists and is not empty; choose a new directory, or pass --overwrite to "
                          "replace it")
+    if target.is_dir() and any(target.iterdir()) and not (target / EXPORT_FILE).is_file():
+        # --overwrite deletes what it replaces: only ever an earlier export, never a directory of something else
+        raise UsageError(f"--out {out_dir} is not an earlier export (no {EXPORT_FILE}); --overwrite replaces only "
+                         "an export directory. Choose a new directory")
 
 
 def vllm_max_lora_rank(r: int) -> int | None:
@@ -361,9 +365,14 @@ def render_readme(meta: dict[str, Any], target: Path) -> str:
 
 
 def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    """The process's umask, read without changing it (`os.umask` sets it while reading, for every thread)."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
 
 
 def _move_into_place(tmp: Path, target: Path, *, overwrite: bool) -> None:

@@ -20,7 +20,7 @@ def export_adapter(
                      ] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="Why a forced export is needed (with --force).")
                       ] = None,
-    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace --out if it exists and is not empty.")
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an earlier export in --out.")
                          ] = False,
     ledger_url: Annotated[str | None, typer.Option(
         "--ledger-url", "--ledger", help="Ledger database URL (default: $GDPREP_LEDGER_URL, else SQLite in the "

@@ -306,11 +306,17 @@ def _renamed(node: Any, old_key: Any, new_key: str) -> dict[str, Any]:
     return {(key if k == old_key else k): v for k, v in node.items()}
 
 
+#: what a bad record's error tells the user to do, for commands that take --on-error
+FIX_OR_QUARANTINE = "Fix the record, or pass --on-error quarantine to set bad records aside and continue"
+
+
 class RecordReader:
-    """Streams records from a JSONL, CSV or Parquet file in batches."""
+    """Streams records from a JSONL, CSV or Parquet file in batches. With `on_error="fail"` a bad record raises
+    an InputError naming the file and line, ending with `advice` (what the calling command offers)."""
 
     def __init__(self, path: Path, spec: TextFieldSpec, *, fmt: str | None = None,
-                 max_chars: int = 1_000_000, on_error: OnError = "fail", require_text: bool = True) -> None:
+                 max_chars: int = 1_000_000, on_error: OnError = "fail", require_text: bool = True,
+                 advice: str = FIX_OR_QUARANTINE) -> None:
         if not path.exists():
             raise UsageError(f"input file {path} does not exist")
         if not path.is_file():
@@ -320,6 +326,7 @@ class RecordReader:
         self.spec = spec
         self.max_chars = max_chars
         self.on_error = on_error
+        self.advice = advice
         self.require_text = require_text
         # nested keys are data only in JSON: CSV has none, and a Parquet struct's keys are its schema
         self.walker = FieldWalker(spec, max_chars, scan_keys=self.format == "jsonl")
@@ -375,8 +382,7 @@ class RecordReader:
     # -- parsing -----------------------------------------------------------------------------------
     def _bad(self, line: int, exc: InputError, raw: str) -> BadRecord:
         if self.on_error == "fail":
-            raise InputError(f"{exc.detail}. Fix the record, or pass --on-error quarantine to set "
-                             "bad records aside and continue", path=str(self.path), line=line,
+            raise InputError(f"{exc.detail}. {self.advice}", path=str(self.path), line=line,
                              reason=exc.reason) from None
         return BadRecord(line=line, reason=exc.reason, message=exc.detail, raw=raw)
 

@@ -16,7 +16,7 @@ from typing import Any
 from gdprep.curation.config import FieldsConfig
 from gdprep.curation.example import Example, example_from_record
 from gdprep.errors import InputError, UsageError
-from gdprep.records import BadRecord, OnError, RecordReader, content_id, file_sha256
+from gdprep.records import FIX_OR_QUARANTINE, BadRecord, OnError, RecordReader, content_id, file_sha256
 
 
 @dataclass(slots=True)
@@ -51,8 +51,9 @@ class FileSource:
     """Streams a JSONL, CSV or Parquet file; every pass reads it again."""
 
     def __init__(self, path: Path, fields: FieldsConfig, *, fmt: str | None = None, on_error: OnError = "fail",
-                 batch_size: int = 2000) -> None:
+                 batch_size: int = 2000, advice: str = FIX_OR_QUARANTINE) -> None:
         self.path = path
+        self.advice = advice  # what a bad record's error (on_error "fail") tells the user to do
         self.fields = fields
         self.on_error = on_error
         self.batch_size = batch_size
@@ -66,7 +67,7 @@ class FileSource:
         self._fmt = fmt
 
     def _reader(self, fmt: str | None) -> RecordReader:
-        return RecordReader(self.path, self._spec, fmt=fmt, on_error=self.on_error)
+        return RecordReader(self.path, self._spec, fmt=fmt, on_error=self.on_error, advice=self.advice)
 
     def batches(self) -> Iterator[list[Item]]:
         reader = self._reader(self._fmt)
@@ -82,8 +83,7 @@ class FileSource:
                         items.append(Item(index, rec.id, rec.line, rec.data, example))
                     except InputError as exc:
                         if self.on_error == "fail":
-                            raise InputError(f"{exc.detail}. Fix the record, or pass --on-error quarantine to "
-                                             "set bad records aside and continue", path=str(self.path),
+                            raise InputError(f"{exc.detail}. {self.advice}", path=str(self.path),
                                              line=rec.line, reason=exc.reason) from None
                         items.append(Item(index, rec.id, rec.line, rec.data, None, (exc.reason, exc.detail)))
                 index += 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -303,10 +304,21 @@ def test_a_region_the_policy_does_not_allow_is_refused_before_any_run(
     ({"--label-field": "category"}, "no record has the label field 'category'"),
     ({"--output": "s.csv"}, "synthetic records are written as JSONL"),
     ({"--from": "absent.jsonl"}, "absent.jsonl does not exist"),
+    ({"--from": "broken.jsonl"}, "broken.jsonl:3: is not valid JSON"),
+    ({"--model": "foo-model"}, "names architecture FooForCausalLM"),
+    ({"--model": "no-tokenizer"}, "has no tokenizer"),
 ])
 def test_bad_input_is_a_clear_error_naming_the_file_or_field(tmp_path: Path, smoke_model: Path,
                                                              change: dict[str, str], message: str) -> None:
+    """Each refused before the synthesis run opens."""
     source = write_jsonl(tmp_path / "src.jsonl", ROWS)
+    lines = source.read_text(encoding="utf-8").splitlines()
+    (tmp_path / "broken.jsonl").write_text("\n".join([*lines[:2], "{not json", *lines[2:]]) + "\n", encoding="utf-8")
+    shutil.copytree(smoke_model, tmp_path / "foo-model")
+    config = json.loads((tmp_path / "foo-model" / "config.json").read_text(encoding="utf-8"))
+    (tmp_path / "foo-model" / "config.json").write_text(json.dumps({**config, "architectures": ["FooForCausalLM"]}),
+                                                        encoding="utf-8")
+    shutil.copytree(smoke_model, tmp_path / "no-tokenizer", ignore=shutil.ignore_patterns("tokenizer*"))
     (tmp_path / "curate.yaml").write_text(CURATE_YAML, encoding="utf-8")
     args = _synth_args(smoke_model, source, tmp_path / "s.jsonl")
     for option, value in change.items():
@@ -318,6 +330,7 @@ def test_bad_input_is_a_clear_error_naming_the_file_or_field(tmp_path: Path, smo
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2, result.output
     assert message in " ".join(result.output.split()) and "Traceback" not in result.output
+    assert "--on-error" not in result.output  # synth has no such option
     assert _runs("synthesis") == []
 
 
@@ -340,6 +353,22 @@ def test_the_parser_reads_back_a_record_or_names_the_problem(shape: Any, start: 
         assert parsed.fields is None and parsed.problem == expected
     else:
         assert parsed.fields == expected and parsed.problem is None
+
+
+def test_runs_that_generate_differently_give_their_records_other_ids(tmp_path: Path, smoke_model: Path) -> None:
+    """Curated together, two synth files would lose every record of the second as a duplicate id."""
+    source = write_jsonl(tmp_path / "src.jsonl", ROWS)
+    (tmp_path / "curate.yaml").write_text(CURATE_YAML, encoding="utf-8")
+    ids = []
+    for name, temperature in (("a", "0.7"), ("b", "0.9"), ("c", "0.7")):
+        args = [*_synth_args(smoke_model, source, tmp_path / f"{name}.jsonl"), "--n", "3"]
+        args[args.index("--temperature") + 1] = temperature
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+        drops = read_jsonl(tmp_path / f"{name}.drops.jsonl") if (tmp_path / f"{name}.drops.jsonl").exists() else []
+        ids.append({r["id"] for r in read_jsonl(tmp_path / f"{name}.jsonl")} | {d["id"] for d in drops})
+    assert len(ids[0]) == 3 and not ids[0] & ids[1]
+    assert ids[0] == ids[2]  # the same options: the same ids
 
 
 def test_the_python_api_synthesises_what_the_cli_does(tmp_path: Path, smoke_model: Path) -> None:

@@ -35,6 +35,7 @@ from gdprep.synthetic import mark_synthetic
 from gdprep.training.gate import check_region
 from gdprep.training.modelio import ModelLoadError
 from gdprep.training.synth_prompt import (
+    FIX_AND_RERUN,
     TEMPLATE_ID,
     TEMPLATE_SHA256,
     Layout,
@@ -147,7 +148,10 @@ class PreparedSynthesis:
 
     def synth_id(self, index: int) -> str:
         s = self.settings
-        stem = hashlib.sha256(f"{s.label}\x1f{s.seed}\x1f{TEMPLATE_SHA256}\x1f{self.weights_digest}".encode())
+        # everything that changes what generation `index` is: two runs that differ in any of it get other ids
+        parts = (s.label, s.seed, TEMPLATE_SHA256, self.weights_digest, self.source_sha256, s.few_shot,
+                 s.temperature, s.max_new_tokens, self.curation.canonical_hash())
+        stem = hashlib.sha256("\x1f".join(map(str, parts)).encode())
         return f"synth-{stem.hexdigest()[:8]}-{index:05d}"
 
 
@@ -176,11 +180,16 @@ def prepare_synthesis(settings: SynthSettings, policy: Policy, curation: Curatio
 
 
 def _check_model_dir(model_dir: Path) -> dict[str, str]:
+    """The model's weight hashes, once it is a directory with a config of a supported architecture, a tokenizer
+    and weights (what loading it would find, found before the run opens)."""
+    from gdprep.training.modelcheck import inspect_model_dir
+
     if not model_dir.is_dir():
         raise ModelLoadError(f"--model {model_dir} is not a directory; give a local Hugging Face model directory "
                              "(models are never downloaded)")
     if not (model_dir / "config.json").is_file():
         raise ModelLoadError(f"--model {model_dir} has no config.json; give a local Hugging Face causal-LM directory")
+    inspect_model_dir(model_dir)
     weights = weights_sha256(model_dir)
     if not weights:
         raise ModelLoadError(f"--model {model_dir} has no weight files (*.safetensors or *.bin)")
@@ -202,7 +211,7 @@ def _check_paths(settings: SynthSettings) -> None:
 def _read_pool(settings: SynthSettings, curation: CurationConfig,
                label_field: str) -> tuple[list[dict[str, Any]], Counter[str], int, Shape]:
     """The source's records of the label (the few-shot pool), the label counts, the record count and the shape."""
-    source = FileSource(settings.source, curation.fields, batch_size=curation.output.batch_size)
+    source = FileSource(settings.source, curation.fields, batch_size=curation.output.batch_size, advice=FIX_AND_RERUN)
     pool, labels, shapes, total, labelled = [], Counter[str](), Counter[str](), 0, 0
     for batch in source.batches():
         for item in batch:

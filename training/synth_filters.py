@@ -20,6 +20,7 @@ from gdprep.curation.neardup import NearDuplicateIndex
 from gdprep.curation.normalise import example_hash, example_key
 from gdprep.curation.quality import build_filters, first_failure, prepare_batch
 from gdprep.curation.sources import FileSource
+from gdprep.training.synth_prompt import FIX_AND_RERUN
 
 if TYPE_CHECKING:
     from gdprep.training.synth import PreparedSynthesis
@@ -198,7 +199,7 @@ def _real_batches(job: PreparedSynthesis, casefold: bool) -> Any:
     """(indices, normalised texts, ids) of the real records, a batch at a time, numbered across the files."""
     offset = 0
     for path in (job.settings.source, *job.settings.against):
-        source = FileSource(path, job.curation.fields, batch_size=job.curation.output.batch_size)
+        source = FileSource(path, job.curation.fields, batch_size=job.curation.output.batch_size, advice=FIX_AND_RERUN)
         for batch in source.batches():
             usable = [item for item in batch if item.example is not None]
             yield ([offset + k for k in range(len(usable))], [example_key(i.example, casefold) for i in usable

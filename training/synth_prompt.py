@@ -18,6 +18,9 @@ from typing import Any, Final, Literal
 
 Shape = Literal["text", "pair", "chat"]
 
+#: what a bad record's error in --from or --against tells the user (synth has no --on-error)
+FIX_AND_RERUN: Final = "Fix the record (synth reads every record of --from and --against) and run gdprep synth again"
+
 TEMPLATE_ID: Final = "gdprep.synth/1"
 HEADER: Final = ('Examples of records labelled "{label}". Write one new record of the same kind, different '
                  "from every example.\n")

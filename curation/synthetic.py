@@ -3,7 +3,9 @@
 By default validation and test hold none: model selection and evaluation measure the model on real data. A
 synthetic record over a cap is moved to train when it can go alone (it shares no group key, near-duplicate
 cluster or content with another record) and train's own cap allows it; otherwise it is removed with the
-reason `synthetic_over_cap`. Which records stay under a cap is seeded, not input order."""
+reason `synthetic_over_cap`. Which records stay under a cap is seeded, not input order. Shares count the
+records as written: a record that label balancing repeats (`balance.upsample`) counts once per copy, on both
+sides of the share."""
 
 from __future__ import annotations
 
@@ -30,14 +32,20 @@ class SyntheticShareStep(Step):
     def run(self, ctx: Context) -> None:
         cfg = ctx.config.synthetic
         synthetic = {i for i in ctx.synthetic if i in ctx.assignment}
-        real = Counter(split for i, split in ctx.assignment.items() if i not in synthetic)
+        real: Counter[str] = Counter()
+        for i, split in ctx.assignment.items():
+            if i not in synthetic:
+                real[split] += self._copies(ctx, i)
         before = Counter(ctx.assignment[i] for i in synthetic)
         moved: Counter[str] = Counter()
         for split in ("validation", "test", "train"):
             members = sorted((i for i in synthetic if ctx.assignment.get(i) == split),
                              key=lambda i: rank(cfg.seed, ctx.ids[i]))
-            cap = allowed_synthetic(real[split], cfg.max_share[split])
-            for i in members[int(cap) if cap != math.inf else len(members):]:
+            cap, used = allowed_synthetic(real[split], cfg.max_share[split]), 0
+            for i in members:
+                if used + self._copies(ctx, i) <= cap:
+                    used += self._copies(ctx, i)
+                    continue
                 if split != "train" and cfg.over_cap == "move_to_train" and not self._bound(ctx, i):
                     self._move(ctx, i, split)
                     moved[split] += 1
@@ -51,6 +59,11 @@ class SyntheticShareStep(Step):
             "moved_to_train": {s: moved.get(s, 0) for s in ("validation", "test")},
             "removed": sum(1 for i in synthetic if i not in ctx.assignment),
         }
+
+    @staticmethod
+    def _copies(ctx: Context, i: int) -> int:
+        """How many times record `i` is written: once, and once more per copy balancing added."""
+        return 1 + ctx.upsampled.get(i, 0)
 
     @staticmethod
     def _bound(ctx: Context, i: int) -> bool:

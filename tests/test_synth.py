@@ -275,6 +275,29 @@ def test_curation_caps_the_synthetic_share_and_says_why_it_removed_each_record(
                                                                                       if not real[s]}
 
 
+def test_the_cap_counts_the_copies_label_balancing_writes() -> None:
+    """Synthetic records are generated for a rare label, which balancing then repeats: the share written to
+    train must stay under the cap counting every copy."""
+    rows = [{"id": f"real{i}", "label": "common", "prompt": f"Where is my order number {i} today?",
+             "completion": f"Order {i} left the warehouse {i % 9 + 1} days ago and arrives soon."} for i in range(60)]
+    rows += [{"id": f"rare{i}", "label": "rare", "prompt": f"Can I change the billing address on invoice {i}?",
+              "completion": f"Yes, invoice {i} can be reissued to the new address within {i % 3 + 1} days."}
+             for i in range(6)]
+    rows += [mark_synthetic({"id": f"syn{i}", "label": "rare", "prompt": f"Could invoice {i * 7} go to my office?",
+                             "completion": f"Invoice {i * 7} will be reissued to your office address."},
+                            {"generator_model": "m", "seed": 1}) for i in range(12)]
+    cfg = load_curation_config(None, {"quality.languages": [], "fields.label_field": "label",
+                                      "balance.enabled": True, "balance.upsample": True,
+                                      "balance.target": {"common": 0.5, "rare": 0.5}, "balance.max_upsample_factor": 3,
+                                      "synthetic.max_share": {"train": 0.15}})
+    result = curate(rows, cfg)
+    train = result.rows["train"]
+    synthetic = sum(1 for r in train if synthetic_marker(r))
+    assert [r for r in train if "#upsample" in r["id"]]  # balancing did repeat records
+    assert synthetic / len(train) <= 0.15, (synthetic, len(train))  # every copy counted
+    assert result.report["counts"]["conserved"]
+
+
 def test_allowed_synthetic_share() -> None:
     assert allowed_synthetic(80, 1.0) == math.inf
     assert allowed_synthetic(80, 0.0) == 0

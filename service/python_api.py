@@ -81,8 +81,9 @@ def curate(data: Any, config: CurationConfig | PathLike | None = None, *, policy
     """`gdprep curate`: dedup, quality filters, balancing and the train/validation/test split, with every
     documented default and the policy's languages, as the CLI runs it.
 
-    `data` is a file path (then `output_dir` is required: the run is recorded in the ledger, its split files
-    are written there, and `train` accepts them) or rows in memory (a polars DataFrame, a `datasets.Dataset`
+    `data` is a file path, or several curated as one input (real and synthetic records; the CLI's repeated
+    `-i`), and then `output_dir` is required: the run is recorded in the ledger, its split files are written
+    there, and `train` accepts them. Or `data` is rows in memory (a polars DataFrame, a `datasets.Dataset`
     or a list of dicts: nothing is written or recorded). `config` is a `CurationConfig` or a YAML path."""
     from gdprep.curation import CurationResult
     from gdprep.curation import curate as curate_rows
@@ -92,12 +93,14 @@ def curate(data: Any, config: CurationConfig | PathLike | None = None, *, policy
 
     cfg = config if isinstance(config, CurationConfig) else load_curation_config(_path(config))
     rules = policy if isinstance(policy, Policy) else load_policy(policy)
-    if not isinstance(data, str | Path):
+    paths = [Path(p) for p in data] if isinstance(data, list | tuple) and data and all(
+        isinstance(p, str | Path) for p in data) else [Path(data)] if isinstance(data, str | Path) else []
+    if not paths:
         if output_dir is not None:
             raise UsageError("curate(): output_dir is for a file; rows in memory are curated in memory")
         return curate_rows(data, cfg, languages=rules.languages, on_decision=on_decision)
     if output_dir is None:
-        raise UsageError(f"curate({str(data)!r}): give output_dir, where the split files go")
+        raise UsageError(f"curate({str(paths[0])!r}): give output_dir, where the split files go")
     from gdprep.audit.ledger import Ledger
     from gdprep.service import stages
 
@@ -108,9 +111,9 @@ def curate(data: Any, config: CurationConfig | PathLike | None = None, *, policy
         if on_decision is not None:
             on_decision(decision)
 
-    report = stages.curate(Ledger(ledger_url), Path(data), Path(output_dir), cfg, rules,
-                           command=_command("curate", data), on_error=on_error, input_format=input_format,
-                           output_format=output_format, on_decision=collect)
+    report = stages.curate(Ledger(ledger_url), paths[0], Path(output_dir), cfg, rules,
+                           command=_command("curate", paths[0]), on_error=on_error, input_format=input_format,
+                           output_format=output_format, on_decision=collect, extra_inputs=paths[1:])
     rows = {split: _read_rows(Path(output_dir), split) for split in ("train", "validation", "test")}
     return CurationResult(rows, decisions, report)
 

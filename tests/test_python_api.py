@@ -129,6 +129,20 @@ def test_curate_a_file_is_recorded_and_returns_its_splits(tmp_path: Path) -> Non
         gdprep.curate(src)
 
 
+def test_curate_several_files_as_one_input_as_the_cli_does(tmp_path: Path) -> None:
+    first = write_jsonl(tmp_path / "a.jsonl", MULTILINGUAL[:6])
+    second = write_jsonl(tmp_path / "b.jsonl", MULTILINGUAL[6:])
+    cfg = tmp_path / "curate.yaml"
+    cfg.write_text(CURATE_YAML, encoding="utf-8")
+    result = gdprep.curate([first, second], cfg, output_dir=tmp_path / "cur")
+    assert result.report["counts"]["input"] == len(MULTILINGUAL) == sum(len(r) for r in result.rows.values())
+    from gdprep.audit.ledger import Ledger
+
+    inputs = [e.payload for e in Ledger().iter_entries() if e.kind == "dataset_version"
+              and e.payload.get("stage") == "curation" and e.payload.get("role") == "input"]
+    assert sorted(Path(i["name"]).name for i in inputs) == ["a.jsonl", "b.jsonl"]
+
+
 MIXED = [
     {"id": "p-1", "prompt": "Where is my parcel?", "completion": "It ships on Monday.", "label": "delivery"},
     {"id": "c-1", "messages": [{"role": "user", "content": "Reset my password, please."},

@@ -32,6 +32,13 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def router_rows(n: int = 80) -> list[dict]:
+    """Support prompt/completion records with two labels, for the smoke-model training tests."""
+    return [{"id": f"r{i}", "prompt": f"How do I reset router model {i % 7}?",
+             "completion": f"Unplug it, wait {i % 5 + 10} seconds and plug it back in. Ticket {i}.",
+             "label": ("a", "b")[i % 2]} for i in range(n)]
+
+
 CURATE_YAML = "fields: {label_field: label}\noutput: {hf_dataset: false}\nquality: {languages: []}\n"
 
 

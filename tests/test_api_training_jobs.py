@@ -25,15 +25,13 @@ from gdprep.service.jobs import run_job
 from gdprep.service.keys import ROLES, KeyStore
 from gdprep.service.settings import ServiceSettings
 from tests.api_helpers import assert_error, auth
-from tests.conftest import CURATE_YAML
+from tests.conftest import CURATE_YAML, router_rows
 
 pytest.importorskip("torch")
 pytest.importorskip("peft")
 pytest.importorskip("mlflow")
 
-ROWS = [{"id": f"r{i}", "prompt": f"How do I reset router model {i % 7}?",
-         "completion": f"Unplug it, wait {i % 5 + 10} seconds and plug it back in. Ticket {i}.",
-         "label": ("a", "b")[i % 2]} for i in range(80)]
+ROWS = router_rows()
 DATA = "".join(json.dumps(r) + "\n" for r in ROWS).encode()
 TINY = ("base_model: smoke\nepochs: 1\nbatch_size: 8\neval_steps: 4\nmax_length: 48\nseed: 7\n"
         "registered_model: job-bot\nprobes: {bootstrap: 100, regurgitation_contexts: 10}\n")

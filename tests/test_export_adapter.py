@@ -29,15 +29,13 @@ from gdprep.training.export import chat_template, vllm_max_lora_rank
 from gdprep.training.probes import ProbeSettings
 from gdprep.training.smoke import build_smoke_model
 
-from .conftest import redact_and_curate
+from .conftest import redact_and_curate, router_rows
 
 pytest.importorskip("torch")
 pytest.importorskip("peft")
 pytest.importorskip("mlflow")
 
-ROWS = [{"id": f"r{i}", "prompt": f"How do I reset router model {i % 7}?",
-         "completion": f"Unplug it, wait {i % 5 + 10} seconds and plug it back in. Ticket {i}.",
-         "label": ("a", "b")[i % 2]} for i in range(80)]
+ROWS = router_rows()
 MODEL = "router-bot"
 RANK, ALPHA = 4, 8
 TEMPLATE = ("{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] }}</s>{% endfor %}"

@@ -27,15 +27,13 @@ from gdprep.training.humaneval_store import EvaluationStore
 from gdprep.training.probes import ProbeSettings
 from gdprep.training.smoke import build_smoke_model
 
-from .conftest import redact_and_curate
+from .conftest import redact_and_curate, router_rows
 
 pytest.importorskip("torch")
 pytest.importorskip("peft")
 pytest.importorskip("mlflow")
 
-ROWS = [{"id": f"r{i}", "prompt": f"How do I reset router model {i % 7}?",
-         "completion": f"Unplug it, wait {i % 5 + 10} seconds and plug it back in. Ticket {i}.",
-         "label": ("a", "b")[i % 2]} for i in range(80)]
+ROWS = router_rows()
 MODEL = "eval-bot"
 PLANTED = "Please call Jane Smith on 020 7946 0958."
 runner = CliRunner()

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from gdprep.service.cli import app
 from gdprep.service.cli import common as cli_common
 
-from .conftest import read_jsonl, redact_and_curate, write_jsonl
+from .conftest import read_jsonl, redact_and_curate, router_rows, write_jsonl
 
 runner = CliRunner()
 
@@ -118,9 +118,7 @@ def test_train_help_points_to_the_documentation() -> None:
 
 
 # -- train and probe off a terminal ---------------------------------------------------------------------------
-ROWS = [{"id": f"r{i}", "prompt": f"How do I reset router model {i % 7}?",
-         "completion": f"Unplug it, wait {i % 5 + 10} seconds and plug it back in. Ticket {i}.",
-         "label": ("a", "b")[i % 2]} for i in range(40)]
+ROWS = router_rows(40)
 #: what a library progress bar or deprecation notice looks like on stderr
 NOISE = ("it/s]", "s/it]", "Loading weights", "%|", "FutureWarning", "DeprecationWarning", "warnings.warn(")
 

@@ -16,14 +16,12 @@ from gdprep.training.manifest import AdapterManifest
 from gdprep.training.smoke import build_smoke_model
 from gdprep.training.train import prepare_training, tokenize_rows
 
-from .conftest import redact_and_curate
+from .conftest import redact_and_curate, router_rows
 
 pytest.importorskip("torch")
 pytest.importorskip("peft")
 
-ROWS = [{"id": f"r{i}", "prompt": f"How do I reset router model {i % 7}?",
-         "completion": f"Unplug it, wait {i % 5 + 10} seconds and plug it back in. Ticket {i}.",
-         "label": ("a", "b")[i % 2]} for i in range(80)]
+ROWS = router_rows()
 
 
 @pytest.fixture()

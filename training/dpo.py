@@ -39,11 +39,11 @@ from gdprep.training.train import (
     _quiet,
     _read_rows,
     adapter_digest,
-    checkpointing_args,
     is_preference,
     loss_history,
     make_canaries,
     preference_texts,
+    trainer_args,
     turn_end,
     weights_sha256,
 )
@@ -138,21 +138,12 @@ def _trainer_class() -> Any:
 
 
 def _dpo_args(config: TrainConfig, out: Path, *, cuda: bool, has_eval: bool) -> Any:
-    import torch
     from trl import DPOConfig
 
     dpo = config.dpo_settings
-    return DPOConfig(
-        output_dir=str(out / "checkpoints"), learning_rate=config.learning_rate, num_train_epochs=config.epochs,
-        per_device_train_batch_size=config.batch_size, per_device_eval_batch_size=config.batch_size,
-        gradient_accumulation_steps=config.gradient_accumulation, seed=config.seed, report_to="none",
-        eval_strategy="steps" if has_eval else "no", eval_steps=config.eval_steps, save_strategy="steps",
-        save_steps=config.eval_steps, save_total_limit=2, load_best_model_at_end=has_eval,
-        metric_for_best_model="eval_loss", greater_is_better=False, logging_steps=config.eval_steps,
-        use_cpu=not cuda, bf16=cuda and torch.cuda.is_bf16_supported(), dataloader_num_workers=0,
-        disable_tqdm=True, beta=dpo.beta, loss_type=[dpo.loss_type], label_smoothing=dpo.label_smoothing,
-        max_length=config.max_length, truncation_mode="keep_start", **checkpointing_args(config),
-    )
+    return DPOConfig(**trainer_args(config, out, cuda=cuda, has_eval=has_eval), beta=dpo.beta,
+                     loss_type=[dpo.loss_type], label_smoothing=dpo.label_smoothing, max_length=config.max_length,
+                     truncation_mode="keep_start")
 
 
 def _last_logged(log_history: Sequence[dict[str, Any]], key: str) -> float | None:

@@ -383,6 +383,22 @@ def _manifest(config: TrainConfig, gate: GateResult, rec: RunRecorder, base: Pat
     )
 
 
+def trainer_args(config: TrainConfig, out: Path, *, cuda: bool, has_eval: bool) -> dict[str, Any]:
+    """The Trainer arguments SFT and DPO share: the config's schedule, validation and early-stopping
+    checkpoints every `eval_steps` (the best kept), bf16 where CUDA supports it, no reporting or progress bars."""
+    import torch
+
+    return dict(
+        output_dir=str(out / "checkpoints"), learning_rate=config.learning_rate, num_train_epochs=config.epochs,
+        per_device_train_batch_size=config.batch_size, per_device_eval_batch_size=config.batch_size,
+        gradient_accumulation_steps=config.gradient_accumulation, seed=config.seed, report_to="none",
+        eval_strategy="steps" if has_eval else "no", eval_steps=config.eval_steps, save_strategy="steps",
+        save_steps=config.eval_steps, save_total_limit=2, load_best_model_at_end=has_eval,
+        metric_for_best_model="eval_loss", greater_is_better=False, logging_steps=config.eval_steps,
+        use_cpu=not cuda, bf16=cuda and torch.cuda.is_bf16_supported(), dataloader_num_workers=0,
+        disable_tqdm=True, **checkpointing_args(config))
+
+
 def checkpointing_args(config: TrainConfig) -> dict[str, Any]:
     """Trainer arguments for `gradient_checkpointing`: the non-reentrant variant, which needs no gradient on
     the (frozen) input embeddings of a LoRA model. transformers 5.x names it `activation_checkpointing`
@@ -432,16 +448,7 @@ def _train(config: TrainConfig, gate: GateResult, rec: RunRecorder, callbacks: S
     eval_rows = (tokenize_rows(_read_rows(Path(config.validation_file)), tokenizer, config.max_length)
                  if config.validation_file else [])
     has_eval = bool(eval_rows)
-    args = TrainingArguments(
-        output_dir=str(out / "checkpoints"), learning_rate=config.learning_rate, num_train_epochs=config.epochs,
-        per_device_train_batch_size=config.batch_size, per_device_eval_batch_size=config.batch_size,
-        gradient_accumulation_steps=config.gradient_accumulation, seed=config.seed, report_to="none",
-        eval_strategy="steps" if has_eval else "no", eval_steps=config.eval_steps, save_strategy="steps",
-        save_steps=config.eval_steps, save_total_limit=2, load_best_model_at_end=has_eval,
-        metric_for_best_model="eval_loss", greater_is_better=False, logging_steps=config.eval_steps,
-        use_cpu=not cuda, bf16=cuda and torch.cuda.is_bf16_supported(), remove_unused_columns=False,
-        dataloader_num_workers=0, disable_tqdm=True, **checkpointing_args(config),
-    )
+    args = TrainingArguments(**trainer_args(config, out, cuda=cuda, has_eval=has_eval), remove_unused_columns=False)
     trainer = Trainer(model=model, args=args, train_dataset=train_rows, eval_dataset=eval_rows or None,
                       data_collator=_collate(tokenizer.pad_token_id),
                       callbacks=[*([EarlyStoppingCallback(config.early_stopping_patience)] if has_eval else []),

@@ -28,13 +28,14 @@ model, in fresh processes, alternating (bench/startup.py; target within 1.5x).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,7 @@ from gdprep.offline import enforce_offline  # noqa: E402
 from gdprep.policies import Policy, load_policy  # noqa: E402
 from gdprep.privacy.engine import SPACY_MODEL, DetectionPool  # noqa: E402
 from gdprep.privacy.evaluation import EvalReport, GoldRecord, Span, evaluate  # noqa: E402
+from gdprep.privacy.matmul import one_blas_thread  # noqa: E402
 from gdprep.privacy.subjects import DIRECT_IDENTIFIERS  # noqa: E402
 
 # Presidio's entity names -> ours, so that typed span recall is fair to Presidio. Its generic
@@ -104,6 +106,24 @@ def build_presidio() -> tuple[Any, Any]:
         "nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": SPACY_MODEL}]})
     analyzer = AnalyzerEngine(nlp_engine=provider.create_engine(), supported_languages=["en"])
     return analyzer, BatchAnalyzerEngine(analyzer_engine=analyzer)
+
+
+@contextlib.contextmanager
+def presidio_on_numpy_blas(analyzer: Any) -> Iterator[None]:
+    """Presidio's spaCy model with NumPy's matrix product instead of blis for the block, as gdprep's models."""
+    from thinc.api import NumpyOps
+
+    nodes = [node for _, component in analyzer.nlp_engine.nlp["en"].pipeline
+             if getattr(component, "model", None) is not None for node in component.model.walk()]
+    before = [node.ops for node in nodes]
+    numpy_ops = NumpyOps(use_blis=False)
+    for node in nodes:
+        node.ops = numpy_ops
+    try:
+        yield
+    finally:
+        for node, ops in zip(nodes, before, strict=True):
+            node.ops = ops
 
 
 def best_of(repeats: int, fn: Callable[[], Any]) -> tuple[Any, float]:
@@ -233,6 +253,12 @@ def speed(systems: Systems, sources: list[Source], seed: int, repeats: int, proc
         _, elapsed = best_of(repeats, lambda: systems.presidio_batch(texts))
         out["presidio_batch_docs_s"] = len(texts) / elapsed
         out["ratio"] = out["gdprep_docs_s"] / out["presidio_batch_docs_s"]
+        # gdprep runs its models' matrix products on NumPy's BLAS (one thread) instead of blis
+        # (gdprep.privacy.matmul); Presidio given the same, for a reader who wants the rest of the difference
+        with presidio_on_numpy_blas(systems.presidio[0]), one_blas_thread():
+            _, elapsed = best_of(repeats, lambda: systems.presidio_batch(texts))
+        out["presidio_numpy_blas_docs_s"] = len(texts) / elapsed
+        out["ratio_same_blas"] = out["gdprep_docs_s"] / out["presidio_numpy_blas_docs_s"]
     if processes > 1:
         # the same records with `processes` processes each: gdprep's detection pool, and Presidio's batch
         # engine with spaCy's n_process (its recognizers then run in the calling process, as Presidio does)
@@ -307,6 +333,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "presidio_batch_docs_s" in timing:
         print(f"  presidio BatchAnalyzerEngine (1 proc): {timing['presidio_batch_docs_s']:8.1f} docs/s")
         print(f"  ratio gdprep / presidio:               {timing['ratio']:8.2f}x")
+        print(f"  presidio, its spaCy on NumPy's BLAS:   {timing['presidio_numpy_blas_docs_s']:8.1f} docs/s "
+              f"(gdprep {timing['ratio_same_blas']:.2f}x; gdprep's models use it, see gdprep.privacy.matmul)")
     if "gdprep_multi_docs_s" in timing:
         n = timing["processes"]
         print(f"  {f'gdprep ({n} detection processes):':37}{timing['gdprep_multi_docs_s']:8.1f} docs/s")

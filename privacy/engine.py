@@ -20,6 +20,7 @@ from gdprep.policies import Policy
 from gdprep.privacy.collector import collection_paused
 from gdprep.privacy.entities import ENGINE_LANGUAGE
 from gdprep.privacy.findings import PATTERN_NAME_KEY, Finding, RawFinding
+from gdprep.privacy.matmul import one_blas_thread
 from gdprep.privacy.nermodel.lone_names import lone_name_in_sentence
 from gdprep.privacy.nermodel.spans import (
     NOT_ADDRESS_TYPES,
@@ -79,8 +80,11 @@ def load_spacy() -> Any:
     """Load the installed English model (never downloads). Missing package -> clear error."""
     import spacy
 
+    from gdprep.privacy.matmul import numpy_ops
+
     try:
-        return spacy.load(SPACY_MODEL, exclude=_SPACY_EXCLUDE)
+        with numpy_ops():  # as gdprep's own model (gdprep.privacy.matmul)
+            return spacy.load(SPACY_MODEL, exclude=_SPACY_EXCLUDE)
     except OSError as exc:
         raise ModelNotInstalledError(
             f"the spaCy model {SPACY_MODEL!r} is not installed; install it with "
@@ -312,6 +316,11 @@ class Detector:
         return _lazy_artifacts_class()(doc, self.nlp_engine)
 
     def analyze_texts(self, texts: list[str]) -> list[list[RawFinding]]:
+        # the models' matrix products on one BLAS thread: one detection process, one core (gdprep.privacy.matmul)
+        with one_blas_thread():
+            return self._analyze_texts(texts)
+
+    def _analyze_texts(self, texts: list[str]) -> list[list[RawFinding]]:
         out: list[list[RawFinding]] = []
         texts = [_unescape_whitespace(text) for text in texts]
         place_docs = self.places.pipe(texts, batch_size=64) if self.places is not None else iter(())

@@ -249,6 +249,9 @@ def load_model(model_dir: Path = MODEL_DIR) -> Any:
     """Load the shipped (or a given) model from disk, hash-checked; never downloads."""
     import spacy
 
+    from gdprep.privacy.matmul import numpy_ops
+
     verify_model(model_dir)
     _register_callbacks()
-    return spacy.load(model_dir)
+    with numpy_ops():  # its matrix products on NumPy's BLAS, not blis (gdprep.privacy.matmul)
+        return spacy.load(model_dir)

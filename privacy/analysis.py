@@ -37,6 +37,10 @@ class RecognizerRun:
                         if type(r).enhance_using_context is not EntityRecognizer.enhance_using_context]
         # ids of the recognizers that have context words for the enhancer to look for
         self._with_context = frozenset(r.id for r in recognizers if r.context)
+        # (recognizer, id, hooked) in order, and each id's place: Presidio's `id` is a property, read per call
+        hooked_ids = {r.id for r in self._hooked}
+        self._order = [(r, r.id, r.id in hooked_ids) for r in recognizers]
+        self._place = {r.id: i for i, r in enumerate(recognizers)}
 
     def analyze(self, text: str, nlp_artifacts: Any, score_threshold: float) -> list[RecognizerResult]:
         results: list[RecognizerResult] = []
@@ -66,12 +70,11 @@ class RecognizerRun:
             by_recognizer: dict[str, list[RecognizerResult]] = {}
             for result in results:
                 by_recognizer.setdefault(result.recognition_metadata[_ID_KEY], []).append(result)
-            hooked = {r.id for r in self._hooked}
             enhanced: list[RecognizerResult] = []
-            for recognizer in self.recognizers:
-                own = by_recognizer.get(recognizer.id, [])
-                if recognizer.id in hooked:
-                    others = [r for r in results if r.recognition_metadata[_ID_KEY] != recognizer.id]
+            for recognizer, recognizer_id, hooked in self._order:
+                own = by_recognizer.get(recognizer_id, [])
+                if hooked:
+                    others = [r for r in results if r.recognition_metadata[_ID_KEY] != recognizer_id]
                     own = recognizer.enhance_using_context(
                         text=text, raw_recognizer_results=own, other_raw_recognizer_results=others,
                         nlp_artifacts=nlp_artifacts, context=None)
@@ -79,11 +82,20 @@ class RecognizerRun:
             results = enhanced
         else:
             # Presidio regroups the results recognizer by recognizer even when no hook changes them
-            order = {r.id: i for i, r in enumerate(self.recognizers)}
-            results = sorted(results, key=lambda r: order.get(r.recognition_metadata[_ID_KEY], len(order)))
+            place, last = self._place, len(self._place)
+            results = sorted(results, key=lambda r: place.get(r.recognition_metadata[_ID_KEY], last))
         if not any(r.recognition_metadata.get(_ID_KEY) in self._with_context
                    and not r.recognition_metadata.get(_ENHANCED_KEY, False) for r in results):
             return results  # the enhancer would change nothing (it skips these), only copy
         return list(self.enhancer.enhance_using_context(
-            text=text, raw_results=results, nlp_artifacts=nlp_artifacts, recognizers=self.recognizers,
+            text=text, raw_results=_OwnResults(results), nlp_artifacts=nlp_artifacts, recognizers=self.recognizers,
             context=None))
+
+
+class _OwnResults(list):  # type: ignore[type-arg]
+    """Results made for this call alone. Presidio's enhancer deep-copies its input before it raises scores, so
+    that a caller's results stay as they were; nothing else holds these, so the copy is skipped (for short
+    records it cost more than the enhancement itself) and the enhancer changes them in place."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> list[RecognizerResult]:
+        return list(self)

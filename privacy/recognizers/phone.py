@@ -134,13 +134,16 @@ def _not_phone_zones(text: str) -> list[tuple[int, int, str]]:
     return zones
 
 
+_GLUED_BEFORE = regex.compile(r"(?:\p{L}|\p{L}[-_/]|[_@]|\d[-.])\Z")
+_GLUED_AFTER = regex.compile(r"(?:\p{L}|[-_/]\p{L}|[_@%]|\p{Sc})")
+
+
 def _attached_to_token(text: str, start: int, end: int) -> bool:
     """True when the digits are glued to a word ("SKU-4821", "0x8007", "ERR-5003", "123abc")."""
     before = text[max(0, start - 2):start]
     after = text[end:end + 2]
     # \Z, not $: "$" also matches before a final newline, which would glue a number to the line above
-    return bool(regex.search(r"(?:\p{L}|\p{L}[-_/]|[_@]|\d[-.])\Z", before)
-                or regex.match(r"(?:\p{L}|[-_/]\p{L}|[_@%]|\p{Sc})", after))
+    return bool(_GLUED_BEFORE.search(before) or _GLUED_AFTER.match(after))
 
 
 def _has_negative_cue(text: str, start: int) -> bool:

@@ -17,7 +17,9 @@ numbers, e-mails, national ids, IBANs, cards) that survive verbatim. Presidio's 
 its default recognizers and the same spaCy model, through BatchAnalyzerEngine) is scored on the same data.
 
 Speed: gdprep with one detection process and Presidio's BatchAnalyzerEngine in one process, timed in the same
-run on the same ~120-character records (best of `--repeats`; model loading outside the timed region).
+run on the same ~120-character records, taking turns (best of `--repeats` each; model loading outside the timed
+region); then both with `--processes` processes each. gdprep's models run their matrix products on NumPy's BLAS
+with one thread (gdprep.privacy.matmul); Presidio is also timed given the same, and both ratios are printed.
 
 Start-up: `gdprep detect` on one record against a bare Python that imports Presidio and loads the spaCy
 model, in fresh processes, alternating (bench/startup.py; target within 1.5x).
@@ -128,12 +130,19 @@ def presidio_on_numpy_blas(analyzer: Any) -> Iterator[None]:
 
 def best_of(repeats: int, fn: Callable[[], Any]) -> tuple[Any, float]:
     """Run `fn` `repeats` times; keep the last result and the fastest time (timings on a shared VM vary)."""
-    best, value = float("inf"), None
+    return best_of_each(repeats, [fn])[0]
+
+
+def best_of_each(repeats: int, fns: Sequence[Callable[[], Any]]) -> list[tuple[Any, float]]:
+    """Run the functions in turn, `repeats` rounds: the fastest time of each (and its last result). Taking
+    turns, a slow spell of a shared machine falls on every system alike, not on whichever ran during it."""
+    best = [(None, float("inf"))] * len(fns)
     for _ in range(repeats):
-        start = time.perf_counter()
-        value = fn()
-        best = min(best, time.perf_counter() - start)
-    return value, best
+        for i, fn in enumerate(fns):
+            start = time.perf_counter()
+            value = fn()
+            best[i] = (value, min(best[i][1], time.perf_counter() - start))
+    return best
 
 
 def _without_ignored(spans: list[Span], ignore: list[Span]) -> list[Span]:
@@ -247,29 +256,37 @@ def speed(systems: Systems, sources: list[Source], seed: int, repeats: int, proc
         texts += [r["text"] for r in source.generate(600, seed + 1)
                   if SPEED_MIN_CHARS <= len(r["text"]) <= SPEED_MAX_CHARS][:150]
     out: dict[str, Any] = {"n": len(texts), "mean_chars": sum(map(len, texts)) / max(len(texts), 1)}
-    _, elapsed = best_of(repeats, lambda: systems.gdprep(texts))
-    out["gdprep_docs_s"] = len(texts) / elapsed
-    if systems.presidio is not None:
-        _, elapsed = best_of(repeats, lambda: systems.presidio_batch(texts))
-        out["presidio_batch_docs_s"] = len(texts) / elapsed
+    if systems.presidio is None:
+        _, elapsed = best_of(repeats, lambda: systems.gdprep(texts))
+        out["gdprep_docs_s"] = len(texts) / elapsed
+    else:
+        def presidio_same_blas() -> Any:
+            # gdprep runs its models' matrix products on NumPy's BLAS (one thread) instead of blis
+            # (gdprep.privacy.matmul); Presidio given the same, for a reader who wants the rest of the difference
+            with presidio_on_numpy_blas(systems.presidio[0]), one_blas_thread():
+                return systems.presidio_batch(texts)
+
+        (_, ours), (_, theirs), (_, theirs_blas) = best_of_each(
+            repeats, [lambda: systems.gdprep(texts), lambda: systems.presidio_batch(texts), presidio_same_blas])
+        out["gdprep_docs_s"] = len(texts) / ours
+        out["presidio_batch_docs_s"] = len(texts) / theirs
         out["ratio"] = out["gdprep_docs_s"] / out["presidio_batch_docs_s"]
-        # gdprep runs its models' matrix products on NumPy's BLAS (one thread) instead of blis
-        # (gdprep.privacy.matmul); Presidio given the same, for a reader who wants the rest of the difference
-        with presidio_on_numpy_blas(systems.presidio[0]), one_blas_thread():
-            _, elapsed = best_of(repeats, lambda: systems.presidio_batch(texts))
-        out["presidio_numpy_blas_docs_s"] = len(texts) / elapsed
+        out["presidio_numpy_blas_docs_s"] = len(texts) / theirs_blas
         out["ratio_same_blas"] = out["gdprep_docs_s"] / out["presidio_numpy_blas_docs_s"]
     if processes > 1:
         # the same records with `processes` processes each: gdprep's detection pool, and Presidio's batch
         # engine with spaCy's n_process (its recognizers then run in the calling process, as Presidio does)
+        # (the pool's idle workers wait while Presidio runs, so the turns do not compete for cores)
         with DetectionPool(systems.policy, workers=processes) as pool:
             pool.warm_up()
-            _, elapsed = best_of(repeats, lambda: systems.gdprep(texts, pool))
+            runs: list[Callable[[], Any]] = [lambda: systems.gdprep(texts, pool)]
+            if systems.presidio is not None:
+                runs.append(lambda: systems.presidio_batch(texts, processes))
+            timings = best_of_each(repeats, runs)
         out["processes"] = processes
-        out["gdprep_multi_docs_s"] = len(texts) / elapsed
+        out["gdprep_multi_docs_s"] = len(texts) / timings[0][1]
         if systems.presidio is not None:
-            _, elapsed = best_of(repeats, lambda: systems.presidio_batch(texts, processes))
-            out["presidio_multi_docs_s"] = len(texts) / elapsed
+            out["presidio_multi_docs_s"] = len(texts) / timings[1][1]
             out["multi_ratio"] = out["gdprep_multi_docs_s"] / out["presidio_multi_docs_s"]
     return out
 

@@ -25,6 +25,7 @@ from gdprep.privacy.nermodel.lone_names import lone_name_in_sentence
 from gdprep.privacy.nermodel.spans import (
     NOT_ADDRESS_TYPES,
     NUMBERLESS_ADDRESS_SCORE,
+    address_as_person,
     all_plain_words,
     clean_model_span,
     person_as_street,
@@ -348,6 +349,8 @@ class Detector:
             for finding in self._model_findings(text, doc):
                 if finding.entity_type == "STREET_ADDRESS":
                     validated = validated_address(text, finding, typed)
+                    if validated is None and "PERSON" in self._model_types:
+                        validated = address_as_person(text, finding.start, finding.end)
                     if validated is not None:
                         found.append(validated)
                 else:

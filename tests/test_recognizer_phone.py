@@ -199,3 +199,21 @@ def test_a_thousand_short_texts_are_fast(recognizer: PhoneRecognizer) -> None:
     recognizer.analyze(texts[0], [ENTITY])  # region metadata is loaded on first use
     found = sum(len(recognizer.analyze(text, [ENTITY])) for text in texts)
     assert found == 3 * 125  # speed is shown by bench/pii.py, not asserted here
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the matcher reads the number without the code in front of it; the code is part of the span
+    ("Please call me on 1 (728) 820-0182 tomorrow.", ["1 (728) 820-0182"]),
+    ("Phone: (351) 212233079", ["(351) 212233079"]),
+    ("you can reach her at (02239) 09960 308 after 5pm", ["(02239) 09960 308"]),
+    ("My number is 07771 14710 497", ["07771 14710 497"]),
+    ("Telefon 0732/16372651", ["0732/16372651"]),
+])
+def test_an_area_or_country_code_before_the_number_is_in_its_span(recognizer: PhoneRecognizer, text: str,
+                                                                   expected: list[str]) -> None:
+    assert _spans(recognizer, text) == expected
+
+
+def test_an_order_number_before_a_phone_number_stays_out_of_its_span(recognizer: PhoneRecognizer) -> None:
+    # only a code (bracketed, "+"/"00", a trunk "0..." group or North America's "1") joins the number
+    assert _spans(recognizer, "I sent 12345 07700 900123") == ["07700 900123"]

@@ -460,3 +460,27 @@ def validated_address(text: str, finding: RawFinding, others: list[RawFinding]) 
         if not _POSTCODE_OR_PARTS.search(value) and _NOT_A_STREET.search(value):
             score = min(score, _BARE_NUMBER_ADDRESS_SCORE)
     return RawFinding(start, end, finding.entity_type, score, finding.recognizer)
+
+
+#: a name the model read as an address: redacted and listed for review (the default band is [0.3, 0.6))
+RELABELLED_NAME_SCORE = 0.55
+_NAME_WORD = regex.compile(r"\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*")
+
+
+def address_as_person(text: str, start: int, end: int) -> RawFinding | None:
+    """A model address that failed `validated_address` and reads as a name: two to four capitalised words with
+    no digit, no street-type word, not all of them ordinary words ("forward this to Abdullahi Tukur", where
+    the model marked the name an address). Such a span is a person's name more often than a place; it is
+    trimmed and checked as the model's names are. One word alone ("Brightwater", "Le") is as often a firm, a
+    place or a function word, and is left out."""
+    if _names_street_type(text[start:end]) or any(ch.isdigit() for ch in text[start:end]):
+        return None  # a street named without a number, or a partial address: not to be trimmed into a name
+    cleaned = clean_model_span(text, start, end, "PERSON")
+    if cleaned is None:
+        return None
+    start, end = cleaned
+    value = text[start:end]
+    words = value.split()
+    if not 2 <= len(words) <= 4 or not all(_NAME_WORD.fullmatch(w) for w in words) or all_plain_words(value):
+        return None
+    return RawFinding(start, end, "PERSON", RELABELLED_NAME_SCORE, "GdprepNerRecognizer")

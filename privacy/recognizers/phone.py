@@ -211,6 +211,7 @@ class PhoneRecognizer(LocalRecognizer):
                     scored = self._score(text, start, end, match.number, region, zones)
                     if scored is None:
                         continue
+                    start = _with_prefix(text, window.start(), start, end)
                     any_valid = any_valid or scored[2]
                     if (start, end) not in found or scored[0] > found[(start, end)][0]:
                         found[(start, end)] = scored
@@ -285,6 +286,22 @@ class PhoneRecognizer(LocalRecognizer):
                 RecognizerResult.IS_SCORE_ENHANCED_BY_CONTEXT_KEY: reason.endswith("+context"),
             },
         )
+
+
+#: what the matcher may leave in front of the number it reads, in the same run of digits: a bracketed area or
+#: country code ("(02239) 09960 308", "(351) 212233079"), a trunk area code ("07771 14710 497", "0732/16372651"),
+#: a "+CC"/"00CC" country code, or North America's "1" ("1 (728) 820-0182"). Its digits are the number's too.
+_PREFIX = regex.compile(r"(?:\((?:\+|00)?\d{1,5}\)|(?:\+|00)\d{1,4}|0\d{1,4}|1)[ \t\u00a0./-]{1,2}")
+
+
+def _with_prefix(text: str, window_start: int, start: int, end: int) -> int:
+    """The start of a number read as a phone number (`start`..`end`), moved back over an area or country code
+    that the matcher left out and that is all that stands between the start of the digit run and the number
+    (as long as the whole stays within the digits a phone number can have)."""
+    if window_start < start and _PREFIX.fullmatch(text, window_start, start) \
+            and len(_DIGIT.findall(text, window_start, end)) <= _MAX_DIGITS:
+        return window_start
+    return start
 
 
 def _in_steuernummer(text: str, start: int, end: int) -> bool:

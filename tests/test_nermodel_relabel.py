@@ -1,0 +1,54 @@
+"""A span the name/address model marks as an address that no address check accepts, and that reads as a
+name, is reported as a person (redacted and listed for review) instead of being dropped."""
+
+from __future__ import annotations
+
+import pytest
+
+from gdprep.policies import load_policy
+from gdprep.privacy.nermodel.spans import (
+    RELABELLED_NAME_SCORE,
+    address_as_person,
+)
+
+
+@pytest.fixture(scope="module")
+def detector():  # type: ignore[no-untyped-def]
+    from gdprep.privacy.engine import Detector
+
+    return Detector(load_policy("uk-gdpr-default"))
+
+
+@pytest.mark.parametrize(("text", "span", "expected", "score"), [
+    ("Can you forward this to Abdullahi Tukur?", "Abdullahi Tukur?", "Abdullahi Tukur", RELABELLED_NAME_SCORE),
+    ("Our new hire is Chayanin Neerachapong, starting", "Chayanin Neerachapong,", "Chayanin Neerachapong",
+     RELABELLED_NAME_SCORE),
+    ("ask Tukur about it", "Tukur", None, None),                               # one word: a firm or place as often
+    ("Le dossier a été transmis", "Le", None, None),
+    ("deliver to Maple Drive today", "Maple Drive", None, None),               # a street named without a number
+    ("the Juniper Energy account", "Juniper Energy", None, None),             # ordinary words: a firm or a thing
+    ("sent to 12 Kestrel Close", "12 Kestrel Close", None, None),             # a digit: an address, not a name
+    ("from Harbour Foods Ltd today", "Harbour Foods Ltd", None, None),         # a company's legal form
+    ("see Abdullahi Tukur Adeyemi Bello Okafor", "Abdullahi Tukur Adeyemi Bello Okafor", None, None),  # 5 words
+])
+def test_a_model_address_that_reads_as_a_name_is_a_person(text: str, span: str, expected: str | None,
+                                                           score: float | None) -> None:
+    start = text.index(span)
+    found = address_as_person(text, start, start + len(span))
+    if expected is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert (text[found.start:found.end], found.entity_type, found.score) == (expected, "PERSON", score)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Can you forward this to Abdullahi Tukur?", "Abdullahi Tukur"),
+    ("Our new hire is Chayanin Neerachapong, starting in May.", "Chayanin Neerachapong"),
+    ("Can you forward this to Adeoti Balogun?", "Adeoti Balogun"),
+])
+def test_names_the_model_read_as_addresses_are_redacted_and_listed_for_review(  # type: ignore[no-untyped-def]
+        detector, text: str, name: str) -> None:
+    kept, review = detector.scan_records([[("text", text)]])[0]
+    assert name in [text[f.start:f.end] for f in kept if f.entity_type == "PERSON"]
+    assert not [f for f in kept if f.entity_type == "STREET_ADDRESS"]

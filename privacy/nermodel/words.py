@@ -38,6 +38,27 @@ def plain_word(word: str) -> bool:
     return not name_like(w)
 
 
+@functools.cache
+def _english_words() -> frozenset[str]:
+    from gdprep.privacy.wordlists import english_words, stop_words
+
+    return english_words() | stop_words("en")
+
+
+@functools.lru_cache(maxsize=65536)
+def plain_english_word(word: str) -> bool:
+    """`plain_word` for English alone: an English dictionary word or function word (or one with a regular
+    ending: -s, -es, -ed, -d, -ing) that the reference lists do not know as a common name."""
+    w = word.strip(".,'’()!?\"").lower()
+    if not w:
+        return True
+    english = _english_words()
+    if w not in english and not any(w.endswith(suffix) and w[: -len(suffix)] in english
+                                   for suffix in ("s", "es", "ed", "d", "ing")):
+        return False
+    return not name_like(w)
+
+
 UNRANKED = 10**9
 
 

@@ -1,5 +1,6 @@
-"""A span the name/address model marks as an address that no address check accepts, and that reads as a
-name, is reported as a person (redacted and listed for review) instead of being dropped."""
+"""Names the model proposes and the span checks used to lose: a span marked as an address that no address
+check accepts and that reads as a name is reported as a person (redacted and listed for review) instead of
+being dropped; a capitalised surname that is a function word in another language stays in the name."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from gdprep.policies import load_policy
 from gdprep.privacy.nermodel.spans import (
     RELABELLED_NAME_SCORE,
     address_as_person,
+    trim_name,
 )
 
 
@@ -52,3 +54,19 @@ def test_names_the_model_read_as_addresses_are_redacted_and_listed_for_review(  
     kept, review = detector.scan_records([[("text", text)]])[0]
     assert name in [text[f.start:f.end] for f in kept if f.entity_type == "PERSON"]
     assert not [f for f in kept if f.entity_type == "STREET_ADDRESS"]
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("Rachit Barad", "Rachit Barad"),        # not "bara" (Swedish "only") + "d"
+    ("Éléonore Huet", "Éléonore Huet"),      # "huet" is Luxembourgish for "has"
+    ("Gala Quero", "Gala Quero"),            # "quero" is Portuguese for "I want"
+    ("Sarah Thanks", "Sarah"),               # an English word after the name still ends it
+    ("Anna Payment", "Anna"),
+    ("anna wurde", "anna"),                  # lower case: every language's function words end the name
+])
+def test_a_capitalised_surname_that_is_a_function_word_elsewhere_stays_in_the_name(value: str,
+                                                                                     expected: str) -> None:
+    text = f"Please ask {value} whether the parcel arrived."
+    start = text.index(value)
+    span = trim_name(text, start, start + len(value))
+    assert span is not None and text[span[0]:span[1]] == expected

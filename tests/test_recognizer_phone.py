@@ -217,3 +217,22 @@ def test_an_area_or_country_code_before_the_number_is_in_its_span(recognizer: Ph
 def test_an_order_number_before_a_phone_number_stays_out_of_its_span(recognizer: PhoneRecognizer) -> None:
     # only a code (bracketed, "+"/"00", a trunk "0..." group or North America's "1") joins the number
     assert _spans(recognizer, "I sent 12345 07700 900123") == ["07700 900123"]
+
+
+@pytest.mark.parametrize(("text", "expected", "score"), [
+    # written as international numbers although libphonenumber reads no number of that country in them
+    ("You can reach Anna at +30-(1)-0087-9649 after lunch", ["+30-(1)-0087-9649"], 0.55),
+    ("my number is +33.87.5256.2531", ["+33.87.5256.2531"], 0.7),           # a cue adds to the shape
+    ("Tel +372-(9)-6457-9086", ["+372-(9)-6457-9086"], 0.7),
+])
+def test_a_number_written_in_international_form_is_a_phone_number(recognizer: PhoneRecognizer, text: str,
+                                                                  expected: list[str], score: float) -> None:
+    results = recognizer.analyze(text, [ENTITY])
+    assert [text[r.start:r.end] for r in results] == expected
+    assert results[0].score == pytest.approx(score)
+
+
+@pytest.mark.parametrize("text", ["version +1.2.3 released", "balance +44.50 EUR", "call +11-1111-1111"])
+def test_short_signed_numbers_and_placeholders_are_no_international_numbers(recognizer: PhoneRecognizer,
+                                                                            text: str) -> None:
+    assert _spans(recognizer, text) == []

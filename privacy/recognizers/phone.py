@@ -71,6 +71,10 @@ _STEUERNUMMER_LAYOUT = regex.compile(r"\d{2,3}/\d{3,4}/\d{4,5}")
 _NANP_SHAPE = regex.compile(
     rf"(?:(?:\+?1|001)[-. ]?)?(?:\(\d{{3}}\)[ ]?\d{{3}}[-. ]|\d{{3}}(?P<s>[-.])\d{{3}}(?P=s))\d{{4}}{_EXTENSION}?",
     regex.IGNORECASE)
+# "+CC" then two to five groups split by one "-", "." or " ", the first maybe bracketed: an international number
+_INTERNATIONAL_SHAPE = regex.compile(
+    rf"(?P<number>\+\d{{1,3}}(?P<s>[-. ])(?:\(\d{{1,4}}\)|\d{{1,4}})(?:(?P=s)\d{{2,5}}){{1,4}}){_EXTENSION}?",
+    regex.IGNORECASE)
 _CONTEXT_BEFORE = 40
 _CONTEXT_AFTER = 15
 # a line label right after the number: "0161 496 0000 (home)", "07700 900123 (m)"
@@ -217,6 +221,7 @@ class PhoneRecognizer(LocalRecognizer):
                         found[(start, end)] = scored
                 if any_valid:  # the first region with a valid reading wins; "+44 ..." is valid in all
                     break
+            self._international_shape(text, window, found)
         return [self._result(start, end, *scored) for (start, end), scored in _non_overlapping(found)]
 
     def _score(self, text: str, start: int, end: int, number: phonenumbers.PhoneNumber, region: str,
@@ -259,6 +264,25 @@ class PhoneRecognizer(LocalRecognizer):
         elif score < 0.5:  # a bare digit run with no cue is as likely an order number
             return None
         return score, reason, valid
+
+    def _international_shape(self, text: str, window: regex.Match[str],
+                             found: dict[tuple[int, int], tuple[float, str, bool]]) -> None:
+        """A run written as an international number, "+CC" and groups ("+30-(1)-0087-9649", "+33.87.5256.2531"),
+        is a phone number even where libphonenumber reads no number of that country in it (made-up and mistyped
+        numbers are still someone's): it replaces the pieces the matcher read inside it."""
+        start, end = window.span()
+        shape = _INTERNATIONAL_SHAPE.fullmatch(text, start, end)
+        if shape is None or any(s <= start and end <= e for s, e in found):
+            return
+        digits = _DIGIT.findall(shape["number"])
+        if not _MIN_DIGITS <= len(digits) <= 15 or len(set(digits)) == 1 or _attached_to_token(text, start, end):
+            return
+        for span in [span for span in found if start <= span[0] and span[1] <= end]:
+            del found[span]
+        if self.has_phone_cue(text, start, end):
+            found[(start, end)] = (0.55 + _CONTEXT_BOOST, "international_shape+context", False)
+        else:
+            found[(start, end)] = (0.55, "international_shape", False)
 
     @staticmethod
     def has_phone_cue(text: str, start: int, end: int) -> bool:

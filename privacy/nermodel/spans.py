@@ -81,16 +81,9 @@ def trim_name(text: str, start: int, end: int, plain_words: bool = True) -> tupl
         lead = [edge_word(i) for i in range(keep_from)]
         if not any(name_like(w) and w.lower() not in _function_words() for w in lead):
             words = words[keep_from:]
-    def plain_last_word() -> bool:
-        # after a capitalised word, a capitalised last word is no part of the name only if it is English:
-        # another language's function word is not capitalised inside a sentence, and many are surnames elsewhere
-        # ("Huet", Luxembourgish for "has"; "Barad", read as Swedish "bara" + "d")
-        if len(words) > 1 and edge_word(-1)[:1].isupper() and edge_word(-2)[:1].isupper():
-            return plain_words and plain_english_word(edge_word(-1))
-        return _isplain_word(edge_word(-1))
-
     # a capitalised function word that is also a common surname ends a name: "Ashleigh Allen" (German "allen")
-    while words and (is_name_stop_word(edge_word(-1)) or plain_last_word()) and not (
+    while words and (is_name_stop_word(edge_word(-1)) or (plain_words and _plain_after_name(
+            edge_word(-2) if len(words) > 1 else "", edge_word(-1)))) and not (
             len(words) > 1 and common_surname(edge_word(-1))):
         words.pop()
     if not words:
@@ -118,6 +111,16 @@ def trim_name(text: str, start: int, end: int, plain_words: bool = True) -> tupl
                 words = words[:i]
                 break
     return words[0][0], words[-1][1]
+
+
+def _plain_after_name(before: str, word: str) -> bool:
+    """Whether `word`, the last of a name's words after `before`, is an ordinary word and no part of the name.
+    After a capitalised word a capitalised one counts only if it is English: another language's function word
+    is not capitalised inside a sentence, and many are surnames elsewhere ("Huet", Luxembourgish for "has";
+    "Barad", read as Swedish "bara" + "d")."""
+    if before[:1].isupper() and word[:1].isupper():
+        return plain_english_word(word)
+    return plain_word(word)
 
 
 #: the particles of Irish and Scottish surnames, written with a capital before the capitalised name ("Ó Briain",

@@ -616,8 +616,12 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
 
     def _names_before_cues(self, text: str) -> list[RecognizerResult]:
         found = []
+        cues_of: dict[str, list[regex.Match[str]]] = {}  # two frames may share a cue: it is searched once
         for pattern, names, cue_rx, score in self._name_before:
-            for cue in cue_rx.finditer(text):
+            cues = cues_of.get(cue_rx.pattern)
+            if cues is None:
+                cues = cues_of[cue_rx.pattern] = list(cue_rx.finditer(text))
+            for cue in cues:
                 name_rx = self._names_pattern(names)
                 end = cue.start()
                 # the longest name first: try word starts from the farthest (a name has at most 4 words)

@@ -221,7 +221,7 @@ def test_an_order_number_before_a_phone_number_stays_out_of_its_span(recognizer:
 
 @pytest.mark.parametrize(("text", "expected", "score"), [
     # written as international numbers although libphonenumber reads no number of that country in them
-    ("You can reach Anna at +30-(1)-0087-9649 after lunch", ["+30-(1)-0087-9649"], 0.55),
+    ("The form lists +30-(1)-0087-9649 for her.", ["+30-(1)-0087-9649"], 0.55),
     ("my number is +33.87.5256.2531", ["+33.87.5256.2531"], 0.7),           # a cue adds to the shape
     ("Tel +372-(9)-6457-9086", ["+372-(9)-6457-9086"], 0.7),
 ])
@@ -236,3 +236,10 @@ def test_a_number_written_in_international_form_is_a_phone_number(recognizer: Ph
 def test_short_signed_numbers_and_placeholders_are_no_international_numbers(recognizer: PhoneRecognizer,
                                                                             text: str) -> None:
     assert _spans(recognizer, text) == []
+
+
+def test_reaching_a_named_person_is_a_phone_cue(recognizer: PhoneRecognizer) -> None:
+    # a bare eight-digit run needs a cue; "reach <name> at/on" is one, as "reach her at" is
+    assert _spans(recognizer, "You can reach Anna at 84308264 after lunch") == ["84308264"]
+    assert _spans(recognizer, "reach Dr Okafor on 84308264") == ["84308264"]
+    assert _spans(recognizer, "Anna arrived at 84308264") == []

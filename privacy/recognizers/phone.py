@@ -58,6 +58,8 @@ _CONTEXT_WORDS = regex.compile(
     r"|reach[ \t]+(?:me|him|her|us|them)|text[ \t]+(?:me|him|her|us|them)"
     # "dial ...", "reach out on ...", "get me at ...", "you can text ... after 6pm"
     r"|dial(?:l?ed|l?ing)?|(?:reach|get)[ \t]+(?:(?:out|me|him|her|us|them)[ \t]+)?(?:on|at)"
+    # "you can reach Anna at ...", "reach Dr Okafor on ..."
+    r"|reach[ \t]+(?:(?:Mr|Mrs|Ms|Dr)\.?[ \t]+)?\p{Lu}\p{L}+(?:[ \t]+\p{Lu}\p{L}+)?[ \t]+(?:on|at)"
     r"|(?:can|could|please|just|to)[ \t]+text)\b",
     regex.IGNORECASE,
 )

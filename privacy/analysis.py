@@ -92,7 +92,7 @@ class RecognizerRun:
             context=None))
 
 
-class _OwnResults(list):  # type: ignore[type-arg]
+class _OwnResults(list[RecognizerResult]):
     """Results made for this call alone. Presidio's enhancer deep-copies its input before it raises scores, so
     that a caller's results stay as they were; nothing else holds these, so the copy is skipped (for short
     records it cost more than the enhancement itself) and the enhancer changes them in place."""

@@ -4,6 +4,8 @@ spaCy's CPU models compute their layers with thinc's `NumpyOps`, whose matrix pr
 Profiled on the detection hot path (bench/pii.py's speed records, about 120 characters each), the name/address
 model took 1.12 ms per record, 0.76 ms of it in blis's `gemm`; on the same x86-64 machine NumPy's OpenBLAS
 does those products about three times faster, and the model takes 0.65 ms per record with one BLAS thread.
+Built this way, every layer of the token-to-vector network and of the NER's hidden layer uses NumPy's product;
+the NER's small output layer and its transition step keep blis (thinc wires them to it directly).
 
 OpenBLAS would use every core it finds, so detection limits it to one thread while a batch goes through
 the model: a detection process then uses one core, as `--workers N` means N cores, and the benchmark's

@@ -214,9 +214,14 @@ def test_an_area_or_country_code_before_the_number_is_in_its_span(recognizer: Ph
     assert _spans(recognizer, text) == expected
 
 
-def test_an_order_number_before_a_phone_number_stays_out_of_its_span(recognizer: PhoneRecognizer) -> None:
-    # only a code (bracketed, "+"/"00", a trunk "0..." group or North America's "1") joins the number
-    assert _spans(recognizer, "I sent 12345 07700 900123") == ["07700 900123"]
+@pytest.mark.parametrize(("text", "expected"), [
+    ("I sent 12345 07700 900123", ["07700 900123"]),       # only a code joins the number, not any digits
+    ("1. 07700 900123", ["07700 900123"]),                 # a list's "1." is no North American "1"
+    ("No 1 (020) 7946 0958", ["(020) 7946 0958"]),         # nor is a "1" before a number not in its grouping
+])
+def test_other_digits_before_a_phone_number_stay_out_of_its_span(recognizer: PhoneRecognizer, text: str,
+                                                                 expected: list[str]) -> None:
+    assert _spans(recognizer, text) == expected
 
 
 @pytest.mark.parametrize(("text", "expected", "score"), [
@@ -232,7 +237,8 @@ def test_a_number_written_in_international_form_is_a_phone_number(recognizer: Ph
     assert results[0].score == pytest.approx(score)
 
 
-@pytest.mark.parametrize("text", ["version +1.2.3 released", "balance +44.50 EUR", "call +11-1111-1111"])
+@pytest.mark.parametrize("text", ["version +1.2.3 released", "balance +44.50 EUR", "call +11-1111-1111",
+                                  "change +1.234.567", "sum +12.345.678.90", "net +123.456.789"])
 def test_short_signed_numbers_and_placeholders_are_no_international_numbers(recognizer: PhoneRecognizer,
                                                                             text: str) -> None:
     assert _spans(recognizer, text) == []
@@ -243,3 +249,4 @@ def test_reaching_a_named_person_is_a_phone_cue(recognizer: PhoneRecognizer) -> 
     assert _spans(recognizer, "You can reach Anna at 84308264 after lunch") == ["84308264"]
     assert _spans(recognizer, "reach Dr Okafor on 84308264") == ["84308264"]
     assert _spans(recognizer, "Anna arrived at 84308264") == []
+    assert _spans(recognizer, "They reach the final at 84308264") == []  # a lower-case word is no name

@@ -59,7 +59,7 @@ _CONTEXT_WORDS = regex.compile(
     # "dial ...", "reach out on ...", "get me at ...", "you can text ... after 6pm"
     r"|dial(?:l?ed|l?ing)?|(?:reach|get)[ \t]+(?:(?:out|me|him|her|us|them)[ \t]+)?(?:on|at)"
     # "you can reach Anna at ...", "reach Dr Okafor on ..."
-    r"|reach[ \t]+(?:(?:Mr|Mrs|Ms|Dr)\.?[ \t]+)?\p{Lu}\p{L}+(?:[ \t]+\p{Lu}\p{L}+)?[ \t]+(?:on|at)"
+    r"|reach[ \t]+(?:(?:Mr|Mrs|Ms|Dr)\.?[ \t]+)?(?-i:\p{Lu})\p{L}+(?:[ \t]+(?-i:\p{Lu})\p{L}+)?[ \t]+(?:on|at)"
     r"|(?:can|could|please|just|to)[ \t]+text)\b",
     regex.IGNORECASE,
 )
@@ -277,7 +277,8 @@ class PhoneRecognizer(LocalRecognizer):
         if shape is None or any(s <= start and end <= e for s, e in found):
             return
         digits = _DIGIT.findall(shape["number"])
-        if not _MIN_DIGITS <= len(digits) <= 15 or len(set(digits)) == 1 or _attached_to_token(text, start, end):
+        if not 8 <= len(digits) <= 15 or len(set(digits)) == 1 or _attached_to_token(text, start, end) \
+                or _reads_as_amount(shape["number"], shape["s"]):
             return
         for span in [span for span in found if start <= span[0] and span[1] <= end]:
             del found[span]
@@ -317,15 +318,29 @@ class PhoneRecognizer(LocalRecognizer):
 #: what the matcher may leave in front of the number it reads, in the same run of digits: a bracketed area or
 #: country code ("(02239) 09960 308", "(351) 212233079"), a trunk area code ("07771 14710 497", "0732/16372651"),
 #: a "+CC"/"00CC" country code, or North America's "1" ("1 (728) 820-0182"). Its digits are the number's too.
-_PREFIX = regex.compile(r"(?:\((?:\+|00)?\d{1,5}\)|(?:\+|00)\d{1,4}|0\d{1,4}|1)[ \t\u00a0./-]{1,2}")
+_PREFIX = regex.compile(r"(?:\((?:\+|00)?\d{1,5}\)|(?:\+|00)\d{1,4}|0\d{1,4})[ \t\u00a0./-]{1,2}")
+#: North America's "1" before a number in its grouping ("1 (728) 820-0182", "1-728-820-0182"), not "1." of a list
+_NANP_PREFIX = regex.compile(r"1[ -]")
+
+
+def _reads_as_amount(number: str, separator: str) -> bool:
+    """"+12.345.678.90", "+1.234.567": a signed figure with thousands separators, not a phone number: dots,
+    and three-digit groups between the first and the last (the last of one to three digits)."""
+    groups = number.split(separator)[1:]  # what follows "+CC"
+    return separator == "." and len(groups) >= 2 and all(len(g) == 3 for g in groups[:-1]) \
+        and 1 <= len(groups[-1]) <= 3
 
 
 def _with_prefix(text: str, window_start: int, start: int, end: int) -> int:
     """The start of a number read as a phone number (`start`..`end`), moved back over an area or country code
     that the matcher left out and that is all that stands between the start of the digit run and the number
-    (as long as the whole stays within the digits a phone number can have)."""
-    if window_start < start and _PREFIX.fullmatch(text, window_start, start) \
-            and len(_DIGIT.findall(text, window_start, end)) <= _MAX_DIGITS:
+    (as long as the whole stays within the digits a phone number can have and is not glued to a word)."""
+    if window_start >= start:
+        return start
+    prefix = _PREFIX.fullmatch(text, window_start, start) or (
+        _NANP_PREFIX.fullmatch(text, window_start, start) and _NANP_SHAPE.fullmatch(text, window_start, end))
+    if prefix is not None and len(_DIGIT.findall(text, window_start, end)) <= _MAX_DIGITS \
+            and not _attached_to_token(text, window_start, end):
         return window_start
     return start
 

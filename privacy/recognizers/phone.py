@@ -41,6 +41,7 @@ _CONTEXT_BOOST = 0.15
 _EXTENSION = r"(?:[ \t]*(?:x|ext\.?|extn\.?|extension|dw\.?|durchwahl|poste|int\.?|wew\.?)[ \t]*\d{1,6}(?!\d))"
 _WINDOW = regex.compile(rf"[+(]{{0,2}}\d(?:[ \t\u00a0().\-/]{{1,4}}\d|\d)*\)?{_EXTENSION}?", regex.IGNORECASE)
 _DIGIT = regex.compile(r"\d")
+_BARE_RUN = regex.compile(r"[1-9]\d*")
 _TRAILING_EXTENSION = regex.compile(_EXTENSION + "$", regex.IGNORECASE)
 
 _CONTEXT_WORDS = regex.compile(
@@ -207,6 +208,11 @@ class PhoneRecognizer(LocalRecognizer):
         for window in windows:
             # most windows that hold no phone are dates, prices or labelled numbers: skip the 18 regions
             if _is_excluded(text, window.start(), window.end(), zones):
+                continue
+            # a run of digits alone, not opening with 0, scores below 0.5 in every region unless a phone cue is
+            # near (`_score`: not international, not grouped, no trunk prefix; the matcher reads such a run from
+            # its first digit): without a cue, the 22 regions are not tried
+            if _BARE_RUN.fullmatch(window.group()) and not self.has_phone_cue(text, window.start(), window.end()):
                 continue
             for region in self.regions:
                 any_valid = False

@@ -47,14 +47,15 @@ class _Gates(threading.local):
 
     def __init__(self) -> None:
         self.text: str | None = None
-        self.passed: dict[str, bool] = {}
+        self.passed: dict[tuple[str, int], bool] = {}
 
     def passes(self, gate: regex.Pattern[str], text: str) -> bool:
         if self.text is not text:
             self.text, self.passed = text, {}
-        found = self.passed.get(gate.pattern)
+        key = (gate.pattern, gate.flags)
+        found = self.passed.get(key)
         if found is None:
-            found = self.passed[gate.pattern] = gate.search(text) is not None
+            found = self.passed[key] = gate.search(text, timeout=REGEX_TIMEOUT_S) is not None
         return found
 
 

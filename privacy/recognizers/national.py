@@ -22,7 +22,7 @@ import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from gdprep.privacy.recognizers.base import REGEX_TIMEOUT_S, GdprepPatternRecognizer
+from gdprep.privacy.recognizers.base import GdprepPatternRecognizer, passes_gate
 
 CERTAIN = 1.0
 STRONG = 0.9
@@ -130,7 +130,8 @@ class NationalIdRecognizer(GdprepPatternRecognizer):
         self._value_gate = regex.compile(self.VALUE, self.FLAGS)
 
     def worth_searching(self, text: str) -> bool:
-        return super().worth_searching(text) and self._value_gate.search(text, timeout=REGEX_TIMEOUT_S) is not None
+        # recognizers with the same VALUE (the document numbers, the Estonian and Lithuanian codes) share the search
+        return super().worth_searching(text) and passes_gate(self._value_gate, text)
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
                 ) -> list[RecognizerResult]:

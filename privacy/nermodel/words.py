@@ -28,14 +28,7 @@ _SURNAME_RANK_MAX = 5000
 def plain_word(word: str) -> bool:
     """An ordinary word (English dictionary with its inflections, EU function words) that the public
     reference lists do not know as a common given name or surname."""
-    w = word.strip(".,'’()!?\"").lower()
-    if not w:
-        return True
-    common = common_words()
-    if w not in common and not any(w.endswith(suffix) and w[: -len(suffix)] in common
-                                   for suffix in ("s", "es", "ed", "d", "ing", "ly")):
-        return False
-    return not name_like(w)
+    return _ordinary(word, common_words(), ("s", "es", "ed", "d", "ing", "ly"))
 
 
 @functools.cache
@@ -49,12 +42,16 @@ def _english_words() -> frozenset[str]:
 def plain_english_word(word: str) -> bool:
     """`plain_word` for English alone: an English dictionary word or function word (or one with a regular
     ending: -s, -es, -ed, -d, -ing) that the reference lists do not know as a common name."""
+    return _ordinary(word, _english_words(), ("s", "es", "ed", "d", "ing"))
+
+
+def _ordinary(word: str, dictionary: frozenset[str], endings: tuple[str, ...]) -> bool:
+    """`word` (punctuation stripped, any case) is in `dictionary`, or is one of its words with one of `endings`,
+    and is no common given name or surname."""
     w = word.strip(".,'’()!?\"").lower()
     if not w:
         return True
-    english = _english_words()
-    if w not in english and not any(w.endswith(suffix) and w[: -len(suffix)] in english
-                                   for suffix in ("s", "es", "ed", "d", "ing")):
+    if w not in dictionary and not any(w.endswith(ending) and w[: -len(ending)] in dictionary for ending in endings):
         return False
     return not name_like(w)
 

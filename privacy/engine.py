@@ -20,7 +20,7 @@ from gdprep.policies import Policy
 from gdprep.privacy.collector import collection_paused
 from gdprep.privacy.entities import ENGINE_LANGUAGE
 from gdprep.privacy.findings import PATTERN_NAME_KEY, Finding, RawFinding
-from gdprep.privacy.matmul import one_blas_thread
+from gdprep.privacy.matmul import numpy_ops, one_blas_thread
 from gdprep.privacy.nermodel.lone_names import lone_name_in_sentence
 from gdprep.privacy.nermodel.spans import (
     NOT_ADDRESS_TYPES,
@@ -80,8 +80,6 @@ def load_name_model() -> Any:
 def load_spacy() -> Any:
     """Load the installed English model (never downloads). Missing package -> clear error."""
     import spacy
-
-    from gdprep.privacy.matmul import numpy_ops
 
     try:
         with numpy_ops():  # as gdprep's own model (gdprep.privacy.matmul)

@@ -11,7 +11,7 @@ from typing import ClassVar, Final
 from stdnum import iban as stdnum_iban
 from stdnum import luhn as stdnum_luhn
 
-from gdprep.privacy.recognizers.base import GdprepPatternRecognizer
+from gdprep.privacy.recognizers.base import SIX_DIGITS, GdprepPatternRecognizer
 
 #: IBAN length per country (SWIFT IBAN registry): EU 27, EEA (IS, LI, NO), GB and CH.
 IBAN_LENGTHS: Final[dict[str, int]] = {
@@ -37,6 +37,8 @@ class IbanRecognizer(GdprepPatternRecognizer):
     """
 
     ENTITY = "IBAN_CODE"
+    # every IBAN opens with its country code and two check digits
+    GATE = r"(?i)[a-z]{2}\d\d"
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [(
         "iban",
         r"(?<![\w-])(?:" + "|".join(_iban_regex(cc, n) for cc, n in IBAN_LENGTHS.items()) + r")(?![\w-])",
@@ -75,6 +77,7 @@ class CreditCardRecognizer(GdprepPatternRecognizer):
     separated by spaces or hyphens used consistently. Valid = Luhn + a known issuer prefix/length."""
 
     ENTITY = "CREDIT_CARD"
+    GATE = SIX_DIGITS
     _START = r"(?<![\w+.,/-])"
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
         ("credit_card_compact", rf"{_START}\d{{13,19}}(?![\w]|[.,/-]\d)", 0.3),
@@ -98,6 +101,7 @@ class CuedCardRecognizer(GdprepPatternRecognizer):
     is enough, so 12-digit Maestro numbers and issuer ranges missing from the table above are found too."""
 
     ENTITY = "CREDIT_CARD"
+    GATE = SIX_DIGITS
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
         ("credit_card_after_cue",
          r"\b(?:card|karte|kreditkarte|carte|tarjeta|carta|cart[aã]o|kort|karta|kaart|kortti)\b"

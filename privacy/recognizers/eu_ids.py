@@ -20,7 +20,7 @@ from stdnum.it import codicefiscale as stdnum_cf
 from stdnum.nl import bsn as stdnum_bsn
 from stdnum.pl import pesel as stdnum_pesel
 
-from gdprep.privacy.recognizers.base import GdprepPatternRecognizer
+from gdprep.privacy.recognizers.base import SIX_DIGITS, GdprepPatternRecognizer
 from gdprep.privacy.wordlists import prose_in
 
 # Up to 30 characters between a cue and its value: no digits (another number would be the value) and
@@ -54,6 +54,8 @@ class _CheckDigitRunRecognizer(GdprepPatternRecognizer):
     pattern whose name ends in "_bare" keeps its own (low) score: the engine's context words can
     still raise it, and a cued neighbouring type outranks it when spans overlap.
     """
+
+    GATE = SIX_DIGITS
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
                 ) -> list[RecognizerResult]:
@@ -91,6 +93,7 @@ class FrNirRecognizer(GdprepPatternRecognizer):
     commune, order and a 2-digit mod 97 key: "1 84 12 76 451 089 46" or "184127645108946"."""
 
     ENTITY = "FR_NIR"
+    GATE = SIX_DIGITS
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [(
         "fr_nir",
         rf"{_START}[1-478][ .]?\d{{2}}[ .]?\d{{2}}[ .]?"
@@ -131,6 +134,7 @@ class EsNieRecognizer(GdprepPatternRecognizer):
     As for the DNI, a check letter set apart by a separator must be upper case."""
 
     ENTITY = "ES_NIE"
+    GATE = SIX_DIGITS
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
         ("es_nie", rf"(?<![\w-])[XYZ][ -]?\d{{7}}(?:[A-Z]|[ -](?-i:[A-Z])){_END}", 0.5),
     ]

@@ -22,7 +22,7 @@ import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from gdprep.privacy.recognizers.base import GdprepPatternRecognizer, passes_gate
+from gdprep.privacy.recognizers.base import SIX_DIGITS, GdprepPatternRecognizer, passes_gate
 
 CERTAIN = 1.0
 STRONG = 0.9
@@ -64,7 +64,6 @@ GENERIC_ID_CUES: tuple[str, ...] = (
     r"national\s+id",
 )
 #: six digits in a row, single spaces, dots, hyphens or slashes between them: every national number has them
-SIX_DIGITS = r"\d(?:[\s./-]?\d){5}"
 #: suffix of the patterns that carry a cue; only those are lifted to `CERTAIN` by a passing checksum
 CUED_SUFFIXES = ("_cued", "_cued_after")
 

@@ -19,6 +19,7 @@ class EmailRecognizer(GdprepPatternRecognizer):
     fetched), so "root@localhost", "user@host.local" and "icon@2x.png" are not addresses."""
 
     ENTITY = "EMAIL_ADDRESS"
+    GATE = "@"
     _LABEL = r"[^\W_](?:[\w-]{0,61}[^\W_])?"
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [(
         "email",
@@ -56,6 +57,8 @@ class IpAddressRecognizer(GdprepPatternRecognizer):
     """
 
     ENTITY = "IP_ADDRESS"
+    # IPv4 has a digit, a dot and a digit; IPv6 two colons at most four hex digits apart
+    GATE = r"(?i)\d\.\d|:[0-9a-f]{0,4}:"
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
         # not inside a longer dotted number, nor the IPv4 tail of an IPv6 address ("::ffff:1.2.3.4")
         ("ipv4", rf"(?<![\w.]|:(?:{_H})?:|{_DOTTED_CUE}){_IPV4}(?!\w|\.\d)", 0.7),

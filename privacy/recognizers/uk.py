@@ -15,7 +15,7 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 from stdnum.gb import nhs as stdnum_nhs
 from stdnum.gb import vat as stdnum_vat
 
-from gdprep.privacy.recognizers.base import GdprepPatternRecognizer
+from gdprep.privacy.recognizers.base import SIX_DIGITS, GdprepPatternRecognizer
 
 # Up to 30 characters between a cue and its value: no digits (another number would be the value) and
 # no sentence break, so "your account. Order 12345678" does not tie the cue to the order number.
@@ -48,6 +48,7 @@ class UkNinoRecognizer(GdprepPatternRecognizer):
     """
 
     ENTITY = "UK_NINO"
+    GATE = SIX_DIGITS
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [(
         "uk_nino",
         r"(?<![A-Z0-9])(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
@@ -71,6 +72,7 @@ class UkNhsRecognizer(GdprepPatternRecognizer):
     """
 
     ENTITY = "UK_NHS"
+    GATE = SIX_DIGITS
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
         ("uk_nhs_grouped", r"(?<![\d+)][ -]?)(?<![\w])\d{3}(?P<sep>[ -])\d{3}(?P=sep)\d{4}(?![ -]?\d)", 0.5),
         ("uk_nhs_cued", rf"\b(?:NHS|CHI|health\s+(?:service|care))\b{_GAP}(?P<value>(?<!\d)\d{{10}})(?!\d)",
@@ -105,6 +107,8 @@ class UkPostcodeRecognizer(GdprepPatternRecognizer):
     """
 
     ENTITY = "UK_POSTCODE"
+    # every form ends with its inward code, a digit and two letters
+    GATE = r"(?i)\d[a-z]{2}"
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
         ("uk_postcode_spaced",
          rf"(?<![\w#-])(?:GIR[ ]0AA|{_POSTCODE_OUTWARD}[ ]{_POSTCODE_INWARD})(?![\w-])", 0.75),
@@ -132,6 +136,7 @@ class UkSortCodeRecognizer(GdprepPatternRecognizer):
     """
 
     ENTITY = "UK_SORT_CODE"
+    GATE = SIX_DIGITS
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
         ("uk_sort_code_cued",
          rf"{_BANK_CUE}{_GAP}(?:{_ACCOUNT}(?!\d){_GAP})?"
@@ -152,6 +157,7 @@ class UkBankAccountRecognizer(GdprepPatternRecognizer):
     """
 
     ENTITY = "UK_BANK_ACCOUNT"
+    GATE = SIX_DIGITS
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
         ("uk_bank_account_cued",
          rf"{_BANK_CUE}{_GAP}(?:{_SORT_CODE}(?!\d){_GAP})?(?P<value>(?<!\d){_ACCOUNT})(?![\d-]|[ ]\d)", 0.6),
@@ -168,6 +174,7 @@ class UkPassportRecognizer(GdprepPatternRecognizer):
     """
 
     ENTITY = "UK_PASSPORT"
+    GATE = SIX_DIGITS
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [(
         "uk_passport_cued",
         r"\b(?:passport|reisepass|pass(?:nummer|-?nr\.?)|passeport|paspoort|passaporto|pasaporte)"
@@ -186,6 +193,7 @@ class UkDrivingLicenceRecognizer(GdprepPatternRecognizer):
     """
 
     ENTITY = "UK_DRIVING_LICENCE"
+    GATE = SIX_DIGITS
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [(
         "uk_driving_licence",
         r"(?<![A-Z0-9])(?:[A-Z]{5}|[A-Z]{4}9|[A-Z]{3}99|[A-Z]{2}999|[A-Z]9999)[ ]?"
@@ -212,6 +220,8 @@ class UkVatRecognizer(GdprepPatternRecognizer):
     """
 
     ENTITY = "UK_VAT"
+    # nine or twelve digits; the government and health-authority forms (GD001, HA500) have three
+    GATE = rf"(?i){SIX_DIGITS}|(?:gd|ha)\d"
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
         ("uk_vat_prefixed",
          rf"(?<![\w])(?:GB|XI)[ -]?(?:{_VAT_DIGITS}|GD[0-4]\d\d|HA[5-9]\d\d)(?![\w-])", 0.6),

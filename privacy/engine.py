@@ -21,6 +21,7 @@ from gdprep.privacy.collector import collection_paused
 from gdprep.privacy.entities import ENGINE_LANGUAGE
 from gdprep.privacy.findings import PATTERN_NAME_KEY, Finding, RawFinding
 from gdprep.privacy.matmul import numpy_ops, one_blas_thread
+from gdprep.privacy.nermodel.address_tail import with_units_and_zip
 from gdprep.privacy.nermodel.lone_names import lone_name_in_sentence
 from gdprep.privacy.nermodel.spans import (
     NOT_ADDRESS_TYPES,
@@ -143,6 +144,15 @@ def _lazy_artifacts_class() -> type:
             return self.set_keywords(self.nlp_engine, self.lemmas, ENGINE_LANGUAGE)
 
     return LazyArtifacts
+
+
+def _with_units_and_zip(text: str, finding: RawFinding) -> RawFinding:
+    """A street address runs on over the units and ZIP code after it ("... Morgan Route Apt. 335 21780")."""
+    if finding.entity_type != "STREET_ADDRESS":
+        return finding
+    end = with_units_and_zip(text, finding.end)
+    return finding if end == finding.end else RawFinding(finding.start, end, finding.entity_type, finding.score,
+                                                         finding.recognizer)
 
 
 _LITERAL_WHITESPACE = {"\\n": " \n", "\\r": " \r", "\\t": " \t"}
@@ -356,7 +366,7 @@ class Detector:
             if self.places is not None:
                 found.extend(self._place_findings(next(place_docs)))
             found.extend(rules)
-            out.append(found)
+            out.append([_with_units_and_zip(text, f) for f in found])
         return out
 
 

@@ -247,6 +247,33 @@ def postal_tail_end(text: str, end: int) -> int:
 
 
 # an address that carries a postcode is near certain
+# "Richardsside, AR 07259", "Kingston, Ontario K7L 3N6", "Fitzroy VIC 3065": a town, a state or province
+# (the postal services' own codes, or a US state's name) and its postcode form a line of an address on their own
+_US_STATE_CODE = (
+    r"(?:A[LKZRSEPA]|C[AOT]|D[EC]|F[LM]|G[AU]|HI|I[DLNA]|K[SY]|LA|M[EDAINSOTHP]|N[EVHJMYCD]|O[HKR]|P[ARW]|RI|S[CD]"
+    r"|T[NX]|UT|V[TAI]|W[AVIY])"
+)
+_US_STATE_NAME = (
+    r"(?:Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho"
+    r"|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota"
+    r"|Mississippi|Missouri|Montana|Nebraska|Nevada|New[ ]Hampshire|New[ ]Jersey|New[ ]Mexico|New[ ]York"
+    r"|North[ ]Carolina|North[ ]Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode[ ]Island|South[ ]Carolina"
+    r"|South[ ]Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|West[ ]Virginia|Wisconsin|Wyoming"
+    r"|District[ ]of[ ]Columbia|Puerto[ ]Rico)"
+)
+_CA_PROVINCE = (
+    r"(?:AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT|Alberta|British[ ]Columbia|Manitoba|New[ ]Brunswick"
+    r"|Newfoundland(?:[ ]and[ ]Labrador)?|Nova[ ]Scotia|Ontario|Prince[ ]Edward[ ]Island|Qu[ée]bec|Saskatchewan"
+    r"|Yukon)"
+)
+_AU_STATE = r"(?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT)"
+_STATE_LINE_TOWN = r"\p{Lu}[\p{L}\p{M}'’.-]*+(?:[ \t]+\p{Lu}[\p{L}\p{M}'’.-]*+){0,3}"
+_STATE_LINE = (
+    rf"{_WORD_START}(?=\p{{Lu}}){_STATE_LINE_TOWN}"
+    rf"(?:{_COMMA}(?:{_US_STATE_CODE}|{_US_STATE_NAME})[ \t]+\d{{5}}(?:-\d{{4}})?"
+    rf"|,?[ \t]+{_CA_PROVINCE}[ \t]+[A-Z]\d[A-Z][ ]?\d[A-Z]\d"
+    rf"|,?[ \t]+{_AU_STATE}[ \t]+\d{{4}})(?![\p{{L}}\p{{N}}])"
+)
 _HAS_POSTCODE = regex.compile(rf"(?i:{_UK_POSTCODE})|(?<=,[ \t]*|\n[ \t]*){_EU_POSTCODE}[ \t]+\p{{Lu}}")
 _WITH_POSTCODE_SCORE = 0.85
 
@@ -269,6 +296,7 @@ class StreetAddressRecognizer(GdprepPatternRecognizer):
         ("address_po_box", _PO_BOX, 0.7),
         ("address_cyrillic", _CYRILLIC_ADDRESS, 0.75, r"\p{Cyrillic}"),
         ("address_grid", _GRID_ADDRESS, 0.75, r"\w-\d"),
+        ("address_state_line", _STATE_LINE, 0.7),
     ]
     CONTEXT = ["address", "street", "live", "lives", "adresse", "anschrift", "adres", "indirizzo",
                "dirección", "domicilio", "wohnhaft", "woonachtig", "residente", "postcode"]

@@ -50,6 +50,7 @@ def test_what_is_no_state_line(text: str) -> None:
     ("12 Main St 10 times", "12 Main St", "12 Main St"),             # a count, not a ZIP code
     ("12 Main St 123456", "12 Main St", "12 Main St"),               # six digits: no ZIP code
     ("12 Main St 12345.67", "12 Main St", "12 Main St"),             # an amount
+    ("12 Main St 25520 19 015", "12 Main St", "12 Main St"),         # a phone number's first group
 ])
 def test_a_street_runs_on_over_its_units_and_zip(text: str, street: str, expected: str) -> None:
     start = text.index(street)

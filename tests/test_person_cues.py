@@ -78,6 +78,12 @@ FOUND = [
     ("Regards - Ottilie", "Ottilie"),
     ("According to Maddox, shipping takes three days.", "Maddox"),
     ("Apologies, Marisol, for the delay.", "Marisol"),
+    # a lower-case name ends its phrase with a word of time too
+    ("I spoke with ondrej vavrusko yesterday.", "ondrej vavrusko"),
+    ("we met with tamsin orrell last week", "tamsin orrell"),
+    # "forward this to", "send it on to"
+    ("Please forward this to Quillan Marrowby.", "Quillan Marrowby"),
+    ("Can you send it on to Odalys Ferrowind?", "Odalys Ferrowind"),
 ]
 
 NOT_FOUND = [
@@ -104,6 +110,9 @@ NOT_FOUND = [
     "Is the office available on Tuesday?",
     "According to the report, sales fell.",
     "Could you check whether it arrived?",
+    "Please forward this to the billing team today.",
+    "I spoke with the manager yesterday.",
+    "We will send it to accounts tomorrow.",
 ]
 
 

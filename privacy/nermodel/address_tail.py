@@ -16,7 +16,8 @@ _UNITS_AND_ZIP: regex.Pattern[str] = regex.compile(
     # a span that stops after the unit's word ("... Calvin Brook Apt.") takes its number first
     rf"(?:(?<=(?<![\p{{L}}]){_UNIT_WORD}){_UNIT_NUMBER})?"
     rf"(?:,?[ \t]+{_UNIT_WORD}{_UNIT_NUMBER}){{0,2}}"
-    r"(?:[ \t]+\d{5}(?:-\d{4})?)?(?![\p{L}\p{N}]|[.,]\d)"
+    # a ZIP code, not the first group of a phone number ("... tel 25520 19 015")
+    r"(?:[ \t]+\d{5}(?:-\d{4})?(?![ \t]*\d))?(?![\p{L}\p{N}]|[.,]\d)"
 )
 
 

@@ -30,7 +30,7 @@ mom my na n/a new nice no nobody none not noted now null of ok okay on or our ou
 perfect please pleased ready really recruiter regards sales see she sir sirs so someone somebody sorry
 staff still student students support sure team thank thanks that the their them then there these
 they this those to today tomorrow too unknown urgent us user valued very was we well what when who
-with world writing yes yesterday you your
+with world writing yes yesterday you your last next earlier later tonight
 admin both buddy darling guest guests honey ladies gentlemen mate neighbour neighbours pal parents partner
 partners reader readers sweetie webmaster
 ask call cc email phone ping remind ring tell
@@ -181,7 +181,10 @@ _END_OF_PHRASE = (
     r"|signale|meldt|at|to|about|regarding|re|on|in|for|who|and|or|with|sobre|riguardo|über|wegen|concernant"
     r"|over|que|qui|che|und|et|y|en|e|con|mit|avec|met|op|am|um|zu|à|au|aux|il|el|la|le|der|die|das|de|di"
     r"|del|da|al|wie|qu['’]il|hat|ist|a|è|es|heeft|ha|ne|of|visited|raised|exceeded|asked|agreed|said|wants"
-    r"|souhaite|möchte|wil|vuole|quiere|left|arrived|attended|called|rang|phoned|emailed|reported)(?![\p{L}\p{M}]))"
+    r"|souhaite|möchte|wil|vuole|quiere|left|arrived|attended|called|rang|phoned|emailed|reported"
+    # when: "spoke with anna weber yesterday", "met tom baker last week"
+    r"|yesterday|today|tonight|tomorrow|earlier|later|again|last|this|next|gestern|heute|morgen|hier"
+    r"|aujourd['’]hui|demain|ieri|oggi|domani|ayer|hoy|mañana|gisteren|vandaag)(?![\p{L}\p{M}]))"
 )
 _END_OF_LINE = r"(?=[ \t]*(?:[.!]?[ \t]*$|[,|(<–-]))"
 
@@ -319,7 +322,8 @@ _MET = (
     r"|afgegeven[ \t]+aan|consegnat[oa][ \t]+a|entregad[oa][ \t]+a"
     r"|passed[ \t]+(?:\p{L}+[ \t]+){0,2}?to|signed[ \t]+off[ \t]+by|together[ \t]+with"
     r"|(?:check|checked|speak|spoke|talk|get[ \t]+in[ \t]+touch)[ \t]+with"
-    r"|(?:speak|talk|reach[ \t]+out|forward(?:ed)?|send[ \t]+it)[ \t]+to|held[ \t]+with|thanks[ \t]+to|looping[ \t]+in"
+    r"|(?:speak|talk|reach[ \t]+out|(?:forward(?:ed)?|send)(?:[ \t]+(?:this|it|that|them|these|those)(?:[ \t]+on)?)?)"
+    r"[ \t]+to|held[ \t]+with|thanks[ \t]+to|looping[ \t]+in"
     r"|loop[ \t]+in|cc['’]?d|copying[ \t]+in|(?:can|could)[ \t]+you[ \t]+(?:ask|send|tell|email|call)"
     r"|grazie[ \t]+a|grâce[ \t]+à|dank[ \t]+an|dankzij|gracias[ \t]+a|pon[ \t]+en[ \t]+copia[ \t]+a"
     r"|(?:chiedere|chiedi)[ \t]+a|ho[ \t]+sentito|(?:preguntar|pregunta)[ \t]+a|demander[ \t]+à"

@@ -42,7 +42,7 @@ def _patterns() -> list[tuple[str, regex.Pattern[str]]]:
         for pattern_name, compiled, _, prefilter in recognizer._compiled:
             assert compiled is not None
             found.append((f"{name}.{pattern_name}", compiled))
-            if prefilter is not None:
+            if isinstance(prefilter, regex.Pattern):  # (a word prefilter is a set lookup)
                 found.append((f"{name}.{pattern_name} (prefilter)", prefilter))
         if recognizer._gate is not None:
             found.append((f"{name} (gate)", recognizer._gate))

@@ -12,7 +12,7 @@ import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from gdprep.privacy.recognizers.base import GdprepPatternRecognizer
+from gdprep.privacy.recognizers.base import GdprepPatternRecognizer, first_words
 
 # Every pattern starts with a required character (digit, capital, type word): an optional prefix at the
 # start of a pattern makes the regex engine try each position of every record, three times slower.
@@ -82,21 +82,26 @@ _ROMANCE_NAME = (
     rf"(?:[ \t]+{_ROMANCE_PARTICLES}*+{_CAP_WORD}){{0,4}}"
 )
 # French writes the number first; English look-alikes (Place, Square, Route ...) count only in lower case
+_FR_TYPE_ANY_CASE = (
+    "rue", "avenue", r"av\.", "boulevard", r"bd\.?", "chemin", "allée", "allee", "impasse", "quai", "faubourg",
+    "rond-point", "chaussée", "sentier", "parvis", "cité", "hameau", "lieu-dit", "montée", "traverse", "ruelle",
+)
+_FR_TYPE_LOWER = ("place", "square", "route", "passage", "villa", "promenade", "esplanade", "cours", "voie")
 _FR_TYPE = (
-    r"(?:(?i:rue|avenue|av\.|boulevard|bd\.?|chemin|allée|allee|impasse|quai|faubourg|rond-point|chaussée"
-    r"|sentier|parvis|cité|hameau|lieu-dit|montée|traverse|ruelle)|place|square|route|passage|villa|promenade"
-    r"|esplanade|cours|voie)(?![\p{L}\p{M}])"
+    rf"(?:(?i:{'|'.join(_FR_TYPE_ANY_CASE)})|{'|'.join(_FR_TYPE_LOWER)})(?![\p{{L}}\p{{M}}])"
 )
 # street type first, number after: Via Roma 10, Calle Mayor 5, Rue de la Loi 16 (BE), Rua Augusta 25
-_TYPE_FIRST = (
-    r"\b(?i:via|viale|v\.le|piazza|p\.zza|piazzale|corso|c\.so|largo|vicolo|strada|contrada|lungomare"
-    r"|lungotevere|borgo|salita|calle|c/|avenida|avda\.?|plaza|pza\.?|paseo|p\.º|pº|carretera|ctra\.?"
-    r"|camino|ronda|travesía|glorieta|rambla|cuesta|callejón|pasaje|bulevar|urbanización|urb\.|vía"
-    r"|carrer|avinguda|plaça|passeig|rua|praça|travessa|alameda|laan"
+_TYPE_FIRST_WORDS = (
+    "via", "viale", r"v\.le", "piazza", r"p\.zza", "piazzale", "corso", r"c\.so", "largo", "vicolo", "strada",
+    "contrada", "lungomare", "lungotevere", "borgo", "salita", "calle", "c/", "avenida", r"avda\.?", "plaza",
+    r"pza\.?", "paseo", r"p\.º", "pº", "carretera", r"ctra\.?", "camino", "ronda", "travesía", "glorieta",
+    "rambla", "cuesta", "callejón", "pasaje", "bulevar", "urbanización", r"urb\.", "vía", "carrer", "avinguda",
+    "plaça", "passeig", "rua", "praça", "travessa", "alameda", "laan",
     # Brazil, Latin America and Indonesia, where many of our users' customers and staff come from
-    r"|rodovia|estrada|ladeira|beco|viela|vereda|diagonal|carrera|cra\.|transversal|jalan|jl\.|gang|gg\.)"
-    r"(?![\p{L}\p{M}])"
+    "rodovia", "estrada", "ladeira", "beco", "viela", "vereda", "diagonal", "carrera", r"cra\.", "transversal",
+    "jalan", r"jl\.", "gang", r"gg\.",
 )
+_TYPE_FIRST = rf"\b(?i:{'|'.join(_TYPE_FIRST_WORDS)})(?![\p{{L}}\p{{M}}])"
 _HOUSE_NO_MARK = r"(?:(?i:n\.?[ºo°]\.?|nº|n°|no\.|núm\.?|num\.?)[ \t]*)?"
 # Spanish/Italian floor and door after the number: ", 3º B", ", 2º izda.", " scala B", ", piso 3"
 _FLOOR = (
@@ -159,6 +164,8 @@ _NUMBER_LAST = (
     rf"|\b{_WORD_START}(?:{_FR_TYPE}|(?i:place|square)(?![\p{{L}}\p{{M}}]))[ \t]+{_ROMANCE_NAME}"
     rf"(?:,?[ \t]*{_NUMBER})?{_POSTCODE_TAIL}"
 )
+# every match opens with one of these words: a text without any is not searched (most texts have none)
+_NUMBER_LAST_WORDS = first_words(_TYPE_FIRST_WORDS + _FR_TYPE_ANY_CASE + _FR_TYPE_LOWER + ("place", "square"))
 _COMPOUND = (
     rf"{_WORD_START}(?=\p{{Lu}})(?:(?:{_DE_PREPOSITION}[ \t]+)?{_DE_ADJECTIVE}"
     rf"(?:{_DE_NL_STRONG}[ \t]+{_NUMBER}|{_DE_NL_WEAK}[ \t]+{_NUMBER}{_NUMBER_ENDS_STRICT}){_TAIL}"
@@ -286,7 +293,7 @@ class StreetAddressRecognizer(GdprepPatternRecognizer):
     FLAGS = regex.MULTILINE  # no IGNORECASE: "12 Park Road" is an address, "5 miles down the road" is not
     PATTERNS = [
         ("address_number_first", _NUMBER_FIRST, 0.7),
-        ("address_number_last", _NUMBER_LAST, 0.7),
+        ("address_number_last", _NUMBER_LAST, 0.7, _NUMBER_LAST_WORDS),
         ("address_compound_street", _COMPOUND, 0.7),
         ("address_uk_postcode_line", _UK_POSTCODE_LINE, 0.75),
         ("address_eu_street_line", _EU_STREET_LINE, 0.75),

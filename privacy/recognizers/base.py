@@ -5,14 +5,15 @@ A concrete recognizer sets ENTITY, PATTERNS (name, regex, score[, prefilter]) an
 `value`: then only that group is reported, so cue words such as "passport no." can anchor a match
 without becoming part of the redacted span. An optional fourth element is a cheap regex that must occur
 in the text before the (costlier) pattern is tried at all, e.g. a verb list for a pattern that starts
-with an unanchored name.
+with an unanchored name, or a set of words (case-folded) one of which must be a word of the text: the word a
+match starts with ("via", "calle", "rue" ...).
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeAlias
 
 import regex
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
@@ -48,6 +49,11 @@ def compile_pattern(pattern: str, flags: int = 0) -> regex.Pattern[str]:
     return regex.compile(pattern, flags, ignore_unused=True, **NAMED_LISTS)
 
 
+# a text's words for word prefilters: letters and marks; digits and underscores separate words, as they do not
+# for `\b` (a superset: "5via" holds the word "via" here, and no match of "\bvia" there)
+_TEXT_WORD = regex.compile(r"[\p{L}\p{M}]+")
+
+
 class _Gates(threading.local):
     """Which gates the text being analysed passes, shared by every recognizer in this thread: Presidio hands
     each recognizer the same text object in turn, so a gate common to many is searched for once per text."""
@@ -55,10 +61,21 @@ class _Gates(threading.local):
     def __init__(self) -> None:
         self.text: str | None = None
         self.passed: dict[tuple[str, int], bool] = {}
+        self.words: frozenset[str] | None = None
+
+    def _switch(self, text: str) -> None:
+        if self.text is not text:
+            self.text, self.passed, self.words = text, {}, None
+
+    def text_words(self, text: str) -> frozenset[str]:
+        """The text's words, case-folded as IGNORECASE compares them ("ſ" is "s", "K" is "k")."""
+        self._switch(text)
+        if self.words is None:
+            self.words = frozenset(_TEXT_WORD.findall(text.casefold()))
+        return self.words
 
     def passes(self, gate: regex.Pattern[str], text: str) -> bool:
-        if self.text is not text:
-            self.text, self.passed = text, {}
+        self._switch(text)
         key = (gate.pattern, gate.flags)
         found = self.passed.get(key)
         if found is None:
@@ -68,6 +85,12 @@ class _Gates(threading.local):
 
 
 _GATES = _Gates()
+#: what a pattern needs before it is tried: a cheap regex, or one of a set of words
+Prefilter: TypeAlias = "regex.Pattern[str] | frozenset[str] | None"
+
+
+def _prefilter(spec: str | frozenset[str]) -> Prefilter:
+    return spec if isinstance(spec, frozenset) else compile_pattern(spec, regex.IGNORECASE)
 
 
 def passes_gate(gate: regex.Pattern[str], text: str) -> bool:
@@ -75,11 +98,23 @@ def passes_gate(gate: regex.Pattern[str], text: str) -> bool:
     return _GATES.passes(gate, text)
 
 
+def first_words(alternatives: Iterable[str]) -> frozenset[str]:
+    r"""A word prefilter for a pattern that starts with one of `alternatives` (regex literals such as
+    r"v\.le", "calle", r"avda\.?"): each one's first word, case-folded ("v", "calle", "avda")."""
+    words = set()
+    for alternative in alternatives:
+        match = _TEXT_WORD.match(alternative.casefold())  # up to the first non-letter: r"v\.le" -> "v"
+        if match is None:
+            raise ValueError(f"{alternative!r} does not start with a letter: no word prefilter can stand for it")
+        words.add(match.group())
+    return frozenset(words)
+
+
 class GdprepPatternRecognizer(LocalRecognizer):
     """Base class: compiles PATTERNS once, reports the `value` group, applies `validate`."""
 
     ENTITY: ClassVar[str]
-    PATTERNS: ClassVar[list[tuple[str, str, float] | tuple[str, str, float, str]]]
+    PATTERNS: ClassVar[list[tuple[str, str, float] | tuple[str, str, float, str | frozenset[str]]]]
     CONTEXT: ClassVar[list[str]] = []
     FLAGS: ClassVar[int] = DEFAULT_FLAGS
     #: score given to a match whose `validate` returned True (a checksum passed)
@@ -98,9 +133,8 @@ class GdprepPatternRecognizer(LocalRecognizer):
         # patterns compile on first use: a run that never needs one (no text passes its gate or prefilter)
         # never pays for it, and a one-record run starts sooner. The prefilters are small; they compile now.
         self._sources = [spec[1] for spec in self.PATTERNS]
-        self._compiled: list[tuple[str, regex.Pattern[str] | None, float, regex.Pattern[str] | None]] = [
-            (spec[0], None, spec[2],
-             compile_pattern(spec[3], regex.IGNORECASE) if len(spec) > 3 else None)  # type: ignore[misc]
+        self._compiled: list[tuple[str, regex.Pattern[str] | None, float, Prefilter]] = [
+            (spec[0], None, spec[2], _prefilter(spec[3]) if len(spec) > 3 else None)  # type: ignore[misc]
             for spec in self.PATTERNS
         ]
         self._gate = regex.compile(self.GATE) if self.GATE is not None else None
@@ -145,7 +179,10 @@ class GdprepPatternRecognizer(LocalRecognizer):
         prefiltered: dict[str, bool] = {}  # patterns often share a prefilter: search the text once for each
         timed = len(text) >= TIMEOUT_FROM_CHARS
         for index, (pattern_name, compiled, score, prefilter) in enumerate(self._compiled):
-            if prefilter is not None:
+            if isinstance(prefilter, frozenset):
+                if prefilter.isdisjoint(_GATES.text_words(text)):
+                    continue
+            elif prefilter is not None:
                 if prefilter.pattern not in prefiltered:
                     prefiltered[prefilter.pattern] = prefilter.search(text) is not None
                 if not prefiltered[prefilter.pattern]:

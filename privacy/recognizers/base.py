@@ -24,8 +24,8 @@ from gdprep.privacy.entities import ENGINE_LANGUAGE, ENTITY_TYPES
 from gdprep.privacy.findings import PATTERN_NAME_KEY
 
 DEFAULT_FLAGS = regex.IGNORECASE | regex.MULTILINE
-#: a GATE for identifiers that hold six digits with at most one space, dot, slash or hyphen between two; shared,
-#: it is searched once per text for all of them
+#: a GATE for identifiers that hold six digits in a row, with at most one space, dot, hyphen or slash between two
+#: (every national number has them); shared, it is searched once per text for all of them
 SIX_DIGITS = r"\d(?:[\s./-]?\d){5}"
 REGEX_TIMEOUT_S = 2.0
 #: texts shorter than this are matched without the regex module's timeout, which costs about 2 µs a call (a

@@ -63,7 +63,6 @@ GENERIC_ID_CUES: tuple[str, ...] = (
     r"(?:citizen|personal)\s+(?:number|code)",
     r"national\s+id",
 )
-#: six digits in a row, single spaces, dots, hyphens or slashes between them: every national number has them
 #: suffix of the patterns that carry a cue; only those are lifted to `CERTAIN` by a passing checksum
 CUED_SUFFIXES = ("_cued", "_cued_after")
 

@@ -81,6 +81,13 @@ FOUND = [
     # a lower-case name ends its phrase with a word of time too
     ("I spoke with ondrej vavrusko yesterday.", "ondrej vavrusko"),
     ("we met with tamsin orrell last week", "tamsin orrell"),
+    # sign-offs in more languages
+    ("Dzięki za pomoc.\n\nZ poważaniem,\nWiesława", "Wiesława"),
+    ("Díky,\nBohuslava", "Bohuslava"),
+    ("Abraço,\nRúbemar", "Rúbemar"),
+    ("Dank je!\nTjitske", "Tjitske"),
+    ("Gr, Joukje", "Joukje"),
+    ("Terveisin\nAapeli", "Aapeli"),
     # "forward this to", "send it on to"
     ("Please forward this to Quillan Marrowby.", "Quillan Marrowby"),
     ("Can you send it on to Odalys Ferrowind?", "Odalys Ferrowind"),

@@ -42,6 +42,9 @@ male female man woman boy girl child adult total feeling diary männlich weiblic
 vrouw maschio femmina uomo donna hombre mujer varón
 later afterwards finally meanwhile dann danach später gestern heute puis ensuite daarna gisteren dopo poi ieri
 luego después ayer
+pozdrawiam pozdrowienia dzięki dzieki dziękuję díky diky děkuji ďakujem abraço abraços abraco cumprimentos
+atenciosamente obrigado obrigada bedankt köszönöm köszi mulțumesc multumesc terveisin kiitos lugupidamisega
+tänan aitäh
 british english scottish welsh irish american european german french dutch italian spanish
 monday tuesday wednesday thursday friday saturday sunday dob
 service services portal care success experience relations records record account accounts data feedback
@@ -266,7 +269,14 @@ _SIGN_OFF = (
     r"|merci(?:[ \t]+beaucoup)?|(?:met[ \t]+)?(?:vriendelijke|hartelijke)[ \t]+groet(?:en)?|groet(?:en|jes)"
     r"|mvg|bedankt|cordiali[ \t]+saluti|distinti[ \t]+saluti|saluti|un[ \t]+saluto|grazie(?:[ \t]+mille)?"
     r"|(?:un[ \t]+)?saludos?(?:[ \t]+cordiales)?|un[ \t]+cordial[ \t]+saludo|atentamente|un[ \t]+abrazo"
-    r"|(?:muchas[ \t]+)?gracias)"
+    r"|(?:muchas[ \t]+)?gracias"
+    # Polish, Czech and Slovak, Portuguese, Dutch, Hungarian, Romanian, Finnish, Estonian, Nordic
+    r"|(?:serdecznie[ \t]+)?pozdrawiam(?:[ \t]+serdecznie)?|pozdrowienia|z[ \t]+powa(?:ż|z)aniem|dzi(?:ę|e)kuj(?:ę|e)"
+    r"|dzi(?:ę|e)ki|s[ \t]+pozdravem|s[ \t]+pozdravom|d(?:í|i)ky|d(?:ě|e)kuji|(?:ď|d)akujem|abra(?:ç|c)os?|beijinhos?"
+    r"|(?:com[ \t]+os[ \t]+melhores[ \t]+)?cumprimentos|atenciosamente|obrigad[oa]|dank[ \t]+(?:je|u)(?:[ \t]+wel)?|gr"
+    r"|(?:üdvözlettel|köszönöm|köszi)|cu[ \t]+stim(?:ă|a)|mul(?:ț|ţ|t)umesc|(?:ystävällisin[ \t]+)?terveisin|kiitos"
+    r"|lugupidamisega|tänan|aitäh|mvh|med[ \t]+vänlig[ \t]+hälsning|(?:vänliga[ \t]+)?hälsningar"
+    r"|(?:venlig[ \t]+)?hilsen|tack|tak)"
 )
 
 

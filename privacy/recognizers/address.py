@@ -1,7 +1,8 @@
 """Street addresses in UK and continental (de/fr/nl/it/es) forms, reported as one span per address.
 
 A match needs a street-type word (Road, rue, Via, -straße, -straat ...) next to a house number, or a
-postcode; the span runs on over a flat prefix and a comma-separated town/postcode tail.
+postcode; the span runs on over a flat prefix and a comma-separated town/postcode tail. A North American or
+Australian town, state and postcode ("Kingston, Ontario K7L 3N6") is an address line on its own.
 """
 
 from __future__ import annotations
@@ -253,7 +254,6 @@ def postal_tail_end(text: str, end: int) -> int:
     return match.end() if match is not None else end
 
 
-# an address that carries a postcode is near certain
 # "Richardsside, AR 07259", "Kingston, Ontario K7L 3N6", "Fitzroy VIC 3065": a town, a state or province
 # (the postal services' own codes, or a US state's name) and its postcode form a line of an address on their own
 _US_STATE_CODE = (
@@ -281,6 +281,7 @@ _STATE_LINE = (
     rf"|,?[ \t]+{_CA_PROVINCE}[ \t]+[A-Z]\d[A-Z][ ]?\d[A-Z]\d"
     rf"|,?[ \t]+{_AU_STATE}[ \t]+\d{{4}})(?![\p{{L}}\p{{N}}])"
 )
+# an address that carries a postcode is near certain
 _HAS_POSTCODE = regex.compile(rf"(?i:{_UK_POSTCODE})|(?<=,[ \t]*|\n[ \t]*){_EU_POSTCODE}[ \t]+\p{{Lu}}")
 _WITH_POSTCODE_SCORE = 0.85
 

@@ -82,6 +82,13 @@ class ResidencyError(GdprepError):
     exit_code = 2
 
 
+class DetectionTimeout(GdprepError):
+    """A detection pattern ran over its time limit on one (long) text. Raised instead of the `regex` module's
+    TimeoutError, which is an OSError and would read as a storage problem."""
+
+    exit_code = 1
+
+
 class StorageError(GdprepError):
     """A file or directory could not be written or read: a read-only file system, no space left, no
     permission. The message names the path and what to do."""

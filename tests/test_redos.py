@@ -84,3 +84,19 @@ def test_the_check_catches_a_catastrophic_pattern() -> None:
     with pytest.raises(TimeoutError):
         for _ in regex.compile(r"(?:a|aa)+$").finditer("a" * 40 + "!", timeout=0.5):
             pass
+
+
+class _Catastrophic(GdprepPatternRecognizer):
+    ENTITY = "PERSON"
+    PATTERNS = [("catastrophic", r"(?:a|aa)+$", 0.5)]
+
+
+def test_a_pattern_over_its_limit_on_a_long_text_is_a_clear_error_not_a_storage_error(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # the regex module's TimeoutError is an OSError, which the CLI would report as a file-system problem
+    from gdprep.errors import DetectionTimeout
+
+    monkeypatch.setattr(base, "REGEX_TIMEOUT_S", 0.2)
+    text = "a" * base.TIMEOUT_FROM_CHARS + "!"
+    with pytest.raises(DetectionTimeout, match="_Catastrophic: a pattern ran over its 0.2 s limit on a text of 1,025"):
+        _Catastrophic().analyze(text, ["PERSON"])
+    assert not issubclass(DetectionTimeout, OSError)

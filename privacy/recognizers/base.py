@@ -19,6 +19,7 @@ import regex
 from presidio_analyzer import AnalysisExplanation, LocalRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from gdprep.errors import DetectionTimeout
 from gdprep.privacy.collector import collection_paused
 from gdprep.privacy.entities import ENGINE_LANGUAGE, ENTITY_TYPES
 from gdprep.privacy.findings import PATTERN_NAME_KEY
@@ -172,8 +173,17 @@ class GdprepPatternRecognizer(LocalRecognizer):
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
                 ) -> list[RecognizerResult]:
-        if (entities and self.ENTITY not in entities) or not self.worth_searching(text):
+        if entities and self.ENTITY not in entities:
             return []
+        try:
+            return self._search(text) if self.worth_searching(text) else []
+        except TimeoutError as exc:  # the `regex` module's, on texts of TIMEOUT_FROM_CHARS or more
+            raise DetectionTimeout(
+                f"{self._name}: a pattern ran over its {REGEX_TIMEOUT_S:g} s limit on a text of {len(text):,} "
+                "characters (far longer or more repetitive than a usual record); split such texts into shorter "
+                "fields or paragraphs, or report the text's shape to the gdprep maintainers") from exc
+
+    def _search(self, text: str) -> list[RecognizerResult]:
         results: list[RecognizerResult] = []
         seen: set[tuple[int, int]] = set()
         prefiltered: dict[str, bool] = {}  # patterns often share a prefilter: search the text once for each

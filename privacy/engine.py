@@ -4,6 +4,7 @@ core does detection work."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import multiprocessing as mp
 import os
@@ -151,8 +152,7 @@ def _with_units_and_zip(text: str, finding: RawFinding) -> RawFinding:
     if finding.entity_type != "STREET_ADDRESS":
         return finding
     end = with_units_and_zip(text, finding.end)
-    return finding if end == finding.end else RawFinding(finding.start, end, finding.entity_type, finding.score,
-                                                         finding.recognizer)
+    return finding if end == finding.end else dataclasses.replace(finding, end=end)
 
 
 _LITERAL_WHITESPACE = {"\\n": " \n", "\\r": " \r", "\\t": " \t"}

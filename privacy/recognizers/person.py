@@ -30,7 +30,7 @@ mom my na n/a new nice no nobody none not noted now null of ok okay on or our ou
 perfect please pleased ready really recruiter regards sales see she sir sirs so someone somebody sorry
 staff still student students support sure team thank thanks that the their them then there these
 they this those to today tomorrow too unknown urgent us user valued very was we well what when who
-with world writing yes yesterday you your last next earlier later tonight
+with world writing yes yesterday you your last next earlier tonight
 admin both buddy darling guest guests honey ladies gentlemen mate neighbour neighbours pal parents partner
 partners reader readers sweetie webmaster
 ask call cc email phone ping remind ring tell

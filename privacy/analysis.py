@@ -41,19 +41,33 @@ class RecognizerRun:
         hooked_ids = {r.id for r in self._hooked}
         self._order = [(r, r.id, r.id in hooked_ids) for r in recognizers]
         self._place = {r.id: i for i, r in enumerate(recognizers)}
+        # each recognizer with the gates a text must hold for it to find anything (gdprep's pattern recognizers,
+        # `skip_gates`): for a short record most gates fail, and calling the recognizer only to hear that cost
+        # more than the gate searches themselves
+        self._gated = [(r, getattr(r, "skip_gates", lambda: None)() or ()) for r in recognizers]
 
     def analyze(self, text: str, nlp_artifacts: Any, score_threshold: float) -> list[RecognizerResult]:
+        from gdprep.privacy.recognizers.base import passes_gate
+
         results: list[RecognizerResult] = []
-        for recognizer in self.recognizers:
-            found = recognizer.analyze(text=text, entities=self.entities, nlp_artifacts=nlp_artifacts)
-            if found:
-                for result in found:
-                    metadata = result.recognition_metadata
-                    if not metadata:
-                        metadata = result.recognition_metadata = {}
-                    metadata.setdefault(_ID_KEY, recognizer.id)
-                    metadata.setdefault(_NAME_KEY, recognizer.name)  # type: ignore[has-type]
-                results.extend(found)
+        held: dict[int, bool] = {}  # gate (by identity) -> whether the text holds it
+        for recognizer, gates in self._gated:
+            for gate in gates:
+                holds = held.get(id(gate))
+                if holds is None:
+                    holds = held[id(gate)] = passes_gate(gate, text)
+                if not holds:
+                    break
+            else:
+                found = recognizer.analyze(text=text, entities=self.entities, nlp_artifacts=nlp_artifacts)
+                if found:
+                    for result in found:
+                        metadata = result.recognition_metadata
+                        if not metadata:
+                            metadata = result.recognition_metadata = {}
+                        metadata.setdefault(_ID_KEY, recognizer.id)
+                        metadata.setdefault(_NAME_KEY, recognizer.name)  # type: ignore[has-type]
+                    results.extend(found)
         if results:
             results = self._enhance(text, results, nlp_artifacts)
         results = [r for r in results if r.score >= score_threshold]

@@ -123,6 +123,9 @@ class GdprepPatternRecognizer(LocalRecognizer):
     #: a cheap regex that every match of every pattern contains (e.g. a run of six digits); a text without
     #: it is not searched at all. Recognizers with the same gate search each text for it once between them.
     GATE: ClassVar[str | None] = None
+    #: set by a subclass whose own `analyze` only drops or re-scores the results of `super().analyze` (see
+    #: `skip_gates`); read from the class that defines `analyze`, never inherited
+    ANALYZE_ONLY_NARROWS: ClassVar[bool] = False
 
     def __init__(self) -> None:
         if self.ENTITY not in ENTITY_TYPES:
@@ -170,6 +173,27 @@ class GdprepPatternRecognizer(LocalRecognizer):
     def worth_searching(self, text: str) -> bool:
         """False when no pattern can match `text`: it lacks the GATE."""
         return self._gate is None or passes_gate(self._gate, text)
+
+    def search_gates(self) -> tuple[regex.Pattern[str], ...]:
+        """The gates `worth_searching` checks, all of which a text must hold. A class that overrides
+        `worth_searching` overrides this with it."""
+        return () if self._gate is None else (self._gate,)
+
+    def skip_gates(self) -> tuple[regex.Pattern[str], ...] | None:
+        """Gates a text must hold for `analyze` to find anything: for a text without one of them `analyze`
+        returns [] and need not be called (`gdprep.privacy.analysis.RecognizerRun` skips it). None when this
+        class makes no such promise: a class in between that overrides `analyze` makes it only by declaring
+        `ANALYZE_ONLY_NARROWS` (its `analyze` only drops or re-scores what `super().analyze` returned), and
+        one that overrides `worth_searching` only by overriding `search_gates` beside it."""
+        for cls in type(self).__mro__:
+            if cls is GdprepPatternRecognizer:
+                break
+            own = vars(cls)
+            if "analyze" in own and not own.get("ANALYZE_ONLY_NARROWS", False):
+                return None
+            if "worth_searching" in own and "search_gates" not in own:
+                return None
+        return self.search_gates()
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
                 ) -> list[RecognizerResult]:

@@ -21,6 +21,8 @@ from gdprep.privacy.recognizers.national import BARE, FORMAT_ONLY, NationalIdRec
 # A document number after a cue: 6-12 letters and digits, at least five of them digits, or the Belgian
 # eID's 000-0000000-00.
 DOCUMENT_NUMBER = r"(?=(?:[A-Z]*\d){5})[A-Z0-9]{6,12}|\d{3}-\d{7}-\d{2}"
+# what every such number holds, found faster: five digits among letters from the first digit on
+DOCUMENT_NUMBER_GATE = r"\d(?:[A-Z]*\d){4}"
 # a member state's VAT prefix and nine digits is a VAT number, not a German licence's authority code and serial
 _VAT_PREFIXES = "AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK"
 # the letters ICAO Doc 9303 allows in German document numbers (no vowels, B, D, Q, S)
@@ -83,6 +85,7 @@ class PassportRecognizer(NationalIdRecognizer):
 
     ENTITY = "PASSPORT_NUMBER"
     VALUE = DOCUMENT_NUMBER
+    VALUE_GATE = DOCUMENT_NUMBER_GATE
     CUES = PASSPORT_CUES
     GENERIC_CUES = False
     # just below UK_PASSPORT's cued 0.8: a number both read ("passport no. 123456789") stays UK_PASSPORT
@@ -105,6 +108,7 @@ class IdCardRecognizer(NationalIdRecognizer):
 
     ENTITY = "ID_CARD_NUMBER"
     VALUE = DOCUMENT_NUMBER
+    VALUE_GATE = DOCUMENT_NUMBER_GATE
     CUES = ID_CARD_CUES
     GENERIC_CUES = False
     BARE: ClassVar[tuple[tuple[str, str, float], ...]] = (
@@ -172,6 +176,7 @@ class DrivingLicenceRecognizer(NationalIdRecognizer):
 
     ENTITY = "DRIVING_LICENCE_NUMBER"
     VALUE = DOCUMENT_NUMBER
+    VALUE_GATE = DOCUMENT_NUMBER_GATE
     CUES = DRIVING_LICENCE_CUES
     GENERIC_CUES = False
     BARE: ClassVar[tuple[tuple[str, str, float], ...]] = (

@@ -56,6 +56,7 @@ class _CheckDigitRunRecognizer(GdprepPatternRecognizer):
     """
 
     GATE = SIX_DIGITS
+    ANALYZE_ONLY_NARROWS = True  # re-scores bare matches
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
                 ) -> list[RecognizerResult]:
@@ -184,6 +185,8 @@ class NlBsnRecognizer(_CheckDigitRunRecognizer):
 
     def validate(self, value: str) -> bool | None:
         return stdnum_bsn.is_valid(value)
+
+    ANALYZE_ONLY_NARROWS = True  # drops spaced runs outside Dutch prose
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
                 ) -> list[RecognizerResult]:

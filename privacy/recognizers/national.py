@@ -84,6 +84,8 @@ class NationalIdRecognizer(GdprepPatternRecognizer):
     """
 
     VALUE: ClassVar[str]
+    #: a cheaper regex that every match of VALUE holds, searched for instead of VALUE to rule a text out
+    VALUE_GATE: ClassVar[str | None] = None
     CUES: ClassVar[tuple[str, ...]] = ()
     BARE: ClassVar[tuple[tuple[str, str, float] | tuple[str, str, float, str], ...]] = ()
     GENERIC_CUES: ClassVar[bool] = True
@@ -125,11 +127,16 @@ class NationalIdRecognizer(GdprepPatternRecognizer):
         super().__init__()
         # every pattern's match holds a VALUE: a text without one is not searched with the costlier patterns
         # (their look-behinds, cue words and edges)
-        self._value_gate = regex.compile(self.VALUE, self.FLAGS)
+        self._value_gate = regex.compile(self.VALUE_GATE or self.VALUE, self.FLAGS)
 
     def worth_searching(self, text: str) -> bool:
         # recognizers with the same VALUE (the document numbers, the Estonian and Lithuanian codes) share the search
         return super().worth_searching(text) and passes_gate(self._value_gate, text)
+
+    def search_gates(self) -> tuple[regex.Pattern[str], ...]:
+        return (*super().search_gates(), self._value_gate)
+
+    ANALYZE_ONLY_NARROWS = True  # drops placeholders, re-scores
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
                 ) -> list[RecognizerResult]:

@@ -42,6 +42,11 @@ class _ScriptNameRecognizer(GdprepPatternRecognizer):
     def worth_searching(self, text: str) -> bool:
         return self.SCRIPT_CHAR.search(text) is not None
 
+    def search_gates(self) -> tuple[regex.Pattern[str], ...]:
+        return (self.SCRIPT_CHAR,)
+
+    ANALYZE_ONLY_NARROWS = True  # nothing unless the text is written in European letters
+
     def written_in_european(self, text: str) -> bool:
         raise NotImplementedError
 

@@ -83,6 +83,8 @@ class UkNhsRecognizer(GdprepPatternRecognizer):
     def validate(self, value: str) -> bool | None:
         return stdnum_nhs.is_valid(value)
 
+    ANALYZE_ONLY_NARROWS = True  # drops grouped numbers read as phones
+
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
                 ) -> list[RecognizerResult]:
         """A grouped number after a phone cue ("reach her at 640-326-1401", "My number is 089 078 6666") is the

@@ -41,6 +41,7 @@ class RecognizerRun:
         hooked_ids = {r.id for r in self._hooked}
         self._order = [(r, r.id, r.id in hooked_ids) for r in recognizers]
         self._place = {r.id: i for i, r in enumerate(recognizers)}
+        self._by_id = {r.id: r for r in recognizers}
         # each recognizer with the gates a text must hold for it to find anything (gdprep's pattern recognizers,
         # `skip_gates`): for a short record most gates fail, and calling the recognizer only to hear that cost
         # more than the gate searches themselves
@@ -101,9 +102,12 @@ class RecognizerRun:
         if not any(r.recognition_metadata.get(_ID_KEY) in self._with_context
                    and not r.recognition_metadata.get(_ENHANCED_KEY, False) for r in results):
             return results  # the enhancer would change nothing (it skips these), only copy
+        # the enhancer looks each result's recognizer up by id in a table it builds from `recognizers` per call:
+        # handing it only the recognizers that found something builds a far smaller table
+        found_by = {r.recognition_metadata[_ID_KEY] for r in results}
         return list(self.enhancer.enhance_using_context(
-            text=text, raw_results=_OwnResults(results), nlp_artifacts=nlp_artifacts, recognizers=self.recognizers,
-            context=None))
+            text=text, raw_results=_OwnResults(results), nlp_artifacts=nlp_artifacts,
+            recognizers=[self._by_id[i] for i in found_by if i in self._by_id], context=None))
 
 
 class _OwnResults(list[RecognizerResult]):

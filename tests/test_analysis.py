@@ -39,3 +39,14 @@ def test_the_same_results_as_presidio_analyze(detector: Detector, text: str) -> 
         nlp_artifacts=detector._artifacts(doc), score_threshold=detector._min_score)
     assert [_key(r) for r in ours] == [_key(r) for r in presidio]
     assert ours or not text.strip() or text.startswith("nothing")
+
+
+@pytest.mark.parametrize("text", TEXTS + ["Re: be it -PRON- a:b:c, the patient's NHS: 943 476 5919 ... !!"])
+def test_context_keywords_are_presidios(detector: Detector, text: str) -> None:
+    from presidio_analyzer.nlp_engine import NlpArtifacts
+
+    doc = next(iter(detector.nlp.pipe([text])))
+    artifacts = detector._artifacts(doc)
+    for _ in range(2):  # the second time from the word cache
+        assert artifacts.keywords == NlpArtifacts.set_keywords(detector.nlp_engine, artifacts.lemmas, ENGINE_LANGUAGE)
+        artifacts = detector._artifacts(doc)

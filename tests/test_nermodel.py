@@ -491,3 +491,21 @@ def test_a_lone_model_name_inside_a_sentence_is_redacted(detector, text: str,  #
     kept, _ = detector.scan_records([[("text", text)]])[0]
     assert value in [text[f.start:f.end] for f in kept if f.entity_type == "PERSON"]
 
+
+
+def test_dates_in_an_address_are_found_for_every_month_name_as_the_names_are_listed() -> None:
+    """The address check's date pattern holds the month names as a trie; it must match each name, in any
+    case, as a whole word, as the plain list of names does."""
+    import regex
+
+    from gdprep.privacy.nermodel.spans import _date_like
+    from gdprep.privacy.recognizers.dob import _MONTH_NAMES
+
+    flat = "(?:" + "|".join(sorted(map(regex.escape, _MONTH_NAMES), key=len, reverse=True)) + r")(?![\p{L}])"
+    listed = regex.compile(rf"(?<!\d)\d{{1,2}}\.?\s*{flat}\.?,?(?:\s*\d{{2,4}})?", regex.IGNORECASE)
+    for name in _MONTH_NAMES:
+        # ("μαΐου".upper() spells its ΐ with a combining accent, which neither pattern folds back)
+        for written in {name, name.upper(), name.title()} if len(name.upper()) == len(name) else {name, name.title()}:
+            text = f"Abgabe 14 {written} 2025, Hof 7 {written}x"
+            assert _date_like().search(text)[0] == listed.search(text)[0] == f"14 {written} 2025", text
+            assert not _date_like().search(f"Hof 7 {written}x")

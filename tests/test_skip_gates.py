@@ -126,3 +126,13 @@ def test_the_document_number_gate_holds_every_document_number() -> None:
             checked += 1
             assert gate.search(text), text
     assert checked > 500
+
+
+def test_the_birth_date_shape_gate_holds_every_adult_birth_year() -> None:
+    from gdprep.privacy.recognizers import dob
+
+    gate = regex.compile(dob.BirthDateShapeRecognizer.GATE or "")
+    assert all(gate.fullmatch(str(year)) for year in dob._ADULT_BIRTH_YEARS)
+    recognizer = dob.BirthDateShapeRecognizer()
+    assert recognizer.analyze("Anna Weber (12.03.1980) called", [])  # the gate lets a birth date through
+    assert recognizer.analyze("Anna Weber (12.03.2024) called", []) == []

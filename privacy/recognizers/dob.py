@@ -378,6 +378,7 @@ class BirthDateShapeRecognizer(GdprepPatternRecognizer):
     14 years back."""
 
     ENTITY = "DATE_OF_BIRTH"
+    GATE = r"(?:19|20)\d\d"  # `validate` keeps a date only with an adult's four-digit birth year
     PATTERNS = [
         ("dob_marked_after", _DATE + r"[ \t]*" + _BIRTH_MARK, 0.7, _BIRTH_MARK),
         ("dob_after_name", r"(?-i:\p{Lu}[\p{Ll}\p{M}'’-]+[ \t]+\p{Lu}[\p{Ll}\p{M}'’-]+)[ \t]*\([ \t]*" + _DATE

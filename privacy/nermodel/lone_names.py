@@ -32,3 +32,32 @@ def lone_name_in_sentence(text: str, start: int, end: int) -> bool:
     # German capitalises every noun ("kurze Frage", "Rückfragen bitte an"): its prose is no place to read a
     # lone capitalised word as a name
     return not prose_in("de", text)
+
+
+#: "and" in the languages of the corpus: "Anna and Tom", "Anna und Tom", "Anna et Tom", "Anna y Tom", "Anna och
+#: Tom"; Dutch "en" only in Dutch prose (it is "in" in Spanish and French: "Banco en Reino Unido")
+_AND = r"(?P<conj>and|&|und|et|y|e|en|och|og)"
+_NAME_THEN_AND = regex.compile(rf"(?<![\p{{L}}\p{{M}}\p{{N}}'’.-])(?P<name>\p{{Lu}}\p{{Ll}}{{2,}})[ \t]+{_AND}[ \t]+$")
+_AND_THEN_NAME = regex.compile(rf"[ \t]+{_AND}[ \t]+(?P<name>\p{{Lu}}\p{{Ll}}{{2,}})(?![\p{{L}}\p{{M}}\p{{N}}'’-])")
+_CAPITAL_WORD_BEFORE = regex.compile(r"\p{Lu}[\p{L}\p{M}'’-]*[ \t]+$")
+
+
+def _joined_by_and(match: regex.Match[str] | None, text: str) -> bool:
+    return match is not None and (match["conj"] != "en" or prose_in("nl", text))
+
+
+def coordinated_names(text: str, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A capitalised word joined by "and" to a name found already is a name too ("Herberto and Néstor Ruiz
+    are coming", "ask Anna und Jannik"), unless it is an ordinary word ("Smith and Nephew", "Bruce and Sons")
+    or one word of a longer proper name ("Brightwater and Partners Ltd")."""
+    out = []
+    for start, end in names:
+        window = max(0, start - 40)
+        before = _NAME_THEN_AND.search(text, window, start)
+        if before is not None and _joined_by_and(before, text) \
+                and not _CAPITAL_WORD_BEFORE.search(text, max(0, before.start("name") - 40), before.start("name")):
+            out.append(before.span("name"))
+        after = _AND_THEN_NAME.match(text, end)
+        if after is not None and _joined_by_and(after, text) and not _CAPITAL_WORD_AFTER.match(text, after.end()):
+            out.append(after.span("name"))
+    return [(s, e) for s, e in out if not plain_word(text[s:e]) and (s, e) not in names]

@@ -45,18 +45,19 @@ class RecognizerRun:
         # each recognizer with the gates a text must hold for it to find anything (gdprep's pattern recognizers,
         # `skip_gates`): for a short record most gates fail, and calling the recognizer only to hear that cost
         # more than the gate searches themselves
-        self._gated = [(r, getattr(r, "skip_gates", lambda: None)() or ()) for r in recognizers]
+        self._gated: list[tuple[EntityRecognizer, tuple[Any, ...], Any]] = []
+        for r in recognizers:
+            gates = getattr(r, "skip_gates", lambda: None)() or ()
+            self._gated.append((r, gates, r.holds_gate if gates else None))  # type: ignore[attr-defined]
 
     def analyze(self, text: str, nlp_artifacts: Any, score_threshold: float) -> list[RecognizerResult]:
-        from gdprep.privacy.recognizers.base import passes_gate
-
         results: list[RecognizerResult] = []
         held: dict[int, bool] = {}  # gate (by identity) -> whether the text holds it
-        for recognizer, gates in self._gated:
+        for recognizer, gates, holds_gate in self._gated:
             for gate in gates:
                 holds = held.get(id(gate))
                 if holds is None:
-                    holds = held[id(gate)] = passes_gate(gate, text)
+                    holds = held[id(gate)] = holds_gate(gate, text)
                 if not holds:
                     break
             else:

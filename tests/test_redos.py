@@ -102,6 +102,26 @@ def test_a_pattern_over_its_limit_on_a_long_text_is_a_clear_error_not_a_storage_
     assert not issubclass(DetectionTimeout, OSError)
 
 
+class _CatastrophicGate(GdprepPatternRecognizer):
+    ENTITY = "PERSON"
+    GATE = r"(?:a|aa)+$"
+    PATTERNS = [("plain", r"b", 0.5)]
+
+
+def test_a_gate_over_its_limit_is_the_same_clear_error_when_the_run_checks_it(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # RecognizerRun checks a recognizer's gates itself before calling it (`skip_gates`)
+    from gdprep.errors import DetectionTimeout
+    from gdprep.privacy.analysis import RecognizerRun
+
+    monkeypatch.setattr(base, "REGEX_TIMEOUT_S", 0.2)
+    recognizer = _CatastrophicGate()
+    assert recognizer.skip_gates()
+    run = RecognizerRun([recognizer], ["PERSON"], enhancer=None)
+    text = "a" * base.TIMEOUT_FROM_CHARS + "!"
+    with pytest.raises(DetectionTimeout, match="_CatastrophicGate: a pattern ran over its 0.2 s limit"):
+        run.analyze(text, None, 0.0)
+
+
 def test_a_short_text_is_matched_without_the_timeout(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # a limit far below what this text takes (about a million backtracking steps): only an untimed search finishes
     monkeypatch.setattr(base, "REGEX_TIMEOUT_S", 1e-6)

@@ -48,21 +48,21 @@ def test_skipping_by_gates_changes_no_result(detector: Detector) -> None:
     run = detector._run
     assert run is not None
     gated = run._gated
-    skippable = [r.name for r, gates in gated if gates]
+    skippable = [r.name for r, gates, _ in gated if gates]
     assert len(skippable) >= 30  # most pattern recognizers are skipped on a text without their gates
     texts = _texts()
     docs = list(detector.nlp.pipe(texts))
     skipped = 0
     for text, doc in zip(texts, docs, strict=True):
         with_skipping = run.analyze(text, detector._artifacts(doc), detector._min_score)
-        run._gated = [(r, ()) for r, _ in gated]  # every recognizer called
+        run._gated = [(r, (), None) for r, _, _ in gated]  # every recognizer called
         try:
             every = run.analyze(text, detector._artifacts(doc), detector._min_score)
         finally:
             run._gated = gated
         assert [(r.start, r.end, r.entity_type, r.score) for r in with_skipping] == \
             [(r.start, r.end, r.entity_type, r.score) for r in every], text
-        skipped += sum(1 for r, gates in gated if gates and not r.worth_searching(text))
+        skipped += sum(1 for r, gates, _ in gated if gates and not r.worth_searching(text))
     assert skipped > len(texts)  # the gates did rule recognizers out on these texts
 
 

@@ -14,6 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
+
+from gdprep.privacy.entities import ENGINE_LANGUAGE as _LANGUAGE
 
 _ID_KEY = RecognizerResult.RECOGNIZER_IDENTIFIER_KEY
 _NAME_KEY = RecognizerResult.RECOGNIZER_NAME_KEY
@@ -118,3 +121,19 @@ class _OwnResults(list[RecognizerResult]):
 
     def __deepcopy__(self, memo: dict[int, Any]) -> list[RecognizerResult]:
         return list(self)
+
+
+_KEYWORD_CACHE_SIZE = 1 << 16
+
+
+def keyword_parts(nlp_engine: Any, lemma: str) -> tuple[str, ...]:
+    """What Presidio's `NlpArtifacts.set_keywords` makes of one lemma: nothing for a stop word or punctuation,
+    else the lower-cased lemma split on colons. Cached on the engine (it goes with the detector), emptied when
+    full."""
+    cache: dict[str, tuple[str, ...]] = nlp_engine.__dict__.setdefault("_gdprep_keyword_parts", {})
+    parts = cache.get(lemma)
+    if parts is None:
+        if len(cache) >= _KEYWORD_CACHE_SIZE:
+            cache.clear()
+        parts = cache[lemma] = tuple(NlpArtifacts.set_keywords(nlp_engine, [lemma], _LANGUAGE))
+    return parts

@@ -144,18 +144,11 @@ def _lazy_artifacts_class() -> type:
         def keywords(self) -> list[str]:  # type: ignore[override]
             # Presidio's `set_keywords` keeps, lower-cases and splits each lemma on its own: word by word, from
             # a cache, as it asks the vocabulary twice a word (and adds unseen words to it)
-            return [part for lemma in self.lemmas for part in _keyword_parts(self.nlp_engine, lemma)]
+            from gdprep.privacy.analysis import keyword_parts
+
+            return [part for lemma in self.lemmas for part in keyword_parts(self.nlp_engine, lemma)]
 
     return LazyArtifacts
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _keyword_parts(nlp_engine: Any, lemma: str) -> tuple[str, ...]:
-    """What Presidio's `NlpArtifacts.set_keywords` makes of one lemma: nothing for a stop word or punctuation,
-    else the lower-cased lemma split on colons."""
-    from presidio_analyzer.nlp_engine import NlpArtifacts
-
-    return tuple(NlpArtifacts.set_keywords(nlp_engine, [lemma], ENGINE_LANGUAGE))
 
 
 def _with_units_and_zip(text: str, finding: RawFinding) -> RawFinding:

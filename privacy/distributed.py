@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Iterable, Iterator
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 from gdprep.policies import Policy
+from gdprep.privacy.findings import TimedOut
 from gdprep.ray_cluster import EngineSpec, RaySession, WorkerGuard, in_order, ray_errors, ray_rows
 
 T = TypeVar("T")
-RecordFindings = tuple[list[Any], list[Any]]
+RecordFindings: TypeAlias = tuple[list[Any], list[Any]] | TimedOut  # as Detector.scan_records gives
 
 
 class DetectorActor:

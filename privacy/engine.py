@@ -11,16 +11,16 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 import regex
 
-from gdprep.errors import ModelNotInstalledError
+from gdprep.errors import DetectionTimeout, ModelNotInstalledError
 from gdprep.offline import enforce_offline
 from gdprep.policies import Policy
 from gdprep.privacy.collector import collection_paused
 from gdprep.privacy.entities import ENGINE_LANGUAGE
-from gdprep.privacy.findings import PATTERN_NAME_KEY, Finding, RawFinding
+from gdprep.privacy.findings import PATTERN_NAME_KEY, Finding, RawFinding, TimedOut
 from gdprep.privacy.matmul import numpy_ops, one_blas_thread
 from gdprep.privacy.nermodel.address_tail import with_units_and_zip
 from gdprep.privacy.nermodel.lone_names import coordinated_names, lone_name_in_sentence
@@ -376,24 +376,35 @@ class Detector:
             out.append([_with_units_and_zip(text, f) for f in found])
         return out
 
-
-    def scan_records(self, records: list[list[tuple[str, str]]]) -> list[RecordFindings]:
+    def scan_records(self, records: list[list[tuple[str, str]]]) -> list[RecordResult]:
         """Findings of each record (its (field, text) pairs): detection, then policy resolution and the
-        record-level name passes, all in this process."""
+        record-level name passes, all in this process. A record on which a pattern ran over its time limit is
+        a `TimedOut` in its place (the batch is run again record by record to find it)."""
+        try:
+            return list(self._scan_records(records))
+        except DetectionTimeout:
+            return [self._scan_one(record) for record in records]
+
+    def _scan_one(self, record: list[tuple[str, str]]) -> RecordResult:
+        try:
+            return self._scan_records([record])[0]
+        except DetectionTimeout as exc:
+            return TimedOut(str(exc))
+
+    def _scan_records(self, records: list[list[tuple[str, str]]]) -> list[RecordFindings]:
         from gdprep.privacy.resolution import resolve_record
 
         flat = [text for fields in records for _, text in fields]
-        raw = self.analyze_texts(flat)
-        out: list[RecordFindings] = []
-        cursor = 0
+        raw, cursor, out = self.analyze_texts(flat), 0, []
         for fields in records:
             out.append(resolve_record(fields, raw[cursor:cursor + len(fields)], self.policy))
             cursor += len(fields)
         return out
 
 
-# (confident findings, review-band findings) of one record
-RecordFindings = tuple[list[Finding], list[Finding]]
+# (confident findings, review-band findings) of one record; or `TimedOut` (it goes to quarantine)
+RecordFindings: TypeAlias = tuple[list[Finding], list[Finding]]
+RecordResult: TypeAlias = RecordFindings | TimedOut
 
 # -- worker processes ---------------------------------------------------------------------------
 _WORKER: Detector | None = None
@@ -421,7 +432,7 @@ def _worker_init(policy_json: str, parent_pid: int) -> None:
     _WORKER.warm_up()
 
 
-def _worker_scan(records: list[list[tuple[str, str]]]) -> list[RecordFindings]:
+def _worker_scan(records: list[list[tuple[str, str]]]) -> list[RecordResult]:
     assert _WORKER is not None, "worker not initialised"
     return _WORKER.scan_records(records)
 
@@ -458,7 +469,7 @@ class DetectionPool:
             self._local.warm_up()
 
     def map_records(self, batches: Iterable[tuple[T, list[list[tuple[str, str]]]]]
-                    ) -> Iterator[tuple[T, list[RecordFindings]]]:
+                    ) -> Iterator[tuple[T, list[RecordResult]]]:
         """Scan (payload, records) pairs, where each record is its list of (field, text); yields
         (payload, findings per record) in input order. The payload never leaves this process."""
         if self._local is not None:
@@ -466,7 +477,7 @@ class DetectionPool:
                 yield payload, self._local.scan_records(records)
             return
         assert self._pool is not None
-        pending: deque[tuple[T, Future[list[RecordFindings]]]] = deque()
+        pending: deque[tuple[T, Future[list[RecordResult]]]] = deque()
         for payload, records in batches:
             pending.append((payload, self._pool.submit(_worker_scan, records)))
             if len(pending) >= 2 * self.workers:

@@ -36,3 +36,10 @@ class RawFinding:
     entity_type: str
     score: float
     recognizer: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimedOut:
+    """A record whose detection ran over the regex time limit (`DetectionTimeout`): it goes to quarantine."""
+
+    message: str

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from gdprep.duplicate_ids import IdTally
-from gdprep.errors import IntegrityError, UsageError
+from gdprep.errors import DetectionTimeout, IntegrityError, UsageError
 from gdprep.fieldpaths import FieldTally, data_key_paths, mask_data_keys
 from gdprep.lineage import LineageSink
 from gdprep.policies import Policy
 from gdprep.privacy.engine import DetectionPool
-from gdprep.privacy.findings import Finding
+from gdprep.privacy.findings import Finding, TimedOut
 from gdprep.privacy.keys import KeyRing
 from gdprep.privacy.scanner import PrivacyScanner, ScannedRecord
 from gdprep.privacy.special_categories import SpecialCategoryFlag
@@ -152,7 +152,8 @@ def run_detect(input_path: Path, output_path: Path, policy: Policy, *, on_error:
     run = _StagedRun(input_path, output_path, (output_path, qpath))
     try:
         out = JsonlSink(run.paths[output_path])
-        with PrivacyScanner(policy, workers=workers, engine=engine) as scanner, out:
+        with PrivacyScanner(policy, workers=workers, engine=engine, on_error=on_error,
+                            source=str(input_path)) as scanner, out:
             summary.engine = scanner.engine_info()
             for item in scanner.scan(reader.batches()):
                 summary.n_in += 1
@@ -281,7 +282,8 @@ class _RedactRun:
             writer = RecordWriter(staged.paths[paths.output], out_format, self.policy.fields.messages_field,
                                   columns=reader.columns if same_format else None,
                                   schema=reader.schema if same_format else None)
-            with PrivacyScanner(self.policy, workers=workers, engine=engine) as scanner, writer:
+            with PrivacyScanner(self.policy, workers=workers, engine=engine, on_error=self.reader.on_error,
+                                source=str(self.input_path)) as scanner, writer:
                 summary.engine = scanner.engine_info()
                 if self.lineage is not None and engine is not None and engine.is_ray:
                     self.lineage.event("engine", summary.engine)
@@ -465,6 +467,8 @@ def predict_gold(records: Sequence[Any], policy: Policy, *, workers: int = 1,
     predictions: dict[str, list[Any]] = {}
     with DetectionPool(policy, workers=workers) as pool:
         for chunk, per_record in pool.map_records(batches()):
-            for rec, (kept, _) in zip(chunk, per_record, strict=True):
-                predictions[rec.id] = [Span(f.start, f.end, f.entity_type) for f in kept]
+            for rec, found in zip(chunk, per_record, strict=True):
+                if isinstance(found, TimedOut):  # a score must not quietly count it as found nothing
+                    raise DetectionTimeout(f"gold record {rec.id!r}: {found.message}")
+                predictions[rec.id] = [Span(f.start, f.end, f.entity_type) for f in found[0]]
     return predictions

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from gdprep.errors import DetectionTimeout
 from gdprep.fieldpaths import parse_path
 from gdprep.policies import Policy
 from gdprep.privacy.engine import DetectionPool
-from gdprep.privacy.findings import Finding
+from gdprep.privacy.findings import Finding, TimedOut
 from gdprep.privacy.special_categories import SpecialCategoryDetector, SpecialCategoryFlag
 from gdprep.ray_cluster import EngineSpec
-from gdprep.records import BadRecord, Record
+from gdprep.records import BadRecord, OnError, Record
 
 if TYPE_CHECKING:
     from gdprep.privacy.distributed import RayDetectionPool
@@ -61,8 +63,9 @@ class ScannedRecord:
 class PrivacyScanner:
     """Streams records through detection. Built once per run; reuses one engine (or worker pool)."""
 
-    def __init__(self, policy: Policy, *, workers: int = 1, engine: EngineSpec | None = None) -> None:
-        self.policy = policy
+    def __init__(self, policy: Policy, *, workers: int = 1, engine: EngineSpec | None = None,
+                 on_error: OnError = "fail", source: str = "input") -> None:
+        self.policy, self.on_error, self.source = policy, on_error, source
         self.pool: DetectionPool | RayDetectionPool
         if engine is not None and engine.is_ray:
             from gdprep.privacy.distributed import RayDetectionPool
@@ -125,8 +128,16 @@ class PrivacyScanner:
                 if isinstance(item, BadRecord):
                     yield item
                     continue
-                kept, below = next(results)
+                found = next(results)
                 shifts = next(shifts_of)
+                if isinstance(found, TimedOut):  # a record like no other: set aside, or the run stops
+                    if self.on_error == "fail":
+                        raise DetectionTimeout(f"{self.source}, line {item.line}: {found.message}; or run with "
+                                               "--on-error quarantine to set such records aside")
+                    yield BadRecord(line=item.line, reason="detection_timeout", message=found.message,
+                                    raw=json.dumps(item.data, ensure_ascii=False, default=str))
+                    continue
+                kept, below = found
                 if shifts:
                     kept, below = _shift_back(kept, shifts), _shift_back(below, shifts)
                 scanned = ScannedRecord(record=item, findings=kept, below=below)

@@ -527,7 +527,7 @@ def test_redact_with_workers_killed_at_random_points(tmp_path: Path, reap: list[
     assert _redact_outputs_consistent(work, inputs) == "new"
     assert not (work / "out.quarantine.jsonl").exists()  # the old run's quarantine is gone with it
     assert _staging_leftovers(work) == []
-    assert not _tagged("rerun")
+    _assert_no_orphans("rerun")  # the grace a killed run gets: a worker or the resource tracker may be exiting
     _verify_ledger(home)
 
 

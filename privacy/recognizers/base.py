@@ -171,12 +171,12 @@ class GdprepPatternRecognizer(LocalRecognizer):
                 self._compile(index)
 
     def worth_searching(self, text: str) -> bool:
-        """False when no pattern can match `text`: it lacks the GATE."""
-        return self._gate is None or passes_gate(self._gate, text)
+        """False when no pattern can match `text`: it lacks one of the `search_gates`."""
+        return all(passes_gate(gate, text) for gate in self.search_gates())
 
     def search_gates(self) -> tuple[regex.Pattern[str], ...]:
-        """The gates `worth_searching` checks, all of which a text must hold. A class that overrides
-        `worth_searching` overrides this with it."""
+        """The gates a text must all hold before any pattern is tried: the GATE. A subclass with more (or
+        other) gates overrides this, not `worth_searching`."""
         return () if self._gate is None else (self._gate,)
 
     def skip_gates(self) -> tuple[regex.Pattern[str], ...] | None:
@@ -184,14 +184,14 @@ class GdprepPatternRecognizer(LocalRecognizer):
         returns [] and need not be called (`gdprep.privacy.analysis.RecognizerRun` skips it). None when this
         class makes no such promise: a class in between that overrides `analyze` makes it only by declaring
         `ANALYZE_ONLY_NARROWS` (its `analyze` only drops or re-scores what `super().analyze` returned), and
-        one that overrides `worth_searching` only by overriding `search_gates` beside it."""
+        one that overrides `worth_searching` makes none."""
         for cls in type(self).__mro__:
             if cls is GdprepPatternRecognizer:
                 break
             own = vars(cls)
             if "analyze" in own and not own.get("ANALYZE_ONLY_NARROWS", False):
                 return None
-            if "worth_searching" in own and "search_gates" not in own:
+            if "worth_searching" in own:
                 return None
         return self.search_gates()
 

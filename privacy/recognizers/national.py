@@ -22,7 +22,7 @@ import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from gdprep.privacy.recognizers.base import SIX_DIGITS, GdprepPatternRecognizer, passes_gate
+from gdprep.privacy.recognizers.base import SIX_DIGITS, GdprepPatternRecognizer
 
 CERTAIN = 1.0
 STRONG = 0.9
@@ -129,11 +129,8 @@ class NationalIdRecognizer(GdprepPatternRecognizer):
         # (their look-behinds, cue words and edges)
         self._value_gate = regex.compile(self.VALUE_GATE or self.VALUE, self.FLAGS)
 
-    def worth_searching(self, text: str) -> bool:
-        # recognizers with the same VALUE (the document numbers, the Estonian and Lithuanian codes) share the search
-        return super().worth_searching(text) and passes_gate(self._value_gate, text)
-
     def search_gates(self) -> tuple[regex.Pattern[str], ...]:
+        # recognizers with the same VALUE (the document numbers, the Estonian and Lithuanian codes) share the search
         return (*super().search_gates(), self._value_gate)
 
     ANALYZE_ONLY_NARROWS = True  # drops placeholders, re-scores

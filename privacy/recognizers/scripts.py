@@ -39,9 +39,6 @@ class _ScriptNameRecognizer(GdprepPatternRecognizer):
     ENTITY = "PERSON"
     SCRIPT_CHAR: ClassVar[regex.Pattern[str]]
 
-    def worth_searching(self, text: str) -> bool:
-        return self.SCRIPT_CHAR.search(text) is not None
-
     def search_gates(self) -> tuple[regex.Pattern[str], ...]:
         return (self.SCRIPT_CHAR,)
 

@@ -31,6 +31,10 @@ def spans(recognizer, text: str, entity: str) -> list[str]:
      ["11/06/1957"]),
     ("SURNAME|FORENAME|BIRTH_DT|JOINED\nQuennell|Orla|3 Feb 1985|11 Aug 2025\n", ["Quennell", "Orla"],
      ["3 Feb 1985"]),
+    # lines that end in a lone carriage return (old Mac files) or in "\r\n"; the csv module refuses a "\r" inside
+    # a line, and the whole record's detection failed on it
+    ("name,email\rOrla Quennell,o@x.org\rJoris Haverkamp,j@x.org", ["Orla Quennell", "Joris Haverkamp"], []),
+    ("name,dob\r\nOrla Quennell,02/03/1981\r\n", ["Orla Quennell"], ["02/03/1981"]),
 ])
 def test_csv_columns(text: str, names: list[str], dobs: list[str]) -> None:
     assert spans(CSV, text, "PERSON") == names

@@ -80,6 +80,19 @@ def test_lone_surrogate_is_quarantined(tmp_path: Path) -> None:
     assert [r["id"] for r in read_jsonl(out)] == ["b"]
 
 
+def test_text_with_mixed_line_ends_is_redacted(tmp_path: Path) -> None:
+    # a "\n" and a lone "\r" in one field: the CSV-column recognizer's header check raised csv.Error and the run
+    # stopped with a traceback
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, [{"id": "a", "text": "Export\nname,email\rOrla Quennell,orla.q@example.org\rnext"}])
+    out = tmp_path / "out.jsonl"
+    code, output = invoke("redact", "--input", str(src), "--output", str(out), "--report", str(tmp_path / "r.json"))
+    assert code == 0, output
+    [row] = read_jsonl(out)
+    assert "Orla Quennell" not in row["text"] and "orla.q@example.org" not in row["text"]
+    assert row["text"].startswith("Export\nname,email\r")
+
+
 def test_csv_field_longer_than_the_csv_module_default(tmp_path: Path) -> None:
     src = tmp_path / "in.csv"
     src.write_text("id,text\n1," + "word " * 40_000 + "\n", encoding="utf-8")

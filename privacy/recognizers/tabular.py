@@ -43,6 +43,7 @@ _CELL_SHAPES: Final = {
 _PASSPORT_COLUMN = regex.compile(r"^(?:passport(?:[ _-]?(?:no\.?|number))?|reisepass|passeport|paspoort"
                                   r"|passaporto|pasaporte)$", regex.IGNORECASE)
 _DELIMITERS: Final = (",", ";", "\t", "|")
+_LINE = regex.compile(r"(?P<line>[^\r\n]*)(?:\r\n|\r|\n|\Z)")
 _CELL_OK = regex.compile(r"^[\p{L}\p{M}][\p{L}\p{M}'’. -]{0,60}$")
 SCORE: Final = 0.85
 
@@ -87,16 +88,15 @@ class CsvNameColumnRecognizer(LocalRecognizer):
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
                 ) -> list[RecognizerResult]:
-        if (entities and not set(self.supported_entities) & set(entities)) or "\n" not in text:
+        if (entities and not set(self.supported_entities) & set(entities)) or ("\n" not in text and "\r" not in text):
             return []
         from gdprep.privacy.recognizers.dob import is_calendar_date
         results: list[RecognizerResult] = []
-        offset = 0
         columns: dict[int, str] = {}
         delimiter = ""
         width = 0
-        for line in text.split("\n"):
-            stripped = line.rstrip("\r")
+        for line in _LINE.finditer(text):  # lines end at "\n", "\r\n" or a lone "\r" (old Mac files)
+            stripped, offset = line.group("line"), line.start()
             if columns and _row_fits(stripped, delimiter, width) and '"' not in stripped:
                 for index, (start, end) in enumerate(_cells(stripped, delimiter)[:width]):
                     entity = columns.get(index)
@@ -113,7 +113,6 @@ class CsvNameColumnRecognizer(LocalRecognizer):
                     results.append(self._result(offset + lead, offset + lead + len(cell), entity))
             else:
                 columns, delimiter, width = self._header(stripped)
-            offset += len(line) + 1
         return results
 
     @staticmethod

@@ -38,6 +38,13 @@ FOUND = [
     ("Kontoinhaber: Gernot Pfeiffenberger.", "Gernot Pfeiffenberger"),
     ("Dear Dr Amsel,\nI saw tobias wrenfield (NHS 123) today.", "tobias wrenfield"),
     ("Ticket raised by Imelda Strachan on Monday.", "Imelda Strachan"),
+    # verbs of addressing in the present, a document handed to a person, what a question asks a person to do,
+    # and wishes (session 9's own probe of Faker names in sentences written for it)
+    ("Please ask Wiercichowski to sign the delivery note.", "Wiercichowski"),
+    ("Remind Aoibheann about the consent form.", "Aoibheann"),
+    ("I forwarded the invoice to Naoimhe yesterday.", "Naoimhe"),
+    ("Could Tükelalp check the warehouse stock before Friday?", "Tükelalp"),
+    ("Happy birthday Basriyenur! Cake is in the kitchen.", "Basriyenur"),
     ("Escalated to ferdy oakhurst in billing.", "ferdy oakhurst"),
     ("Priya Venkataraman rang about the invoice.", "Priya Venkataraman"),
     ("quentin ashdown phoned to cancel.", "quentin ashdown"),
@@ -120,6 +127,10 @@ NOT_FOUND = [
     "Please forward this to the billing team today.",
     "I spoke with the manager yesterday.",
     "We will send it to accounts tomorrow.",
+    "I sent the parcel to Leeds yesterday.",        # a parcel goes to places: no document handed to a person
+    "Could the courier check the address?",
+    "Happy birthday to you!",
+    "Please ask for the manager at reception.",
 ]
 
 

@@ -254,7 +254,8 @@ _GREETING = (
     r"|lieve|goedemorgen|goedemiddag|gentil(?:e|issim[oa])|egregi[oa]|car[oa]|ciao|buongiorno|buonasera|salve"
     r"|estimad[oa]|querid[oa]|hola|buen[oa]s[ \t]+(?:días|dias|tardes|noches)"
     r"|thank[ \t]+you|thanks|merci|danke|dank[ \t]+je|bedankt|grazie|gracias|congratulations|congrats"
-    r"|sorry|apologies|my[ \t]+apologies|welcome(?:[ \t]+back)?"
+    r"|sorry|apologies|my[ \t]+apologies|welcome(?:[ \t]+back)?|happy[ \t]+(?:birthday|anniversary|retirement)"
+    r"|good[ \t]+luck|well[ \t]+done"
     r"|félicitations|herzlichen[ \t]+glückwunsch|gefeliciteerd|complimenti|felicidades|enhorabuena)"
 )
 _SIGN_OFF = (
@@ -328,6 +329,14 @@ _MET = (
     r"[ \t]+(?:por|by|par|von|da)"
     r"|(?:llamada|chiamata|appel|anruf|telefoontje)[ \t]+(?:de|di|von|van)"
     r"|(?:asked|told|thanked|informed|reminded|emailed|called|phoned|contacted|invited)(?=[ \t]+\p{Lu})"
+    # the same verbs in the present ("Please ask Kowalski to sign", "remind Aoife about the form"); "contact
+    # Customer Services" finds ordinary words, which are no name
+    r"|(?:ask|tell|thank|inform|remind|e-?mail|ping|phone|contact|invite|message)(?=[ \t]+\p{Lu})"
+    # a document handed on to a person: "I forwarded the invoice to Naoimh" (a parcel goes to places too)
+    r"|(?:forward(?:ed)?|sen[dt]|pass(?:ed)?|g[ia]ve|hand(?:ed)?)[ \t]+(?:the|this|that|my|your|his|her|our|their|an?)"
+    r"[ \t]+(?:invoice|e-?mail|details|form|file|files|contract|report|document|documents|link|quote|message"
+    r"|note|letter|request|ticket|query|case|complaint|minutes|slides|draft|spreadsheet|figures|receipt"
+    r"|statement|summary|paperwork|notes|keys|key)[ \t]+to"
     r"|(?:remis|remise|livré|livrée)[ \t]+à|(?:delivered|handed|given)[ \t]+to|left[ \t]+with|übergeben[ \t]+an"
     r"|afgegeven[ \t]+aan|consegnat[oa][ \t]+a|entregad[oa][ \t]+a"
     r"|passed[ \t]+(?:\p{L}+[ \t]+){0,2}?to|signed[ \t]+off[ \t]+by|together[ \t]+with"
@@ -417,7 +426,8 @@ _QUESTION_PREDICATE = (
     r"(?i:available|around|free|coming|joining|attending|back|aware|able|happy|still|already|ever|off|away"
     r"|replied|responded|called|rung|phoned|emailed|confirmed|agreed|signed|sent|seen|answered|approved|said|asked"
     r"|left|arrived|joined|finished|reviewed|call|ring|reply|confirm|agree|sign|send|know|attend|join|come|help"
-    r"|approve|review|mind|remember)"
+    r"|approve|review|mind|remember|check|look|take|cover|handle|pick|bring|update|sort|chase|book|arrange|share"
+    r"|forward|print|fix|see|speak|talk|meet|explain|follow|collect|drop|pop)"
 )
 _CLOSING_WORD = (
     r"regards|wishes|grüßen|grüssen|grüße|grüsse|groeten|groet|saluti|saludos|saludo|cordialement|distinguées"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import regex
 
-from gdprep.privacy.nermodel.words import plain_word
+from gdprep.privacy.nermodel.words import english_word, plain_word
 from gdprep.privacy.wordlists import prose_in
 
 #: a word written as a name: a capital, then lower case ("Permadi", "Procházková", "O'Neill", "Smith-Jones");
@@ -61,3 +61,21 @@ def coordinated_names(text: str, names: list[tuple[int, int]]) -> list[tuple[int
         if after is not None and _joined_by_and(after, text) and not _CAPITAL_WORD_AFTER.match(text, after.end()):
             out.append(after.span("name"))
     return [(s, e) for s, e in out if not plain_word(text[s:e]) and (s, e) not in names]
+
+
+#: words after which a lower-case word is written as a name: a greeting, an agent, a verb of addressing
+_NAME_BEFORE = frozenset("""hi hey hello hiya dear thanks thank cheers ta by and from cc told tell ask asked call called
+ping pinged met meet email emailed named is am im s""".split())  # "it's heather", "i'm rose"
+_WORD_BEFORE = regex.compile(r"(?<![\p{L}\p{M}])(\p{Ll}+)[ \t,]+$")
+_POSSESSIVE = regex.compile(r"['’]s(?![\p{L}])")
+
+
+def lower_case_word(text: str, start: int, end: int) -> bool:
+    """A lone lower-case English word that nothing around it writes as a name: the model's "a whole line", "you
+    can edit it", "an empty line" (Line and Edit are given names too: the name lists cannot tell), where "hi
+    rose", "thanks mark", "with diana's permission" say a name."""
+    value = text[start:end]
+    if not value.islower() or not value.isalpha() or not english_word(value) or _POSSESSIVE.match(text, end):
+        return False
+    before = _WORD_BEFORE.search(text, max(0, start - 30), start)
+    return before is None or before.group(1) not in _NAME_BEFORE

@@ -12,14 +12,13 @@ import regex
 
 from gdprep.privacy.entities import NATIONAL_ID_TYPES
 from gdprep.privacy.findings import RawFinding
+from gdprep.privacy.nermodel.lone_names import lower_case_word
 from gdprep.privacy.nermodel.words import (
-    UNRANKED,
     common_surname,
-    given_name_frequency,
+    name_evidence,
     name_like,
     plain_english_word,
     plain_word,
-    surname_rank,
 )
 
 _COMPANY_MARKERS = frozenset({"eur", "gbp", "usd", "chf", "sek", "dkk", "pln", "czk",  # "Betrag von EUR"
@@ -195,33 +194,26 @@ def clean_model_span(text: str, start: int, end: int, etype: str) -> tuple[int, 
             return None
         if _followed_by_company_marker(text, end) or _in_firm_name(text, start, end):
             return None
-        if _lower_case_non_name(stripped):
+        if _lower_case_non_name(stripped) or lower_case_word(text, start, end):
             return None
     return start, end
 
 
 def _lower_case_non_name(value: str) -> bool:
     """A span written all in lower case needs at least half its words known to the reference lists as names
-    (`_name_evidence`): the model proposes lower-case phrases of other languages ("ritardi dovuti", "rotura de
+    (`name_evidence`): the model proposes lower-case phrases of other languages ("ritardi dovuti", "rotura de
     cristal"). Function words ("de", "van", "than", "will") are no evidence either way, and alone no name."""
     raw = _WORD.findall(value)
     words = [w.strip(".,'’") for w in raw]
-    if not words or not all(w[:1].islower() for w in words if w):
+    if not any(ch.isalpha() for ch in value):  # "~", "{" in a manual's prose: no word at all
+        return True
+    if not all(w[:1].islower() for w in words if w):
         return False
     # a middle initial between two words is the shape of a name: "adeshina t. morawo"
     if len(raw) >= 3 and any(_INITIAL.fullmatch(w) for w in raw[1:-1]):
         return False
     content = [w for w in words if w and w not in _function_words()]
-    return 2 * sum(_name_evidence(w) for w in content) < len(content) or not content
-
-
-def _name_evidence(word: str) -> float:
-    """1 for a given name of some frequency or a surname among the 20,000 most common, 0.5 for a rarer entry
-    of the lists ("cristal"), 0 for a word they do not hold."""
-    frequency, rank = given_name_frequency(word), surname_rank(word)
-    if frequency >= 2 or rank <= 20_000:
-        return 1.0
-    return 0.5 if frequency or rank < UNRANKED else 0.0
+    return 2 * sum(name_evidence(w) for w in content) < len(content) or not content
 
 
 # types a rule recognizer finds by checksum, format or cue: a model address span that runs into one of them

@@ -78,3 +78,21 @@ _COMMON_SURNAME_RANK = 1000
 def common_surname(word: str) -> bool:
     """A capitalised word among the most common surnames of the public reference list ("Allen", "Love")."""
     return word[:1].isupper() and surname_rank(word) <= _COMMON_SURNAME_RANK
+
+
+@functools.lru_cache(maxsize=65536)
+def english_word(word: str) -> bool:
+    """An English dictionary or function word, or one of them with a regular ending, whether or not the
+    reference lists also know it as a name ("line", "edit", "mark")."""
+    w = word.strip(".,'’()!?\"").lower()
+    words = _english_words()
+    return w in words or any(w.endswith(end) and w[: -len(end)] in words for end in ("s", "es", "ed", "d", "ing"))
+
+
+def name_evidence(word: str) -> float:
+    """1 for a given name of some frequency or a surname among the 20,000 most common, 0.5 for a rarer entry
+    of the lists ("cristal"), 0 for a word they do not hold."""
+    frequency, rank = given_name_frequency(word), surname_rank(word)
+    if frequency >= 2 or rank <= 20_000:
+        return 1.0
+    return 0.5 if frequency or rank < UNRANKED else 0.0

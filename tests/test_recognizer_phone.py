@@ -154,6 +154,7 @@ def test_cue_words_of_more_eu_languages_vouch_for_a_bare_number(recognizer: Phon
 
 @pytest.mark.parametrize("text", [
     "You can text 2025550143", "Reach out on 2025550143", "dial 2025550143", "get me at 2025550143",
+    "I can be reached at 28194821", "reachable on 2025550143", "Office number: 2109482199", "home no. 2025550143",
 ])
 def test_english_verbs_of_calling_vouch_for_a_bare_number(recognizer: PhoneRecognizer, text: str) -> None:
     number = text.split()[-1]
@@ -163,6 +164,7 @@ def test_english_verbs_of_calling_vouch_for_a_bare_number(recognizer: PhoneRecog
 
 def test_bare_number_without_cue_is_dropped(recognizer: PhoneRecognizer) -> None:
     assert _spans(recognizer, "612345678") == []
+    assert _spans(recognizer, "Your order number is 4674924708") == []  # "number" alone is no phone cue
     assert _spans(recognizer, "call 612345678") == ["612345678"]
 
 

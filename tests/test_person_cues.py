@@ -45,6 +45,7 @@ FOUND = [
     ("I forwarded the invoice to Naoimhe yesterday.", "Naoimhe"),
     ("Could Tükelalp check the warehouse stock before Friday?", "Tükelalp"),
     ("Happy birthday Basriyenur! Cake is in the kitchen.", "Basriyenur"),
+    ("Mogensenová, who lives next door, saw the van leave.", "Mogensenová"),  # "who" refers to a person
     ("Escalated to ferdy oakhurst in billing.", "ferdy oakhurst"),
     ("Priya Venkataraman rang about the invoice.", "Priya Venkataraman"),
     ("quentin ashdown phoned to cancel.", "quentin ashdown"),
@@ -131,6 +132,8 @@ NOT_FOUND = [
     "Could the courier check the address?",
     "Happy birthday to you!",
     "Please ask for the manager at reception.",
+    "Customers, who are our priority, come first.",
+    "The engineer who called left a note.",
 ]
 
 

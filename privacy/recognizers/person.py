@@ -596,6 +596,8 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
          r"|in[ \t]+kopie)\b", 0.6),
         # "Suzanne's main development area": a capitalised possessive that is no English word
         ("person_possessive_any", _WORD_START, _NAME_CAP, r"['’]s[ \t]+\p{Ll}", 0.5),
+        # "Mogensen, who lives next door, saw the van": "who" refers to a person (a firm at times: for review)
+        ("person_relative_who", _WORD_START, _NAME_CAP, r",?[ \t]+who(?:['’]s)?(?![\p{L}])", 0.55),
         # "samantha harrison here (staff no. ...)": introducing oneself
         ("person_here", r"(?:^|(?<=[,.:;!?][ \t]{0,3}))", rf"{_NAME_CAP}|{_NAME_LOWER2}", r"[ \t]+here\b", 0.6),
         # a name with its role or department after it: "kieran alexander (Refunds team)", "X – jefa de compras"
@@ -664,7 +666,7 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
 _WORD_BEGIN = regex.compile(r"(?<![\p{L}\p{M}\p{N}_'’-])[\p{L}]")
 _WEAK_LOWER_CUES = frozenset({"person_role", "person_subject", "person_clause_subject"})
 _DICTIONARY_CHECKED_ANY_CASE = frozenset({"person_possessive_any", "person_opening_address", "person_agent_by",
-                                          "person_with_role"})
+                                          "person_with_role", "person_relative_who"})
 # a chat speaker or an @mention is trusted when capitalised ("@Mohammed"), checked when lower case ("@support")
 _WEAK_LOWER_CUES_EXTRA = frozenset({"person_chat_speaker", "person_mention"})
 

@@ -1,4 +1,5 @@
-"""A capitalised word joined by "and" to a name is a name too (`coordinated_names`), in the detector's output."""
+"""A capitalised word joined by "and" to a name is a name too, and so is a surname before "<given name>,"
+(`coordinated_names`), in the detector's output."""
 
 from __future__ import annotations
 
@@ -31,6 +32,13 @@ def _coordinated(text: str, name: str) -> list[str]:
     # lower case or a single letter is no name word
     ("Anna and friends", "Anna", []),
     ("Anna and B", "Anna", []),
+    # a surname before a given name and a comma, inside a sentence
+    ("Please make the cheque payable to Oyelaran, Beverley.", "Beverley", ["Oyelaran"]),
+    ("I have known Dubreuil, Thomas for years.", "Thomas", ["Dubreuil"]),
+    ("In Zaragoza, Anna met the team.", "Anna", []),              # a place after a preposition
+    ("Hola, Carlos: te paso el contacto", "Carlos", []),          # at the start: a greeting as often
+    ("Harbour Foods, Anna called.", "Anna", []),                 # one word of a longer proper name
+    ("Sent to Oyelaran, Xq.", "Xq", []),                          # the name after the comma is no given name
 ])
 def test_a_capitalised_word_joined_to_a_name(text: str, found: str, expected: list[str]) -> None:
     assert _coordinated(text, found) == expected

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import regex
 
-from gdprep.privacy.nermodel.words import english_word, plain_word
+from gdprep.privacy.nermodel.words import english_word, given_name_frequency, plain_word
 from gdprep.privacy.wordlists import prose_in
 
 #: a word written as a name: a capital, then lower case ("Permadi", "Procházková", "O'Neill", "Smith-Jones");
@@ -46,10 +46,37 @@ def _joined_by_and(match: regex.Match[str] | None, text: str) -> bool:
     return match is not None and (match["conj"] != "en" or prose_in("nl", text))
 
 
+#: a surname written before the given name and a comma: "payable to Allen, Beverley", "Kiss, Ilona (sister)"
+_SURNAME_COMMA = regex.compile(r"(?<![\p{L}\p{M}\p{N}'’.-])(?P<name>\p{Lu}\p{Ll}+(?:['’-]\p{Lu}?\p{Ll}+)?),[ \t]+$")
+#: "In Paris, Anna met ...", "from Leeds, Sarah": a place before the comma
+_PLACE_PREPOSITION = regex.compile(r"(?<![\p{L}])(?i:in|at|near|from|around|across|outside|inside|into|via|of|on)"
+                                   r"[ \t]+(?:the[ \t]+)?$")
+
+
+def _inverted_surname(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The surname of "Surname, Given" inside a sentence, when the name found is a given name of the reference
+    lists."""
+    first = text[start:end].split()[0]
+    if given_name_frequency(first) == 0:
+        return []
+    match = _SURNAME_COMMA.search(text, max(0, start - 40), start)
+    if match is None:
+        return []
+    before = max(0, match.start("name") - 40)
+    opening = text[before:match.start("name")]
+    # at the start of a sentence or a line it is a greeting as often ("Hola, Carlos:", "Servus, Jannik")
+    if not opening.strip() or opening.rstrip(" \t")[-1] in _BEFORE_SENTENCE \
+            or _CAPITAL_WORD_BEFORE.search(opening) or _PLACE_PREPOSITION.search(opening):
+        return []
+    return [match.span("name")]
+
+
 def coordinated_names(text: str, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """A capitalised word joined by "and" to a name found already is a name too ("Herberto and Néstor Ruiz
-    are coming", "ask Anna und Jannik"), unless it is an ordinary word ("Smith and Nephew", "Bruce and Sons")
-    or one word of a longer proper name ("Brightwater and Partners Ltd")."""
+    are coming", "ask Anna und Jannik"), and so is a surname written before a given name found already and a
+    comma ("payable to Allen, Beverley"; not after a preposition of place: "In Paris, Anna met"), unless it is
+    an ordinary word ("Smith and Nephew", "Bruce and Sons") or one word of a longer proper name ("Brightwater
+    and Partners Ltd")."""
     out = []
     for start, end in names:
         window = max(0, start - 40)
@@ -60,7 +87,8 @@ def coordinated_names(text: str, names: list[tuple[int, int]]) -> list[tuple[int
         after = _AND_THEN_NAME.match(text, end)
         if after is not None and _joined_by_and(after, text) and not _CAPITAL_WORD_AFTER.match(text, after.end()):
             out.append(after.span("name"))
-    return [(s, e) for s, e in out if not plain_word(text[s:e]) and (s, e) not in names]
+        out.extend(_inverted_surname(text, start, end))
+    return [(s, e) for s, e in dict.fromkeys(out) if not plain_word(text[s:e]) and (s, e) not in names]
 
 
 #: words after which a lower-case word is written as a name: a greeting, an agent, a verb of addressing

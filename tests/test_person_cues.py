@@ -134,6 +134,8 @@ NOT_FOUND = [
     "Please ask for the manager at reception.",
     "Customers, who are our priority, come first.",
     "The engineer who called left a note.",
+    "First you will delete an entire line, then paste it.",  # English "an", not German "an" + a name
+    "Create an empty line.",
 ]
 
 

@@ -329,9 +329,10 @@ _MET = (
     r"[ \t]+(?:por|by|par|von|da)"
     r"|(?:llamada|chiamata|appel|anruf|telefoontje)[ \t]+(?:de|di|von|van)"
     r"|(?:asked|told|thanked|informed|reminded|emailed|called|phoned|contacted|invited)(?=[ \t]+\p{Lu})"
-    # the same verbs in the present ("Please ask Kowalski to sign", "remind Aoife about the form"); "contact
-    # Customer Services" finds ordinary words, which are no name
-    r"|(?:ask|tell|thank|inform|remind|e-?mail|ping|phone|contact|invite|message)(?=[ \t]+\p{Lu})"
+    # the same verbs in the present ("Please ask Kowalski to sign", "remind Aoife about the form"), before a
+    # capital (under IGNORECASE, \p{Lu} alone takes any letter); "contact Customer Services" finds ordinary words,
+    # which are no name
+    r"|(?:ask|tell|thank|inform|remind|e-?mail|ping|phone|contact|invite|message)(?=[ \t]+(?-i:\p{Lu}))"
     # a document handed on to a person: "I forwarded the invoice to Naoimh" (a parcel goes to places too)
     r"|(?:forward(?:ed)?|sen[dt]|pass(?:ed)?|g[ia]ve|hand(?:ed)?)[ \t]+(?:the|this|that|my|your|his|her|our|their|an?)"
     r"[ \t]+(?:invoice|e-?mail|details|form|file|files|contract|report|document|documents|link|quote|message"
@@ -346,7 +347,7 @@ _MET = (
     r"|loop[ \t]+in|cc['’]?d|copying[ \t]+in|(?:can|could)[ \t]+you[ \t]+(?:ask|send|tell|email|call)"
     r"|grazie[ \t]+a|grâce[ \t]+à|dank[ \t]+an|dankzij|gracias[ \t]+a|pon[ \t]+en[ \t]+copia[ \t]+a"
     r"|(?:chiedere|chiedi)[ \t]+a|ho[ \t]+sentito|(?:preguntar|pregunta)[ \t]+a|demander[ \t]+à"
-    r"|(?:envoyer|transmettre)[ \t]+[^\n]{0,30}?[ \t]à|(?:schon[ \t]+)?an(?=[ \t]+\p{Lu}\p{Ll}+[ \t]+\p{Lu})"
+    r"|(?:envoyer|transmettre)[ \t]+[^\n]{0,30}?[ \t]à|(?:schon[ \t]+)?an(?=[ \t]+(?-i:\p{Lu}\p{Ll}+[ \t]+\p{Lu}))"
     r"|te[ \t]+paso[ \t]+el[ \t]+contacto[ \t]+de|contacto[ \t]+de|gestit[oa][ \t]+da|pratica[ \t]+gestita[ \t]+da"
     r"|have[ \t]+a[ \t]+word[ \t]+with|(?:held|owned)[ \t]+by|putting|told|tell"
     r"|let(?=[ \t]+\p{L}+[ \t]+\p{L}+[ \t]+(?:on|in|at|from|know))"

@@ -102,3 +102,19 @@ def test_ordinary_words_in_a_manual_are_no_names(detector, text: str) -> None:  
     # in 6,466 paragraphs before, 409 after)
     kept, review = detector.scan_records([[("text", text)]])[0]
     assert not [f for f in kept + review if f.entity_type == "PERSON"]
+
+
+@pytest.mark.parametrize(("text", "value", "expected"), [
+    ("Edit the file, then save it.", "Edit", True),
+    ("Mark the item as done.", "Mark", True),
+    ("Save changes to the draft?", "Save", True),
+    ("Done.\nGo to the next line.", "Go", True),
+    ("Mark called about the invoice.", "Mark", False),        # what a person did
+    ("We asked Mark to the meeting.", "Mark", False),          # not at the start of a sentence
+    ("Oyelaran the builder came.", "Oyelaran", False),          # no English word
+])
+def test_a_verb_opening_an_instruction_is_no_name(text: str, value: str, expected: bool) -> None:
+    from gdprep.privacy.nermodel.lone_names import imperative_verb
+
+    start = text.index(value)
+    assert imperative_verb(text, start, start + len(value)) is expected

@@ -107,3 +107,20 @@ def lower_case_word(text: str, start: int, end: int) -> bool:
         return False
     before = _WORD_BEFORE.search(text, max(0, start - 30), start)
     return before is None or before.group(1) not in _NAME_BEFORE
+
+
+#: what follows a verb in the imperative at the start of a sentence: "Edit the file", "Go to the next line",
+#: "Save changes to ..."; a name opening a sentence is followed by what that person did
+_IMPERATIVE_OBJECT = regex.compile(r"[ \t]+(?:the|a|an|another|this|that|these|those|your|all|any|some|to|it|them"
+                                   r"|changes|up|out|off|back|down|over)(?![\p{L}])")
+
+
+def imperative_verb(text: str, start: int, end: int) -> bool:
+    """A lone capitalised English word opening a sentence or a line, followed by an object or a particle: a verb
+    telling the reader what to do ("Edit the file", "Go to the next line"), not a name (Edit and Go are given
+    names too)."""
+    value = text[start:end]
+    if not value.istitle() or not value.isalpha() or not english_word(value):
+        return False
+    before = text[max(0, start - 80):start].rstrip(" \t")
+    return (not before or before[-1] in _BEFORE_SENTENCE) and _IMPERATIVE_OBJECT.match(text, end) is not None

@@ -12,7 +12,7 @@ import regex
 
 from gdprep.privacy.entities import NATIONAL_ID_TYPES
 from gdprep.privacy.findings import RawFinding
-from gdprep.privacy.nermodel.lone_names import lower_case_word
+from gdprep.privacy.nermodel.lone_names import imperative_verb, lower_case_word
 from gdprep.privacy.nermodel.words import (
     common_surname,
     name_evidence,
@@ -194,7 +194,7 @@ def clean_model_span(text: str, start: int, end: int, etype: str) -> tuple[int, 
             return None
         if _followed_by_company_marker(text, end) or _in_firm_name(text, start, end):
             return None
-        if _lower_case_non_name(stripped) or lower_case_word(text, start, end):
+        if _lower_case_non_name(stripped) or lower_case_word(text, start, end) or imperative_verb(text, start, end):
             return None
     return start, end
 

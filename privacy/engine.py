@@ -23,7 +23,7 @@ from gdprep.privacy.entities import ENGINE_LANGUAGE
 from gdprep.privacy.findings import PATTERN_NAME_KEY, Finding, RawFinding, TimedOut
 from gdprep.privacy.matmul import numpy_ops, one_blas_thread
 from gdprep.privacy.nermodel.address_tail import with_units_and_zip
-from gdprep.privacy.nermodel.lone_names import coordinated_names, lone_name_in_sentence
+from gdprep.privacy.nermodel.lone_names import lone_name_in_sentence, names_in_context
 from gdprep.privacy.nermodel.spans import (
     NOT_ADDRESS_TYPES,
     NUMBERLESS_ADDRESS_SCORE,
@@ -372,7 +372,7 @@ class Detector:
             found.extend(rules)
             names = [(f.start, f.end) for f in found if f.entity_type == "PERSON" and f.score >= 0.5]
             found.extend(RawFinding(s, e, "PERSON", MODEL_SINGLE_TOKEN_SCORE, "CoordinatedNameRecognizer")
-                         for s, e in coordinated_names(text, names))
+                         for s, e in names_in_context(text, names))
             out.append([_with_units_and_zip(text, f) for f in found])
         return out
 

@@ -57,3 +57,18 @@ def test_the_detector_finds_both_names_of_a_pair(detector: Detector, text: str, 
     # the model reads the second name from its surname; the first, alone at the sentence's start, from "and"
     kept, review = detector.scan_records([[("text", text)]])[0]
     assert {text[f.start:f.end] for f in [*kept, *review] if f.entity_type == "PERSON"} == names
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ask feargal when she is back", ["feargal"]),
+    ("is león around today?", ["león"]),
+    ("thanks tess!", ["tess"]),
+    ("ask everyone when they are back", []),          # an English word
+    ("ping ops about it", []),                        # no given name of the reference lists
+    ("mail tess@example.org", []),                    # part of an e-mail address
+    ("the tess file", []),                            # no cue word before it
+])
+def test_a_lower_case_given_name_after_a_chat_cue(text: str, expected: list[str]) -> None:
+    from gdprep.privacy.nermodel.lone_names import names_in_context
+
+    assert [text[s:e] for s, e in names_in_context(text, [])] == expected

@@ -66,6 +66,8 @@ def test_the_detector_finds_both_names_of_a_pair(detector: Detector, text: str, 
     ("ask everyone when they are back", []),          # an English word
     ("ping ops about it", []),                        # no given name of the reference lists
     ("mail tess@example.org", []),                    # part of an e-mail address
+    ("thanks tess.smith@example.org", []),
+    ("ask tess.", ["tess"]),                          # a sentence's full stop
     ("the tess file", []),                            # no cue word before it
 ])
 def test_a_lower_case_given_name_after_a_chat_cue(text: str, expected: list[str]) -> None:

@@ -91,11 +91,11 @@ def coordinated_names(text: str, names: list[tuple[int, int]]) -> list[tuple[int
     return [(s, e) for s, e in dict.fromkeys(out) if not plain_word(text[s:e]) and (s, e) not in names]
 
 
-#: a lower-case word standing alone: not glued to an e-mail, a path, a number or a hyphenated word
-_LOWER_WORD = regex.compile(r"(?<![\p{L}\p{M}\p{N}@._/-])\p{Ll}{2,}(?![\p{L}\p{M}\p{N}@_/-])")
-#: words after which a lower-case given name is one in chat ("ask celine when", "can codie call", "is león around")
-_LOWER_NAME_BEFORE = frozenset("""ask tell ping cc thanks thank hi hey hiya dear lol can could is was did does will
-with told asked met""".split())
+#: a chat cue, then a lower-case word standing alone (not glued to an e-mail, a path or a hyphenated word):
+#: "ask celine when", "can codie call", "is león around"
+_LOWER_NAME_AFTER_CUE = regex.compile(
+    r"(?<![\p{L}\p{M}])(?i:ask|tell|ping|cc|thanks|thank|hi|hey|hiya|dear|lol|can|could|is|was|did|does|will|with"
+    r"|told|asked|met)[ \t,]+(?P<name>\p{Ll}{2,})(?![\p{L}\p{M}\p{N}@_/-]|\.[\p{L}\p{N}])")
 _GIVEN_NAME_MIN = 1  # any given name of the reference lists ("feargal", "tess"); the cue word carries the rest
 
 
@@ -104,14 +104,11 @@ def names_in_context(text: str, names: list[tuple[int, int]]) -> list[tuple[int,
     greeting or a question's verb ("ask celine when she is back", "is león around today?"), when the reference
     lists know the word as a given name and it is no English word or EU function word."""
     out = coordinated_names(text, names)
-    for match in _LOWER_WORD.finditer(text):
-        start, end = match.span()
-        word = match.group()
-        if any(s < end and start < e for s, e in names) or english_word(word) or plain_word(word) \
-                or given_name_frequency(word) < _GIVEN_NAME_MIN:
-            continue
-        before = _WORD_BEFORE.search(text, max(0, start - 30), start)
-        if before is not None and before.group(1) in _LOWER_NAME_BEFORE:
+    for match in _LOWER_NAME_AFTER_CUE.finditer(text):
+        start, end = match.span("name")
+        word = match["name"]
+        if not any(s < end and start < e for s, e in names) and not english_word(word) and not plain_word(word) \
+                and given_name_frequency(word) >= _GIVEN_NAME_MIN:
             out.append((start, end))
     return out
 

@@ -1,4 +1,6 @@
-"""A lone word the model calls a name: when its capital, inside an English sentence, is the writer saying so."""
+"""Lone words and names read from the words around them: when a capital inside an English sentence is the writer
+saying "a name" (and when a lower-case or sentence-opening word the model calls a name is an ordinary word or a
+verb), and the names next to a name already found ("X and Y", "Surname, Given") or after a chat cue."""
 
 from __future__ import annotations
 

@@ -93,6 +93,24 @@ def test_text_with_mixed_line_ends_is_redacted(tmp_path: Path) -> None:
     assert row["text"].startswith("Export\nname,email\r")
 
 
+def test_a_fault_in_gdprep_is_a_short_error_with_the_traceback_kept(tmp_path: Path, _isolated_state: Path,
+                                                                    monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from gdprep.service import stages
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom in a recognizer")
+
+    monkeypatch.setattr(stages, "redact", broken)
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": "hello"}])
+    code, output = invoke("redact", "--input", str(src), "--output", str(tmp_path / "out.jsonl"),
+                          "--report", str(tmp_path / "r.json"))
+    assert code == 1
+    assert "internal error (RuntimeError: boom in a recognizer)" in output and "Traceback" not in output
+    [crash] = (_isolated_state / "crashes").iterdir()
+    assert crash.name in output.replace("\n", "")
+    assert "Traceback" in crash.read_text(encoding="utf-8") and "boom in a recognizer" in crash.read_text()
+
+
 def test_csv_field_longer_than_the_csv_module_default(tmp_path: Path) -> None:
     src = tmp_path / "in.csv"
     src.write_text("id,text\n1," + "word " * 40_000 + "\n", encoding="utf-8")

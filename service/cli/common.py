@@ -12,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import click
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -171,6 +172,32 @@ def _run(fn: Callable[[], Any]) -> Any:
     except KeyboardInterrupt:
         err.print("interrupted")
         raise typer.Exit(130) from None
+    except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+        raise  # typer's own exits and usage errors
+    except Exception as exc:  # a fault in gdprep itself, not in the input: a short message; the traceback is kept
+        raise _fail(_internal_error(exc), 1) from None
+
+
+def _internal_error(exc: Exception) -> str:
+    """Keep the traceback of an unexpected exception in the state directory's crashes/ folder (on stderr when
+    that cannot be written) and say where it is."""
+    import time
+    import traceback
+
+    from gdprep.state import state_dir
+
+    text = "".join(traceback.format_exception(exc))
+    try:
+        folder = state_dir() / "crashes"
+        folder.mkdir(exist_ok=True)
+        path = folder / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.txt"
+        path.write_text(text, encoding="utf-8")
+        where = f"its traceback is in {path}"
+    except OSError:
+        sys.stderr.write(text)
+        where = "its traceback is above"
+    return (f"internal error ({type(exc).__name__}: {exc}): a fault in gdprep, not in your input; {where}. "
+            "Please report it with that traceback")
 
 
 def _database_problem(exc: Exception) -> tuple[str, int]:

@@ -371,7 +371,7 @@ class Detector:
                 found.extend(self._place_findings(next(place_docs)))
             found.extend(rules)
             names = [(f.start, f.end) for f in found if f.entity_type == "PERSON" and f.score >= 0.5]
-            found.extend(RawFinding(s, e, "PERSON", MODEL_SINGLE_TOKEN_SCORE, "CoordinatedNameRecognizer")
+            found.extend(RawFinding(s, e, "PERSON", MODEL_SINGLE_TOKEN_SCORE, "NameInContextRecognizer")
                          for s, e in names_in_context(text, names))
             out.append([_with_units_and_zip(text, f) for f in found])
         return out

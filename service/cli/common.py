@@ -12,7 +12,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -172,8 +171,8 @@ def _run(fn: Callable[[], Any]) -> Any:
     except KeyboardInterrupt:
         err.print("interrupted")
         raise typer.Exit(130) from None
-    except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
-        raise  # typer's own exits and usage errors
+    except (typer.Exit, typer.Abort, typer.TyperException):
+        raise  # typer's own exits and usage errors (typer carries its own click: not the `click` package's classes)
     except Exception as exc:  # a fault in gdprep itself, not in the input: a short message; the traceback is kept
         raise _fail(_internal_error(exc), 1) from None
 

@@ -191,12 +191,13 @@ def _internal_error(exc: Exception) -> str:
         folder.mkdir(exist_ok=True)
         path = folder / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.txt"
         path.write_text(text, encoding="utf-8")
+        path.chmod(0o600)  # it may quote a record
         where = f"its traceback is in {path}"
     except OSError:
         sys.stderr.write(text)
         where = "its traceback is above"
     return (f"internal error ({type(exc).__name__}: {exc}): a fault in gdprep, not in your input; {where}. "
-            "Please report it with that traceback")
+            "Please report it with that traceback, after checking it for personal data (it may quote a record)")
 
 
 def _database_problem(exc: Exception) -> tuple[str, int]:

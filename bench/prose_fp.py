@@ -44,11 +44,8 @@ def paragraphs(files: Sequence[Path], limit: int) -> list[str]:
 
 
 def gdprep_kept(systems: Systems, texts: list[str]) -> list[list[tuple[int, int, str]]]:
-    batches = [(None, [[("text", t)] for t in texts[i:i + 64]]) for i in range(0, len(texts), 64)]
-    out: list[list[tuple[int, int, str]]] = []
-    for _, per_record in systems.pool.map_records(iter(batches)):
-        out.extend([(f.start, f.end, f.entity_type) for f in kept] for kept, _ in per_record)
-    return out
+    """The findings gdprep keeps under the policy, as `gdprep redact` redacts them."""
+    return [[(s.start, s.end, s.type) for s in spans] for spans in systems.gdprep(texts)]
 
 
 def presidio_kept(systems: Systems, texts: list[str]) -> list[list[tuple[int, int, str]]]:

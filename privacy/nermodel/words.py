@@ -42,7 +42,7 @@ def _english_words() -> frozenset[str]:
 def plain_english_word(word: str) -> bool:
     """`plain_word` for English alone: an English dictionary word or function word (or one with a regular
     ending: -s, -es, -ed, -d, -ing) that the reference lists do not know as a common name."""
-    return _ordinary(word, _english_words(), ("s", "es", "ed", "d", "ing"))
+    return _ordinary(word, _english_words(), _ENGLISH_ENDINGS)
 
 
 def _ordinary(word: str, dictionary: frozenset[str], endings: tuple[str, ...]) -> bool:
@@ -51,9 +51,15 @@ def _ordinary(word: str, dictionary: frozenset[str], endings: tuple[str, ...]) -
     w = word.strip(".,'’()!?\"").lower()
     if not w:
         return True
-    if w not in dictionary and not any(w.endswith(ending) and w[: -len(ending)] in dictionary for ending in endings):
-        return False
-    return not name_like(w)
+    return _in_dictionary(w, dictionary, endings) and not name_like(w)
+
+
+_ENGLISH_ENDINGS = ("s", "es", "ed", "d", "ing")
+
+
+def _in_dictionary(w: str, dictionary: frozenset[str], endings: tuple[str, ...]) -> bool:
+    """`w` (lower case) is in `dictionary`, or is one of its words with one of `endings`."""
+    return w in dictionary or any(w.endswith(ending) and w[: -len(ending)] in dictionary for ending in endings)
 
 
 UNRANKED = 10**9
@@ -84,9 +90,7 @@ def common_surname(word: str) -> bool:
 def english_word(word: str) -> bool:
     """An English dictionary or function word, or one of them with a regular ending, whether or not the
     reference lists also know it as a name ("line", "edit", "mark")."""
-    w = word.strip(".,'’()!?\"").lower()
-    words = _english_words()
-    return w in words or any(w.endswith(end) and w[: -len(end)] in words for end in ("s", "es", "ed", "d", "ing"))
+    return _in_dictionary(word.strip(".,'’()!?\"").lower(), _english_words(), _ENGLISH_ENDINGS)
 
 
 def name_evidence(word: str) -> float:

@@ -12,6 +12,7 @@ import regex
 
 from gdprep.privacy.recognizers import base
 from gdprep.privacy.recognizers.base import GdprepPatternRecognizer
+from gdprep.privacy.recognizers.fold import FoldedPrefilter
 from gdprep.privacy.recognizers.registry import build_recognizers
 
 _LENGTH = base.TIMEOUT_FROM_CHARS - 1
@@ -42,6 +43,8 @@ def _patterns() -> list[tuple[str, regex.Pattern[str]]]:
         for pattern_name, compiled, _, prefilter in recognizer._compiled:
             assert compiled is not None
             found.append((f"{name}.{pattern_name}", compiled))
+            if isinstance(prefilter, FoldedPrefilter):  # its `re` form: tests/test_fold_prefilter.py
+                prefilter = prefilter.original
             if isinstance(prefilter, regex.Pattern):  # (a word prefilter is a set lookup)
                 found.append((f"{name}.{pattern_name} (prefilter)", prefilter))
         if recognizer._gate is not None:

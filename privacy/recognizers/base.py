@@ -11,6 +11,7 @@ match starts with ("via", "calle", "rue" ...).
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable
 from typing import Any, ClassVar, TypeAlias
@@ -23,6 +24,7 @@ from gdprep.errors import DetectionTimeout
 from gdprep.privacy.collector import collection_paused
 from gdprep.privacy.entities import ENGINE_LANGUAGE, ENTITY_TYPES
 from gdprep.privacy.findings import PATTERN_NAME_KEY
+from gdprep.privacy.recognizers.fold import FoldedPrefilter, folded_form
 
 DEFAULT_FLAGS = regex.IGNORECASE | regex.MULTILINE
 #: a GATE for identifiers that hold six digits in a row, with at most one space, dot, hyphen or slash between two
@@ -63,16 +65,24 @@ class _Gates(threading.local):
         self.text: str | None = None
         self.passed: dict[tuple[str, int], bool] = {}
         self.words: frozenset[str] | None = None
+        self.folded_text: str | None = None
 
     def _switch(self, text: str) -> None:
         if self.text is not text:
-            self.text, self.passed, self.words = text, {}, None
+            self.text, self.passed, self.words, self.folded_text = text, {}, None, None
+
+    def folded(self, text: str) -> str:
+        """`text.casefold()`, made once per text for the word set and the folded prefilters."""
+        self._switch(text)
+        if self.folded_text is None:
+            self.folded_text = text.casefold()
+        return self.folded_text
 
     def text_words(self, text: str) -> frozenset[str]:
         """The text's words, case-folded as IGNORECASE compares them ("ſ" is "s", "K" is "k")."""
         self._switch(text)
         if self.words is None:
-            self.words = frozenset(_TEXT_WORD.findall(text.casefold()))
+            self.words = frozenset(_TEXT_WORD.findall(self.folded(text)))
         return self.words
 
     def passes(self, gate: regex.Pattern[str], text: str) -> bool:
@@ -86,12 +96,19 @@ class _Gates(threading.local):
 
 
 _GATES = _Gates()
-#: what a pattern needs before it is tried: a cheap regex, or one of a set of words
-Prefilter: TypeAlias = "regex.Pattern[str] | frozenset[str] | None"
+#: what a pattern needs before it is tried: a cheap regex (searched in the case-folded text with `re` where
+#: `folded_form` can rewrite it), or one of a set of words
+Prefilter: TypeAlias = "regex.Pattern[str] | FoldedPrefilter | frozenset[str] | None"
 
 
 def _prefilter(spec: str | frozenset[str]) -> Prefilter:
-    return spec if isinstance(spec, frozenset) else compile_pattern(spec, regex.IGNORECASE)
+    if isinstance(spec, frozenset):
+        return spec
+    compiled = compile_pattern(spec, regex.IGNORECASE)
+    rewritten = folded_form(spec)
+    if rewritten is None:
+        return compiled
+    return FoldedPrefilter(compiled, re.compile(rewritten), _GATES.folded, TIMEOUT_FROM_CHARS)
 
 
 def passes_gate(gate: regex.Pattern[str], text: str) -> bool:

@@ -161,3 +161,22 @@ def test_findings_are_the_same_with_and_without_the_folded_search() -> None:
         for text in texts:
             expected = [(r.start, r.end, r.score) for r in plain.analyze(text, [])]
             assert [(r.start, r.end, r.score) for r in folded.analyze(text, [])] == expected, (type(folded), text)
+
+
+def test_a_gate_declared_non_ascii_must_match_no_ascii_character() -> None:
+    with pytest.raises(ValueError, match="matches the ASCII character"):
+        base.non_ascii_gate(regex.compile(r"[\p{Greek}a]"))
+
+
+def test_script_gates_fail_ascii_texts_unsearched_and_pass_texts_in_their_script() -> None:
+    from gdprep.privacy.recognizers.scripts import GreekCyrillicNameRecognizer, OtherScriptNameRecognizer
+
+    greek = GreekCyrillicNameRecognizer()
+    other = OtherScriptNameRecognizer()
+    assert greek.worth_searching("Signed by Γιώργος Παπαδόπουλος")
+    assert other.worth_searching("Yesterday محمد told the committee")
+    assert not greek.worth_searching("Signed by George Papadopoulos")
+    assert not other.worth_searching("Signed by George Papadopoulos")
+    # the findings themselves are unchanged: a name in its script, in a Latin-letter record, is still found
+    text = "Goodbye drinks for Δόμνα Σκαρπέτας are at 5."
+    assert [text[r.start:r.end] for r in greek.analyze(text, ["PERSON"])] == ["Δόμνα Σκαρπέτας"]

@@ -90,12 +90,26 @@ class _Gates(threading.local):
         key = (gate.pattern, gate.flags)
         found = self.passed.get(key)
         if found is None:
-            found = self.passed[key] = (gate.search(text) if len(text) < TIMEOUT_FROM_CHARS
-                                        else gate.search(text, timeout=REGEX_TIMEOUT_S)) is not None
+            if key in _NON_ASCII_GATES and text.isascii():
+                found = self.passed[key] = False
+            else:
+                found = self.passed[key] = (gate.search(text) if len(text) < TIMEOUT_FROM_CHARS
+                                            else gate.search(text, timeout=REGEX_TIMEOUT_S)) is not None
         return found
 
 
 _GATES = _Gates()
+_NON_ASCII_GATES: set[tuple[str, int]] = set()
+
+
+def non_ascii_gate(gate: regex.Pattern[str]) -> regex.Pattern[str]:
+    """Declare that `gate` matches only characters outside ASCII (a script's letters): a text that is all ASCII,
+    as most of our users' records are, fails it without a search (`str.isascii` is a C loop over the text)."""
+    for char in map(chr, range(128)):
+        if gate.search(char) is not None:
+            raise ValueError(f"gate {gate.pattern!r} matches the ASCII character {char!r}")
+    _NON_ASCII_GATES.add((gate.pattern, gate.flags))
+    return gate
 #: what a pattern needs before it is tried: a cheap regex (searched in the case-folded text with `re` where
 #: `folded_form` can rewrite it), or one of a set of words
 Prefilter: TypeAlias = "regex.Pattern[str] | FoldedPrefilter | frozenset[str] | None"

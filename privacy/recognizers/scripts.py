@@ -23,10 +23,10 @@ import regex
 from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
-from gdprep.privacy.recognizers.base import GdprepPatternRecognizer
+from gdprep.privacy.recognizers.base import GdprepPatternRecognizer, non_ascii_gate
 
 _EAST_ASIAN = r"\p{Han}\p{Hangul}\p{Hiragana}\p{Katakana}"
-_EAST_ASIAN_CHAR = regex.compile(rf"[{_EAST_ASIAN}]")
+_EAST_ASIAN_CHAR = non_ascii_gate(regex.compile(rf"[{_EAST_ASIAN}]"))
 _EUROPEAN_LETTER = regex.compile(r"[\p{Latin}\p{Greek}\p{Cyrillic}]")
 # the text around must be mostly European letters: at least this many per character of the other script
 _EUROPEAN_PER_EAST_ASIAN = 3
@@ -72,7 +72,7 @@ class EastAsianScriptNameRecognizer(_ScriptNameRecognizer):
 #: scripts whose words are separated by spaces like Latin (Thai is not, but a name in it is one short run)
 _OTHER_SCRIPTS = ("Arabic", "Hebrew", "Devanagari", "Bengali", "Gurmukhi", "Gujarati", "Tamil", "Telugu",
                   "Kannada", "Malayalam", "Sinhala", "Thai", "Georgian", "Armenian", "Ethiopic")
-_OTHER_SCRIPT_CHAR = regex.compile("[" + "".join(rf"\p{{{name}}}" for name in _OTHER_SCRIPTS) + "]")
+_OTHER_SCRIPT_CHAR = non_ascii_gate(regex.compile("[" + "".join(rf"\p{{{name}}}" for name in _OTHER_SCRIPTS) + "]"))
 _EUROPEAN_WORD = regex.compile(r"[\p{Latin}\p{Greek}\p{Cyrillic}]{3,}")
 _OTHER_SCRIPT_WORD = regex.compile(_OTHER_SCRIPT_CHAR.pattern + "+")
 _MAX_NAME_WORDS = 3
@@ -103,7 +103,7 @@ class OtherScriptNameRecognizer(_ScriptNameRecognizer):
         return _EUROPEAN_WORD.search(text) is not None and len(_OTHER_SCRIPT_WORD.findall(text)) <= _MAX_NAME_WORDS
 
 
-_GREEK_CYRILLIC_CHAR = regex.compile(r"[\p{Greek}\p{Cyrillic}]")
+_GREEK_CYRILLIC_CHAR = non_ascii_gate(regex.compile(r"[\p{Greek}\p{Cyrillic}]"))
 _LATIN_LETTER = regex.compile(r"\p{Latin}")
 _GREEK_CYRILLIC_WORD = regex.compile(r"[\p{Greek}\p{Cyrillic}]+")
 

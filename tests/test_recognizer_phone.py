@@ -28,6 +28,12 @@ VALID = [
     ("Berlin office: +49 30 901820.", ["+49 30 901820"]),
     ("dial 0044 20 7946 0958 from abroad", ["0044 20 7946 0958"]),
     ("(+44 20 7946 0958)", ["+44 20 7946 0958"]),
+    # a country code, then the trunk 0 in brackets, the whole in brackets: the span starts at the "+"
+    ("Ring Tom (+34 (0) 612 34 57 28) before noon", ["+34 (0) 612 34 57 28"]),
+    # a national number written with dots after a phone cue (Spain, Poland): not a version
+    ("Móvil: 612.34.56.78", ["612.34.56.78"]),
+    ("Her mobile is 612.34.57.28.", ["612.34.57.28"]),
+    ("tel. 12.345.67.89", ["12.345.67.89"]),
     ("Fax +44 (0) 161 496 0000", ["+44 (0) 161 496 0000"]),
     ("ring 07700900123", ["07700900123"]),
     ("020-7946-0958", ["020-7946-0958"]),
@@ -102,6 +108,9 @@ HARD_NEGATIVES = [
     ("NHS number 943 476 5919", "NHS number with its cue"),
     ("London SW1A 2AA", "postcode"),
     ("total 12345678", "bare 8 digits, no cue"),
+    ("upgrade to 612.34.56.78 first", "a dotted run with no phone cue is a version"),
+    ("call the server at 10.120.34.56", "an IPv4 address after a phone cue"),
+    ("phone firmware 10.0.19041.1234", "a build number after a phone cue: its groups are no phone plan's"),
     ("100234567", "bare 9 digits, no cue"),
     ("9624611695", "bare 10 digits of no valid number, no cue"),
     ("Details: 6572419348 (batch)", "bare 10 digits with another label after them"),

@@ -139,10 +139,23 @@ _CARD = regex.compile(r"(?<!\d)(?:\d{4}(?P<s>[ -]?)\d{4}(?P=s)\d{4}(?P=s)\d{1,7}
 
 def _not_phone_zones(text: str) -> list[tuple[int, int, str]]:
     """Spans of `text` that hold a date, price, version, IBAN, card number or similar."""
-    zones = [(m.start(), m.end(), name) for name, rx in _NOT_PHONE_SHAPES for m in rx.finditer(text)]
+    zones = [(m.start(), m.end(), name) for name, rx in _NOT_PHONE_SHAPES for m in rx.finditer(text)
+             if name != "version" or not _dotted_national_number(text, m.start(), m.end())]
     zones.extend((m.start(), m.end(), "card") for m in _CARD.finditer(text)
                  if luhn.is_valid(regex.sub(r"\D", "", m.group())))
     return zones
+
+
+def _dotted_national_number(text: str, start: int, end: int) -> bool:
+    """"Móvil: 612.34.56.78", "tel. 12.345.67.89": a national number written with dots (Spain, Poland), which
+    the version shape takes too. Read as a number only after a phone cue, in groups of two to four digits and
+    nine digits or more, and when it is no IPv4 address (a group above 255, or a leading 0): "10.2.3.4",
+    "v1.22.3" and "10.0.19041.1234" stay what they were."""
+    groups = text[start:end].split(".")
+    if not all(group.isdigit() and 2 <= len(group) <= 4 for group in groups) or sum(map(len, groups)) < 9:
+        return False
+    ipv4 = len(groups) == 4 and all(int(group) <= 255 and (group == "0" or group[0] != "0") for group in groups)
+    return not ipv4 and PhoneRecognizer.has_phone_cue(text, start, end)
 
 
 _GLUED_BEFORE = regex.compile(r"(?:\p{L}|\p{L}[-_/]|[_@]|\d[-.])\Z")
@@ -344,7 +357,10 @@ def _reads_as_amount(number: str, separator: str) -> bool:
 def _with_prefix(text: str, window_start: int, start: int, end: int) -> int:
     """The start of a number read as a phone number (`start`..`end`), moved back over an area or country code
     that the matcher left out and that is all that stands between the start of the digit run and the number
-    (as long as the whole stays within the digits a phone number can have and is not glued to a word)."""
+    (as long as the whole stays within the digits a phone number can have and is not glued to a word). A bracket
+    that opens the run before a country code stays out: "(+34 (0) 612 34 57 28)" starts at "+"."""
+    if text.startswith(("(+", "(00"), window_start) and window_start + 1 < start:
+        window_start += 1
     if window_start >= start:
         return start
     prefix = _PREFIX.fullmatch(text, window_start, start) or (

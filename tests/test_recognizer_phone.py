@@ -32,6 +32,10 @@ VALID = [
     ("Ring Tom (+34 (0) 612 34 57 28) before noon", ["+34 (0) 612 34 57 28"]),
     # a national number written with dots after a phone cue (Spain, Poland): not a version
     ("Móvil: 612.34.56.78", ["612.34.56.78"]),
+    # "#" labels a reference number, but not after a phone word: "Phone #" is a form's label for the number
+    ("Phone #: (415) 555-2671", ["(415) 555-2671"]),
+    ("cell# 07700 900123", ["07700 900123"]),
+    ("Phone#020 7946 0958", ["020 7946 0958"]),
     ("Her mobile is 612.34.57.28.", ["612.34.57.28"]),
     ("tel. 12.345.67.89", ["12.345.67.89"]),
     ("Fax +44 (0) 161 496 0000", ["+44 (0) 161 496 0000"]),
@@ -108,6 +112,7 @@ HARD_NEGATIVES = [
     ("NHS number 943 476 5919", "NHS number with its cue"),
     ("London SW1A 2AA", "postcode"),
     ("total 12345678", "bare 8 digits, no cue"),
+    ("Ticket #: 020 7946 0958", "a '#' label after another word is a reference"),
     ("upgrade to 612.34.56.78 first", "a dotted run with no phone cue is a version"),
     ("call the server at 10.120.34.56", "an IPv4 address after a phone cue"),
     ("phone firmware 10.0.19041.1234", "a build number after a phone cue: its groups are no phone plan's"),

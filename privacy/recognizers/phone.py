@@ -94,7 +94,9 @@ _NEGATIVE_CUE = regex.compile(
     r"licen[cs]e|pin|error|err|version|ver|build|po|bestell(?:ung|nummer)?|rechnung(?:snummer)?|"
     r"kunden(?:nummer)?|auftrag(?:snummer)?|konto(?:nummer)?|artikel(?:nummer)?|commande|facture|"
     r"r[ée]f[ée]rence|dossier|bestelling|factuur|klantnummer|ordine|fattura|pedido|factura|"
-    r"referencia|n[uú]mero\s+de\s+pedido)\b\.?|\#)"
+    r"referencia|n[uú]mero\s+de\s+pedido)\b\.?"
+    # a bare "#" labels a reference ("#: 48213377"), but not after a phone word ("Phone #: ...", "cell# ...")
+    r"|(?<!\b(?:phone|telephone|tel|mobile|mob|cell|fax|ph|contact|home|work|office)[ \t]?)\#)"
     r"[ \t]*(?:(?:number|no\.?|nr\.?|n[°º]\.?|num(?:ber|[ée]ro|ero)?\.?|id|code|\#)[ \t]*)?"
     r"[:#=\-]?[ \t]*$",
     regex.IGNORECASE,

@@ -241,6 +241,15 @@ def test_corpus_recipe_3_holds_numberless_streets_lower_case_and_romanised_names
     ("john k. smith wrote", True, "john k. smith"),
     ("Ó Lachtnáin", True, "Ó Lachtnáin"),                       # Gaelic particles stay before a capital
     ("Ní Bhriain", True, "Ní Bhriain"),
+    # a role after a dash: the name is the part before it when nothing of a name follows the dash
+    ("Jason Green - Senior Analyst", True, "Jason Green"),
+    ("A. Bowman - Senior Analyst", True, "A. Bowman"),
+    # an initial, or a well-known name that is also a dictionary word, opens a name before a capitalised name
+    ("J. Allen", True, "J. Allen"),
+    ("Grace Hopper", True, "Grace Hopper"),
+    ("Will Adams", True, "Will Adams"),
+    ("Bye, Pierre", True, "Pierre"),           # a comma between: the first word is no part of the name
+    ("Afterwards Daria", True, "Daria"),       # a word that is no name
 ])
 def test_names_are_trimmed_to_the_name(value: str, plain_words: bool, expected: str) -> None:
     from gdprep.privacy.nermodel.spans import trim_name

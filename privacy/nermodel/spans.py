@@ -13,12 +13,10 @@ import regex
 from gdprep.privacy.entities import NATIONAL_ID_TYPES
 from gdprep.privacy.findings import RawFinding
 from gdprep.privacy.nermodel.lone_names import imperative_verb, lower_case_word
+from gdprep.privacy.nermodel.trim import _INITIAL, _WORD, _function_words, all_plain_words, trim_name
 from gdprep.privacy.nermodel.words import (
-    common_surname,
     name_evidence,
     name_like,
-    plain_english_word,
-    plain_word,
 )
 
 _COMPANY_MARKERS = frozenset({"eur", "gbp", "usd", "chf", "sek", "dkk", "pln", "czk",  # "Betrag von EUR"
@@ -26,128 +24,6 @@ _COMPANY_MARKERS = frozenset({"eur", "gbp", "usd", "chf", "sek", "dkk", "pln", "
                               "spa", "srl", "sl", "inc", "llc", "co", "group", "team", "holdings",
                               # a US ship's name heads a military (FPO) address: "USNS Hayes\nFPO AE 84975"
                               "usns", "uss", "usnv", "uscgc"})
-
-
-_WORD = regex.compile(r"[^\s,;:]+")
-
-
-def all_plain_words(value: str) -> bool:
-    return all(plain_word(m.group()) for m in _WORD.finditer(value))
-
-
-def trim_name(text: str, start: int, end: int, plain_words: bool = True) -> tuple[int, int] | None:
-    """Trim what is not part of a name from either end of a PERSON span: greetings, honorifics and roles
-    ("Danke Herr", "Conseillère"), a heading before a dash, the next clause of a lower-case sentence, ordinary
-    words ("Afterwards Daria", "whose badge said Steven"), a particle left at the end ("Dussen van"). None when
-    nothing is left ("Yours sincerely", "Payment"). The dictionary behind `plain_words` knows many surnames
-    (WordNet has "Jacobi", "Bergen"): rule spans, which a cue already vouches for, are trimmed without it."""
-    from gdprep.privacy.recognizers.person import is_cue_word, is_name_stop_word
-
-    def _isplain_word(word: str) -> bool:
-        return plain_words and plain_word(word)
-
-    words = [m.span() for m in _WORD.finditer(text, start, end)]
-
-    def edge_word(i: int) -> str:
-        return text[words[i][0]:words[i][1]].strip(".'’")
-
-    # a dash standing alone joins a heading to a name ("Urlaubsvertretung - Amelia", "Messenger - Acme"): the
-    # part after the last one is the candidate, or the part before it when nothing follows
-    dashes = [i for i in range(len(words)) if edge_word(i) in _DASHES]
-    if dashes:
-        after = words[dashes[-1] + 1:]
-        words = after if after else words[:dashes[-1]]
-        words = [w for w in words if text[w[0]:w[1]] not in _DASHES]
-        if not words:
-            return None
-    # an honorific inside the span opens the name: "Patienten Herrn Thilo Winkler" -> "Thilo Winkler"
-    inner = [i for i in range(len(words) - 1) if edge_word(i).lower().rstrip(".") in _HONORIFIC_WORDS]
-    if inner:
-        words = words[inner[-1] + 1:]
-    # a lower-case ordinary word opens no name, whoever found it: "next week germana chairs"
-    while words and (is_cue_word(edge_word(0)) or _isplain_word(edge_word(0))
-                     or (edge_word(0)[:1].islower() and plain_word(edge_word(0)))) \
-            and not _gaelic_particle(words, edge_word):
-        words.pop(0)
-    # lower-case words before a capitalised name are the sentence around it ("accompagnato dalla moglie Anita
-    # Lupo"), unless the reference lists know them as names ("maria Rossi") or they are its particles ("van Gogh")
-    first_capital = next((i for i in range(len(words)) if edge_word(i)[:1].isupper()), 0)
-    if first_capital:
-        keep_from = first_capital
-        while keep_from > 0 and is_name_stop_word(edge_word(keep_from - 1)) \
-                and not is_cue_word(edge_word(keep_from - 1)):
-            keep_from -= 1
-        lead = [edge_word(i) for i in range(keep_from)]
-        if not any(name_like(w) and w.lower() not in _function_words() for w in lead):
-            words = words[keep_from:]
-    # a capitalised function word that is also a common surname ends a name: "Ashleigh Allen" (German "allen")
-    while words and (is_name_stop_word(edge_word(-1)) or (plain_words and _plain_after_name(
-            edge_word(-2) if len(words) > 1 else "", edge_word(-1)))) and not (
-            len(words) > 1 and common_surname(edge_word(-1))):
-        words.pop()
-    if not words:
-        return None
-    # a capitalised name does not go on in lower case ("Gabriel s'occupera", "Anna wurde"), particles aside
-    if edge_word(0)[:1].isupper():
-        for i in range(1, len(words)):
-            word = edge_word(i)
-            if word[:1].islower() and not is_name_stop_word(word):
-                words = words[:i]
-                break
-        while len(words) > 1 and is_name_stop_word(edge_word(-1)) and not common_surname(edge_word(-1)):
-            words.pop()
-    else:
-        # a lower-case name ends where the sentence's next word begins: "maurice bärer wurde beauftragt",
-        # "andré hardy segnala l'errore"
-        for i in range(1, len(words)):
-            word = edge_word(i)
-            if i < len(words) - 1 and _INITIAL.fullmatch(text, *words[i]):
-                continue  # a middle initial goes on to the surname: "josephine k. van oudewater"
-            particle = is_name_stop_word(word) and not is_cue_word(word)  # "de", "van", "von"
-            # a function word that is also a name ("may", "ellen", "jose", "hans") does not end one
-            if is_cue_word(word) or (not particle and (_isplain_word(word) or (
-                    word.lower() in _function_words() and not name_like(word)))):
-                words = words[:i]
-                break
-    return words[0][0], words[-1][1]
-
-
-def _plain_after_name(before: str, word: str) -> bool:
-    """Whether `word`, the last of a name's words after `before`, is an ordinary word and no part of the name.
-    After a capitalised word a capitalised one counts only if it is English: another language's function word
-    is not capitalised inside a sentence, and many are surnames elsewhere ("Huet", Luxembourgish for "has";
-    "Barad", read as Swedish "bara" + "d")."""
-    if before[:1].isupper() and word[:1].isupper():
-        return plain_english_word(word)
-    return plain_word(word)
-
-
-#: the particles of Irish and Scottish surnames, written with a capital before the capitalised name ("Ó Briain",
-#: "Ní Bhriain", "Mac Giolla"): elsewhere "ó" and "ní" are ordinary words
-_GAELIC_PARTICLES = frozenset({"Ó", "O", "Ní", "Nic", "Mac", "Mhic", "Uí", "Ua"})
-
-
-def _gaelic_particle(words: list[tuple[int, int]], edge_word: Any) -> bool:
-    """The span opens with a Gaelic surname particle and a capitalised word follows it."""
-    return len(words) > 1 and edge_word(0) in _GAELIC_PARTICLES and edge_word(1)[:1].isupper()
-
-
-_DASHES = frozenset({"-", "–", "—"})
-_INITIAL = regex.compile(r"\p{L}\.")
-# honorifics written before a name, in the languages of the corpus (never part of the PERSON span)
-_HONORIFIC_WORDS = frozenset("""
-mr mrs ms mx dr prof messrs mme mlle dhr mevr mw dott dott.ssa sig sig.ra sig.na herr herrn frau madame monsieur
-mademoiselle mevrouw meneer heer signor signora signorina señor señora señorita sr sra srta dña dra avv pan pani
-panu panem paní pane panią pana κ κα κος κυρία κύριος κυρίου κυρίας κύριε
-""".split())
-
-
-@functools.cache
-def _function_words() -> frozenset[str]:
-    """EU function words ("wurde", "hat", "è")."""
-    from gdprep.privacy.wordlists import EU_STOP_WORD_LANGUAGES, stop_words
-
-    return stop_words(*EU_STOP_WORD_LANGUAGES)
 
 
 _COMPANY_AFTER = regex.compile(r"[ \t]*,?[ \t]*(?P<word>[\p{L}.]+)")

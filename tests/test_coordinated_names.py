@@ -39,6 +39,13 @@ def _coordinated(text: str, name: str) -> list[str]:
     ("Hola, Carlos: te paso el contacto", "Carlos", []),          # at the start: a greeting as often
     ("Harbour Foods, Anna called.", "Anna", []),                 # one word of a longer proper name
     ("Sent to Oyelaran, Xq.", "Xq", []),                          # the name after the comma is no given name
+    # opening a line or a record, when the word is a listed surname and the name ends the record
+    ("Burgess, Dawn - Senior Analyst", "Dawn", ["Burgess"]),
+    ("Emergency contact: Howells, Marie (sister)", "Marie", ["Howells"]),
+    ("Thanks, Marie (sister)", "Marie", []),                     # a cue word opens it
+    ("Burgess, Dawn said she would call", "Dawn", []),            # the name does not end the record
+    ("Send it to Harbour Foods, Anna.", "Anna", []),             # one word of a longer proper name
+    ("From Leeds, Sarah wrote back.", "Sarah", []),              # a place after a preposition, capitalised
 ])
 def test_a_capitalised_word_joined_to_a_name(text: str, found: str, expected: list[str]) -> None:
     assert _coordinated(text, found) == expected

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import regex
 
-from gdprep.privacy.nermodel.words import english_word, given_name_frequency, plain_word
+from gdprep.privacy.nermodel.words import (
+    common_surname,
+    english_word,
+    given_name_frequency,
+    plain_word,
+    surname_rank,
+)
 from gdprep.privacy.wordlists import prose_in
 
 #: a word written as a name: a capital, then lower case ("Permadi", "Procházková", "O'Neill", "Smith-Jones");
@@ -50,6 +56,10 @@ def _joined_by_and(match: regex.Match[str] | None, text: str) -> bool:
 
 #: a surname written before the given name and a comma: "payable to Allen, Beverley", "Kiss, Ilona (sister)"
 _SURNAME_COMMA = regex.compile(r"(?<![\p{L}\p{M}\p{N}'’.-])(?P<name>\p{Lu}\p{Ll}+(?:['’-]\p{Lu}?\p{Ll}+)?),[ \t]+$")
+#: what may follow "Surname, Given" that opens a line: the end of the line or text, a dash, a bracket, a separator
+_RECORD_END = regex.compile(r"[ \t]*(?:$|[-–—(;|,]|\.[ \t]*$)", regex.MULTILINE)
+#: a surname the reference lists rank (any rank: the record shape carries the rest)
+_SURNAME_RANK_LISTED = 20_000
 #: "In Paris, Anna met ...", "from Leeds, Sarah": a place before the comma
 _PLACE_PREPOSITION = regex.compile(r"(?<![\p{L}])(?i:in|at|near|from|around|across|outside|inside|into|via|of|on)"
                                    r"[ \t]+(?:the[ \t]+)?$")
@@ -64,11 +74,22 @@ def _inverted_surname(text: str, start: int, end: int) -> list[tuple[int, int]]:
     match = _SURNAME_COMMA.search(text, max(0, start - 40), start)
     if match is None:
         return []
+    from gdprep.privacy.recognizers.person import is_name_stop_word
+
+    surname = match["name"]
     before = max(0, match.start("name") - 40)
     opening = text[before:match.start("name")]
-    # at the start of a sentence or a line it is a greeting as often ("Hola, Carlos:", "Servus, Jannik")
-    if not opening.strip() or opening.rstrip(" \t")[-1] in _BEFORE_SENTENCE \
-            or _CAPITAL_WORD_BEFORE.search(opening) or _PLACE_PREPOSITION.search(opening):
+    # at the start of a sentence or a line it is a greeting as often ("Hola, Carlos:", "Servus, Jannik"), unless
+    # the word is a surname of the reference lists and the name ends its line or record ("Burgess, Dawn - Analyst",
+    # "Contact: Kiss, Ilona (sister)")
+    if not opening.strip() or opening.rstrip(" \t")[-1] in _BEFORE_SENTENCE:
+        if is_name_stop_word(surname) or surname_rank(surname) > _SURNAME_RANK_LISTED \
+                or not _RECORD_END.match(text, end):
+            return []
+    # "Brightwater Energy, Anna": one word of a longer proper name ("From Webb, Anthony": a capitalised cue word)
+    capital_before = _CAPITAL_WORD_BEFORE.search(opening)
+    if (capital_before is not None and not is_name_stop_word(capital_before.group().strip())) \
+            or _PLACE_PREPOSITION.search(opening):
         return []
     return [match.span("name")]
 
@@ -79,7 +100,8 @@ def coordinated_names(text: str, names: list[tuple[int, int]]) -> list[tuple[int
     comma ("payable to Allen, Beverley"; not after a preposition of place: "In Paris, Anna met"), unless it is
     an ordinary word ("Smith and Nephew", "Bruce and Sons") or one word of a longer proper name ("Brightwater
     and Partners Ltd")."""
-    out = []
+    out: list[tuple[int, int]] = []
+    inverted: list[tuple[int, int]] = []
     for start, end in names:
         window = max(0, start - 40)
         before = _NAME_THEN_AND.search(text, window, start)
@@ -89,8 +111,11 @@ def coordinated_names(text: str, names: list[tuple[int, int]]) -> list[tuple[int
         after = _AND_THEN_NAME.match(text, end)
         if after is not None and _joined_by_and(after, text) and not _CAPITAL_WORD_AFTER.match(text, after.end()):
             out.append(after.span("name"))
-        out.extend(_inverted_surname(text, start, end))
-    return [(s, e) for s, e in dict.fromkeys(out) if not plain_word(text[s:e]) and (s, e) not in names]
+        inverted.extend(_inverted_surname(text, start, end))
+    # an ordinary word is no name, unless a common surname; before a given name and a comma, any listed surname
+    return [(s, e) for s, e in dict.fromkeys(out + inverted) if (s, e) not in names and (
+        not plain_word(text[s:e]) or common_surname(text[s:e])
+        or ((s, e) in inverted and surname_rank(text[s:e]) <= _SURNAME_RANK_LISTED))]
 
 
 #: a chat cue, then a lower-case word standing alone (not glued to an e-mail, a path or a hyphenated word):

@@ -17,6 +17,10 @@ def names(text: str) -> list[str]:
 
 
 FOUND = [
+    ("The parcel never arrived. Please advise.\n\n— Constadine", "Constadine"),  # a dash signs the last line
+    ("Attached is the signed form.\n– Abigaíla", "Abigaíla"),
+    ("I'll be late tomorrow, sorry.\nÉdouarnic x", "Édouarnic"),  # kisses
+    ("I'll be late tomorrow, sorry.\nÉdouarnic xx", "Édouarnic"),
     ("Then Pemberwick said it was fine.", "Pemberwick"),  # a sentence opening with a time word
     ("Later Whitcombe called about the invoice.", "Whitcombe"),
     ("Rozmawiałem z panem Wiercichowskim wczoraj.", "Wiercichowskim"),  # Polish honorific in any case form
@@ -102,6 +106,11 @@ FOUND = [
 ]
 
 NOT_FOUND = [
+    "Shopping list:\n- Milk",                       # a hyphen opens a list item, not a signature
+    "Build with\n-Wall",                            # or a compiler flag
+    "The release notes follow.\n— Summary",         # a heading word after a dash
+    "Chapter one — Elmsworth\nThe story begins.",   # a dash that does not open the last line
+    "Box 4 x",                                       # lower-case or short words before "x" are no name
     "Customer service will contact you.",
     "Patient stable overnight.",
     "Customer satisfaction is up 5%.",

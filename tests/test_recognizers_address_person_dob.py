@@ -215,6 +215,8 @@ def test_person_cue_not_found(text: str) -> None:
 
 DOB_VALID = [
     ("DOB: 12/03/1985", "12/03/1985"),
+    ("DOB: 19850312", "19850312"),                          # an export's compact date, year first
+    ("date of birth is 20010228, can you check?", "20010228"),
     ("Patient D.O.B. 1985-03-12, seen today", "1985-03-12"),
     ("date of birth is 12 March 1985", "12 March 1985"),
     ("She was born on March 12, 1985 in Leeds", "March 12, 1985"),
@@ -258,6 +260,8 @@ DOB_INVALID = [
     "Order date: 2024-05-01",
     "Release 2024-05-01 is out",
     "DOB: 31/02/1985",
+    "DOB: 19850231",                                        # compact, and no such day
+    "Order 19850312 shipped, customer born abroad",         # no cue right before it
     "date of birth: 30 février 1990",
     "NATO summit on 12 March 2024",
     "je ne serai pas là le 12 mars 2024",

@@ -145,6 +145,8 @@ _DATE = (
     rf"|(?:0[1-9]|[12]\d|3[01])[ ](?:0[1-9]|1[0-2])[ ]{_YEAR4}(?![ \t]?\d)"
     # 14. 3. 1986, 14.3. 1986 (cs/sk/hr/sl): dotted with spaces, four-digit year only
     rf"|\d{{1,2}}\.[ \t]?\d{{1,2}}\.[ \t]?{_YEAR4}(?![./-]\d)"
+    # 19850312: an export's compact date, year first (after a birth cue only, as every form here)
+    r"|(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?!\d)"
     # 1985-03-12, 1986.03.14, 1986. 03. 14 (hu)
     rf"|{_YEAR4}(?P<sep2>[./-])\d{{1,2}}(?P=sep2)\d{{1,2}}(?!\d)"
     rf"|{_YEAR4}\.[ \t]?\d{{1,2}}\.[ \t]?\d{{1,2}}(?!\d)"
@@ -342,6 +344,8 @@ def is_calendar_date(value: str) -> bool:
             return False
         years = [int(year)] if len(year) == 4 else [1900 + int(year), 2000 + int(year)]
         return any(_exists(y, month_word, int(day)) for y in years)
+    if len(numbers) == 1 and len(numbers[0]) == 8:  # 19850312
+        numbers = [numbers[0][:4], numbers[0][4:6], numbers[0][6:]]
     if len(numbers) != 3:
         return False
     first, second, third = numbers

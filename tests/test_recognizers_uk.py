@@ -39,6 +39,8 @@ VALID = [
     (UkNhsRecognizer, "NHS no: 9434765919.", "9434765919"),
     (UkNhsRecognizer, "NHS No. 401 023 2137", "401 023 2137"),
     (UkNhsRecognizer, "Her NHS number is 4010232137", "4010232137"),
+    (UkNhsRecognizer, "N.H.S. number 9434765919", "9434765919"),      # the cue written with dots
+    (UkNhsRecognizer, "9434765919 (NHS number) on file", "9434765919"),  # the cue after the number
     (UkNhsRecognizer, "ref (943 476 5870)", "943 476 5870"),
     (UkNhsRecognizer, "Patient called from 943 476 5919", "943 476 5919"),  # health: NHS despite the cue
     (UkPostcodeRecognizer, "10 Downing Street, London SW1A 2AA.", "SW1A 2AA"),
@@ -97,6 +99,8 @@ INVALID = [
     (UkNhsRecognizer, "NHS: 9434765918", "checksum"),
     (UkNhsRecognizer, "943 476 5918", "checksum, grouped"),
     (UkNhsRecognizer, "9434765919", "bare ten digits without an NHS cue"),
+    (UkNhsRecognizer, "9434765918 (NHS number)", "checksum, the cue after"),
+    (UkNhsRecognizer, "ref9434765919 NHS", "glued to a word"),
     (UkNhsRecognizer, "+44 943 476 5919", "tail of a phone number"),
     (UkNhsRecognizer, "943 476 5919 2", "longer digit run"),
     (UkNhsRecognizer, "943 476-5919", "mixed separators"),

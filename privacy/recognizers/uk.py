@@ -75,8 +75,10 @@ class UkNhsRecognizer(GdprepPatternRecognizer):
     GATE = SIX_DIGITS
     PATTERNS: ClassVar[list[tuple[str, str, float]]] = [
         ("uk_nhs_grouped", r"(?<![\d+)][ -]?)(?<![\w])\d{3}(?P<sep>[ -])\d{3}(?P=sep)\d{4}(?![ -]?\d)", 0.5),
-        ("uk_nhs_cued", rf"\b(?:NHS|CHI|health\s+(?:service|care))\b{_GAP}(?P<value>(?<!\d)\d{{10}})(?!\d)",
-         0.5),
+        ("uk_nhs_cued", rf"(?:\b(?:NHS|CHI|health\s+(?:service|care))\b|\bN\.H\.S\b\.?){_GAP}"
+                        rf"(?P<value>(?<!\d)\d{{10}})(?!\d)", 0.5),
+        # the cue after the number: "9434765919 (NHS number)", "9434765919 NHS"
+        ("uk_nhs_cued_after", r"(?<![\w+])(?P<value>\d{10})(?!\d)[ \t]*\(?[ \t]*(?:NHS|N\.H\.S)\b", 0.5),
     ]
     CONTEXT: ClassVar[list[str]] = ["nhs", "patient", "health"]
 

@@ -21,6 +21,7 @@ FOUND = [
     ("Attached is the signed form.\n– Abigaíla", "Abigaíla"),
     ("I'll be late tomorrow, sorry.\nÉdouarnic x", "Édouarnic"),  # kisses
     ("I'll be late tomorrow, sorry.\nÉdouarnic xx", "Édouarnic"),
+    ("Attached is the signed form.\n— Abigaíla\n", "Abigaíla"),  # a line break after the signature
     ("Then Pemberwick said it was fine.", "Pemberwick"),  # a sentence opening with a time word
     ("Later Whitcombe called about the invoice.", "Whitcombe"),
     ("Rozmawiałem z panem Wiercichowskim wczoraj.", "Wiercichowskim"),  # Polish honorific in any case form

@@ -58,7 +58,8 @@ def _joined_by_and(match: regex.Match[str] | None, text: str) -> bool:
 _SURNAME_COMMA = regex.compile(r"(?<![\p{L}\p{M}\p{N}'’.-])(?P<name>\p{Lu}\p{Ll}+(?:['’-]\p{Lu}?\p{Ll}+)?),[ \t]+$")
 #: what may follow "Surname, Given" that opens a line: the end of the line or text, a dash, a bracket, a separator
 _RECORD_END = regex.compile(r"[ \t]*(?:$|[-–—(;|,]|\.[ \t]*$)", regex.MULTILINE)
-#: a surname the reference lists rank (any rank: the record shape carries the rest)
+#: how far down the reference lists' surname ranking a word may stand and still count (further down they hold
+#: ordinary words too)
 _SURNAME_RANK_LISTED = 20_000
 #: "In Paris, Anna met ...", "from Leeds, Sarah": a place before the comma
 _PLACE_PREPOSITION = regex.compile(r"(?<![\p{L}])(?i:in|at|near|from|around|across|outside|inside|into|via|of|on)"

@@ -110,6 +110,8 @@ def non_ascii_gate(gate: regex.Pattern[str]) -> regex.Pattern[str]:
             raise ValueError(f"gate {gate.pattern!r} matches the ASCII character {char!r}")
     _NON_ASCII_GATES.add((gate.pattern, gate.flags))
     return gate
+
+
 #: what a pattern needs before it is tried: a cheap regex (searched in the case-folded text with `re` where
 #: `folded_form` can rewrite it), or one of a set of words
 Prefilter: TypeAlias = "regex.Pattern[str] | FoldedPrefilter | frozenset[str] | None"

@@ -553,9 +553,8 @@ class PersonCueRecognizer(GdprepPatternRecognizer):
                                 rf"(?P<value>{_NAME_ANY}){_END_OF_LINE}", 0.6, _CLOSING_WORD),
         # the last line of a message signs it: "— Constance" (an en or em dash: "- Milk" is a list item, "-Wall" a
         # compiler flag), "Édouard x" (kisses)
-        ("person_dash_sign_off", rf"(?:^|(?<=\n))[ \t]*[—–][ \t]?(?P<value>{_NAME_CAP})[ \t]*\Z", 0.6, r"[—–]"),
-        ("person_kisses_sign_off", rf"(?:^|(?<=\n))[ \t]*(?P<value>{_NAME_CAP})[ \t]+(?-i:x{{1,3}})[ \t]*\Z", 0.6,
-         r"x[ \t]*\Z"),
+        ("person_dash_sign_off", rf"^[ \t]*[—–][ \t]?(?P<value>{_NAME_CAP})\s*\Z", 0.6, r"[—–]"),
+        ("person_kisses_sign_off", rf"^[ \t]*(?P<value>{_NAME_CAP})[ \t]+(?-i:x{{1,3}})\s*\Z", 0.6, r"x\s*\Z"),
         # chat transcripts: "[14:15] Manja: ...", "lorraine (12:30): ...", "teresa: ok cheers". The timed form
         # comes first: a span found by an earlier pattern is not reported again by a later one
         ("person_chat_speaker_timed", rf"^[ \t]*\[[^\]\n]{{0,30}}\d{{1,2}}:\d{{2}}[^\]\n]{{0,12}}\][ \t]*"

@@ -30,6 +30,9 @@ VALID = [
     ("(+44 20 7946 0958)", ["+44 20 7946 0958"]),
     # a country code, then the trunk 0 in brackets, the whole in brackets: the span starts at the "+"
     ("Ring Tom (+34 (0) 612 34 57 28) before noon", ["+34 (0) 612 34 57 28"]),
+    # a date in brackets right after the number does not swallow it
+    ("SMS from +44114 496 0159 (2025-12-09T15:43:34Z):", ["+44114 496 0159"]),
+    ("SMS from 07787 735880 (2022-05-06T21:00:01Z):", ["07787 735880"]),
     # a national number written with dots after a phone cue (Spain, Poland): not a version
     ("Móvil: 612.34.56.78", ["612.34.56.78"]),
     # "#" labels a reference number, but not after a phone word: "Phone #" is a form's label for the number

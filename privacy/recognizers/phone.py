@@ -176,6 +176,19 @@ def _has_negative_cue(text: str, start: int) -> bool:
     return _NEGATIVE_CUE.search(text, max(0, start - _NEGATIVE_CUE_SPAN), start) is not None
 
 
+def _before_zone(text: str, window: regex.Match[str], zones: list[tuple[int, int, str]]) -> regex.Match[str]:
+    """The window cut before a zone that starts inside it: "+44114 496 0159 (2025-12-09T15:43Z)" ran on over the
+    bracket into the date, and the date vetoed the number. The part before the zone is the window, when it still
+    holds a phone number's digits; otherwise the window stays as it was (and the zone vetoes what overlaps it)."""
+    cut = min((zs for zs, _, _ in zones if window.start() < zs < window.end()), default=None)
+    if cut is None:
+        return window
+    end = len(text[:cut].rstrip(" \t\u00a0(.-/"))
+    if len(_DIGIT.findall(text, window.start(), end)) < _MIN_DIGITS:
+        return window
+    return _WINDOW.match(text, window.start(), end) or window
+
+
 def _is_excluded(text: str, start: int, end: int, zones: list[tuple[int, int, str]]) -> bool:
     """True when a whole candidate window is labelled, glued to a word, or every digit is in a zone."""
     if _has_negative_cue(text, start) or _attached_to_token(text, start, end):
@@ -225,6 +238,7 @@ class PhoneRecognizer(LocalRecognizer):
         zones = _not_phone_zones(text)
         found: dict[tuple[int, int], tuple[float, str, bool]] = {}
         for window in windows:
+            window = _before_zone(text, window, zones)
             # most windows that hold no phone are dates, prices or labelled numbers: skip the 18 regions
             if _is_excluded(text, window.start(), window.end(), zones):
                 continue

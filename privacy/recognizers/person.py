@@ -178,7 +178,8 @@ _OPTIONAL_HONORIFIC_ANY = (
 _WORD_START = r"\b(?<![\p{L}\p{M}\p{N}_])"
 # line start, or after sentence punctuation: greetings and sign-offs open a line or a sentence
 _LINE_OR_SENTENCE_START = r"\b(?<=(?:^|[.!?;:\"“(>*-])[ \t]*)"
-_END_OF_FIELD = r"(?=[ \t]*(?:$|[,;|/()<\[]|\.(?:[ \t]|$)|[–—-][ \t]))"
+# a field ends at the line's end, a separator, or a column gap of two spaces or more ("Surname: peacock    Forename")
+_END_OF_FIELD = r"(?=[ \t]{2,}|[ \t]*(?:$|[,;|/()<\[]|\.(?:[ \t]|$)|[–—-][ \t]))"
 _END_OF_PHRASE = (
     r"(?=[ \t]*(?:$|[,;|/()<\[.:!?])|['’]s\b|[ \t]+(?i:from|holds|has|is|was|says|rang|called|segnala|informa|meldet"
     r"|signale|meldt|at|to|about|regarding|re|on|in|for|who|and|or|with|sobre|riguardo|über|wegen|concernant"
@@ -230,7 +231,7 @@ _LABEL = (
     r"|from|to|cc|signed|vorname|nachname|familienname|patientin|mitarbeiter(?:in)?|kunde|kundin"
     r"|ansprechpartner(?:in)?|antragsteller(?:in)?|bewerber(?:in)?|absender|empfänger|nom(?:[ \t]+complet"
     r"|[ \t]+de[ \t]+famille)?|pr[ée]nom|patiente|employ[ée]e?|salari[ée]e?|cliente|demandeur|candidat(?:e)?"
-    r"|titulaire|naam|voornaam|achternaam|volledige[ \t]+naam|pati[ëe]nt|medewerk(?:er|ster)|klant"
+    r"|titulaire|naam|voorna(?:am|men)|achternaam|volledige[ \t]+naam|pati[ëe]nt|medewerk(?:er|ster)|klant"
     r"|contactpersoon"
     r"|aanvrager|sollicitant|nome(?:[ \t]+e[ \t]+cognome)?|cognome|nominativo|paziente|dipendente|contatto"
     r"|richiedente|candidat[oa]|titolare|nombre(?:[ \t]+completo|[ \t]+y[ \t]+apellidos)?|apellidos?|paciente"

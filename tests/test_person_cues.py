@@ -19,6 +19,9 @@ def names(text: str) -> list[str]:
 FOUND = [
     ("Surname: pembroke    Forename(s): gwilym", "pembroke"),  # a column gap ends a lower-case field
     ("Achternaam: simonsz | Voornamen: siennah", "siennah"),    # the plural label
+    ("Nom de l'élève : Rochembeau | Classe : terminale", "Rochembeau"),  # school forms
+    ("Cognome alunno/a: coardini | Classe: 3B", "coardini"),
+    ("Alumno/a: Brigidana Saezcamps | Curso: 1.º", "Brigidana Saezcamps"),
     ("The parcel never arrived. Please advise.\n\n— Constadine", "Constadine"),  # a dash signs the last line
     ("Attached is the signed form.\n– Abigaíla", "Abigaíla"),
     ("I'll be late tomorrow, sorry.\nÉdouarnic x", "Édouarnic"),  # kisses

@@ -29,6 +29,7 @@ def _coordinated(text: str, name: str) -> list[str]:
     ("The cheque went to Brightwater and Partners Ltd.", "Brightwater", []),
     ("I met Tom and Jerry Lewis.", "Tom", []),
     ("The Rev Anna and Tom", "Tom", []),
+    ("Dear Luke and Clare,", "Clare", ["Luke"]),                  # a capitalised greeting is no part of a name
     # lower case or a single letter is no name word
     ("Anna and friends", "Anna", []),
     ("Anna and B", "Anna", []),

@@ -88,11 +88,19 @@ def _inverted_surname(text: str, start: int, end: int) -> list[tuple[int, int]]:
                 or not _RECORD_END.match(text, end):
             return []
     # "Brightwater Energy, Anna": one word of a longer proper name ("From Webb, Anthony": a capitalised cue word)
-    capital_before = _CAPITAL_WORD_BEFORE.search(opening)
-    if (capital_before is not None and not is_name_stop_word(capital_before.group().strip())) \
-            or _PLACE_PREPOSITION.search(opening):
+    if _proper_name_word_before(text, match.start("name")) or _PLACE_PREPOSITION.search(opening):
         return []
     return [match.span("name")]
+
+
+def _proper_name_word_before(text: str, start: int) -> bool:
+    """A capitalised word right before `start` that makes the word there one of a longer proper name ("Brightwater
+    Energy, Anna", "The Rev Anna and Tom"); a capitalised cue word does not ("Dear Luke and Clare", "From Webb,
+    Anthony")."""
+    from gdprep.privacy.recognizers.person import is_name_stop_word
+
+    capital_before = _CAPITAL_WORD_BEFORE.search(text, max(0, start - 40), start)
+    return capital_before is not None and not is_name_stop_word(capital_before.group().strip())
 
 
 def coordinated_names(text: str, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -107,7 +115,7 @@ def coordinated_names(text: str, names: list[tuple[int, int]]) -> list[tuple[int
         window = max(0, start - 40)
         before = _NAME_THEN_AND.search(text, window, start)
         if before is not None and _joined_by_and(before, text) \
-                and not _CAPITAL_WORD_BEFORE.search(text, max(0, before.start("name") - 40), before.start("name")):
+                and not _proper_name_word_before(text, before.start("name")):
             out.append(before.span("name"))
         after = _AND_THEN_NAME.match(text, end)
         if after is not None and _joined_by_and(after, text) and not _CAPITAL_WORD_AFTER.match(text, after.end()):

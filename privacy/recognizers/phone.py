@@ -183,7 +183,9 @@ def _before_zone(text: str, window: regex.Match[str], zones: list[tuple[int, int
     cut = min((zs for zs, _, _ in zones if window.start() < zs < window.end()), default=None)
     if cut is None:
         return window
-    end = len(text[:cut].rstrip(" \t\u00a0(.-/"))
+    end = cut
+    while end > window.start() and text[end - 1] in " \t\u00a0(.-/":
+        end -= 1
     if len(_DIGIT.findall(text, window.start(), end)) < _MIN_DIGITS:
         return window
     return _WINDOW.match(text, window.start(), end) or window

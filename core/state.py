@@ -23,7 +23,7 @@ def state_dir(create: bool = True) -> Path:
     return path
 
 
-def _write_new_file(path: Path, data: bytes) -> None:
+def write_new_file(path: Path, data: bytes) -> None:
     """Create `path` (FileExistsError if it exists) owner-only, whatever the umask, with `data` synced."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
@@ -38,7 +38,7 @@ def _staged_secret(path: Path, data: bytes) -> Path:
     """Key material written in full to a private file beside `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     staged = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    _write_new_file(staged, data)
+    write_new_file(staged, data)
     return staged
 
 
@@ -53,7 +53,7 @@ def create_secret(path: Path, data: bytes) -> bool:
         return False
     except OSError:  # a file system without hard links: exclusive creation still picks one winner
         try:
-            _write_new_file(path, data)
+            write_new_file(path, data)
         except FileExistsError:
             return False
     finally:

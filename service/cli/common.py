@@ -183,15 +183,14 @@ def _internal_error(exc: Exception) -> str:
     import time
     import traceback
 
-    from gdprep.state import state_dir
+    from gdprep.state import state_dir, write_new_file
 
     text = "".join(traceback.format_exception(exc))
     try:
         folder = state_dir() / "crashes"
         folder.mkdir(exist_ok=True)
         path = folder / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.txt"
-        path.write_text(text, encoding="utf-8")
-        path.chmod(0o600)  # it may quote a record
+        write_new_file(path, text.encode("utf-8"))  # owner-only from the start: it may quote a record
         where = f"its traceback is in {path}"
     except OSError:
         sys.stderr.write(text)

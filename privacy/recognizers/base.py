@@ -36,20 +36,68 @@ REGEX_TIMEOUT_S = 2.0
 #: adversarial texts of this length under the timeout in tests/test_redos.py; longer texts keep it.
 TIMEOUT_FROM_CHARS = 1024
 
-#: word lists that patterns name as `\L<name>` (`regex` named lists): a set lookup that compiles at once,
-#: where the same words written as an alternation are parsed again, slowly, in every pattern holding them
-NAMED_LISTS: dict[str, frozenset[str]] = {}
+#: pieces of pattern that many patterns hold (`subpattern`): each pattern holding one carries its body once, in a
+#: `(?(DEFINE)...)` group, and calls it by name wherever it is used
+SUBPATTERNS: dict[str, str] = {}
+_LEADING_FLAGS = regex.compile(r"(?:\(\?[a-zA-Z]+\))*")
 
 
-def named_list(name: str, words: Iterable[str]) -> str:
-    """Register `words` as the named list `name` and return the pattern that matches one of them."""
-    NAMED_LISTS[name] = frozenset(words)
-    return rf"\L<{name}>"
+def subpattern(name: str, pattern: str) -> str:
+    """Register `pattern` as the subpattern `name` and return the call to it, `(?&name)`. A long piece that a
+    pattern repeats (a word list checked at every token of a name) then compiles once per pattern instead of once
+    per use: `regex` compiles a repeated 6,000-character word list in a name pattern ten times slower. A call
+    matches as the piece itself would, so keep pieces whole groups or look-arounds."""
+    if not name.isidentifier() or SUBPATTERNS.get(name, pattern) != pattern:
+        raise ValueError(f"subpattern {name!r}: not an identifier, or registered already with another pattern")
+    SUBPATTERNS[name] = pattern
+    return f"(?&{name})"
+
+
+def expand_subpatterns(pattern: str) -> str:
+    """`pattern` with every subpattern call written out in full (for rewriting it as a whole, as `folded_form`
+    does)."""
+    for name, body in SUBPATTERNS.items():
+        pattern = pattern.replace(f"(?&{name})", body)
+    return pattern
+
+
+_Trie: TypeAlias = "dict[str, _Trie]"
+
+
+def word_alternation(words: Iterable[str]) -> str:
+    """A non-capturing group matching any one of `words`, written as a trie ("de(?:a[lr])|the"): at each position
+    the regex engine follows one branch per character instead of trying every word. Under IGNORECASE it is about
+    seven times quicker than a `regex` named list (`\\L<name>`) of the same thousand words. At each point where a
+    word ends, a longer one is tried first; the group backtracks into the shorter one, so a look-ahead around it
+    asks "is one of the words here", as a named list does."""
+    trie: _Trie = {}
+    for word in words:
+        if not word:
+            raise ValueError("word_alternation: an empty word would match everywhere")
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: _Trie) -> str:
+        alternatives = [regex.escape(char) + branch(node[char]) for char in sorted(c for c in node if c)]
+        if not alternatives:
+            return ""
+        group = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+        return f"(?:{group})?" if "" in node else group  # where a word ends here, a longer one may go on
+
+    return f"(?:{branch(trie)})"
 
 
 def compile_pattern(pattern: str, flags: int = 0) -> regex.Pattern[str]:
-    """`regex.compile` with every registered named list available to the pattern."""
-    return regex.compile(pattern, flags, ignore_unused=True, **NAMED_LISTS)
+    """`regex.compile`, with the body of every subpattern that `pattern` calls defined once in front of it (after
+    its leading global flags, which must stay first)."""
+    used = [name for name in SUBPATTERNS if f"(?&{name})" in pattern]
+    if used:
+        define = "(?(DEFINE)" + "".join(f"(?P<{name}>{SUBPATTERNS[name]})" for name in used) + ")"
+        at = _LEADING_FLAGS.match(pattern).end()  # type: ignore[union-attr]  # it matches the empty string
+        pattern = pattern[:at] + define + pattern[at:]
+    return regex.compile(pattern, flags)
 
 
 # a text's words for word prefilters: letters and marks; digits and underscores separate words, as they do not
@@ -121,7 +169,7 @@ def _prefilter(spec: str | frozenset[str]) -> Prefilter:
     if isinstance(spec, frozenset):
         return spec
     compiled = compile_pattern(spec, regex.IGNORECASE)
-    rewritten = folded_form(spec)
+    rewritten = folded_form(expand_subpatterns(spec))
     if rewritten is None:
         return compiled
     return FoldedPrefilter(compiled, re.compile(rewritten), _GATES.folded, TIMEOUT_FROM_CHARS)

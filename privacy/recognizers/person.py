@@ -15,7 +15,13 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from gdprep.privacy.collector import collection_paused
-from gdprep.privacy.recognizers.base import GdprepPatternRecognizer, compile_pattern, make_result, named_list
+from gdprep.privacy.recognizers.base import (
+    GdprepPatternRecognizer,
+    compile_pattern,
+    make_result,
+    subpattern,
+    word_alternation,
+)
 from gdprep.privacy.wordlists import english_words
 
 # Words that follow a cue but are not names. Written for this module (greetings, pronouns,
@@ -101,10 +107,10 @@ vosotros y ya yo lunes martes miércoles jueves viernes sábado
 
 
 def _not_one_of(name: str, words: Iterable[str]) -> str:
-    """A look-ahead refusing a token that is one of `words` (any case, either apostrophe), through the named
-    list `name`."""
+    """A look-ahead refusing a token that is one of `words` (any case, either apostrophe). Every token of a name
+    passes through it: a trie (`word_alternation`), called as the subpattern `name`."""
     spelt = {w.replace("'", apostrophe) for w in words for apostrophe in ("'", "’")}
-    return rf"(?!(?i:{named_list(name, spelt)})(?![\p{{L}}\p{{M}}'’-]))"
+    return subpattern(name, rf"(?!(?i:{word_alternation(spelt)})(?![\p{{L}}\p{{M}}'’-]))")
 
 
 _NOT_STOP = _not_one_of("name_stop_words", _STOP_WORDS)

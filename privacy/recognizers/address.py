@@ -64,12 +64,16 @@ _TAIL = (
     rf"|(?:{_COMMA}{_TOWN}){{1,2}}{_PHRASE_STOPS})?"
 )
 
+_EN_TYPE_WORDS = tuple(
+    "Street Road Avenue Lane Close Drive Way Crescent Gardens Place Terrace Court Square Grove Mews Hill Row Walk Park "
+    "Parade Gate Green Rise View Boulevard Wharf Yard Vale Croft Chase Circus Embankment Broadway Highway Esplanade "
+    "Promenade Quay Passage Approach Bank Brow Common Cottages End Fields Meadow Meadows Mount Orchard Path Ridge "
+    "Wynd".split()
+)
+_EN_TYPE_SHORT = ("St", "Rd", "Ave", "Ln", "Dr", "Cres", "Gdns", "Pl", "Tce", "Ct", "Sq", "Blvd")
 _EN_TYPE = (
-    r"(?:(?:Street|Road|Avenue|Lane|Close|Drive|Way|Crescent|Gardens|Place|Terrace|Court|Square|Grove|Mews|Hill"
-    r"|Row|Walk|Park|Parade|Gate|Green|Rise|View|Boulevard|Wharf|Yard|Vale|Croft|Chase|Circus|Embankment"
-    r"|Broadway|Highway|Esplanade|Promenade|Quay|Passage|Approach|Bank|Brow|Common|Cottages|End|Fields|Meadow"
-    r"|Meadows|Mount|Orchard|Path|Ridge|Wynd)(?![\p{L}\p{M}])"
-    r"|(?:St|Rd|Ave|Ln|Dr|Cres|Gdns|Pl|Tce|Ct|Sq|Blvd)(?:\.|(?![\p{L}\p{M}])))"
+    rf"(?:(?:{'|'.join(_EN_TYPE_WORDS)})(?![\p{{L}}\p{{M}}])"
+    rf"|(?:{'|'.join(_EN_TYPE_SHORT)})(?:\.|(?![\p{{L}}\p{{M}}])))"
 )
 _EN_NAME = rf"{_CAP_WORD}(?:[ \t]+(?:(?:of|the|upon|on|in|le|de|la)[ \t]+)?{_CAP_WORD}){{0,3}}"
 
@@ -120,13 +124,17 @@ _PHRASE_END = (
 _NUMBER_ENDS = rf"(?=[ \t]*(?:{_PHRASE_END}|\p{{Lu}}))"  # "Via Roma 10 Milano"
 _NUMBER_ENDS_STRICT = rf"(?=[ \t]*(?:{_PHRASE_END}))"  # German nouns are capitalised: "Weg 5 Jahre"
 
+_DE_NL_STRONG_ENDINGS = ("straße", "strasse", "gasse", "allee", "chaussee", "straat", "laan", "gracht", "kade",
+                         "singel", "plein", "boulevard", "steeg", "dreef", "stieg", "steig")
+# path, square, ring ... are also ordinary nouns: compounds with a common first part are left out (`_DE_NL_WEAK`)
+_DE_NL_WEAK_ENDINGS = ("weg", "platz", "ring", "damm", "ufer", "markt", "dijk", "hof", "pad", "wal", "berg", "kamp",
+                       "park", "tor", "graben", "baan")
 _DE_NL_STRONG = (
-    r"(?:\p{Lu}[\p{L}\p{M}-]*+(?<=(?i:straße|strasse|gasse|allee|chaussee|straat|laan|gracht|kade|singel|plein|boulevard"
-    r"|steeg|dreef|stieg|steig))|\p{Lu}[\p{L}\p{M}-]*+(?<=str)\.)(?![\p{L}\p{M}])"
+    rf"(?:\p{{Lu}}[\p{{L}}\p{{M}}-]*+(?<=(?i:{'|'.join(_DE_NL_STRONG_ENDINGS)}))|\p{{Lu}}[\p{{L}}\p{{M}}-]*+(?<=str)\.)"
+    r"(?![\p{L}\p{M}])"
 )
-# path, square, ring ... are also ordinary nouns: compounds with a common first part are left out
 _DE_NL_WEAK = (
-    r"\p{Lu}[\p{L}\p{M}-]*+(?<=(?i:weg|platz|ring|damm|ufer|markt|dijk|hof|pad|wal|berg|kamp|park|tor|graben|baan))"
+    rf"\p{{Lu}}[\p{{L}}\p{{M}}-]*+(?<=(?i:{'|'.join(_DE_NL_WEAK_ENDINGS)}))"
     r"(?<!(?i:park|arbeits|sitz|stell|spiel|camping|steh|liege|sport|flug|bahn|fried|gast|schul|kinder|innen"
     r"|weg|ab|um|aus|vor|super|floh|wochen|jahr|bauern|fuß|rad|feld|markt|sonder)(?:weg|platz|ring|markt|hof"
     r"|park|tor))(?![\p{L}\p{M}])"
@@ -140,6 +148,7 @@ _DE_PREPOSITION = (
     r"(?:Am|Im|Zum|Zur|Beim|An[ \t]+der|An[ \t]+den|Auf[ \t]+der|Auf[ \t]+dem|In[ \t]+der|In[ \t]+den"
     r"|Unter[ \t]+den|Hinter[ \t]+der|Vor[ \t]+dem|Bei[ \t]+der|Op[ \t]+de|Aan[ \t]+de|In[ \t]+de)(?![\p{L}])"
 )
+_DE_PREPOSITION_FIRST_WORDS = "am|im|zum|zur|beim|an|auf|in|unter|hinter|vor|bei|op|aan"
 
 # "Flat 3, " is found on its own and joined to the street that starts where it ends (see `analyze`)
 _FLAT_PATTERN = "address_flat_prefix"
@@ -165,7 +174,10 @@ _NUMBER_LAST = (
     rf"|\b{_WORD_START}(?:{_FR_TYPE}|(?i:place|square)(?![\p{{L}}\p{{M}}]))[ \t]+{_ROMANCE_NAME}"
     rf"(?:,?[ \t]*{_NUMBER})?{_POSTCODE_TAIL}"
 )
-# every match opens with one of these words: a text without any is not searched (most texts have none)
+# Prefilters: what every match of a pattern holds, so that a text without it is not searched (most texts have
+# none). Every match of number-first holds an English or French street word, whole, after a space
+_NUMBER_FIRST_WORDS = first_words(_EN_TYPE_WORDS + _EN_TYPE_SHORT + _FR_TYPE_ANY_CASE + _FR_TYPE_LOWER)
+# every match opens with one of these words
 _NUMBER_LAST_WORDS = first_words(_TYPE_FIRST_WORDS + _FR_TYPE_ANY_CASE + _FR_TYPE_LOWER + ("place", "square"))
 _COMPOUND = (
     rf"{_WORD_START}(?=\p{{Lu}})(?:(?:{_DE_PREPOSITION}[ \t]+)?{_DE_ADJECTIVE}"
@@ -281,6 +293,16 @@ _STATE_LINE = (
     rf"|,?[ \t]+{_CA_PROVINCE}[ \t]+[A-Z]\d[A-Z][ ]?\d[A-Z]\d"
     rf"|,?[ \t]+{_AU_STATE}[ \t]+\d{{4}})(?![\p{{L}}\p{{N}}])"
 )
+# More prefilters (see `_NUMBER_FIRST_WORDS`): a compound street's ending, or a preposition and at most three words,
+# before its house number; a UK postcode; ", 12345 Town"; a state or province before its postcode
+_COMPOUND_NEEDS = (
+    rf"(?:{'|'.join(_DE_NL_STRONG_ENDINGS + _DE_NL_WEAK_ENDINGS)}|str\.)[ \t]+\d"
+    rf"|\b(?:{_DE_PREPOSITION_FIRST_WORDS})(?:[ \t]+[^\s\d]+){{1,3}}[ \t]+\d"
+)
+_EU_STREET_LINE_NEEDS = r",[ \t]*(?:[A-Z]{1,2}-)?\d{5}(?!\d)[ \t]+\p{L}"
+_STATE_LINE_NEEDS = (
+    rf"(?:{_US_STATE_CODE}|{_US_STATE_NAME})[ \t]+\d{{5}}|{_CA_PROVINCE}[ \t]+[A-Z]\d[A-Z]|{_AU_STATE}[ \t]+\d{{4}}"
+)
 # an address that carries a postcode is near certain
 _HAS_POSTCODE = regex.compile(rf"(?i:{_UK_POSTCODE})|(?<=,[ \t]*|\n[ \t]*){_EU_POSTCODE}[ \t]+\p{{Lu}}")
 _WITH_POSTCODE_SCORE = 0.85
@@ -293,18 +315,18 @@ class StreetAddressRecognizer(GdprepPatternRecognizer):
     ENTITY = "STREET_ADDRESS"
     FLAGS = regex.MULTILINE  # no IGNORECASE: "12 Park Road" is an address, "5 miles down the road" is not
     PATTERNS = [
-        ("address_number_first", _NUMBER_FIRST, 0.7),
+        ("address_number_first", _NUMBER_FIRST, 0.7, _NUMBER_FIRST_WORDS),
         ("address_number_last", _NUMBER_LAST, 0.7, _NUMBER_LAST_WORDS),
-        ("address_compound_street", _COMPOUND, 0.7),
-        ("address_uk_postcode_line", _UK_POSTCODE_LINE, 0.75),
-        ("address_eu_street_line", _EU_STREET_LINE, 0.75),
+        ("address_compound_street", _COMPOUND, 0.7, _COMPOUND_NEEDS),
+        ("address_uk_postcode_line", _UK_POSTCODE_LINE, 0.75, _UK_POSTCODE),
+        ("address_eu_street_line", _EU_STREET_LINE, 0.75, _EU_STREET_LINE_NEEDS),
         (_POSTCODE_TOWN_PATTERN, _POSTCODE_TOWN, 0.5),
         (_FLAT_PATTERN, _FLAT, 0.7),
         ("address_us_military", _MILITARY, 0.85),
         ("address_po_box", _PO_BOX, 0.7),
         ("address_cyrillic", _CYRILLIC_ADDRESS, 0.75, r"\p{Cyrillic}"),
         ("address_grid", _GRID_ADDRESS, 0.75, r"\w-\d"),
-        ("address_state_line", _STATE_LINE, 0.7),
+        ("address_state_line", _STATE_LINE, 0.7, _STATE_LINE_NEEDS),
     ]
     CONTEXT = ["address", "street", "live", "lives", "adresse", "anschrift", "adres", "indirizzo",
                "dirección", "domicilio", "wohnhaft", "woonachtig", "residente", "postcode"]

@@ -269,3 +269,30 @@ def test_reaching_a_named_person_is_a_phone_cue(recognizer: PhoneRecognizer) -> 
     assert _spans(recognizer, "reach Dr Okafor on 84308264") == ["84308264"]
     assert _spans(recognizer, "Anna arrived at 84308264") == []
     assert _spans(recognizer, "They reach the final at 84308264") == []  # a lower-case word is no name
+
+
+_PRICES = ["£1,200.50", "1.234,56 EUR", "100 pounds", "USD 5,000", "€ 45", "45€", "3 euros", "CHF 12.50", "12 sek",
+           "¥5000", "₹ 2,500", "1 500 PLN", "GBP 7", "9.99$", "0800 euro"]
+
+
+@pytest.mark.parametrize("price", _PRICES)
+def test_every_price_shape_match_holds_a_currency_sign_or_word(price: str) -> None:
+    from gdprep.privacy.recognizers.phone import _NOT_PHONE_SHAPES, _may_hold_price
+
+    shape = dict(_NOT_PHONE_SHAPES)["price"]
+    text = f"Call 0161 496 0000 about the {price} invoice"
+    assert shape.search(text) is not None
+    assert _may_hold_price(text)
+    assert not _may_hold_price("Call 0161 496 0000 about invoice 48213377 from Europa Ltd, ref EURX-5")
+
+
+@pytest.mark.parametrize("price", _PRICES)
+def test_skipping_the_price_shape_where_no_currency_is_changes_no_finding(recognizer: PhoneRecognizer, price: str,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from gdprep.privacy.recognizers import phone
+
+    texts = [f"Tel 0612345678, {price} due", f"{price.replace(' ', '')} 07700 900123", "ring +44 20 7946 0000 now",
+             "order 0161 496 0000 3 000 items"]
+    found = [[(r.start, r.end, r.score) for r in recognizer.analyze(t, [])] for t in texts]
+    monkeypatch.setattr(phone, "_may_hold_price", lambda text: True)
+    assert [[(r.start, r.end, r.score) for r in recognizer.analyze(t, [])] for t in texts] == found

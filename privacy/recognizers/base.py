@@ -175,6 +175,11 @@ def _prefilter(spec: str | frozenset[str]) -> Prefilter:
     return FoldedPrefilter(compiled, re.compile(rewritten), _GATES.folded, TIMEOUT_FROM_CHARS)
 
 
+def text_words(text: str) -> frozenset[str]:
+    """The words of `text` (letters and marks), case-folded, made once per text for everything that asks."""
+    return _GATES.text_words(text)
+
+
 def passes_gate(gate: regex.Pattern[str], text: str) -> bool:
     """Whether `text` holds `gate` (searched once per text, whichever recognizer asks first)."""
     return _GATES.passes(gate, text)

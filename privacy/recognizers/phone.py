@@ -18,6 +18,7 @@ from stdnum import luhn
 from stdnum.de import stnr
 
 from gdprep.privacy.entities import ENGINE_LANGUAGE
+from gdprep.privacy.recognizers.base import text_words
 from gdprep.privacy.recognizers.eu_ids import reads_as_bsn
 from gdprep.privacy.recognizers.uk import UkPostcodeRecognizer
 
@@ -103,6 +104,12 @@ _NEGATIVE_CUE = regex.compile(
 )
 _NEGATIVE_CUE_SPAN = 45
 
+_CURRENCY_CODES: Final[tuple[str, ...]] = ("EUR", "GBP", "USD", "CHF", "SEK", "DKK", "NOK", "PLN", "CZK")
+# every price holds a currency sign or one of these words, whole (`_may_hold_price`)
+_CURRENCY_WORDS: Final[frozenset[str]] = frozenset({c.casefold() for c in _CURRENCY_CODES} | {"euro", "euros", "pound",
+                                                                                             "pounds"})
+_CURRENCY_SIGN = regex.compile(r"\p{Sc}")
+
 # Digit runs with a shape of their own; a phone match overlapping one of these is dropped.
 _NOT_PHONE_SHAPES: Final[tuple[tuple[str, regex.Pattern[str]], ...]] = (
     # every form opens with a digit: said first, as a look-ahead, it lets `regex` skip to the digits (6x faster)
@@ -116,9 +123,9 @@ _NOT_PHONE_SHAPES: Final[tuple[tuple[str, regex.Pattern[str]], ...]] = (
     # UK bank details: a sort code beside an eight-digit account number ("68-14-55 85736878")
     ("sort_code_account", regex.compile(r"(?<![\d-])\d{2}([- ])\d{2}\1\d{2}[ \t]*(?:[,/|]|-{1,2})?[ \t]*\d{8}(?!\d)")),
     ("price", regex.compile(
-        r"(?:\p{Sc}|\b(?:EUR|GBP|USD|CHF|SEK|DKK|NOK|PLN|CZK)\b)[ \u00a0]?\d{1,3}(?:[,. \u00a0']\d{3})*"
+        rf"(?:\p{{Sc}}|\b(?:{'|'.join(_CURRENCY_CODES)})\b)[ \u00a0]?\d{{1,3}}(?:[,. \u00a0']\d{{3}})*"
         r"(?:[.,]\d{1,2})?|\d{1,3}(?:[,. \u00a0']\d{3})*(?:[.,]\d{1,2})?[ \u00a0]?"
-        r"(?:\p{Sc}|\b(?:EUR|GBP|USD|CHF|SEK|DKK|NOK|PLN|CZK|euros?|pounds?)\b)", regex.IGNORECASE)),
+        rf"(?:\p{{Sc}}|\b(?:{'|'.join(_CURRENCY_CODES)}|euros?|pounds?)\b)", regex.IGNORECASE)),
     # x.y.z versions and IPv4 addresses; a dotted national phone number starts with 0 and is spared
     ("version", regex.compile(
         r"(?<![\w.+])(?:v|version[ ]?|ver\.?[ ]?|release[ ]?|build[ ]?)?(?!0\d)"
@@ -141,11 +148,22 @@ _CARD = regex.compile(r"(?<!\d)(?:\d{4}(?P<s>[ -]?)\d{4}(?P=s)\d{4}(?P=s)\d{1,7}
 
 def _not_phone_zones(text: str) -> list[tuple[int, int, str]]:
     """Spans of `text` that hold a date, price, version, IBAN, card number or similar."""
-    zones = [(m.start(), m.end(), name) for name, rx in _NOT_PHONE_SHAPES for m in rx.finditer(text)
+    shapes = _NOT_PHONE_SHAPES if _may_hold_price(text) else _NOT_PHONE_SHAPES_BUT_PRICE
+    zones = [(m.start(), m.end(), name) for name, rx in shapes for m in rx.finditer(text)
              if name != "version" or not _dotted_national_number(text, m.start(), m.end())]
     zones.extend((m.start(), m.end(), "card") for m in _CARD.finditer(text)
                  if luhn.is_valid(regex.sub(r"\D", "", m.group())))
     return zones
+
+
+_NOT_PHONE_SHAPES_BUT_PRICE = tuple((name, rx) for name, rx in _NOT_PHONE_SHAPES if name != "price")
+
+
+def _may_hold_price(text: str) -> bool:
+    """Whether `text` holds a currency sign or word, as every price does: the price shape, the costliest of the
+    zones (about 20 µs a record, tried at every digit), is searched only then. The words are the text's whole
+    words, case-folded, which `\\b(?:EUR|...)\\b` under IGNORECASE can only match among."""
+    return _CURRENCY_SIGN.search(text) is not None or not _CURRENCY_WORDS.isdisjoint(text_words(text))
 
 
 def _dotted_national_number(text: str, start: int, end: int) -> bool:

@@ -5,7 +5,6 @@ core does detection work."""
 from __future__ import annotations
 
 import dataclasses
-import functools
 import multiprocessing as mp
 import os
 from collections import deque
@@ -92,65 +91,6 @@ def load_spacy() -> Any:
             f"`pip install {SPACY_PACKAGE}` (gdprep never downloads models at run time)") from exc
 
 
-def _context_enhancer() -> Any:
-    """Presidio's lemma context enhancer, with its token lookup done by bisection: the stock one walks
-    every token of the document for every finding (quadratic on long records)."""
-    from bisect import bisect_right
-
-    from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
-
-    class BisectContextEnhancer(LemmaContextAwareEnhancer):
-        @staticmethod
-        def _find_index_of_match_token(word: str, start: int, tokens: Any, tokens_indices: list[int]) -> int:
-            i = max(0, bisect_right(tokens_indices, start) - 1)
-            if start >= tokens_indices[i] + len(tokens[i]):
-                i += 1
-            if i >= len(tokens_indices):
-                raise ValueError(f"no token at offset {start}")
-            return i
-
-    return BisectContextEnhancer()
-
-
-@functools.cache
-def _lazy_artifacts_class() -> type:
-    """Presidio's NLP artifacts of one doc, with the token offsets, lemmas and keywords built on first use:
-    Presidio's context step reads them only when a recognizer found something, and building them walks every
-    token of every text."""
-    from presidio_analyzer.nlp_engine import NlpArtifacts
-    from spacy.attrs import IDX, LOWER
-
-    class LazyArtifacts(NlpArtifacts):
-        def __init__(self, doc: Any, nlp_engine: Any) -> None:  # no super().__init__: it builds everything now
-            self.entities: list[Any] = []
-            self.tokens = doc
-            self.nlp_engine = nlp_engine
-            self.scores: list[float] = []
-
-        @functools.cached_property
-        def _columns(self) -> Any:
-            return self.tokens.to_array([IDX, LOWER])
-
-        @functools.cached_property
-        def tokens_indices(self) -> list[int]:  # type: ignore[override]
-            return [int(i) for i in self._columns[:, 0]]
-
-        @functools.cached_property
-        def lemmas(self) -> list[str]:  # type: ignore[override]
-            strings = self.tokens.vocab.strings
-            return [strings[int(h)] for h in self._columns[:, 1]]
-
-        @functools.cached_property
-        def keywords(self) -> list[str]:  # type: ignore[override]
-            # Presidio's `set_keywords` keeps, lower-cases and splits each lemma on its own: word by word, from
-            # a cache, as it asks the vocabulary twice a word (and adds unseen words to it)
-            from gdprep.privacy.analysis import keyword_parts
-
-            return [part for lemma in self.lemmas for part in keyword_parts(self.nlp_engine, lemma)]
-
-    return LazyArtifacts
-
-
 def _with_units_and_zip(text: str, finding: RawFinding) -> RawFinding:
     """A street address runs on over the units and ZIP code after it ("... Morgan Route Apt. 335 21780")."""
     if finding.entity_type != "STREET_ADDRESS":
@@ -197,7 +137,7 @@ class Detector:
         from presidio_analyzer import AnalyzerEngine
         from presidio_analyzer.nlp_engine import SpacyNlpEngine
 
-        from gdprep.privacy.analysis import RecognizerRun
+        from gdprep.privacy.analysis import RecognizerRun, context_enhancer, lazy_artifacts_class
         from gdprep.privacy.recognizers.registry import FixedRegistry, build_recognizers
 
         self.entity_types = sorted(policy.entities)
@@ -232,13 +172,14 @@ class Detector:
         self._pattern_entities = [e for e in self.entity_types if e in supported]
         self.analyzer = AnalyzerEngine(
             registry=registry, nlp_engine=self.nlp_engine, supported_languages=[ENGINE_LANGUAGE],
-            context_aware_enhancer=_context_enhancer(),
+            context_aware_enhancer=context_enhancer(),
         )
         # the same steps as `self.analyzer.analyze`, with its recognizer list and hooks settled once
         self._run = RecognizerRun(
             registry.get_recognizers(language=ENGINE_LANGUAGE, entities=self._pattern_entities, all_fields=False),
             self._pattern_entities, self.analyzer.context_aware_enhancer) if self._pattern_entities else None
         self.policy = policy
+        self._artifacts_class = lazy_artifacts_class()
         from gdprep.privacy.names import given_names, surname_ranks
 
         self._place_types = {label: etype for label, etype in _SPACY_LABELS.items() if etype in policy.entities}
@@ -326,7 +267,7 @@ class Detector:
         return found
 
     def _artifacts(self, doc: Any) -> Any:
-        return _lazy_artifacts_class()(doc, self.nlp_engine)
+        return self._artifacts_class(doc, self.nlp_engine)
 
     def analyze_texts(self, texts: list[str]) -> list[list[RawFinding]]:
         # the models' matrix products on one BLAS thread: one detection process, one core (gdprep.privacy.matmul)

@@ -105,6 +105,12 @@ _TYPE_FIRST_WORDS = (
     # Brazil, Latin America and Indonesia, where many of our users' customers and staff come from
     "rodovia", "estrada", "ladeira", "beco", "viela", "vereda", "diagonal", "carrera", r"cra\.", "transversal",
     "jalan", r"jl\.", "gang", r"gg\.",
+    # Polish and Romanian ("ul. Mazurska 93", "plac Jana Pawła II 13", "Strada Mihai Eminescu 5"); not "al.",
+    # which is also "et al."
+    r"ul\.", "ulica", "aleja", r"pl\.", "plac", r"os\.", "osiedle", "calea", "bulevardul", "drumul", "aleea",
+    "șoseaua", "soseaua", "splaiul", "intrarea",
+    # Swiss and Belgian French write the number last ("rue Pasquier 62", "chemin des Vignes 4")
+    "rue", "chemin", "impasse", "allée", "ruelle", "sentier",
 )
 _TYPE_FIRST = rf"\b(?i:{'|'.join(_TYPE_FIRST_WORDS)})(?![\p{{L}}\p{{M}}])"
 _HOUSE_NO_MARK = r"(?:(?i:n\.?[ºo°]\.?|nº|n°|no\.|núm\.?|num\.?)[ \t]*)?"
@@ -184,6 +190,53 @@ _COMPOUND = (
     rf"(?:{_DE_NL_STRONG}[ \t]+{_NUMBER}|{_DE_NL_WEAK}[ \t]+{_NUMBER}{_NUMBER_ENDS_STRICT}){_TAIL}"
     # "An der Alster 3, 20099 Hamburg": a preposition street needs its postcode
     rf"|{_DE_PREPOSITION}[ \t]+{_CAP_WORD}(?:[ \t]+{_CAP_WORD})?[ \t]+{_NUMBER}{_POSTCODE_TAIL})"
+)
+# Nordic, Finnish and Icelandic streets are compounds, as German ones are ("Kyrkogatan 12", "Skyttevej 52",
+# "Mannerheimintie 5", "Haagan pappilankatu 1"): the ending names the street type. The house number must end the
+# phrase ("Sweetie 5 stars" is no street), and three letters come before the ending ("Gate 5" is no street).
+# Endings that end common English words or names ("-lia") are left out.
+_NORDIC_ENDINGS = (
+    "gatan", "gata", "gate", "vägen", "gränd", "torget", "stigen", "backen", "allén", "leden", "veien", "vegen",
+    "vei", "veg", "stien", "bakken", "plassen", "svingen", "faret", "tunet", "haugen", "jordet", "løkka", "kroken",
+    "vollen", "vej", "gade", "stræde", "plads", "vænget", "toften", "katu", "tie", "polku", "kuja", "väylä", "kaari",
+    "ranta", "puisto", "aukio", "vegur", "stræti", "braut", "stígur",
+)
+_NORDIC_COMPOUND = (
+    rf"{_WORD_START}(?=\p{{Lu}})(?:{_CAP_WORD}[ \t]+\p{{Ll}}|\p{{Lu}})"
+    rf"[\p{{L}}\p{{M}}]{{2,}}+(?<=[\p{{L}}\p{{M}}]{{3}}(?i:{'|'.join(_NORDIC_ENDINGS)}))(?![\p{{L}}\p{{M}}])"
+    rf"[ \t]+{_NUMBER}{_NUMBER_ENDS_STRICT}{_TAIL}"
+)
+# Central and eastern European and Baltic streets name their type after the name, in lower case, before the
+# number: "Szentendrei út 82", "Kossuth Lajos utca 12", "Ilica cesta 5", "Brīvības iela 21", "Pärnu mnt 12"
+_TYPE_AFTER_WORDS = (
+    "utca", "út", r"u\.", "tér", "körút", r"krt\.", "ulica", "cesta", "trg", "náměstí", r"nám\.", "nábřeží",
+    "třída", "námestie", "nábrežie", "šetalište", "nabrežje", "prilaz", "iela", "gatvė", "prospektas", "tänav",
+    r"mnt\.?", "maantee", "puiestee", "väljak",
+)
+_TYPE_AFTER = (
+    rf"{_WORD_START}(?=\p{{Lu}}){_CAP_WORD}(?:[ \t]+{_CAP_WORD}){{0,2}}[ \t]+"
+    rf"(?:{'|'.join(_TYPE_AFTER_WORDS)})(?![\p{{L}}\p{{M}}])[ \t]+{_NUMBER}{_NUMBER_ENDS}{_TAIL}"
+)
+# After a cue that only an address follows, the street's own words need no type: "lives at Šestinski vrh 6c",
+# "please ship the order to Chopinov prehod 4c." (a name of up to four words, then the house number ending the
+# phrase). "moved to" is no such cue ("moved to Phase 2").
+_ADDRESS_CUE = (
+    r"(?i:(?:lives?|living|resides?|residing|based|staying)[ \t]+at"
+    r"|(?:ship|send|deliver|post|mail|forward)(?:ped|ed|ing)?(?:[ \t]+(?:it|them|this|these|everything"
+    r"|(?:the|my|your|our)[ \t]+(?:order|parcel|package|goods|letter|card|documents|invoice)))?[ \t]+to"
+    r"|(?:home|postal|billing|shipping|delivery|street|mailing|correspondence)[ \t]+address(?:[ \t]+is)?[ \t]*:?"
+    r"|address(?:[ \t]+is|[ \t]*:))"
+)
+# what follows such a cue and is a part of a building or a place in an organisation, not a street ("Flat 3, ..." is
+# found as a flat prefix)
+_NOT_A_STREET = (
+    r"(?!(?i:flat|apartment|apt|unit|suite|studio|room|level|floor|building|block|wing|ward|office|desk|bay"
+    r"|dock|gate|platform|terminal|box|locker|phase|stage|version|team|department|dept|site|plot|lot)(?![\p{L}\p{M}]))"
+)
+_CUED_STREET = (
+    rf"{_WORD_START}{_ADDRESS_CUE}[ \t]+{_NOT_A_STREET}"
+    rf"(?P<value>{_CAP_WORD}(?:[ \t]+(?:{_CAP_WORD}|\p{{Ll}}{{1,12}})){{0,3}}[ \t]+{_HOUSE_NO_MARK}"
+    rf"{_NUMBER}{_NUMBER_ENDS_STRICT}{_TAIL})"
 )
 # "11 July 1999, BA5 7FP" in a CSV row is a date beside a postcode, not "11 July" street
 _MONTH_WORD = (
@@ -299,6 +352,9 @@ _COMPOUND_NEEDS = (
     rf"(?:{'|'.join(_DE_NL_STRONG_ENDINGS + _DE_NL_WEAK_ENDINGS)}|str\.)[ \t]+\d"
     rf"|\b(?:{_DE_PREPOSITION_FIRST_WORDS})(?:[ \t]+[^\s\d]+){{1,3}}[ \t]+\d"
 )
+_NORDIC_COMPOUND_NEEDS = rf"(?:{'|'.join(_NORDIC_ENDINGS)})[ \t]+\d"
+# (the type word is whole: after a space, before a space; "u." is the word "u")
+_TYPE_AFTER_FIRST_WORDS = first_words(_TYPE_AFTER_WORDS)
 _EU_STREET_LINE_NEEDS = r",[ \t]*(?:[A-Z]{1,2}-)?\d{5}(?!\d)[ \t]+\p{L}"
 _STATE_LINE_NEEDS = (
     rf"(?:{_US_STATE_CODE}|{_US_STATE_NAME})[ \t]+\d{{5}}|{_CA_PROVINCE}[ \t]+[A-Z]\d[A-Z]|{_AU_STATE}[ \t]+\d{{4}}"
@@ -320,6 +376,9 @@ class StreetAddressRecognizer(GdprepPatternRecognizer):
         ("address_compound_street", _COMPOUND, 0.7, _COMPOUND_NEEDS),
         ("address_uk_postcode_line", _UK_POSTCODE_LINE, 0.75, _UK_POSTCODE),
         ("address_eu_street_line", _EU_STREET_LINE, 0.75, _EU_STREET_LINE_NEEDS),
+        ("address_nordic_compound", _NORDIC_COMPOUND, 0.7, _NORDIC_COMPOUND_NEEDS),
+        ("address_type_after", _TYPE_AFTER, 0.7, _TYPE_AFTER_FIRST_WORDS),
+        ("address_cued_street", _CUED_STREET, 0.7, rf"{_WORD_START}{_ADDRESS_CUE}"),
         (_POSTCODE_TOWN_PATTERN, _POSTCODE_TOWN, 0.5),
         (_FLAT_PATTERN, _FLAT, 0.7),
         ("address_us_military", _MILITARY, 0.85),

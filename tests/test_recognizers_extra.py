@@ -117,6 +117,14 @@ def test_sort_code_and_account_pair_without_cue(text: str, code: list[str], acco
     ("Invoice Date (12.03.2024)", []),           # too recent to be an adult's birth date
     ("Next Visit (03/04/2025)", []),
     ("Order 1234 (12.03.1980)", []),             # not after a name-like pair of words
+    # the table cell after a name's cell
+    ("| Ana Silva | 12/03/1985 | Leeds |", ["12/03/1985"]),
+    ("Ana Silva | Mar 4, 1959 | Leeds", ["Mar 4, 1959"]),
+    ("Ana Silva\t1985-03-12\tLeeds", ["1985-03-12"]),
+    ("| Order Date | 12/03/1985 |", []),         # the heading of another date
+    ("| Last Visit | 12/03/1985 |", []),
+    ("Ana Silva | 12/03/2024 | Leeds", []),       # too recent
+    ("Ana Silva | 12/03/1985 shipped", []),      # no cell ends after the date
 ])
 def test_birth_date_by_position(text: str, found: list[str]) -> None:
     from gdprep.privacy.recognizers.dob import BirthDateShapeRecognizer

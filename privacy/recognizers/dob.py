@@ -11,6 +11,8 @@ import unicodedata
 from typing import Final
 
 import regex
+from presidio_analyzer import RecognizerResult
+from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from gdprep.privacy.recognizers.base import GdprepPatternRecognizer
 
@@ -378,8 +380,8 @@ _ADDRESSEE = (r"(?:(?-i:Mr|Mrs|Ms|Miss|Mx|Mme|Mlle|M\.|Herr|Frau|Dhr\.|Mevr\.|Si
 class BirthDateShapeRecognizer(GdprepPatternRecognizer):
     """Dates of birth recognisable by where they stand rather than by a cue word before them: a date
     marked "(DOB)" after it, or a date of an adult's birth year in brackets right after a name
-    ("Anna Weber (12.03.1980)"). Appointment and order dates are recent, so the year must be at least
-    14 years back."""
+    ("Anna Weber (12.03.1980)") or in the table cell after it ("| Anna Weber | 12.03.1980 |"). Appointment and
+    order dates are recent, so the year must be at least 14 years back."""
 
     ENTITY = "DATE_OF_BIRTH"
     GATE = r"(?:19|20)\d\d"  # `validate` keeps a date only with an adult's four-digit birth year
@@ -387,18 +389,44 @@ class BirthDateShapeRecognizer(GdprepPatternRecognizer):
         ("dob_marked_after", _DATE + r"[ \t]*" + _BIRTH_MARK, 0.7, _BIRTH_MARK),
         ("dob_after_name", r"(?-i:\p{Lu}[\p{Ll}\p{M}'’-]+[ \t]+\p{Lu}[\p{Ll}\p{M}'’-]+)[ \t]*\([ \t]*" + _DATE
                            + r"[ \t]*\)", 0.55, r"\("),
+        # the next cell of a table row after a name: "| Ana Silva | 12/03/1985 | Leeds |", "Ana Silva\t1985-03-12"
+        ("dob_after_name_cell", r"(?-i:\p{Lu}[\p{Ll}\p{M}'’-]+[ \t]+\p{Lu}[\p{Ll}\p{M}'’-]+)[ \t]*(?:\||\t)[ \t]*"
+                                + _DATE + r"[ \t]*(?=\||\t|\r?\n|$)", 0.55, r"[|\t]"),
         # a clinical or legal heading: "Mme Inès Lambert, 13/02/1986, adressée par", "Re: Mr John Doe, 1 May 1950;"
         ("dob_after_addressee", _ADDRESSEE + r"[ \t]+(?:\p{L}[\p{L}\p{M}'’.-]*[ \t]+){0,3}\p{L}[\p{L}\p{M}'’-]+,[ \t]*"
                                 + _DATE
                                 + r"[ \t]*(?=[,;)]|\r?\n|$)", 0.55, _ADDRESSEE),
     ]
     CONTEXT = ["birth", "born", "dob"]
+    ANALYZE_ONLY_NARROWS = True  # `analyze` only drops results: the gates still decide whether it is called
 
     def validate(self, value: str) -> bool | None:
         if not is_calendar_date(value):
             return False
         years = [int(n) for n in _DIGITS.findall(value) if len(n) == 4]
         return None if years and years[0] in _ADULT_BIRTH_YEARS else False
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+                ) -> list[RecognizerResult]:
+        # "Order Date | 12/03/1985": a table's heading, not a name
+        return [r for r in super().analyze(text, entities, nlp_artifacts)
+                if r.analysis_explanation is None or r.analysis_explanation.pattern_name != "dob_after_name_cell"
+                or not _date_heading_before(text, r.start)]
+
+
+_CELL_NAME_BEFORE = regex.compile(
+    r"(?r)(\p{Lu}[\p{Ll}\p{M}'’-]+)[ \t]+(\p{Lu}[\p{Ll}\p{M}'’-]+)[ \t]*(?:\||\t)[ \t]*\Z")
+# words of the headings of other dates in a table ("Order Date", "Due Date", "Last Visit", "Start Day")
+_DATE_HEADING_WORDS: Final[frozenset[str]] = frozenset(
+    "date dates day time order invoice due start end created updated modified issued issue expiry expires expiration "
+    "delivery delivered payment paid visit appointment admission admitted discharge discharged hire hired joined "
+    "shipped received closed opened submitted signed effective valid last next first review renewal".split())
+
+
+def _date_heading_before(text: str, start: int) -> bool:
+    """Whether the two capitalised words in the cell before `start` head some other date ("Order Date")."""
+    match = _CELL_NAME_BEFORE.search(text, max(0, start - 80), start)
+    return match is not None and any(word.lower() in _DATE_HEADING_WORDS for word in match.groups())
 
 
 DOB_RECOGNIZERS: Final[tuple[type[GdprepPatternRecognizer], ...]] = (DateOfBirthRecognizer, BirthDateShapeRecognizer)

@@ -22,6 +22,32 @@ def _token_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in TOKEN_RE.finditer(text)] if "<" in text else []
 
 
+_EDGE = " \t\r\n,.;:!?()[]{}\"'"
+
+
+def _outside_tokens(text: str, finding: RawFinding, tokens: list[tuple[int, int]]) -> RawFinding | None:
+    """`finding` cut to the text outside the gdprep tokens at its edges (a model reads "<PERSON_1667110381>, IBAN"
+    as one address now and then), or None when nothing of it is left but punctuation and one capitalised or short
+    word ("IBAN"): findings inside a token are placeholders, not personal data."""
+    if not any(token_start < finding.end and finding.start < token_end for token_start, token_end in tokens):
+        return finding
+    start, end = finding.start, finding.end
+    for token_start, token_end in tokens:
+        if token_start < end and start < token_end:
+            if token_start <= start:
+                start = max(start, token_end)
+            if token_end >= end:
+                end = min(end, token_start)
+    while start < end and text[start] in _EDGE:
+        start += 1
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    rest = text[start:end]
+    if not rest or (" " not in rest and (len(rest) < 3 or rest.isupper())):
+        return None
+    return RawFinding(start, end, finding.entity_type, finding.score, finding.recognizer)
+
+
 def resolve(
     raw: Sequence[RawFinding], text: str, field_name: str, policy: Policy
 ) -> tuple[list[Finding], list[Finding]]:
@@ -29,16 +55,21 @@ def resolve(
 
     Overlapping confident findings are merged into their union, typed by the longest (then
     highest-scoring) member: for redaction, leaving part of a detected value visible is the worse
-    error. Findings inside a gdprep token (e.g. `<PERSON_3>`) are ignored, so re-running the
-    detector on redacted text finds nothing new in the placeholders.
+    error. Findings inside a gdprep token (e.g. `<PERSON_3>`) are ignored and ones reaching into a token are cut
+    to the text outside it, so re-running the detector on redacted text finds nothing new in the placeholders.
     """
     tokens = _token_spans(text)
     confident: list[RawFinding] = []
     review: list[RawFinding] = []
     for f in raw:
         rule = policy.entities.get(f.entity_type)
-        if rule is None or any(s <= f.start and f.end <= e for s, e in tokens):
+        if rule is None:
             continue
+        if tokens:
+            outside = _outside_tokens(text, f, tokens)
+            if outside is None:
+                continue
+            f = outside
         if f.score >= rule.threshold:
             confident.append(f)
         elif f.score >= policy.review_band.low:

@@ -13,7 +13,7 @@ import regex
 from gdprep.privacy.entities import NATIONAL_ID_TYPES
 from gdprep.privacy.findings import RawFinding
 from gdprep.privacy.nermodel.lone_names import imperative_verb, lower_case_word
-from gdprep.privacy.nermodel.trim import _INITIAL, _WORD, _function_words, all_plain_words, trim_name
+from gdprep.privacy.nermodel.trim import INITIAL, SPAN_WORD, all_plain_words, eu_function_words, trim_name
 from gdprep.privacy.nermodel.words import (
     name_evidence,
     name_like,
@@ -79,16 +79,16 @@ def _lower_case_non_name(value: str) -> bool:
     """A span written all in lower case needs at least half its words known to the reference lists as names
     (`name_evidence`): the model proposes lower-case phrases of other languages ("ritardi dovuti", "rotura de
     cristal"). Function words ("de", "van", "than", "will") are no evidence either way, and alone no name."""
-    raw = _WORD.findall(value)
+    raw = SPAN_WORD.findall(value)
     words = [w.strip(".,'’") for w in raw]
     if not any(ch.isalpha() for ch in value):  # "~", "{" in a manual's prose: no word at all
         return True
     if not all(w[:1].islower() for w in words if w):
         return False
     # a middle initial between two words is the shape of a name: "adeshina t. morawo"
-    if len(raw) >= 3 and any(_INITIAL.fullmatch(w) for w in raw[1:-1]):
+    if len(raw) >= 3 and any(INITIAL.fullmatch(w) for w in raw[1:-1]):
         return False
-    content = [w for w in words if w and w not in _function_words()]
+    content = [w for w in words if w and w not in eu_function_words()]
     return 2 * sum(name_evidence(w) for w in content) < len(content) or not content
 
 
@@ -181,7 +181,7 @@ def _names_street_type(value: str, plurals: bool = True) -> bool:
     """True when `value` holds a street-type word (with `plurals`, also its plural: "Ways"; a street named
     without a number needs the word itself or a plural no reference list knows as a name: "Parks", "Fields"
     and "Banks" are surnames, "Ways" is not)."""
-    for word in _WORD.findall(value):
+    for word in SPAN_WORD.findall(value):
         w = word.strip(".,'’()").lower()
         if _is_street_type_word(w) if plurals else (w in _STREET_TYPE_WORDS or names_a_street(w)):
             return True
@@ -253,7 +253,7 @@ def person_as_street(text: str, start: int, end: int) -> tuple[int, int, bool] |
 def _cut_tail_phrase(text: str, start: int, end: int) -> int:
     """End an address before a time or clause phrase it ran into after its last digit."""
     last_digit = max((i for i in range(start, end) if text[i].isdigit()), default=start - 1)
-    for match in _WORD.finditer(text, last_digit + 1, end):
+    for match in SPAN_WORD.finditer(text, last_digit + 1, end):
         if match.group() in _ADDRESS_TAIL_STOPS:
             return match.start()
     return end
@@ -266,7 +266,7 @@ def _skip_lead_word(text: str, start: int, end: int) -> int:
     """Past a lower-case word that opens the span and is no street word, before a house number or a capital:
     the model takes in the cue ("domiciliée 166 boulevard ...", "wohnhaft Mosemannplatz 52")."""
     match = _LEAD_WORD.match(text, start, end)
-    if match is None or _is_street_type_word(match["word"]) or match["word"] in _function_words():
+    if match is None or _is_street_type_word(match["word"]) or match["word"] in eu_function_words():
         return start
     return match.end()
 
@@ -289,7 +289,7 @@ def _looks_like_code(value: str) -> bool:
     postcode on its own ("RO49 0AAA 1B31 0075", "QA1 1AA"), not an address ("12 HIGH STREET, LEEDS LS1 2AB")."""
     if any(ch.islower() for ch in value):
         return False
-    groups = _WORD.findall(value)
+    groups = SPAN_WORD.findall(value)
     words = sum(1 for g in groups if g.strip(".,'’()").isalpha())
     return 2 * words < len(groups)
 
@@ -326,7 +326,7 @@ def validated_address(text: str, finding: RawFinding, others: list[RawFinding]) 
     if not any(ch.isdigit() for ch in _date_like().sub(" ", value)):
         # a street named alone is written with a capital: "the account will close automatically" is none
         if "\n" in value or not _names_street_type(value, plurals=False) or all_plain_words(value) \
-                or not any(w[:1].isupper() for w in _WORD.findall(value)):
+                or not any(w[:1].isupper() for w in SPAN_WORD.findall(value)):
             return None
         score = min(score, NUMBERLESS_ADDRESS_SCORE)
     elif not _names_street_type(value):

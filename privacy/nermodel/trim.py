@@ -17,11 +17,11 @@ from gdprep.privacy.nermodel.words import (
     plain_word,
 )
 
-_WORD = regex.compile(r"[^\s,;:]+")
+SPAN_WORD = regex.compile(r"[^\s,;:]+")
 
 
 def all_plain_words(value: str) -> bool:
-    return all(plain_word(m.group()) for m in _WORD.finditer(value))
+    return all(plain_word(m.group()) for m in SPAN_WORD.finditer(value))
 
 
 def trim_name(text: str, start: int, end: int, plain_words: bool = True) -> tuple[int, int] | None:
@@ -35,7 +35,7 @@ def trim_name(text: str, start: int, end: int, plain_words: bool = True) -> tupl
     def _isplain_word(word: str) -> bool:
         return plain_words and plain_word(word)
 
-    words = [m.span() for m in _WORD.finditer(text, start, end)]
+    words = [m.span() for m in SPAN_WORD.finditer(text, start, end)]
 
     def edge_word(i: int) -> str:
         return text[words[i][0]:words[i][1]].strip(".'’")
@@ -69,7 +69,7 @@ def trim_name(text: str, start: int, end: int, plain_words: bool = True) -> tupl
                 and not is_cue_word(edge_word(keep_from - 1)):
             keep_from -= 1
         lead = [edge_word(i) for i in range(keep_from)]
-        if not any(name_like(w) and w.lower() not in _function_words() for w in lead):
+        if not any(name_like(w) and w.lower() not in eu_function_words() for w in lead):
             words = words[keep_from:]
     # a capitalised function word that is also a common surname ends a name: "Ashleigh Allen" (German "allen")
     while words and (is_name_stop_word(edge_word(-1)) or (plain_words and _plain_after_name(
@@ -92,12 +92,12 @@ def trim_name(text: str, start: int, end: int, plain_words: bool = True) -> tupl
         # "andré hardy segnala l'errore"
         for i in range(1, len(words)):
             word = edge_word(i)
-            if i < len(words) - 1 and _INITIAL.fullmatch(text, *words[i]):
+            if i < len(words) - 1 and INITIAL.fullmatch(text, *words[i]):
                 continue  # a middle initial goes on to the surname: "josephine k. van oudewater"
             particle = is_name_stop_word(word) and not is_cue_word(word)  # "de", "van", "von"
             # a function word that is also a name ("may", "ellen", "jose", "hans") does not end one
             if is_cue_word(word) or (not particle and (_isplain_word(word) or (
-                    word.lower() in _function_words() and not name_like(word)))):
+                    word.lower() in eu_function_words() and not name_like(word)))):
                 words = words[:i]
                 break
     return words[0][0], words[-1][1]
@@ -111,7 +111,7 @@ def _opens_name(text: str, words: list[tuple[int, int]], edge_word: Any) -> bool
     if len(words) < 2 or not edge_word(1)[:1].isupper() or text[words[0][1]:words[1][0]].strip(" \t"):
         return False
     first = edge_word(0)
-    if _INITIAL.fullmatch(text, *words[0]) and first[:1].isupper():
+    if INITIAL.fullmatch(text, *words[0]) and first[:1].isupper():
         return True
     from gdprep.privacy.recognizers.person import is_cue_word
 
@@ -140,7 +140,7 @@ def _gaelic_particle(words: list[tuple[int, int]], edge_word: Any) -> bool:
 
 
 _DASHES = frozenset({"-", "–", "—"})
-_INITIAL = regex.compile(r"\p{L}\.")
+INITIAL = regex.compile(r"\p{L}\.")
 # honorifics written before a name, in the languages of the corpus (never part of the PERSON span)
 _HONORIFIC_WORDS = frozenset("""
 mr mrs ms mx dr prof messrs mme mlle dhr mevr mw dott dott.ssa sig sig.ra sig.na herr herrn frau madame monsieur
@@ -150,7 +150,7 @@ panu panem paní pane panią pana κ κα κος κυρία κύριος κυρ�
 
 
 @functools.cache
-def _function_words() -> frozenset[str]:
+def eu_function_words() -> frozenset[str]:
     """EU function words ("wurde", "hat", "è")."""
     from gdprep.privacy.wordlists import EU_STOP_WORD_LANGUAGES, stop_words
 
